@@ -1,0 +1,147 @@
+//! `--format auto`: choose the format from the file's extension and its first lines, and say why.
+
+use std::path::Path;
+
+use crate::error::RecordError;
+use crate::{source, Format};
+
+/// The format chosen for a file, and the reason, to tell the user.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Detection {
+    pub format: Format,
+    pub reason: String,
+}
+
+/// How much of the (decompressed) file detection looks at.
+const PEEK_BYTES: usize = 64 * 1024;
+
+/// The record types of socialset's JSON Lines.
+const JSONL_TYPES: [&str; 6] = [
+    "account",
+    "follow",
+    "post",
+    "interaction",
+    "rating",
+    "conversion",
+];
+
+/// Chooses the format of `path` from its extension and first lines.
+pub fn detect_format(path: &Path, display: &str) -> Result<Detection, RecordError> {
+    let head = source::peek(path, PEEK_BYTES).map_err(|e| {
+        RecordError::fatal(display, 0, format!("cannot read the file: {e}"))
+    })?;
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().to_lowercase())
+        .unwrap_or_default();
+    let name = name.strip_suffix(".gz").unwrap_or(&name);
+    let ext = name.rsplit_once('.').map(|(_, e)| e).unwrap_or("");
+    let text = String::from_utf8_lossy(&head);
+    detect_from(ext, &text).ok_or_else(|| {
+        RecordError::fatal(
+            display,
+            0,
+            "cannot tell the format from the extension or the first lines; pass --format with one of jsonl, snap, ratings-csv, higgs, activitypub",
+        )
+    })
+}
+
+fn detect_from(ext: &str, text: &str) -> Option<Detection> {
+    let found = |format: Format, reason: String| Some(Detection { format, reason });
+    let first = text
+        .lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty() && !l.starts_with('#') && !l.starts_with('%'))?;
+    if first.starts_with('{') || first.starts_with('[') {
+        if text.contains("\"@context\"")
+            || text.contains("https://www.w3.org/ns/activitystreams")
+        {
+            return found(
+                Format::ActivityPub,
+                "JSON with an ActivityStreams @context".into(),
+            );
+        }
+        if let Some(t) = json_type_of(first) {
+            if JSONL_TYPES.contains(&t.as_str()) {
+                return found(
+                    Format::Jsonl,
+                    format!("one JSON object per line, first with \"type\": \"{t}\""),
+                );
+            }
+        }
+        if matches!(ext, "jsonl" | "ndjson") {
+            return found(Format::Jsonl, format!("the .{ext} extension"));
+        }
+        return None;
+    }
+    let tokens: Vec<&str> = first.split_whitespace().collect();
+    if tokens.len() == 4 && matches!(tokens[3], "RT" | "MT" | "RE") {
+        return found(
+            Format::Higgs,
+            format!("lines of 4 fields ending in RT/MT/RE (\"{first}\")"),
+        );
+    }
+    let commas: Vec<&str> = first.split(',').collect();
+    if ext == "csv" || (commas.len() >= 3 && commas.len() <= 4) {
+        return found(
+            Format::RatingsCsv,
+            if ext == "csv" {
+                "the .csv extension".into()
+            } else {
+                format!("comma-separated lines of {} fields", commas.len())
+            },
+        );
+    }
+    if (2..=4).contains(&tokens.len()) {
+        return found(
+            Format::Snap,
+            format!(
+                "lines of {} whitespace-separated fields (\"{first}\")",
+                tokens.len()
+            ),
+        );
+    }
+    None
+}
+
+/// The `"type"` of a one-line JSON object, if it has one.
+fn json_type_of(line: &str) -> Option<String> {
+    #[derive(serde::Deserialize)]
+    struct Typed {
+        #[serde(rename = "type")]
+        kind: String,
+    }
+    serde_json::from_str::<Typed>(line).ok().map(|t| t.kind)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn check(ext: &str, text: &str, expect: Option<Format>) {
+        assert_eq!(
+            detect_from(ext, text).map(|d| d.format),
+            expect,
+            "{ext}: {text}"
+        );
+    }
+
+    #[test]
+    fn detects_each_format_from_content() {
+        check("txt", "223789 213163 1341100972 MT\n", Some(Format::Higgs));
+        check("txt", "# Nodes: 3\n0\t1\n1\t2\n", Some(Format::Snap));
+        check("", "6,2,4,1289241911.72836\n", Some(Format::RatingsCsv));
+        check(
+            "jsonl",
+            "{\"type\":\"account\",\"id\":\"x:a\"}\n",
+            Some(Format::Jsonl),
+        );
+        check(
+            "json",
+            "{\n \"@context\": \"https://www.w3.org/ns/activitystreams\",\n \"type\": \"Follow\"}",
+            Some(Format::ActivityPub),
+        );
+        check("json", "{\"type\":\"weird\"}", None);
+        check("txt", "just some prose here and more words\n", None);
+    }
+}

@@ -1,0 +1,124 @@
+//! One file per input format; `Reader` dispatches to the one chosen.
+
+mod activitypub;
+mod edges;
+mod jsonl;
+mod time;
+
+use std::collections::{BTreeMap, VecDeque};
+
+use socialset_model::Record;
+
+use crate::error::RecordError;
+use crate::source::{Lines, Source};
+use crate::{EdgeKind, Format, ReadOptions};
+
+pub(crate) use time::parse_time_text;
+
+/// What the reader of one format keeps between calls.
+pub(crate) enum Reader {
+    Lines {
+        lines: Lines,
+        kind: LineFormat,
+        platform: String,
+    },
+    ActivityPub(activitypub::Reader),
+}
+
+#[derive(Clone, Copy)]
+pub(crate) enum LineFormat {
+    Jsonl,
+    Snap(EdgeKind),
+    RatingsCsv,
+    Higgs,
+}
+
+impl Reader {
+    pub(crate) fn new(source: Source, options: &ReadOptions) -> Self {
+        let platform = options.platform().to_owned();
+        let kind = match options.format {
+            Format::Jsonl => LineFormat::Jsonl,
+            Format::Snap => LineFormat::Snap(options.edge_kind),
+            Format::RatingsCsv => LineFormat::RatingsCsv,
+            Format::Higgs => LineFormat::Higgs,
+            Format::ActivityPub => {
+                return Self::ActivityPub(activitypub::Reader::new(source, platform))
+            }
+        };
+        Self::Lines {
+            lines: Lines::new(source),
+            kind,
+            platform,
+        }
+    }
+
+    /// Reads the next record(s) into `out`. `Ok(false)` at the end of the file.
+    pub(crate) fn next_into(
+        &mut self,
+        out: &mut VecDeque<Record>,
+        ignored: &mut BTreeMap<String, u64>,
+    ) -> Result<bool, RecordError> {
+        match self {
+            Self::ActivityPub(r) => r.next_into(out, ignored),
+            Self::Lines {
+                lines,
+                kind,
+                platform,
+            } => loop {
+                let kind = *kind;
+                let display = lines.display().to_owned();
+                let Some((line_no, text)) = lines.next_line()? else {
+                    return Ok(false);
+                };
+                let trimmed = text.trim();
+                if trimmed.is_empty() || is_comment(kind, trimmed) {
+                    continue;
+                }
+                let at = Line {
+                    file: &display,
+                    no: line_no,
+                    text: trimmed,
+                    platform,
+                };
+                let parsed = match kind {
+                    LineFormat::Jsonl => jsonl::parse(&at),
+                    LineFormat::Snap(edge) => edges::parse_snap(&at, edge),
+                    LineFormat::RatingsCsv => match edges::parse_ratings_csv(&at) {
+                        Ok(None) => continue, // a header line
+                        Ok(Some(r)) => Ok(r),
+                        Err(e) => Err(e),
+                    },
+                    LineFormat::Higgs => edges::parse_higgs(&at),
+                };
+                return match parsed {
+                    Ok(record) => {
+                        out.push_back(record);
+                        Ok(true)
+                    }
+                    Err(e) => Err(e.raw(text.as_bytes())),
+                };
+            },
+        }
+    }
+}
+
+fn is_comment(kind: LineFormat, line: &str) -> bool {
+    match kind {
+        LineFormat::Jsonl => false,
+        _ => line.starts_with('#') || line.starts_with('%'),
+    }
+}
+
+/// One line being parsed, with what an error message needs.
+pub(crate) struct Line<'a> {
+    pub file: &'a str,
+    pub no: u64,
+    pub text: &'a str,
+    pub platform: &'a str,
+}
+
+impl Line<'_> {
+    pub(crate) fn error(&self, problem: impl Into<String>) -> RecordError {
+        RecordError::new(self.file, self.no, problem)
+    }
+}

@@ -1,0 +1,207 @@
+//! File formats -> model records. Streaming: a file is read line by line (or, for JSON
+//! documents, value by value) and never held whole in memory. Every error names file, line and
+//! field. This crate reads input files and nothing else: it never touches the store.
+
+mod detect;
+mod error;
+mod formats;
+mod source;
+
+use std::collections::BTreeMap;
+use std::collections::VecDeque;
+use std::path::Path;
+
+use socialset_model::{InteractionKind, Record};
+
+pub use detect::{detect_format, Detection};
+pub use error::{RecordError, Result};
+pub use source::Progress;
+
+/// The input formats socialset reads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    /// socialset's canonical JSON Lines: one record per line with a `"type"` (docs/FORMAT.md).
+    Jsonl,
+    /// SNAP-style edge list: `src dst [weight] [time]`, `#` comments, spaces or tabs.
+    Snap,
+    /// Signed ratings as CSV: `src,dst,rating[,time]` (SNAP soc-sign-bitcoin*).
+    RatingsCsv,
+    /// The Higgs Twitter activity file: `userA userB timestamp RT|MT|RE`.
+    Higgs,
+    /// ActivityPub / Mastodon JSON: activities, actors and collections.
+    ActivityPub,
+}
+
+impl Format {
+    pub const ALL: [Self; 5] = [
+        Self::Jsonl,
+        Self::Snap,
+        Self::RatingsCsv,
+        Self::Higgs,
+        Self::ActivityPub,
+    ];
+
+    /// The name used on the command line (`--format NAME`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Jsonl => "jsonl",
+            Self::Snap => "snap",
+            Self::RatingsCsv => "ratings-csv",
+            Self::Higgs => "higgs",
+            Self::ActivityPub => "activitypub",
+        }
+    }
+
+    /// A one-line description for `--help` and for the "format chosen" message.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Self::Jsonl => "socialset JSON Lines (one record per line with a \"type\")",
+            Self::Snap => "SNAP edge list (src dst [weight] [time])",
+            Self::RatingsCsv => "signed ratings CSV (src,dst,rating[,time])",
+            Self::Higgs => "Higgs Twitter activity (userA userB time RT|MT|RE)",
+            Self::ActivityPub => "ActivityPub / Mastodon JSON",
+        }
+    }
+
+    /// The platform that bare ids in this format are namespaced with, unless `--platform`
+    /// says otherwise.
+    pub fn default_platform(self) -> &'static str {
+        match self {
+            Self::Jsonl => "local",
+            Self::Snap | Self::RatingsCsv => "snap",
+            Self::Higgs => "higgs",
+            Self::ActivityPub => "ap",
+        }
+    }
+}
+
+impl std::str::FromStr for Format {
+    type Err = String;
+
+    fn from_str(s: &str) -> std::result::Result<Self, Self::Err> {
+        Self::ALL
+            .into_iter()
+            .find(|f| f.as_str() == s)
+            .ok_or_else(|| {
+                let names: Vec<_> = Self::ALL.iter().map(|f| f.as_str()).collect();
+                format!("unknown format {s:?}: expected auto or one of {}", names.join(", "))
+            })
+    }
+}
+
+/// What the edges of an edge list mean.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EdgeKind {
+    Follow,
+    Interaction(InteractionKind),
+    Rating,
+}
+
+impl EdgeKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Follow => "follow",
+            Self::Interaction(k) => k.as_str(),
+            Self::Rating => "rating",
+        }
+    }
+}
+
+impl std::str::FromStr for EdgeKind {
+    type Err = String;
+
+    fn from_str(s: &str) -> std::result::Result<Self, Self::Err> {
+        match s {
+            "follow" => Ok(Self::Follow),
+            "rating" => Ok(Self::Rating),
+            other => other.parse().map(Self::Interaction).map_err(|_| {
+                format!(
+                    "unknown edge kind {s:?}: expected follow, reply, mention, share, quote, like or rating"
+                )
+            }),
+        }
+    }
+}
+
+/// How to read a file.
+#[derive(Clone, Debug)]
+pub struct ReadOptions {
+    pub format: Format,
+    /// What SNAP edge-list edges mean (default: follow).
+    pub edge_kind: EdgeKind,
+    /// Namespace for ids that carry no platform prefix (default: the format's own).
+    pub platform: Option<String>,
+}
+
+impl ReadOptions {
+    pub fn new(format: Format) -> Self {
+        Self {
+            format,
+            edge_kind: EdgeKind::Follow,
+            platform: None,
+        }
+    }
+
+    pub(crate) fn platform(&self) -> &str {
+        self.platform
+            .as_deref()
+            .unwrap_or(self.format.default_platform())
+    }
+}
+
+/// Streams the records of one file. Yields `Err` for a bad record and goes on with the next
+/// line, unless the error is `fatal` (after which it yields nothing more).
+pub struct RecordReader {
+    inner: formats::Reader,
+    queue: VecDeque<Record>,
+    finished: bool,
+    ignored: BTreeMap<String, u64>,
+}
+
+impl RecordReader {
+    /// Opens `path` (shown in messages as `display`) to read with `options`.
+    pub fn open(path: &Path, display: &str, options: &ReadOptions) -> Result<(Self, Progress)> {
+        let (source, progress) = source::open(path, display)?;
+        let inner = formats::Reader::new(source, options);
+        Ok((
+            Self {
+                inner,
+                queue: VecDeque::new(),
+                finished: false,
+                ignored: BTreeMap::new(),
+            },
+            progress,
+        ))
+    }
+
+    /// What the file held that socialset does not import, by kind, with counts
+    /// (e.g. ActivityPub `Undo` activities). Complete once the reader is exhausted.
+    pub fn ignored(&self) -> &BTreeMap<String, u64> {
+        &self.ignored
+    }
+}
+
+impl Iterator for RecordReader {
+    type Item = Result<Record>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        loop {
+            if let Some(r) = self.queue.pop_front() {
+                return Some(Ok(r));
+            }
+            if self.finished {
+                return None;
+            }
+            match self.inner.next_into(&mut self.queue, &mut self.ignored) {
+                Ok(true) => {}
+                Ok(false) => self.finished = true,
+                Err(e) => {
+                    if e.fatal {
+                        self.finished = true;
+                    }
+                    return Some(Err(e));
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,173 @@
+//! Opening an input file: gzip detection by magic bytes, a byte counter for progress bars,
+//! and a line reader that keeps line numbers and rejects non-UTF-8 text.
+
+use std::fs::File;
+use std::io::{self, BufRead, BufReader, Read};
+use std::path::Path;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+
+use flate2::read::MultiGzDecoder;
+
+use crate::error::RecordError;
+
+/// Counts the bytes read from the file on disk (compressed bytes for gzip), so a progress bar
+/// can compare them with the file's size.
+struct CountingReader<R> {
+    inner: R,
+    bytes: Arc<AtomicU64>,
+}
+
+impl<R: Read> Read for CountingReader<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.bytes.fetch_add(n as u64, Ordering::Relaxed);
+        Ok(n)
+    }
+}
+
+/// An opened input: decompressed bytes, buffered.
+pub(crate) struct Source {
+    pub(crate) reader: Box<dyn BufRead + Send>,
+    pub(crate) display: String,
+}
+
+/// The size of the file on disk and a live count of bytes read so far.
+#[derive(Clone, Debug)]
+pub struct Progress {
+    pub total_bytes: u64,
+    pub read_bytes: Arc<AtomicU64>,
+}
+
+impl Progress {
+    pub fn bytes_read(&self) -> u64 {
+        self.read_bytes.load(Ordering::Relaxed)
+    }
+}
+
+const GZIP_MAGIC: [u8; 2] = [0x1f, 0x8b];
+
+pub(crate) fn is_gzip(path: &Path) -> io::Result<bool> {
+    let mut magic = [0u8; 2];
+    let mut f = File::open(path)?;
+    let mut got = 0;
+    while got < 2 {
+        let n = f.read(&mut magic[got..])?;
+        if n == 0 {
+            break;
+        }
+        got += n;
+    }
+    Ok(got == 2 && magic == GZIP_MAGIC)
+}
+
+pub(crate) fn open(path: &Path, display: &str) -> Result<(Source, Progress), RecordError> {
+    let io_err = |e: io::Error| RecordError::fatal(display, 0, format!("cannot read the file: {e}"));
+    let file = File::open(path).map_err(io_err)?;
+    let total_bytes = file.metadata().map_err(io_err)?.len();
+    let read_bytes = Arc::new(AtomicU64::new(0));
+    let counted = CountingReader {
+        inner: file,
+        bytes: Arc::clone(&read_bytes),
+    };
+    let gz = is_gzip(path).map_err(io_err)?;
+    let reader: Box<dyn BufRead + Send> = if gz {
+        Box::new(BufReader::with_capacity(
+            1 << 16,
+            MultiGzDecoder::new(BufReader::with_capacity(1 << 16, counted)),
+        ))
+    } else {
+        Box::new(BufReader::with_capacity(1 << 16, counted))
+    };
+    Ok((
+        Source {
+            reader,
+            display: display.to_owned(),
+        },
+        Progress {
+            total_bytes,
+            read_bytes,
+        },
+    ))
+}
+
+/// Reads the first `limit` decompressed bytes, for format detection.
+pub(crate) fn peek(path: &Path, limit: usize) -> io::Result<Vec<u8>> {
+    let file = File::open(path)?;
+    let mut head = Vec::with_capacity(limit);
+    if is_gzip(path)? {
+        // A short or truncated gzip still yields what it can for detection.
+        let _ = MultiGzDecoder::new(file)
+            .take(limit as u64)
+            .read_to_end(&mut head);
+    } else {
+        file.take(limit as u64).read_to_end(&mut head)?;
+    }
+    Ok(head)
+}
+
+/// Reads a file line by line, keeping the line number and the raw bytes.
+pub(crate) struct Lines {
+    source: Source,
+    buf: Vec<u8>,
+    line: u64,
+}
+
+impl Lines {
+    pub(crate) fn new(source: Source) -> Self {
+        Self {
+            source,
+            buf: Vec::with_capacity(256),
+            line: 0,
+        }
+    }
+
+    pub(crate) fn display(&self) -> &str {
+        &self.source.display
+    }
+
+    /// The next line without its line ending, as UTF-8 text, with its 1-based number.
+    /// `Ok(None)` at the end of the file.
+    pub(crate) fn next_line(&mut self) -> Result<Option<(u64, &str)>, RecordError> {
+        self.buf.clear();
+        let n = self
+            .source
+            .reader
+            .read_until(b'\n', &mut self.buf)
+            .map_err(|e| read_error(&self.source.display, self.line + 1, &e))?;
+        if n == 0 {
+            return Ok(None);
+        }
+        self.line += 1;
+        while matches!(self.buf.last(), Some(b'\n' | b'\r')) {
+            self.buf.pop();
+        }
+        match std::str::from_utf8(&self.buf) {
+            Ok(text) => Ok(Some((self.line, text))),
+            Err(e) => {
+                let at = e.valid_up_to();
+                let bad = &self.buf[at..self.buf.len().min(at + 4)];
+                Err(RecordError::new(
+                    &self.source.display,
+                    self.line,
+                    format!("the line is not valid UTF-8 text at byte {}", at + 1),
+                )
+                .value(&format!("{bad:02x?}"))
+                .raw(&self.buf))
+            }
+        }
+    }
+}
+
+/// Turns an I/O error while reading into a fatal error naming the line reached.
+pub(crate) fn read_error(display: &str, line: u64, e: &io::Error) -> RecordError {
+    let problem = if e.kind() == io::ErrorKind::UnexpectedEof
+        || e.to_string().contains("corrupt deflate")
+        || e.kind() == io::ErrorKind::InvalidInput
+    {
+        format!("the gzip stream is truncated or corrupt ({e})")
+    } else {
+        format!("cannot read the file: {e}")
+    };
+    RecordError::fatal(display, line, problem)
+}

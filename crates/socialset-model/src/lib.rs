@@ -1,0 +1,13 @@
+//! Domain records and value types of socialset: accounts, follows, posts, interactions,
+//! trust ratings and conversions. Pure data: no I/O, no serde (wire formats live in
+//! `socialset-ingest`), no knowledge of any store.
+
+mod id;
+mod record;
+mod time;
+
+pub use id::{AccountId, PostId};
+pub use record::{
+    Account, Conversion, Follow, Interaction, InteractionKind, Post, Rating, Record, RecordKind,
+};
+pub use time::Timestamp;

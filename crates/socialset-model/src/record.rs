@@ -1,0 +1,244 @@
+//! The records socialset stores: what an importer produces and the store keeps.
+//!
+//! Every field a source may not know is an `Option`: missing data stays missing, it never
+//! becomes a zero.
+
+use std::fmt;
+use std::str::FromStr;
+
+use crate::{AccountId, PostId, Timestamp};
+
+/// A social-media account. Only `id` is required: edges that name an unseen account create a
+/// bare account, filled in later by a full account record.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Account {
+    pub id: AccountId,
+    pub platform: Option<String>,
+    pub handle: Option<String>,
+    pub name: Option<String>,
+    pub followers: Option<u64>,
+    pub following: Option<u64>,
+    pub posts_count: Option<u64>,
+    pub created_at: Option<Timestamp>,
+    pub bio: Option<String>,
+    pub verified: Option<bool>,
+    pub lang: Option<String>,
+    pub is_brand: Option<bool>,
+}
+
+impl Account {
+    /// A bare account: the id and nothing else known.
+    pub fn bare(id: AccountId) -> Self {
+        Self {
+            platform: id.platform().map(str::to_owned),
+            id,
+            handle: None,
+            name: None,
+            followers: None,
+            following: None,
+            posts_count: None,
+            created_at: None,
+            bio: None,
+            verified: None,
+            lang: None,
+            is_brand: None,
+        }
+    }
+}
+
+/// `src` follows `dst`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Follow {
+    pub src: AccountId,
+    pub dst: AccountId,
+    pub at: Option<Timestamp>,
+}
+
+/// A post: an original, a reply, a share (repost) or a quote.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Post {
+    pub id: PostId,
+    pub author: AccountId,
+    pub at: Option<Timestamp>,
+    pub text: Option<String>,
+    pub lang: Option<String>,
+    pub reply_to: Option<PostId>,
+    pub share_of: Option<PostId>,
+    pub quote_of: Option<PostId>,
+    pub mentions: Vec<AccountId>,
+    pub hashtags: Vec<String>,
+    pub urls: Vec<String>,
+    pub likes: Option<u64>,
+    pub shares: Option<u64>,
+    pub replies: Option<u64>,
+    pub views: Option<u64>,
+}
+
+/// How one account engaged with another.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum InteractionKind {
+    Reply,
+    Mention,
+    Share,
+    Quote,
+    Like,
+}
+
+impl InteractionKind {
+    /// Every kind, in a fixed order (used for per-kind tables and graph layers).
+    pub const ALL: [Self; 5] = [
+        Self::Reply,
+        Self::Mention,
+        Self::Share,
+        Self::Quote,
+        Self::Like,
+    ];
+
+    /// The lower-case name used in files and on the command line.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Reply => "reply",
+            Self::Mention => "mention",
+            Self::Share => "share",
+            Self::Quote => "quote",
+            Self::Like => "like",
+        }
+    }
+
+    /// A stable small integer, for compact storage.
+    pub fn code(self) -> u8 {
+        match self {
+            Self::Reply => 0,
+            Self::Mention => 1,
+            Self::Share => 2,
+            Self::Quote => 3,
+            Self::Like => 4,
+        }
+    }
+
+    /// The inverse of [`InteractionKind::code`].
+    pub fn from_code(code: u8) -> Option<Self> {
+        Self::ALL.get(usize::from(code)).copied()
+    }
+}
+
+impl fmt::Display for InteractionKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for InteractionKind {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Self::ALL
+            .into_iter()
+            .find(|k| k.as_str() == s)
+            .ok_or_else(|| format!("{s:?} is not one of reply, mention, share, quote, like"))
+    }
+}
+
+/// `src` engaged with `dst` (replied to, mentioned, shared, quoted or liked): `src` endorses
+/// `dst`. `weight` counts repeated engagements folded into one edge (1 for a single event).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Interaction {
+    pub src: AccountId,
+    pub dst: AccountId,
+    pub kind: InteractionKind,
+    pub at: Option<Timestamp>,
+    pub post: Option<PostId>,
+    pub weight: f64,
+}
+
+/// An explicit trust rating of `dst` by `src`, on the source's own scale (e.g. −10…+10).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Rating {
+    pub src: AccountId,
+    pub dst: AccountId,
+    pub value: f64,
+    pub at: Option<Timestamp>,
+}
+
+/// A conversion attributed to a campaign member (a sale, a sign-up, a code redeemed).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Conversion {
+    pub campaign: String,
+    pub member: AccountId,
+    pub kind: String,
+    pub value_eur: Option<f64>,
+    pub at: Option<Timestamp>,
+    pub code: Option<String>,
+}
+
+/// One record of any type, as an importer yields it.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Record {
+    Account(Account),
+    Follow(Follow),
+    Post(Post),
+    Interaction(Interaction),
+    Rating(Rating),
+    Conversion(Conversion),
+}
+
+/// The type of a [`Record`], for counting.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum RecordKind {
+    Account,
+    Follow,
+    Post,
+    Interaction,
+    Rating,
+    Conversion,
+}
+
+impl RecordKind {
+    pub const ALL: [Self; 6] = [
+        Self::Account,
+        Self::Follow,
+        Self::Post,
+        Self::Interaction,
+        Self::Rating,
+        Self::Conversion,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Account => "account",
+            Self::Follow => "follow",
+            Self::Post => "post",
+            Self::Interaction => "interaction",
+            Self::Rating => "rating",
+            Self::Conversion => "conversion",
+        }
+    }
+}
+
+impl Record {
+    pub fn kind(&self) -> RecordKind {
+        match self {
+            Self::Account(_) => RecordKind::Account,
+            Self::Follow(_) => RecordKind::Follow,
+            Self::Post(_) => RecordKind::Post,
+            Self::Interaction(_) => RecordKind::Interaction,
+            Self::Rating(_) => RecordKind::Rating,
+            Self::Conversion(_) => RecordKind::Conversion,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kind_codes_round_trip() {
+        for k in InteractionKind::ALL {
+            assert_eq!(InteractionKind::from_code(k.code()), Some(k));
+            assert_eq!(k.as_str().parse::<InteractionKind>(), Ok(k));
+        }
+        assert_eq!(InteractionKind::from_code(9), None);
+        assert!("retweet".parse::<InteractionKind>().is_err());
+    }
+}

@@ -1,0 +1,59 @@
+//! Points in time, as milliseconds since the Unix epoch (UTC).
+
+/// A point in time: milliseconds since 1970-01-01T00:00:00Z. Millisecond resolution keeps the
+/// fractional seconds some sources carry (bitcoin-otc ratings) without floating point.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Timestamp(i64);
+
+impl Timestamp {
+    /// The earliest time socialset accepts: 1900-01-01, far before any social network.
+    pub const MIN_MS: i64 = -2_208_988_800_000;
+    /// The latest time socialset accepts: 2200-01-01. Later values are data errors.
+    pub const MAX_MS: i64 = 7_258_118_400_000;
+
+    /// A timestamp from epoch milliseconds, or `None` when outside 1900..2200.
+    pub fn from_epoch_ms(ms: i64) -> Option<Self> {
+        (Self::MIN_MS..=Self::MAX_MS).contains(&ms).then_some(Self(ms))
+    }
+
+    /// A timestamp from (possibly fractional) epoch seconds, or `None` when not finite or out
+    /// of range.
+    pub fn from_epoch_seconds(seconds: f64) -> Option<Self> {
+        if !seconds.is_finite() {
+            return None;
+        }
+        let ms = (seconds * 1000.0).round();
+        if ms < Self::MIN_MS as f64 || ms > Self::MAX_MS as f64 {
+            return None;
+        }
+        Self::from_epoch_ms(ms as i64)
+    }
+
+    /// Milliseconds since the epoch.
+    pub fn epoch_ms(self) -> i64 {
+        self.0
+    }
+
+    /// Whole seconds since the epoch (rounded down).
+    pub fn epoch_seconds(self) -> i64 {
+        self.0.div_euclid(1000)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn seconds_round_to_milliseconds_and_range_is_checked() {
+        let t = Timestamp::from_epoch_seconds(1_289_241_911.728_36).map(Timestamp::epoch_ms);
+        assert_eq!(t, Some(1_289_241_911_728));
+        assert_eq!(Timestamp::from_epoch_seconds(f64::NAN), None);
+        assert_eq!(Timestamp::from_epoch_seconds(1e30), None);
+        assert_eq!(Timestamp::from_epoch_ms(Timestamp::MAX_MS + 1), None);
+        assert_eq!(
+            Timestamp::from_epoch_ms(-1500).map(Timestamp::epoch_seconds),
+            Some(-2)
+        );
+    }
+}
