@@ -1,1 +1,45 @@
-fn main() {}
+//! The `socialset` binary: parses the command line, calls one engine method per command, and
+//! prints the result. The only crate that prints.
+
+mod commands;
+mod output;
+mod progress;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// socialset: find, vet and measure native influencers in real social-interaction data.
+///
+/// Start with `socialset demo`: it imports bundled real data into a fresh store and shows a
+/// report. Then import your own files with `socialset import FILE...` and look at them with
+/// `socialset stats`.
+#[derive(Debug, Parser)]
+#[command(name = "socialset", version, propagate_version = true, max_term_width = 100)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    Import(commands::import::Args),
+    Stats(commands::stats::Args),
+    Demo(commands::demo::Args),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Import(args) => commands::import::run(args),
+        Command::Stats(args) => commands::stats::run(args),
+        Command::Demo(args) => commands::demo::run(args),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,1 +1,54 @@
-//! placeholder
+//! The façade the binaries call: `Workspace::open`, `import`, `stats`, `summarize`, and the
+//! bundled demo. Wires ingest -> store -> graph -> analysis and returns plain report structs;
+//! prints nothing.
+
+mod demo;
+mod error;
+mod import;
+mod summary;
+
+use std::path::{Path, PathBuf};
+
+use socialset_store::{SqliteStore, Store};
+
+pub use demo::{demo_files, DemoFile, DEMO_MARKER};
+pub use error::{Error, Result};
+pub use import::{FileReport, ImportObserver, ImportOptions, ImportReport, NoProgress};
+pub use socialset_ingest::{Detection, EdgeKind, Format, RecordError};
+pub use socialset_store::Counts;
+pub use summary::{AccountLine, RatingSummary, Summary};
+
+/// The default path of the embedded store.
+pub const DEFAULT_DB: &str = "socialset.db";
+
+/// One store of social data and everything computed from it.
+pub struct Workspace {
+    store: SqliteStore,
+    path: PathBuf,
+}
+
+impl std::fmt::Debug for Workspace {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Workspace").field("path", &self.path).finish()
+    }
+}
+
+impl Workspace {
+    /// Opens (creating if needed) the embedded store at `path`.
+    pub fn open(path: &Path) -> Result<Self> {
+        Ok(Self {
+            store: SqliteStore::open(path)?,
+            path: path.to_owned(),
+        })
+    }
+
+    /// Where the store lives.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// How many records of each type the store holds.
+    pub fn stats(&self) -> Result<Counts> {
+        Ok(self.store.counts()?)
+    }
+}

@@ -76,3 +76,8 @@ mod tests {
         assert_eq!(id.local(), "https://h/users/a");
     }
 }
+
+/// The dense, interned index of an account within one analysis (0..n). Never shown to users
+/// and never stored: map it back to an [`AccountId`] for output.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct AccountIdx(pub u32);

@@ -6,7 +6,7 @@ mod id;
 mod record;
 mod time;
 
-pub use id::{AccountId, PostId};
+pub use id::{AccountId, AccountIdx, PostId};
 pub use record::{
     Account, Conversion, Follow, Interaction, InteractionKind, Post, Rating, Record, RecordKind,
 };

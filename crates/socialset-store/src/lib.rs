@@ -1,1 +1,73 @@
-//! placeholder
+//! The Store: where imported records live. SQLite, embedded, is the default and the only
+//! backend today; the `Store` trait is the seam for a PostgreSQL backend. This is the only
+//! crate that knows SQL.
+
+mod error;
+mod sqlite;
+
+use socialset_model::{Account, InteractionKind, Record, Timestamp};
+
+pub use error::{Error, Result};
+pub use sqlite::SqliteStore;
+
+/// How many records of each type the store holds.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Counts {
+    pub accounts: u64,
+    pub follows: u64,
+    pub posts: u64,
+    pub interactions: u64,
+    pub ratings: u64,
+    pub conversions: u64,
+}
+
+/// The store's own dense-ish handle for an account (SQLite's rowid). Stable for the life of
+/// the store; not an external id.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct StoredAccount(pub i64);
+
+/// An interaction as the graph needs it: interned endpoints, no text.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct StoredInteraction {
+    pub src: StoredAccount,
+    pub dst: StoredAccount,
+    pub kind: InteractionKind,
+    pub at: Option<Timestamp>,
+    pub weight: f64,
+}
+
+/// A storage backend.
+pub trait Store {
+    /// Starts an import: everything `put` in it lands at `commit`, or nothing does.
+    fn begin_import(&mut self) -> Result<Box<dyn ImportTx + '_>>;
+
+    /// How many records of each type are stored.
+    fn counts(&self) -> Result<Counts>;
+
+    /// Every account with its handle, sorted by handle.
+    fn accounts(&self) -> Result<Vec<(StoredAccount, Account)>>;
+
+    /// Every interaction, sorted by (src, dst, kind, time).
+    fn interactions(&self) -> Result<Vec<StoredInteraction>>;
+
+    /// Every rating value, in key order.
+    fn rating_values(&self) -> Result<Vec<f64>>;
+
+    /// A fact about the store itself, if set.
+    fn meta(&self, key: &str) -> Result<Option<String>>;
+
+    /// Records a fact about the store itself.
+    fn set_meta(&mut self, key: &str, value: &str) -> Result<()>;
+}
+
+/// One import in progress. Dropping it without `commit` rolls everything back.
+pub trait ImportTx {
+    /// Adds or updates one record. Idempotent: the same record twice changes nothing.
+    /// Accounts are upserted field by field (a known value is never replaced by a missing one);
+    /// edges are keyed by (src, dst, kind, time) and a repeat is ignored; a rating repeated
+    /// at the same time takes the newer value.
+    fn put(&mut self, record: &Record) -> Result<()>;
+
+    /// Makes the import durable.
+    fn commit(self: Box<Self>) -> Result<()>;
+}

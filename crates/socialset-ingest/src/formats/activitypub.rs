@@ -96,7 +96,8 @@ impl Reader {
                     platform: &self.platform,
                 };
                 let mut records = Vec::new();
-                ctx.document(&doc, &mut records, ignored)?;
+                ctx.document(&doc, &mut records, ignored)
+                    .map_err(|e| e.raw(doc.to_string().as_bytes()))?;
                 out.extend(records);
                 Ok(true)
             }

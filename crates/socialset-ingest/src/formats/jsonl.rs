@@ -47,7 +47,7 @@ pub(crate) fn parse(line: &Line<'_>) -> Result<Record, RecordError> {
                 dst: id(line.platform, &w.dst),
                 kind,
                 at: w.at.map(|t| t.0),
-                post: w.post.map(|p| PostId::namespaced(line.platform, &p)),
+                post: w.post.map(|p| PostId::new(full_id(line.platform, &p))),
                 weight: w.weight.map_or(1.0, |c| c.0 as f64),
             }))
         }),
@@ -107,8 +107,17 @@ fn strip_position(e: &serde_json::Error) -> String {
     }
 }
 
+/// Ids in JSON Lines are `platform:local`; one without a `:` gets the file's platform.
 fn id(platform: &str, raw: &NonEmpty) -> AccountId {
-    AccountId::namespaced(platform, &raw.0)
+    AccountId::new(full_id(platform, &raw.0))
+}
+
+fn full_id(platform: &str, raw: &str) -> String {
+    if raw.contains(':') {
+        raw.to_owned()
+    } else {
+        format!("{platform}:{raw}")
+    }
 }
 
 /// A string that must not be empty (ids, names of campaigns).
@@ -233,7 +242,7 @@ struct AccountWire {
 impl AccountWire {
     fn into_model(self, default_platform: &str) -> Account {
         let platform = self.platform.unwrap_or_else(|| default_platform.to_owned());
-        let id = AccountId::namespaced(&platform, &self.id.0);
+        let id = AccountId::new(full_id(&platform, &self.id.0));
         Account {
             platform: id.platform().map(str::to_owned),
             id,
@@ -288,7 +297,7 @@ struct PostWire {
 
 impl PostWire {
     fn into_model(self, platform: &str) -> Post {
-        let post_id = |p: NonEmpty| PostId::namespaced(platform, &p.0);
+        let post_id = |p: NonEmpty| PostId::new(full_id(platform, &p.0));
         Post {
             id: post_id(self.id),
             author: id(platform, &self.author),

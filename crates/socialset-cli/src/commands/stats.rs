@@ -1,0 +1,62 @@
+//! `socialset stats`: how many records of each type the store holds.
+
+use anyhow::Result;
+use socialset_engine::Counts;
+
+use super::StoreArgs;
+use crate::output::{table, thousands};
+
+/// Show how many accounts, follows, posts, interactions, ratings and conversions the store
+/// holds.
+///
+/// `--json` prints one object with integer fields accounts, follows, posts, interactions,
+/// ratings and conversions, for scripts.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Print one JSON object instead of a table.
+    #[arg(long)]
+    json: bool,
+
+    #[command(flatten)]
+    store: StoreArgs,
+}
+
+pub fn run(args: Args) -> Result<()> {
+    if !args.store.db.exists() {
+        anyhow::bail!(
+            "{} does not exist: import some data first (socialset import FILE...), or pass --db",
+            args.store.db.display()
+        );
+    }
+    let counts = args.store.open()?.stats()?;
+    if args.json {
+        println!("{}", counts_json(&counts));
+    } else {
+        let rows = rows(&counts)
+            .into_iter()
+            .map(|(name, n)| vec![name.to_owned(), thousands(n)])
+            .collect();
+        println!("{}", table(&["records", "count"], &[1], rows));
+    }
+    Ok(())
+}
+
+pub fn rows(c: &Counts) -> [(&'static str, u64); 6] {
+    [
+        ("accounts", c.accounts),
+        ("follows", c.follows),
+        ("posts", c.posts),
+        ("interactions", c.interactions),
+        ("ratings", c.ratings),
+        ("conversions", c.conversions),
+    ]
+}
+
+pub fn counts_json(c: &Counts) -> serde_json::Value {
+    serde_json::Value::Object(
+        rows(c)
+            .into_iter()
+            .map(|(k, v)| (k.to_owned(), serde_json::json!(v)))
+            .collect(),
+    )
+}

@@ -1,0 +1,57 @@
+//! Tables for people; JSON for programs.
+
+use comfy_table::presets::UTF8_FULL_CONDENSED;
+use comfy_table::{Cell, CellAlignment, Table};
+
+/// A table with a header row, right-aligning the columns listed in `numeric`.
+pub fn table(header: &[&str], numeric: &[usize], rows: Vec<Vec<String>>) -> Table {
+    let mut t = Table::new();
+    t.load_preset(UTF8_FULL_CONDENSED);
+    t.set_header(header.iter().map(|h| Cell::new(h)));
+    for row in rows {
+        t.add_row(row.into_iter().enumerate().map(|(i, v)| {
+            let cell = Cell::new(v);
+            if numeric.contains(&i) {
+                cell.set_alignment(CellAlignment::Right)
+            } else {
+                cell
+            }
+        }));
+    }
+    t
+}
+
+/// An integer with thousands separators: 948464 -> "948,464".
+pub fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// A count that may be fractional (summed edge weights), shown as an integer when it is one.
+pub fn amount(x: f64) -> String {
+    if x.fract() == 0.0 && x >= 0.0 && x < 1e15 {
+        thousands(x as u64)
+    } else {
+        format!("{x:.1}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_read_well() {
+        assert_eq!(thousands(948_464), "948,464");
+        assert_eq!(thousands(12), "12");
+        assert_eq!(amount(3.0), "3");
+        assert_eq!(amount(2.5), "2.5");
+    }
+}

@@ -1,0 +1,98 @@
+//! Progress bars for long imports: bytes of the file and records per second. Drawn only when
+//! stderr is a terminal (indicatif hides itself otherwise), so logs and pipes stay clean.
+
+use std::time::Instant;
+
+use indicatif::{ProgressBar, ProgressStyle};
+use socialset_engine::{FileReport, Format, ImportObserver, RecordError};
+
+pub struct ImportProgress {
+    bar: Option<ProgressBar>,
+    started: Instant,
+    /// Fault injection for the crash test: stop still, mid-transaction, after this many
+    /// records, so a test can kill the process there (`SOCIALSET_TEST_STALL_AFTER`).
+    stall_after: Option<u64>,
+    quiet: bool,
+    rejected: u64,
+}
+
+/// Rejected records printed one by one; the rest are only counted (all are in the rejects file).
+const REJECTS_SHOWN: u64 = 10;
+
+impl ImportProgress {
+    pub fn new(quiet: bool) -> Self {
+        Self {
+            bar: None,
+            started: Instant::now(),
+            stall_after: std::env::var("SOCIALSET_TEST_STALL_AFTER")
+                .ok()
+                .and_then(|v| v.parse().ok()),
+            quiet,
+            rejected: 0,
+        }
+    }
+}
+
+impl ImportObserver for ImportProgress {
+    fn file_started(&mut self, file: &str, format: Format, reason: Option<&str>, total_bytes: u64) {
+        if !self.quiet {
+            match reason {
+                Some(why) => eprintln!("{file}: reading as {} ({why})", format.describe()),
+                None => eprintln!("{file}: reading as {}", format.describe()),
+            }
+        }
+        let bar = ProgressBar::new(total_bytes);
+        bar.set_style(
+            ProgressStyle::with_template(
+                "{spinner} [{bar:30}] {bytes}/{total_bytes} {binary_bytes_per_sec} · {msg}",
+            )
+            .unwrap_or_else(|_| ProgressStyle::default_bar())
+            .progress_chars("=> "),
+        );
+        self.started = Instant::now();
+        self.bar = Some(bar);
+    }
+
+    fn progress(&mut self, bytes_read: u64, records: u64) {
+        if let Some(bar) = &self.bar {
+            bar.set_position(bytes_read);
+            let seconds = self.started.elapsed().as_secs_f64().max(1e-3);
+            bar.set_message(format!(
+                "{} records, {}/s",
+                crate::output::thousands(records),
+                crate::output::thousands((records as f64 / seconds) as u64)
+            ));
+        }
+        if let Some(n) = self.stall_after {
+            if records >= n {
+                eprintln!("stalled after {records} records (SOCIALSET_TEST_STALL_AFTER)");
+                loop {
+                    std::thread::sleep(std::time::Duration::from_secs(3600));
+                }
+            }
+        }
+    }
+
+    fn record_rejected(&mut self, error: &RecordError) {
+        self.rejected += 1;
+        if self.rejected > REJECTS_SHOWN {
+            return;
+        }
+        let more = if self.rejected == REJECTS_SHOWN {
+            " (further skipped records are only counted)"
+        } else {
+            ""
+        };
+        let line = format!("skipped {error}{more}");
+        match &self.bar {
+            Some(bar) if !bar.is_hidden() => bar.println(line),
+            _ => eprintln!("{line}"),
+        }
+    }
+
+    fn file_finished(&mut self, _report: &FileReport) {
+        if let Some(bar) = self.bar.take() {
+            bar.finish_and_clear();
+        }
+    }
+}

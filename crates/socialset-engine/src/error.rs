@@ -1,0 +1,37 @@
+//! Engine errors, split between the user's fault (bad input: shown verbatim, HTTP 4xx) and
+//! ours (a bug, the disk: logged, HTTP 5xx), as meilisearch does.
+
+use socialset_ingest::RecordError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// A bad record or unreadable input file: the message names file, line and field.
+    #[error("{0}")]
+    BadInput(RecordError),
+    /// A request that cannot be carried out as asked.
+    #[error("{0}")]
+    Usage(String),
+    /// The store failed.
+    #[error(transparent)]
+    Store(#[from] socialset_store::Error),
+    /// The file system failed.
+    #[error("{context}: {source}")]
+    Io {
+        context: String,
+        source: std::io::Error,
+    },
+}
+
+impl Error {
+    /// True when the user can fix it by changing their input or request.
+    pub fn is_user_error(&self) -> bool {
+        matches!(self, Self::BadInput(_) | Self::Usage(_))
+    }
+
+    pub(crate) fn io(context: impl Into<String>) -> impl FnOnce(std::io::Error) -> Self {
+        let context = context.into();
+        move |source| Self::Io { context, source }
+    }
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;

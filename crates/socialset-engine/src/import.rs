@@ -1,0 +1,262 @@
+//! Import files into the store as one transaction: all files land whole, or nothing does.
+//! A reader thread parses while this thread writes, so parsing and SQLite overlap.
+
+use std::collections::BTreeMap;
+use std::fs::File;
+use std::io::{BufWriter, Write};
+use std::path::{Path, PathBuf};
+use std::sync::mpsc;
+
+use socialset_ingest::{detect_format, EdgeKind, Format, ReadOptions, RecordError, RecordReader};
+use socialset_model::{Record, RecordKind};
+use socialset_store::{Counts, ImportTx, Store};
+
+use crate::{Error, Result, Workspace};
+
+/// How to import.
+#[derive(Clone, Debug, Default)]
+pub struct ImportOptions {
+    /// The format of every file; `None` detects each file's format.
+    pub format: Option<Format>,
+    /// What SNAP edge-list edges mean; `None` means follow.
+    pub edge_kind: Option<EdgeKind>,
+    /// Namespace for ids without a platform prefix; `None` uses the format's default.
+    pub platform: Option<String>,
+    /// Import the good records, write each bad one to `FILE.rejects.jsonl`, and go on.
+    pub skip_bad: bool,
+}
+
+/// Told about an import as it goes (for progress bars); every method has a silent default.
+pub trait ImportObserver {
+    fn file_started(&mut self, _file: &str, _format: Format, _reason: Option<&str>, _total_bytes: u64) {}
+    /// Called after each batch of records is written, inside the transaction.
+    fn progress(&mut self, _bytes_read: u64, _records: u64) {}
+    fn record_rejected(&mut self, _error: &RecordError) {}
+    fn file_finished(&mut self, _report: &FileReport) {}
+    /// Every file has been read; the transaction is about to commit.
+    fn committing(&mut self) {}
+}
+
+/// An observer that ignores everything.
+#[derive(Debug)]
+pub struct NoProgress;
+impl ImportObserver for NoProgress {}
+
+/// What one file gave.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FileReport {
+    pub file: String,
+    pub format: Format,
+    /// Why `--format auto` chose the format; `None` when the user named it.
+    pub detection: Option<String>,
+    /// Records read, by type.
+    pub records: BTreeMap<RecordKind, u64>,
+    /// Bad records skipped (only with `skip_bad`).
+    pub rejected: u64,
+    /// Where the skipped records were written.
+    pub rejects_path: Option<PathBuf>,
+    /// What the file held that socialset does not import, with counts.
+    pub ignored: BTreeMap<String, u64>,
+}
+
+/// What a whole import did.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ImportReport {
+    pub files: Vec<FileReport>,
+    /// Store counts before and after: their difference is what the import added.
+    pub before: Counts,
+    pub after: Counts,
+}
+
+impl ImportReport {
+    pub fn records_read(&self) -> u64 {
+        self.files.iter().flat_map(|f| f.records.values()).sum()
+    }
+
+    pub fn rejected(&self) -> u64 {
+        self.files.iter().map(|f| f.rejected).sum()
+    }
+}
+
+/// Records per message from the reader thread: large enough to amortise the channel.
+const BATCH: usize = 8192;
+
+enum Msg {
+    Batch(Vec<Record>),
+    Bad(RecordError),
+    Done(BTreeMap<String, u64>),
+}
+
+impl Workspace {
+    /// Imports `files` in one transaction. On any error that is not skipped, the store is left
+    /// exactly as it was.
+    pub fn import(
+        &mut self,
+        files: &[PathBuf],
+        options: &ImportOptions,
+        observer: &mut dyn ImportObserver,
+    ) -> Result<ImportReport> {
+        if files.is_empty() {
+            return Err(Error::Usage("name at least one file to import".into()));
+        }
+        let before = self.store.counts()?;
+        let mut reports = Vec::with_capacity(files.len());
+        {
+            let mut tx = self.store.begin_import()?;
+            for path in files {
+                reports.push(import_file(tx.as_mut(), path, options, observer)?);
+            }
+            observer.committing();
+            tx.commit()?;
+        }
+        Ok(ImportReport {
+            files: reports,
+            before,
+            after: self.store.counts()?,
+        })
+    }
+}
+
+fn import_file(
+    tx: &mut dyn ImportTx,
+    path: &Path,
+    options: &ImportOptions,
+    observer: &mut dyn ImportObserver,
+) -> Result<FileReport> {
+    let display = path.display().to_string();
+    if !path.is_file() {
+        return Err(Error::Usage(format!("{display}: no such file")));
+    }
+    let (format, detection) = match options.format {
+        Some(f) => (f, None),
+        None => {
+            let d = detect_format(path, &display).map_err(Error::BadInput)?;
+            (d.format, Some(d.reason))
+        }
+    };
+    if options.edge_kind.is_some() && format != Format::Snap {
+        return Err(Error::Usage(format!(
+            "{display}: --kind says what the edges of a SNAP edge list mean, but this file is {}",
+            format.describe()
+        )));
+    }
+    let read_options = ReadOptions {
+        format,
+        edge_kind: options.edge_kind.unwrap_or(EdgeKind::Follow),
+        platform: options.platform.clone(),
+    };
+    let (reader, progress) =
+        RecordReader::open(path, &display, &read_options).map_err(Error::BadInput)?;
+    observer.file_started(&display, format, detection.as_deref(), progress.total_bytes);
+
+    let mut report = FileReport {
+        file: display.clone(),
+        format,
+        detection,
+        records: BTreeMap::new(),
+        rejected: 0,
+        rejects_path: None,
+        ignored: BTreeMap::new(),
+    };
+    let mut rejects: Option<BufWriter<File>> = None;
+    let mut n_records = 0u64;
+
+    std::thread::scope(|scope| -> Result<()> {
+        let (send, receive) = mpsc::sync_channel::<Msg>(4);
+        scope.spawn(move || read_all(reader, &send));
+        for msg in receive {
+            match msg {
+                Msg::Batch(batch) => {
+                    for record in &batch {
+                        tx.put(record)?;
+                        *report.records.entry(record.kind()).or_default() += 1;
+                    }
+                    n_records += batch.len() as u64;
+                    observer.progress(progress.bytes_read(), n_records);
+                }
+                Msg::Bad(e) if e.fatal || !options.skip_bad => return Err(Error::BadInput(e)),
+                Msg::Bad(e) => {
+                    let writer = match &mut rejects {
+                        Some(w) => w,
+                        None => {
+                            let (file, at) = create_rejects_file(path)?;
+                            report.rejects_path = Some(at);
+                            rejects.insert(BufWriter::new(file))
+                        }
+                    };
+                    write_reject(writer, &e).map_err(Error::io("writing the rejects file"))?;
+                    report.rejected += 1;
+                    observer.record_rejected(&e);
+                }
+                Msg::Done(ignored) => report.ignored = ignored,
+            }
+        }
+        Ok(())
+    })?;
+    if let Some(mut w) = rejects {
+        w.flush().map_err(Error::io("writing the rejects file"))?;
+    }
+    observer.progress(progress.bytes_read(), n_records);
+    observer.file_finished(&report);
+    Ok(report)
+}
+
+/// The reader thread: parse, batch, send. Stops when the receiver goes away.
+fn read_all(mut reader: RecordReader, send: &mpsc::SyncSender<Msg>) {
+    let mut batch = Vec::with_capacity(BATCH);
+    for item in reader.by_ref() {
+        match item {
+            Ok(record) => {
+                batch.push(record);
+                if batch.len() == BATCH
+                    && send
+                        .send(Msg::Batch(std::mem::replace(&mut batch, Vec::with_capacity(BATCH))))
+                        .is_err()
+                {
+                    return;
+                }
+            }
+            Err(e) => {
+                let flushed = batch.is_empty()
+                    || send.send(Msg::Batch(std::mem::take(&mut batch))).is_ok();
+                if !flushed || send.send(Msg::Bad(e)).is_err() {
+                    return;
+                }
+            }
+        }
+    }
+    if !batch.is_empty() && send.send(Msg::Batch(batch)).is_err() {
+        return;
+    }
+    let _ = send.send(Msg::Done(reader.ignored().clone()));
+}
+
+/// `FILE.rejects.jsonl` beside the input, or in the current directory when the input's
+/// directory is read-only.
+fn create_rejects_file(input: &Path) -> Result<(File, PathBuf)> {
+    let name = format!(
+        "{}.rejects.jsonl",
+        input.file_name().map(|n| n.to_string_lossy()).unwrap_or_default()
+    );
+    let beside = input.with_file_name(&name);
+    match File::create(&beside) {
+        Ok(f) => Ok((f, beside)),
+        Err(_) => {
+            let here = PathBuf::from(&name);
+            let f = File::create(&here)
+                .map_err(Error::io(format!("creating {}", here.display())))?;
+            Ok((f, here))
+        }
+    }
+}
+
+fn write_reject(w: &mut impl Write, e: &RecordError) -> std::io::Result<()> {
+    let line = serde_json::json!({
+        "line": e.line,
+        "field": e.field,
+        "error": e.to_string(),
+        "value": e.value,
+        "raw": e.raw.as_deref().map(String::from_utf8_lossy),
+    });
+    writeln!(w, "{line}")
+}

@@ -1,0 +1,385 @@
+//! The embedded SQLite store (rusqlite, bundled: nothing to install).
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use rusqlite::{params, Connection, OptionalExtension, Transaction};
+use socialset_model::{Account, AccountId, InteractionKind, Record, Timestamp};
+
+use crate::{Counts, Error, ImportTx, Result, StoredAccount, StoredInteraction, Store};
+
+/// Schema migrations, in order; `PRAGMA user_version` records how many have run.
+const MIGRATIONS: [&str; 1] = [include_str!("schema.sql")];
+
+/// "No time known", inside the store only (see schema.sql).
+const NO_TIME: i64 = i64::MIN;
+
+fn time_key(at: Option<Timestamp>) -> i64 {
+    at.map_or(NO_TIME, Timestamp::epoch_ms)
+}
+
+fn time_from_key(key: i64) -> Option<Timestamp> {
+    if key == NO_TIME {
+        None
+    } else {
+        Timestamp::from_epoch_ms(key)
+    }
+}
+
+/// A store in one SQLite file.
+pub struct SqliteStore {
+    conn: Connection,
+}
+
+impl std::fmt::Debug for SqliteStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SqliteStore")
+            .field("path", &self.conn.path())
+            .finish()
+    }
+}
+
+impl SqliteStore {
+    /// Opens the store at `path`, creating it (and running migrations) if needed.
+    pub fn open(path: &Path) -> Result<Self> {
+        let shown = path.display().to_string();
+        let open_err = |source| Error::Open {
+            path: shown.clone(),
+            source,
+        };
+        let mut conn = Connection::open(path).map_err(open_err)?;
+        // WAL keeps readers working during an import; FULL syncs the log at commit, which is
+        // one fsync per import. A killed process leaves the last committed state.
+        conn.pragma_update(None, "journal_mode", "WAL").map_err(open_err)?;
+        conn.pragma_update(None, "synchronous", "FULL").map_err(open_err)?;
+        conn.pragma_update(None, "foreign_keys", "OFF").map_err(open_err)?;
+        conn.pragma_update(None, "cache_size", -65_536).map_err(open_err)?;
+        conn.pragma_update(None, "temp_store", "MEMORY").map_err(open_err)?;
+        conn.busy_timeout(std::time::Duration::from_secs(10)).map_err(open_err)?;
+        migrate(&mut conn, &shown)?;
+        Ok(Self { conn })
+    }
+
+    /// An in-memory store, for tests and throwaway runs.
+    pub fn in_memory() -> Result<Self> {
+        let mut conn = Connection::open_in_memory()?;
+        migrate(&mut conn, ":memory:")?;
+        Ok(Self { conn })
+    }
+}
+
+fn migrate(conn: &mut Connection, shown: &str) -> Result<()> {
+    let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+    let known = MIGRATIONS.len() as i64;
+    if version > known {
+        return Err(Error::NewerSchema {
+            path: shown.to_owned(),
+            found: version,
+            known,
+        });
+    }
+    for (i, sql) in MIGRATIONS.iter().enumerate().skip(version as usize) {
+        let tx = conn.transaction()?;
+        tx.execute_batch(sql)?;
+        tx.pragma_update(None, "user_version", i as i64 + 1)?;
+        tx.commit()?;
+    }
+    Ok(())
+}
+
+impl Store for SqliteStore {
+    fn begin_import(&mut self) -> Result<Box<dyn ImportTx + '_>> {
+        Ok(Box::new(SqliteImport {
+            tx: self.conn.transaction()?,
+            interned: HashMap::new(),
+        }))
+    }
+
+    fn counts(&self) -> Result<Counts> {
+        let count = |table: &str| -> Result<u64> {
+            let n: i64 = self
+                .conn
+                .query_row(&format!("SELECT COUNT(*) FROM {table}"), [], |r| r.get(0))?;
+            Ok(n as u64)
+        };
+        Ok(Counts {
+            accounts: count("accounts")?,
+            follows: count("follows")?,
+            posts: count("posts")?,
+            interactions: count("interactions")?,
+            ratings: count("ratings")?,
+            conversions: count("conversions")?,
+        })
+    }
+
+    fn accounts(&self) -> Result<Vec<(StoredAccount, Account)>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT idx, id, platform, handle, name, followers, following, posts_count,
+                    created_at, bio, verified, lang, is_brand
+             FROM accounts ORDER BY idx",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            let count = |i: usize| -> rusqlite::Result<Option<u64>> {
+                Ok(r.get::<_, Option<i64>>(i)?.map(|v| v as u64))
+            };
+            Ok((
+                StoredAccount(r.get(0)?),
+                Account {
+                    id: AccountId::new(r.get::<_, String>(1)?),
+                    platform: r.get(2)?,
+                    handle: r.get(3)?,
+                    name: r.get(4)?,
+                    followers: count(5)?,
+                    following: count(6)?,
+                    posts_count: count(7)?,
+                    created_at: r.get::<_, Option<i64>>(8)?.and_then(Timestamp::from_epoch_ms),
+                    bio: r.get(9)?,
+                    verified: r.get(10)?,
+                    lang: r.get(11)?,
+                    is_brand: r.get(12)?,
+                },
+            ))
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    fn interactions(&self) -> Result<Vec<StoredInteraction>> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT src, dst, kind, at, weight FROM interactions ORDER BY src, dst, kind, at")?;
+        let mut rows = stmt.query([])?;
+        let mut out = Vec::new();
+        while let Some(r) = rows.next()? {
+            let code: i64 = r.get(2)?;
+            let kind = u8::try_from(code)
+                .ok()
+                .and_then(InteractionKind::from_code)
+                .ok_or_else(|| Error::Corrupt {
+                    what: "interaction kind",
+                    detail: code.to_string(),
+                })?;
+            out.push(StoredInteraction {
+                src: StoredAccount(r.get(0)?),
+                dst: StoredAccount(r.get(1)?),
+                kind,
+                at: time_from_key(r.get(3)?),
+                weight: r.get(4)?,
+            });
+        }
+        Ok(out)
+    }
+
+    fn rating_values(&self) -> Result<Vec<f64>> {
+        let mut stmt = self.conn.prepare("SELECT value FROM ratings")?;
+        let rows = stmt.query_map([], |r| r.get(0))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    fn meta(&self, key: &str) -> Result<Option<String>> {
+        Ok(self
+            .conn
+            .query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0))
+            .optional()?)
+    }
+
+    fn set_meta(&mut self, key: &str, value: &str) -> Result<()> {
+        self.conn.execute(
+            "INSERT INTO meta (key, value) VALUES (?1, ?2)
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            [key, value],
+        )?;
+        Ok(())
+    }
+}
+
+struct SqliteImport<'c> {
+    tx: Transaction<'c>,
+    /// External id -> idx, for the accounts this import has touched.
+    interned: HashMap<String, i64>,
+}
+
+fn json_list<T: AsRef<str>>(items: &[T]) -> Option<String> {
+    (!items.is_empty()).then(|| {
+        serde_json::Value::Array(
+            items
+                .iter()
+                .map(|s| serde_json::Value::String(s.as_ref().to_owned()))
+                .collect(),
+        )
+        .to_string()
+    })
+}
+
+fn count(v: Option<u64>) -> Option<i64> {
+    // Counts beyond i64 (9.2e18) cannot occur in real data; saturate rather than wrap.
+    v.map(|c| i64::try_from(c).unwrap_or(i64::MAX))
+}
+
+impl SqliteImport<'_> {
+    /// The idx of an account, creating a bare account if it is new.
+    fn intern(&mut self, id: &AccountId) -> Result<i64> {
+        if let Some(&idx) = self.interned.get(id.as_str()) {
+            return Ok(idx);
+        }
+        // Insert first: in a bulk import most ids are new, so this is one statement for them.
+        let inserted = self
+            .tx
+            .prepare_cached("INSERT INTO accounts (id, platform) VALUES (?1, ?2) ON CONFLICT (id) DO NOTHING")?
+            .execute(params![id.as_str(), id.platform()])?;
+        let idx = if inserted == 1 {
+            self.tx.last_insert_rowid()
+        } else {
+            self.tx
+                .prepare_cached("SELECT idx FROM accounts WHERE id = ?1")?
+                .query_row([id.as_str()], |r| r.get(0))?
+        };
+        self.interned.insert(id.as_str().to_owned(), idx);
+        Ok(idx)
+    }
+
+    fn put_account(&mut self, a: &Account) -> Result<()> {
+        let idx: i64 = self
+            .tx
+            .prepare_cached(
+                "INSERT INTO accounts (id, platform, handle, name, followers, following,
+                     posts_count, created_at, bio, verified, lang, is_brand)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
+                 ON CONFLICT (id) DO UPDATE SET
+                     platform    = COALESCE(excluded.platform, platform),
+                     handle      = COALESCE(excluded.handle, handle),
+                     name        = COALESCE(excluded.name, name),
+                     followers   = COALESCE(excluded.followers, followers),
+                     following   = COALESCE(excluded.following, following),
+                     posts_count = COALESCE(excluded.posts_count, posts_count),
+                     created_at  = COALESCE(excluded.created_at, created_at),
+                     bio         = COALESCE(excluded.bio, bio),
+                     verified    = COALESCE(excluded.verified, verified),
+                     lang        = COALESCE(excluded.lang, lang),
+                     is_brand    = COALESCE(excluded.is_brand, is_brand)
+                 RETURNING idx",
+            )?
+            .query_row(
+                params![
+                    a.id.as_str(),
+                    a.platform,
+                    a.handle,
+                    a.name,
+                    count(a.followers),
+                    count(a.following),
+                    count(a.posts_count),
+                    a.created_at.map(Timestamp::epoch_ms),
+                    a.bio,
+                    a.verified,
+                    a.lang,
+                    a.is_brand,
+                ],
+                |r| r.get(0),
+            )?;
+        self.interned.insert(a.id.as_str().to_owned(), idx);
+        Ok(())
+    }
+}
+
+impl ImportTx for SqliteImport<'_> {
+    fn put(&mut self, record: &Record) -> Result<()> {
+        match record {
+            Record::Account(a) => self.put_account(a)?,
+            Record::Follow(f) => {
+                let (src, dst) = (self.intern(&f.src)?, self.intern(&f.dst)?);
+                self.tx
+                    .prepare_cached("INSERT OR IGNORE INTO follows (src, dst, at) VALUES (?1, ?2, ?3)")?
+                    .execute(params![src, dst, time_key(f.at)])?;
+            }
+            Record::Interaction(i) => {
+                let (src, dst) = (self.intern(&i.src)?, self.intern(&i.dst)?);
+                self.tx
+                    .prepare_cached(
+                        "INSERT OR IGNORE INTO interactions (src, dst, kind, at, post, weight)
+                         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                    )?
+                    .execute(params![
+                        src,
+                        dst,
+                        i.kind.code(),
+                        time_key(i.at),
+                        i.post.as_ref().map(|p| p.as_str()),
+                        i.weight
+                    ])?;
+            }
+            Record::Rating(r) => {
+                let (src, dst) = (self.intern(&r.src)?, self.intern(&r.dst)?);
+                self.tx
+                    .prepare_cached(
+                        "INSERT INTO ratings (src, dst, at, value) VALUES (?1, ?2, ?3, ?4)
+                         ON CONFLICT (src, dst, at) DO UPDATE SET value = excluded.value",
+                    )?
+                    .execute(params![src, dst, time_key(r.at), r.value])?;
+            }
+            Record::Conversion(c) => {
+                let member = self.intern(&c.member)?;
+                self.tx
+                    .prepare_cached(
+                        "INSERT INTO conversions (campaign, member, kind, at, code, value_eur)
+                         VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+                         ON CONFLICT DO UPDATE SET value_eur = COALESCE(excluded.value_eur, value_eur)",
+                    )?
+                    .execute(params![
+                        c.campaign,
+                        member,
+                        c.kind,
+                        time_key(c.at),
+                        c.code.as_deref().unwrap_or(""),
+                        c.value_eur
+                    ])?;
+            }
+            Record::Post(p) => {
+                let author = self.intern(&p.author)?;
+                let mentions: Vec<&str> = p.mentions.iter().map(AccountId::as_str).collect();
+                self.tx
+                    .prepare_cached(
+                        "INSERT INTO posts (id, author, at, text, lang, reply_to, share_of, quote_of,
+                             mentions, hashtags, urls, likes, shares, replies, views)
+                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)
+                         ON CONFLICT (id) DO UPDATE SET
+                             author   = excluded.author,
+                             at       = COALESCE(excluded.at, at),
+                             text     = COALESCE(excluded.text, text),
+                             lang     = COALESCE(excluded.lang, lang),
+                             reply_to = COALESCE(excluded.reply_to, reply_to),
+                             share_of = COALESCE(excluded.share_of, share_of),
+                             quote_of = COALESCE(excluded.quote_of, quote_of),
+                             mentions = COALESCE(excluded.mentions, mentions),
+                             hashtags = COALESCE(excluded.hashtags, hashtags),
+                             urls     = COALESCE(excluded.urls, urls),
+                             likes    = COALESCE(excluded.likes, likes),
+                             shares   = COALESCE(excluded.shares, shares),
+                             replies  = COALESCE(excluded.replies, replies),
+                             views    = COALESCE(excluded.views, views)",
+                    )?
+                    .execute(params![
+                        p.id.as_str(),
+                        author,
+                        p.at.map(Timestamp::epoch_ms),
+                        p.text,
+                        p.lang,
+                        p.reply_to.as_ref().map(|x| x.as_str()),
+                        p.share_of.as_ref().map(|x| x.as_str()),
+                        p.quote_of.as_ref().map(|x| x.as_str()),
+                        json_list(&mentions),
+                        json_list(&p.hashtags),
+                        json_list(&p.urls),
+                        count(p.likes),
+                        count(p.shares),
+                        count(p.replies),
+                        count(p.views),
+                    ])?;
+            }
+        }
+        Ok(())
+    }
+
+    fn commit(self: Box<Self>) -> Result<()> {
+        self.tx.commit()?;
+        Ok(())
+    }
+}
