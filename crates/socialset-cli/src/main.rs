@@ -15,7 +15,12 @@ use clap::{Parser, Subcommand};
 /// report. Then import your own files with `socialset import FILE...` and look at them with
 /// `socialset stats`.
 #[derive(Debug, Parser)]
-#[command(name = "socialset", version, propagate_version = true, max_term_width = 100)]
+#[command(
+    name = "socialset",
+    version,
+    propagate_version = true,
+    max_term_width = 100
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,

@@ -7,7 +7,7 @@ use comfy_table::{Cell, CellAlignment, Table};
 pub fn table(header: &[&str], numeric: &[usize], rows: Vec<Vec<String>>) -> Table {
     let mut t = Table::new();
     t.load_preset(UTF8_FULL_CONDENSED);
-    t.set_header(header.iter().map(|h| Cell::new(h)));
+    t.set_header(header.iter().map(Cell::new));
     for row in rows {
         t.add_row(row.into_iter().enumerate().map(|(i, v)| {
             let cell = Cell::new(v);
@@ -36,7 +36,7 @@ pub fn thousands(n: u64) -> String {
 
 /// A count that may be fractional (summed edge weights), shown as an integer when it is one.
 pub fn amount(x: f64) -> String {
-    if x.fract() == 0.0 && x >= 0.0 && x < 1e15 {
+    if x.fract() == 0.0 && (0.0..1e15).contains(&x) {
         thousands(x as u64)
     } else {
         format!("{x:.1}")

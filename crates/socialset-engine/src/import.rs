@@ -28,7 +28,14 @@ pub struct ImportOptions {
 
 /// Told about an import as it goes (for progress bars); every method has a silent default.
 pub trait ImportObserver {
-    fn file_started(&mut self, _file: &str, _format: Format, _reason: Option<&str>, _total_bytes: u64) {}
+    fn file_started(
+        &mut self,
+        _file: &str,
+        _format: Format,
+        _reason: Option<&str>,
+        _total_bytes: u64,
+    ) {
+    }
     /// Called after each batch of records is written, inside the transaction.
     fn progress(&mut self, _bytes_read: u64, _records: u64) {}
     fn record_rejected(&mut self, _error: &RecordError) {}
@@ -210,15 +217,18 @@ fn read_all(mut reader: RecordReader, send: &mpsc::SyncSender<Msg>) {
                 batch.push(record);
                 if batch.len() == BATCH
                     && send
-                        .send(Msg::Batch(std::mem::replace(&mut batch, Vec::with_capacity(BATCH))))
+                        .send(Msg::Batch(std::mem::replace(
+                            &mut batch,
+                            Vec::with_capacity(BATCH),
+                        )))
                         .is_err()
                 {
                     return;
                 }
             }
             Err(e) => {
-                let flushed = batch.is_empty()
-                    || send.send(Msg::Batch(std::mem::take(&mut batch))).is_ok();
+                let flushed =
+                    batch.is_empty() || send.send(Msg::Batch(std::mem::take(&mut batch))).is_ok();
                 if !flushed || send.send(Msg::Bad(e)).is_err() {
                     return;
                 }
@@ -236,15 +246,18 @@ fn read_all(mut reader: RecordReader, send: &mpsc::SyncSender<Msg>) {
 fn create_rejects_file(input: &Path) -> Result<(File, PathBuf)> {
     let name = format!(
         "{}.rejects.jsonl",
-        input.file_name().map(|n| n.to_string_lossy()).unwrap_or_default()
+        input
+            .file_name()
+            .map(|n| n.to_string_lossy())
+            .unwrap_or_default()
     );
     let beside = input.with_file_name(&name);
     match File::create(&beside) {
         Ok(f) => Ok((f, beside)),
         Err(_) => {
             let here = PathBuf::from(&name);
-            let f = File::create(&here)
-                .map_err(Error::io(format!("creating {}", here.display())))?;
+            let f =
+                File::create(&here).map_err(Error::io(format!("creating {}", here.display())))?;
             Ok((f, here))
         }
     }

@@ -29,7 +29,9 @@ pub struct Workspace {
 
 impl std::fmt::Debug for Workspace {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Workspace").field("path", &self.path).finish()
+        f.debug_struct("Workspace")
+            .field("path", &self.path)
+            .finish()
     }
 }
 

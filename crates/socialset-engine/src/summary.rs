@@ -72,8 +72,7 @@ impl Workspace {
             })
             .collect();
         let n = members.len();
-        let components =
-            weakly_connected_components(n, events.iter().map(|e| (e.src.0, e.dst.0)));
+        let components = weakly_connected_components(n, events.iter().map(|e| (e.src.0, e.dst.0)));
         let by_key: std::collections::HashMap<i64, &socialset_model::Account> =
             accounts.iter().map(|(k, a)| (k.0, a)).collect();
         let leaders = summarize_engagement(n, &events)
@@ -94,7 +93,8 @@ impl Workspace {
         let values = self.store.rating_values()?;
         let ratings = (!values.is_empty()).then(|| RatingSummary {
             count: values.len() as u64,
-            positive_share: values.iter().filter(|&&v| v > 0.0).count() as f64 / values.len() as f64,
+            positive_share: values.iter().filter(|&&v| v > 0.0).count() as f64
+                / values.len() as f64,
             mean: values.iter().sum::<f64>() / values.len() as f64,
         });
         Ok(Summary {

@@ -105,7 +105,8 @@ mod tests {
         assert_eq!(g.n_edges(), 3);
         assert_eq!(g.out_edges(0).collect::<Vec<_>>(), vec![(1, 1.0), (2, 3.0)]);
         assert_eq!(g.out_degree(1), 0);
-        let shuffled = Csr::from_edges(3, &[e(2, 0, 1.0), e(0, 2, 2.0), e(0, 1, 1.0), e(0, 2, 1.0)]);
+        let shuffled =
+            Csr::from_edges(3, &[e(2, 0, 1.0), e(0, 2, 2.0), e(0, 1, 1.0), e(0, 2, 1.0)]);
         assert_eq!(g, shuffled);
     }
 }

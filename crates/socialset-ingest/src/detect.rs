@@ -27,9 +27,8 @@ const JSONL_TYPES: [&str; 6] = [
 
 /// Chooses the format of `path` from its extension and first lines.
 pub fn detect_format(path: &Path, display: &str) -> Result<Detection, RecordError> {
-    let head = source::peek(path, PEEK_BYTES).map_err(|e| {
-        RecordError::fatal(display, 0, format!("cannot read the file: {e}"))
-    })?;
+    let head = source::peek(path, PEEK_BYTES)
+        .map_err(|e| RecordError::fatal(display, 0, format!("cannot read the file: {e}")))?;
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().to_lowercase())
@@ -53,9 +52,7 @@ fn detect_from(ext: &str, text: &str) -> Option<Detection> {
         .map(str::trim)
         .find(|l| !l.is_empty() && !l.starts_with('#') && !l.starts_with('%'))?;
     if first.starts_with('{') || first.starts_with('[') {
-        if text.contains("\"@context\"")
-            || text.contains("https://www.w3.org/ns/activitystreams")
-        {
+        if text.contains("\"@context\"") || text.contains("https://www.w3.org/ns/activitystreams") {
             return found(
                 Format::ActivityPub,
                 "JSON with an ActivityStreams @context".into(),

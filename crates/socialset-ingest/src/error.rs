@@ -5,8 +5,14 @@ use std::fmt;
 /// A problem with one record (or, when `fatal`, with the file itself).
 ///
 /// Displays as `FILE:LINE: field "F": what is wrong (value)`, a sentence a user can act on.
+/// Boxed so that `Result<Record, RecordError>` stays small on the hot path; read its fields
+/// through `Deref` (`error.line`, `error.fatal`).
 #[derive(Clone, Debug, PartialEq)]
-pub struct RecordError {
+pub struct RecordError(Box<RecordErrorDetail>);
+
+/// What a [`RecordError`] says.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RecordErrorDetail {
     /// The file as the user named it.
     pub file: String,
     /// 1-based line number; 0 when the problem is with the file as a whole.
@@ -26,9 +32,17 @@ pub struct RecordError {
 /// Longest value quoted back in an error message.
 const MAX_VALUE_CHARS: usize = 60;
 
+impl std::ops::Deref for RecordError {
+    type Target = RecordErrorDetail;
+
+    fn deref(&self) -> &RecordErrorDetail {
+        &self.0
+    }
+}
+
 impl RecordError {
     pub(crate) fn new(file: &str, line: u64, problem: impl Into<String>) -> Self {
-        Self {
+        Self(Box::new(RecordErrorDetail {
             file: file.to_owned(),
             line,
             field: None,
@@ -36,28 +50,27 @@ impl RecordError {
             value: None,
             raw: None,
             fatal: false,
-        }
+        }))
     }
 
     pub(crate) fn fatal(file: &str, line: u64, problem: impl Into<String>) -> Self {
-        Self {
-            fatal: true,
-            ..Self::new(file, line, problem)
-        }
+        let mut e = Self::new(file, line, problem);
+        e.0.fatal = true;
+        e
     }
 
     pub(crate) fn field(mut self, field: impl Into<String>) -> Self {
-        self.field = Some(field.into());
+        self.0.field = Some(field.into());
         self
     }
 
     pub(crate) fn value(mut self, value: &str) -> Self {
-        self.value = Some(trim_value(value));
+        self.0.value = Some(trim_value(value));
         self
     }
 
     pub(crate) fn raw(mut self, raw: &[u8]) -> Self {
-        self.raw = Some(raw.to_vec());
+        self.0.raw = Some(raw.to_vec());
         self
     }
 }

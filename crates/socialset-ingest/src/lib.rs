@@ -14,7 +14,7 @@ use std::path::Path;
 use socialset_model::{InteractionKind, Record};
 
 pub use detect::{detect_format, Detection};
-pub use error::{RecordError, Result};
+pub use error::{RecordError, RecordErrorDetail, Result};
 pub use source::Progress;
 
 /// The input formats socialset reads.
@@ -84,7 +84,10 @@ impl std::str::FromStr for Format {
             .find(|f| f.as_str() == s)
             .ok_or_else(|| {
                 let names: Vec<_> = Self::ALL.iter().map(|f| f.as_str()).collect();
-                format!("unknown format {s:?}: expected auto or one of {}", names.join(", "))
+                format!(
+                    "unknown format {s:?}: expected auto or one of {}",
+                    names.join(", ")
+                )
             })
     }
 }

@@ -62,7 +62,8 @@ pub(crate) fn is_gzip(path: &Path) -> io::Result<bool> {
 }
 
 pub(crate) fn open(path: &Path, display: &str) -> Result<(Source, Progress), RecordError> {
-    let io_err = |e: io::Error| RecordError::fatal(display, 0, format!("cannot read the file: {e}"));
+    let io_err =
+        |e: io::Error| RecordError::fatal(display, 0, format!("cannot read the file: {e}"));
     let file = File::open(path).map_err(io_err)?;
     let total_bytes = file.metadata().map_err(io_err)?.len();
     let read_bytes = Arc::new(AtomicU64::new(0));

@@ -13,7 +13,9 @@ impl Timestamp {
 
     /// A timestamp from epoch milliseconds, or `None` when outside 1900..2200.
     pub fn from_epoch_ms(ms: i64) -> Option<Self> {
-        (Self::MIN_MS..=Self::MAX_MS).contains(&ms).then_some(Self(ms))
+        (Self::MIN_MS..=Self::MAX_MS)
+            .contains(&ms)
+            .then_some(Self(ms))
     }
 
     /// A timestamp from (possibly fractional) epoch seconds, or `None` when not finite or out

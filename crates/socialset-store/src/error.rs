@@ -10,7 +10,11 @@ pub enum Error {
         source: rusqlite::Error,
     },
     #[error("the store at {path} was written by a newer socialset (schema {found}, this one knows up to {known}); upgrade socialset")]
-    NewerSchema { path: String, found: i64, known: i64 },
+    NewerSchema {
+        path: String,
+        found: i64,
+        known: i64,
+    },
     #[error("database error: {0}")]
     Sqlite(#[from] rusqlite::Error),
     #[error("stored {what} is corrupt: {detail}")]

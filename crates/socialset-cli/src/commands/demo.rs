@@ -28,10 +28,15 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> Result<()> {
-    println!("socialset demo — building a fresh store at {}\n", args.db.display());
+    println!(
+        "socialset demo — building a fresh store at {}\n",
+        args.db.display()
+    );
     let mut progress = ImportProgress::new(true);
     let (workspace, imports) = Workspace::create_demo(&args.db, &mut progress)?;
-    println!("1. Import: real public data, streamed into the embedded store in one transaction per file");
+    println!(
+        "1. Import: real public data, streamed into the embedded store in one transaction per file"
+    );
     let rows = imports
         .iter()
         .map(|(file, report)| {
@@ -43,7 +48,10 @@ pub fn run(args: Args) -> Result<()> {
             ]
         })
         .collect();
-    println!("{}", table(&["file", "format", "records", "what"], &[2], rows));
+    println!(
+        "{}",
+        table(&["file", "format", "records", "what"], &[2], rows)
+    );
     let summary = workspace.summarize(args.top)?;
     print_summary(&summary);
     println!(
@@ -91,7 +99,16 @@ fn print_summary(s: &Summary) {
     println!(
         "{}",
         table(
-            &["#", "account", "followers", "engagers", "replies", "mentions", "shares", "given"],
+            &[
+                "#",
+                "account",
+                "followers",
+                "engagers",
+                "replies",
+                "mentions",
+                "shares",
+                "given"
+            ],
             &[0, 2, 3, 4, 5, 6, 7],
             rows
         )

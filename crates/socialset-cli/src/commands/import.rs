@@ -107,7 +107,11 @@ pub fn print_report(report: &ImportReport, store: &str) {
         .collect();
     println!(
         "{}",
-        table(&["file", "format", "records", "by type", "skipped"], &[2, 4], rows)
+        table(
+            &["file", "format", "records", "by type", "skipped"],
+            &[2, 4],
+            rows
+        )
     );
     for f in &report.files {
         if let Some(path) = &f.rejects_path {
@@ -119,7 +123,11 @@ pub fn print_report(report: &ImportReport, store: &str) {
             );
         }
         for (what, n) in &f.ignored {
-            println!("{}: {} {what} not imported (not a kind socialset stores)", f.file, thousands(*n));
+            println!(
+                "{}: {} {what} not imported (not a kind socialset stores)",
+                f.file,
+                thousands(*n)
+            );
         }
     }
     let added = added(&report.before, &report.after);

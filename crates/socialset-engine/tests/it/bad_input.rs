@@ -17,8 +17,12 @@ fn check_rejected(name: &str, bad: &[u8], expect_error: &str) {
     let before = dump(&db);
 
     let bad_path = write(dir.path(), name, bad);
-    let err = import(&db, &[bad_path.clone()], &ImportOptions::default())
-        .expect_err("bad input must fail");
+    let err = import(
+        &db,
+        std::slice::from_ref(&bad_path),
+        &ImportOptions::default(),
+    )
+    .expect_err("bad input must fail");
     assert!(err.is_user_error(), "{err:?} should be the user's fault");
     let message = err.to_string();
     let expected = format!("{}{expect_error}", bad_path.display());
@@ -43,7 +47,8 @@ fn malformed_json() {
 fn missing_required_field() {
     check_rejected(
         "bad.jsonl",
-        format!("{PREFIX}{{\"type\":\"interaction\",\"src\":\"tw:a\",\"kind\":\"reply\"}}\n").as_bytes(),
+        format!("{PREFIX}{{\"type\":\"interaction\",\"src\":\"tw:a\",\"kind\":\"reply\"}}\n")
+            .as_bytes(),
         ":3: field \"dst\": is missing: it is required",
     );
 }
@@ -52,7 +57,8 @@ fn missing_required_field() {
 fn wrong_type() {
     check_rejected(
         "bad.jsonl",
-        format!("{PREFIX}{{\"type\":\"account\",\"id\":\"tw:a\",\"verified\":\"yes\"}}\n").as_bytes(),
+        format!("{PREFIX}{{\"type\":\"account\",\"id\":\"tw:a\",\"verified\":\"yes\"}}\n")
+            .as_bytes(),
         ":3: field \"verified\": invalid type: string \"yes\", expected a boolean",
     );
 }
@@ -61,7 +67,10 @@ fn wrong_type() {
 fn bad_timestamp() {
     check_rejected(
         "posts.jsonl",
-        format!("{PREFIX}{{\"type\":\"post\",\"id\":\"p\",\"author\":\"a\",\"at\":\"yesterday\"}}\n").as_bytes(),
+        format!(
+            "{PREFIX}{{\"type\":\"post\",\"id\":\"p\",\"author\":\"a\",\"at\":\"yesterday\"}}\n"
+        )
+        .as_bytes(),
         ":3: field \"at\": is not an RFC 3339 time or epoch seconds (\"yesterday\")",
     );
 }
@@ -139,7 +148,10 @@ fn truncated_gzip() {
         "{message}"
     );
     assert!(message.contains("higgs.txt.gz:"), "{message}");
-    assert!(message.contains("the gzip stream is truncated or corrupt"), "{message}");
+    assert!(
+        message.contains("the gzip stream is truncated or corrupt"),
+        "{message}"
+    );
     assert_eq!(dump(&db), before);
 }
 
@@ -148,9 +160,18 @@ fn a_bad_second_file_rolls_back_the_good_first_file() {
     let dir = tempfile::tempdir().expect("tempdir");
     let db = dir.path().join("s.db");
     let first = write(dir.path(), "first.jsonl", GOOD_JSONL.as_bytes());
-    let second = write(dir.path(), "second.txt", b"1 2 1341100972 RT\n1 2 soon RT\n");
+    let second = write(
+        dir.path(),
+        "second.txt",
+        b"1 2 1341100972 RT\n1 2 soon RT\n",
+    );
     let err = import(&db, &[first, second], &ImportOptions::default()).expect_err("must fail");
-    assert!(err.to_string().ends_with("second.txt:2: field \"timestamp\": is not an RFC 3339 time or epoch seconds (soon)"), "{err}");
+    assert!(
+        err.to_string().ends_with(
+            "second.txt:2: field \"timestamp\": is not an RFC 3339 time or epoch seconds (soon)"
+        ),
+        "{err}"
+    );
     assert_eq!(dump(&db).counts, socialset_store::Counts::default());
 }
 
@@ -179,10 +200,16 @@ fn skip_bad_keeps_the_good_records_and_writes_the_rejects() {
     assert_eq!(lines.len(), 2);
     assert_eq!(lines[0]["line"], 7);
     assert_eq!(lines[0]["field"], "followers");
-    assert_eq!(lines[0]["raw"], "{\"type\":\"account\",\"id\":\"tw:z\",\"followers\":-1}");
+    assert_eq!(
+        lines[0]["raw"],
+        "{\"type\":\"account\",\"id\":\"tw:z\",\"followers\":-1}"
+    );
     assert_eq!(lines[1]["line"], 8);
     let counts = dump(&db).counts;
-    assert_eq!((counts.follows, counts.ratings, counts.conversions), (2, 1, 1));
+    assert_eq!(
+        (counts.follows, counts.ratings, counts.conversions),
+        (2, 1, 1)
+    );
 }
 
 #[test]

@@ -35,8 +35,8 @@ proptest! {
         let file = write(dir.path(), "r.jsonl", records.join("\n").as_bytes());
         let once = dir.path().join("once.db");
         let twice = dir.path().join("twice.db");
-        import(&once, &[file.clone()], &ImportOptions::default()).expect("once");
-        import(&twice, &[file.clone()], &ImportOptions::default()).expect("first");
+        import(&once, std::slice::from_ref(&file), &ImportOptions::default()).expect("once");
+        import(&twice, std::slice::from_ref(&file), &ImportOptions::default()).expect("first");
         let report = import(&twice, &[file], &ImportOptions::default()).expect("second");
         prop_assert_eq!(report.before, report.after);
         prop_assert_eq!(dump(&once), dump(&twice));

@@ -39,7 +39,11 @@ pub fn write(dir: &Path, name: &str, bytes: &[u8]) -> PathBuf {
     path
 }
 
-pub fn import(db: &Path, files: &[PathBuf], options: &ImportOptions) -> socialset_engine::Result<socialset_engine::ImportReport> {
+pub fn import(
+    db: &Path,
+    files: &[PathBuf],
+    options: &ImportOptions,
+) -> socialset_engine::Result<socialset_engine::ImportReport> {
     let mut ws = Workspace::open(db)?;
     ws.import(files, options, &mut NoProgress)
 }

@@ -42,7 +42,8 @@ impl Read for NewlineCounter {
     }
 }
 
-type Stream = serde_json::StreamDeserializer<'static, serde_json::de::IoRead<NewlineCounter>, Value>;
+type Stream =
+    serde_json::StreamDeserializer<'static, serde_json::de::IoRead<NewlineCounter>, Value>;
 
 pub(crate) struct Reader {
     stream: Stream,
@@ -155,8 +156,15 @@ pub(crate) fn html_to_text(html: &str) -> String {
             }
             (true, '>') => {
                 in_tag = false;
-                let name = tag.trim_start_matches('/').split_whitespace().next().unwrap_or("");
-                if matches!(name, "p" | "br" | "br/" | "div" | "li") && !out.ends_with(' ') && !out.is_empty() {
+                let name = tag
+                    .trim_start_matches('/')
+                    .split_whitespace()
+                    .next()
+                    .unwrap_or("");
+                if matches!(name, "p" | "br" | "br/" | "div" | "li")
+                    && !out.ends_with(' ')
+                    && !out.is_empty()
+                {
                     out.push(' ');
                 }
             }
@@ -232,7 +240,8 @@ impl Ctx<'_> {
                 Some(object @ Value::Object(_)) => {
                     let inner = text(object, "type").unwrap_or("");
                     if POST_TYPES.contains(&inner) {
-                        let author = ref_id(object, "attributedTo").or_else(|| ref_id(doc, "actor"));
+                        let author =
+                            ref_id(object, "attributedTo").or_else(|| ref_id(doc, "actor"));
                         self.post(object, author, out)
                     } else if ACTOR_TYPES.contains(&inner) {
                         self.account(object, out)
@@ -242,7 +251,9 @@ impl Ctx<'_> {
                     }
                 }
                 _ => {
-                    *ignored.entry(format!("{kind} of a linked object")).or_default() += 1;
+                    *ignored
+                        .entry(format!("{kind} of a linked object"))
+                        .or_default() += 1;
                     Ok(())
                 }
             },
@@ -264,7 +275,11 @@ impl Ctx<'_> {
                 self.collection(doc, out, ignored)
             }
             other => {
-                let label = if other.is_empty() { "document without a type" } else { other };
+                let label = if other.is_empty() {
+                    "document without a type"
+                } else {
+                    other
+                };
                 *ignored.entry(label.to_owned()).or_default() += 1;
                 Ok(())
             }
@@ -295,13 +310,21 @@ impl Ctx<'_> {
     ) -> Result<(), RecordError> {
         let id = self.required(note, "id", "a post needs an id")?;
         let author = author.filter(|a| !a.is_empty()).ok_or_else(|| {
-            self.error("attributedTo", "is missing: a post needs an author", note.get("attributedTo").unwrap_or(&Value::Null))
+            self.error(
+                "attributedTo",
+                "is missing: a post needs an author",
+                note.get("attributedTo").unwrap_or(&Value::Null),
+            )
         })?;
         let author_id = self.account_id(author);
         let at = self.time(note, "published")?;
         let (lang, content) = match note.get("contentMap").and_then(Value::as_object) {
             Some(map) if !map.is_empty() => {
-                let (lang, html) = map.iter().next().map(|(k, v)| (Some(k.clone()), v.as_str())).unwrap_or((None, None));
+                let (lang, html) = map
+                    .iter()
+                    .next()
+                    .map(|(k, v)| (Some(k.clone()), v.as_str()))
+                    .unwrap_or((None, None));
                 (lang, html.or_else(|| text(note, "content")))
             }
             _ => (None, text(note, "content")),
@@ -433,7 +456,13 @@ impl Ctx<'_> {
         let object = self.required(doc, "object", "a Like needs an object")?;
         if let Some(author) = self.object_author(doc, object) {
             let at = self.time(doc, "published")?;
-            out.push(self.interaction(&self.account_id(actor), author, InteractionKind::Like, at, &self.post_id(object)));
+            out.push(self.interaction(
+                &self.account_id(actor),
+                author,
+                InteractionKind::Like,
+                at,
+                &self.post_id(object),
+            ));
         }
         Ok(())
     }
@@ -446,7 +475,9 @@ impl Ctx<'_> {
         out: &mut Vec<Record>,
         ignored: &mut BTreeMap<String, u64>,
     ) -> Result<(), RecordError> {
-        let id = text(doc, "id").or_else(|| text(doc, "partOf")).unwrap_or("");
+        let id = text(doc, "id")
+            .or_else(|| text(doc, "partOf"))
+            .unwrap_or("");
         let owner_followers = id.strip_suffix("/followers");
         let owner_following = id.strip_suffix("/following");
         if let Some(total) = doc.get("totalItems") {
@@ -480,7 +511,11 @@ impl Ctx<'_> {
                     at: None,
                 })),
                 (Value::Object(_), _, _) => self.document(item, out, ignored)?,
-                _ => *ignored.entry("collection item of unknown shape".to_owned()).or_default() += 1,
+                _ => {
+                    *ignored
+                        .entry("collection item of unknown shape".to_owned())
+                        .or_default() += 1
+                }
             }
         }
         Ok(())

@@ -1,8 +1,6 @@
 //! Line-per-edge formats: SNAP edge lists, signed-rating CSV, and the Higgs activity file.
 
-use socialset_model::{
-    AccountId, Follow, Interaction, InteractionKind, Rating, Record, Timestamp,
-};
+use socialset_model::{AccountId, Follow, Interaction, InteractionKind, Rating, Record, Timestamp};
 
 use super::{parse_time_text, Line};
 use crate::error::RecordError;
@@ -11,7 +9,9 @@ use crate::EdgeKind;
 fn account(line: &Line<'_>, field: &str, raw: &str) -> Result<AccountId, RecordError> {
     let raw = raw.trim().trim_matches('"');
     if raw.is_empty() {
-        return Err(line.error("is empty: an account id is required").field(field));
+        return Err(line
+            .error("is empty: an account id is required")
+            .field(field));
     }
     Ok(AccountId::namespaced(line.platform, raw))
 }
@@ -19,10 +19,7 @@ fn account(line: &Line<'_>, field: &str, raw: &str) -> Result<AccountId, RecordE
 fn number(line: &Line<'_>, field: &str, raw: &str) -> Result<f64, RecordError> {
     match raw.trim().parse::<f64>() {
         Ok(v) if v.is_finite() => Ok(v),
-        _ => Err(line
-            .error("is not a finite number")
-            .field(field)
-            .value(raw)),
+        _ => Err(line.error("is not a finite number").field(field).value(raw)),
     }
 }
 
@@ -163,17 +160,23 @@ mod tests {
 
     #[test]
     fn bad_edges_name_the_field_and_value() {
-        let e = parse_snap(&line("1 2 x"), EdgeKind::Rating).err().map(|e| e.to_string());
+        let e = parse_snap(&line("1 2 x"), EdgeKind::Rating)
+            .err()
+            .map(|e| e.to_string());
         assert_eq!(
             e.as_deref(),
             Some("f.txt:3: field \"weight\": is not a finite number (x)")
         );
-        let e = parse_higgs(&line("1 2 1341100972 XX")).err().map(|e| e.to_string());
+        let e = parse_higgs(&line("1 2 1341100972 XX"))
+            .err()
+            .map(|e| e.to_string());
         assert_eq!(
             e.as_deref(),
             Some("f.txt:3: field \"interaction\": is not one of RT, MT, RE (XX)")
         );
-        let e = parse_ratings_csv(&line("1,2,3,soon")).err().map(|e| e.to_string());
+        let e = parse_ratings_csv(&line("1,2,3,soon"))
+            .err()
+            .map(|e| e.to_string());
         assert_eq!(
             e.as_deref(),
             Some("f.txt:3: field \"time\": is not an RFC 3339 time or epoch seconds (soon)")

@@ -24,9 +24,10 @@ pub(crate) fn parse(line: &Line<'_>) -> Result<Record, RecordError> {
     }
     let typed: Typed = serde_json::from_str(line.text)
         .map_err(|e| line.error(format!("is not a JSON object: {}", strip_position(&e))))?;
-    let kind = typed
-        .kind
-        .ok_or_else(|| line.error("is missing: every record needs a \"type\"").field("type"))?;
+    let kind = typed.kind.ok_or_else(|| {
+        line.error("is missing: every record needs a \"type\"")
+            .field("type")
+    })?;
     match kind.as_str() {
         "account" => typed_record::<AccountWire>(line).map(|w| Record::Account(w.into_model(line.platform))),
         "follow" => typed_record::<FollowWire>(line).map(|w| {
@@ -127,7 +128,9 @@ impl<'de> Deserialize<'de> for NonEmpty {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let s = String::deserialize(d)?;
         if s.trim().is_empty() {
-            return Err(de::Error::custom("is empty: a non-empty string is required"));
+            return Err(de::Error::custom(
+                "is empty: a non-empty string is required",
+            ));
         }
         Ok(Self(s))
     }
@@ -156,9 +159,15 @@ impl<'de> Deserialize<'de> for Count {
                 if v.fract() == 0.0 && v >= 0.0 && v < u64::MAX as f64 {
                     Ok(Count(v as u64))
                 } else if v < 0.0 {
-                    Err(E::custom(format!("is negative: a count is zero or more ({})", show(v))))
+                    Err(E::custom(format!(
+                        "is negative: a count is zero or more ({})",
+                        show(v)
+                    )))
                 } else {
-                    Err(E::custom(format!("is not a whole number within range ({})", show(v))))
+                    Err(E::custom(format!(
+                        "is not a whole number within range ({})",
+                        show(v)
+                    )))
                 }
             }
         }
@@ -211,9 +220,12 @@ impl<'de> Deserialize<'de> for Time {
                 self.visit_f64(v as f64)
             }
             fn visit_f64<E: de::Error>(self, v: f64) -> Result<Time, E> {
-                Timestamp::from_epoch_seconds(v)
-                    .map(Time)
-                    .ok_or_else(|| E::custom(format!("is an epoch time outside the years 1900–2200 ({})", show(v))))
+                Timestamp::from_epoch_seconds(v).map(Time).ok_or_else(|| {
+                    E::custom(format!(
+                        "is an epoch time outside the years 1900–2200 ({})",
+                        show(v)
+                    ))
+                })
             }
         }
         d.deserialize_any(V)
@@ -379,31 +391,62 @@ mod tests {
 
     #[test]
     fn every_record_type_parses() {
-        check(r#"{"type":"account","id":"tw:ann","followers":1200,"created_at":"2010-01-01T00:00:00Z"}"#, Ok("followers: Some(1200)"));
-        check(r#"{"type":"account","id":"ann","platform":"tw"}"#, Ok("\"tw:ann\""));
-        check(r#"{"type":"follow","src":"tw:a","dst":"tw:b"}"#, Ok("Follow"));
-        check(r##"{"type":"post","id":"tw:1","author":"tw:a","hashtags":["#Adv"],"at":1341100972}"##, Ok("hashtags: [\"adv\"]"));
-        check(r#"{"type":"interaction","src":"tw:a","dst":"tw:b","kind":"reply"}"#, Ok("Reply"));
-        check(r#"{"type":"rating","src":"a","dst":"b","value":-3.5}"#, Ok("value: -3.5"));
-        check(r#"{"type":"conversion","campaign":"c1","member":"tw:a","kind":"sale","value_eur":19.9}"#, Ok("Some(19.9)"));
+        check(
+            r#"{"type":"account","id":"tw:ann","followers":1200,"created_at":"2010-01-01T00:00:00Z"}"#,
+            Ok("followers: Some(1200)"),
+        );
+        check(
+            r#"{"type":"account","id":"ann","platform":"tw"}"#,
+            Ok("\"tw:ann\""),
+        );
+        check(
+            r#"{"type":"follow","src":"tw:a","dst":"tw:b"}"#,
+            Ok("Follow"),
+        );
+        check(
+            r##"{"type":"post","id":"tw:1","author":"tw:a","hashtags":["#Adv"],"at":1341100972}"##,
+            Ok("hashtags: [\"adv\"]"),
+        );
+        check(
+            r#"{"type":"interaction","src":"tw:a","dst":"tw:b","kind":"reply"}"#,
+            Ok("Reply"),
+        );
+        check(
+            r#"{"type":"rating","src":"a","dst":"b","value":-3.5}"#,
+            Ok("value: -3.5"),
+        );
+        check(
+            r#"{"type":"conversion","campaign":"c1","member":"tw:a","kind":"sale","value_eur":19.9}"#,
+            Ok("Some(19.9)"),
+        );
     }
 
     #[test]
     fn bad_records_name_line_field_and_value() {
-        check(r#"{"type":"account","id":"a","followers":-5}"#,
-            Err("in.jsonl:7: field \"followers\": is negative: a count is zero or more (-5)"));
+        check(
+            r#"{"type":"account","id":"a","followers":-5}"#,
+            Err("in.jsonl:7: field \"followers\": is negative: a count is zero or more (-5)"),
+        );
         check(r#"{"type":"account","id":"a","followers":"many"}"#,
             Err("in.jsonl:7: field \"followers\": invalid type: string \"many\", expected a whole number, zero or more"));
         check(r#"{"type":"post","id":"p","author":"a","at":"yesterday"}"#,
             Err("in.jsonl:7: field \"at\": is not an RFC 3339 time or epoch seconds (\"yesterday\")"));
-        check(r#"{"type":"follow","src":"a"}"#, Err("in.jsonl:7: field \"dst\": is missing: it is required"));
+        check(
+            r#"{"type":"follow","src":"a"}"#,
+            Err("in.jsonl:7: field \"dst\": is missing: it is required"),
+        );
         check(r#"{"type":"tweet"}"#, Err("in.jsonl:7: field \"type\": is not a record type socialset knows: expected account, follow, post, interaction, rating or conversion (tweet)"));
         check(r#"{"type":"interaction","src":"a","dst":"b","kind":"poke"}"#,
             Err("in.jsonl:7: field \"kind\": \"poke\" is not one of reply, mention, share, quote, like"));
         check(r#"{"type":"account","id":"a","folowers":3}"#,
             Err("in.jsonl:7: field \"folowers\": unknown field `folowers`, expected one of `type`, `id`, `platform`, `handle`, `name`, `followers`, `following`, `posts_count`, `created_at`, `bio`, `verified`, `lang`, `is_brand`"));
-        check(r#"{"type":"account","id":"a""#, Err("in.jsonl:7: is not a JSON object: EOF while parsing an object"));
-        check(r#"{"type":"account","id":"a","followers":1e300}"#,
-            Err("in.jsonl:7: field \"followers\": is not a whole number within range (1e300)"));
+        check(
+            r#"{"type":"account","id":"a""#,
+            Err("in.jsonl:7: is not a JSON object: EOF while parsing an object"),
+        );
+        check(
+            r#"{"type":"account","id":"a","followers":1e300}"#,
+            Err("in.jsonl:7: field \"followers\": is not a whole number within range (1e300)"),
+        );
     }
 }

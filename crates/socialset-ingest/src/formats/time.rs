@@ -14,7 +14,8 @@ pub(crate) fn parse_time_text(text: &str) -> Result<Timestamp, &'static str> {
     let parsed = DateTime::parse_from_rfc3339(text)
         .or_else(|_| DateTime::parse_from_str(text, "%a %b %d %H:%M:%S %z %Y"))
         .map_err(|_| "is not an RFC 3339 time or epoch seconds")?;
-    Timestamp::from_epoch_ms(parsed.timestamp_millis()).ok_or("is a time outside the years 1900–2200")
+    Timestamp::from_epoch_ms(parsed.timestamp_millis())
+        .ok_or("is a time outside the years 1900–2200")
 }
 
 #[cfg(test)]

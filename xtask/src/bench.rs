@@ -1,0 +1,156 @@
+//! `cargo xtask bench-import`: builds socialset in release mode, creates a Python venv with
+//! igraph and pandas from PyPI, runs `peers/bench_import.py`, and prints (or, with --write,
+//! records in docs/BENCHMARKS.md) a table of times, records/s, peak memory and ratios.
+
+use std::path::Path;
+use std::process::Command;
+
+use anyhow::{bail, Context, Result};
+
+/// Peer versions, pinned so that figures are comparable between runs.
+const PEERS: &[&str] = &["igraph==0.11.8", "pandas==2.2.3"];
+
+const BEGIN: &str = "<!-- bench-import:begin -->";
+const END: &str = "<!-- bench-import:end -->";
+
+fn status(cmd: &mut Command, what: &str) -> Result<()> {
+    let s = cmd.status().with_context(|| format!("running {what}"))?;
+    if !s.success() {
+        bail!("{what} failed ({s})");
+    }
+    Ok(())
+}
+
+/// The venv with the peer libraries, created on first use in target/peers-venv.
+pub fn peers_python(root: &Path) -> Result<std::path::PathBuf> {
+    let venv = root.join("target/peers-venv");
+    let python = venv.join("bin/python");
+    if !python.exists() {
+        status(
+            Command::new("python3").args(["-m", "venv"]).arg(&venv),
+            "python3 -m venv",
+        )?;
+    }
+    status(
+        Command::new(&python)
+            .args([
+                "-m",
+                "pip",
+                "install",
+                "--quiet",
+                "--disable-pip-version-check",
+            ])
+            .args(PEERS),
+        "pip install of the peer libraries",
+    )?;
+    Ok(python)
+}
+
+pub fn import(root: &Path, args: &[String]) -> Result<()> {
+    let runs = args
+        .iter()
+        .position(|a| a == "--runs")
+        .and_then(|i| args.get(i + 1))
+        .map_or(Ok(3), |r| r.parse::<u32>())
+        .context("--runs takes a number")?;
+    let write = args.iter().any(|a| a == "--write");
+    let data = root.join("../shared/data");
+    if !data.exists() {
+        bail!(
+            "{} is missing: the benchmark needs the shared data sets beside the repository",
+            data.display()
+        );
+    }
+    status(
+        Command::new(env!("CARGO"))
+            .args(["build", "--release", "--quiet", "-p", "socialset-cli"])
+            .current_dir(root),
+        "cargo build --release",
+    )?;
+    let python = peers_python(root)?;
+    let out = Command::new(&python)
+        .arg(root.join("xtask/peers/bench_import.py"))
+        .arg("--socialset")
+        .arg(root.join("target/release/socialset"))
+        .arg("--data")
+        .arg(&data)
+        .args(["--runs", &runs.to_string()])
+        .output()
+        .context("running bench_import.py")?;
+    if !out.status.success() {
+        bail!(
+            "bench_import.py failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let result: serde_json::Value =
+        serde_json::from_slice(&out.stdout).context("reading bench_import.py's JSON")?;
+    let table = render(&result)?;
+    println!("{table}");
+    if write {
+        let path = root.join("docs/BENCHMARKS.md");
+        let doc = std::fs::read_to_string(&path).context("reading docs/BENCHMARKS.md")?;
+        let (Some(b), Some(e)) = (doc.find(BEGIN), doc.find(END)) else {
+            bail!("docs/BENCHMARKS.md lacks the {BEGIN} … {END} markers");
+        };
+        let updated = format!("{}{BEGIN}\n{table}\n{}", &doc[..b], &doc[e..]);
+        std::fs::write(&path, updated).context("writing docs/BENCHMARKS.md")?;
+        println!("updated docs/BENCHMARKS.md");
+    }
+    Ok(())
+}
+
+fn cpu_model() -> String {
+    std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|c| {
+            c.lines()
+                .find(|l| l.starts_with("model name"))
+                .and_then(|l| l.split(':').nth(1))
+                .map(|m| m.trim().to_owned())
+        })
+        .unwrap_or_else(|| "unknown CPU".into())
+}
+
+fn today() -> String {
+    Command::new("date")
+        .args(["-u", "+%Y-%m-%d"])
+        .output()
+        .ok()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned())
+        .unwrap_or_default()
+}
+
+/// The markdown table for docs/BENCHMARKS.md.
+fn render(r: &serde_json::Value) -> Result<String> {
+    let num = |v: &serde_json::Value, k: &str| -> Result<f64> {
+        v[k].as_f64()
+            .with_context(|| format!("bench result lacks {k}"))
+    };
+    let mut out = format!(
+        "Measured {} on {} cores ({}), median of {} runs; igraph {}, pandas {}, Python {}.\n\n\
+         | data set | records | socialset import (durable store) | records/s | peak memory | igraph load (in memory) | peak memory | time ours / igraph |\n\
+         |---|---:|---:|---:|---:|---:|---:|---:|\n",
+        today(),
+        r["cores"],
+        cpu_model(),
+        r["runs"],
+        r["igraph"].as_str().unwrap_or("?"),
+        r["pandas"].as_str().unwrap_or("?"),
+        r["python"].as_str().unwrap_or("?"),
+    );
+    for row in r["rows"].as_array().into_iter().flatten() {
+        out += &format!(
+            "| {} | {:.0} | {:.2} s | {:.0} | {:.0} MB | {:.2} s | {:.0} MB | {:.2} |\n",
+            row["dataset"].as_str().unwrap_or("?"),
+            num(row, "records")?,
+            num(row, "ours_s")?,
+            num(row, "ours_rec_per_s")?,
+            num(row, "ours_rss_mb")?,
+            num(row, "igraph_s")?,
+            num(row, "igraph_rss_mb")?,
+            num(row, "ours_s")? / num(row, "igraph_s")?,
+        );
+    }
+    Ok(out)
+}
