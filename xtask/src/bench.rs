@@ -10,9 +10,6 @@ use anyhow::{bail, Context, Result};
 /// Peer versions, pinned so that figures are comparable between runs.
 const PEERS: &[&str] = &["igraph==0.11.8", "pandas==2.2.3"];
 
-const BEGIN: &str = "<!-- bench-import:begin -->";
-const END: &str = "<!-- bench-import:end -->";
-
 fn status(cmd: &mut Command, what: &str) -> Result<()> {
     let s = cmd.status().with_context(|| format!("running {what}"))?;
     if !s.success() {
@@ -54,24 +51,13 @@ pub fn import(root: &Path, args: &[String]) -> Result<()> {
         .map_or(Ok(3), |r| r.parse::<u32>())
         .context("--runs takes a number")?;
     let write = args.iter().any(|a| a == "--write");
-    let data = root.join("../shared/data");
-    if !data.exists() {
-        bail!(
-            "{} is missing: the benchmark needs the shared data sets beside the repository",
-            data.display()
-        );
-    }
-    status(
-        Command::new(env!("CARGO"))
-            .args(["build", "--release", "--quiet", "-p", "socialset-cli"])
-            .current_dir(root),
-        "cargo build --release",
-    )?;
+    let data = crate::shared_data(root)?;
+    let binary = crate::release_binary(root)?;
     let python = peers_python(root)?;
     let out = Command::new(&python)
         .arg(root.join("xtask/peers/bench_import.py"))
         .arg("--socialset")
-        .arg(root.join("target/release/socialset"))
+        .arg(&binary)
         .arg("--data")
         .arg(&data)
         .args(["--runs", &runs.to_string()])
@@ -88,14 +74,7 @@ pub fn import(root: &Path, args: &[String]) -> Result<()> {
     let table = render(&result)?;
     println!("{table}");
     if write {
-        let path = root.join("docs/BENCHMARKS.md");
-        let doc = std::fs::read_to_string(&path).context("reading docs/BENCHMARKS.md")?;
-        let (Some(b), Some(e)) = (doc.find(BEGIN), doc.find(END)) else {
-            bail!("docs/BENCHMARKS.md lacks the {BEGIN} … {END} markers");
-        };
-        let updated = format!("{}{BEGIN}\n{table}\n{}", &doc[..b], &doc[e..]);
-        std::fs::write(&path, updated).context("writing docs/BENCHMARKS.md")?;
-        println!("updated docs/BENCHMARKS.md");
+        crate::write_between_markers(&root.join("docs/BENCHMARKS.md"), "bench-import", &table)?;
     }
     Ok(())
 }

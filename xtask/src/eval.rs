@@ -7,9 +7,6 @@ use std::process::Command;
 
 use anyhow::{bail, Context, Result};
 
-const BEGIN: &str = "<!-- eval-import:begin -->";
-const END: &str = "<!-- eval-import:end -->";
-
 /// Data set, file, import arguments, and the published counts: (stats field, count).
 type Case = (
     &'static str,
@@ -41,22 +38,8 @@ const CASES: &[Case] = &[
 
 pub fn import(root: &Path, args: &[String]) -> Result<()> {
     let write = args.iter().any(|a| a == "--write");
-    let data = root.join("../shared/data");
-    if !data.exists() {
-        bail!(
-            "{} is missing: the evaluation needs the shared data sets",
-            data.display()
-        );
-    }
-    let status = Command::new(env!("CARGO"))
-        .args(["build", "--release", "--quiet", "-p", "socialset-cli"])
-        .current_dir(root)
-        .status()
-        .context("cargo build")?;
-    if !status.success() {
-        bail!("cargo build --release failed");
-    }
-    let bin = root.join("target/release/socialset");
+    let data = crate::shared_data(root)?;
+    let bin = crate::release_binary(root)?;
     let dir = std::env::temp_dir().join(format!("socialset-eval-{}", std::process::id()));
     std::fs::create_dir_all(&dir)?;
     let mut table = String::from(
@@ -98,13 +81,7 @@ pub fn import(root: &Path, args: &[String]) -> Result<()> {
     let _ = std::fs::remove_dir_all(&dir);
     println!("{table}");
     if write {
-        let path = root.join("docs/EVALUATION.md");
-        let doc = std::fs::read_to_string(&path).context("reading docs/EVALUATION.md")?;
-        let (Some(b), Some(e)) = (doc.find(BEGIN), doc.find(END)) else {
-            bail!("docs/EVALUATION.md lacks the {BEGIN} … {END} markers");
-        };
-        std::fs::write(&path, format!("{}{BEGIN}\n{table}{}", &doc[..b], &doc[e..]))?;
-        println!("updated docs/EVALUATION.md");
+        crate::write_between_markers(&root.join("docs/EVALUATION.md"), "eval-import", &table)?;
     }
     if !all_equal {
         bail!("some imported counts differ from the published ones");

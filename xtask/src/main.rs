@@ -8,7 +8,7 @@ mod tidy;
 
 use std::path::{Path, PathBuf};
 
-use anyhow::{bail, Result};
+use anyhow::{bail, Context, Result};
 
 fn main() -> Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -36,6 +36,51 @@ fn main() -> Result<()> {
             bail!("no task given")
         }
     }
+}
+
+/// `../shared/data`, the real data sets the evaluations and benchmarks read.
+fn shared_data(root: &Path) -> Result<PathBuf> {
+    let data = root.join("../shared/data");
+    if !data.exists() {
+        bail!(
+            "{} is missing: this task needs the shared data sets beside the repository",
+            data.display()
+        );
+    }
+    Ok(data)
+}
+
+/// Builds the `socialset` binary in release mode and returns its path.
+fn release_binary(root: &Path) -> Result<PathBuf> {
+    let status = std::process::Command::new(env!("CARGO"))
+        .args(["build", "--release", "--quiet", "-p", "socialset-cli"])
+        .current_dir(root)
+        .status()
+        .context("running cargo build --release")?;
+    if !status.success() {
+        bail!("cargo build --release failed ({status})");
+    }
+    Ok(root.join("target/release/socialset"))
+}
+
+/// Replaces what stands between `<!-- NAME:begin -->` and `<!-- NAME:end -->` in a doc.
+fn write_between_markers(path: &Path, name: &str, content: &str) -> Result<()> {
+    let (begin, end) = (
+        format!("<!-- {name}:begin -->"),
+        format!("<!-- {name}:end -->"),
+    );
+    let doc =
+        std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    let (Some(b), Some(e)) = (doc.find(&begin), doc.find(&end)) else {
+        bail!("{} lacks the {begin} … {end} markers", path.display());
+    };
+    std::fs::write(
+        path,
+        format!("{}{begin}\n{content}\n{}", &doc[..b], &doc[e..]),
+    )
+    .with_context(|| format!("writing {}", path.display()))?;
+    println!("updated {}", path.display());
+    Ok(())
 }
 
 /// The repository root: the parent of this crate's folder.
