@@ -1,8 +1,20 @@
-//! Compact graphs and the generic algorithms on them. Nodes are dense `u32` indices; the crate
-//! knows nothing of accounts, social media or storage.
+//! Compact graphs and the generic algorithms on them: CSR adjacency, PageRank (weighted,
+//! personalised), k-core, weakly connected components, Leiden (modularity, CPM), and partition
+//! measures (modularity, NMI, ARI). Nodes are dense `u32` indices; the crate knows nothing of
+//! accounts, social media, storage or HTTP.
 
 mod components;
 mod csr;
+mod kcore;
+mod leiden;
+mod pagerank;
+mod partition;
+mod rng;
 
 pub use components::{weakly_connected_components, Components};
 pub use csr::{Csr, Edge};
+pub use kcore::core_numbers;
+pub use leiden::{leiden, LeidenConfig, Partition, Quality};
+pub use pagerank::{pagerank, Convergence, PageRank, PageRankConfig, PageRankGraph};
+pub use partition::{ari, modularity, nmi};
+pub use rng::SplitMix64;

@@ -1,0 +1,555 @@
+//! Community detection by the Leiden algorithm.
+//!
+//! Traag, Waltman, van Eck 2019, "From Louvain to Leiden: guaranteeing well-connected
+//! communities", Scientific Reports 9, 5233. Fast local moving (a queue of nodes whose
+//! neighbourhood changed), refinement (nodes merge, at random with θ = 0.01, only into
+//! well-connected sub-communities, so every community is connected), and aggregation on the
+//! refined partition starting from the unrefined one; repeated until an iteration changes
+//! nothing. Two quality functions: modularity with a resolution (Newman–Girvan, Reichardt and
+//! Bornholdt's γ) and the Constant Potts Model (Traag, Van Dooren, Nesterov 2011).
+//!
+//! Sequential and seeded: the same graph and seed give the same partition on any machine and
+//! thread count. Deviation from the paper: none in the algorithm; community labels are
+//! renumbered by decreasing size (ties: smallest member) so the output is canonical.
+
+use crate::rng::SplitMix64;
+use crate::Csr;
+
+/// What the partition maximises.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Quality {
+    /// Σ_c [ e_c/m − γ (K_c / 2m)² ]; γ = 1 is classic modularity.
+    Modularity { resolution: f64 },
+    /// Constant Potts Model: Σ_c [ e_c − γ n_c (n_c − 1) / 2 ]; γ is a density threshold.
+    Cpm { resolution: f64 },
+}
+
+/// How to run Leiden.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct LeidenConfig {
+    pub quality: Quality,
+    pub seed: u64,
+    /// Randomness of the refinement (θ in the paper).
+    pub randomness: f64,
+    /// Whole Leiden iterations at most; it stops earlier when one changes nothing.
+    pub max_iterations: u32,
+}
+
+impl Default for LeidenConfig {
+    fn default() -> Self {
+        Self {
+            quality: Quality::Modularity { resolution: 1.0 },
+            seed: 42,
+            randomness: 0.01,
+            max_iterations: 10,
+        }
+    }
+}
+
+/// A partition of the nodes: `membership[v]` is v's community, numbered 0.. by decreasing
+/// size.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Partition {
+    pub membership: Vec<u32>,
+    pub n_communities: usize,
+    /// Leiden iterations run (the last one changed nothing, unless `max_iterations` stopped it).
+    pub iterations: u32,
+}
+
+/// One level of the hierarchy: an undirected weighted graph without self-loops (they do not
+/// change any move's gain), and each node's weight: its degree for modularity (self-loops
+/// included, as aggregation sums them), its size for CPM.
+struct Level {
+    offsets: Vec<usize>,
+    targets: Vec<u32>,
+    weights: Vec<f64>,
+    node_weight: Vec<f64>,
+}
+
+impl Level {
+    fn n(&self) -> usize {
+        self.node_weight.len()
+    }
+
+    fn neighbours(&self, v: usize) -> impl Iterator<Item = (usize, f64)> + '_ {
+        let r = self.offsets[v]..self.offsets[v + 1];
+        self.targets[r.clone()]
+            .iter()
+            .map(|&u| u as usize)
+            .zip(self.weights[r].iter().copied())
+    }
+}
+
+/// Leiden on an undirected graph (as built by `Csr::undirected`).
+pub fn leiden(g: &Csr, config: &LeidenConfig) -> Partition {
+    let n = g.n_nodes();
+    let mut offsets = Vec::with_capacity(n + 1);
+    offsets.push(0);
+    let mut targets = Vec::with_capacity(g.n_edges());
+    let mut weights = Vec::with_capacity(g.n_edges());
+    for v in 0..n as u32 {
+        for (u, w) in g.out_edges(v) {
+            if u != v {
+                targets.push(u);
+                weights.push(f64::from(w));
+            }
+        }
+        offsets.push(targets.len());
+    }
+    let degree: Vec<f64> = (0..n as u32).map(|v| g.out_weight(v)).collect();
+    let (node_weight, scale) = match config.quality {
+        Quality::Modularity { resolution } => {
+            let two_m: f64 = degree.iter().sum();
+            (degree, if two_m > 0.0 { resolution / two_m } else { 0.0 })
+        }
+        Quality::Cpm { resolution } => (vec![1.0; n], resolution),
+    };
+    let base = Level {
+        offsets,
+        targets,
+        weights,
+        node_weight,
+    };
+    let mut rng = SplitMix64::new(config.seed);
+    let mut membership: Vec<u32> = (0..n as u32).collect();
+    let mut iterations = 0;
+    while iterations < config.max_iterations {
+        iterations += 1;
+        let next = one_iteration(&base, &membership, scale, config.randomness, &mut rng);
+        let next = canonical(&next);
+        if next == membership {
+            break;
+        }
+        membership = next;
+    }
+    let membership = canonical(&membership);
+    let n_communities = membership
+        .iter()
+        .map(|&c| c as usize + 1)
+        .max()
+        .unwrap_or(0);
+    Partition {
+        membership,
+        n_communities,
+        iterations,
+    }
+}
+
+/// One Leiden iteration from the partition `start` of the base graph.
+fn one_iteration(
+    base: &Level,
+    start: &[u32],
+    scale: f64,
+    theta: f64,
+    rng: &mut SplitMix64,
+) -> Vec<u32> {
+    // `node_of[v]`: the aggregate node holding base node v at the current level.
+    let mut node_of: Vec<u32> = (0..base.n() as u32).collect();
+    let mut community: Vec<u32> = start.to_vec();
+    let mut owned: Option<Level> = None;
+    loop {
+        let level = owned.as_ref().unwrap_or(base);
+        move_nodes_fast(level, &mut community, scale, rng);
+        let n_communities = count_distinct(&community);
+        if n_communities == level.n() {
+            return node_of.iter().map(|&a| community[a as usize]).collect();
+        }
+        let refined = refine(level, &community, scale, theta, rng);
+        let (aggregate, aggregate_of, aggregate_community) = aggregate(level, &refined, &community);
+        for a in node_of.iter_mut() {
+            *a = aggregate_of[*a as usize];
+        }
+        community = aggregate_community;
+        owned = Some(aggregate);
+    }
+}
+
+fn count_distinct(labels: &[u32]) -> usize {
+    let mut seen = vec![
+        false;
+        labels.len().max(1)
+            + labels.iter().map(|&c| c as usize + 1).max().unwrap_or(0)
+    ];
+    let mut count = 0;
+    for &c in labels {
+        if !seen[c as usize] {
+            seen[c as usize] = true;
+            count += 1;
+        }
+    }
+    count
+}
+
+/// Relabels communities 0.. by decreasing size, ties by smallest member.
+fn canonical(membership: &[u32]) -> Vec<u32> {
+    let k = membership
+        .iter()
+        .map(|&c| c as usize + 1)
+        .max()
+        .unwrap_or(0);
+    let mut size = vec![0usize; k];
+    let mut first = vec![usize::MAX; k];
+    for (v, &c) in membership.iter().enumerate() {
+        size[c as usize] += 1;
+        first[c as usize] = first[c as usize].min(v);
+    }
+    let mut used: Vec<usize> = (0..k).filter(|&c| size[c] > 0).collect();
+    used.sort_by_key(|&c| (std::cmp::Reverse(size[c]), first[c]));
+    let mut label = vec![0u32; k];
+    for (new, &c) in used.iter().enumerate() {
+        label[c] = new as u32;
+    }
+    membership.iter().map(|&c| label[c as usize]).collect()
+}
+
+/// Fast local moving: visit nodes from a queue (random initial order), move each to the
+/// neighbouring community (or an empty one) with the best gain, and requeue the neighbours
+/// that are not in the node's new community. Gain of v joining C:
+/// w(v, C) − scale · a_v · A_C, with A_C the total node weight of C without v.
+fn move_nodes_fast(level: &Level, community: &mut [u32], scale: f64, rng: &mut SplitMix64) {
+    let n = level.n();
+    let mut total = vec![0.0; n];
+    let mut members = vec![0usize; n];
+    for v in 0..n {
+        total[community[v] as usize] += level.node_weight[v];
+        members[community[v] as usize] += 1;
+    }
+    let mut empty: Vec<u32> = (0..n as u32)
+        .filter(|&c| members[c as usize] == 0)
+        .collect();
+    let mut queue: std::collections::VecDeque<u32> = {
+        let mut order: Vec<u32> = (0..n as u32).collect();
+        rng.shuffle(&mut order);
+        order.into()
+    };
+    let mut queued = vec![true; n];
+    let mut to_community = vec![0.0; n];
+    let mut touched: Vec<u32> = Vec::new();
+    while let Some(v) = queue.pop_front() {
+        let v = v as usize;
+        queued[v] = false;
+        let own = community[v] as usize;
+        let a_v = level.node_weight[v];
+        for (u, w) in level.neighbours(v) {
+            let c = community[u] as usize;
+            if to_community[c] == 0.0 {
+                touched.push(c as u32);
+            }
+            to_community[c] += w;
+        }
+        total[own] -= a_v;
+        members[own] -= 1;
+        let mut best = own;
+        let mut best_gain = to_community[own] - scale * a_v * total[own];
+        for &c in &touched {
+            let c = c as usize;
+            let gain = to_community[c] - scale * a_v * total[c];
+            if gain > best_gain || (gain == best_gain && c < best && c != own && best != own) {
+                best = c;
+                best_gain = gain;
+            }
+        }
+        // An empty community has gain 0: worth it only when every option is worse.
+        if best_gain < 0.0 && members[own] > 0 {
+            if let Some(c) = empty.pop() {
+                best = c as usize;
+            }
+        }
+        if members[own] == 0 && best != own {
+            empty.push(own as u32);
+        }
+        if let Some(pos) = empty.iter().position(|&c| c as usize == best) {
+            empty.swap_remove(pos);
+        }
+        total[best] += a_v;
+        members[best] += 1;
+        if best != own {
+            community[v] = best as u32;
+            for (u, _) in level.neighbours(v) {
+                if !queued[u] && community[u] as usize != best {
+                    queued[u] = true;
+                    queue.push_back(u as u32);
+                }
+            }
+        }
+        for &c in &touched {
+            to_community[c as usize] = 0.0;
+        }
+        touched.clear();
+    }
+}
+
+/// Refinement: inside each community, start from singletons and merge each well-connected
+/// singleton into a well-connected sub-community chosen at random with probability
+/// ∝ exp(gain / θ) among those with gain ≥ 0. Returns the refined label of every node.
+fn refine(
+    level: &Level,
+    community: &[u32],
+    scale: f64,
+    theta: f64,
+    rng: &mut SplitMix64,
+) -> Vec<u32> {
+    let n = level.n();
+    let mut refined: Vec<u32> = (0..n as u32).collect();
+    let mut sub_weight: Vec<f64> = level.node_weight.clone();
+    let mut sub_members = vec![1usize; n];
+    // Weight from each node (and, as they grow, each sub-community) to the rest of its community.
+    let mut external = vec![0.0; n];
+    let mut community_total = vec![0.0; n];
+    for v in 0..n {
+        community_total[community[v] as usize] += level.node_weight[v];
+        for (u, w) in level.neighbours(v) {
+            if community[u] == community[v] {
+                external[v] += w;
+            }
+        }
+    }
+    let mut order: Vec<u32> = (0..n as u32).collect();
+    rng.shuffle(&mut order);
+    let mut to_sub = vec![0.0; n];
+    let mut touched: Vec<u32> = Vec::new();
+    let mut candidates: Vec<(u32, f64)> = Vec::new();
+    for &v in &order {
+        let v = v as usize;
+        let c = community[v] as usize;
+        let a_v = level.node_weight[v];
+        let big_a = community_total[c];
+        // Only singletons that are well connected to their community move.
+        if sub_members[refined[v] as usize] != 1 || external[v] < scale * a_v * (big_a - a_v) {
+            continue;
+        }
+        for (u, w) in level.neighbours(v) {
+            if community[u] as usize == c {
+                let s = refined[u] as usize;
+                if to_sub[s] == 0.0 {
+                    touched.push(s as u32);
+                }
+                to_sub[s] += w;
+            }
+        }
+        let own = refined[v] as usize;
+        candidates.clear();
+        let mut best_gain = 0.0f64;
+        for &s in &touched {
+            let s = s as usize;
+            if s == own {
+                continue;
+            }
+            let well_connected = external[s] >= scale * sub_weight[s] * (big_a - sub_weight[s]);
+            let gain = to_sub[s] - scale * a_v * sub_weight[s];
+            if well_connected && gain >= 0.0 {
+                candidates.push((s as u32, gain));
+                best_gain = best_gain.max(gain);
+            }
+        }
+        if !candidates.is_empty() {
+            // Staying alone has gain 0 and is a candidate too.
+            let stay = (-best_gain / theta).exp();
+            let weights: Vec<f64> = candidates
+                .iter()
+                .map(|&(_, g)| ((g - best_gain) / theta).exp())
+                .collect();
+            let sum: f64 = stay + weights.iter().sum::<f64>();
+            let mut pick = rng.next_f64() * sum;
+            let mut chosen = None;
+            if pick >= stay {
+                pick -= stay;
+                for (i, w) in weights.iter().enumerate() {
+                    if pick < *w || i + 1 == weights.len() {
+                        chosen = Some(candidates[i].0 as usize);
+                        break;
+                    }
+                    pick -= w;
+                }
+            }
+            if let Some(s) = chosen {
+                let link = to_sub[s];
+                external[s] = external[s] + external[v] - 2.0 * link;
+                sub_weight[s] += a_v;
+                sub_weight[own] -= a_v;
+                sub_members[s] += 1;
+                sub_members[own] -= 1;
+                refined[v] = s as u32;
+            }
+        }
+        for &s in &touched {
+            to_sub[s as usize] = 0.0;
+        }
+        touched.clear();
+    }
+    refined
+}
+
+/// The aggregate graph whose nodes are the refined communities. Returns it, the aggregate node
+/// of each current node, and each aggregate node's (unrefined) community.
+fn aggregate(level: &Level, refined: &[u32], community: &[u32]) -> (Level, Vec<u32>, Vec<u32>) {
+    let n = level.n();
+    let mut id = vec![u32::MAX; n];
+    let mut next = 0u32;
+    for &r in refined {
+        if id[r as usize] == u32::MAX {
+            id[r as usize] = next;
+            next += 1;
+        }
+    }
+    let k = next as usize;
+    let aggregate_of: Vec<u32> = refined.iter().map(|&r| id[r as usize]).collect();
+    let mut node_weight = vec![0.0; k];
+    let mut aggregate_community = vec![0u32; k];
+    for v in 0..n {
+        let a = aggregate_of[v] as usize;
+        node_weight[a] += level.node_weight[v];
+        aggregate_community[a] = community[v];
+    }
+    // Community labels must index arrays of the aggregate's size: renumber them densely.
+    let mut dense = vec![u32::MAX; n];
+    let mut next_label = 0u32;
+    for c in aggregate_community.iter_mut() {
+        if dense[*c as usize] == u32::MAX {
+            dense[*c as usize] = next_label;
+            next_label += 1;
+        }
+        *c = dense[*c as usize];
+    }
+    let mut edges: Vec<(u32, u32, f64)> = Vec::with_capacity(level.targets.len());
+    for v in 0..n {
+        let a = aggregate_of[v];
+        for (u, w) in level.neighbours(v) {
+            let b = aggregate_of[u];
+            if a != b {
+                edges.push((a, b, w));
+            }
+        }
+    }
+    edges.sort_unstable_by_key(|&(a, b, _)| (a, b));
+    let mut offsets = vec![0usize; k + 1];
+    let mut targets = Vec::with_capacity(edges.len());
+    let mut weights: Vec<f64> = Vec::with_capacity(edges.len());
+    let mut last = None;
+    for (a, b, w) in edges {
+        if last == Some((a, b)) {
+            if let Some(x) = weights.last_mut() {
+                *x += w;
+            }
+            continue;
+        }
+        last = Some((a, b));
+        targets.push(b);
+        weights.push(w);
+        offsets[a as usize + 1] += 1;
+    }
+    for a in 0..k {
+        offsets[a + 1] += offsets[a];
+    }
+    (
+        Level {
+            offsets,
+            targets,
+            weights,
+            node_weight,
+        },
+        aggregate_of,
+        aggregate_community,
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{modularity, weakly_connected_components, Edge};
+    use proptest::prelude::*;
+
+    fn undirected(n: usize, pairs: &[(u32, u32)]) -> Csr {
+        let edges: Vec<Edge> = pairs
+            .iter()
+            .map(|&(src, dst)| Edge {
+                src,
+                dst,
+                weight: 1.0,
+            })
+            .collect();
+        Csr::undirected(n, &edges)
+    }
+
+    /// Two 5-cliques joined by one edge.
+    fn two_cliques() -> Csr {
+        let mut pairs = Vec::new();
+        for base in [0u32, 5] {
+            for a in 0..5 {
+                for b in a + 1..5 {
+                    pairs.push((base + a, base + b));
+                }
+            }
+        }
+        pairs.push((4, 5));
+        undirected(10, &pairs)
+    }
+
+    #[test]
+    fn finds_two_cliques() {
+        let p = leiden(&two_cliques(), &LeidenConfig::default());
+        assert_eq!(p.n_communities, 2);
+        assert_eq!(p.membership, vec![0, 0, 0, 0, 0, 1, 1, 1, 1, 1]);
+        let q = modularity(&two_cliques(), &p.membership, 1.0);
+        assert!((q - 0.452_380_952).abs() < 1e-6, "{q}");
+    }
+
+    #[test]
+    fn cpm_resolution_splits_or_joins() {
+        let g = two_cliques();
+        let coarse = leiden(
+            &g,
+            &LeidenConfig {
+                quality: Quality::Cpm { resolution: 0.02 },
+                ..LeidenConfig::default()
+            },
+        );
+        let fine = leiden(
+            &g,
+            &LeidenConfig {
+                quality: Quality::Cpm { resolution: 0.5 },
+                ..LeidenConfig::default()
+            },
+        );
+        assert_eq!(coarse.n_communities, 1);
+        assert_eq!(fine.n_communities, 2);
+    }
+
+    fn check_connected(g: &Csr, membership: &[u32]) -> bool {
+        let k = membership
+            .iter()
+            .map(|&c| c as usize + 1)
+            .max()
+            .unwrap_or(0);
+        (0..k as u32).all(|c| {
+            let nodes: Vec<u32> = (0..g.n_nodes() as u32)
+                .filter(|&v| membership[v as usize] == c)
+                .collect();
+            let index = |v: u32| nodes.binary_search(&v).ok();
+            let edges = nodes.iter().flat_map(|&v| {
+                g.targets_of(v)
+                    .iter()
+                    .filter_map(move |&u| Some((index(v)? as u32, index(u)? as u32)))
+            });
+            weakly_connected_components(nodes.len(), edges).count() == 1
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(48))]
+        #[test]
+        fn every_node_gets_a_connected_community_and_seeds_repeat(
+            pairs in proptest::collection::vec((0u32..40, 0u32..40), 0..120),
+            seed in 0u64..1000,
+        ) {
+            let g = undirected(40, &pairs);
+            let config = LeidenConfig { seed, ..LeidenConfig::default() };
+            let p = leiden(&g, &config);
+            prop_assert_eq!(p.membership.len(), 40);
+            prop_assert!(check_connected(&g, &p.membership));
+            prop_assert_eq!(&leiden(&g, &config), &p);
+            let singletons: Vec<u32> = (0..40).collect();
+            prop_assert!(modularity(&g, &p.membership, 1.0) >= modularity(&g, &singletons, 1.0) - 1e-12);
+        }
+    }
+}
