@@ -4,6 +4,7 @@
 
 mod bench;
 mod eval;
+mod kernels;
 mod tidy;
 
 use std::path::{Path, PathBuf};
@@ -29,6 +30,7 @@ fn main() -> Result<()> {
         }
         Some("bench-import") => bench::import(&repo_root(), &args[1..]),
         Some("eval-import") => eval::import(&repo_root(), &args[1..]),
+        Some("kernels") => kernels::run(&args[1..]),
         _ => {
             eprintln!(
                 "usage: cargo xtask <task>\n\n  tidy           check dependency directions and that every .rs file opens with //!\n  bench-import   import soc-Slashdot0902 and Higgs into the store, next to igraph loading\n                 the same file from Python (needs ../shared/data; creates a venv in target/)\n                 options: --runs N (default 3), --write (update docs/BENCHMARKS.md)\n  eval-import    import bitcoin-otc, soc-Slashdot0902 and Higgs and compare the stored counts\n                 with the published ones; --write updates docs/EVALUATION.md"

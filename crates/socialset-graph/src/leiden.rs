@@ -249,17 +249,18 @@ fn move_nodes_fast(level: &Level, community: &mut [u32], scale: f64, rng: &mut S
                 best_gain = gain;
             }
         }
-        // An empty community has gain 0: worth it only when every option is worse.
+        // An empty community has gain 0: worth it only when every option is worse. The stack
+        // of empty communities is lazy: entries that filled up again are skipped here.
         if best_gain < 0.0 && members[own] > 0 {
-            if let Some(c) = empty.pop() {
-                best = c as usize;
+            while let Some(c) = empty.pop() {
+                if members[c as usize] == 0 {
+                    best = c as usize;
+                    break;
+                }
             }
         }
         if members[own] == 0 && best != own {
             empty.push(own as u32);
-        }
-        if let Some(pos) = empty.iter().position(|&c| c as usize == best) {
-            empty.swap_remove(pos);
         }
         total[best] += a_v;
         members[best] += 1;

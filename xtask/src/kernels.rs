@@ -1,0 +1,144 @@
+//! `cargo xtask kernels FILE`: runs socialset's graph kernels straight on a SNAP edge list
+//! (no store) and prints one JSON object of median timings and results. The peer benchmark
+//! runs this and the Python peers on the same file with the same settings.
+
+use std::io::{BufRead, BufReader, Read};
+use std::path::Path;
+use std::time::Instant;
+
+use anyhow::{Context, Result};
+use socialset_graph::{
+    core_numbers, leiden, modularity, pagerank, weakly_connected_components, Csr, Edge,
+    LeidenConfig, PageRankConfig, PageRankGraph,
+};
+
+/// Reads `src dst` pairs (comments `#`, self-loops dropped, ids relabelled densely in order of
+/// first appearance), as the peer script does.
+pub fn read_edges(path: &Path) -> Result<(usize, Vec<Edge>)> {
+    let file = std::fs::File::open(path).with_context(|| format!("opening {}", path.display()))?;
+    let reader: Box<dyn Read> = if path.extension().is_some_and(|e| e == "gz") {
+        Box::new(flate2::read::MultiGzDecoder::new(file))
+    } else {
+        Box::new(file)
+    };
+    let mut ids = std::collections::HashMap::new();
+    let mut edges = Vec::new();
+    for line in BufReader::new(reader).lines() {
+        let line = line?;
+        if line.starts_with('#') || line.trim().is_empty() {
+            continue;
+        }
+        let mut it = line.split_whitespace();
+        let (Some(a), Some(b)) = (it.next(), it.next()) else {
+            continue;
+        };
+        if a == b {
+            continue;
+        }
+        let mut id = |s: &str| {
+            let n = ids.len() as u32;
+            *ids.entry(s.to_owned()).or_insert(n)
+        };
+        let (src, dst) = (id(a), id(b));
+        edges.push(Edge {
+            src,
+            dst,
+            weight: 1.0,
+        });
+    }
+    Ok((ids.len(), edges))
+}
+
+fn median_seconds<T>(runs: u32, mut f: impl FnMut() -> T) -> (f64, T) {
+    let mut times = Vec::new();
+    let mut last = None;
+    for _ in 0..runs.max(1) {
+        let t = Instant::now();
+        let out = f();
+        times.push(t.elapsed().as_secs_f64());
+        last = Some(out);
+    }
+    times.sort_by(f64::total_cmp);
+    (times[times.len() / 2], last.expect("at least one run"))
+}
+
+pub fn run(args: &[String]) -> Result<()> {
+    let path = args
+        .first()
+        .context("usage: cargo xtask kernels FILE [--runs N]")?;
+    let runs = args
+        .iter()
+        .position(|a| a == "--runs")
+        .and_then(|i| args.get(i + 1))
+        .map_or(Ok(5), |r| r.parse::<u32>())
+        .context("--runs takes a number")?;
+    let seed = args
+        .iter()
+        .position(|a| a == "--seed")
+        .and_then(|i| args.get(i + 1))
+        .map_or(Ok(42), |r| r.parse::<u64>())
+        .context("--seed takes a number")?;
+    let leiden_iterations = args
+        .iter()
+        .position(|a| a == "--leiden-iterations")
+        .and_then(|i| args.get(i + 1))
+        .map_or(Ok(LeidenConfig::default().max_iterations), |r| {
+            r.parse::<u32>()
+        })
+        .context("--leiden-iterations takes a number")?;
+    let (n, edges) = read_edges(Path::new(path))?;
+    let (build_s, directed) = median_seconds(runs, || Csr::from_edges(n, &edges));
+    let config = PageRankConfig {
+        damping: 0.85,
+        tolerance: 1e-6,
+        max_iterations: 100,
+    };
+    let (pr_prep_s, prg) = median_seconds(runs, || PageRankGraph::new(&directed));
+    let (pr_s, pr) = median_seconds(runs, || pagerank(&prg, None, &config));
+    let (undirected_s, undirected) = median_seconds(runs, || Csr::undirected(n, &edges));
+    let (leiden_s, partition) = median_seconds(runs, || {
+        leiden(
+            &undirected,
+            &LeidenConfig {
+                seed,
+                max_iterations: leiden_iterations,
+                ..LeidenConfig::default()
+            },
+        )
+    });
+    let (kcore_s, cores) = median_seconds(runs, || core_numbers(&undirected));
+    let (wcc_s, wcc) = median_seconds(runs, || {
+        weakly_connected_components(n, edges.iter().map(|e| (e.src, e.dst)))
+    });
+    let top = pr
+        .scores
+        .iter()
+        .enumerate()
+        .max_by(|a, b| a.1.total_cmp(b.1))
+        .map_or(0, |(v, _)| v);
+    let out = serde_json::json!({
+        "nodes": n,
+        "edges": directed.n_edges(),
+        "build_s": build_s,
+        "pagerank_prepare_s": pr_prep_s,
+        "pagerank_s": pr_s,
+        "pagerank_convergence": format!("{:?}", pr.convergence),
+        "pagerank_top_node": top,
+        "undirected_build_s": undirected_s,
+        "leiden_s": leiden_s,
+        "leiden_communities": partition.n_communities,
+        "leiden_iterations": partition.iterations,
+        "leiden_modularity": modularity(&undirected, &partition.membership, 1.0),
+        "kcore_s": kcore_s,
+        "max_core": cores.iter().max().copied().unwrap_or(0),
+        "wcc_s": wcc_s,
+        "components": wcc.count(),
+        "threads": rayon_threads(),
+    });
+    println!("{out}");
+    Ok(())
+}
+
+fn rayon_threads() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get())
+}
