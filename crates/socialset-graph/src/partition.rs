@@ -35,7 +35,13 @@ pub fn modularity(g: &Csr, membership: &[u32], resolution: f64) -> f64 {
 
 /// The contingency table of two labelings: the non-empty cells (a-label, b-label, count),
 /// sorted so that sums over them are deterministic, and the count of each label (by label).
-fn contingency(a: &[u32], b: &[u32]) -> (Vec<(u32, u32, u64)>, Vec<u64>, Vec<u64>) {
+struct Contingency {
+    cells: Vec<(u32, u32, u64)>,
+    rows: Vec<u64>,
+    cols: Vec<u64>,
+}
+
+fn contingency(a: &[u32], b: &[u32]) -> Contingency {
     let ka = a.iter().map(|&x| x as usize + 1).max().unwrap_or(0);
     let kb = b.iter().map(|&x| x as usize + 1).max().unwrap_or(0);
     let mut rows = vec![0u64; ka];
@@ -53,7 +59,7 @@ fn contingency(a: &[u32], b: &[u32]) -> (Vec<(u32, u32, u64)>, Vec<u64>, Vec<u64
             _ => cells.push((p.0, p.1, 1)),
         }
     }
-    (cells, rows, cols)
+    Contingency { cells, rows, cols }
 }
 
 /// Normalised mutual information, arithmetic-mean normalisation (scikit-learn's default):
@@ -64,7 +70,7 @@ pub fn nmi(a: &[u32], b: &[u32]) -> f64 {
     if n == 0.0 {
         return 1.0;
     }
-    let (cells, rows, cols) = contingency(a, b);
+    let Contingency { cells, rows, cols } = contingency(a, b);
     let entropy = |counts: &[u64]| -> f64 {
         counts
             .iter()
@@ -92,7 +98,7 @@ pub fn nmi(a: &[u32], b: &[u32]) -> f64 {
 pub fn ari(a: &[u32], b: &[u32]) -> f64 {
     assert_eq!(a.len(), b.len(), "partitions of different node sets");
     let pairs = |x: u64| (x * x.saturating_sub(1)) as f64 / 2.0;
-    let (cells, rows, cols) = contingency(a, b);
+    let Contingency { cells, rows, cols } = contingency(a, b);
     let index: f64 = cells.iter().map(|&(_, _, c)| pairs(c)).sum();
     let sum_rows: f64 = rows.iter().map(|&c| pairs(c)).sum();
     let sum_cols: f64 = cols.iter().map(|&c| pairs(c)).sum();
