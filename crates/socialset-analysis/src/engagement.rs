@@ -1,16 +1,20 @@
-//! Who receives engagement, from how many distinct people, of which kinds. The raw evidence
-//! that influence ranking (issue #3) builds on, and the demo's first table.
+//! Engagement events and who receives engagement from how many distinct people: the raw
+//! evidence influence ranking builds on, and the demo's first table.
 
 use socialset_graph::{Csr, Edge};
-use socialset_model::{AccountIdx, InteractionKind};
+use socialset_model::{AccountIdx, InteractionKind, Timestamp};
 
-/// One engagement event (or a count of them, `weight`) from `src` to `dst`.
+/// One engagement event (or a count of them, `weight`) from `src` to `dst`: `src` endorses
+/// `dst`. `post` indexes the posts handed to the analysis alongside, when the event is known
+/// to be about one.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Engagement {
     pub src: AccountIdx,
     pub dst: AccountIdx,
     pub kind: InteractionKind,
     pub weight: f64,
+    pub at: Option<Timestamp>,
+    pub post: Option<u32>,
 }
 
 /// The engagement an account received.
@@ -34,6 +38,22 @@ impl EngagementSummary {
 /// Summaries for every account that received engagement from someone else, most distinct
 /// engagers first (then most engagements, then lowest index: deterministic).
 pub fn summarize_engagement(n_accounts: usize, events: &[Engagement]) -> Vec<EngagementSummary> {
+    let all = engagement_by_account(n_accounts, events);
+    let mut out: Vec<EngagementSummary> = all
+        .into_iter()
+        .filter(|s| s.distinct_engagers > 0)
+        .collect();
+    out.sort_by(|a, b| {
+        b.distinct_engagers
+            .cmp(&a.distinct_engagers)
+            .then(b.received().total_cmp(&a.received()))
+            .then(a.account.cmp(&b.account))
+    });
+    out
+}
+
+/// The engagement summary of every account, indexed by account.
+pub fn engagement_by_account(n_accounts: usize, events: &[Engagement]) -> Vec<EngagementSummary> {
     let mut received = vec![[0f64; 5]; n_accounts];
     let mut given = vec![0f64; n_accounts];
     let mut reversed = Vec::with_capacity(events.len());
@@ -51,30 +71,22 @@ pub fn summarize_engagement(n_accounts: usize, events: &[Engagement]) -> Vec<Eng
     }
     // In the reversed graph, parallel edges are merged: out-degree = distinct engagers.
     let engagers = Csr::from_edges(n_accounts, &reversed);
-    let mut out: Vec<EngagementSummary> = (0..n_accounts as u32)
-        .filter(|&v| engagers.out_degree(v) > 0)
+    (0..n_accounts as u32)
         .map(|v| EngagementSummary {
             account: AccountIdx(v),
             distinct_engagers: engagers.out_degree(v) as u32,
             received_by_kind: received[v as usize],
             given: given[v as usize],
         })
-        .collect();
-    out.sort_by(|a, b| {
-        b.distinct_engagers
-            .cmp(&a.distinct_engagers)
-            .then(b.received().total_cmp(&a.received()))
-            .then(a.account.cmp(&b.account))
-    });
-    out
+        .collect()
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
-    fn parse(dsl: &str) -> Vec<Engagement> {
-        // "a -reply-> b; c -share-> b" with single-letter accounts a=0, b=1, ...
+    /// A tiny graph DSL: "a -reply-> b; c -share-> b" with one-letter accounts a=0, b=1, ...
+    pub(crate) fn parse(dsl: &str) -> Vec<Engagement> {
         dsl.split(';')
             .map(str::trim)
             .filter(|s| !s.is_empty())
@@ -87,6 +99,8 @@ mod tests {
                     dst: idx(dst),
                     kind: kind.parse().unwrap_or(InteractionKind::Like),
                     weight: 1.0,
+                    at: None,
+                    post: None,
                 }
             })
             .collect()

@@ -1,5 +1,18 @@
 //! The brain of socialset: data in, reports out. Pure: no I/O, no printing.
+//! Influence (engagement-weighted, topic-sensitive PageRank with explanations), communities
+//! (Leiden with labels and stability), and the engagement summaries they stand on.
 
+mod communities;
 mod engagement;
+mod influence;
 
-pub use engagement::{summarize_engagement, Engagement, EngagementSummary};
+pub use communities::{
+    community_stability, detect_communities, Communities, Community, CommunityConfig,
+    CommunityMatch, Stability, WindowComparison, NO_COMMUNITY,
+};
+pub use engagement::{engagement_by_account, summarize_engagement, Engagement, EngagementSummary};
+pub use influence::{
+    explain_influence, rank_influence, AccountInfluence, Audience, EngagementWeights, EngagerShare,
+    Explanation, InfluenceConfig, InfluenceInput, InfluenceRanking, PostText, Tier, Topic,
+    TopicCoverage, EVIDENCE_HALF,
+};

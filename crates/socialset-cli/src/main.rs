@@ -11,9 +11,10 @@ use clap::{Parser, Subcommand};
 
 /// socialset: find, vet and measure native influencers in real social-interaction data.
 ///
-/// Start with `socialset demo`: it imports bundled real data into a fresh store and shows a
-/// report. Then import your own files with `socialset import FILE...` and look at them with
-/// `socialset stats`.
+/// Start with `socialset demo`: it imports bundled real data into a fresh store and shows what
+/// socialset finds there. Then import your own files with `socialset import FILE...`, rank
+/// native influencers with `socialset rank --tier native`, see why with `socialset explain`,
+/// and find their communities with `socialset communities`.
 #[derive(Debug, Parser)]
 #[command(
     name = "socialset",
@@ -28,9 +29,12 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    Demo(commands::demo::Args),
     Import(commands::import::Args),
     Stats(commands::stats::Args),
-    Demo(commands::demo::Args),
+    Rank(commands::rank::Args),
+    Explain(commands::explain::Args),
+    Communities(commands::communities::Args),
 }
 
 fn main() -> ExitCode {
@@ -39,6 +43,9 @@ fn main() -> ExitCode {
         Command::Import(args) => commands::import::run(args),
         Command::Stats(args) => commands::stats::run(args),
         Command::Demo(args) => commands::demo::run(args),
+        Command::Rank(args) => commands::rank::run(args),
+        Command::Explain(args) => commands::explain::run(args),
+        Command::Communities(args) => commands::communities::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -1,4 +1,4 @@
-//! Tables for people; JSON for programs.
+//! Tables for people, JSON for programs, CSV for spreadsheets.
 
 use comfy_table::presets::UTF8_FULL_CONDENSED;
 use comfy_table::{Cell, CellAlignment, Table};
@@ -19,6 +19,17 @@ pub fn table(header: &[&str], numeric: &[usize], rows: Vec<Vec<String>>) -> Tabl
         }));
     }
     t
+}
+
+/// Writes rows as CSV to stdout, with a header.
+pub fn csv(header: &[&str], rows: &[Vec<String>]) -> anyhow::Result<()> {
+    let mut w = ::csv::Writer::from_writer(std::io::stdout().lock());
+    w.write_record(header)?;
+    for row in rows {
+        w.write_record(row)?;
+    }
+    w.flush()?;
+    Ok(())
 }
 
 /// An integer with thousands separators: 948464 -> "948,464".
@@ -43,6 +54,16 @@ pub fn amount(x: f64) -> String {
     }
 }
 
+/// A share as a percentage with one decimal.
+pub fn percent(x: f64) -> String {
+    format!("{:.1}%", x * 100.0)
+}
+
+/// An account as people know it: its handle when there is one, else its id.
+pub fn who(id: &str, handle: Option<&str>) -> String {
+    handle.map_or_else(|| id.to_owned(), str::to_owned)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -53,5 +74,6 @@ mod tests {
         assert_eq!(thousands(12), "12");
         assert_eq!(amount(3.0), "3");
         assert_eq!(amount(2.5), "2.5");
+        assert_eq!(percent(0.1234), "12.3%");
     }
 }

@@ -2,19 +2,30 @@
 //! bundled demo. Wires ingest -> store -> graph -> analysis and returns plain report structs;
 //! prints nothing.
 
+mod communities;
 mod demo;
 mod error;
 mod import;
+mod influence;
+mod social;
 mod summary;
 
 use std::path::{Path, PathBuf};
 
 use socialset_store::{SqliteStore, Store};
 
+pub use communities::{CommunityLine, CommunityOptions, CommunityReport};
 pub use demo::{demo_files, DemoFile, DEMO_MARKER};
 pub use error::{Error, Result};
 pub use import::{FileReport, ImportObserver, ImportOptions, ImportReport, NoProgress};
-pub use socialset_ingest::{Detection, EdgeKind, Format, RecordError};
+pub use influence::{ExplainReport, RankOptions, RankReport, RankedAccount, TierFilter};
+pub use social::TimeWindow;
+pub use socialset_analysis::{
+    Audience, EngagementWeights, Stability, Tier, TopicCoverage, WindowComparison,
+};
+pub use socialset_graph::{Convergence, Quality};
+pub use socialset_ingest::{parse_time, Detection, EdgeKind, Format, RecordError};
+pub use socialset_model::Timestamp;
 pub use socialset_store::Counts;
 pub use summary::{AccountLine, RatingSummary, Summary};
 

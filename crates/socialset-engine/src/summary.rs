@@ -1,11 +1,11 @@
 //! A short report of what the store holds: who draws engagement from the most distinct
 //! people, how connected the interaction graph is, and what the trust ratings say.
 
-use socialset_analysis::{summarize_engagement, Engagement};
+use socialset_analysis::summarize_engagement;
 use socialset_graph::weakly_connected_components;
-use socialset_model::AccountIdx;
-use socialset_store::{Counts, Store, StoredAccount};
+use socialset_store::{Counts, Store};
 
+use crate::social::TimeWindow;
 use crate::{Result, Workspace};
 
 /// An account and the engagement it received.
@@ -45,45 +45,34 @@ pub struct Summary {
 impl Workspace {
     /// Summarises the store, listing the `top` accounts by distinct engagers.
     pub fn summarize(&self, top: usize) -> Result<Summary> {
-        let accounts = self.store.accounts()?;
-        let interactions = self.store.interactions()?;
-        // Dense indices for the accounts that interact, in store order.
-        let max_key = accounts.last().map_or(0, |(k, _)| k.0).max(0) as usize;
-        let mut dense = vec![u32::MAX; max_key + 1];
-        let mut members: Vec<usize> = Vec::new();
-        let mut index = |k: StoredAccount, dense: &mut Vec<u32>| -> AccountIdx {
-            let slot = k.0 as usize;
-            if slot >= dense.len() {
-                dense.resize(slot + 1, u32::MAX);
-            }
-            if dense[slot] == u32::MAX {
-                dense[slot] = members.len() as u32;
-                members.push(slot);
-            }
-            AccountIdx(dense[slot])
-        };
-        let events: Vec<Engagement> = interactions
-            .iter()
-            .map(|i| Engagement {
-                src: index(i.src, &mut dense),
-                dst: index(i.dst, &mut dense),
-                kind: i.kind,
-                weight: i.weight,
-            })
-            .collect();
-        let n = members.len();
-        let components = weakly_connected_components(n, events.iter().map(|e| (e.src.0, e.dst.0)));
-        let by_key: std::collections::HashMap<i64, &socialset_model::Account> =
-            accounts.iter().map(|(k, a)| (k.0, a)).collect();
-        let leaders = summarize_engagement(n, &events)
+        let data = self.load_social(&TimeWindow::default())?;
+        let n = data.accounts.len();
+        let mut interacting = vec![false; n];
+        for e in &data.events {
+            interacting[e.src.0 as usize] = true;
+            interacting[e.dst.0 as usize] = true;
+        }
+        // Components among the interacting accounts only.
+        let members: Vec<u32> = (0..n as u32).filter(|&v| interacting[v as usize]).collect();
+        let mut position = vec![u32::MAX; n];
+        for (i, &v) in members.iter().enumerate() {
+            position[v as usize] = i as u32;
+        }
+        let components = weakly_connected_components(
+            members.len(),
+            data.events
+                .iter()
+                .map(|e| (position[e.src.0 as usize], position[e.dst.0 as usize])),
+        );
+        let leaders = summarize_engagement(n, &data.events)
             .into_iter()
             .take(top)
             .map(|s| {
-                let account = by_key.get(&(members[s.account.0 as usize] as i64));
+                let a = &data.accounts[s.account.0 as usize];
                 AccountLine {
-                    id: account.map(|a| a.id.to_string()).unwrap_or_default(),
-                    handle: account.and_then(|a| a.handle.clone()),
-                    followers: account.and_then(|a| a.followers),
+                    id: a.id.to_string(),
+                    handle: a.handle.clone(),
+                    followers: a.followers,
                     distinct_engagers: s.distinct_engagers,
                     received_by_kind: s.received_by_kind,
                     given: s.given,
@@ -99,7 +88,7 @@ impl Workspace {
         });
         Ok(Summary {
             counts: self.store.counts()?,
-            interacting_accounts: n,
+            interacting_accounts: members.len(),
             components: components.count(),
             largest_component: components.sizes.first().copied().unwrap_or(0),
             leaders,

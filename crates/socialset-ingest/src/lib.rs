@@ -15,6 +15,7 @@ use socialset_model::{InteractionKind, Record};
 
 pub use detect::{detect_format, Detection};
 pub use error::{RecordError, RecordErrorDetail, Result};
+pub use formats::parse_time_text as parse_time;
 pub use source::Progress;
 
 /// The input formats socialset reads.

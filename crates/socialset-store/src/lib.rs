@@ -5,7 +5,7 @@
 mod error;
 mod sqlite;
 
-use socialset_model::{Account, InteractionKind, Record, Timestamp};
+use socialset_model::{Account, InteractionKind, PostId, Record, Timestamp};
 
 pub use error::{Error, Result};
 pub use sqlite::SqliteStore;
@@ -27,13 +27,26 @@ pub struct Counts {
 pub struct StoredAccount(pub i64);
 
 /// An interaction as the graph needs it: interned endpoints, no text.
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct StoredInteraction {
     pub src: StoredAccount,
     pub dst: StoredAccount,
     pub kind: InteractionKind,
     pub at: Option<Timestamp>,
     pub weight: f64,
+    /// The post that carries the interaction, when known.
+    pub post: Option<PostId>,
+}
+
+/// What analysis reads of a post.
+#[derive(Clone, Debug, PartialEq)]
+pub struct StoredPost {
+    pub id: PostId,
+    pub author: StoredAccount,
+    pub at: Option<Timestamp>,
+    pub text: Option<String>,
+    /// Lower-case, without `#`.
+    pub hashtags: Vec<String>,
 }
 
 /// A storage backend.
@@ -49,6 +62,9 @@ pub trait Store {
 
     /// Every interaction, sorted by (src, dst, kind, time).
     fn interactions(&self) -> Result<Vec<StoredInteraction>>;
+
+    /// Every post's id, author, time, text and hashtags, by store order.
+    fn posts(&self) -> Result<Vec<StoredPost>>;
 
     /// Every rating value, in key order.
     fn rating_values(&self) -> Result<Vec<f64>>;

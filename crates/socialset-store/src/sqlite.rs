@@ -5,9 +5,9 @@ use std::path::Path;
 use rusqlite::types::Value::Null;
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use rustc_hash::FxHashMap;
-use socialset_model::{Account, AccountId, InteractionKind, Record, Timestamp};
+use socialset_model::{Account, AccountId, InteractionKind, PostId, Record, Timestamp};
 
-use crate::{Counts, Error, ImportTx, Result, Store, StoredAccount, StoredInteraction};
+use crate::{Counts, Error, ImportTx, Result, Store, StoredAccount, StoredInteraction, StoredPost};
 
 /// Schema migrations, in order; `PRAGMA user_version` records how many have run.
 const MIGRATIONS: [&str; 1] = [include_str!("schema.sql")];
@@ -161,7 +161,7 @@ impl Store for SqliteStore {
 
     fn interactions(&self) -> Result<Vec<StoredInteraction>> {
         let mut stmt = self.conn.prepare(
-            "SELECT src, dst, kind, at, weight FROM interactions ORDER BY src, dst, kind, at",
+            "SELECT src, dst, kind, at, weight, post FROM interactions ORDER BY src, dst, kind, at",
         )?;
         let mut rows = stmt.query([])?;
         let mut out = Vec::new();
@@ -180,6 +180,35 @@ impl Store for SqliteStore {
                 kind,
                 at: time_from_key(r.get(3)?),
                 weight: r.get(4)?,
+                post: r.get::<_, Option<String>>(5)?.map(PostId::new),
+            });
+        }
+        Ok(out)
+    }
+
+    fn posts(&self) -> Result<Vec<StoredPost>> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT id, author, at, text, hashtags FROM posts ORDER BY idx")?;
+        let mut rows = stmt.query([])?;
+        let mut out = Vec::new();
+        while let Some(r) = rows.next()? {
+            let hashtags: Option<String> = r.get(4)?;
+            let hashtags = match hashtags {
+                Some(json) => serde_json::from_str(&json).map_err(|e| Error::Corrupt {
+                    what: "post hashtags",
+                    detail: e.to_string(),
+                })?,
+                None => Vec::new(),
+            };
+            out.push(StoredPost {
+                id: PostId::new(r.get::<_, String>(0)?),
+                author: StoredAccount(r.get(1)?),
+                at: r
+                    .get::<_, Option<i64>>(2)?
+                    .and_then(Timestamp::from_epoch_ms),
+                text: r.get(3)?,
+                hashtags,
             });
         }
         Ok(out)

@@ -1,7 +1,10 @@
 //! One module per command; each calls one engine method.
 
+pub mod communities;
 pub mod demo;
+pub mod explain;
 pub mod import;
+pub mod rank;
 pub mod stats;
 
 use std::path::PathBuf;
@@ -15,9 +18,62 @@ pub struct StoreArgs {
 }
 
 impl StoreArgs {
+    /// Opens a store that must exist already (for commands that only read).
+    pub fn open_existing(&self) -> anyhow::Result<socialset_engine::Workspace> {
+        if !self.db.exists() {
+            anyhow::bail!(
+                "{} does not exist: import some data first (socialset import FILE...), try `socialset demo`, or pass --db",
+                self.db.display()
+            );
+        }
+        self.open()
+    }
+
     pub fn open(&self) -> anyhow::Result<socialset_engine::Workspace> {
         use anyhow::Context;
         socialset_engine::Workspace::open(&self.db)
             .with_context(|| format!("opening the store {}", self.db.display()))
     }
+}
+
+/// The engagement graph to analyse: which time window, and how much each kind of engagement
+/// counts.
+#[derive(Debug, clap::Args)]
+pub struct GraphArgs {
+    /// Only engagement at or after this time (RFC 3339, YYYY-MM-DD or epoch seconds).
+    #[arg(long, value_name = "TIME", value_parser = parse_time)]
+    pub since: Option<socialset_engine::Timestamp>,
+
+    /// Only engagement before this time (RFC 3339, YYYY-MM-DD or epoch seconds).
+    #[arg(long, value_name = "TIME", value_parser = parse_time)]
+    pub until: Option<socialset_engine::Timestamp>,
+
+    /// Weight of each kind of engagement, e.g. `reply=1,share=0.5`; kinds not named keep the
+    /// defaults reply=1, quote=0.8, share=0.6, mention=0.4, like=0.2.
+    #[arg(long, value_name = "KIND=W,...", value_parser = socialset_engine::EngagementWeights::parse, default_value = "")]
+    pub weights: socialset_engine::EngagementWeights,
+}
+
+impl GraphArgs {
+    pub fn window(&self) -> socialset_engine::TimeWindow {
+        socialset_engine::TimeWindow {
+            since: self.since,
+            until: self.until,
+        }
+    }
+}
+
+fn parse_time(text: &str) -> Result<socialset_engine::Timestamp, String> {
+    socialset_engine::parse_time(text).map_err(|p| format!("{text:?} {p}"))
+}
+
+/// How to print results.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum OutputFormat {
+    /// A table for people.
+    Table,
+    /// JSON for programs.
+    Json,
+    /// CSV for spreadsheets.
+    Csv,
 }

@@ -22,13 +22,7 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> Result<()> {
-    if !args.store.db.exists() {
-        anyhow::bail!(
-            "{} does not exist: import some data first (socialset import FILE...), or pass --db",
-            args.store.db.display()
-        );
-    }
-    let counts = args.store.open()?.stats()?;
+    let counts = args.store.open_existing()?.stats()?;
     if args.json {
         println!("{}", counts_json(&counts));
     } else {

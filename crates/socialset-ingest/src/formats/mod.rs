@@ -3,7 +3,7 @@
 mod activitypub;
 mod edges;
 mod jsonl;
-mod time;
+pub(crate) mod time;
 
 use std::collections::{BTreeMap, VecDeque};
 
@@ -13,7 +13,7 @@ use crate::error::RecordError;
 use crate::source::{Lines, Source};
 use crate::{EdgeKind, Format, ReadOptions};
 
-pub(crate) use time::parse_time_text;
+pub use time::parse_time_text;
 
 /// What the reader of one format keeps between calls.
 pub(crate) enum Reader {

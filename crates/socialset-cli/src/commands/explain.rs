@@ -1,0 +1,187 @@
+//! `socialset explain`: why an account ranks where it does.
+
+use anyhow::Result;
+use socialset_engine::{Audience, ExplainReport, RankOptions};
+
+use super::{GraphArgs, OutputFormat, StoreArgs};
+use crate::output::{amount, csv, percent, table, thousands, who};
+
+/// Explain an account's influence: the evidence behind its score.
+///
+/// Shows the engagement it received by kind, how many distinct accounts engaged, the
+/// confidence that evidence gives, and the engagers whose authority flows to it with their
+/// share of its score (shares plus the baseline that every account gets sum to 100%).
+///
+/// ACCOUNT is a full id (higgs:88), a handle (@ann@example.social), or an id without its
+/// platform when unambiguous. Use the same --topic, --since, --until and --weights as the
+/// ranking you want explained.
+///
+/// Examples:
+///   socialset explain higgs:88
+///   socialset explain @jaywink@diaspodon.fr --format json
+#[derive(Debug, clap::Args)]
+#[command(verbatim_doc_comment)]
+pub struct Args {
+    /// The account to explain.
+    account: String,
+
+    /// Explain the topic ranking for these words and #hashtags.
+    #[arg(long, value_name = "T")]
+    topic: Option<String>,
+
+    /// The most followers a native influencer may have.
+    #[arg(long, default_value_t = 5_000, value_name = "N")]
+    max_followers: u64,
+
+    /// How many engagers to list.
+    #[arg(long, default_value_t = 10, value_name = "K")]
+    top: usize,
+
+    #[arg(long, value_enum, default_value = "table")]
+    format: OutputFormat,
+
+    #[command(flatten)]
+    graph: GraphArgs,
+
+    #[command(flatten)]
+    store: StoreArgs,
+}
+
+pub fn run(args: Args) -> Result<()> {
+    let options = RankOptions {
+        weights: args.graph.weights,
+        window: args.graph.window(),
+        topic: args.topic,
+        tier: None,
+        max_followers: args.max_followers,
+        top: args.top,
+    };
+    let report = args
+        .store
+        .open_existing()?
+        .explain(&args.account, &options)?;
+    let rows: Vec<Vec<String>> = report
+        .engagers
+        .iter()
+        .map(|(id, handle, share, kinds)| {
+            vec![
+                who(id, handle.as_deref()),
+                percent(*share),
+                amount(kinds[0]),
+                amount(kinds[1]),
+                amount(kinds[2]),
+                amount(kinds[3]),
+                amount(kinds[4]),
+            ]
+        })
+        .collect();
+    match args.format {
+        OutputFormat::Json => println!("{}", serde_json::to_string_pretty(&json(&report))?),
+        OutputFormat::Csv => csv(
+            &[
+                "engager",
+                "share_of_score",
+                "replies",
+                "mentions",
+                "shares",
+                "quotes",
+                "likes",
+            ],
+            &rows,
+        )?,
+        OutputFormat::Table => {
+            print_header(&report);
+            println!(
+                "{}",
+                table(
+                    &[
+                        "engager",
+                        "share of score",
+                        "replies",
+                        "mentions",
+                        "shares",
+                        "quotes",
+                        "likes"
+                    ],
+                    &[1, 2, 3, 4, 5, 6],
+                    rows
+                )
+            );
+            if report.n_engagers > report.engagers.len() {
+                println!(
+                    "… and {} more engagers (--top to list more).",
+                    thousands((report.n_engagers - report.engagers.len()) as u64)
+                );
+            }
+            println!(
+                "Baseline (the random jump every account gets): {}",
+                percent(report.baseline_share)
+            );
+        }
+    }
+    Ok(())
+}
+
+fn print_header(r: &ExplainReport) {
+    let i = &r.account.influence;
+    let audience = match i.audience {
+        Audience::Followers(n) => format!("{} followers", thousands(n)),
+        Audience::InGraph(n) => format!(
+            "{} distinct engagers (in-graph audience: follower count unknown)",
+            thousands(n)
+        ),
+    };
+    let k = &i.received_by_kind;
+    println!(
+        "{} ({})",
+        who(&r.account.id, r.account.handle.as_deref()),
+        r.account.id
+    );
+    println!(
+        "  rank {} of {}, score {:.6}, {}, {} tier{}",
+        i.rank,
+        thousands(r.ranked as u64),
+        i.score,
+        audience,
+        i.tier.as_str(),
+        if i.native { ", native" } else { "" }
+    );
+    println!(
+        "  received: {} replies, {} mentions, {} shares, {} quotes, {} likes from {} distinct accounts",
+        amount(k[0]),
+        amount(k[1]),
+        amount(k[2]),
+        amount(k[3]),
+        amount(k[4]),
+        thousands(u64::from(i.distinct_engagers))
+    );
+    println!(
+        "  confidence {:.2} (grows with distinct engagers: n/(n+10))\n",
+        i.confidence
+    );
+}
+
+fn json(r: &ExplainReport) -> serde_json::Value {
+    let i = &r.account.influence;
+    serde_json::json!({
+        "id": r.account.id,
+        "handle": r.account.handle,
+        "rank": i.rank,
+        "ranked": r.ranked,
+        "score": i.score,
+        "tier": i.tier.as_str(),
+        "native": i.native,
+        "distinct_engagers": i.distinct_engagers,
+        "confidence": i.confidence,
+        "received": {
+            "reply": i.received_by_kind[0], "mention": i.received_by_kind[1], "share": i.received_by_kind[2],
+            "quote": i.received_by_kind[3], "like": i.received_by_kind[4],
+        },
+        "engagers": r.engagers.iter().map(|(id, handle, share, k)| serde_json::json!({
+            "id": id, "handle": handle, "share_of_score": share,
+            "given": {"reply": k[0], "mention": k[1], "share": k[2], "quote": k[3], "like": k[4]},
+        })).collect::<Vec<_>>(),
+        "engagers_total": r.n_engagers,
+        "baseline_share": r.baseline_share,
+    })
+}

@@ -1,0 +1,243 @@
+//! `socialset rank`: native influencers by the authority earned from those who engage.
+
+use anyhow::Result;
+use socialset_engine::{Audience, Convergence, RankOptions, RankReport, TierFilter};
+
+use super::{GraphArgs, OutputFormat, StoreArgs};
+use crate::output::{amount, csv, table, thousands, who};
+
+/// Rank accounts by influence earned from the people who really engage with them.
+///
+/// The score is engagement-weighted PageRank on the interaction graph: an edge A -> B when A
+/// replied to, quoted, shared, mentioned or liked B, weighted by kind (--weights). Authority
+/// flows from engagers to the engaged, and an engager's own authority counts, so ten replies
+/// from respected accounts outweigh a thousand from nobodies. Scores sum to 1.
+///
+/// --topic "word, #hashtag" ranks on the engagement about the topic only (posts that match, or
+/// engagement with accounts that post about it) and favours the accounts that post about it
+/// (TwitterRank-style; see docs/EVALUATION.md).
+///
+/// Tiers by followers: nano <10k, micro 10k–100k, mid 100k–500k, macro 500k–1M, mega >=1M;
+/// native = at most --max-followers (5,000). Where the follower count is unknown the audience
+/// is the number of distinct engagers in the data, marked "(in-graph)".
+///
+/// Confidence grows with evidence: n/(n+10) for n distinct engagers (3 -> 0.23, 300 -> 0.97).
+///
+/// Examples:
+///   socialset rank --tier native --top 20
+///   socialset rank --topic "risotto, #milano" --format csv > leaders.csv
+///   socialset rank --since 2012-07-01 --until 2012-07-05 --weights reply=1,share=1
+#[derive(Debug, clap::Args)]
+#[command(verbatim_doc_comment)]
+pub struct Args {
+    /// Words and #hashtags, comma-separated.
+    #[arg(long, value_name = "T")]
+    topic: Option<String>,
+
+    /// Only this tier: native, nano, micro, mid, macro or mega.
+    #[arg(long, value_name = "TIER")]
+    tier: Option<TierFilter>,
+
+    /// The most followers a native influencer may have.
+    #[arg(long, default_value_t = 5_000, value_name = "N")]
+    max_followers: u64,
+
+    /// How many accounts to list.
+    #[arg(long, default_value_t = 20, value_name = "K")]
+    top: usize,
+
+    #[arg(long, value_enum, default_value = "table")]
+    format: OutputFormat,
+
+    #[command(flatten)]
+    graph: GraphArgs,
+
+    #[command(flatten)]
+    store: StoreArgs,
+}
+
+pub fn run(args: Args) -> Result<()> {
+    let options = RankOptions {
+        weights: args.graph.weights,
+        window: args.graph.window(),
+        topic: args.topic,
+        tier: args.tier,
+        max_followers: args.max_followers,
+        top: args.top,
+    };
+    let report = args.store.open_existing()?.rank(&options)?;
+    match args.format {
+        OutputFormat::Json => println!("{}", serde_json::to_string_pretty(&json(&report))?),
+        OutputFormat::Csv => csv(&HEADER, &rows(&report, false))?,
+        OutputFormat::Table => print_table(&report),
+    }
+    Ok(())
+}
+
+const HEADER: [&str; 12] = [
+    "rank",
+    "account",
+    "id",
+    "score",
+    "audience",
+    "audience_source",
+    "tier",
+    "native",
+    "engagers",
+    "replies",
+    "shares",
+    "confidence",
+];
+
+fn audience(a: Audience) -> (u64, &'static str) {
+    match a {
+        Audience::Followers(n) => (n, "followers"),
+        Audience::InGraph(n) => (n, "in-graph"),
+    }
+}
+
+fn rows(report: &RankReport, pretty: bool) -> Vec<Vec<String>> {
+    report
+        .accounts
+        .iter()
+        .map(|r| {
+            let i = &r.influence;
+            let (size, source) = audience(i.audience);
+            vec![
+                i.rank.to_string(),
+                who(&r.id, r.handle.as_deref()),
+                r.id.clone(),
+                if pretty {
+                    format!("{:.6}", i.score)
+                } else {
+                    i.score.to_string()
+                },
+                if pretty {
+                    if source == "in-graph" {
+                        format!("{} (in-graph)", thousands(size))
+                    } else {
+                        thousands(size)
+                    }
+                } else {
+                    size.to_string()
+                },
+                source.to_owned(),
+                i.tier.as_str().to_owned(),
+                if i.native { "yes" } else { "no" }.to_owned(),
+                i.distinct_engagers.to_string(),
+                amount(i.received_by_kind[0]),
+                amount(i.received_by_kind[2]),
+                if pretty {
+                    format!("{:.2}", i.confidence)
+                } else {
+                    i.confidence.to_string()
+                },
+            ]
+        })
+        .collect()
+}
+
+fn print_table(report: &RankReport) {
+    let rows: Vec<Vec<String>> = rows(report, true)
+        .into_iter()
+        .map(|mut r| {
+            r.remove(5); // audience source is shown inside the audience column
+            r.remove(2); // the id is in the account column when there is no handle
+            r
+        })
+        .collect();
+    println!(
+        "{}",
+        table(
+            &[
+                "#",
+                "account",
+                "score",
+                "audience",
+                "tier",
+                "native",
+                "engagers",
+                "replies",
+                "shares",
+                "confidence"
+            ],
+            &[0, 2, 3, 6, 7, 8, 9],
+            rows
+        )
+    );
+    println!("{}", footer(report));
+}
+
+fn footer(r: &RankReport) -> String {
+    let mut lines = vec![format!(
+        "{} of {} ranked accounts match; ranked on {} engagements.",
+        thousands(r.matching as u64),
+        thousands(r.ranked as u64),
+        thousands(r.engagements as u64)
+    )];
+    if let Some(t) = r.topic {
+        lines.push(format!(
+            "Topic: {} matching posts by {} accounts; {} engagements about it.",
+            thousands(u64::from(t.posts_matched)),
+            thousands(u64::from(t.accounts_posting)),
+            thousands(t.engagements_kept)
+        ));
+    }
+    if r.followers_unknown > 0 {
+        lines.push(format!(
+            "{} ranked accounts have no follower count: their audience is in-graph (distinct engagers), a lower bound.",
+            thousands(r.followers_unknown as u64)
+        ));
+    }
+    if r.untimed_excluded > 0 {
+        lines.push(format!(
+            "{} engagements without a time were left out of the window.",
+            thousands(r.untimed_excluded)
+        ));
+    }
+    if let Convergence::NotConverged {
+        iterations,
+        l1_change,
+    } = r.convergence
+    {
+        lines.push(format!(
+            "PageRank did not converge in {iterations} iterations (last change {l1_change:.2e})."
+        ));
+    }
+    lines.push("Why an account ranks where it does: socialset explain ACCOUNT".into());
+    lines.join("\n")
+}
+
+fn json(report: &RankReport) -> serde_json::Value {
+    serde_json::json!({
+        "accounts": report.accounts.iter().map(|r| {
+            let i = &r.influence;
+            let (size, source) = audience(i.audience);
+            serde_json::json!({
+                "rank": i.rank,
+                "id": r.id,
+                "handle": r.handle,
+                "score": i.score,
+                "audience": size,
+                "audience_source": source,
+                "tier": i.tier.as_str(),
+                "native": i.native,
+                "distinct_engagers": i.distinct_engagers,
+                "received": {
+                    "reply": i.received_by_kind[0], "mention": i.received_by_kind[1], "share": i.received_by_kind[2],
+                    "quote": i.received_by_kind[3], "like": i.received_by_kind[4],
+                },
+                "confidence": i.confidence,
+                "topical_posts": i.topical_posts,
+            })
+        }).collect::<Vec<_>>(),
+        "matching": report.matching,
+        "ranked": report.ranked,
+        "engagements": report.engagements,
+        "followers_unknown": report.followers_unknown,
+        "converged": matches!(report.convergence, Convergence::Converged { .. }),
+        "topic": report.topic.map(|t| serde_json::json!({
+            "posts_matched": t.posts_matched, "accounts_posting": t.accounts_posting, "engagements_kept": t.engagements_kept,
+        })),
+    })
+}

@@ -1,0 +1,125 @@
+//! `communities`: Leiden clusters of the engagement graph, labelled, with their stability
+//! across time windows.
+
+use socialset_analysis::{
+    community_stability, detect_communities, CommunityConfig, EngagementWeights, Stability,
+};
+use socialset_graph::{LeidenConfig, Quality};
+
+use crate::social::TimeWindow;
+use crate::{Error, Result, Workspace};
+
+/// How to find communities.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CommunityOptions {
+    pub weights: EngagementWeights,
+    pub window: TimeWindow,
+    pub quality: Quality,
+    pub seed: u64,
+    /// Compare communities across consecutive windows of this many days.
+    pub window_days: Option<f64>,
+    /// How many communities to list.
+    pub top: usize,
+}
+
+impl Default for CommunityOptions {
+    fn default() -> Self {
+        Self {
+            weights: EngagementWeights::default(),
+            window: TimeWindow::default(),
+            quality: Quality::Modularity { resolution: 1.0 },
+            seed: 42,
+            window_days: None,
+            top: 10,
+        }
+    }
+}
+
+/// One community, named.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CommunityLine {
+    pub id: u32,
+    pub size: u32,
+    pub labels: Vec<String>,
+    /// Top members' ids and handles.
+    pub top_members: Vec<(String, Option<String>)>,
+    pub internal_share: f64,
+}
+
+/// The communities and what they stood on.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CommunityReport {
+    pub communities: Vec<CommunityLine>,
+    pub n_communities: usize,
+    pub accounts_in_communities: usize,
+    pub modularity: f64,
+    pub iterations: u32,
+    pub components: usize,
+    pub largest_component: u32,
+    pub max_core: u32,
+    pub stability: Option<Stability>,
+}
+
+impl Workspace {
+    /// Finds communities (and, with `window_days`, their stability over time).
+    pub fn communities(&self, options: &CommunityOptions) -> Result<CommunityReport> {
+        let data = self.load_social(&options.window)?;
+        if data.events.is_empty() {
+            return Err(Error::Usage(
+                "there are no interactions to cluster (in this time window): import some first"
+                    .into(),
+            ));
+        }
+        let config = CommunityConfig {
+            leiden: LeidenConfig {
+                quality: options.quality,
+                seed: options.seed,
+                ..LeidenConfig::default()
+            },
+            weights: options.weights,
+            ..CommunityConfig::default()
+        };
+        let n = data.accounts.len();
+        let found = detect_communities(n, &data.events, &data.posts, &config);
+        let stability = match options.window_days {
+            None => None,
+            Some(days) if days > 0.0 && days.is_finite() => Some(community_stability(
+                n,
+                &data.events,
+                &config,
+                (days * 86_400_000.0) as i64,
+            )),
+            Some(days) => {
+                return Err(Error::Usage(format!(
+                    "--window-days must be a positive number of days, not {days}"
+                )))
+            }
+        };
+        let name = |v: socialset_model::AccountIdx| {
+            let a = &data.accounts[v.0 as usize];
+            (a.id.to_string(), a.handle.clone())
+        };
+        Ok(CommunityReport {
+            communities: found
+                .communities
+                .iter()
+                .take(options.top)
+                .map(|c| CommunityLine {
+                    id: c.id,
+                    size: c.size,
+                    labels: c.labels.clone(),
+                    top_members: c.top_members.iter().map(|&m| name(m)).collect(),
+                    internal_share: c.internal_share,
+                })
+                .collect(),
+            n_communities: found.communities.len(),
+            accounts_in_communities: found.communities.iter().map(|c| c.size as usize).sum(),
+            modularity: found.modularity,
+            iterations: found.iterations,
+            components: found.components,
+            largest_component: found.largest_component,
+            max_core: found.core_numbers.iter().copied().max().unwrap_or(0),
+            stability,
+        })
+    }
+}

@@ -1,0 +1,140 @@
+//! Loads the store into the analysis inputs: accounts in dense order, engagements (optionally
+//! within a time window) and posts. Every analysis call starts here, so they all see the same
+//! graph.
+
+use std::collections::HashMap;
+
+use socialset_analysis::{Engagement, PostText};
+use socialset_model::{Account, AccountIdx, Timestamp};
+use socialset_store::Store;
+
+use crate::{Error, Result, Workspace};
+
+/// A half-open time window `[since, until)`; either end may be open.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct TimeWindow {
+    pub since: Option<Timestamp>,
+    pub until: Option<Timestamp>,
+}
+
+impl TimeWindow {
+    pub fn is_open(&self) -> bool {
+        self.since.is_none() && self.until.is_none()
+    }
+
+    fn holds(&self, at: Option<Timestamp>) -> bool {
+        match at {
+            None => self.is_open(),
+            Some(t) => self.since.is_none_or(|s| t >= s) && self.until.is_none_or(|u| t < u),
+        }
+    }
+}
+
+/// The store, ready for analysis.
+pub(crate) struct SocialData {
+    /// Every account; `AccountIdx(i)` is `accounts[i]`.
+    pub accounts: Vec<Account>,
+    pub events: Vec<Engagement>,
+    pub posts: Vec<PostText>,
+    /// Engagements left out because they have no time and a window was asked for.
+    pub untimed_excluded: u64,
+}
+
+impl SocialData {
+    pub fn followers(&self) -> Vec<Option<u64>> {
+        self.accounts.iter().map(|a| a.followers).collect()
+    }
+
+    /// Finds an account by its full id (`higgs:88`), its handle (`@ann@example.social`,
+    /// with or without the `@`), or its id without the platform when that is unambiguous.
+    pub fn find(&self, query: &str) -> Result<AccountIdx> {
+        let q = query.trim();
+        if let Some(i) = self.accounts.iter().position(|a| a.id.as_str() == q) {
+            return Ok(AccountIdx(i as u32));
+        }
+        let bare = q.trim_start_matches('@').to_lowercase();
+        let by_handle: Vec<usize> = (0..self.accounts.len())
+            .filter(|&i| {
+                self.accounts[i]
+                    .handle
+                    .as_deref()
+                    .is_some_and(|h| h.trim_start_matches('@').to_lowercase() == bare)
+            })
+            .collect();
+        let by_local: Vec<usize> = (0..self.accounts.len())
+            .filter(|&i| self.accounts[i].id.local() == q)
+            .collect();
+        match (by_handle.as_slice(), by_local.as_slice()) {
+            ([i], _) | ([], [i]) => Ok(AccountIdx(*i as u32)),
+            ([], []) => Err(Error::Usage(format!(
+                "no account matches {q:?}: give a full id such as higgs:88, or a handle (see `socialset rank`)"
+            ))),
+            (many, []) | ([], many) | (many, _) => Err(Error::Usage(format!(
+                "{q:?} matches {} accounts ({}): give the full id",
+                many.len(),
+                many.iter().take(5).map(|&i| self.accounts[i].id.as_str()).collect::<Vec<_>>().join(", ")
+            ))),
+        }
+    }
+}
+
+impl Workspace {
+    pub(crate) fn load_social(&self, window: &TimeWindow) -> Result<SocialData> {
+        let stored = self.store.accounts()?;
+        let max_key = stored.iter().map(|(k, _)| k.0).max().unwrap_or(0).max(0) as usize;
+        let mut dense = vec![u32::MAX; max_key + 1];
+        let mut accounts = Vec::with_capacity(stored.len());
+        for (i, (k, a)) in stored.into_iter().enumerate() {
+            dense[k.0 as usize] = i as u32;
+            accounts.push(a);
+        }
+        let index = |k: i64| -> Result<AccountIdx> {
+            dense
+                .get(k as usize)
+                .copied()
+                .filter(|&i| i != u32::MAX)
+                .map(AccountIdx)
+                .ok_or(Error::Store(socialset_store::Error::Corrupt {
+                    what: "edge endpoint",
+                    detail: format!("account {k} is referenced but not stored"),
+                }))
+        };
+        let mut post_index: HashMap<String, u32> = HashMap::new();
+        let mut posts = Vec::new();
+        for p in self.store.posts()? {
+            if !window.holds(p.at) {
+                continue;
+            }
+            post_index.insert(p.id.as_str().to_owned(), posts.len() as u32);
+            posts.push(PostText {
+                author: index(p.author.0)?,
+                text: p.text,
+                hashtags: p.hashtags,
+            });
+        }
+        let mut untimed_excluded = 0;
+        let mut events = Vec::new();
+        for i in self.store.interactions()? {
+            if !window.holds(i.at) {
+                if i.at.is_none() {
+                    untimed_excluded += 1;
+                }
+                continue;
+            }
+            events.push(Engagement {
+                src: index(i.src.0)?,
+                dst: index(i.dst.0)?,
+                kind: i.kind,
+                weight: i.weight,
+                at: i.at,
+                post: i.post.and_then(|p| post_index.get(p.as_str()).copied()),
+            });
+        }
+        Ok(SocialData {
+            accounts,
+            events,
+            posts,
+            untimed_excluded,
+        })
+    }
+}
