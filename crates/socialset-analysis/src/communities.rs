@@ -102,17 +102,25 @@ pub fn detect_communities(
         Quality::Cpm { .. } => 1.0,
     };
     let q = modularity(&g, &partition.membership, resolution);
-    // Inactive accounts are singletons to Leiden; they belong to no community.
-    let mut relabel = vec![NO_COMMUNITY; partition.n_communities];
-    let mut next = 0u32;
-    let mut sizes: Vec<u32> = Vec::new();
+    // Inactive accounts are singletons to Leiden; they belong to no community. The others are
+    // numbered by decreasing size, ties by smallest member, so community 0 is the largest.
+    let mut leiden_size = vec![0u32; partition.n_communities];
+    let mut first = vec![u32::MAX; partition.n_communities];
     for (v, &c) in partition.membership.iter().enumerate() {
-        if active[v] && relabel[c as usize] == NO_COMMUNITY {
-            relabel[c as usize] = next;
-            next += 1;
-            sizes.push(0);
+        if active[v] {
+            leiden_size[c as usize] += 1;
+            first[c as usize] = first[c as usize].min(v as u32);
         }
     }
+    let mut order: Vec<usize> = (0..partition.n_communities)
+        .filter(|&c| leiden_size[c] > 0)
+        .collect();
+    order.sort_by_key(|&c| (std::cmp::Reverse(leiden_size[c]), first[c]));
+    let mut relabel = vec![NO_COMMUNITY; partition.n_communities];
+    for (new, &c) in order.iter().enumerate() {
+        relabel[c] = new as u32;
+    }
+    let sizes: Vec<u32> = order.iter().map(|&c| leiden_size[c]).collect();
     let membership: Vec<u32> = partition
         .membership
         .iter()
@@ -125,11 +133,6 @@ pub fn detect_communities(
             }
         })
         .collect();
-    for &c in &membership {
-        if c != NO_COMMUNITY {
-            sizes[c as usize] += 1;
-        }
-    }
     let k = sizes.len();
     // Engagement received from inside the community, and weight kept inside / total.
     let mut received_inside = vec![0.0f64; n_accounts];

@@ -3,9 +3,9 @@
 use std::path::PathBuf;
 
 use anyhow::Result;
-use socialset_engine::{Summary, Workspace};
+use socialset_engine::{Audience, CommunityOptions, RankOptions, Summary, TierFilter, Workspace};
 
-use crate::output::{amount, table, thousands};
+use crate::output::{amount, percent, table, thousands, who};
 use crate::progress::ImportProgress;
 
 /// Import the bundled real data into a fresh store and show what socialset finds in it.
@@ -54,8 +54,18 @@ pub fn run(args: Args) -> Result<()> {
     );
     let summary = workspace.summarize(args.top)?;
     print_summary(&summary);
+    print_native_influencers(&workspace, args.top)?;
+    print_communities(&workspace)?;
+    if let Some(r) = &summary.ratings {
+        println!(
+            "\n6. Trust ratings: {} ratings, {:.0}% positive, mean {:+.2}.",
+            thousands(r.count),
+            r.positive_share * 100.0,
+            r.mean
+        );
+    }
     println!(
-        "\nExplore it: socialset stats --db {}    Your own data: socialset import --help",
+        "\nExplore it: socialset rank --db {0} --tier native | socialset explain --db {0} ACCOUNT | socialset communities --db {0} --window-days 2\nYour own data: socialset import --help",
         args.db.display()
     );
     Ok(())
@@ -113,12 +123,119 @@ fn print_summary(s: &Summary) {
             rows
         )
     );
-    if let Some(r) = &s.ratings {
+}
+
+fn print_native_influencers(workspace: &Workspace, top: usize) -> Result<()> {
+    let report = workspace.rank(&RankOptions {
+        tier: Some(TierFilter::Native),
+        top,
+        ..RankOptions::default()
+    })?;
+    println!("\n4. Native influencers: authority earned from those who engage (engagement-weighted PageRank, ≤ 5,000 followers):");
+    let rows = report
+        .accounts
+        .iter()
+        .map(|r| {
+            let i = &r.influence;
+            let audience = match i.audience {
+                Audience::Followers(n) => thousands(n),
+                Audience::InGraph(n) => format!("{} (in-graph)", thousands(n)),
+            };
+            vec![
+                i.rank.to_string(),
+                who(&r.id, r.handle.as_deref()),
+                format!("{:.4}", i.score),
+                audience,
+                thousands(u64::from(i.distinct_engagers)),
+                format!("{:.2}", i.confidence),
+            ]
+        })
+        .collect();
+    println!(
+        "{}",
+        table(
+            &[
+                "rank",
+                "account",
+                "score",
+                "audience",
+                "engagers",
+                "confidence"
+            ],
+            &[0, 2, 3, 4, 5],
+            rows
+        )
+    );
+    if let Some(first) = report.accounts.first() {
+        let e = workspace.explain(
+            &first.id,
+            &RankOptions {
+                top: 3,
+                ..RankOptions::default()
+            },
+        )?;
+        let parts: Vec<String> = e
+            .engagers
+            .iter()
+            .map(|(id, handle, share, _)| {
+                format!("{} {}", who(id, handle.as_deref()), percent(*share))
+            })
+            .collect();
         println!(
-            "\n4. Trust ratings: {} ratings, {:.0}% positive, mean {:+.2}.",
-            thousands(r.count),
-            r.positive_share * 100.0,
-            r.mean
+            "   Why {} leads: {} distinct engagers; the largest shares of its score come from {}.",
+            who(&first.id, first.handle.as_deref()),
+            thousands(e.n_engagers as u64),
+            parts.join(", ")
         );
     }
+    Ok(())
+}
+
+fn print_communities(workspace: &Workspace) -> Result<()> {
+    let report = workspace.communities(&CommunityOptions {
+        top: 5,
+        window_days: Some(2.0),
+        ..CommunityOptions::default()
+    })?;
+    println!(
+        "\n5. Communities (Leiden): {} communities, modularity {:.3}; the largest:",
+        thousands(report.n_communities as u64),
+        report.modularity
+    );
+    let rows = report
+        .communities
+        .iter()
+        .map(|c| {
+            vec![
+                c.id.to_string(),
+                thousands(u64::from(c.size)),
+                c.top_members
+                    .iter()
+                    .take(3)
+                    .map(|(id, h)| who(id, h.as_deref()))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                percent(c.internal_share),
+            ]
+        })
+        .collect();
+    println!(
+        "{}",
+        table(
+            &["#", "size", "top members", "engagement inside"],
+            &[0, 1, 3],
+            rows
+        )
+    );
+    if let Some(s) = &report.stability {
+        if let Some(c) = s.comparisons.iter().max_by_key(|c| c.accounts_in_both) {
+            println!(
+                "   Stability over 2-day windows: of {} accounts active in two consecutive windows, the partitions agree with NMI {:.2} (ARI {:.2}).",
+                thousands(u64::from(c.accounts_in_both)),
+                c.nmi,
+                c.ari
+            );
+        }
+    }
+    Ok(())
 }

@@ -230,3 +230,156 @@ fn help_teaches_the_formats() {
         assert!(help.contains(needle), "import --help lacks {needle}");
     }
 }
+
+/// A demo store shared by the ranking tests (built once per test, in its own folder).
+fn demo_store(dir: &Path) -> PathBuf {
+    let db = dir.join("demo.db");
+    let out = socialset(&db, &["demo", "--db", db.to_str().unwrap_or_default()]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    db
+}
+
+fn json_of(db: &Path, args: &[&str]) -> serde_json::Value {
+    let out = socialset(db, args);
+    assert!(
+        out.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).expect("JSON output")
+}
+
+#[test]
+fn rank_by_tier_returns_only_accounts_of_that_tier() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = demo_store(dir.path());
+    let native = json_of(
+        &db,
+        &[
+            "rank", "--tier", "native", "--format", "json", "--top", "500",
+        ],
+    );
+    let accounts = native["accounts"].as_array().expect("accounts");
+    assert!(!accounts.is_empty());
+    for a in accounts {
+        assert_eq!(a["native"], true, "{a}");
+        assert!(a["audience"].as_u64().expect("audience") <= 5000, "{a}");
+    }
+    let strict = json_of(
+        &db,
+        &[
+            "rank",
+            "--tier",
+            "native",
+            "--max-followers",
+            "100",
+            "--format",
+            "json",
+            "--top",
+            "500",
+        ],
+    );
+    for a in strict["accounts"].as_array().expect("accounts") {
+        assert!(a["audience"].as_u64().expect("audience") <= 100, "{a}");
+    }
+    assert!(strict["matching"].as_u64() < native["matching"].as_u64());
+    // Scores are ranked in order and ranks count from 1.
+    let scores: Vec<f64> = accounts
+        .iter()
+        .map(|a| a["score"].as_f64().expect("score"))
+        .collect();
+    assert!(scores.windows(2).all(|w| w[0] >= w[1]));
+    assert_eq!(accounts[0]["rank"], 1);
+}
+
+#[test]
+fn explain_shares_sum_to_one_and_unknown_accounts_are_named() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = demo_store(dir.path());
+    let e = json_of(
+        &db,
+        &["explain", "higgs:88", "--format", "json", "--top", "100000"],
+    );
+    let shares: f64 = e["engagers"]
+        .as_array()
+        .expect("engagers")
+        .iter()
+        .map(|s| s["share_of_score"].as_f64().expect("share"))
+        .sum();
+    let baseline = e["baseline_share"].as_f64().expect("baseline");
+    assert!(
+        (shares + baseline - 1.0).abs() < 1e-9,
+        "{shares} + {baseline}"
+    );
+    assert_eq!(e["engagers_total"], e["distinct_engagers"]);
+    let out = socialset(&db, &["explain", "nobody:here"]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no account matches \"nobody:here\""));
+}
+
+#[test]
+fn communities_are_the_same_for_a_seed_whatever_the_thread_count() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = demo_store(dir.path());
+    let run = |threads: &str, seed: &str| {
+        let out = Command::new(env!("CARGO_BIN_EXE_socialset"))
+            .args([
+                "communities",
+                "--db",
+                db.to_str().unwrap_or_default(),
+                "--seed",
+                seed,
+                "--format",
+                "json",
+                "--top",
+                "1000",
+            ])
+            .env("RAYON_NUM_THREADS", threads)
+            .output()
+            .expect("run");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).to_string()
+    };
+    let one = run("1", "7");
+    assert_eq!(one, run("2", "7"));
+    assert_eq!(one, run("2", "7"));
+    let parsed: serde_json::Value = serde_json::from_str(&one).expect("json");
+    assert!(parsed["modularity"].as_f64().expect("modularity") > 0.3);
+    let sizes: Vec<u64> = parsed["communities"]
+        .as_array()
+        .expect("communities")
+        .iter()
+        .map(|c| c["size"].as_u64().expect("size"))
+        .collect();
+    assert!(
+        sizes.windows(2).all(|w| w[0] >= w[1]),
+        "community 0 is the largest: {sizes:?}"
+    );
+}
+
+#[test]
+fn rank_and_topic_errors_are_clear() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = demo_store(dir.path());
+    let out = socialset(&db, &["rank", "--topic", "risotto"]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no post matches the topic \"risotto\""));
+    let out = socialset(&db, &["rank", "--tier", "giant"]);
+    assert!(!out.status.success());
+    let missing = dir.path().join("missing.db");
+    let out = socialset(&missing, &["rank"]);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("does not exist"));
+    assert!(!missing.exists(), "a read command must not create a store");
+    let csv = socialset(&db, &["rank", "--format", "csv", "--top", "3"]);
+    let text = String::from_utf8_lossy(&csv.stdout);
+    assert_eq!(text.lines().count(), 4, "{text}");
+    assert!(text.starts_with("rank,account,id,score,"));
+}
