@@ -7,8 +7,17 @@ use std::process::Command;
 
 use anyhow::{bail, Context, Result};
 
-/// Peer versions, pinned so that figures are comparable between runs.
-const PEERS: &[&str] = &["igraph==0.11.8", "pandas==2.2.3"];
+/// Peer versions, pinned so that figures are comparable between runs (networkit 11.0's wheel
+/// is built against numpy 1.x).
+const PEERS: &[&str] = &[
+    "igraph==0.11.8",
+    "leidenalg==0.10.2",
+    "networkit==11.0",
+    "networkx==3.4.2",
+    "rustworkx==0.15.1",
+    "pandas==2.2.3",
+    "numpy==1.26.4",
+];
 
 fn status(cmd: &mut Command, what: &str) -> Result<()> {
     let s = cmd.status().with_context(|| format!("running {what}"))?;
@@ -79,7 +88,7 @@ pub fn import(root: &Path, args: &[String]) -> Result<()> {
     Ok(())
 }
 
-fn cpu_model() -> String {
+pub fn cpu_model() -> String {
     std::fs::read_to_string("/proc/cpuinfo")
         .ok()
         .and_then(|c| {
@@ -91,7 +100,7 @@ fn cpu_model() -> String {
         .unwrap_or_else(|| "unknown CPU".into())
 }
 
-fn today() -> String {
+pub fn today() -> String {
     Command::new("date")
         .args(["-u", "+%Y-%m-%d"])
         .output()

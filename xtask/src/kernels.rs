@@ -14,7 +14,7 @@ use socialset_graph::{
 
 /// Reads `src dst` pairs (comments `#`, self-loops dropped, ids relabelled densely in order of
 /// first appearance), as the peer script does.
-pub fn read_edges(path: &Path) -> Result<(usize, Vec<Edge>)> {
+pub fn read_edges(path: &Path) -> Result<(Vec<String>, Vec<Edge>)> {
     let file = std::fs::File::open(path).with_context(|| format!("opening {}", path.display()))?;
     let reader: Box<dyn Read> = if path.extension().is_some_and(|e| e == "gz") {
         Box::new(flate2::read::MultiGzDecoder::new(file))
@@ -22,6 +22,7 @@ pub fn read_edges(path: &Path) -> Result<(usize, Vec<Edge>)> {
         Box::new(file)
     };
     let mut ids = std::collections::HashMap::new();
+    let mut names: Vec<String> = Vec::new();
     let mut edges = Vec::new();
     for line in BufReader::new(reader).lines() {
         let line = line?;
@@ -37,7 +38,10 @@ pub fn read_edges(path: &Path) -> Result<(usize, Vec<Edge>)> {
         }
         let mut id = |s: &str| {
             let n = ids.len() as u32;
-            *ids.entry(s.to_owned()).or_insert(n)
+            *ids.entry(s.to_owned()).or_insert_with(|| {
+                names.push(s.to_owned());
+                n
+            })
         };
         let (src, dst) = (id(a), id(b));
         edges.push(Edge {
@@ -46,7 +50,7 @@ pub fn read_edges(path: &Path) -> Result<(usize, Vec<Edge>)> {
             weight: 1.0,
         });
     }
-    Ok((ids.len(), edges))
+    Ok((names, edges))
 }
 
 fn median_seconds<T>(runs: u32, mut f: impl FnMut() -> T) -> (f64, T) {
@@ -86,7 +90,12 @@ pub fn run(args: &[String]) -> Result<()> {
             r.parse::<u32>()
         })
         .context("--leiden-iterations takes a number")?;
-    let (n, edges) = read_edges(Path::new(path))?;
+    let membership_out = args
+        .iter()
+        .position(|a| a == "--membership-out")
+        .and_then(|i| args.get(i + 1));
+    let (names, edges) = read_edges(Path::new(path))?;
+    let n = names.len();
     let (build_s, directed) = median_seconds(runs, || Csr::from_edges(n, &edges));
     let config = PageRankConfig {
         damping: 0.85,
@@ -95,7 +104,25 @@ pub fn run(args: &[String]) -> Result<()> {
     };
     let (pr_prep_s, prg) = median_seconds(runs, || PageRankGraph::new(&directed));
     let (pr_s, pr) = median_seconds(runs, || pagerank(&prg, None, &config));
-    let (undirected_s, undirected) = median_seconds(runs, || Csr::undirected(n, &edges));
+    // The peers cluster the simple undirected graph (igraph's simplify, networkit's
+    // removeMultiEdges): each unordered pair once, weight 1. Same objective here.
+    let (undirected_s, undirected) = median_seconds(runs, || {
+        let mut pairs: Vec<(u32, u32)> = edges
+            .iter()
+            .map(|e| (e.src.min(e.dst), e.src.max(e.dst)))
+            .collect();
+        pairs.sort_unstable();
+        pairs.dedup();
+        let simple: Vec<Edge> = pairs
+            .into_iter()
+            .map(|(src, dst)| Edge {
+                src,
+                dst,
+                weight: 1.0,
+            })
+            .collect();
+        Csr::undirected(n, &simple)
+    });
     let (leiden_s, partition) = median_seconds(runs, || {
         leiden(
             &undirected,
@@ -110,6 +137,14 @@ pub fn run(args: &[String]) -> Result<()> {
     let (wcc_s, wcc) = median_seconds(runs, || {
         weakly_connected_components(n, edges.iter().map(|e| (e.src, e.dst)))
     });
+    if let Some(out) = membership_out {
+        let lines: String = names
+            .iter()
+            .zip(&partition.membership)
+            .map(|(name, c)| format!("{name} {c}\n"))
+            .collect();
+        std::fs::write(out, lines).with_context(|| format!("writing {out}"))?;
+    }
     let top = pr
         .scores
         .iter()

@@ -5,6 +5,7 @@
 mod communities;
 mod engagement;
 mod influence;
+mod metrics;
 
 pub use communities::{
     community_stability, detect_communities, Communities, Community, CommunityConfig,
@@ -16,3 +17,4 @@ pub use influence::{
     Explanation, InfluenceConfig, InfluenceInput, InfluenceRanking, PostText, Tier, Topic,
     TopicCoverage, EVIDENCE_HALF,
 };
+pub use metrics::{precision_at_k, spearman, top_k};

@@ -35,6 +35,7 @@ enum Command {
     Rank(commands::rank::Args),
     Explain(commands::explain::Args),
     Communities(commands::communities::Args),
+    Eval(commands::eval::Args),
 }
 
 fn main() -> ExitCode {
@@ -46,6 +47,7 @@ fn main() -> ExitCode {
         Command::Rank(args) => commands::rank::run(args),
         Command::Explain(args) => commands::explain::run(args),
         Command::Communities(args) => commands::communities::run(args),
+        Command::Eval(args) => commands::eval::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -2,11 +2,12 @@
 //! across time windows.
 
 use socialset_analysis::{
-    community_stability, detect_communities, CommunityConfig, EngagementWeights, Stability,
+    community_stability, detect_communities, Communities, CommunityConfig, EngagementWeights,
+    Stability,
 };
 use socialset_graph::{LeidenConfig, Quality};
 
-use crate::social::TimeWindow;
+use crate::social::{SocialData, TimeWindow};
 use crate::{Error, Result, Workspace};
 
 /// How to find communities.
@@ -61,8 +62,11 @@ pub struct CommunityReport {
 }
 
 impl Workspace {
-    /// Finds communities (and, with `window_days`, their stability over time).
-    pub fn communities(&self, options: &CommunityOptions) -> Result<CommunityReport> {
+    /// The store's data and its communities (without stability), for `communities` and `eval`.
+    pub(crate) fn find_communities(
+        &self,
+        options: &CommunityOptions,
+    ) -> Result<(SocialData, Communities, CommunityConfig)> {
         let data = self.load_social(&options.window)?;
         if data.events.is_empty() {
             return Err(Error::Usage(
@@ -79,8 +83,14 @@ impl Workspace {
             weights: options.weights,
             ..CommunityConfig::default()
         };
+        let found = detect_communities(data.accounts.len(), &data.events, &data.posts, &config);
+        Ok((data, found, config))
+    }
+
+    /// Finds communities (and, with `window_days`, their stability over time).
+    pub fn communities(&self, options: &CommunityOptions) -> Result<CommunityReport> {
+        let (data, found, config) = self.find_communities(options)?;
         let n = data.accounts.len();
-        let found = detect_communities(n, &data.events, &data.posts, &config);
         let stability = match options.window_days {
             None => None,
             Some(days) if days > 0.0 && days.is_finite() => Some(community_stability(

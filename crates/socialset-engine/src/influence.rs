@@ -43,6 +43,8 @@ pub struct RankOptions {
     pub max_followers: u64,
     /// How many accounts to return (after filtering).
     pub top: usize,
+    /// PageRank damping: the probability of following an engagement rather than jumping.
+    pub damping: f64,
 }
 
 impl Default for RankOptions {
@@ -54,6 +56,7 @@ impl Default for RankOptions {
             tier: None,
             max_followers: 5_000,
             top: 20,
+            damping: 0.85,
         }
     }
 }
@@ -94,7 +97,17 @@ pub struct ExplainReport {
 }
 
 fn config(options: &RankOptions) -> Result<InfluenceConfig> {
+    if !(options.damping > 0.0 && options.damping < 1.0) {
+        return Err(Error::Usage(format!(
+            "the damping must be between 0 and 1 (exclusive), not {}",
+            options.damping
+        )));
+    }
     Ok(InfluenceConfig {
+        pagerank: socialset_graph::PageRankConfig {
+            damping: options.damping,
+            ..socialset_graph::PageRankConfig::default()
+        },
         weights: options.weights,
         max_followers: options.max_followers,
         topic: options
@@ -103,7 +116,6 @@ fn config(options: &RankOptions) -> Result<InfluenceConfig> {
             .map(Topic::parse)
             .transpose()
             .map_err(Error::Usage)?,
-        ..InfluenceConfig::default()
     })
 }
 
@@ -117,7 +129,7 @@ fn named(accounts: &[Account], influence: &AccountInfluence) -> RankedAccount {
 }
 
 impl Workspace {
-    fn ranking(
+    pub(crate) fn ranking(
         &self,
         options: &RankOptions,
     ) -> Result<(SocialData, InfluenceConfig, InfluenceRanking)> {

@@ -5,6 +5,7 @@
 mod communities;
 mod demo;
 mod error;
+mod eval;
 mod import;
 mod influence;
 mod social;
@@ -17,6 +18,7 @@ use socialset_store::{SqliteStore, Store};
 pub use communities::{CommunityLine, CommunityOptions, CommunityReport};
 pub use demo::{demo_files, DemoFile, DEMO_MARKER};
 pub use error::{Error, Result};
+pub use eval::{eval_communities, eval_influence, CommunityEval, InfluenceEval, MethodScore};
 pub use import::{FileReport, ImportObserver, ImportOptions, ImportReport, NoProgress};
 pub use influence::{ExplainReport, RankOptions, RankReport, RankedAccount, TierFilter};
 pub use social::TimeWindow;

@@ -55,6 +55,7 @@ pub fn run(args: Args) -> Result<()> {
         tier: None,
         max_followers: args.max_followers,
         top: args.top,
+        damping: args.graph.damping,
     };
     let report = args
         .store

@@ -2,6 +2,7 @@
 
 pub mod communities;
 pub mod demo;
+pub mod eval;
 pub mod explain;
 pub mod import;
 pub mod rank;
@@ -52,6 +53,11 @@ pub struct GraphArgs {
     /// defaults reply=1, quote=0.8, share=0.6, mention=0.4, like=0.2.
     #[arg(long, value_name = "KIND=W,...", value_parser = socialset_engine::EngagementWeights::parse, default_value = "")]
     pub weights: socialset_engine::EngagementWeights,
+
+    /// PageRank damping: the probability of following an engagement rather than jumping to a
+    /// random account (for rank and explain).
+    #[arg(long, default_value_t = 0.85, value_name = "D")]
+    pub damping: f64,
 }
 
 impl GraphArgs {

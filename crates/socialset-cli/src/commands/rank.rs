@@ -64,6 +64,7 @@ pub fn run(args: Args) -> Result<()> {
         tier: args.tier,
         max_followers: args.max_followers,
         top: args.top,
+        damping: args.graph.damping,
     };
     let report = args.store.open_existing()?.rank(&options)?;
     match args.format {

@@ -1,0 +1,195 @@
+//! `socialset eval`: measure quality against real ground truth.
+
+use std::path::PathBuf;
+
+use anyhow::Result;
+use socialset_engine::{eval_communities, eval_influence, CommunityEval, InfluenceEval};
+
+use crate::output::{table, thousands};
+use crate::progress::ImportProgress;
+
+/// Measure socialset's quality on real data with ground truth.
+///
+///   influence     does influence on the first days predict the engagement of the next ones?
+///                 (Higgs Twitter: rank on days 1–4, measure days 5–7; Spearman and
+///                 precision@100 against in-degree and interaction count, in the same run)
+///   communities   do the communities match known groups? (email-Eu-core departments: NMI, ARI)
+///
+/// The figures, with peers' and published ones beside them, are in docs/EVALUATION.md
+/// (`cargo xtask eval-quality` reruns everything, peers included).
+#[derive(Debug, clap::Args)]
+#[command(verbatim_doc_comment)]
+pub struct Args {
+    #[command(subcommand)]
+    what: What,
+}
+
+#[derive(Debug, clap::Subcommand)]
+enum What {
+    /// Predict later engagement from earlier influence.
+    Influence {
+        /// Timed interactions (e.g. ../shared/data/higgs-twitter/higgs-activity_time.txt.gz).
+        #[arg(long, value_name = "FILE")]
+        data: PathBuf,
+        /// Days ranked on, from midnight UTC of the first interaction.
+        #[arg(long, default_value_t = 4.0, value_name = "D")]
+        train_days: f64,
+        /// Days measured after them.
+        #[arg(long, default_value_t = 3.0, value_name = "D")]
+        test_days: f64,
+        /// k of precision@k.
+        #[arg(long, default_value_t = 100, value_name = "K")]
+        k: usize,
+        /// PageRank damping.
+        #[arg(long, default_value_t = 0.85, value_name = "D")]
+        damping: f64,
+        /// Engagement weights, as for `rank`.
+        #[arg(long, value_name = "KIND=W,...", value_parser = socialset_engine::EngagementWeights::parse, default_value = "")]
+        weights: socialset_engine::EngagementWeights,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Score communities against ground-truth groups.
+    Communities {
+        /// A SNAP edge list (e.g. ../shared/data/email-eu-core/email-Eu-core.txt).
+        #[arg(long, value_name = "FILE")]
+        data: PathBuf,
+        /// `node group` lines (e.g. email-Eu-core-department-labels.txt).
+        #[arg(long, value_name = "FILE")]
+        labels: PathBuf,
+        #[arg(long, default_value_t = 42, value_name = "S")]
+        seed: u64,
+        /// Write every node's community as `node community` lines, for scoring peers alike.
+        #[arg(long, value_name = "FILE")]
+        membership_out: Option<PathBuf>,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+pub fn run(args: Args) -> Result<()> {
+    let mut progress = ImportProgress::new(true);
+    match args.what {
+        What::Influence {
+            data,
+            train_days,
+            test_days,
+            k,
+            damping,
+            weights,
+            json,
+        } => {
+            if !(train_days > 0.0 && test_days > 0.0) {
+                anyhow::bail!("--train-days and --test-days must be positive");
+            }
+            let rank = socialset_engine::RankOptions {
+                damping,
+                weights,
+                ..Default::default()
+            };
+            let e = eval_influence(&data, train_days, test_days, k, &rank, &mut progress)?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&influence_json(&e))?);
+            } else {
+                print_influence(&e);
+            }
+        }
+        What::Communities {
+            data,
+            labels,
+            seed,
+            membership_out,
+            json,
+        } => {
+            let e = eval_communities(&data, &labels, seed, &mut progress)?;
+            if let Some(path) = membership_out {
+                let lines: String = e
+                    .membership
+                    .iter()
+                    .map(|(n, c)| format!("{n} {c}\n"))
+                    .collect();
+                std::fs::write(&path, lines)
+                    .map_err(|err| anyhow::anyhow!("writing {}: {err}", path.display()))?;
+            }
+            if json {
+                println!("{}", serde_json::to_string_pretty(&communities_json(&e))?);
+            } else {
+                print_communities(&e);
+            }
+        }
+    }
+    Ok(())
+}
+
+fn print_influence(e: &InfluenceEval) {
+    println!(
+        "Ranked on {} engagements, measured on the next {} ({} accounts active while ranking).",
+        thousands(e.train_engagements as u64),
+        thousands(e.test_engagements as u64),
+        thousands(e.accounts as u64)
+    );
+    let rows = e
+        .methods
+        .iter()
+        .map(|m| {
+            vec![
+                m.method.to_owned(),
+                m.spearman.map_or("undefined".into(), |r| format!("{r:.4}")),
+                format!("{:.2}", m.precision_at_k),
+            ]
+        })
+        .collect();
+    println!(
+        "{}",
+        table(
+            &["method", "Spearman ρ", &format!("precision@{}", e.k)],
+            &[1, 2],
+            rows
+        )
+    );
+}
+
+fn influence_json(e: &InfluenceEval) -> serde_json::Value {
+    serde_json::json!({
+        "train_from_ms": e.train.0.epoch_ms(), "train_until_ms": e.train.1.epoch_ms(),
+        "test_from_ms": e.test.0.epoch_ms(), "test_until_ms": e.test.1.epoch_ms(),
+        "accounts": e.accounts,
+        "train_engagements": e.train_engagements,
+        "test_engagements": e.test_engagements,
+        "k": e.k,
+        "methods": e.methods.iter().map(|m| serde_json::json!({
+            "method": m.method, "spearman": m.spearman, "precision_at_k": m.precision_at_k,
+        })).collect::<Vec<_>>(),
+    })
+}
+
+fn print_communities(e: &CommunityEval) {
+    println!(
+        "{} nodes in {} ground-truth groups; socialset found {} communities (modularity {:.4}).",
+        thousands(e.nodes as u64),
+        e.labelled_groups,
+        e.communities,
+        e.modularity
+    );
+    println!(
+        "{}",
+        table(
+            &["NMI", "ARI"],
+            &[0, 1],
+            vec![vec![format!("{:.4}", e.nmi), format!("{:.4}", e.ari)]]
+        )
+    );
+}
+
+fn communities_json(e: &CommunityEval) -> serde_json::Value {
+    serde_json::json!({
+        "nodes": e.nodes,
+        "groups": e.labelled_groups,
+        "communities": e.communities,
+        "modularity": e.modularity,
+        "nmi": e.nmi,
+        "ari": e.ari,
+    })
+}
