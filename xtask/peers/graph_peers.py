@@ -3,7 +3,7 @@
     graph_peers.py communities --edges E --labels L --ours M      quality against ground truth
     graph_peers.py modularity  --edges E --ours M                  modularity, one function for all
     graph_peers.py bench       --edges E --lib NAME [--runs N]     timings of one library
-    graph_peers.py ours        -- COMMAND...                       peak memory of socialset's runner
+    graph_peers.py ours --edges E --membership M -- COMMAND...     socialset's runner, measured alike
 
 Graphs are read the same way socialset's `cargo xtask kernels` reads them: `src dst` lines,
 `#` comments skipped, self-loops dropped, node ids kept as names. Every partition, ours
@@ -118,6 +118,21 @@ def cmd_modularity(a):
     print(json.dumps({"nodes": g.vcount(), "edges": g.ecount(), "rows": rows}))
 
 
+def modularity_of(edges, membership):
+    """Newman–Girvan modularity (resolution 1) of a partition of the simple undirected graph
+    of `edges`: the one function that scores every library's partition in `bench`."""
+    pairs = {(min(a, b), max(a, b)) for a, b in edges}
+    m = len(pairs)
+    inside, degree = {}, {}
+    for a, b in pairs:
+        ca, cb = membership[a], membership[b]
+        degree[ca] = degree.get(ca, 0) + 1
+        degree[cb] = degree.get(cb, 0) + 1
+        if ca == cb:
+            inside[ca] = inside.get(ca, 0) + 1
+    return sum(inside.get(c, 0) / m - (d / (2 * m)) ** 2 for c, d in degree.items())
+
+
 def timed(runs, f):
     times, out = [], None
     for _ in range(runs):
@@ -133,13 +148,14 @@ def cmd_bench(a):
     ids, edges = read_edges(a.edges)
     n, runs, res = len(ids), a.runs, {}
     lib = a.lib
+    membership = None
     if lib == "igraph":
         import igraph as ig
         res["build_s"], g = timed(runs, lambda: ig.Graph(n=n, edges=edges, directed=True))
         res["pagerank_s"], _ = timed(runs, lambda: g.pagerank(damping=0.85))
         u = g.as_undirected(mode="collapse")
         res["leiden_s"], p = timed(runs, lambda: u.community_leiden(objective_function="modularity", n_iterations=2))
-        res["leiden_modularity"] = u.modularity(p.membership)
+        membership = p.membership
         res["kcore_s"], _ = timed(runs, lambda: u.coreness())
         res["wcc_s"], _ = timed(runs, lambda: g.connected_components(mode="weak"))
     elif lib == "networkit":
@@ -168,7 +184,7 @@ def cmd_bench(a):
             c.run()
             return c.getPartition()
         res["leiden_s"], part = timed(runs, leiden)
-        res["leiden_modularity"] = nk.community.Modularity().getQuality(part, u)
+        membership = list(part.getVector())
         def kcore():
             c = nk.centrality.CoreDecomposition(u)
             c.run()
@@ -185,7 +201,10 @@ def cmd_bench(a):
         res["pagerank_s"], _ = timed(runs, lambda: nx.pagerank(g, alpha=0.85, tol=1e-6 / n))
         u = g.to_undirected()
         res["louvain_s"], part = timed(1, lambda: nx.community.louvain_communities(u, seed=42))
-        res["louvain_modularity"] = nx.community.modularity(u, part)
+        membership = [0] * n
+        for c, nodes in enumerate(part):
+            for v in nodes:
+                membership[v] = c
         res["kcore_s"], _ = timed(runs, lambda: nx.core_number(u))
         res["wcc_s"], _ = timed(runs, lambda: list(nx.weakly_connected_components(g)))
     elif lib == "rustworkx":
@@ -206,21 +225,33 @@ def cmd_bench(a):
         g = ig.Graph(n=n, edges=edges, directed=False).simplify()
         res["leiden_s"], p = timed(runs, lambda: leidenalg.find_partition(
             g, leidenalg.ModularityVertexPartition, n_iterations=2, seed=42))
-        res["leiden_modularity"] = g.modularity(p.membership)
+        membership = p.membership
     else:
         sys.exit(f"unknown library {lib}")
     res["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    if membership is not None:
+        key = "louvain_modularity" if lib == "networkx" else "leiden_modularity"
+        res[key] = modularity_of(edges, membership)
     print(json.dumps(res))
 
 
 def cmd_ours(a):
-    """Runs socialset's kernel runner and adds its peak RSS, measured the same way."""
+    """Runs socialset's kernel runner and adds its peak RSS, measured the same way, and (with
+    --membership, the file the runner wrote with --membership-out) its modularity, scored the
+    same way."""
     import subprocess
     out = subprocess.run(a.command, capture_output=True, text=True)
     if out.returncode != 0:
         sys.exit(out.stderr[-800:])
     res = json.loads(out.stdout.strip().splitlines()[-1])
     res["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    if a.membership:
+        ids, edges = read_edges(a.edges)
+        ours = read_pairs(a.membership)
+        membership = [0] * len(ids)
+        for name, i in ids.items():
+            membership[i] = ours[name]
+        res["leiden_modularity"] = modularity_of(edges, membership)
     print(json.dumps(res))
 
 
@@ -233,7 +264,8 @@ def main():
     m.add_argument("--seed", type=int, default=42)
     b = sub.add_parser("bench"); b.add_argument("--edges", required=True); b.add_argument("--lib", required=True)
     b.add_argument("--runs", type=int, default=3)
-    o = sub.add_parser("ours"); o.add_argument("command", nargs=argparse.REMAINDER)
+    o = sub.add_parser("ours"); o.add_argument("--edges"); o.add_argument("--membership")
+    o.add_argument("command", nargs=argparse.REMAINDER)
     a = ap.parse_args()
     if a.cmd == "ours" and a.command and a.command[0] == "--":
         a.command = a.command[1:]

@@ -78,17 +78,30 @@ impl PageRankGraph {
         let dangling = (0..n as u32)
             .filter(|&v| out_weight[v as usize] <= 0.0)
             .collect();
-        let t = out.transpose();
-        let mut offsets = Vec::with_capacity(n + 1);
-        offsets.push(0);
-        let mut sources = Vec::with_capacity(t.n_edges());
-        let mut shares = Vec::with_capacity(t.n_edges());
-        for v in 0..n as u32 {
-            for (u, w) in t.out_edges(v) {
-                sources.push(u);
-                shares.push((f64::from(w) / out_weight[u as usize]) as f32);
+        // Counting sort by target: O(n + m), no comparison sort. Sources are visited in
+        // increasing order, so each node's in-edges come out sorted by source, as a transpose
+        // would give them.
+        let mut offsets = vec![0usize; n + 1];
+        for u in 0..n as u32 {
+            for &v in out.targets_of(u) {
+                offsets[v as usize + 1] += 1;
             }
-            offsets.push(sources.len());
+        }
+        for v in 0..n {
+            offsets[v + 1] += offsets[v];
+        }
+        let m = offsets[n];
+        let mut fill = offsets.clone();
+        let mut sources = vec![0u32; m];
+        let mut shares = vec![0f32; m];
+        for u in 0..n as u32 {
+            let inverse = 1.0 / out_weight[u as usize];
+            for (v, w) in out.out_edges(u) {
+                let slot = &mut fill[v as usize];
+                sources[*slot] = u;
+                shares[*slot] = (f64::from(w) * inverse) as f32;
+                *slot += 1;
+            }
         }
         Self {
             n,
@@ -121,15 +134,18 @@ pub fn pagerank(
             },
         };
     }
-    let teleport: Vec<f64> = match personalization {
+    // `None`: uniform teleport, a constant rather than a vector streamed from memory each
+    // iteration.
+    let teleport: Option<Vec<f64>> = match personalization {
         Some(p) if p.len() == n && p.iter().sum::<f64>() > 0.0 => {
             let total: f64 = p.iter().map(|x| x.max(0.0)).sum();
-            p.iter().map(|x| x.max(0.0) / total).collect()
+            Some(p.iter().map(|x| x.max(0.0) / total).collect())
         }
-        _ => vec![1.0 / n as f64; n],
+        _ => None,
     };
+    let uniform = 1.0 / n as f64;
     let d = config.damping;
-    let mut x = teleport.clone();
+    let mut x = teleport.clone().unwrap_or_else(|| vec![uniform; n]);
     let mut next = vec![0.0; n];
     let mut iterations = 0;
     let mut l1_change = f64::INFINITY;
@@ -137,7 +153,7 @@ pub fn pagerank(
         iterations += 1;
         let dangling_mass: f64 = g.dangling.iter().map(|&v| x[v as usize]).sum();
         let x_ref = &x;
-        let teleport_ref = &teleport;
+        let teleport_ref = teleport.as_deref();
         let changes: Vec<f64> = next
             .par_chunks_mut(CHUNK)
             .enumerate()
@@ -150,8 +166,8 @@ pub fn pagerank(
                     for e in lo..hi {
                         pulled += x_ref[g.sources[e] as usize] * f64::from(g.shares[e]);
                     }
-                    let value = d * (pulled + dangling_mass * teleport_ref[v])
-                        + (1.0 - d) * teleport_ref[v];
+                    let t = teleport_ref.map_or(uniform, |t| t[v]);
+                    let value = d * (pulled + dangling_mass * t) + (1.0 - d) * t;
                     change += (value - x_ref[v]).abs();
                     *slot = value;
                 }
