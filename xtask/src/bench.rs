@@ -53,12 +53,7 @@ pub fn peers_python(root: &Path) -> Result<std::path::PathBuf> {
 }
 
 pub fn import(root: &Path, args: &[String]) -> Result<()> {
-    let runs = args
-        .iter()
-        .position(|a| a == "--runs")
-        .and_then(|i| args.get(i + 1))
-        .map_or(Ok(3), |r| r.parse::<u32>())
-        .context("--runs takes a number")?;
+    let runs: u32 = crate::flag(args, "--runs", 3)?;
     let write = args.iter().any(|a| a == "--write");
     let data = crate::shared_data(root)?;
     let binary = crate::release_binary(root)?;

@@ -70,30 +70,14 @@ pub fn run(args: &[String]) -> Result<()> {
     let path = args
         .first()
         .context("usage: cargo xtask kernels FILE [--runs N]")?;
-    let runs = args
-        .iter()
-        .position(|a| a == "--runs")
-        .and_then(|i| args.get(i + 1))
-        .map_or(Ok(5), |r| r.parse::<u32>())
-        .context("--runs takes a number")?;
-    let seed = args
-        .iter()
-        .position(|a| a == "--seed")
-        .and_then(|i| args.get(i + 1))
-        .map_or(Ok(42), |r| r.parse::<u64>())
-        .context("--seed takes a number")?;
-    let leiden_iterations = args
-        .iter()
-        .position(|a| a == "--leiden-iterations")
-        .and_then(|i| args.get(i + 1))
-        .map_or(Ok(LeidenConfig::default().max_iterations), |r| {
-            r.parse::<u32>()
-        })
-        .context("--leiden-iterations takes a number")?;
-    let membership_out = args
-        .iter()
-        .position(|a| a == "--membership-out")
-        .and_then(|i| args.get(i + 1));
+    let runs: u32 = crate::flag(args, "--runs", 5)?;
+    let seed: u64 = crate::flag(args, "--seed", 42)?;
+    let leiden_iterations: u32 = crate::flag(
+        args,
+        "--leiden-iterations",
+        LeidenConfig::default().max_iterations,
+    )?;
+    let membership_out = crate::flag_text(args, "--membership-out");
     let (names, edges) = read_edges(Path::new(path))?;
     let n = names.len();
     let (build_s, directed) = median_seconds(runs, || Csr::from_edges(n, &edges));

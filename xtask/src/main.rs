@@ -43,6 +43,23 @@ fn main() -> Result<()> {
     }
 }
 
+/// The value after `--name` in `args`, parsed; `default` when the flag is absent.
+fn flag<T: std::str::FromStr>(args: &[String], name: &str, default: T) -> Result<T> {
+    match flag_text(args, name) {
+        None => Ok(default),
+        Some(text) => text
+            .parse()
+            .map_err(|_| anyhow::anyhow!("{name} takes a value of the right kind, not {text:?}")),
+    }
+}
+
+/// The text after `--name` in `args`, if the flag is there.
+fn flag_text<'a>(args: &'a [String], name: &str) -> Option<&'a String> {
+    args.iter()
+        .position(|a| a == name)
+        .and_then(|i| args.get(i + 1))
+}
+
 /// `../shared/data`, the real data sets the evaluations and benchmarks read.
 fn shared_data(root: &Path) -> Result<PathBuf> {
     let data = root.join("../shared/data");

@@ -188,12 +188,7 @@ const LIBS: [&str; 5] = ["igraph", "networkit", "rustworkx", "leidenalg", "netwo
 
 pub fn bench_peers(root: &Path, args: &[String]) -> Result<()> {
     let write = args.iter().any(|a| a == "--write");
-    let runs = args
-        .iter()
-        .position(|a| a == "--runs")
-        .and_then(|i| args.get(i + 1))
-        .map_or(Ok(3), |r| r.parse::<u32>())
-        .context("--runs takes a number")?;
+    let runs: u32 = crate::flag(args, "--runs", 3)?;
     let data = crate::shared_data(root)?;
     let kernels = kernels_binary(root)?;
     let python = crate::bench::peers_python(root)?;

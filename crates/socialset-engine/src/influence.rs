@@ -2,7 +2,7 @@
 
 use socialset_analysis::{
     explain_influence, rank_influence, AccountInfluence, Audience, EngagementWeights,
-    InfluenceConfig, InfluenceInput, InfluenceRanking, Tier, Topic, TopicCoverage,
+    InfluenceConfig, InfluenceRanking, Tier, Topic, TopicCoverage,
 };
 use socialset_graph::Convergence;
 use socialset_model::Account;
@@ -141,13 +141,7 @@ impl Workspace {
             ));
         }
         let config = config(options)?;
-        let followers = data.followers();
-        let input = InfluenceInput {
-            n_accounts: data.accounts.len(),
-            events: &data.events,
-            posts: &data.posts,
-            followers: &followers,
-        };
+        let input = data.influence_input();
         let ranking = rank_influence(&input, &config);
         if let Some(coverage) = ranking.topic {
             if coverage.posts_matched == 0 {
@@ -200,13 +194,7 @@ impl Workspace {
     pub fn explain(&self, account: &str, options: &RankOptions) -> Result<ExplainReport> {
         let (data, config, ranking) = self.ranking(options)?;
         let who = data.find(account)?;
-        let followers = data.followers();
-        let input = InfluenceInput {
-            n_accounts: data.accounts.len(),
-            events: &data.events,
-            posts: &data.posts,
-            followers: &followers,
-        };
+        let input = data.influence_input();
         let e = explain_influence(&input, &config, &ranking, who)
             .ok_or_else(|| Error::Usage(format!("{account} is not in the ranking")))?;
         let n_engagers = e.engagers.len();

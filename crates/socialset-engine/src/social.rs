@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use socialset_analysis::{Engagement, PostText};
+use socialset_analysis::{Engagement, InfluenceInput, PostText};
 use socialset_model::{Account, AccountIdx, Timestamp};
 use socialset_store::Store;
 
@@ -38,11 +38,19 @@ pub(crate) struct SocialData {
     pub posts: Vec<PostText>,
     /// Engagements left out because they have no time and a window was asked for.
     pub untimed_excluded: u64,
+    /// Follower count per account, when known.
+    pub followers: Vec<Option<u64>>,
 }
 
 impl SocialData {
-    pub fn followers(&self) -> Vec<Option<u64>> {
-        self.accounts.iter().map(|a| a.followers).collect()
+    /// The input of the influence analysis.
+    pub fn influence_input(&self) -> InfluenceInput<'_> {
+        InfluenceInput {
+            n_accounts: self.accounts.len(),
+            events: &self.events,
+            posts: &self.posts,
+            followers: &self.followers,
+        }
     }
 
     /// Finds an account by its full id (`higgs:88`), its handle (`@ann@example.social`,
@@ -131,6 +139,7 @@ impl Workspace {
             });
         }
         Ok(SocialData {
+            followers: accounts.iter().map(|a| a.followers).collect(),
             accounts,
             events,
             posts,
