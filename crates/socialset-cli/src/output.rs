@@ -59,6 +59,14 @@ pub fn percent(x: f64) -> String {
     format!("{:.1}%", x * 100.0)
 }
 
+/// An audience size as a table shows it: in-graph audiences (follower count unknown) marked.
+pub fn audience_text(a: socialset_engine::Audience) -> String {
+    match a {
+        socialset_engine::Audience::Followers(n) => thousands(n),
+        socialset_engine::Audience::InGraph(n) => format!("{} (in-graph)", thousands(n)),
+    }
+}
+
 /// An account as people know it: its handle when there is one, else its id.
 pub fn who(id: &str, handle: Option<&str>) -> String {
     handle.map_or_else(|| id.to_owned(), str::to_owned)

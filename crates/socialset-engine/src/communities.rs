@@ -68,12 +68,7 @@ impl Workspace {
         options: &CommunityOptions,
     ) -> Result<(SocialData, Communities, CommunityConfig)> {
         let data = self.load_social(&options.window)?;
-        if data.events.is_empty() {
-            return Err(Error::Usage(
-                "there are no interactions to cluster (in this time window): import some first"
-                    .into(),
-            ));
-        }
+        data.require_events("cluster")?;
         let config = CommunityConfig {
             leiden: LeidenConfig {
                 quality: options.quality,

@@ -134,12 +134,7 @@ impl Workspace {
         options: &RankOptions,
     ) -> Result<(SocialData, InfluenceConfig, InfluenceRanking)> {
         let data = self.load_social(&options.window)?;
-        if data.events.is_empty() {
-            return Err(Error::Usage(
-                "there are no interactions to rank on (in this time window): import some first"
-                    .into(),
-            ));
-        }
+        data.require_events("rank on")?;
         let config = config(options)?;
         let input = data.influence_input();
         let ranking = rank_influence(&input, &config);

@@ -72,17 +72,34 @@ impl SocialData {
         let by_local: Vec<usize> = (0..self.accounts.len())
             .filter(|&i| self.accounts[i].id.local() == q)
             .collect();
-        match (by_handle.as_slice(), by_local.as_slice()) {
-            ([i], _) | ([], [i]) => Ok(AccountIdx(*i as u32)),
-            ([], []) => Err(Error::Usage(format!(
+        // A unique handle wins; then a unique local id; otherwise say what matched.
+        let candidates = if by_handle.is_empty() {
+            by_local
+        } else {
+            by_handle
+        };
+        match candidates.as_slice() {
+            [i] => Ok(AccountIdx(*i as u32)),
+            [] => Err(Error::Usage(format!(
                 "no account matches {q:?}: give a full id such as higgs:88, or a handle (see `socialset rank`)"
             ))),
-            (many, []) | ([], many) | (many, _) => Err(Error::Usage(format!(
+            many => Err(Error::Usage(format!(
                 "{q:?} matches {} accounts ({}): give the full id",
                 many.len(),
                 many.iter().take(5).map(|&i| self.accounts[i].id.as_str()).collect::<Vec<_>>().join(", ")
             ))),
         }
+    }
+
+    /// Fails with a clear message when there is no engagement to analyse; `what` names the
+    /// analysis ("rank on", "cluster").
+    pub fn require_events(&self, what: &str) -> Result<()> {
+        if self.events.is_empty() {
+            return Err(Error::Usage(format!(
+                "there are no interactions to {what} (in this time window): import some first"
+            )));
+        }
+        Ok(())
     }
 }
 

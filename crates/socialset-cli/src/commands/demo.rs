@@ -3,9 +3,9 @@
 use std::path::PathBuf;
 
 use anyhow::Result;
-use socialset_engine::{Audience, CommunityOptions, RankOptions, Summary, TierFilter, Workspace};
+use socialset_engine::{CommunityOptions, RankOptions, Summary, TierFilter, Workspace};
 
-use crate::output::{amount, percent, table, thousands, who};
+use crate::output::{amount, audience_text, percent, table, thousands, who};
 use crate::progress::ImportProgress;
 
 /// Import the bundled real data into a fresh store and show what socialset finds in it.
@@ -137,15 +137,11 @@ fn print_native_influencers(workspace: &Workspace, top: usize) -> Result<()> {
         .iter()
         .map(|r| {
             let i = &r.influence;
-            let audience = match i.audience {
-                Audience::Followers(n) => thousands(n),
-                Audience::InGraph(n) => format!("{} (in-graph)", thousands(n)),
-            };
             vec![
                 i.rank.to_string(),
                 who(&r.id, r.handle.as_deref()),
                 format!("{:.4}", i.score),
-                audience,
+                audience_text(i.audience),
                 thousands(u64::from(i.distinct_engagers)),
                 format!("{:.2}", i.confidence),
             ]

@@ -1,9 +1,9 @@
 //! `socialset explain`: why an account ranks where it does.
 
 use anyhow::Result;
-use socialset_engine::{Audience, ExplainReport, RankOptions};
+use socialset_engine::{Audience, ExplainReport};
 
-use super::{GraphArgs, OutputFormat, StoreArgs};
+use super::{InfluenceArgs, OutputFormat, StoreArgs};
 use crate::output::{amount, csv, percent, table, thousands, who};
 
 /// Explain an account's influence: the evidence behind its score.
@@ -25,14 +25,6 @@ pub struct Args {
     /// The account to explain.
     account: String,
 
-    /// Explain the topic ranking for these words and #hashtags.
-    #[arg(long, value_name = "T")]
-    topic: Option<String>,
-
-    /// The most followers a native influencer may have.
-    #[arg(long, default_value_t = 5_000, value_name = "N")]
-    max_followers: u64,
-
     /// How many engagers to list.
     #[arg(long, default_value_t = 10, value_name = "K")]
     top: usize,
@@ -41,22 +33,14 @@ pub struct Args {
     format: OutputFormat,
 
     #[command(flatten)]
-    graph: GraphArgs,
+    influence: InfluenceArgs,
 
     #[command(flatten)]
     store: StoreArgs,
 }
 
 pub fn run(args: Args) -> Result<()> {
-    let options = RankOptions {
-        weights: args.graph.weights,
-        window: args.graph.window(),
-        topic: args.topic,
-        tier: None,
-        max_followers: args.max_followers,
-        top: args.top,
-        damping: args.graph.damping,
-    };
+    let options = args.influence.options(None, args.top);
     let report = args
         .store
         .open_existing()?

@@ -73,6 +73,39 @@ fn parse_time(text: &str) -> Result<socialset_engine::Timestamp, String> {
     socialset_engine::parse_time(text).map_err(|p| format!("{text:?} {p}"))
 }
 
+/// What `rank` and `explain` share: the topic, the native threshold and the graph.
+#[derive(Debug, clap::Args)]
+pub struct InfluenceArgs {
+    /// Words and #hashtags, comma-separated: rank on the engagement about this topic.
+    #[arg(long, value_name = "T")]
+    pub topic: Option<String>,
+
+    /// The most followers a native influencer may have.
+    #[arg(long, default_value_t = 5_000, value_name = "N")]
+    pub max_followers: u64,
+
+    #[command(flatten)]
+    pub graph: GraphArgs,
+}
+
+impl InfluenceArgs {
+    pub fn options(
+        self,
+        tier: Option<socialset_engine::TierFilter>,
+        top: usize,
+    ) -> socialset_engine::RankOptions {
+        socialset_engine::RankOptions {
+            window: self.graph.window(),
+            weights: self.graph.weights,
+            damping: self.graph.damping,
+            topic: self.topic,
+            tier,
+            max_followers: self.max_followers,
+            top,
+        }
+    }
+}
+
 /// How to print results.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum OutputFormat {

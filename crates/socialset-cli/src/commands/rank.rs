@@ -1,10 +1,10 @@
 //! `socialset rank`: native influencers by the authority earned from those who engage.
 
 use anyhow::Result;
-use socialset_engine::{Audience, Convergence, RankOptions, RankReport, TierFilter};
+use socialset_engine::{Audience, Convergence, RankReport, TierFilter};
 
-use super::{GraphArgs, OutputFormat, StoreArgs};
-use crate::output::{amount, csv, table, thousands, who};
+use super::{InfluenceArgs, OutputFormat, StoreArgs};
+use crate::output::{amount, audience_text, csv, table, thousands, who};
 
 /// Rank accounts by influence earned from the people who really engage with them.
 ///
@@ -30,17 +30,9 @@ use crate::output::{amount, csv, table, thousands, who};
 #[derive(Debug, clap::Args)]
 #[command(verbatim_doc_comment)]
 pub struct Args {
-    /// Words and #hashtags, comma-separated.
-    #[arg(long, value_name = "T")]
-    topic: Option<String>,
-
     /// Only this tier: native, nano, micro, mid, macro or mega.
     #[arg(long, value_name = "TIER")]
     tier: Option<TierFilter>,
-
-    /// The most followers a native influencer may have.
-    #[arg(long, default_value_t = 5_000, value_name = "N")]
-    max_followers: u64,
 
     /// How many accounts to list.
     #[arg(long, default_value_t = 20, value_name = "K")]
@@ -50,26 +42,18 @@ pub struct Args {
     format: OutputFormat,
 
     #[command(flatten)]
-    graph: GraphArgs,
+    influence: InfluenceArgs,
 
     #[command(flatten)]
     store: StoreArgs,
 }
 
 pub fn run(args: Args) -> Result<()> {
-    let options = RankOptions {
-        weights: args.graph.weights,
-        window: args.graph.window(),
-        topic: args.topic,
-        tier: args.tier,
-        max_followers: args.max_followers,
-        top: args.top,
-        damping: args.graph.damping,
-    };
+    let options = args.influence.options(args.tier, args.top);
     let report = args.store.open_existing()?.rank(&options)?;
     match args.format {
         OutputFormat::Json => println!("{}", serde_json::to_string_pretty(&json(&report))?),
-        OutputFormat::Csv => csv(&HEADER, &rows(&report, false))?,
+        OutputFormat::Csv => csv(&HEADER, &csv_rows(&report))?,
         OutputFormat::Table => print_table(&report),
     }
     Ok(())
@@ -97,7 +81,8 @@ fn audience(a: Audience) -> (u64, &'static str) {
     }
 }
 
-fn rows(report: &RankReport, pretty: bool) -> Vec<Vec<String>> {
+/// Full-precision values, one column per field, for spreadsheets.
+fn csv_rows(report: &RankReport) -> Vec<Vec<String>> {
     report
         .accounts
         .iter()
@@ -108,43 +93,38 @@ fn rows(report: &RankReport, pretty: bool) -> Vec<Vec<String>> {
                 i.rank.to_string(),
                 who(&r.id, r.handle.as_deref()),
                 r.id.clone(),
-                if pretty {
-                    format!("{:.6}", i.score)
-                } else {
-                    i.score.to_string()
-                },
-                if pretty {
-                    if source == "in-graph" {
-                        format!("{} (in-graph)", thousands(size))
-                    } else {
-                        thousands(size)
-                    }
-                } else {
-                    size.to_string()
-                },
+                i.score.to_string(),
+                size.to_string(),
                 source.to_owned(),
                 i.tier.as_str().to_owned(),
-                if i.native { "yes" } else { "no" }.to_owned(),
+                i.native.to_string(),
                 i.distinct_engagers.to_string(),
-                amount(i.received_by_kind[0]),
-                amount(i.received_by_kind[2]),
-                if pretty {
-                    format!("{:.2}", i.confidence)
-                } else {
-                    i.confidence.to_string()
-                },
+                i.received_by_kind[0].to_string(),
+                i.received_by_kind[2].to_string(),
+                i.confidence.to_string(),
             ]
         })
         .collect()
 }
 
 fn print_table(report: &RankReport) {
-    let rows: Vec<Vec<String>> = rows(report, true)
-        .into_iter()
-        .map(|mut r| {
-            r.remove(5); // audience source is shown inside the audience column
-            r.remove(2); // the id is in the account column when there is no handle
-            r
+    let rows: Vec<Vec<String>> = report
+        .accounts
+        .iter()
+        .map(|r| {
+            let i = &r.influence;
+            vec![
+                i.rank.to_string(),
+                who(&r.id, r.handle.as_deref()),
+                format!("{:.6}", i.score),
+                audience_text(i.audience),
+                i.tier.as_str().to_owned(),
+                if i.native { "yes" } else { "no" }.to_owned(),
+                thousands(u64::from(i.distinct_engagers)),
+                amount(i.received_by_kind[0]),
+                amount(i.received_by_kind[2]),
+                format!("{:.2}", i.confidence),
+            ]
         })
         .collect();
     println!(

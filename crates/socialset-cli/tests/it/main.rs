@@ -383,3 +383,29 @@ fn rank_and_topic_errors_are_clear() {
     assert_eq!(text.lines().count(), 4, "{text}");
     assert!(text.starts_with("rank,account,id,score,"));
 }
+
+#[test]
+fn a_reader_that_stops_early_is_not_a_crash() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = demo_store(dir.path());
+    // About 150 KB of CSV: more than a pipe holds, so writing must meet the closed pipe.
+    let mut child = Command::new(env!("CARGO_BIN_EXE_socialset"))
+        .args([
+            "rank",
+            "--db",
+            db.to_str().unwrap_or_default(),
+            "--format",
+            "csv",
+            "--top",
+            "100000",
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    drop(child.stdout.take());
+    let out = child.wait_with_output().expect("wait");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}
