@@ -430,8 +430,8 @@ mod tests {
             };
             let (expected, iterations) = reference(n, &e, &t, 0.85);
             let pr = pagerank(&graph(n, &e), use_p.then_some(&p[..]), &PageRankConfig::default());
-            for v in 0..n {
-                prop_assert!((pr.scores[v] - expected[v]).abs() < 1e-7, "node {v}: {} vs {}", pr.scores[v], expected[v]);
+            for (v, (got, want)) in pr.scores.iter().zip(&expected).enumerate() {
+                prop_assert!((got - want).abs() < 1e-7, "node {v}: {got} vs {want}");
             }
             let ours = match pr.convergence {
                 Convergence::Converged { iterations, .. } | Convergence::NotConverged { iterations, .. } => iterations,
