@@ -77,6 +77,8 @@ pub fn run(args: &[String]) -> Result<()> {
         "--leiden-iterations",
         LeidenConfig::default().max_iterations,
     )?;
+    // One run by default, as the peers make; `--restarts 8` is what `socialset communities` does.
+    let restarts: u32 = crate::flag(args, "--restarts", 1)?;
     let membership_out = crate::flag_text(args, "--membership-out");
     let (names, edges) = read_edges(Path::new(path))?;
     let n = names.len();
@@ -113,6 +115,7 @@ pub fn run(args: &[String]) -> Result<()> {
             &LeidenConfig {
                 seed,
                 max_iterations: leiden_iterations,
+                restarts,
                 ..LeidenConfig::default()
             },
         )
@@ -147,6 +150,8 @@ pub fn run(args: &[String]) -> Result<()> {
         "leiden_s": leiden_s,
         "leiden_communities": partition.n_communities,
         "leiden_iterations": partition.iterations,
+        "leiden_restarts": restarts,
+        "leiden_best_restart": partition.restart,
         "leiden_modularity": modularity(&undirected, &partition.membership, 1.0),
         "kcore_s": kcore_s,
         "max_core": cores.iter().max().copied().unwrap_or(0),

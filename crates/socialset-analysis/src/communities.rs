@@ -16,6 +16,7 @@ use socialset_model::{AccountIdx, Timestamp};
 
 use crate::engagement::Engagement;
 use crate::influence::{EngagementWeights, PostText};
+use crate::layers::{FollowEdge, Layers};
 
 /// How to find communities.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -71,27 +72,20 @@ pub struct Communities {
 /// Accounts in no community (they neither gave nor received engagement).
 pub const NO_COMMUNITY: u32 = u32::MAX;
 
-fn undirected_edges(events: &[Engagement], weights: &EngagementWeights) -> Vec<Edge> {
-    events
-        .iter()
-        .filter(|e| e.src != e.dst)
-        .map(|e| Edge {
-            src: e.src.0,
-            dst: e.dst.0,
-            weight: (e.weight * weights.of(e.kind)) as f32,
-        })
-        .filter(|e| e.weight > 0.0)
-        .collect()
-}
-
-/// Finds the communities of `n_accounts` accounts from their engagements and posts.
+/// Finds the communities of `n_accounts` accounts from their engagements, follows and posts:
+/// Leiden on the undirected view of the weighted layers.
 pub fn detect_communities(
     n_accounts: usize,
     events: &[Engagement],
+    follows: &[FollowEdge],
     posts: &[PostText],
     config: &CommunityConfig,
 ) -> Communities {
-    let edges = undirected_edges(events, &config.weights);
+    let directed = Layers::build(n_accounts, events, follows).combined(&config.weights);
+    let edges: Vec<Edge> = directed
+        .edges()
+        .map(|(src, dst, weight)| Edge { src, dst, weight })
+        .collect();
     let g = Csr::undirected(n_accounts, &edges);
     let active: Vec<bool> = (0..n_accounts as u32)
         .map(|v| g.out_degree(v) > 0)
@@ -324,7 +318,8 @@ pub struct Stability {
     pub untimed_engagements: u64,
 }
 
-/// Runs Leiden in each window (same seed) and compares consecutive windows.
+/// Runs Leiden in each window (same seed) and compares consecutive windows. Interactions only:
+/// follows rarely carry a time, so they cannot be placed in a window.
 pub fn community_stability(
     n_accounts: usize,
     events: &[Engagement],
@@ -363,7 +358,7 @@ pub fn community_stability(
                 n_labels: 0,
                 ..*config
             };
-            (w, detect_communities(n_accounts, events, &[], &quiet))
+            (w, detect_communities(n_accounts, events, &[], &[], &quiet))
         })
         .collect();
     let bounds = |w: i64| {
@@ -469,7 +464,7 @@ mod tests {
                 hashtags: vec![],
             },
         ];
-        let c = detect_communities(7, &two_groups(), &posts, &CommunityConfig::default());
+        let c = detect_communities(7, &two_groups(), &[], &posts, &CommunityConfig::default());
         assert_eq!(c.communities.len(), 2);
         assert_eq!(c.membership[0], c.membership[2]);
         assert_ne!(c.membership[0], c.membership[3]);

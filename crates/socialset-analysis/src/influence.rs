@@ -11,15 +11,18 @@
 //! matches, or when it goes to an account that posts about the topic), so every ranking can
 //! be explained by the posts that made it.
 
-use socialset_graph::{pagerank, Convergence, Csr, Edge, PageRankConfig, PageRankGraph};
+use socialset_graph::{pagerank, Convergence, Csr, PageRankConfig, PageRankGraph};
 use socialset_model::{AccountIdx, InteractionKind};
 
 use crate::engagement::{engagement_by_account, Engagement};
+use crate::layers::{FollowEdge, Layer, Layers};
 
 /// How much one engagement of each kind endorses its target. A reply costs its author the
 /// most effort and opens a conversation; a quote adds the quoter's own words; a share
 /// amplifies without comment; a mention only names; a like costs a tap. Hence, by default,
-/// reply > quote > share > mention > like.
+/// reply > quote > share > mention > like. A follow is a standing endorsement given once, at
+/// no cost, and says nothing about whether the follower still listens: it counts least (0.1),
+/// enough to rank on follow-only data, too little to outweigh real interaction.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct EngagementWeights {
     pub reply: f64,
@@ -27,6 +30,7 @@ pub struct EngagementWeights {
     pub share: f64,
     pub mention: f64,
     pub like: f64,
+    pub follow: f64,
 }
 
 impl Default for EngagementWeights {
@@ -37,6 +41,7 @@ impl Default for EngagementWeights {
             share: 0.6,
             mention: 0.4,
             like: 0.2,
+            follow: 0.1,
         }
     }
 }
@@ -52,21 +57,35 @@ impl EngagementWeights {
         }
     }
 
-    /// Parses `reply=1,share=0.5` (kinds not named keep their defaults).
+    pub fn of_layer(&self, layer: Layer) -> f64 {
+        match layer {
+            Layer::Interaction(kind) => self.of(kind),
+            Layer::Follow => self.follow,
+        }
+    }
+
+    /// Parses `reply=1,share=0.5,follow=0` (layers not named keep their defaults).
     pub fn parse(text: &str) -> Result<Self, String> {
         let mut w = Self::default();
         for part in text.split(',').map(str::trim).filter(|p| !p.is_empty()) {
             let (kind, value) = part
                 .split_once('=')
                 .ok_or_else(|| format!("{part:?}: expected KIND=WEIGHT, e.g. reply=1"))?;
-            let kind: InteractionKind = kind.trim().parse()?;
+            let kind = kind.trim();
             let value: f64 = value
                 .trim()
                 .parse()
                 .ok()
                 .filter(|v: &f64| v.is_finite() && *v >= 0.0)
                 .ok_or_else(|| format!("{part:?}: the weight must be a number, zero or more"))?;
-            match kind {
+            if kind.eq_ignore_ascii_case("follow") {
+                w.follow = value;
+                continue;
+            }
+            match kind
+                .parse::<InteractionKind>()
+                .map_err(|e| format!("{e}, or follow"))?
+            {
                 InteractionKind::Reply => w.reply = value,
                 InteractionKind::Quote => w.quote = value,
                 InteractionKind::Share => w.share = value,
@@ -133,8 +152,8 @@ impl std::str::FromStr for Tier {
 pub enum Audience {
     /// Its follower count, as imported.
     Followers(u64),
-    /// Follower count unknown: the distinct accounts that engaged with it in the data (a lower
-    /// bound on its real audience), labelled as such wherever it is shown.
+    /// Follower count unknown: the distinct accounts that engaged with it or follow it in the
+    /// data (a lower bound on its real audience), labelled as such wherever it is shown.
     InGraph(u64),
 }
 
@@ -236,6 +255,8 @@ impl Default for InfluenceConfig {
 pub struct InfluenceInput<'a> {
     pub n_accounts: usize,
     pub events: &'a [Engagement],
+    /// Who follows whom, where known (the follow layer).
+    pub follows: &'a [FollowEdge],
     pub posts: &'a [PostText],
     /// Follower count per account, when known.
     pub followers: &'a [Option<u64>],
@@ -257,6 +278,11 @@ pub struct AccountInfluence {
     pub tier: Tier,
     pub native: bool,
     pub distinct_engagers: u32,
+    /// Distinct accounts that follow it in the ranked graph (the follow layer).
+    pub followers_in_graph: u32,
+    /// Distinct accounts that engage with it or follow it: its in-graph audience. An account
+    /// with none (and no topical posts) took no part in the ranking.
+    pub endorsers: u32,
     /// Engagements received (in the ranked graph), by kind in `InteractionKind::ALL` order.
     pub received_by_kind: [f64; 5],
     /// n / (n + EVIDENCE_HALF) for n distinct engagers: 3 engagers give 0.23, 300 give 0.97.
@@ -285,8 +311,11 @@ pub struct InfluenceRanking {
 
 /// The weighted graph the ranking walks, and where it teleports.
 struct Walk {
-    edges: Vec<Edge>,
+    graph: Csr,
+    /// In-degree of the follow layer, per account.
+    followers_in_graph: Vec<u32>,
     events: Vec<Engagement>,
+    follows: Vec<FollowEdge>,
     personalization: Option<Vec<f64>>,
     topical_posts: Vec<u32>,
     coverage: Option<TopicCoverage>,
@@ -295,8 +324,8 @@ struct Walk {
 fn walk(input: &InfluenceInput<'_>, config: &InfluenceConfig) -> Walk {
     let n = input.n_accounts;
     let mut topical_posts = vec![0u32; n];
-    let (events, personalization, coverage): (Vec<Engagement>, _, _) = match &config.topic {
-        None => (input.events.to_vec(), None, None),
+    let (events, follows, personalization, coverage) = match &config.topic {
+        None => (input.events.to_vec(), input.follows.to_vec(), None, None),
         Some(topic) => {
             let post_matches: Vec<bool> = input.posts.iter().map(|p| topic.matches(p)).collect();
             for (p, &m) in input.posts.iter().zip(&post_matches) {
@@ -314,47 +343,60 @@ fn walk(input: &InfluenceInput<'_>, config: &InfluenceConfig) -> Walk {
                 })
                 .copied()
                 .collect();
+            // A follow is about the topic when it goes to someone who posts about it.
+            let follows: Vec<FollowEdge> = input
+                .follows
+                .iter()
+                .filter(|f| topical_posts[f.dst.0 as usize] > 0)
+                .copied()
+                .collect();
             let coverage = TopicCoverage {
                 posts_matched: post_matches.iter().filter(|&&m| m).count() as u32,
                 accounts_posting: topical_posts.iter().filter(|&&c| c > 0).count() as u32,
                 engagements_kept: kept.len() as u64,
             };
             let p: Vec<f64> = topical_posts.iter().map(|&c| f64::from(c)).collect();
-            (kept, Some(p), Some(coverage))
+            (kept, follows, Some(p), Some(coverage))
         }
     };
-    let edges = events
-        .iter()
-        .filter(|e| e.src != e.dst)
-        .map(|e| Edge {
-            src: e.src.0,
-            dst: e.dst.0,
-            weight: (e.weight * config.weights.of(e.kind)) as f32,
-        })
-        .filter(|e| e.weight > 0.0)
-        .collect();
+    let layers = Layers::build(n, &events, &follows);
+    let graph = layers.combined(&config.weights);
+    let followers_in_graph = in_degrees(layers.layer(Layer::Follow));
     Walk {
-        edges,
+        graph,
+        followers_in_graph,
         events,
+        follows,
         personalization,
         topical_posts,
         coverage,
     }
 }
 
+fn in_degrees(g: &Csr) -> Vec<u32> {
+    let mut d = vec![0u32; g.n_nodes()];
+    for v in 0..g.n_nodes() as u32 {
+        for &u in g.targets_of(v) {
+            d[u as usize] += 1;
+        }
+    }
+    d
+}
+
 /// Ranks every account by engagement-weighted (and, with a topic, topic-sensitive) PageRank.
 pub fn rank_influence(input: &InfluenceInput<'_>, config: &InfluenceConfig) -> InfluenceRanking {
     let n = input.n_accounts;
     let w = walk(input, config);
-    let graph = PageRankGraph::new(&Csr::from_edges(n, &w.edges));
+    let graph = PageRankGraph::new(&w.graph);
     let pr = pagerank(&graph, w.personalization.as_deref(), &config.pagerank);
     let engagement = engagement_by_account(n, &w.events);
+    let endorsers = in_degrees(&w.graph);
     let mut accounts: Vec<AccountInfluence> = (0..n)
         .map(|v| {
             let s = &engagement[v];
             let audience = match input.followers.get(v).copied().flatten() {
                 Some(f) => Audience::Followers(f),
-                None => Audience::InGraph(u64::from(s.distinct_engagers)),
+                None => Audience::InGraph(u64::from(endorsers[v])),
             };
             AccountInfluence {
                 account: AccountIdx(v as u32),
@@ -364,6 +406,8 @@ pub fn rank_influence(input: &InfluenceInput<'_>, config: &InfluenceConfig) -> I
                 native: audience.size() <= config.max_followers,
                 audience,
                 distinct_engagers: s.distinct_engagers,
+                followers_in_graph: w.followers_in_graph[v],
+                endorsers: endorsers[v],
                 received_by_kind: s.received_by_kind,
                 confidence: f64::from(s.distinct_engagers)
                     / (f64::from(s.distinct_engagers) + EVIDENCE_HALF),
@@ -391,6 +435,8 @@ pub struct EngagerShare {
     pub share_of_score: f64,
     /// The engagements it gave, by kind.
     pub engagements_by_kind: [f64; 5],
+    /// Whether it follows the explained account (the follow layer).
+    pub follows: bool,
 }
 
 /// Why an account ranks where it does.
@@ -421,17 +467,14 @@ pub fn explain_influence(
     let w = walk(input, config);
     let n = input.n_accounts;
     let d = config.pagerank.damping;
-    let mut out_weight = vec![0.0f64; n];
-    for e in &w.edges {
-        out_weight[e.src as usize] += f64::from(e.weight);
-    }
-    let mut by_engager: std::collections::BTreeMap<u32, (f64, [f64; 5])> =
+    let mut by_engager: std::collections::BTreeMap<u32, (f64, [f64; 5], bool)> =
         std::collections::BTreeMap::new();
-    for e in &w.edges {
-        if e.dst == account.0 {
-            let flow = d * ranking.scores[e.src as usize] * f64::from(e.weight)
-                / out_weight[e.src as usize];
-            by_engager.entry(e.src).or_insert((0.0, [0.0; 5])).0 += flow;
+    for u in 0..n as u32 {
+        let targets = w.graph.targets_of(u);
+        if let Ok(i) = targets.binary_search(&account.0) {
+            let flow = d * ranking.scores[u as usize] * f64::from(w.graph.weights_of(u)[i])
+                / w.graph.out_weight(u);
+            by_engager.entry(u).or_insert((0.0, [0.0; 5], false)).0 += flow;
         }
     }
     for e in &w.events {
@@ -441,14 +484,22 @@ pub fn explain_influence(
             }
         }
     }
-    let earned: f64 = by_engager.values().map(|(f, _)| f).sum();
+    for f in &w.follows {
+        if f.dst == account && f.src != account {
+            if let Some(entry) = by_engager.get_mut(&f.src.0) {
+                entry.2 = true;
+            }
+        }
+    }
+    let earned: f64 = by_engager.values().map(|(f, _, _)| f).sum();
     let total = ranking.scores[account.0 as usize].max(earned);
     let mut engagers: Vec<EngagerShare> = by_engager
         .into_iter()
-        .map(|(u, (flow, kinds))| EngagerShare {
+        .map(|(u, (flow, kinds, follows))| EngagerShare {
             account: AccountIdx(u),
             share_of_score: if total > 0.0 { flow / total } else { 0.0 },
             engagements_by_kind: kinds,
+            follows,
         })
         .collect();
     engagers.sort_by(|a, b| {
@@ -481,6 +532,7 @@ mod tests {
         InfluenceInput {
             n_accounts: followers.len(),
             events,
+            follows: &[],
             posts,
             followers,
         }

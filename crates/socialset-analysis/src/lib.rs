@@ -5,6 +5,7 @@
 mod communities;
 mod engagement;
 mod influence;
+mod layers;
 mod metrics;
 
 pub use communities::{
@@ -17,4 +18,5 @@ pub use influence::{
     Explanation, InfluenceConfig, InfluenceInput, InfluenceRanking, PostText, Tier, Topic,
     TopicCoverage, EVIDENCE_HALF,
 };
+pub use layers::{FollowEdge, Layer, Layers};
 pub use metrics::{precision_at_k, spearman, top_k};

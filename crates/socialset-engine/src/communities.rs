@@ -10,6 +10,9 @@ use socialset_graph::{LeidenConfig, Quality};
 use crate::social::{SocialData, TimeWindow};
 use crate::{Error, Result, Workspace};
 
+/// Leiden runs per clustering by default (the best is kept).
+pub const DEFAULT_RESTARTS: u32 = socialset_graph::RECOMMENDED_RESTARTS;
+
 /// How to find communities.
 #[derive(Clone, Debug, PartialEq)]
 pub struct CommunityOptions {
@@ -17,6 +20,8 @@ pub struct CommunityOptions {
     pub window: TimeWindow,
     pub quality: Quality,
     pub seed: u64,
+    /// Independent Leiden runs (seeds drawn from `seed`); the best partition is kept.
+    pub restarts: u32,
     /// Compare communities across consecutive windows of this many days.
     pub window_days: Option<f64>,
     /// How many communities to list.
@@ -30,6 +35,7 @@ impl Default for CommunityOptions {
             window: TimeWindow::default(),
             quality: Quality::Modularity { resolution: 1.0 },
             seed: 42,
+            restarts: DEFAULT_RESTARTS,
             window_days: None,
             top: 10,
         }
@@ -55,6 +61,8 @@ pub struct CommunityReport {
     pub accounts_in_communities: usize,
     pub modularity: f64,
     pub iterations: u32,
+    /// Leiden runs made; the best was kept.
+    pub restarts: u32,
     pub components: usize,
     pub largest_component: u32,
     pub max_core: u32,
@@ -73,12 +81,19 @@ impl Workspace {
             leiden: LeidenConfig {
                 quality: options.quality,
                 seed: options.seed,
+                restarts: options.restarts,
                 ..LeidenConfig::default()
             },
             weights: options.weights,
             ..CommunityConfig::default()
         };
-        let found = detect_communities(data.accounts.len(), &data.events, &data.posts, &config);
+        let found = detect_communities(
+            data.accounts.len(),
+            &data.events,
+            &data.follows,
+            &data.posts,
+            &config,
+        );
         Ok((data, found, config))
     }
 
@@ -121,6 +136,7 @@ impl Workspace {
             accounts_in_communities: found.communities.iter().map(|c| c.size as usize).sum(),
             modularity: found.modularity,
             iterations: found.iterations,
+            restarts: options.restarts.max(1),
             components: found.components,
             largest_component: found.largest_component,
             max_core: found.core_numbers.iter().copied().max().unwrap_or(0),

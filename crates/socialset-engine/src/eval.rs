@@ -191,6 +191,7 @@ pub fn eval_communities(
     edges: &Path,
     labels: &Path,
     seed: u64,
+    restarts: u32,
     observer: &mut dyn ImportObserver,
 ) -> Result<CommunityEval> {
     let options = ImportOptions {
@@ -202,6 +203,7 @@ pub fn eval_communities(
     let (_dir, ws) = scratch_workspace(edges, &options, observer)?;
     let (data, found, _) = ws.find_communities(&CommunityOptions {
         seed,
+        restarts,
         ..CommunityOptions::default()
     })?;
     let by_id: HashMap<&str, u32> = data

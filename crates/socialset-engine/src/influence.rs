@@ -85,13 +85,26 @@ pub struct RankReport {
     pub untimed_excluded: u64,
 }
 
+/// One engager of an explained account.
+#[derive(Clone, Debug, PartialEq)]
+pub struct EngagerLine {
+    pub id: String,
+    pub handle: Option<String>,
+    /// Its share of the explained account's score.
+    pub share_of_score: f64,
+    /// Engagements it gave the account, in `InteractionKind::ALL` order.
+    pub given_by_kind: [f64; 5],
+    /// Whether it follows the account.
+    pub follows: bool,
+}
+
 /// Why one account ranks where it does.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ExplainReport {
     pub account: RankedAccount,
     pub ranked: usize,
-    /// Engagers, largest share first: id, handle, share of score, engagements by kind.
-    pub engagers: Vec<(String, Option<String>, f64, [f64; 5])>,
+    /// Engagers, largest share first.
+    pub engagers: Vec<EngagerLine>,
     pub n_engagers: usize,
     pub baseline_share: f64,
 }
@@ -157,7 +170,7 @@ impl Workspace {
         let ranked: Vec<&AccountInfluence> = ranking
             .accounts
             .iter()
-            .filter(|a| a.distinct_engagers > 0 || a.topical_posts > 0)
+            .filter(|a| a.endorsers > 0 || a.topical_posts > 0)
             .collect();
         let keep = |a: &&AccountInfluence| match options.tier {
             None => true,
@@ -198,7 +211,7 @@ impl Workspace {
             ranked: ranking
                 .accounts
                 .iter()
-                .filter(|a| a.distinct_engagers > 0 || a.topical_posts > 0)
+                .filter(|a| a.endorsers > 0 || a.topical_posts > 0)
                 .count(),
             engagers: e
                 .engagers
@@ -206,12 +219,13 @@ impl Workspace {
                 .take(options.top)
                 .map(|s| {
                     let a = &data.accounts[s.account.0 as usize];
-                    (
-                        a.id.to_string(),
-                        a.handle.clone(),
-                        s.share_of_score,
-                        s.engagements_by_kind,
-                    )
+                    EngagerLine {
+                        id: a.id.to_string(),
+                        handle: a.handle.clone(),
+                        share_of_score: s.share_of_score,
+                        given_by_kind: s.engagements_by_kind,
+                        follows: s.follows,
+                    }
                 })
                 .collect(),
             n_engagers,

@@ -15,12 +15,14 @@ use std::path::{Path, PathBuf};
 
 use socialset_store::{SqliteStore, Store};
 
-pub use communities::{CommunityLine, CommunityOptions, CommunityReport};
+pub use communities::{CommunityLine, CommunityOptions, CommunityReport, DEFAULT_RESTARTS};
 pub use demo::{demo_files, DemoFile, DEMO_MARKER};
 pub use error::{Error, Result};
 pub use eval::{eval_communities, eval_influence, CommunityEval, InfluenceEval, MethodScore};
 pub use import::{FileReport, ImportObserver, ImportOptions, ImportReport, NoProgress};
-pub use influence::{ExplainReport, RankOptions, RankReport, RankedAccount, TierFilter};
+pub use influence::{
+    EngagerLine, ExplainReport, RankOptions, RankReport, RankedAccount, TierFilter,
+};
 pub use social::TimeWindow;
 pub use socialset_analysis::{
     Audience, EngagementWeights, Stability, Tier, TopicCoverage, WindowComparison,

@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use socialset_analysis::{Engagement, InfluenceInput, PostText};
+use socialset_analysis::{Engagement, FollowEdge, InfluenceInput, PostText};
 use socialset_model::{Account, AccountIdx, Timestamp};
 use socialset_store::Store;
 
@@ -35,8 +35,10 @@ pub(crate) struct SocialData {
     /// Every account; `AccountIdx(i)` is `accounts[i]`.
     pub accounts: Vec<Account>,
     pub events: Vec<Engagement>,
+    /// Follows (made within the window, when one is asked for).
+    pub follows: Vec<FollowEdge>,
     pub posts: Vec<PostText>,
-    /// Engagements left out because they have no time and a window was asked for.
+    /// Engagements and follows left out because they have no time and a window was asked for.
     pub untimed_excluded: u64,
     /// Follower count per account, when known.
     pub followers: Vec<Option<u64>>,
@@ -48,6 +50,7 @@ impl SocialData {
         InfluenceInput {
             n_accounts: self.accounts.len(),
             events: &self.events,
+            follows: &self.follows,
             posts: &self.posts,
             followers: &self.followers,
         }
@@ -94,9 +97,9 @@ impl SocialData {
     /// Fails with a clear message when there is no engagement to analyse; `what` names the
     /// analysis ("rank on", "cluster").
     pub fn require_events(&self, what: &str) -> Result<()> {
-        if self.events.is_empty() {
+        if self.events.is_empty() && self.follows.is_empty() {
             return Err(Error::Usage(format!(
-                "there are no interactions to {what} (in this time window): import some first"
+                "there are no interactions or follows to {what} (in this time window): import some first"
             )));
         }
         Ok(())
@@ -155,10 +158,25 @@ impl Workspace {
                 post: i.post.and_then(|p| post_index.get(p.as_str()).copied()),
             });
         }
+        let mut follows = Vec::new();
+        for f in self.store.follows()? {
+            if !window.holds(f.at) {
+                if f.at.is_none() {
+                    untimed_excluded += 1;
+                }
+                continue;
+            }
+            follows.push(FollowEdge {
+                src: index(f.src.0)?,
+                dst: index(f.dst.0)?,
+                at: f.at,
+            });
+        }
         Ok(SocialData {
             followers: accounts.iter().map(|a| a.followers).collect(),
             accounts,
             events,
+            follows,
             posts,
             untimed_excluded,
         })

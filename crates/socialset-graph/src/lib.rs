@@ -14,7 +14,7 @@ mod rng;
 pub use components::{weakly_connected_components, Components};
 pub use csr::{Csr, Edge};
 pub use kcore::core_numbers;
-pub use leiden::{leiden, LeidenConfig, Partition, Quality};
+pub use leiden::{leiden, LeidenConfig, Partition, Quality, RECOMMENDED_RESTARTS};
 pub use pagerank::{pagerank, Convergence, PageRank, PageRankConfig, PageRankGraph};
 pub use partition::{ari, modularity, nmi};
 pub use rng::SplitMix64;

@@ -38,6 +38,14 @@ pub struct StoredInteraction {
     pub post: Option<PostId>,
 }
 
+/// A follow as the graph needs it: `src` follows `dst`, since `at` when known.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct StoredFollow {
+    pub src: StoredAccount,
+    pub dst: StoredAccount,
+    pub at: Option<Timestamp>,
+}
+
 /// What analysis reads of a post.
 #[derive(Clone, Debug, PartialEq)]
 pub struct StoredPost {
@@ -62,6 +70,9 @@ pub trait Store {
 
     /// Every interaction, sorted by (src, dst, kind, time).
     fn interactions(&self) -> Result<Vec<StoredInteraction>>;
+
+    /// Every follow, sorted by (src, dst).
+    fn follows(&self) -> Result<Vec<StoredFollow>>;
 
     /// Every post's id, author, time, text and hashtags, by store order.
     fn posts(&self) -> Result<Vec<StoredPost>>;

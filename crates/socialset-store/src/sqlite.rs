@@ -7,7 +7,10 @@ use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use rustc_hash::FxHashMap;
 use socialset_model::{Account, AccountId, InteractionKind, PostId, Record, Timestamp};
 
-use crate::{Counts, Error, ImportTx, Result, Store, StoredAccount, StoredInteraction, StoredPost};
+use crate::{
+    Counts, Error, ImportTx, Result, Store, StoredAccount, StoredFollow, StoredInteraction,
+    StoredPost,
+};
 
 /// Schema migrations, in order; `PRAGMA user_version` records how many have run.
 const MIGRATIONS: [&str; 1] = [include_str!("schema.sql")];
@@ -155,6 +158,20 @@ impl Store for SqliteStore {
                     is_brand: r.get(12)?,
                 },
             ))
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    fn follows(&self) -> Result<Vec<StoredFollow>> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT src, dst, at FROM follows ORDER BY src, dst")?;
+        let rows = stmt.query_map([], |r| {
+            Ok(StoredFollow {
+                src: StoredAccount(r.get(0)?),
+                dst: StoredAccount(r.get(1)?),
+                at: time_from_key(r.get(2)?),
+            })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }

@@ -173,8 +173,12 @@ fn print_native_influencers(workspace: &Workspace, top: usize) -> Result<()> {
         let parts: Vec<String> = e
             .engagers
             .iter()
-            .map(|(id, handle, share, _)| {
-                format!("{} {}", who(id, handle.as_deref()), percent(*share))
+            .map(|g| {
+                format!(
+                    "{} {}",
+                    who(&g.id, g.handle.as_deref()),
+                    percent(g.share_of_score)
+                )
             })
             .collect();
         println!(

@@ -60,6 +60,10 @@ enum What {
         labels: PathBuf,
         #[arg(long, default_value_t = 42, value_name = "S")]
         seed: u64,
+        /// Independent Leiden runs; the best is kept (as `socialset communities --restarts`).
+        #[arg(long, default_value_t = socialset_engine::DEFAULT_RESTARTS, value_name = "N",
+              value_parser = clap::value_parser!(u32).range(1..=1000))]
+        restarts: u32,
         /// Write every node's community as `node community` lines, for scoring peers alike.
         #[arg(long, value_name = "FILE")]
         membership_out: Option<PathBuf>,
@@ -100,10 +104,11 @@ pub fn run(args: Args) -> Result<()> {
             data,
             labels,
             seed,
+            restarts,
             membership_out,
             json,
         } => {
-            let e = eval_communities(&data, &labels, seed, &mut progress)?;
+            let e = eval_communities(&data, &labels, seed, restarts, &mut progress)?;
             if let Some(path) = membership_out {
                 let lines: String = e
                     .membership

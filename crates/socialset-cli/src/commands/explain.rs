@@ -48,15 +48,17 @@ pub fn run(args: Args) -> Result<()> {
     let rows: Vec<Vec<String>> = report
         .engagers
         .iter()
-        .map(|(id, handle, share, kinds)| {
+        .map(|e| {
+            let k = &e.given_by_kind;
             vec![
-                who(id, handle.as_deref()),
-                percent(*share),
-                amount(kinds[0]),
-                amount(kinds[1]),
-                amount(kinds[2]),
-                amount(kinds[3]),
-                amount(kinds[4]),
+                who(&e.id, e.handle.as_deref()),
+                percent(e.share_of_score),
+                amount(k[0]),
+                amount(k[1]),
+                amount(k[2]),
+                amount(k[3]),
+                amount(k[4]),
+                if e.follows { "yes" } else { "" }.to_owned(),
             ]
         })
         .collect();
@@ -71,6 +73,7 @@ pub fn run(args: Args) -> Result<()> {
                 "shares",
                 "quotes",
                 "likes",
+                "follows",
             ],
             &rows,
         )?,
@@ -86,7 +89,8 @@ pub fn run(args: Args) -> Result<()> {
                         "mentions",
                         "shares",
                         "quotes",
-                        "likes"
+                        "likes",
+                        "follows"
                     ],
                     &[1, 2, 3, 4, 5, 6],
                     rows
@@ -112,7 +116,7 @@ fn print_header(r: &ExplainReport) {
     let audience = match i.audience {
         Audience::Followers(n) => format!("{} followers", thousands(n)),
         Audience::InGraph(n) => format!(
-            "{} distinct engagers (in-graph audience: follower count unknown)",
+            "{} distinct engagers or followers in the data (in-graph audience: follower count unknown)",
             thousands(n)
         ),
     };
@@ -132,13 +136,14 @@ fn print_header(r: &ExplainReport) {
         if i.native { ", native" } else { "" }
     );
     println!(
-        "  received: {} replies, {} mentions, {} shares, {} quotes, {} likes from {} distinct accounts",
+        "  received: {} replies, {} mentions, {} shares, {} quotes, {} likes from {} distinct accounts; followed by {} in the data",
         amount(k[0]),
         amount(k[1]),
         amount(k[2]),
         amount(k[3]),
         amount(k[4]),
-        thousands(u64::from(i.distinct_engagers))
+        thousands(u64::from(i.distinct_engagers)),
+        thousands(u64::from(i.followers_in_graph))
     );
     println!(
         "  confidence {:.2} (grows with distinct engagers: n/(n+10))\n",
@@ -157,15 +162,20 @@ fn json(r: &ExplainReport) -> serde_json::Value {
         "tier": i.tier.as_str(),
         "native": i.native,
         "distinct_engagers": i.distinct_engagers,
+        "followers_in_graph": i.followers_in_graph,
         "confidence": i.confidence,
         "received": {
             "reply": i.received_by_kind[0], "mention": i.received_by_kind[1], "share": i.received_by_kind[2],
             "quote": i.received_by_kind[3], "like": i.received_by_kind[4],
         },
-        "engagers": r.engagers.iter().map(|(id, handle, share, k)| serde_json::json!({
-            "id": id, "handle": handle, "share_of_score": share,
-            "given": {"reply": k[0], "mention": k[1], "share": k[2], "quote": k[3], "like": k[4]},
-        })).collect::<Vec<_>>(),
+        "engagers": r.engagers.iter().map(|e| {
+            let k = &e.given_by_kind;
+            serde_json::json!({
+                "id": e.id, "handle": e.handle, "share_of_score": e.share_of_score,
+                "given": {"reply": k[0], "mention": k[1], "share": k[2], "quote": k[3], "like": k[4]},
+                "follows": e.follows,
+            })
+        }).collect::<Vec<_>>(),
         "engagers_total": r.n_engagers,
         "baseline_share": r.baseline_share,
     })

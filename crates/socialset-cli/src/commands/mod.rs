@@ -49,8 +49,8 @@ pub struct GraphArgs {
     #[arg(long, value_name = "TIME", value_parser = parse_time)]
     pub until: Option<socialset_engine::Timestamp>,
 
-    /// Weight of each kind of engagement, e.g. `reply=1,share=0.5`; kinds not named keep the
-    /// defaults reply=1, quote=0.8, share=0.6, mention=0.4, like=0.2.
+    /// Weight of each layer of the graph, e.g. `reply=1,share=0.5,follow=0`; layers not named
+    /// keep the defaults reply=1, quote=0.8, share=0.6, mention=0.4, like=0.2, follow=0.1.
     #[arg(long, value_name = "KIND=W,...", value_parser = socialset_engine::EngagementWeights::parse, default_value = "")]
     pub weights: socialset_engine::EngagementWeights,
 

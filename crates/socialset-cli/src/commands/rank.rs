@@ -204,6 +204,7 @@ fn json(report: &RankReport) -> serde_json::Value {
                 "tier": i.tier.as_str(),
                 "native": i.native,
                 "distinct_engagers": i.distinct_engagers,
+                "followers_in_graph": i.followers_in_graph,
                 "received": {
                     "reply": i.received_by_kind[0], "mention": i.received_by_kind[1], "share": i.received_by_kind[2],
                     "quote": i.received_by_kind[3], "like": i.received_by_kind[4],

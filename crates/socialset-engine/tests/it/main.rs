@@ -2,6 +2,7 @@
 
 mod bad_input;
 mod idempotence;
+mod layers;
 
 use std::path::{Path, PathBuf};
 
