@@ -107,15 +107,16 @@ pub struct PageRankGraph {
 impl PageRankGraph {
     pub fn new(out: &Csr) -> Self {
         let n = out.n_nodes();
-        let out_weight: Vec<f64> = (0..n as u32)
-            .into_par_iter()
-            .map(|v| out.out_weight(v))
-            .collect();
+        // One pass over the edges: each node's out-weight, and whether anything points to it.
+        let mut out_weight = vec![0.0f64; n];
         let mut pointed_to = vec![false; n];
         for u in 0..n as u32 {
-            for &v in out.targets_of(u) {
+            let mut total = 0.0;
+            for (v, w) in out.out_edges(u) {
                 pointed_to[v as usize] = true;
+                total += f64::from(w);
             }
+            out_weight[u as usize] = total;
         }
         // `index[v]`: v's pointed index, or u32::MAX when nobody points to v.
         let mut index = vec![u32::MAX; n];
