@@ -72,6 +72,8 @@ pub struct Post {
     pub shares: Option<u64>,
     pub replies: Option<u64>,
     pub views: Option<u64>,
+    /// The client the post was made with ("Twitter for iPhone", "IFTTT", ...), when known.
+    pub source: Option<String>,
 }
 
 /// How one account engaged with another.

@@ -55,6 +55,23 @@ pub struct StoredPost {
     pub text: Option<String>,
     /// Lower-case, without `#`.
     pub hashtags: Vec<String>,
+    pub kind: PostKind,
+    /// How many links the post carries.
+    pub links: u32,
+    /// Likes and shares it received, when the source says.
+    pub likes: Option<u64>,
+    pub shares: Option<u64>,
+    /// The client it was posted with, when known.
+    pub source: Option<String>,
+}
+
+/// What a post is: its own words, or a reaction to another post.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PostKind {
+    Original,
+    Reply,
+    Share,
+    Quote,
 }
 
 /// A storage backend.

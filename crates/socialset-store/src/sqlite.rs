@@ -8,12 +8,16 @@ use rustc_hash::FxHashMap;
 use socialset_model::{Account, AccountId, InteractionKind, PostId, Record, Timestamp};
 
 use crate::{
-    Counts, Error, ImportTx, Result, Store, StoredAccount, StoredFollow, StoredInteraction,
-    StoredPost,
+    Counts, Error, ImportTx, PostKind, Result, Store, StoredAccount, StoredFollow,
+    StoredInteraction, StoredPost,
 };
 
 /// Schema migrations, in order; `PRAGMA user_version` records how many have run.
-const MIGRATIONS: [&str; 1] = [include_str!("schema.sql")];
+const MIGRATIONS: [&str; 2] = [
+    include_str!("schema.sql"),
+    // 2: the client a post was made with (authenticity features).
+    "ALTER TABLE posts ADD COLUMN source TEXT;",
+];
 
 /// "No time known", inside the store only (see schema.sql).
 const NO_TIME: i64 = i64::MIN;
@@ -206,7 +210,11 @@ impl Store for SqliteStore {
     fn posts(&self) -> Result<Vec<StoredPost>> {
         let mut stmt = self
             .conn
-            .prepare("SELECT id, author, at, text, hashtags FROM posts ORDER BY idx")?;
+            .prepare(
+            "SELECT id, author, at, text, hashtags, reply_to IS NOT NULL, share_of IS NOT NULL,
+                    quote_of IS NOT NULL, urls, likes, shares, source
+             FROM posts ORDER BY idx",
+        )?;
         let mut rows = stmt.query([])?;
         let mut out = Vec::new();
         while let Some(r) = rows.next()? {
@@ -226,6 +234,30 @@ impl Store for SqliteStore {
                     .and_then(Timestamp::from_epoch_ms),
                 text: r.get(3)?,
                 hashtags,
+                kind: if r.get(6)? {
+                    PostKind::Share
+                } else if r.get(7)? {
+                    PostKind::Quote
+                } else if r.get(5)? {
+                    PostKind::Reply
+                } else {
+                    PostKind::Original
+                },
+                links: r
+                    .get::<_, Option<String>>(8)?
+                    .map(|json| {
+                        serde_json::from_str::<Vec<String>>(&json)
+                            .map(|v| v.len() as u32)
+                            .map_err(|e| Error::Corrupt {
+                                what: "post urls",
+                                detail: e.to_string(),
+                            })
+                    })
+                    .transpose()?
+                    .unwrap_or(0),
+                likes: r.get::<_, Option<i64>>(9)?.map(|v| v as u64),
+                shares: r.get::<_, Option<i64>>(10)?.map(|v| v as u64),
+                source: r.get(11)?,
             });
         }
         Ok(out)
@@ -525,8 +557,9 @@ impl ImportTx for SqliteImport<'_> {
                 self.tx
                     .prepare_cached(
                         "INSERT INTO posts (id, author, at, text, lang, reply_to, share_of, quote_of,
-                             mentions, hashtags, urls, likes, shares, replies, views)
-                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)
+                             mentions, hashtags, urls, likes, shares, replies, views, source)
+                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15,
+                                 ?16)
                          ON CONFLICT (id) DO UPDATE SET
                              author   = excluded.author,
                              at       = COALESCE(excluded.at, at),
@@ -541,7 +574,8 @@ impl ImportTx for SqliteImport<'_> {
                              likes    = COALESCE(excluded.likes, likes),
                              shares   = COALESCE(excluded.shares, shares),
                              replies  = COALESCE(excluded.replies, replies),
-                             views    = COALESCE(excluded.views, views)",
+                             views    = COALESCE(excluded.views, views),
+                             source   = COALESCE(excluded.source, source)",
                     )?
                     .execute(params![
                         p.id.as_str(),
@@ -559,6 +593,7 @@ impl ImportTx for SqliteImport<'_> {
                         count(p.shares),
                         count(p.replies),
                         count(p.views),
+                        p.source,
                     ])?;
             }
         }

@@ -392,6 +392,7 @@ impl Ctx<'_> {
             shares: None,
             replies: None,
             views: None,
+            source: None,
         }));
         Ok(())
     }
@@ -447,6 +448,7 @@ impl Ctx<'_> {
             shares: None,
             replies: None,
             views: None,
+            source: None,
         }));
         Ok(())
     }

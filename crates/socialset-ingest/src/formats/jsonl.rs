@@ -305,6 +305,7 @@ struct PostWire {
     shares: Option<Count>,
     replies: Option<Count>,
     views: Option<Count>,
+    source: Option<String>,
 }
 
 impl PostWire {
@@ -330,6 +331,7 @@ impl PostWire {
             shares: self.shares.map(|c| c.0),
             replies: self.replies.map(|c| c.0),
             views: self.views.map(|c| c.0),
+            source: self.source.filter(|s| !s.trim().is_empty()),
         }
     }
 }
