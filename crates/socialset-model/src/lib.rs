@@ -8,6 +8,7 @@ mod time;
 
 pub use id::{AccountId, AccountIdx, PostId};
 pub use record::{
-    Account, Conversion, Follow, Interaction, InteractionKind, Post, Rating, Record, RecordKind,
+    Account, Conversion, Follow, Interaction, InteractionKind, Post, PostKind, Rating, Record,
+    RecordKind,
 };
 pub use time::Timestamp;

@@ -24,6 +24,10 @@ pub struct Account {
     pub verified: Option<bool>,
     pub lang: Option<String>,
     pub is_brand: Option<bool>,
+    /// On how many lists others keep the account (X/Twitter's `listed_count`).
+    pub listed: Option<u64>,
+    /// How many posts the account has liked in its life (X/Twitter's `favourites_count`).
+    pub likes_given: Option<u64>,
 }
 
 impl Account {
@@ -42,6 +46,8 @@ impl Account {
             verified: None,
             lang: None,
             is_brand: None,
+            listed: None,
+            likes_given: None,
         }
     }
 }
@@ -74,6 +80,30 @@ pub struct Post {
     pub views: Option<u64>,
     /// The client the post was made with ("Twitter for iPhone", "IFTTT", ...), when known.
     pub source: Option<String>,
+}
+
+/// What a post is: its author's own words, or a reaction to another post.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum PostKind {
+    Original,
+    Reply,
+    Share,
+    Quote,
+}
+
+impl Post {
+    /// A share wins over a quote, a quote over a reply.
+    pub fn kind(&self) -> PostKind {
+        if self.share_of.is_some() {
+            PostKind::Share
+        } else if self.quote_of.is_some() {
+            PostKind::Quote
+        } else if self.reply_to.is_some() {
+            PostKind::Reply
+        } else {
+            PostKind::Original
+        }
+    }
 }
 
 /// How one account engaged with another.

@@ -5,7 +5,7 @@
 mod error;
 mod sqlite;
 
-use socialset_model::{Account, InteractionKind, PostId, Record, Timestamp};
+use socialset_model::{Account, InteractionKind, PostId, PostKind, Record, Timestamp};
 
 pub use error::{Error, Result};
 pub use sqlite::SqliteStore;
@@ -63,15 +63,6 @@ pub struct StoredPost {
     pub shares: Option<u64>,
     /// The client it was posted with, when known.
     pub source: Option<String>,
-}
-
-/// What a post is: its own words, or a reaction to another post.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum PostKind {
-    Original,
-    Reply,
-    Share,
-    Quote,
 }
 
 /// A storage backend.

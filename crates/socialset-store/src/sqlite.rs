@@ -5,18 +5,21 @@ use std::path::Path;
 use rusqlite::types::Value::Null;
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use rustc_hash::FxHashMap;
-use socialset_model::{Account, AccountId, InteractionKind, PostId, Record, Timestamp};
+use socialset_model::{Account, AccountId, InteractionKind, PostId, PostKind, Record, Timestamp};
 
 use crate::{
-    Counts, Error, ImportTx, PostKind, Result, Store, StoredAccount, StoredFollow,
-    StoredInteraction, StoredPost,
+    Counts, Error, ImportTx, Result, Store, StoredAccount, StoredFollow, StoredInteraction,
+    StoredPost,
 };
 
 /// Schema migrations, in order; `PRAGMA user_version` records how many have run.
 const MIGRATIONS: [&str; 2] = [
     include_str!("schema.sql"),
-    // 2: the client a post was made with (authenticity features).
-    "ALTER TABLE posts ADD COLUMN source TEXT;",
+    // 2: what the authenticity audit reads: the client a post was made with, and two
+    // profile counts.
+    "ALTER TABLE posts ADD COLUMN source TEXT;
+     ALTER TABLE accounts ADD COLUMN listed INTEGER;
+     ALTER TABLE accounts ADD COLUMN likes_given INTEGER;",
 ];
 
 /// "No time known", inside the store only (see schema.sql).
@@ -136,7 +139,7 @@ impl Store for SqliteStore {
     fn accounts(&self) -> Result<Vec<(StoredAccount, Account)>> {
         let mut stmt = self.conn.prepare(
             "SELECT idx, id, platform, handle, name, followers, following, posts_count,
-                    created_at, bio, verified, lang, is_brand
+                    created_at, bio, verified, lang, is_brand, listed, likes_given
              FROM accounts ORDER BY idx",
         )?;
         let rows = stmt.query_map([], |r| {
@@ -160,6 +163,8 @@ impl Store for SqliteStore {
                     verified: r.get(10)?,
                     lang: r.get(11)?,
                     is_brand: r.get(12)?,
+                    listed: count(13)?,
+                    likes_given: count(14)?,
                 },
             ))
         })?;
@@ -208,9 +213,7 @@ impl Store for SqliteStore {
     }
 
     fn posts(&self) -> Result<Vec<StoredPost>> {
-        let mut stmt = self
-            .conn
-            .prepare(
+        let mut stmt = self.conn.prepare(
             "SELECT id, author, at, text, hashtags, reply_to IS NOT NULL, share_of IS NOT NULL,
                     quote_of IS NOT NULL, urls, likes, shares, source
              FROM posts ORDER BY idx",
@@ -444,8 +447,8 @@ impl SqliteImport<'_> {
             .tx
             .prepare_cached(
                 "INSERT INTO accounts (id, platform, handle, name, followers, following,
-                     posts_count, created_at, bio, verified, lang, is_brand)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
+                     posts_count, created_at, bio, verified, lang, is_brand, listed, likes_given)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)
                  ON CONFLICT (id) DO UPDATE SET
                      platform    = COALESCE(excluded.platform, platform),
                      handle      = COALESCE(excluded.handle, handle),
@@ -457,7 +460,9 @@ impl SqliteImport<'_> {
                      bio         = COALESCE(excluded.bio, bio),
                      verified    = COALESCE(excluded.verified, verified),
                      lang        = COALESCE(excluded.lang, lang),
-                     is_brand    = COALESCE(excluded.is_brand, is_brand)
+                     is_brand    = COALESCE(excluded.is_brand, is_brand),
+                     listed      = COALESCE(excluded.listed, listed),
+                     likes_given = COALESCE(excluded.likes_given, likes_given)
                  RETURNING idx",
             )?
             .query_row(
@@ -474,6 +479,8 @@ impl SqliteImport<'_> {
                     a.verified,
                     a.lang,
                     a.is_brand,
+                    count(a.listed),
+                    count(a.likes_given),
                 ],
                 |r| r.get(0),
             )?;

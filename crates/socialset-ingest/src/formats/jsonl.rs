@@ -249,6 +249,8 @@ struct AccountWire {
     verified: Option<bool>,
     lang: Option<String>,
     is_brand: Option<bool>,
+    listed: Option<Count>,
+    likes_given: Option<Count>,
 }
 
 impl AccountWire {
@@ -268,6 +270,8 @@ impl AccountWire {
             verified: self.verified,
             lang: self.lang,
             is_brand: self.is_brand,
+            listed: self.listed.map(|c| c.0),
+            likes_given: self.likes_given.map(|c| c.0),
         }
     }
 }
@@ -441,7 +445,7 @@ mod tests {
         check(r#"{"type":"interaction","src":"a","dst":"b","kind":"poke"}"#,
             Err("in.jsonl:7: field \"kind\": \"poke\" is not one of reply, mention, share, quote, like"));
         check(r#"{"type":"account","id":"a","folowers":3}"#,
-            Err("in.jsonl:7: field \"folowers\": unknown field `folowers`, expected one of `type`, `id`, `platform`, `handle`, `name`, `followers`, `following`, `posts_count`, `created_at`, `bio`, `verified`, `lang`, `is_brand`"));
+            Err("in.jsonl:7: field \"folowers\": unknown field `folowers`, expected one of `type`, `id`, `platform`, `handle`, `name`, `followers`, `following`, `posts_count`, `created_at`, `bio`, `verified`, `lang`, `is_brand`, `listed`, `likes_given`"));
         check(
             r#"{"type":"account","id":"a""#,
             Err("in.jsonl:7: is not a JSON object: EOF while parsing an object"),
