@@ -1,6 +1,9 @@
 //! The brain of socialset: data in, reports out. Pure: no I/O, no printing.
 //! Influence (engagement-weighted, topic-sensitive PageRank with explanations), communities
-//! (Leiden with labels and stability), and the engagement summaries they stand on.
+//! (Leiden with labels and stability), the authenticity audit (features, bot classifier,
+//! audience quality, engagement pods), and the engagement summaries they stand on.
+
+pub mod audit;
 
 mod communities;
 mod engagement;
@@ -19,4 +22,7 @@ pub use influence::{
     TopicCoverage, EVIDENCE_HALF,
 };
 pub use layers::{FollowEdge, Layer, Layers};
-pub use metrics::{precision_at_k, spearman, top_k};
+pub use metrics::{
+    brier, classification, precision_at_k, roc_auc, spearman, stratified_folds, top_k,
+    Classification,
+};

@@ -85,3 +85,117 @@ mod tests {
         assert!((precision_at_k(&predicted, &truth, 4) - 1.0).abs() < 1e-12);
     }
 }
+
+/// Area under the ROC curve of `scores` for `positive` labels (Mann–Whitney U with tied
+/// scores counted half). `None` when one class is absent.
+pub fn roc_auc(scores: &[f64], positive: &[bool]) -> Option<f64> {
+    let pos = positive.iter().filter(|&&p| p).count() as f64;
+    let neg = positive.len() as f64 - pos;
+    if pos == 0.0 || neg == 0.0 {
+        return None;
+    }
+    let ranks = average_ranks(scores);
+    let rank_sum: f64 = ranks
+        .iter()
+        .zip(positive)
+        .filter(|(_, &p)| p)
+        .map(|(r, _)| r)
+        .sum();
+    Some((rank_sum - pos * (pos + 1.0) / 2.0) / (pos * neg))
+}
+
+/// Precision, recall and F1 of calling `score >= threshold` positive.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Classification {
+    pub precision: f64,
+    pub recall: f64,
+    pub f1: f64,
+}
+
+/// Precision, recall and F1 at a threshold (0 where undefined).
+pub fn classification(scores: &[f64], positive: &[bool], threshold: f64) -> Classification {
+    let (mut tp, mut fp, mut fneg) = (0.0, 0.0, 0.0);
+    for (&s, &p) in scores.iter().zip(positive) {
+        match (s >= threshold, p) {
+            (true, true) => tp += 1.0,
+            (true, false) => fp += 1.0,
+            (false, true) => fneg += 1.0,
+            (false, false) => {}
+        }
+    }
+    let div = |a: f64, b: f64| if b > 0.0 { a / b } else { 0.0 };
+    let precision = div(tp, tp + fp);
+    let recall = div(tp, tp + fneg);
+    Classification {
+        precision,
+        recall,
+        f1: div(2.0 * precision * recall, precision + recall),
+    }
+}
+
+/// Brier score: mean squared distance of probabilities from the outcomes (0 is perfect,
+/// 0.25 is a coin).
+pub fn brier(probabilities: &[f64], positive: &[bool]) -> f64 {
+    let n = probabilities.len().max(1) as f64;
+    probabilities
+        .iter()
+        .zip(positive)
+        .map(|(&p, &y)| (p - f64::from(u8::from(y))).powi(2))
+        .sum::<f64>()
+        / n
+}
+
+/// A fold number in `0..k` for each item, stratified: each class is shuffled (seeded) and
+/// dealt round the folds, so every fold holds the classes in the same proportion.
+pub fn stratified_folds(positive: &[bool], k: usize, seed: u64) -> Vec<usize> {
+    let k = k.max(1);
+    let mut rng = socialset_graph::SplitMix64::new(seed);
+    let mut folds = vec![0; positive.len()];
+    let mut next = 0;
+    for class in [true, false] {
+        let mut members: Vec<usize> = (0..positive.len())
+            .filter(|&i| positive[i] == class)
+            .collect();
+        rng.shuffle(&mut members);
+        for i in members {
+            folds[i] = next % k;
+            next += 1;
+        }
+    }
+    folds
+}
+
+#[cfg(test)]
+mod classifier_tests {
+    use super::*;
+
+    #[test]
+    fn auc_counts_ties_half_and_orders_right() {
+        assert_eq!(
+            roc_auc(&[0.1, 0.4, 0.35, 0.8], &[false, false, true, true]),
+            Some(0.75)
+        );
+        assert_eq!(roc_auc(&[0.5, 0.5], &[true, false]), Some(0.5));
+        assert_eq!(roc_auc(&[0.5], &[true]), None);
+    }
+
+    #[test]
+    fn precision_recall_brier_by_hand() {
+        let c = classification(&[0.9, 0.6, 0.4, 0.2], &[true, false, true, false], 0.5);
+        assert_eq!((c.precision, c.recall, c.f1), (0.5, 0.5, 0.5));
+        assert!((brier(&[1.0, 0.0, 0.5], &[true, false, true]) - 0.25 / 3.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn folds_are_stratified_and_seeded() {
+        let labels: Vec<bool> = (0..100).map(|i| i % 4 == 0).collect();
+        let folds = stratified_folds(&labels, 5, 7);
+        for f in 0..5 {
+            let members: Vec<usize> = (0..100).filter(|&i| folds[i] == f).collect();
+            assert_eq!(members.len(), 20);
+            assert_eq!(members.iter().filter(|&&i| labels[i]).count(), 5);
+        }
+        assert_eq!(folds, stratified_folds(&labels, 5, 7));
+        assert_ne!(folds, stratified_folds(&labels, 5, 8));
+    }
+}

@@ -36,6 +36,7 @@ enum Command {
     Explain(commands::explain::Args),
     Communities(commands::communities::Args),
     Eval(commands::eval::Args),
+    TrainAudit(commands::train_audit::Args),
 }
 
 /// `socialset rank | head` closes our stdout early (see also `is_closed_stdout`). Rust ignores SIGPIPE, so `println!` then
@@ -78,6 +79,7 @@ fn main() -> ExitCode {
         Command::Demo(args) => commands::demo::run(args),
         Command::Rank(args) => commands::rank::run(args),
         Command::Explain(args) => commands::explain::run(args),
+        Command::TrainAudit(args) => commands::train_audit::run(args),
         Command::Communities(args) => commands::communities::run(args),
         Command::Eval(args) => commands::eval::run(args),
     };

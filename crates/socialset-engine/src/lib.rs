@@ -2,6 +2,7 @@
 //! bundled demo. Wires ingest -> store -> graph -> analysis and returns plain report structs;
 //! prints nothing.
 
+mod audit;
 mod communities;
 mod demo;
 mod error;
@@ -15,6 +16,11 @@ use std::path::{Path, PathBuf};
 
 use socialset_store::{SqliteStore, Store};
 
+pub use audit::{
+    basis_name, eval_bots, load_model, share_parts, train_audit_public, AccountAudit, AuditOptions,
+    AuditReport, BotScores, BotsEval, ModelInfo, PodLine, PodMember, ReasonLine, TrainReport,
+    DEFAULT_THRESHOLD,
+};
 pub use communities::{CommunityLine, CommunityOptions, CommunityReport, DEFAULT_RESTARTS};
 pub use demo::{demo_files, DemoFile, DEMO_MARKER};
 pub use error::{Error, Result};
@@ -24,6 +30,9 @@ pub use influence::{
     EngagerLine, ExplainReport, RankOptions, RankReport, RankedAccount, TierFilter,
 };
 pub use social::TimeWindow;
+pub use socialset_analysis::audit::{
+    AudienceBasis, AudienceQuality, PodConfig, Share, TrainParams,
+};
 pub use socialset_analysis::{
     Audience, EngagementWeights, Stability, Tier, TopicCoverage, WindowComparison,
 };

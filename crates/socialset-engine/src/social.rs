@@ -4,6 +4,7 @@
 
 use std::collections::HashMap;
 
+use socialset_analysis::audit::PostActivity;
 use socialset_analysis::{Engagement, FollowEdge, InfluenceInput, PostText};
 use socialset_model::{Account, AccountIdx, Timestamp};
 use socialset_store::Store;
@@ -38,6 +39,8 @@ pub(crate) struct SocialData {
     /// Follows (made within the window, when one is asked for).
     pub follows: Vec<FollowEdge>,
     pub posts: Vec<PostText>,
+    /// The same posts as the authenticity audit reads them (`activity[i]` is `posts[i]`).
+    pub activity: Vec<PostActivity>,
     /// Engagements and follows left out because they have no time and a window was asked for.
     pub untimed_excluded: u64,
     /// Follower count per account, when known.
@@ -45,6 +48,15 @@ pub(crate) struct SocialData {
 }
 
 impl SocialData {
+    /// The latest time anything in the data happened: "now" for account ages, so that a
+    /// report does not drift with the clock.
+    pub fn latest_time(&self) -> Option<Timestamp> {
+        let events = self.events.iter().filter_map(|e| e.at);
+        let posts = self.activity.iter().filter_map(|p| p.at);
+        let follows = self.follows.iter().filter_map(|f| f.at);
+        events.chain(posts).chain(follows).max()
+    }
+
     /// The input of the influence analysis.
     pub fn influence_input(&self) -> InfluenceInput<'_> {
         InfluenceInput {
@@ -129,11 +141,21 @@ impl Workspace {
         };
         let mut post_index: HashMap<String, u32> = HashMap::new();
         let mut posts = Vec::new();
+        let mut activity = Vec::new();
         for p in self.store.posts()? {
             if !window.holds(p.at) {
                 continue;
             }
             post_index.insert(p.id.as_str().to_owned(), posts.len() as u32);
+            activity.push(PostActivity {
+                author: index(p.author.0)?,
+                at: p.at,
+                kind: p.kind,
+                links: p.links,
+                likes: p.likes,
+                shares: p.shares,
+                source: p.source,
+            });
             posts.push(PostText {
                 author: index(p.author.0)?,
                 text: p.text,
@@ -178,6 +200,7 @@ impl Workspace {
             events,
             follows,
             posts,
+            activity,
             untimed_excluded,
         })
     }

@@ -5,6 +5,7 @@
 mod detect;
 mod error;
 mod formats;
+mod labels;
 mod source;
 
 use std::collections::BTreeMap;
@@ -16,6 +17,10 @@ use socialset_model::{InteractionKind, Record};
 pub use detect::{detect_format, Detection};
 pub use error::{RecordError, RecordErrorDetail, Result};
 pub use formats::parse_time_text as parse_time;
+pub use labels::{
+    read_account_labels, read_gilani_dir, read_gilani_file, AccountLabel, LabelledRead,
+    LabelledSummary, GILANI_BANDS,
+};
 pub use source::Progress;
 
 /// The input formats socialset reads.

@@ -4,6 +4,7 @@
 
 mod id;
 mod record;
+mod summary;
 mod time;
 
 pub use id::{AccountId, AccountIdx, PostId};
@@ -11,4 +12,5 @@ pub use record::{
     Account, Conversion, Follow, Interaction, InteractionKind, Post, PostKind, Rating, Record,
     RecordKind,
 };
+pub use summary::{AccountSummary, ClientType};
 pub use time::Timestamp;

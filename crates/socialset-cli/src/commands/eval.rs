@@ -14,6 +14,9 @@ use crate::progress::ImportProgress;
 ///                 (Higgs Twitter: rank on days 1–4, measure days 5–7; Spearman and
 ///                 precision@100 against in-degree and interaction count, in the same run)
 ///   communities   do the communities match known groups? (email-Eu-core departments: NMI, ARI)
+///   bots          does the bot classifier tell bots from humans? (Gilani et al. 2017: 10-fold
+///                 cross-validated AUC, F1, Brier per follower band, a cross-band test, and a
+///                 scikit-learn random forest on the same folds from a venv it creates)
 ///
 /// The figures, with peers' and published ones beside them, are in docs/EVALUATION.md
 /// (`cargo xtask eval-quality` reruns everything, peers included).
@@ -26,6 +29,8 @@ pub struct Args {
 
 #[derive(Debug, clap::Subcommand)]
 enum What {
+    /// Cross-validate the bot classifier on labelled accounts.
+    Bots(super::eval_bots::BotsArgs),
     /// Predict later engagement from earlier influence.
     Influence {
         /// Timed interactions (e.g. ../shared/data/higgs-twitter/higgs-activity_time.txt.gz).
@@ -76,6 +81,7 @@ enum What {
 pub fn run(args: Args) -> Result<()> {
     let mut progress = ImportProgress::new(true);
     match args.what {
+        What::Bots(bots) => return super::eval_bots::run(bots),
         What::Influence {
             data,
             train_days,

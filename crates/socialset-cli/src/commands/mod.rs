@@ -3,10 +3,12 @@
 pub mod communities;
 pub mod demo;
 pub mod eval;
+pub mod eval_bots;
 pub mod explain;
 pub mod import;
 pub mod rank;
 pub mod stats;
+pub mod train_audit;
 
 use std::path::PathBuf;
 

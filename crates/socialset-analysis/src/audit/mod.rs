@@ -1,0 +1,15 @@
+//! The authenticity audit: account features, the bot classifier, audience and engagement
+//! quality, and engagement pods.
+
+pub mod features;
+pub mod model;
+pub mod pods;
+pub mod quality;
+
+pub use features::{
+    client_type, compute_features, feature_index, summary_features, FeatureDef, FeatureGroup,
+    FeatureInput, FeatureRow, PostActivity, FEATURES, N_FEATURES,
+};
+pub use model::{AuditModel, ModelError, Reason, TrainParams};
+pub use pods::{find_pods, Pod, PodConfig};
+pub use quality::{wilson, AudienceBasis, AudienceIndex, AudienceQuality, Share};

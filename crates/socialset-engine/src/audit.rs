@@ -1,0 +1,561 @@
+//! The authenticity audit as engine calls: bot probabilities with reasons for the accounts of
+//! the store, audience and engagement quality, engagement pods, retraining the classifier on
+//! the user's labels, and the evaluation on Gilani et al.'s labelled accounts.
+
+use std::path::{Path, PathBuf};
+
+use socialset_analysis::audit::{
+    compute_features, find_pods, summary_features, AudienceBasis, AudienceIndex, AudienceQuality,
+    AuditModel, FeatureInput, FeatureRow, Pod, PodConfig, Share, TrainParams, FEATURES,
+};
+use socialset_analysis::{brier, classification, roc_auc, stratified_folds};
+use socialset_ingest::{read_account_labels, read_gilani_dir, LabelledSummary};
+
+use crate::social::{SocialData, TimeWindow};
+use crate::{Error, Result, Workspace};
+
+/// The default model, trained by `socialset train-audit --data ../shared/data/gilani-2017`
+/// and shipped in the repository as `crates/socialset-engine/models/audit-default.json`.
+const DEFAULT_MODEL: &str = include_str!("../models/audit-default.json");
+
+/// Probability at or over which an account is called a likely bot.
+pub const DEFAULT_THRESHOLD: f64 = 0.5;
+
+/// Where the model in use came from.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ModelInfo {
+    /// `built-in` or the file's path.
+    pub source: String,
+    pub trained_on: String,
+    pub bots: usize,
+    pub humans: usize,
+}
+
+/// Loads a model file, or the built-in default when `path` is `None`.
+pub fn load_model(path: Option<&Path>) -> Result<(AuditModel, ModelInfo)> {
+    let (text, source) = match path {
+        None => (DEFAULT_MODEL.to_owned(), "built-in".to_owned()),
+        Some(p) => (
+            std::fs::read_to_string(p)
+                .map_err(Error::io(format!("cannot read the model {}", p.display())))?,
+            p.display().to_string(),
+        ),
+    };
+    let model = AuditModel::from_json(&text).map_err(|e| Error::Usage(format!("{source}: {e}")))?;
+    let info = ModelInfo {
+        source,
+        trained_on: model.trained_on.clone(),
+        bots: model.bots,
+        humans: model.humans,
+    };
+    Ok((model, info))
+}
+
+/// How to audit.
+#[derive(Clone, Debug, PartialEq)]
+pub struct AuditOptions {
+    /// A model file from `socialset train-audit`; `None` uses the built-in model.
+    pub model: Option<PathBuf>,
+    pub threshold: f64,
+    /// Reasons given per account.
+    pub reasons: usize,
+    /// Accounts listed (most suspicious first); 0 lists all.
+    pub top: usize,
+    pub pods: PodConfig,
+    pub window: TimeWindow,
+}
+
+impl Default for AuditOptions {
+    fn default() -> Self {
+        Self {
+            model: None,
+            threshold: DEFAULT_THRESHOLD,
+            reasons: 3,
+            top: 50,
+            pods: PodConfig::default(),
+            window: TimeWindow::default(),
+        }
+    }
+}
+
+/// One reason behind an account's probability.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ReasonLine {
+    pub feature: &'static str,
+    pub about: &'static str,
+    /// `None`: the data does not say (missing can be a reason too).
+    pub value: Option<f64>,
+    /// Change in the log-odds of "bot": positive pushes toward bot.
+    pub contribution: f64,
+}
+
+/// One account's audit.
+#[derive(Clone, Debug, PartialEq)]
+pub struct AccountAudit {
+    pub id: String,
+    pub handle: Option<String>,
+    pub followers: Option<u64>,
+    pub bot_probability: f64,
+    pub likely_bot: bool,
+    /// How many of the features the data gave (the rest are missing).
+    pub features_known: usize,
+    pub reasons: Vec<ReasonLine>,
+    pub audience: AudienceQuality,
+    /// Numbers of the pods (in `AuditReport::pods`) it belongs to.
+    pub pods: Vec<usize>,
+}
+
+/// A member of a pod.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PodMember {
+    pub id: String,
+    pub handle: Option<String>,
+}
+
+/// A suspected engagement pod with its evidence.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PodLine {
+    /// 1-based, best score first.
+    pub number: usize,
+    pub members: Vec<PodMember>,
+    pub density: f64,
+    pub reciprocity: f64,
+    pub fast_share: f64,
+    pub median_gap_minutes: f64,
+    pub events: u64,
+    pub insularity: f64,
+    pub score: f64,
+}
+
+/// The audit of a store.
+#[derive(Clone, Debug, PartialEq)]
+pub struct AuditReport {
+    pub model: ModelInfo,
+    pub threshold: f64,
+    pub accounts_audited: usize,
+    /// Accounts at or over the threshold.
+    pub likely_bots: usize,
+    /// Listed accounts, most suspicious first.
+    pub accounts: Vec<AccountAudit>,
+    pub pods: Vec<PodLine>,
+    pub pod_config: PodConfig,
+}
+
+/// Everything the audit computes for every account before choosing what to list.
+struct Scored {
+    data: SocialData,
+    rows: Vec<FeatureRow>,
+    probability: Vec<f64>,
+    audience: AudienceIndex,
+    pods: Vec<Pod>,
+    model: AuditModel,
+    info: ModelInfo,
+}
+
+fn pod_lines(data: &SocialData, pods: &[Pod]) -> Vec<PodLine> {
+    pods.iter()
+        .enumerate()
+        .map(|(i, p)| PodLine {
+            number: i + 1,
+            members: p
+                .members
+                .iter()
+                .map(|m| {
+                    let a = &data.accounts[m.0 as usize];
+                    PodMember {
+                        id: a.id.as_str().to_owned(),
+                        handle: a.handle.clone(),
+                    }
+                })
+                .collect(),
+            density: p.density,
+            reciprocity: p.reciprocity,
+            fast_share: p.fast_share,
+            median_gap_minutes: p.median_gap_minutes,
+            events: p.events,
+            insularity: p.insularity,
+            score: p.score,
+        })
+        .collect()
+}
+
+impl Workspace {
+    fn score_accounts(&self, options: &AuditOptions) -> Result<Scored> {
+        let (model, info) = load_model(options.model.as_deref())?;
+        let data = self.load_social(&options.window)?;
+        if data.accounts.is_empty() {
+            return Err(Error::Usage(
+                "the store holds no accounts to audit: import some first".into(),
+            ));
+        }
+        let rows = compute_features(&FeatureInput {
+            accounts: &data.accounts,
+            posts: &data.activity,
+            events: &data.events,
+            reference_time: data.latest_time(),
+        });
+        let probability = model.probabilities(&rows);
+        let audience = AudienceIndex::build(data.accounts.len(), &data.events, &data.follows);
+        let pods = find_pods(data.accounts.len(), &data.events, &options.pods);
+        Ok(Scored {
+            data,
+            rows,
+            probability,
+            audience,
+            pods,
+            model,
+            info,
+        })
+    }
+
+    fn account_audits(
+        &self,
+        s: &Scored,
+        listed: &[usize],
+        options: &AuditOptions,
+    ) -> Vec<AccountAudit> {
+        let chosen: Vec<FeatureRow> = listed.iter().map(|&i| s.rows[i]).collect();
+        let reasons = s.model.reasons(&chosen, options.reasons);
+        listed
+            .iter()
+            .zip(reasons)
+            .map(|(&i, reasons)| {
+                let a = &s.data.accounts[i];
+                AccountAudit {
+                    id: a.id.as_str().to_owned(),
+                    handle: a.handle.clone(),
+                    followers: a.followers,
+                    bot_probability: s.probability[i],
+                    likely_bot: s.probability[i] >= options.threshold,
+                    features_known: s.rows[i].iter().filter(|v| !v.is_nan()).count(),
+                    reasons: reasons
+                        .into_iter()
+                        .map(|r| ReasonLine {
+                            feature: FEATURES[r.feature].name,
+                            about: FEATURES[r.feature].about,
+                            value: (!r.value.is_nan()).then_some(r.value),
+                            contribution: r.contribution,
+                        })
+                        .collect(),
+                    audience: s.audience.quality(
+                        socialset_model::AccountIdx(i as u32),
+                        &s.probability,
+                        options.threshold,
+                    ),
+                    pods: s
+                        .pods
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, p)| p.members.contains(&socialset_model::AccountIdx(i as u32)))
+                        .map(|(n, _)| n + 1)
+                        .collect(),
+                }
+            })
+            .collect()
+    }
+
+    /// Audits every account; lists the most suspicious `options.top`.
+    pub fn audit(&self, options: &AuditOptions) -> Result<AuditReport> {
+        let s = self.score_accounts(options)?;
+        let mut order: Vec<usize> = (0..s.data.accounts.len()).collect();
+        order.sort_by(|&a, &b| {
+            s.probability[b]
+                .total_cmp(&s.probability[a])
+                .then(a.cmp(&b))
+        });
+        if options.top > 0 {
+            order.truncate(options.top);
+        }
+        Ok(AuditReport {
+            model: s.info.clone(),
+            threshold: options.threshold,
+            accounts_audited: s.data.accounts.len(),
+            likely_bots: s
+                .probability
+                .iter()
+                .filter(|&&p| p >= options.threshold)
+                .count(),
+            accounts: self.account_audits(&s, &order, options),
+            pods: pod_lines(&s.data, &s.pods),
+            pod_config: options.pods,
+        })
+    }
+
+    /// Audits one account (by id or handle); `pods` holds only the pods it belongs to.
+    pub fn audit_account(&self, query: &str, options: &AuditOptions) -> Result<AuditReport> {
+        let s = self.score_accounts(options)?;
+        let idx = s.data.find(query)?;
+        let accounts = self.account_audits(&s, &[idx.0 as usize], options);
+        let pods = pod_lines(&s.data, &s.pods)
+            .into_iter()
+            .filter(|p| accounts[0].pods.contains(&p.number))
+            .collect();
+        Ok(AuditReport {
+            model: s.info.clone(),
+            threshold: options.threshold,
+            accounts_audited: s.data.accounts.len(),
+            likely_bots: s
+                .probability
+                .iter()
+                .filter(|&&p| p >= options.threshold)
+                .count(),
+            accounts,
+            pods,
+            pod_config: options.pods,
+        })
+    }
+
+    /// Engagement pods in the store.
+    pub fn pods(&self, config: &PodConfig, window: &TimeWindow) -> Result<Vec<PodLine>> {
+        let data = self.load_social(window)?;
+        data.require_events("look for pods in")?;
+        Ok(pod_lines(
+            &data,
+            &find_pods(data.accounts.len(), &data.events, config),
+        ))
+    }
+
+    /// Trains a model on the user's labels (`account,label` lines) for accounts of this store
+    /// and writes it to `out`, with its cross-validated quality.
+    pub fn train_audit(
+        &self,
+        labels: &Path,
+        out: &Path,
+        params: &TrainParams,
+    ) -> Result<TrainReport> {
+        let labels = read_account_labels(labels).map_err(Error::BadInput)?;
+        let data = self.load_social(&TimeWindow::default())?;
+        let all = compute_features(&FeatureInput {
+            accounts: &data.accounts,
+            posts: &data.activity,
+            events: &data.events,
+            reference_time: data.latest_time(),
+        });
+        let mut rows = Vec::with_capacity(labels.len());
+        let mut bots = Vec::with_capacity(labels.len());
+        for l in &labels {
+            let idx = data.find(&l.account).map_err(|e| {
+                Error::Usage(format!("labels line {}: field \"account\": {e}", l.line))
+            })?;
+            rows.push(all[idx.0 as usize]);
+            bots.push(l.bot);
+        }
+        let source = format!(
+            "{} labelled accounts of {}",
+            labels.len(),
+            self.path().display()
+        );
+        train_and_write(&rows, &bots, params, &source, out)
+    }
+}
+
+/// What training produced.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TrainReport {
+    pub bots: usize,
+    pub humans: usize,
+    /// 5-fold cross-validated AUC on the training labels (before the final fit on all).
+    pub cv_auc: Option<f64>,
+    pub out: PathBuf,
+    /// Rows of a public data set left out as bad (with `skip_bad`), as messages.
+    pub skipped: Vec<String>,
+}
+
+fn train_and_write(
+    rows: &[FeatureRow],
+    bots: &[bool],
+    params: &TrainParams,
+    source: &str,
+    out: &Path,
+) -> Result<TrainReport> {
+    let train_err = |e: socialset_analysis::audit::ModelError| Error::Usage(e.to_string());
+    let n_bots = bots.iter().filter(|&&b| b).count();
+    let cv_auc = if n_bots >= 5 && bots.len() - n_bots >= 5 {
+        let folds = stratified_folds(bots, 5, params.seed);
+        let p = cross_validate(rows, bots, &folds, 5, params).map_err(train_err)?;
+        roc_auc(&p, bots)
+    } else {
+        None
+    };
+    let model = AuditModel::train(rows, bots, params, source).map_err(train_err)?;
+    let json = model.to_json().map_err(train_err)?;
+    std::fs::write(out, json).map_err(Error::io(format!(
+        "cannot write the model {}",
+        out.display()
+    )))?;
+    Ok(TrainReport {
+        bots: n_bots,
+        humans: bots.len() - n_bots,
+        cv_auc,
+        out: out.to_owned(),
+        skipped: Vec::new(),
+    })
+}
+
+/// Trains the model on a public data set in the Gilani et al. layout (how the built-in model
+/// is made) and writes it to `out`.
+pub fn train_audit_public(
+    dir: &Path,
+    out: &Path,
+    params: &TrainParams,
+    skip_bad: bool,
+) -> Result<TrainReport> {
+    let read = read_gilani_dir(dir, skip_bad).map_err(Error::BadInput)?;
+    let (rows, bots) = gilani_rows(&read.rows);
+    let source = format!(
+        "Gilani et al. 2017 ({} accounts, all follower bands)",
+        read.rows.len()
+    );
+    let mut report = train_and_write(&rows, &bots, params, &source, out)?;
+    report.skipped = read.skipped.iter().map(ToString::to_string).collect();
+    Ok(report)
+}
+
+fn gilani_rows(labelled: &[LabelledSummary]) -> (Vec<FeatureRow>, Vec<bool>) {
+    let summaries: Vec<_> = labelled.iter().map(|l| l.summary.clone()).collect();
+    (
+        summary_features(&summaries),
+        labelled.iter().map(|l| l.bot).collect(),
+    )
+}
+
+/// Out-of-fold probabilities: each row scored by a model trained on the other folds.
+fn cross_validate(
+    rows: &[FeatureRow],
+    bots: &[bool],
+    folds: &[usize],
+    k: usize,
+    params: &TrainParams,
+) -> std::result::Result<Vec<f64>, socialset_analysis::audit::ModelError> {
+    let mut p = vec![f64::NAN; rows.len()];
+    for f in 0..k {
+        let train: Vec<usize> = (0..rows.len()).filter(|&i| folds[i] != f).collect();
+        let test: Vec<usize> = (0..rows.len()).filter(|&i| folds[i] == f).collect();
+        let model = AuditModel::train(
+            &train.iter().map(|&i| rows[i]).collect::<Vec<_>>(),
+            &train.iter().map(|&i| bots[i]).collect::<Vec<_>>(),
+            params,
+            "cross-validation",
+        )?;
+        let out = model.probabilities(&test.iter().map(|&i| rows[i]).collect::<Vec<_>>());
+        for (&i, q) in test.iter().zip(out) {
+            p[i] = q;
+        }
+    }
+    Ok(p)
+}
+
+/// Quality figures of bot probabilities against labels.
+#[derive(Clone, Debug, PartialEq)]
+pub struct BotScores {
+    pub accounts: usize,
+    pub bots: usize,
+    pub auc: Option<f64>,
+    pub f1: f64,
+    pub precision: f64,
+    pub recall: f64,
+    pub brier: f64,
+}
+
+fn bot_scores(p: &[f64], bots: &[bool]) -> BotScores {
+    let c = classification(p, bots, DEFAULT_THRESHOLD);
+    BotScores {
+        accounts: p.len(),
+        bots: bots.iter().filter(|&&b| b).count(),
+        auc: roc_auc(p, bots),
+        f1: c.f1,
+        precision: c.precision,
+        recall: c.recall,
+        brier: brier(p, bots),
+    }
+}
+
+/// The evaluation on a labelled data set in the Gilani et al. layout.
+#[derive(Clone, Debug, PartialEq)]
+pub struct BotsEval {
+    pub folds: usize,
+    pub seed: u64,
+    /// Out-of-fold scores over all accounts.
+    pub overall: BotScores,
+    /// Out-of-fold scores per follower band, smallest first.
+    pub per_band: Vec<(String, BotScores)>,
+    /// Trained on every band but the smallest, tested on the smallest (1k).
+    pub cross_band: BotScores,
+    /// Each account as read (bots then humans, bands smallest first): screen name, band,
+    /// bot, fold, out-of-fold probability. The fold list lets a peer use the same folds.
+    pub accounts: Vec<(String, String, bool, usize, f64)>,
+    /// Bad rows left out (with `skip_bad`), as messages naming file, line and field.
+    pub skipped: Vec<String>,
+}
+
+/// Stratified `folds`-fold cross-validation of the classifier on a directory in the Gilani
+/// et al. layout, overall and per follower band, and a cross-band test.
+pub fn eval_bots(
+    dir: &Path,
+    folds: usize,
+    seed: u64,
+    params: &TrainParams,
+    skip_bad: bool,
+) -> Result<BotsEval> {
+    if folds < 2 {
+        return Err(Error::Usage(
+            "cross-validation needs at least 2 folds".into(),
+        ));
+    }
+    let read = read_gilani_dir(dir, skip_bad).map_err(Error::BadInput)?;
+    let labelled = &read.rows;
+    let (rows, bots) = gilani_rows(labelled);
+    let fold = stratified_folds(&bots, folds, seed);
+    let p = cross_validate(&rows, &bots, &fold, folds, params)
+        .map_err(|e| Error::Usage(e.to_string()))?;
+    let bands = socialset_ingest::GILANI_BANDS;
+    let per_band = bands
+        .iter()
+        .map(|b| {
+            let idx: Vec<usize> = (0..rows.len())
+                .filter(|&i| labelled[i].band == *b)
+                .collect();
+            let pb: Vec<f64> = idx.iter().map(|&i| p[i]).collect();
+            let yb: Vec<bool> = idx.iter().map(|&i| bots[i]).collect();
+            ((*b).to_owned(), bot_scores(&pb, &yb))
+        })
+        .collect();
+    let smallest = bands[0];
+    let (train, test): (Vec<usize>, Vec<usize>) =
+        (0..rows.len()).partition(|&i| labelled[i].band != smallest);
+    let cross = AuditModel::train(
+        &train.iter().map(|&i| rows[i]).collect::<Vec<_>>(),
+        &train.iter().map(|&i| bots[i]).collect::<Vec<_>>(),
+        params,
+        "cross-band",
+    )
+    .map_err(|e| Error::Usage(e.to_string()))?;
+    let pc = cross.probabilities(&test.iter().map(|&i| rows[i]).collect::<Vec<_>>());
+    let yc: Vec<bool> = test.iter().map(|&i| bots[i]).collect();
+    Ok(BotsEval {
+        folds,
+        seed,
+        overall: bot_scores(&p, &bots),
+        per_band,
+        cross_band: bot_scores(&pc, &yc),
+        accounts: labelled
+            .iter()
+            .enumerate()
+            .map(|(i, l)| (l.summary.name.clone(), l.band.clone(), l.bot, fold[i], p[i]))
+            .collect(),
+        skipped: read.skipped.iter().map(ToString::to_string).collect(),
+    })
+}
+
+/// The share as three numbers, for reports: share, low, high.
+pub fn share_parts(s: Option<Share>) -> (Option<f64>, Option<f64>, Option<f64>) {
+    (s.map(|s| s.share), s.map(|s| s.low), s.map(|s| s.high))
+}
+
+/// Whose audience an [`AudienceQuality`] measured, as a word.
+pub fn basis_name(b: AudienceBasis) -> &'static str {
+    match b {
+        AudienceBasis::Followers => "followers",
+        AudienceBasis::Engagers => "engagers",
+    }
+}
