@@ -14,7 +14,8 @@ use clap::{Parser, Subcommand};
 /// Start with `socialset demo`: it imports bundled real data into a fresh store and shows what
 /// socialset finds there. Then import your own files with `socialset import FILE...`, rank
 /// native influencers with `socialset rank --tier native`, see why with `socialset explain`,
-/// and find their communities with `socialset communities`.
+/// find their communities with `socialset communities`, and check they are real with
+/// `socialset audit`.
 #[derive(Debug, Parser)]
 #[command(
     name = "socialset",
@@ -35,6 +36,8 @@ enum Command {
     Rank(commands::rank::Args),
     Explain(commands::explain::Args),
     Communities(commands::communities::Args),
+    Audit(commands::audit::Args),
+    Pods(commands::pods::Args),
     Eval(commands::eval::Args),
     TrainAudit(commands::train_audit::Args),
 }
@@ -79,6 +82,8 @@ fn main() -> ExitCode {
         Command::Demo(args) => commands::demo::run(args),
         Command::Rank(args) => commands::rank::run(args),
         Command::Explain(args) => commands::explain::run(args),
+        Command::Audit(args) => commands::audit::run(args),
+        Command::Pods(args) => commands::pods::run(args),
         Command::TrainAudit(args) => commands::train_audit::run(args),
         Command::Communities(args) => commands::communities::run(args),
         Command::Eval(args) => commands::eval::run(args),

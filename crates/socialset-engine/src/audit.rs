@@ -21,6 +21,36 @@ const DEFAULT_MODEL: &str = include_str!("../models/audit-default.json");
 /// Probability at or over which an account is called a likely bot.
 pub const DEFAULT_THRESHOLD: f64 = 0.5;
 
+/// The fewest known features (of those the model splits on) for a verdict; with fewer, the
+/// probability is reported but the account is "too little data", neither bot nor real.
+pub const MIN_EVIDENCE: usize = 4;
+
+/// What the audit concludes about an account.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Verdict {
+    LikelyBot,
+    LooksReal,
+    TooLittleData,
+}
+
+impl Verdict {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::LikelyBot => "likely bot",
+            Self::LooksReal => "looks real",
+            Self::TooLittleData => "too little data",
+        }
+    }
+
+    fn as_option(self) -> Option<bool> {
+        match self {
+            Self::LikelyBot => Some(true),
+            Self::LooksReal => Some(false),
+            Self::TooLittleData => None,
+        }
+    }
+}
+
 /// Where the model in use came from.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ModelInfo {
@@ -96,9 +126,11 @@ pub struct AccountAudit {
     pub handle: Option<String>,
     pub followers: Option<u64>,
     pub bot_probability: f64,
-    pub likely_bot: bool,
+    pub verdict: Verdict,
     /// How many of the features the data gave (the rest are missing).
     pub features_known: usize,
+    /// How many of the features the model splits on the data gave.
+    pub evidence: usize,
     pub reasons: Vec<ReasonLine>,
     pub audience: AudienceQuality,
     /// Numbers of the pods (in `AuditReport::pods`) it belongs to.
@@ -133,8 +165,12 @@ pub struct AuditReport {
     pub model: ModelInfo,
     pub threshold: f64,
     pub accounts_audited: usize,
-    /// Accounts at or over the threshold.
+    /// Accounts at or over the threshold, with enough evidence.
     pub likely_bots: usize,
+    /// Accounts with too little data for a verdict.
+    pub too_little_data: usize,
+    /// Features the model splits on (the most evidence an account can have).
+    pub model_features: usize,
     /// Listed accounts, most suspicious first.
     pub accounts: Vec<AccountAudit>,
     pub pods: Vec<PodLine>,
@@ -146,10 +182,19 @@ struct Scored {
     data: SocialData,
     rows: Vec<FeatureRow>,
     probability: Vec<f64>,
+    evidence: Vec<usize>,
+    verdict: Vec<Verdict>,
+    used: [bool; socialset_analysis::audit::N_FEATURES],
     audience: AudienceIndex,
     pods: Vec<Pod>,
     model: AuditModel,
     info: ModelInfo,
+}
+
+impl Scored {
+    fn count(&self, v: Verdict) -> usize {
+        self.verdict.iter().filter(|&&x| x == v).count()
+    }
 }
 
 fn pod_lines(data: &SocialData, pods: &[Pod]) -> Vec<PodLine> {
@@ -195,12 +240,38 @@ impl Workspace {
             reference_time: data.latest_time(),
         });
         let probability = model.probabilities(&rows);
+        let used = model.used_features();
+        let evidence: Vec<usize> = rows
+            .iter()
+            .map(|r| {
+                r.iter()
+                    .zip(&used)
+                    .filter(|(v, u)| **u && !v.is_nan())
+                    .count()
+            })
+            .collect();
+        let verdict: Vec<Verdict> = probability
+            .iter()
+            .zip(&evidence)
+            .map(|(&p, &e)| {
+                if e < MIN_EVIDENCE {
+                    Verdict::TooLittleData
+                } else if p >= options.threshold {
+                    Verdict::LikelyBot
+                } else {
+                    Verdict::LooksReal
+                }
+            })
+            .collect();
         let audience = AudienceIndex::build(data.accounts.len(), &data.events, &data.follows);
         let pods = find_pods(data.accounts.len(), &data.events, &options.pods);
         Ok(Scored {
             data,
             rows,
             probability,
+            evidence,
+            verdict,
+            used,
             audience,
             pods,
             model,
@@ -216,6 +287,7 @@ impl Workspace {
     ) -> Vec<AccountAudit> {
         let chosen: Vec<FeatureRow> = listed.iter().map(|&i| s.rows[i]).collect();
         let reasons = s.model.reasons(&chosen, options.reasons);
+        let verdicts: Vec<Option<bool>> = s.verdict.iter().map(|v| v.as_option()).collect();
         listed
             .iter()
             .zip(reasons)
@@ -226,8 +298,9 @@ impl Workspace {
                     handle: a.handle.clone(),
                     followers: a.followers,
                     bot_probability: s.probability[i],
-                    likely_bot: s.probability[i] >= options.threshold,
+                    verdict: s.verdict[i],
                     features_known: s.rows[i].iter().filter(|v| !v.is_nan()).count(),
+                    evidence: s.evidence[i],
                     reasons: reasons
                         .into_iter()
                         .map(|r| ReasonLine {
@@ -237,11 +310,9 @@ impl Workspace {
                             contribution: r.contribution,
                         })
                         .collect(),
-                    audience: s.audience.quality(
-                        socialset_model::AccountIdx(i as u32),
-                        &s.probability,
-                        options.threshold,
-                    ),
+                    audience: s
+                        .audience
+                        .quality(socialset_model::AccountIdx(i as u32), &verdicts),
                     pods: s
                         .pods
                         .iter()
@@ -270,11 +341,9 @@ impl Workspace {
             model: s.info.clone(),
             threshold: options.threshold,
             accounts_audited: s.data.accounts.len(),
-            likely_bots: s
-                .probability
-                .iter()
-                .filter(|&&p| p >= options.threshold)
-                .count(),
+            likely_bots: s.count(Verdict::LikelyBot),
+            too_little_data: s.count(Verdict::TooLittleData),
+            model_features: s.used.iter().filter(|&&u| u).count(),
             accounts: self.account_audits(&s, &order, options),
             pods: pod_lines(&s.data, &s.pods),
             pod_config: options.pods,
@@ -294,11 +363,9 @@ impl Workspace {
             model: s.info.clone(),
             threshold: options.threshold,
             accounts_audited: s.data.accounts.len(),
-            likely_bots: s
-                .probability
-                .iter()
-                .filter(|&&p| p >= options.threshold)
-                .count(),
+            likely_bots: s.count(Verdict::LikelyBot),
+            too_little_data: s.count(Verdict::TooLittleData),
+            model_features: s.used.iter().filter(|&&u| u).count(),
             accounts,
             pods,
             pod_config: options.pods,
@@ -419,15 +486,17 @@ fn gilani_rows(labelled: &[LabelledSummary]) -> (Vec<FeatureRow>, Vec<bool>) {
     )
 }
 
-/// Out-of-fold probabilities: each row scored by a model trained on the other folds.
-fn cross_validate(
+/// Out-of-fold probabilities: each row scored by a model trained on the other folds; one
+/// vector per view (`views[v]` masks features of the test rows; the plain rows are view 0).
+fn cross_validate_views(
     rows: &[FeatureRow],
     bots: &[bool],
     folds: &[usize],
     k: usize,
     params: &TrainParams,
-) -> std::result::Result<Vec<f64>, socialset_analysis::audit::ModelError> {
-    let mut p = vec![f64::NAN; rows.len()];
+    views: &[&[usize]],
+) -> std::result::Result<Vec<Vec<f64>>, socialset_analysis::audit::ModelError> {
+    let mut p = vec![vec![f64::NAN; rows.len()]; views.len() + 1];
     for f in 0..k {
         let train: Vec<usize> = (0..rows.len()).filter(|&i| folds[i] != f).collect();
         let test: Vec<usize> = (0..rows.len()).filter(|&i| folds[i] == f).collect();
@@ -437,13 +506,50 @@ fn cross_validate(
             params,
             "cross-validation",
         )?;
-        let out = model.probabilities(&test.iter().map(|&i| rows[i]).collect::<Vec<_>>());
-        for (&i, q) in test.iter().zip(out) {
-            p[i] = q;
+        for (v, out) in p.iter_mut().enumerate() {
+            let test_rows: Vec<FeatureRow> = test
+                .iter()
+                .map(|&i| {
+                    let mut r = rows[i];
+                    if v > 0 {
+                        for &m in views[v - 1] {
+                            r[m] = f64::NAN;
+                        }
+                    }
+                    r
+                })
+                .collect();
+            for (&i, q) in test.iter().zip(model.probabilities(&test_rows)) {
+                out[i] = q;
+            }
         }
     }
     Ok(p)
 }
+
+fn cross_validate(
+    rows: &[FeatureRow],
+    bots: &[bool],
+    folds: &[usize],
+    k: usize,
+    params: &TrainParams,
+) -> std::result::Result<Vec<f64>, socialset_analysis::audit::ModelError> {
+    let mut p = cross_validate_views(rows, bots, folds, k, params, &[])?;
+    Ok(p.swap_remove(0))
+}
+
+/// Views of the evaluation data with what some sources lack masked: how the audit holds up
+/// on a store that does not hold everything Gilani et al. measured.
+const DEGRADED_VIEWS: [(&str, &[usize]); 3] = [
+    ("clients unknown", &[16, 17, 18, 19, 20, 21, 22, 23]),
+    ("profile counts unknown", &[2, 3, 4, 5, 6]),
+    (
+        "only the repost and reply shares known",
+        &[
+            2, 3, 4, 5, 6, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23,
+        ],
+    ),
+];
 
 /// Quality figures of bot probabilities against labels.
 #[derive(Clone, Debug, PartialEq)]
@@ -481,6 +587,8 @@ pub struct BotsEval {
     pub per_band: Vec<(String, BotScores)>,
     /// Trained on every band but the smallest, tested on the smallest (1k).
     pub cross_band: BotScores,
+    /// Out-of-fold scores with blocks of features masked in the test rows.
+    pub degraded: Vec<(String, BotScores)>,
     /// Each account as read (bots then humans, bands smallest first): screen name, band,
     /// bot, fold, out-of-fold probability. The fold list lets a peer use the same folds.
     pub accounts: Vec<(String, String, bool, usize, f64)>,
@@ -506,8 +614,15 @@ pub fn eval_bots(
     let labelled = &read.rows;
     let (rows, bots) = gilani_rows(labelled);
     let fold = stratified_folds(&bots, folds, seed);
-    let p = cross_validate(&rows, &bots, &fold, folds, params)
+    let views: Vec<&[usize]> = DEGRADED_VIEWS.iter().map(|v| v.1).collect();
+    let mut all = cross_validate_views(&rows, &bots, &fold, folds, params, &views)
         .map_err(|e| Error::Usage(e.to_string()))?;
+    let degraded = DEGRADED_VIEWS
+        .iter()
+        .zip(&all[1..])
+        .map(|((label, _), p)| ((*label).to_owned(), bot_scores(p, &bots)))
+        .collect();
+    let p = all.swap_remove(0);
     let bands = socialset_ingest::GILANI_BANDS;
     let per_band = bands
         .iter()
@@ -538,6 +653,7 @@ pub fn eval_bots(
         overall: bot_scores(&p, &bots),
         per_band,
         cross_band: bot_scores(&pc, &yc),
+        degraded,
         accounts: labelled
             .iter()
             .enumerate()

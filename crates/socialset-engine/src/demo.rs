@@ -18,7 +18,7 @@ pub struct DemoFile {
 }
 
 /// The demo's files, in import order.
-pub fn demo_files() -> [DemoFile; 3] {
+pub fn demo_files() -> [DemoFile; 4] {
     [
         DemoFile {
             name: "higgs-activity-sample.txt.gz",
@@ -43,6 +43,14 @@ pub fn demo_files() -> [DemoFile; 3] {
             edge_kind: EdgeKind::Follow,
             platform: "ap",
             what: "real ActivityPub payloads from Mastodon and Friendica servers",
+        },
+        DemoFile {
+            name: "pheme-sample.jsonl.gz",
+            bytes: include_bytes!("../../../tests/data/demo/pheme-sample.jsonl.gz"),
+            format: Format::Jsonl,
+            edge_kind: EdgeKind::Follow,
+            platform: "tw",
+            what: "real Twitter accounts, tweets and reply threads around breaking news (PHEME)",
         },
     ]
 }

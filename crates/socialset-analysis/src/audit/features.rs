@@ -91,6 +91,19 @@ pub const N_FEATURES: usize = 27;
 const FIRST_CLIENT: usize = 17;
 const DAY_MS: f64 = 86_400_000.0;
 
+/// Features that a source gives or lacks together (the model learns to do without each
+/// block by training on copies of its rows with blocks masked): profile counts, the mix of
+/// what the account posts, what its posts receive, the clients it posts with, and the
+/// network and timing features.
+pub const MISSING_BLOCKS: [&[usize]; 6] = [
+    &[0, 1, 2, 6],
+    &[3, 4, 5],
+    &[7, 8],
+    &[9, 10, 11],
+    &[12, 13, 14, 15],
+    &[16, 17, 18, 19, 20, 21, 22, 23],
+];
+
 /// One account's features, `NaN` where missing.
 pub type FeatureRow = [f64; N_FEATURES];
 
@@ -118,8 +131,10 @@ pub struct FeatureInput<'a> {
     pub accounts: &'a [Account],
     pub posts: &'a [PostActivity],
     pub events: &'a [Engagement],
-    /// "Now" for account ages: the latest time in the data, so results do not drift with the
-    /// clock. `None` leaves ages missing.
+    /// "Now" for the age of an account not seen acting in the data: the latest time in the
+    /// data, so results do not drift with the clock. An account seen acting is aged at its
+    /// latest action, when its profile counts were current. `None` and no action leaves the
+    /// age missing.
     pub reference_time: Option<Timestamp>,
 }
 
@@ -331,7 +346,12 @@ fn account_row(
     if let (Some(fo), Some(fi)) = (followers, following) {
         f[2] = fo / fi.max(1.0);
     }
-    let age = match (acc.created_at, input.reference_time) {
+    let last_action = posts
+        .iter()
+        .filter_map(|&p| input.posts[p as usize].at)
+        .chain(given.iter().filter_map(|&e| input.events[e as usize].at))
+        .max();
+    let age = match (acc.created_at, last_action.or(input.reference_time)) {
         (Some(c), Some(now)) => Some(((now.epoch_ms() - c.epoch_ms()) as f64 / DAY_MS).max(0.0)),
         _ => None,
     };

@@ -3,11 +3,11 @@
 //! as its own branch, learned from the data, where the forest crates need every value filled;
 //! and because forust gives exact Shapley contributions, which become each account's reasons.
 
-use forust_ml::gradientbooster::ContributionsMethod;
+use forust_ml::gradientbooster::{ContributionsMethod, ImportanceMethod};
 use forust_ml::{GradientBooster, Matrix};
 use serde::{Deserialize, Serialize};
 
-use super::features::{FeatureRow, FEATURES, N_FEATURES};
+use super::features::{FeatureRow, FEATURES, MISSING_BLOCKS, N_FEATURES};
 
 /// What can go wrong reading or training a model.
 #[derive(Debug, thiserror::Error)]
@@ -33,6 +33,10 @@ pub struct TrainParams {
     pub subsample: f32,
     pub colsample: f64,
     pub seed: u64,
+    /// Copies of each training row with blocks of features masked (each block with
+    /// probability 1/2), so that the model learns what to say when a source lacks them
+    /// instead of guessing down an untrained branch.
+    pub masked_copies: usize,
 }
 
 impl Default for TrainParams {
@@ -44,6 +48,7 @@ impl Default for TrainParams {
             subsample: 0.8,
             colsample: 0.8,
             seed: 42,
+            masked_copies: 3,
         }
     }
 }
@@ -101,6 +106,34 @@ fn columns(rows: &[FeatureRow]) -> Vec<f64> {
     data
 }
 
+/// The rows, then `copies` seeded copies of each with every block of [`MISSING_BLOCKS`]
+/// masked with probability 1/2.
+fn with_masked_copies(
+    rows: &[FeatureRow],
+    bots: &[bool],
+    copies: usize,
+    seed: u64,
+) -> (Vec<FeatureRow>, Vec<bool>) {
+    let mut rng = socialset_graph::SplitMix64::new(seed ^ 0x6d61_736b);
+    let mut out_rows = rows.to_vec();
+    let mut out_bots = bots.to_vec();
+    for _ in 0..copies {
+        for (row, &bot) in rows.iter().zip(bots) {
+            let mut copy = *row;
+            for block in MISSING_BLOCKS {
+                if rng.next_u64() & 1 == 1 {
+                    for &f in block {
+                        copy[f] = f64::NAN;
+                    }
+                }
+            }
+            out_rows.push(copy);
+            out_bots.push(bot);
+        }
+    }
+    (out_rows, out_bots)
+}
+
 fn sigmoid(x: f64) -> f64 {
     1.0 / (1.0 + (-x).exp())
 }
@@ -127,7 +160,8 @@ impl AuditModel {
                 "need at least 2 bots and 2 humans, got {n_bots} bots and {n_humans} humans"
             )));
         }
-        let data = columns(rows);
+        let (rows, bots) = with_masked_copies(rows, bots, params.masked_copies, params.seed);
+        let data = columns(&rows);
         let matrix = Matrix::new(&data, rows.len(), N_FEATURES);
         let y: Vec<f64> = bots.iter().map(|&b| f64::from(u8::from(b))).collect();
         let weights = vec![1.0; rows.len()];
@@ -148,6 +182,18 @@ impl AuditModel {
             bots: n_bots,
             humans: n_humans,
         })
+    }
+
+    /// Which features the trees split on: the evidence the model can use.
+    pub fn used_features(&self) -> [bool; N_FEATURES] {
+        let importance = self
+            .booster
+            .calculate_feature_importance(ImportanceMethod::Weight, false);
+        let mut used = [false; N_FEATURES];
+        for (f, u) in used.iter_mut().enumerate() {
+            *u = importance.contains_key(&f);
+        }
+        used
     }
 
     /// The probability that each row is a bot.

@@ -45,15 +45,20 @@ pub enum AudienceBasis {
     Engagers,
 }
 
-/// How real an account's audience and engagement look.
+/// How real an account's audience and engagement look. Only accounts with enough evidence
+/// for a verdict are counted; the others are reported as unassessed.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct AudienceQuality {
     pub basis: AudienceBasis,
-    /// Share of the audience whose bot probability is under the threshold.
+    /// Share of the assessed audience that looks real.
     pub real_audience: Option<Share>,
-    /// Share of the engagement events it received that came from accounts at or over the
-    /// threshold.
+    /// Audience members with too little data for a verdict.
+    pub unassessed_audience: u64,
+    /// Share of the engagement events it received from assessed accounts that came from
+    /// likely bots.
     pub suspicious_engagement: Option<Share>,
+    /// Engagement events from accounts with too little data for a verdict.
+    pub unassessed_engagement: u64,
 }
 
 /// Per-account lists of followers and engagers, built once for many accounts.
@@ -83,19 +88,16 @@ impl AudienceIndex {
         }
     }
 
-    /// The quality of `account`'s audience given every account's bot probability.
-    pub fn quality(
-        &self,
-        account: AccountIdx,
-        bot_probability: &[f64],
-        threshold: f64,
-    ) -> AudienceQuality {
+    /// The quality of `account`'s audience given every account's verdict (`Some(true)`:
+    /// likely bot, `Some(false)`: looks real, `None`: too little data).
+    pub fn quality(&self, account: AccountIdx, likely_bot: &[Option<bool>]) -> AudienceQuality {
         let a = account.0 as usize;
-        let suspicious = |i: &u32| bot_probability[*i as usize] >= threshold;
+        let verdict = |i: &u32| likely_bot[*i as usize];
         let received = &self.engagements[a];
+        let assessed_events = received.iter().filter(|i| verdict(i).is_some()).count() as u64;
         let suspicious_engagement = wilson(
-            received.iter().filter(|i| suspicious(i)).count() as u64,
-            received.len() as u64,
+            received.iter().filter(|i| verdict(i) == Some(true)).count() as u64,
+            assessed_events,
         );
         let (basis, audience): (AudienceBasis, std::borrow::Cow<'_, [u32]>) =
             if self.followers[a].is_empty() {
@@ -109,11 +111,17 @@ impl AudienceIndex {
                     self.followers[a].as_slice().into(),
                 )
             };
-        let real = audience.iter().filter(|i| !suspicious(i)).count() as u64;
+        let real = audience
+            .iter()
+            .filter(|i| verdict(i) == Some(false))
+            .count() as u64;
+        let assessed = audience.iter().filter(|i| verdict(i).is_some()).count() as u64;
         AudienceQuality {
             basis,
-            real_audience: wilson(real, audience.len() as u64),
+            real_audience: wilson(real, assessed),
+            unassessed_audience: audience.len() as u64 - assessed,
             suspicious_engagement,
+            unassessed_engagement: received.len() as u64 - assessed_events,
         }
     }
 }

@@ -56,16 +56,17 @@ pub fn run(args: Args) -> Result<()> {
     print_summary(&summary);
     print_native_influencers(&workspace, args.top)?;
     print_communities(&workspace)?;
+    print_audit(&workspace)?;
     if let Some(r) = &summary.ratings {
         println!(
-            "\n6. Trust ratings: {} ratings, {:.0}% positive, mean {:+.2}.",
+            "\n7. Trust ratings: {} ratings, {:.0}% positive, mean {:+.2}.",
             thousands(r.count),
             r.positive_share * 100.0,
             r.mean
         );
     }
     println!(
-        "\nExplore it: socialset rank --db {0} --tier native | socialset explain --db {0} ACCOUNT | socialset communities --db {0} --window-days 2\nYour own data: socialset import --help",
+        "\nExplore it: socialset rank --db {0} --tier native | socialset explain --db {0} ACCOUNT | socialset communities --db {0} --window-days 2 | socialset audit --db {0} --all\nYour own data: socialset import --help",
         args.db.display()
     );
     Ok(())
@@ -186,6 +187,67 @@ fn print_native_influencers(workspace: &Workspace, top: usize) -> Result<()> {
             who(&first.id, first.handle.as_deref()),
             thousands(e.n_engagers as u64),
             parts.join(", ")
+        );
+    }
+    Ok(())
+}
+
+fn print_audit(workspace: &Workspace) -> Result<()> {
+    let report = workspace.audit(&socialset_engine::AuditOptions {
+        top: 5,
+        ..Default::default()
+    })?;
+    println!(
+        "\n6. Authenticity audit (bot classifier trained on Gilani et al. 2017): {} accounts, {} likely bots, {} with too little data for a verdict (no profile or posts in the data); {} engagement pods. The most likely bots:",
+        thousands(report.accounts_audited as u64),
+        thousands(report.likely_bots as u64),
+        thousands(report.too_little_data as u64),
+        report.pods.len()
+    );
+    let rows = report
+        .accounts
+        .iter()
+        .map(|a| {
+            vec![
+                who(&a.id, a.handle.as_deref()),
+                format!("{:.2}", a.bot_probability),
+                a.followers.map_or("unknown".into(), thousands),
+                a.reasons
+                    .iter()
+                    .map(|r| {
+                        format!(
+                            "{} {}",
+                            r.feature,
+                            if r.contribution > 0.0 { "↑" } else { "↓" }
+                        )
+                    })
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            ]
+        })
+        .collect();
+    println!(
+        "{}",
+        table(
+            &[
+                "account",
+                "bot probability",
+                "followers",
+                "reasons (↑ toward bot)"
+            ],
+            &[1, 2],
+            rows
+        )
+    );
+    if let Some(p) = report.pods.first() {
+        println!(
+            "   Strongest engagement pod: {} accounts, score {:.2} (density {:.2}, reciprocity {:.2}, {:.0}% of their engagement within {} min of each other). `socialset pods` lists them all.",
+            p.members.len(),
+            p.score,
+            p.density,
+            p.reciprocity,
+            p.fast_share * 100.0,
+            report.pod_config.window_minutes
         );
     }
     Ok(())

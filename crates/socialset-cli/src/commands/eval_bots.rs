@@ -157,6 +157,7 @@ fn to_json(e: &BotsEval, baseline: Option<&Value>) -> Value {
             "overall": scores_json(&e.overall),
             "per_band": e.per_band.iter().map(|(b, s)| (b.clone(), scores_json(s))).collect::<serde_json::Map<_, _>>(),
             "cross_band": scores_json(&e.cross_band),
+            "degraded": e.degraded.iter().map(|(b, s)| (b.clone(), scores_json(s))).collect::<serde_json::Map<_, _>>(),
         },
         "baseline": baseline,
     })
@@ -207,6 +208,9 @@ fn print(e: &BotsEval, baseline: Option<&Value>) {
         &e.cross_band,
         &["cross_band"],
     );
+    for (label, s) in &e.degraded {
+        push(format!("all bands, {label}"), s, &["none"]);
+    }
     println!(
         "{}",
         table(

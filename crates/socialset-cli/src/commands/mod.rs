@@ -1,11 +1,13 @@
 //! One module per command; each calls one engine method.
 
+pub mod audit;
 pub mod communities;
 pub mod demo;
 pub mod eval;
 pub mod eval_bots;
 pub mod explain;
 pub mod import;
+pub mod pods;
 pub mod rank;
 pub mod stats;
 pub mod train_audit;

@@ -43,9 +43,13 @@ fn demo_builds_its_store_and_reports() {
     assert!(stdout.contains("higgs-activity-sample.txt.gz"), "{stdout}");
     assert!(stdout.contains("28,747"), "{stdout}");
     assert!(stdout.contains("Who draws engagement"), "{stdout}");
+    assert!(stdout.contains("6. Authenticity audit"), "{stdout}");
+    assert!(stdout.contains("likely bots"), "{stdout}");
     let counts = stats(&db);
     assert_eq!(counts["ratings"], 9788);
-    assert_eq!(counts["interactions"], 28747 + 4);
+    // Higgs sample + the ActivityPub payloads + the PHEME replies and mentions.
+    assert_eq!(counts["interactions"], 28747 + 4 + 2436);
+    assert_eq!(counts["posts"], 5 + 1520);
     // Running it again replaces the demo store: same figures, nothing doubled.
     assert!(socialset(&db, &["demo", "--db", &db_arg]).status.success());
     assert_eq!(stats(&db), counts);
