@@ -5,8 +5,9 @@
 use std::path::{Path, PathBuf};
 
 use socialset_analysis::audit::{
-    compute_features, find_pods, summary_features, AudienceBasis, AudienceIndex, AudienceQuality,
-    AuditModel, FeatureInput, FeatureRow, Pod, PodConfig, Share, TrainParams, FEATURES,
+    compute_features, find_pods, plant_pods, pod_recovery, summary_features, AudienceBasis,
+    AudienceIndex, AudienceQuality, AuditModel, FeatureInput, FeatureRow, PlantConfig, Pod,
+    PodConfig, PodRecovery, Share, TrainParams, FEATURES,
 };
 use socialset_analysis::{brier, classification, roc_auc, stratified_folds};
 use socialset_ingest::{read_account_labels, read_gilani_dir, LabelledSummary};
@@ -17,6 +18,11 @@ use crate::{Error, Result, Workspace};
 /// The default model, trained by `socialset train-audit --data ../shared/data/gilani-2017`
 /// and shipped in the repository as `crates/socialset-engine/models/audit-default.json`.
 const DEFAULT_MODEL: &str = include_str!("../models/audit-default.json");
+
+/// The audit's features, in the order of `AccountAudit::features`.
+pub fn feature_names() -> Vec<&'static str> {
+    FEATURES.iter().map(|f| f.name).collect()
+}
 
 /// Probability at or over which an account is called a likely bot.
 pub const DEFAULT_THRESHOLD: f64 = 0.5;
@@ -131,6 +137,9 @@ pub struct AccountAudit {
     pub features_known: usize,
     /// How many of the features the model splits on the data gave.
     pub evidence: usize,
+    /// Every feature in `FEATURES` order (`socialset_engine::FEATURE_NAMES`), `None` where
+    /// the data does not give it.
+    pub features: Vec<Option<f64>>,
     pub reasons: Vec<ReasonLine>,
     pub audience: AudienceQuality,
     /// Numbers of the pods (in `AuditReport::pods`) it belongs to.
@@ -301,6 +310,10 @@ impl Workspace {
                     verdict: s.verdict[i],
                     features_known: s.rows[i].iter().filter(|v| !v.is_nan()).count(),
                     evidence: s.evidence[i],
+                    features: s.rows[i]
+                        .iter()
+                        .map(|v| (!v.is_nan()).then_some(*v))
+                        .collect(),
                     reasons: reasons
                         .into_iter()
                         .map(|r| ReasonLine {
@@ -329,9 +342,13 @@ impl Workspace {
     pub fn audit(&self, options: &AuditOptions) -> Result<AuditReport> {
         let s = self.score_accounts(options)?;
         let mut order: Vec<usize> = (0..s.data.accounts.len()).collect();
+        // Verdicts first: an account with too little data is listed after every account
+        // the model could judge, whatever its probability.
+        let rank = |i: usize| u8::from(s.verdict[i] == Verdict::TooLittleData);
         order.sort_by(|&a, &b| {
-            s.probability[b]
-                .total_cmp(&s.probability[a])
+            rank(a)
+                .cmp(&rank(b))
+                .then(s.probability[b].total_cmp(&s.probability[a]))
                 .then(a.cmp(&b))
         });
         if options.top > 0 {
@@ -674,4 +691,55 @@ pub fn basis_name(b: AudienceBasis) -> &'static str {
         AudienceBasis::Followers => "followers",
         AudienceBasis::Engagers => "engagers",
     }
+}
+
+/// Pods planted into real interaction data, and how many of their members were found.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PodEval {
+    pub accounts: usize,
+    pub events: usize,
+    pub planted_events: usize,
+    pub plant: PlantConfig,
+    /// Pods found in the data as it is, before planting (real groups, or false alarms).
+    pub pods_before: usize,
+    pub members_before: usize,
+    pub recovery: PodRecovery,
+    /// Seconds the pod search took on the planted data.
+    pub seconds: f64,
+    /// The search's mutual-pair threshold.
+    pub min_pair: u32,
+}
+
+/// Imports `data` (e.g. the Higgs activity file) into a throwaway store, looks for pods, then
+/// plants synthetic pods (see [`PlantConfig`]) and measures the precision and recall of the
+/// members found.
+pub fn eval_pods(
+    data: &Path,
+    plant: &PlantConfig,
+    config: &PodConfig,
+    observer: &mut dyn crate::ImportObserver,
+) -> Result<PodEval> {
+    let (_dir, ws) =
+        crate::eval::scratch_workspace(data, &crate::ImportOptions::default(), observer)?;
+    let social = ws.load_social(&TimeWindow::default())?;
+    social.require_events("plant pods in")?;
+    let n = social.accounts.len();
+    let before = find_pods(n, &social.events, config);
+    let (added, planted) = plant_pods(&social.events, plant);
+    let mut events = social.events.clone();
+    events.extend(added.iter().cloned());
+    let start = std::time::Instant::now();
+    let found = find_pods(n, &events, config);
+    let seconds = start.elapsed().as_secs_f64();
+    Ok(PodEval {
+        accounts: n,
+        events: social.events.len(),
+        planted_events: added.len(),
+        plant: *plant,
+        pods_before: before.len(),
+        members_before: before.iter().map(|p| p.members.len()).sum(),
+        recovery: pod_recovery(&found, &planted),
+        seconds,
+        min_pair: config.min_pair_events,
+    })
 }

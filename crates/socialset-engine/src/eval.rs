@@ -54,7 +54,7 @@ pub struct CommunityEval {
 
 const DAY_MS: i64 = 86_400_000;
 
-fn scratch_workspace(
+pub(crate) fn scratch_workspace(
     data: &Path,
     options: &ImportOptions,
     observer: &mut dyn ImportObserver,

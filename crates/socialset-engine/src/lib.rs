@@ -17,9 +17,9 @@ use std::path::{Path, PathBuf};
 use socialset_store::{SqliteStore, Store};
 
 pub use audit::{
-    basis_name, eval_bots, load_model, share_parts, train_audit_public, AccountAudit, AuditOptions,
-    AuditReport, BotScores, BotsEval, ModelInfo, PodLine, PodMember, ReasonLine, TrainReport,
-    Verdict, DEFAULT_THRESHOLD, MIN_EVIDENCE,
+    basis_name, eval_bots, eval_pods, feature_names, load_model, share_parts, train_audit_public,
+    AccountAudit, AuditOptions, AuditReport, BotScores, BotsEval, ModelInfo, PodEval, PodLine,
+    PodMember, ReasonLine, TrainReport, Verdict, DEFAULT_THRESHOLD, MIN_EVIDENCE,
 };
 pub use communities::{CommunityLine, CommunityOptions, CommunityReport, DEFAULT_RESTARTS};
 pub use demo::{demo_files, DemoFile, DEMO_MARKER};
@@ -31,7 +31,8 @@ pub use influence::{
 };
 pub use social::TimeWindow;
 pub use socialset_analysis::audit::{
-    AudienceBasis, AudienceQuality, PodConfig, Share, TrainParams, N_FEATURES,
+    AudienceBasis, AudienceQuality, PlantConfig, PodConfig, PodRecovery, Share, TrainParams,
+    N_FEATURES,
 };
 pub use socialset_analysis::{
     Audience, EngagementWeights, Stability, Tier, TopicCoverage, WindowComparison,

@@ -304,3 +304,95 @@ impl AuditModel {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rows() -> (Vec<FeatureRow>, Vec<bool>) {
+        let mut rows = Vec::new();
+        let mut bots = Vec::new();
+        for i in 0..60 {
+            let bot = i % 2 == 0;
+            let mut r = [f64::NAN; N_FEATURES];
+            r[4] = if bot { 200.0 } else { 5.0 } + f64::from(i);
+            r[9] = if bot { 0.9 } else { 0.2 };
+            rows.push(r);
+            bots.push(bot);
+        }
+        (rows, bots)
+    }
+
+    #[test]
+    fn a_model_survives_its_file_and_refuses_other_features() {
+        let (rows, bots) = rows();
+        let params = TrainParams {
+            trees: 30,
+            ..TrainParams::default()
+        };
+        let model = AuditModel::train(&rows, &bots, &params, "test").expect("train");
+        let p = model.probabilities(&rows);
+        assert!(p.iter().zip(&bots).all(|(p, b)| (*p >= 0.5) == *b), "{p:?}");
+        let json = model.to_json().expect("json");
+        let back = AuditModel::from_json(&json).expect("read back");
+        assert_eq!(back.probabilities(&rows), p);
+        assert_eq!(
+            (back.bots, back.humans, back.trained_on.as_str()),
+            (30, 30, "test")
+        );
+        let renamed = json.replacen("\"posts_per_day\"", "\"posts_per_week\"", 1);
+        assert!(matches!(
+            AuditModel::from_json(&renamed),
+            Err(ModelError::Features { .. })
+        ));
+        assert!(matches!(
+            AuditModel::from_json("[1,2]"),
+            Err(ModelError::Format(_))
+        ));
+        let used = model.used_features();
+        assert!(used[4] || used[9]);
+        assert!(!used[0], "a feature always missing cannot be split on");
+    }
+
+    #[test]
+    fn reasons_are_the_shapley_values_that_sum_to_the_log_odds() {
+        let (rows, bots) = rows();
+        let params = TrainParams {
+            trees: 30,
+            ..TrainParams::default()
+        };
+        let model = AuditModel::train(&rows, &bots, &params, "t").expect("train");
+        let few = &rows[..4];
+        let all = model.reasons(few, N_FEATURES);
+        let data = columns(few);
+        let matrix = Matrix::new(&data, few.len(), N_FEATURES);
+        let contribs =
+            model
+                .booster
+                .predict_contributions(&matrix, ContributionsMethod::Shapley, false);
+        for (r, (reasons, p)) in all.iter().zip(model.probabilities(few)).enumerate() {
+            let row = &contribs[r * (N_FEATURES + 1)..(r + 1) * (N_FEATURES + 1)];
+            let bias = row[N_FEATURES];
+            let sum: f64 = reasons.iter().map(|x| x.contribution).sum();
+            let logit = (p / (1.0 - p)).ln();
+            assert!(
+                (bias + sum - logit).abs() < 1e-6,
+                "{bias} + {sum} != {logit}"
+            );
+            assert!(reasons
+                .windows(2)
+                .all(|w| w[0].contribution.abs() >= w[1].contribution.abs()));
+            for x in reasons {
+                assert_eq!(x.contribution, row[x.feature]);
+            }
+        }
+        assert!(
+            all[0][0].contribution > 0.0,
+            "a bot row's top reason points to bot"
+        );
+        assert!(
+            all[1][0].contribution < 0.0,
+            "a human row's top reason points to human"
+        );
+    }
+}

@@ -36,8 +36,8 @@ pub struct PodConfig {
 impl Default for PodConfig {
     fn default() -> Self {
         Self {
-            min_pair_events: 2,
-            min_size: 3,
+            min_pair_events: 1,
+            min_size: 4,
             min_density: 0.5,
             window_minutes: 10.0,
             min_score: 0.5,
@@ -314,5 +314,154 @@ mod tests {
         let a = find_pods(40, &events, &PodConfig::default());
         events.reverse();
         assert_eq!(a, find_pods(40, &events, &PodConfig::default()));
+    }
+}
+
+/// How to plant synthetic pods into real data, to measure how well they are found.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct PlantConfig {
+    pub pods: usize,
+    pub min_size: usize,
+    pub max_size: usize,
+    /// Posts each member makes over the data's time span.
+    pub posts_per_member: usize,
+    /// Chance that a member engages with another member's post.
+    pub engage_probability: f64,
+    /// Mean minutes from a post to a member's engagement (exponential).
+    pub mean_delay_minutes: f64,
+    pub seed: u64,
+}
+
+impl Default for PlantConfig {
+    fn default() -> Self {
+        Self {
+            pods: 30,
+            min_size: 4,
+            max_size: 12,
+            posts_per_member: 5,
+            engage_probability: 0.6,
+            mean_delay_minutes: 5.0,
+            seed: 7,
+        }
+    }
+}
+
+/// Plants pods among the accounts that act in `events`: members drawn at random (no account
+/// in two pods), posts at random times within the events' span, and each other member
+/// engaging with each post with the configured chance and delay (as a reply, a share or a
+/// mention, at random). Returns the events to add and the planted member lists.
+pub fn plant_pods(
+    events: &[Engagement],
+    config: &PlantConfig,
+) -> (Vec<Engagement>, Vec<Vec<AccountIdx>>) {
+    use socialset_graph::SplitMix64;
+    use socialset_model::{InteractionKind, Timestamp};
+
+    let mut rng = SplitMix64::new(config.seed);
+    let mut active: Vec<u32> = events.iter().flat_map(|e| [e.src.0, e.dst.0]).collect();
+    active.sort_unstable();
+    active.dedup();
+    rng.shuffle(&mut active);
+    let times: Vec<i64> = events
+        .iter()
+        .filter_map(|e| e.at.map(Timestamp::epoch_ms))
+        .collect();
+    let (Some(&first), Some(&last)) = (times.iter().min(), times.iter().max()) else {
+        return (Vec::new(), Vec::new());
+    };
+    let span = (last - first).max(1) as f64;
+    let kinds = [
+        InteractionKind::Reply,
+        InteractionKind::Share,
+        InteractionKind::Mention,
+    ];
+    let mut next = active.into_iter();
+    let mut planted = Vec::new();
+    let mut added = Vec::new();
+    for _ in 0..config.pods {
+        let size = config.min_size + rng.below(config.max_size.saturating_sub(config.min_size) + 1);
+        let members: Vec<u32> = next.by_ref().take(size).collect();
+        if members.len() < size {
+            break;
+        }
+        for &author in &members {
+            for _ in 0..config.posts_per_member {
+                let at = first + (rng.next_f64() * span) as i64;
+                for &m in members.iter().filter(|&&m| m != author) {
+                    if rng.next_f64() >= config.engage_probability {
+                        continue;
+                    }
+                    let delay = -config.mean_delay_minutes * (1.0 - rng.next_f64()).ln();
+                    added.push(Engagement {
+                        src: AccountIdx(m),
+                        dst: AccountIdx(author),
+                        kind: kinds[rng.below(kinds.len())],
+                        weight: 1.0,
+                        at: Timestamp::from_epoch_ms(at + (delay * 60_000.0) as i64),
+                        post: None,
+                    });
+                }
+            }
+        }
+        let mut sorted: Vec<AccountIdx> = members.into_iter().map(AccountIdx).collect();
+        sorted.sort_unstable();
+        planted.push(sorted);
+    }
+    (added, planted)
+}
+
+/// How well found pods recover planted ones.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct PodRecovery {
+    pub planted_pods: usize,
+    pub planted_members: usize,
+    pub found_pods: usize,
+    pub found_members: usize,
+    /// Share of the accounts in found pods that were planted.
+    pub precision: f64,
+    /// Share of the planted accounts that are in a found pod.
+    pub recall: f64,
+    /// Planted pods matched by a found pod with Jaccard similarity of at least 0.5.
+    pub pods_recovered: usize,
+}
+
+/// Scores found pods against planted ones, member by member.
+pub fn pod_recovery(found: &[Pod], planted: &[Vec<AccountIdx>]) -> PodRecovery {
+    let mut truth: Vec<AccountIdx> = planted.iter().flatten().copied().collect();
+    truth.sort_unstable();
+    let mut got: Vec<AccountIdx> = found
+        .iter()
+        .flat_map(|p| p.members.iter().copied())
+        .collect();
+    got.sort_unstable();
+    got.dedup();
+    let hits = got
+        .iter()
+        .filter(|m| truth.binary_search(m).is_ok())
+        .count();
+    let jaccard = |a: &[AccountIdx], b: &[AccountIdx]| {
+        let inter = a.iter().filter(|m| b.contains(m)).count();
+        inter as f64 / (a.len() + b.len() - inter).max(1) as f64
+    };
+    let pods_recovered = planted
+        .iter()
+        .filter(|p| found.iter().any(|f| jaccard(p, &f.members) >= 0.5))
+        .count();
+    PodRecovery {
+        planted_pods: planted.len(),
+        planted_members: truth.len(),
+        found_pods: found.len(),
+        found_members: got.len(),
+        precision: if got.is_empty() {
+            0.0
+        } else {
+            hits as f64 / got.len() as f64
+        },
+        recall: if truth.is_empty() {
+            0.0
+        } else {
+            hits as f64 / truth.len() as f64
+        },
+        pods_recovered,
     }
 }

@@ -303,6 +303,8 @@ fn to_json(r: &AuditReport) -> Value {
                     "unassessed_engagement": a.audience.unassessed_engagement,
                 },
                 "pods": a.pods,
+                "features": socialset_engine::feature_names().into_iter().zip(&a.features)
+                    .map(|(n, v)| (n.to_owned(), json!(v))).collect::<serde_json::Map<_, _>>(),
             })
         }).collect::<Vec<_>>(),
         "pods": super::pods::pods_json(&r.pods),

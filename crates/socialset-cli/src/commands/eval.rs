@@ -14,6 +14,8 @@ use crate::progress::ImportProgress;
 ///                 (Higgs Twitter: rank on days 1–4, measure days 5–7; Spearman and
 ///                 precision@100 against in-degree and interaction count, in the same run)
 ///   communities   do the communities match known groups? (email-Eu-core departments: NMI, ARI)
+///   pods          are planted engagement pods found? (pods of known members planted into the
+///                 real Higgs interactions: precision and recall of the members found)
 ///   bots          does the bot classifier tell bots from humans? (Gilani et al. 2017: 10-fold
 ///                 cross-validated AUC, F1, Brier per follower band, a cross-band test, and a
 ///                 scikit-learn random forest on the same folds from a venv it creates)
@@ -31,6 +33,30 @@ pub struct Args {
 enum What {
     /// Cross-validate the bot classifier on labelled accounts.
     Bots(super::eval_bots::BotsArgs),
+    /// Plant engagement pods into real interactions and measure how many members are found.
+    Pods {
+        /// Timed interactions (e.g. ../shared/data/higgs-twitter/higgs-activity_time.txt.gz).
+        #[arg(long, value_name = "FILE")]
+        data: PathBuf,
+        /// Pods to plant.
+        #[arg(long, default_value_t = socialset_engine::PlantConfig::default().pods, value_name = "N")]
+        pods: usize,
+        /// Chance that a member engages with another member's post.
+        #[arg(long, default_value_t = socialset_engine::PlantConfig::default().engage_probability, value_name = "P")]
+        engage_probability: f64,
+        /// Mean minutes from a post to a member's engagement.
+        #[arg(long, default_value_t = socialset_engine::PlantConfig::default().mean_delay_minutes, value_name = "M")]
+        mean_delay_minutes: f64,
+        /// Seed of the planting.
+        #[arg(long, default_value_t = socialset_engine::PlantConfig::default().seed, value_name = "S")]
+        seed: u64,
+        /// Engagements each way before two accounts count as a mutual pair (as `pods --min-pair`).
+        #[arg(long, default_value_t = socialset_engine::PodConfig::default().min_pair_events, value_name = "N")]
+        min_pair: u32,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
     /// Predict later engagement from earlier influence.
     Influence {
         /// Timed interactions (e.g. ../shared/data/higgs-twitter/higgs-activity_time.txt.gz).
@@ -82,6 +108,41 @@ pub fn run(args: Args) -> Result<()> {
     let mut progress = ImportProgress::new(true);
     match args.what {
         What::Bots(bots) => return super::eval_bots::run(bots),
+        What::Pods {
+            data,
+            pods,
+            engage_probability,
+            mean_delay_minutes,
+            seed,
+            min_pair,
+            json,
+        } => {
+            if !(0.0..=1.0).contains(&engage_probability)
+                || mean_delay_minutes.is_nan()
+                || mean_delay_minutes <= 0.0
+            {
+                anyhow::bail!(
+                    "--engage-probability must be in 0..1 and --mean-delay-minutes positive"
+                );
+            }
+            let plant = socialset_engine::PlantConfig {
+                pods,
+                engage_probability,
+                mean_delay_minutes,
+                seed,
+                ..Default::default()
+            };
+            let config = socialset_engine::PodConfig {
+                min_pair_events: min_pair.max(1),
+                ..Default::default()
+            };
+            let e = socialset_engine::eval_pods(&data, &plant, &config, &mut progress)?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&pods_json(&e))?);
+            } else {
+                print_pods(&e);
+            }
+        }
         What::Influence {
             data,
             train_days,
@@ -202,5 +263,40 @@ fn communities_json(e: &CommunityEval) -> serde_json::Value {
         "modularity": e.modularity,
         "nmi": e.nmi,
         "ari": e.ari,
+    })
+}
+
+fn print_pods(e: &socialset_engine::PodEval) {
+    let r = &e.recovery;
+    let p = &e.plant;
+    println!(
+        "{} accounts, {} interactions. Before planting: {} pods found ({} accounts).",
+        thousands(e.accounts as u64),
+        thousands(e.events as u64),
+        e.pods_before,
+        e.members_before
+    );
+    println!(
+        "Planted {} pods of {}–{} members ({} accounts; each member posts {} times, each other member engages with probability {} after {} min on average): {} interactions added.",
+        r.planted_pods, p.min_size, p.max_size, r.planted_members, p.posts_per_member, p.engage_probability, p.mean_delay_minutes, thousands(e.planted_events as u64)
+    );
+    println!(
+        "Found {} pods ({} accounts): member precision {:.3}, recall {:.3}; {} of {} planted pods recovered (Jaccard ≥ 0.5). Search took {:.2} s.",
+        r.found_pods, r.found_members, r.precision, r.recall, r.pods_recovered, r.planted_pods, e.seconds
+    );
+}
+
+fn pods_json(e: &socialset_engine::PodEval) -> serde_json::Value {
+    let r = &e.recovery;
+    serde_json::json!({
+        "accounts": e.accounts, "events": e.events, "planted_events": e.planted_events,
+        "pods_before": e.pods_before, "members_before": e.members_before,
+        "plant": {"pods": e.plant.pods, "min_size": e.plant.min_size, "max_size": e.plant.max_size,
+                  "posts_per_member": e.plant.posts_per_member, "engage_probability": e.plant.engage_probability,
+                  "mean_delay_minutes": e.plant.mean_delay_minutes, "seed": e.plant.seed},
+        "planted_pods": r.planted_pods, "planted_members": r.planted_members,
+        "found_pods": r.found_pods, "found_members": r.found_members,
+        "precision": r.precision, "recall": r.recall, "pods_recovered": r.pods_recovered,
+        "seconds": e.seconds, "min_pair": e.min_pair,
     })
 }

@@ -413,3 +413,98 @@ fn a_reader_that_stops_early_is_not_a_crash() {
     assert!(out.status.success(), "{stderr}");
     assert!(!stderr.contains("panicked"), "{stderr}");
 }
+
+#[test]
+fn train_audit_names_the_bad_value_of_a_feature_file() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let data = dir.path().join("gilani");
+    let header = "screen_name,user_tweeted,user_retweeted,user_favourited,user_replied,likes_per_tweet,retweets_per_tweet,lists_per_user,follower_friend_ratio,tweet_frequency,favourite_tweet_ratio,age_of_account_in_days,sources_count,urls_count,cdn_content_in_kb,source_identity";
+    for folder in ["bots", "humans"] {
+        std::fs::create_dir_all(data.join(folder)).expect("mkdir");
+        for band in ["1k", "100k", "1M", "10M"] {
+            let row = if folder == "humans" && band == "100k" {
+                // An absurd value: a negative follower/friend ratio.
+                "x, 1, 2, 3, 4, 0.0, 0.0, 0.1, -5, 2.0, 0.0, 100, 1, 1, 1.0,[1]"
+            } else {
+                "y, 1, 2, 3, 4, 0.0, 0.0, 0.1, 1.0, 2.0, 0.0, 100, 1, 1, 1.0,[2]"
+            };
+            std::fs::write(
+                data.join(folder).join(format!("{folder}.{band}.csv")),
+                format!("{header}\n{row}\n{row}\n"),
+            )
+            .expect("write");
+        }
+    }
+    let db = dir.path().join("s.db");
+    let out_model = dir.path().join("m.json");
+    let d = data.to_string_lossy().to_string();
+    let m = out_model.to_string_lossy().to_string();
+    let out = socialset(&db, &["train-audit", "--data", &d, "--out", &m]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("humans.100k.csv:2: field \"follower_friend_ratio\": must be a finite number of at least 0 (-5)"),
+        "{err}"
+    );
+    assert!(!out_model.exists());
+    // A missing band file is named too.
+    std::fs::remove_file(data.join("bots/bots.10M.csv")).expect("rm");
+    let out = socialset(
+        &db,
+        &["train-audit", "--data", &d, "--out", &m, "--skip-bad"],
+    );
+    assert!(String::from_utf8_lossy(&out.stderr).contains("bots.10M.csv: is missing"));
+}
+
+#[test]
+fn audit_and_pods_print_table_json_and_csv_on_the_demo() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("demo.db");
+    let d = db.to_string_lossy().to_string();
+    assert!(socialset(&db, &["demo", "--db", &d]).status.success());
+    let out = socialset(
+        &db,
+        &[
+            "audit", "--all", "--top", "5", "--format", "json", "--db", &d,
+        ],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(v["accounts"].as_array().map(Vec::len), Some(5));
+    assert!(v["likely_bots"].as_u64().is_some_and(|n| n > 0), "{v}");
+    let first = &v["accounts"][0];
+    assert_eq!(first["verdict"], "likely bot");
+    assert!(first["reasons"].as_array().is_some_and(|r| !r.is_empty()));
+    let out = socialset(
+        &db,
+        &[
+            "audit", "--all", "--top", "3", "--format", "csv", "--db", &d,
+        ],
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.starts_with("account,handle,followers,bot_probability,verdict,"),
+        "{text}"
+    );
+    assert_eq!(text.lines().count(), 4);
+    let out = socialset(&db, &["audit", "higgs:88", "--db", &d]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success() && text.contains("too little data"),
+        "{text}"
+    );
+    let out = socialset(&db, &["pods", "--format", "json", "--db", &d]);
+    let pods: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let pods = pods.as_array().expect("a list");
+    assert!(!pods.is_empty());
+    assert!(pods
+        .iter()
+        .all(|p| p["members"].as_array().is_some_and(|m| m.len() >= 4)));
+    let out = socialset(&db, &["audit", "nobody-at-all", "--db", &d]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no account matches"));
+}

@@ -1,5 +1,6 @@
 //! Engine integration tests: imports are atomic, idempotent and explain bad input.
 
+mod audit;
 mod bad_input;
 mod idempotence;
 mod layers;

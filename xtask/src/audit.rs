@@ -1,0 +1,187 @@
+//! `cargo xtask eval-audit` and `cargo xtask bench-audit`: the authenticity audit's figures for
+//! docs/EVALUATION.md (bot classifier on Gilani et al. 2017 beside scikit-learn; pods planted
+//! into Higgs) and docs/BENCHMARKS.md (auditing every Higgs account).
+
+use std::path::Path;
+use std::process::Command;
+use std::time::Instant;
+
+use anyhow::{bail, Context, Result};
+use serde_json::Value;
+
+fn json_of(cmd: &mut Command, what: &str) -> Result<Value> {
+    let out = cmd.output().with_context(|| format!("running {what}"))?;
+    if !out.status.success() {
+        bail!("{what} failed: {}", String::from_utf8_lossy(&out.stderr));
+    }
+    serde_json::from_slice(&out.stdout).with_context(|| format!("reading the JSON of {what}"))
+}
+
+fn num(v: &Value) -> String {
+    v.as_f64().map_or("—".into(), |x| format!("{x:.3}"))
+}
+
+pub fn eval_audit(root: &Path, args: &[String]) -> Result<()> {
+    let write = args.iter().any(|a| a == "--write");
+    let data = crate::shared_data(root)?;
+    let socialset = crate::release_binary(root)?;
+
+    // 1. Bots: 10-fold CV, ours and the scikit-learn forest on the same folds.
+    let e = json_of(
+        Command::new(&socialset)
+            .args(["eval", "bots", "--json", "--skip-bad", "--data"])
+            .arg(data.join("gilani-2017"))
+            .arg("--venv")
+            .arg(root.join("target/bots-baseline-venv")),
+        "socialset eval bots",
+    )?;
+    let ours = &e["socialset"];
+    let base = &e["baseline"];
+    if base.is_null() {
+        bail!("the scikit-learn baseline did not run (see the note above)");
+    }
+    let mut bots = format!(
+        "{}-fold stratified cross-validation (seed {}), {} accounts ({} bots); {} bad row(s) left out: {}. Baseline: {}, on the same folds.\n\n| accounts | n | bots | AUC socialset | AUC RF | F1 socialset | F1 RF | precision | recall | Brier socialset | Brier RF |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n",
+        e["folds"],
+        e["seed"],
+        ours["overall"]["accounts"],
+        ours["overall"]["bots"],
+        e["skipped"].as_array().map_or(0, Vec::len),
+        e["skipped"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
+            .map(|s| s.rsplit_once("gilani-2017/").map_or(s, |x| x.1))
+            .collect::<Vec<_>>()
+            .join("; "),
+        base["method"].as_str().unwrap_or("?")
+    );
+    let mut row = |label: &str, o: &Value, b: &Value| {
+        bots += &format!(
+            "| {label} | {} | {} | **{}** | {} | {} | {} | {} | {} | {} | {} |\n",
+            o["accounts"],
+            o["bots"],
+            num(&o["auc"]),
+            num(&b["auc"]),
+            num(&o["f1"]),
+            num(&b["f1"]),
+            num(&o["precision"]),
+            num(&o["recall"]),
+            num(&o["brier"]),
+            num(&b["brier"])
+        );
+    };
+    row("all bands", &ours["overall"], &base["overall"]);
+    for band in ["1k", "100k", "1M", "10M"] {
+        row(
+            &format!("band {band}"),
+            &ours["per_band"][band],
+            &base["per_band"][band],
+        );
+    }
+    row(
+        "trained on 100k–10M, tested on 1k",
+        &ours["cross_band"],
+        &base["cross_band"],
+    );
+    for (label, o) in ours["degraded"].as_object().into_iter().flatten() {
+        row(&format!("all bands, {label}"), o, &Value::Null);
+    }
+
+    // 2. Pods planted into Higgs: two planting strengths, two pair thresholds.
+    let higgs = data.join("higgs-twitter/higgs-activity_time.txt.gz");
+    let mut pods = String::from(
+        "| planted: engage probability | search: min pair | pods found before planting (accounts) | planted pods (accounts) | found pods (accounts) | member precision | member recall | planted pods recovered (Jaccard ≥ 0.5) | search time |\n|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n",
+    );
+    let mut header = String::new();
+    for p in ["0.6", "0.3"] {
+        for min_pair in ["1", "2"] {
+            let r = json_of(
+                Command::new(&socialset)
+                    .args(["eval", "pods", "--json", "--data"])
+                    .arg(&higgs)
+                    .args(["--engage-probability", p, "--min-pair", min_pair]),
+                "socialset eval pods",
+            )?;
+            if header.is_empty() {
+                header = format!(
+                    "{} accounts, {} real interactions. Planted (seed {}): {} pods of {}–{} members drawn from the active accounts; each member posts {} times at random times in the week; every other member engages with each post with the given probability, after {} minutes on average (exponential), as a reply, share or mention. Search defaults otherwise: groups of at least 4, density threshold 0.5, 10-minute window, score ≥ 0.5.\n\n",
+                    r["accounts"], r["events"], r["plant"]["seed"], r["plant"]["pods"], r["plant"]["min_size"], r["plant"]["max_size"], r["plant"]["posts_per_member"], r["plant"]["mean_delay_minutes"]
+                );
+            }
+            pods += &format!(
+                "| {p} | {min_pair}{} | {} ({}) | {} ({}) | {} ({}) | {} | {} | {} of {} | {:.2} s |\n",
+                if min_pair == "1" { " (default)" } else { "" },
+                r["pods_before"],
+                r["members_before"],
+                r["planted_pods"],
+                r["planted_members"],
+                r["found_pods"],
+                r["found_members"],
+                num(&r["precision"]),
+                num(&r["recall"]),
+                r["pods_recovered"],
+                r["planted_pods"],
+                r["seconds"].as_f64().unwrap_or(f64::NAN)
+            );
+        }
+    }
+    let pods = header + &pods;
+    println!("{bots}\n{pods}");
+    if write {
+        let doc = root.join("docs/EVALUATION.md");
+        crate::write_between_markers(&doc, "eval-bots", &bots)?;
+        crate::write_between_markers(&doc, "eval-pods", &pods)?;
+    }
+    Ok(())
+}
+
+pub fn bench_audit(root: &Path, args: &[String]) -> Result<()> {
+    let write = args.iter().any(|a| a == "--write");
+    let runs: usize = crate::flag(args, "--runs", 3)?;
+    let data = crate::shared_data(root)?;
+    let socialset = crate::release_binary(root)?;
+    let dir = std::env::temp_dir().join(format!("socialset-bench-audit-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).context("creating a temporary directory")?;
+    let db = dir.join("higgs.db");
+    let status = Command::new(&socialset)
+        .arg("import")
+        .arg(data.join("higgs-twitter/higgs-activity_time.txt.gz"))
+        .arg("--db")
+        .arg(&db)
+        .output()
+        .context("importing Higgs")?;
+    if !status.status.success() {
+        bail!("import failed: {}", String::from_utf8_lossy(&status.stderr));
+    }
+    let mut times = Vec::new();
+    let mut last = Value::Null;
+    for _ in 0..runs.max(1) {
+        let start = Instant::now();
+        last = json_of(
+            Command::new(&socialset)
+                .args(["audit", "--all", "--top", "20", "--format", "json", "--db"])
+                .arg(&db),
+            "socialset audit --all",
+        )?;
+        times.push(start.elapsed().as_secs_f64());
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+    times.sort_by(f64::total_cmp);
+    let median = times[times.len() / 2];
+    let text = format!(
+        "Measured {} on {} cores ({}), median of {} runs.\n\n| task | accounts | interactions | time (whole command) |\n|---|---:|---:|---:|\n| `socialset audit --all --top 20` on the Higgs store: load the store, features of every account, bot probabilities, audience quality, pods, reasons for the 20 listed | {} | 563069 | {:.2} s |\n",
+        crate::bench::today(),
+        std::thread::available_parallelism().map_or(0, usize::from),
+        crate::bench::cpu_model(),
+        times.len(),
+        last["accounts_audited"],
+        median
+    );
+    println!("{text}");
+    if write {
+        crate::write_between_markers(&root.join("docs/BENCHMARKS.md"), "bench-audit", &text)?;
+    }
+    Ok(())
+}
