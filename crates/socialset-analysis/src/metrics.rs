@@ -86,6 +86,20 @@ mod tests {
     }
 }
 
+/// The median (the mean of the middle two for an even count); `NaN` when empty. Sorts `v`.
+pub(crate) fn median(v: &mut [f64]) -> f64 {
+    if v.is_empty() {
+        return f64::NAN;
+    }
+    v.sort_by(f64::total_cmp);
+    let m = v.len() / 2;
+    if v.len() % 2 == 1 {
+        v[m]
+    } else {
+        (v[m - 1] + v[m]) / 2.0
+    }
+}
+
 /// Area under the ROC curve of `scores` for `positive` labels (Mann–Whitney U with tied
 /// scores counted half). `None` when one class is absent.
 pub fn roc_auc(scores: &[f64], positive: &[bool]) -> Option<f64> {

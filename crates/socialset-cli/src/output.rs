@@ -72,6 +72,15 @@ pub fn who(id: &str, handle: Option<&str>) -> String {
     handle.map_or_else(|| id.to_owned(), str::to_owned)
 }
 
+/// An audit reason in a few characters: the feature and the way it pushed (↑ toward bot).
+pub fn reason_arrow(r: &socialset_engine::ReasonLine) -> String {
+    format!(
+        "{} {}",
+        r.feature,
+        if r.contribution > 0.0 { "↑" } else { "↓" }
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

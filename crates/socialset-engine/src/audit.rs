@@ -204,6 +204,25 @@ impl Scored {
     fn count(&self, v: Verdict) -> usize {
         self.verdict.iter().filter(|&&x| x == v).count()
     }
+
+    fn report(
+        &self,
+        options: &AuditOptions,
+        accounts: Vec<AccountAudit>,
+        pods: Vec<PodLine>,
+    ) -> AuditReport {
+        AuditReport {
+            model: self.info.clone(),
+            threshold: options.threshold,
+            accounts_audited: self.data.accounts.len(),
+            likely_bots: self.count(Verdict::LikelyBot),
+            too_little_data: self.count(Verdict::TooLittleData),
+            model_features: self.used.iter().filter(|&&u| u).count(),
+            accounts,
+            pods,
+            pod_config: options.pods,
+        }
+    }
 }
 
 fn pod_lines(data: &SocialData, pods: &[Pod]) -> Vec<PodLine> {
@@ -354,17 +373,9 @@ impl Workspace {
         if options.top > 0 {
             order.truncate(options.top);
         }
-        Ok(AuditReport {
-            model: s.info.clone(),
-            threshold: options.threshold,
-            accounts_audited: s.data.accounts.len(),
-            likely_bots: s.count(Verdict::LikelyBot),
-            too_little_data: s.count(Verdict::TooLittleData),
-            model_features: s.used.iter().filter(|&&u| u).count(),
-            accounts: self.account_audits(&s, &order, options),
-            pods: pod_lines(&s.data, &s.pods),
-            pod_config: options.pods,
-        })
+        let accounts = self.account_audits(&s, &order, options);
+        let pods = pod_lines(&s.data, &s.pods);
+        Ok(s.report(options, accounts, pods))
     }
 
     /// Audits one account (by id or handle); `pods` holds only the pods it belongs to.
@@ -376,17 +387,7 @@ impl Workspace {
             .into_iter()
             .filter(|p| accounts[0].pods.contains(&p.number))
             .collect();
-        Ok(AuditReport {
-            model: s.info.clone(),
-            threshold: options.threshold,
-            accounts_audited: s.data.accounts.len(),
-            likely_bots: s.count(Verdict::LikelyBot),
-            too_little_data: s.count(Verdict::TooLittleData),
-            model_features: s.used.iter().filter(|&&u| u).count(),
-            accounts,
-            pods,
-            pod_config: options.pods,
-        })
+        Ok(s.report(options, accounts, pods))
     }
 
     /// Engagement pods in the store.

@@ -291,16 +291,7 @@ fn relative_to_tier(rows: &mut [FeatureRow], decades: &[Option<u8>]) {
         }
         let medians: std::collections::BTreeMap<Option<u8>, f64> = groups
             .into_iter()
-            .map(|(d, mut v)| {
-                v.sort_by(f64::total_cmp);
-                let m = v.len() / 2;
-                let median = if v.len() % 2 == 1 {
-                    v[m]
-                } else {
-                    (v[m - 1] + v[m]) / 2.0
-                };
-                (d, median)
-            })
+            .map(|(d, mut v)| (d, crate::metrics::median(&mut v)))
             .collect();
         for (row, d) in rows.iter_mut().zip(decades) {
             let median = medians.get(d).copied().unwrap_or(f64::NAN);

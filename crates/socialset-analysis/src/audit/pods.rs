@@ -15,6 +15,7 @@
 use socialset_graph::{leiden, Csr, Edge, LeidenConfig, Quality};
 use socialset_model::AccountIdx;
 
+use crate::metrics::median;
 use crate::Engagement;
 
 /// How to look for pods.
@@ -85,19 +86,6 @@ fn count_of(counts: &[((u32, u32), u64)], key: (u32, u32)) -> u64 {
     counts
         .binary_search_by_key(&key, |x| x.0)
         .map_or(0, |i| counts[i].1)
-}
-
-fn median(v: &mut [f64]) -> f64 {
-    if v.is_empty() {
-        return f64::NAN;
-    }
-    v.sort_by(f64::total_cmp);
-    let m = v.len() / 2;
-    if v.len() % 2 == 1 {
-        v[m]
-    } else {
-        (v[m - 1] + v[m]) / 2.0
-    }
 }
 
 /// Finds pods among `n` accounts from their timed engagements, best score first.

@@ -9,7 +9,7 @@ use socialset_engine::{
 };
 
 use super::{GraphArgs, OutputFormat, StoreArgs};
-use crate::output::{csv, table, thousands, who};
+use crate::output::{csv, reason_arrow, table, thousands, who};
 
 /// Audit accounts: the probability each is a bot or fake, the reasons, how real its audience
 /// and engagement look, and the engagement pods it belongs to.
@@ -249,13 +249,7 @@ fn print_all(r: &AuditReport) {
                     .map(|p| format!("#{p}"))
                     .collect::<Vec<_>>()
                     .join(" "),
-                a.reasons.first().map_or(String::new(), |x| {
-                    format!(
-                        "{} {}",
-                        x.feature,
-                        if x.contribution > 0.0 { "↑" } else { "↓" }
-                    )
-                }),
+                a.reasons.first().map_or(String::new(), reason_arrow),
             ]
         })
         .collect();

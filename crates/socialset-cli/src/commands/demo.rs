@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use anyhow::Result;
 use socialset_engine::{CommunityOptions, RankOptions, Summary, TierFilter, Workspace};
 
-use crate::output::{amount, audience_text, percent, table, thousands, who};
+use crate::output::{amount, audience_text, percent, reason_arrow, table, thousands, who};
 use crate::progress::ImportProgress;
 
 /// Import the bundled real data into a fresh store and show what socialset finds in it.
@@ -214,13 +214,7 @@ fn print_audit(workspace: &Workspace) -> Result<()> {
                 a.followers.map_or("unknown".into(), thousands),
                 a.reasons
                     .iter()
-                    .map(|r| {
-                        format!(
-                            "{} {}",
-                            r.feature,
-                            if r.contribution > 0.0 { "↑" } else { "↓" }
-                        )
-                    })
+                    .map(reason_arrow)
                     .collect::<Vec<_>>()
                     .join(", "),
             ]
