@@ -83,10 +83,15 @@ pub const FEATURES: [FeatureDef; N_FEATURES] = [
     ),
     def("reciprocity", Network, "share of those who engage with it that it engages back"),
     def("top3_engager_share", Network, "share of the engagement it receives from its top 3 engagers"),
+    def(
+        "profile_completeness",
+        Profile,
+        "share of name, bio, language, creation date and handle filled in",
+    ),
 ];
 
 /// How many features there are.
-pub const N_FEATURES: usize = 27;
+pub const N_FEATURES: usize = 28;
 
 const FIRST_CLIENT: usize = 17;
 const DAY_MS: f64 = 86_400_000.0;
@@ -98,7 +103,7 @@ const DAY_MS: f64 = 86_400_000.0;
 pub const MISSING_BLOCKS: [&[usize]; 6] = [
     &[0, 1, 2, 6],
     &[3, 4, 5],
-    &[7, 8],
+    &[7, 8, 27],
     &[9, 10, 11],
     &[12, 13, 14, 15],
     &[16, 17, 18, 19, 20, 21, 22, 23],
@@ -356,6 +361,23 @@ fn account_row(
     }
     f[7] = opt(acc.bio.as_ref().map(|b| b.chars().count() as f64));
     f[8] = opt(acc.verified.map(|v| if v { 1.0 } else { 0.0 }));
+    // A bare account (known only as the end of an edge) has no profile to be complete or not.
+    let has_profile = acc.name.is_some()
+        || acc.bio.is_some()
+        || acc.followers.is_some()
+        || acc.following.is_some()
+        || acc.posts_count.is_some()
+        || acc.created_at.is_some();
+    if has_profile {
+        let filled = [
+            acc.name.as_deref().is_some_and(|s| !s.trim().is_empty()),
+            acc.bio.as_deref().is_some_and(|s| !s.trim().is_empty()),
+            acc.lang.is_some(),
+            acc.created_at.is_some(),
+            acc.handle.is_some(),
+        ];
+        f[27] = filled.iter().filter(|&&x| x).count() as f64 / filled.len() as f64;
+    }
 
     let mut times: Vec<i64> = Vec::with_capacity(posts.len() + given.len());
     if posts.is_empty() {

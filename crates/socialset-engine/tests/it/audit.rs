@@ -77,6 +77,8 @@ fn features_from_the_store_match_the_hand_computed_values() {
     // bob, cy and dee engage with ann; ann engages back with bob only.
     close("reciprocity", 1.0 / 3.0);
     close("top3_engager_share", 1.0);
+    // Handle, bio and creation date; no name or language.
+    close("profile_completeness", 3.0 / 5.0);
     // Four timed actions of its own: too few for a burstiness figure.
     assert_eq!(f("burstiness"), None);
     assert_eq!(a.features_known, feature_names().len() - 1);
