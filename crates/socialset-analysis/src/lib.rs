@@ -10,6 +10,7 @@ mod engagement;
 mod influence;
 mod layers;
 mod metrics;
+mod trust;
 
 pub use communities::{
     community_stability, detect_communities, Communities, Community, CommunityConfig,
@@ -26,3 +27,4 @@ pub use metrics::{
     brier, classification, precision_at_k, roc_auc, spearman, stratified_folds, top_k,
     Classification,
 };
+pub use trust::{eigentrust, fairness_goodness, FairnessGoodness, RatingEdge, TrustPredictor};

@@ -38,6 +38,7 @@ enum Command {
     Communities(commands::communities::Args),
     Audit(commands::audit::Args),
     Pods(commands::pods::Args),
+    Trust(commands::trust::Args),
     Eval(commands::eval::Args),
     TrainAudit(commands::train_audit::Args),
 }
@@ -84,6 +85,7 @@ fn main() -> ExitCode {
         Command::Explain(args) => commands::explain::run(args),
         Command::Audit(args) => commands::audit::run(args),
         Command::Pods(args) => commands::pods::run(args),
+        Command::Trust(args) => commands::trust::run(args),
         Command::TrainAudit(args) => commands::train_audit::run(args),
         Command::Communities(args) => commands::communities::run(args),
         Command::Eval(args) => commands::eval::run(args),

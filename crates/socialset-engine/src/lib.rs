@@ -11,6 +11,7 @@ mod import;
 mod influence;
 mod social;
 mod summary;
+mod trust;
 
 use std::path::{Path, PathBuf};
 
@@ -42,6 +43,7 @@ pub use socialset_ingest::{parse_time, Detection, EdgeKind, Format, RecordError}
 pub use socialset_model::Timestamp;
 pub use socialset_store::Counts;
 pub use summary::{AccountLine, RatingSummary, Summary};
+pub use trust::{eval_trust, RatingScores, TrustEval, TrustLine, TrustOptions, TrustReport};
 
 /// The default path of the embedded store.
 pub const DEFAULT_DB: &str = "socialset.db";

@@ -45,9 +45,22 @@ pub(crate) struct SocialData {
     pub untimed_excluded: u64,
     /// Follower count per account, when known.
     pub followers: Vec<Option<u64>>,
+    /// The store's account key → dense index (`u32::MAX` for none).
+    dense: Vec<u32>,
 }
 
 impl SocialData {
+    /// Maps a store account key to its dense index.
+    pub fn stored_index(&self) -> impl Fn(i64) -> Option<u32> + '_ {
+        |k| {
+            usize::try_from(k)
+                .ok()
+                .and_then(|k| self.dense.get(k))
+                .copied()
+                .filter(|&i| i != u32::MAX)
+        }
+    }
+
     /// The latest time anything in the data happened: "now" for account ages, so that a
     /// report does not drift with the clock.
     pub fn latest_time(&self) -> Option<Timestamp> {
@@ -202,6 +215,7 @@ impl Workspace {
             posts,
             activity,
             untimed_excluded,
+            dense,
         })
     }
 }

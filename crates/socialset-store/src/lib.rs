@@ -46,6 +46,15 @@ pub struct StoredFollow {
     pub at: Option<Timestamp>,
 }
 
+/// A rating as trust analysis needs it: interned endpoints, the value on the source's scale.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct StoredRating {
+    pub src: StoredAccount,
+    pub dst: StoredAccount,
+    pub value: f64,
+    pub at: Option<Timestamp>,
+}
+
 /// What analysis reads of a post.
 #[derive(Clone, Debug, PartialEq)]
 pub struct StoredPost {
@@ -87,6 +96,9 @@ pub trait Store {
 
     /// Every rating value, in key order.
     fn rating_values(&self) -> Result<Vec<f64>>;
+
+    /// Every rating with its endpoints, in key order.
+    fn ratings(&self) -> Result<Vec<StoredRating>>;
 
     /// A fact about the store itself, if set.
     fn meta(&self, key: &str) -> Result<Option<String>>;

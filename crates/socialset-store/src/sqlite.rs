@@ -9,7 +9,7 @@ use socialset_model::{Account, AccountId, InteractionKind, PostId, PostKind, Rec
 
 use crate::{
     Counts, Error, ImportTx, Result, Store, StoredAccount, StoredFollow, StoredInteraction,
-    StoredPost,
+    StoredPost, StoredRating,
 };
 
 /// Schema migrations, in order; `PRAGMA user_version` records how many have run.
@@ -269,6 +269,21 @@ impl Store for SqliteStore {
     fn rating_values(&self) -> Result<Vec<f64>> {
         let mut stmt = self.conn.prepare("SELECT value FROM ratings")?;
         let rows = stmt.query_map([], |r| r.get(0))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    fn ratings(&self) -> Result<Vec<StoredRating>> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT src, dst, at, value FROM ratings ORDER BY src, dst, at")?;
+        let rows = stmt.query_map([], |r| {
+            Ok(StoredRating {
+                src: StoredAccount(r.get(0)?),
+                dst: StoredAccount(r.get(1)?),
+                at: time_from_key(r.get(2)?),
+                value: r.get(3)?,
+            })
+        })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 

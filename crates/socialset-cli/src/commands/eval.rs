@@ -16,6 +16,8 @@ use crate::progress::ImportProgress;
 ///   communities   do the communities match known groups? (email-Eu-core departments: NMI, ARI)
 ///   pods          are planted engagement pods found? (pods of known members planted into the
 ///                 real Higgs interactions: precision and recall of the members found)
+///   trust         do trust scores predict held-out ratings? (bitcoin-otc: RMSE, Pearson, sign
+///                 AUC for the global mean, fairness × goodness and ours)
 ///   bots          does the bot classifier tell bots from humans? (Gilani et al. 2017: 10-fold
 ///                 cross-validated AUC, F1, Brier per follower band, a cross-band test, and a
 ///                 scikit-learn random forest on the same folds from a venv it creates)
@@ -31,6 +33,22 @@ pub struct Args {
 
 #[derive(Debug, clap::Subcommand)]
 enum What {
+    /// Predict held-out trust ratings.
+    Trust {
+        /// Signed ratings: source,target,rating[,time], header optional, gzip or not
+        /// (e.g. ../shared/data/bitcoin-otc/soc-sign-bitcoinotc.csv.gz).
+        #[arg(long, value_name = "FILE")]
+        data: PathBuf,
+        /// Share of the ratings held out.
+        #[arg(long, default_value_t = 0.1, value_name = "P")]
+        held_out: f64,
+        /// Seed of the hold-out draw.
+        #[arg(long, default_value_t = 0, value_name = "S")]
+        seed: u64,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
     /// Cross-validate the bot classifier on labelled accounts.
     Bots(super::eval_bots::BotsArgs),
     /// Plant engagement pods into real interactions and measure how many members are found.
@@ -108,6 +126,45 @@ pub fn run(args: Args) -> Result<()> {
     let mut progress = ImportProgress::new(true);
     match args.what {
         What::Bots(bots) => return super::eval_bots::run(bots),
+        What::Trust {
+            data,
+            held_out,
+            seed,
+            json,
+        } => {
+            let e = socialset_engine::eval_trust(&data, held_out, seed, &mut progress)?;
+            if json {
+                let v = serde_json::json!({
+                    "ratings": e.ratings, "held_out": e.held_out, "scale": e.scale, "seed": e.seed,
+                    "methods": e.methods.iter().map(|m| serde_json::json!({
+                        "method": m.method, "rmse": m.rmse, "pearson": m.pearson, "sign_auc": m.sign_auc,
+                    })).collect::<Vec<_>>(),
+                });
+                println!("{}", serde_json::to_string_pretty(&v)?);
+            } else {
+                println!(
+                    "{} ratings (scaled by {}); {} held out at random (seed {}), predicted from the rest.",
+                    thousands(e.ratings as u64), e.scale, thousands(e.held_out as u64), e.seed
+                );
+                let f = |v: Option<f64>| v.map_or("—".to_owned(), |v| format!("{v:.3}"));
+                let rows = e
+                    .methods
+                    .iter()
+                    .map(|m| {
+                        vec![
+                            m.method.clone(),
+                            format!("{:.3}", m.rmse),
+                            f(m.pearson),
+                            f(m.sign_auc),
+                        ]
+                    })
+                    .collect();
+                println!(
+                    "{}",
+                    table(&["method", "RMSE", "Pearson", "sign AUC"], &[1, 2, 3], rows)
+                );
+            }
+        }
         What::Pods {
             data,
             pods,

@@ -11,6 +11,7 @@ pub mod pods;
 pub mod rank;
 pub mod stats;
 pub mod train_audit;
+pub mod trust;
 
 use std::path::PathBuf;
 
