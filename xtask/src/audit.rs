@@ -185,3 +185,47 @@ pub fn bench_audit(root: &Path, args: &[String]) -> Result<()> {
     }
     Ok(())
 }
+
+pub fn eval_trust(root: &Path, args: &[String]) -> Result<()> {
+    let write = args.iter().any(|a| a == "--write");
+    let data = crate::shared_data(root)?;
+    let socialset = crate::release_binary(root)?;
+    let file = data.join("bitcoin-otc/soc-sign-bitcoinotc.csv.gz");
+    let mut text = String::new();
+    let mut table =
+        String::from("| seed | method | RMSE | Pearson | sign AUC |\n|---:|---|---:|---:|---:|\n");
+    for seed in ["0", "1", "2", "3"] {
+        let e = json_of(
+            Command::new(&socialset)
+                .args(["eval", "trust", "--json", "--seed", seed, "--data"])
+                .arg(&file),
+            "socialset eval trust",
+        )?;
+        if text.is_empty() {
+            text = format!(
+                "{} ratings, scaled by {} to −1…+1; {} held out at random per seed and predicted from the rest.\n\n",
+                e["ratings"], e["scale"], e["held_out"]
+            );
+        }
+        for m in e["methods"].as_array().into_iter().flatten() {
+            let method = m["method"].as_str().unwrap_or("?");
+            let bold = if method.starts_with("socialset") {
+                "**"
+            } else {
+                ""
+            };
+            table += &format!(
+                "| {seed} | {method} | {bold}{}{bold} | {bold}{}{bold} | {bold}{}{bold} |\n",
+                num(&m["rmse"]),
+                num(&m["pearson"]),
+                num(&m["sign_auc"])
+            );
+        }
+    }
+    let text = text + &table;
+    println!("{text}");
+    if write {
+        crate::write_between_markers(&root.join("docs/EVALUATION.md"), "eval-trust", &text)?;
+    }
+    Ok(())
+}

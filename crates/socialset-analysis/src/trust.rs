@@ -112,7 +112,7 @@ pub fn eigentrust(
     }
     // Net rating per ordered pair, then positive parts, row-normalised.
     let mut pairs: Vec<(u32, u32, f64)> = edges.iter().map(|e| (e.src, e.dst, e.value)).collect();
-    pairs.sort_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
+    pairs.sort_by_key(|a| (a.0, a.1));
     let mut net: Vec<(u32, u32, f64)> = Vec::new();
     for (s, d, v) in pairs {
         match net.last_mut() {
@@ -195,7 +195,7 @@ impl EdgeModel {
         };
         let mut pairs: Vec<((u32, u32), f64)> =
             edges.iter().map(|e| ((e.src, e.dst), e.value)).collect();
-        pairs.sort_by(|a, b| a.0.cmp(&b.0));
+        pairs.sort_by_key(|a| a.0);
         // A pair rated more than once keeps its latest value in input order.
         pairs.dedup_by(|later, earlier| {
             if later.0 == earlier.0 {

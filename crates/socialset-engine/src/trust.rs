@@ -66,8 +66,11 @@ pub struct TrustReport {
     pub accounts: Vec<TrustLine>,
 }
 
+/// A rating between dense account indices, on the source's scale: (src, dst, value).
+type DenseRating = (u32, u32, f64);
+
 /// Ratings of a store as dense edges scaled to −1…+1, and the scale.
-fn scaled(ratings: &[(u32, u32, f64)]) -> (Vec<RatingEdge>, f64) {
+fn scaled(ratings: &[DenseRating]) -> (Vec<RatingEdge>, f64) {
     let scale = ratings
         .iter()
         .map(|r| r.2.abs())
@@ -87,7 +90,7 @@ fn scaled(ratings: &[(u32, u32, f64)]) -> (Vec<RatingEdge>, f64) {
 }
 
 impl Workspace {
-    fn dense_ratings(&self) -> Result<(crate::social::SocialData, Vec<(u32, u32, f64)>)> {
+    fn dense_ratings(&self) -> Result<(crate::social::SocialData, Vec<DenseRating>)> {
         let data = self.load_social(&crate::TimeWindow::default())?;
         let mut out = Vec::new();
         let index = data.stored_index();

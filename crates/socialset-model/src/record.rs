@@ -192,6 +192,12 @@ pub struct Rating {
     pub at: Option<Timestamp>,
 }
 
+impl Rating {
+    /// The largest absolute rating accepted: no rating scale in use goes beyond ±1000 (trust
+    /// scores divide by the largest one, so a broken 1e300 would flatten every other rating).
+    pub const MAX_ABS: f64 = 1000.0;
+}
+
 /// A conversion attributed to a campaign member (a sale, a sign-up, a code redeemed).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Conversion {

@@ -59,14 +59,15 @@ pub fn run(args: Args) -> Result<()> {
     print_audit(&workspace)?;
     if let Some(r) = &summary.ratings {
         println!(
-            "\n7. Trust ratings: {} ratings, {:.0}% positive, mean {:+.2}.",
+            "\n7. Trust from ratings: {} ratings, {:.0}% positive, mean {:+.2}. The most trusted (goodness weighted by raters' fairness, shrunk by evidence):",
             thousands(r.count),
             r.positive_share * 100.0,
             r.mean
         );
+        print_trust(&workspace)?;
     }
     println!(
-        "\nExplore it: socialset rank --db {0} --tier native | socialset explain --db {0} ACCOUNT | socialset communities --db {0} --window-days 2 | socialset audit --db {0} --all\nYour own data: socialset import --help",
+        "\nExplore it: socialset rank --db {0} --tier native | socialset explain --db {0} ACCOUNT | socialset communities --db {0} --window-days 2 | socialset audit --db {0} --all | socialset trust --db {0}\nYour own data: socialset import --help",
         args.db.display()
     );
     Ok(())
@@ -189,6 +190,43 @@ fn print_native_influencers(workspace: &Workspace, top: usize) -> Result<()> {
             parts.join(", ")
         );
     }
+    Ok(())
+}
+
+fn print_trust(workspace: &Workspace) -> Result<()> {
+    let report = workspace.trust(&socialset_engine::TrustOptions {
+        top: 5,
+        ..Default::default()
+    })?;
+    let rows = report
+        .accounts
+        .iter()
+        .map(|a| {
+            vec![
+                who(&a.id, a.handle.as_deref()),
+                format!("{:+.2}", a.trust),
+                format!("{:+.2}", a.goodness),
+                format!("{:.2}", a.fairness),
+                a.ratings_received.to_string(),
+                a.positive_received.map_or("—".into(), percent),
+            ]
+        })
+        .collect();
+    println!(
+        "{}",
+        table(
+            &[
+                "account",
+                "trust",
+                "goodness",
+                "fairness as rater",
+                "rated by",
+                "positive"
+            ],
+            &[1, 2, 3, 4, 5],
+            rows
+        )
+    );
     Ok(())
 }
 

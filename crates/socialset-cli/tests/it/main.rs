@@ -45,6 +45,7 @@ fn demo_builds_its_store_and_reports() {
     assert!(stdout.contains("Who draws engagement"), "{stdout}");
     assert!(stdout.contains("6. Authenticity audit"), "{stdout}");
     assert!(stdout.contains("likely bots"), "{stdout}");
+    assert!(stdout.contains("7. Trust from ratings"), "{stdout}");
     let counts = stats(&db);
     assert_eq!(counts["ratings"], 9788);
     // Higgs sample + the ActivityPub payloads + the PHEME replies and mentions.

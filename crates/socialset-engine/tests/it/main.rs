@@ -4,6 +4,7 @@ mod audit;
 mod bad_input;
 mod idempotence;
 mod layers;
+mod trust;
 
 use std::path::{Path, PathBuf};
 

@@ -23,6 +23,20 @@ fn number(line: &Line<'_>, field: &str, raw: &str) -> Result<f64, RecordError> {
     }
 }
 
+fn rating(line: &Line<'_>, field: &str, raw: &str) -> Result<f64, RecordError> {
+    let v = number(line, field, raw)?;
+    if v.abs() > Rating::MAX_ABS {
+        return Err(line
+            .error(format!(
+                "is out of range: ratings go from -{0} to {0}",
+                Rating::MAX_ABS
+            ))
+            .field(field)
+            .value(raw));
+    }
+    Ok(v)
+}
+
 fn time(line: &Line<'_>, field: &str, raw: &str) -> Result<Timestamp, RecordError> {
     parse_time_text(raw).map_err(|problem| line.error(problem).field(field).value(raw))
 }
@@ -51,10 +65,14 @@ pub(crate) fn parse_snap(line: &Line<'_>, kind: EdgeKind) -> Result<Record, Reco
         EdgeKind::Rating => Record::Rating(Rating {
             src,
             dst,
-            value: weight.ok_or_else(|| {
-                line.error("is missing: --kind rating needs a third field, the rating")
-                    .field("weight")
-            })?,
+            value: match fields.get(2) {
+                Some(raw) => rating(line, "weight", raw)?,
+                None => {
+                    return Err(line
+                        .error("is missing: --kind rating needs a third field, the rating")
+                        .field("weight"))
+                }
+            },
             at,
         }),
         EdgeKind::Interaction(kind) => {
@@ -95,7 +113,7 @@ pub(crate) fn parse_ratings_csv(line: &Line<'_>) -> Result<Option<Record>, Recor
     Ok(Some(Record::Rating(Rating {
         src: account(line, "src", fields[0])?,
         dst: account(line, "dst", fields[1])?,
-        value: number(line, "rating", fields[2])?,
+        value: rating(line, "rating", fields[2])?,
         at: fields.get(3).map(|t| time(line, "time", t)).transpose()?,
     })))
 }

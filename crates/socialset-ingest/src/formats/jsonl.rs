@@ -360,8 +360,24 @@ struct RatingWire {
     _type: String,
     src: NonEmpty,
     dst: NonEmpty,
-    value: Finite,
+    value: RatingValue,
     at: Option<Time>,
+}
+
+/// A rating value: finite and within ±`Rating::MAX_ABS`.
+struct RatingValue(f64);
+
+impl<'de> Deserialize<'de> for RatingValue {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let Finite(v) = Finite::deserialize(d)?;
+        if v.abs() > Rating::MAX_ABS {
+            return Err(de::Error::custom(format!(
+                "is out of range: ratings go from -{0} to {0} ({v})",
+                Rating::MAX_ABS
+            )));
+        }
+        Ok(Self(v))
+    }
 }
 
 #[derive(Deserialize)]
