@@ -223,9 +223,27 @@ pub fn eval_trust(root: &Path, args: &[String]) -> Result<()> {
         }
     }
     let text = text + &table;
-    println!("{text}");
+    let d = json_of(
+        Command::new(&socialset)
+            .args(["eval", "disclosure", "--json", "--data"])
+            .arg(root.join("tests/data/disclosure/annotated.jsonl")),
+        "socialset eval disclosure",
+    )?;
+    let disclosure = format!(
+        "| posts | unsure (left out) | sponsored | found | false alarms | precision | recall |\n|---:|---:|---:|---:|---:|---:|---:|\n| {} | {} | {} | {} | {} | {} | {} |\n",
+        d["posts"],
+        d["unsure"],
+        d["sponsored"],
+        d["true_positives"],
+        d["false_positives"].as_array().map_or(0, Vec::len),
+        num(&d["precision"]),
+        num(&d["recall"])
+    );
+    println!("{text}\n{disclosure}");
     if write {
-        crate::write_between_markers(&root.join("docs/EVALUATION.md"), "eval-trust", &text)?;
+        let doc = root.join("docs/EVALUATION.md");
+        crate::write_between_markers(&doc, "eval-trust", &text)?;
+        crate::write_between_markers(&doc, "eval-disclosure", &disclosure)?;
     }
     Ok(())
 }

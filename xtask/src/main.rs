@@ -43,7 +43,8 @@ fn main() -> Result<()> {
                 "usage: cargo xtask <task>\n\n  tidy           check dependency directions and that every .rs file opens with //!\n  bench-import   import soc-Slashdot0902 and Higgs into the store, next to igraph loading\n                 the same file from Python (needs ../shared/data; creates a venv in target/)\n                 options: --runs N (default 3), --write (update docs/BENCHMARKS.md)\n  eval-import    import bitcoin-otc, soc-Slashdot0902 and Higgs and compare the stored counts\n                 with the published ones; --write updates docs/EVALUATION.md\n  eval-quality   influence on Higgs, communities on email-Eu-core and modularity on Slashdot,\n                 next to the peer libraries in the same run; --write updates docs/EVALUATION.md\n  bench-peers    graph build, PageRank, Leiden, k-core, WCC: socialset and igraph, NetworKit,\n                 networkx, rustworkx, leidenalg on Slashdot and Higgs; --runs N, --write\n  eval-audit     bot classifier on Gilani et al. 2017 beside a scikit-learn forest (same folds),
                  pods planted into Higgs; --write updates docs/EVALUATION.md
   bench-audit    time `socialset audit --all` on the Higgs store; --runs N, --write
-  eval-trust     held-out rating prediction on bitcoin-otc, seeds 0-3; --write
+  eval-trust     held-out rating prediction on bitcoin-otc, seeds 0-3, and the disclosure
+                 detection on annotated posts; --write
   kernels FILE   socialset's graph kernels on a SNAP edge list, as JSON (used by the above)"
             );
             bail!("no task given")

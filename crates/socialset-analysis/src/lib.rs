@@ -4,6 +4,7 @@
 //! audience quality, engagement pods), and the engagement summaries they stand on.
 
 pub mod audit;
+pub mod brand;
 
 mod communities;
 mod engagement;
@@ -27,4 +28,7 @@ pub use metrics::{
     brier, classification, precision_at_k, roc_auc, spearman, stratified_folds, top_k,
     Classification,
 };
-pub use trust::{eigentrust, fairness_goodness, FairnessGoodness, RatingEdge, TrustPredictor};
+pub use trust::{
+    eigentrust, fairness_goodness, interaction_trust, FairnessGoodness, InteractionTrust,
+    RatingEdge, TrustPredictor,
+};

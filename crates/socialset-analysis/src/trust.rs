@@ -328,12 +328,126 @@ impl TrustPredictor {
     }
 }
 
+/// Trust from interactions, where there are no ratings: does the account answer those who
+/// talk to it, and the questions they ask?
+#[derive(Clone, Debug, PartialEq)]
+pub struct InteractionTrust {
+    /// Distinct accounts that replied to, mentioned or quoted it.
+    pub talkers: u32,
+    /// Of those, how many it replied to or mentioned at or after their first message.
+    pub answered: u32,
+    /// Messages to it that ask a question (carry a "?").
+    pub questions: u32,
+    /// Of those, how many it answered (replied to or mentioned the asker at or after).
+    pub questions_answered: u32,
+}
+
+impl InteractionTrust {
+    pub fn reciprocity(&self) -> Option<f64> {
+        (self.talkers > 0).then(|| f64::from(self.answered) / f64::from(self.talkers))
+    }
+
+    pub fn response_rate(&self) -> Option<f64> {
+        (self.questions > 0).then(|| f64::from(self.questions_answered) / f64::from(self.questions))
+    }
+}
+
+/// Interaction trust of every account. `is_question(post)` says whether the post carrying an
+/// engagement asks a question. Untimed messages count as answered by any answer.
+pub fn interaction_trust(
+    n: usize,
+    events: &[crate::Engagement],
+    is_question: impl Fn(Option<u32>) -> bool,
+) -> Vec<InteractionTrust> {
+    use socialset_model::InteractionKind::{Mention, Quote, Reply};
+    let talk = |e: &crate::Engagement| matches!(e.kind, Reply | Mention | Quote) && e.src != e.dst;
+    // Earliest and latest time each ordered pair talked (None: untimed).
+    let mut pairs: Vec<(u32, u32, i64)> = events
+        .iter()
+        .filter(|e| talk(e))
+        .map(|e| (e.src.0, e.dst.0, e.at.map_or(i64::MIN, |t| t.epoch_ms())))
+        .collect();
+    pairs.sort_unstable();
+    // Latest time a talked to b.
+    let latest = |a: u32, b: u32| -> Option<i64> {
+        let lo = pairs.partition_point(|p| (p.0, p.1) < (a, b));
+        let hi = pairs.partition_point(|p| (p.0, p.1) <= (a, b));
+        (lo < hi).then(|| pairs[hi - 1].2)
+    };
+    let mut out = vec![
+        InteractionTrust {
+            talkers: 0,
+            answered: 0,
+            questions: 0,
+            questions_answered: 0,
+        };
+        n
+    ];
+    // Distinct talkers: the first message of each (src, dst) pair.
+    let mut k = 0;
+    while k < pairs.len() {
+        let (src, dst, first) = pairs[k];
+        let t = &mut out[dst as usize];
+        t.talkers += 1;
+        if latest(dst, src)
+            .is_some_and(|back| first == i64::MIN || back == i64::MIN || back >= first)
+        {
+            t.answered += 1;
+        }
+        while k < pairs.len() && (pairs[k].0, pairs[k].1) == (src, dst) {
+            k += 1;
+        }
+    }
+    for e in events.iter().filter(|e| talk(e) && is_question(e.post)) {
+        let t = &mut out[e.dst.0 as usize];
+        t.questions += 1;
+        let asked = e.at.map_or(i64::MIN, |t| t.epoch_ms());
+        if latest(e.dst.0, e.src.0)
+            .is_some_and(|back| asked == i64::MIN || back == i64::MIN || back >= asked)
+        {
+            t.questions_answered += 1;
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn e(src: u32, dst: u32, value: f64) -> RatingEdge {
         RatingEdge { src, dst, value }
+    }
+
+    #[test]
+    fn interaction_trust_by_hand() {
+        use socialset_model::{AccountIdx, InteractionKind, Timestamp};
+        let ev = |src: u32, dst: u32, kind: InteractionKind, minute: i64, post: Option<u32>| {
+            crate::Engagement {
+                src: AccountIdx(src),
+                dst: AccountIdx(dst),
+                kind,
+                weight: 1.0,
+                at: Timestamp::from_epoch_ms(minute * 60_000),
+                post,
+            }
+        };
+        // 1 asks 0 a question (post 7) and 0 answers; 2 replies to 0 and is ignored;
+        // 3 shares 0's post (not talk); 0 mentioned 4 before 4 wrote (not an answer).
+        let events = [
+            ev(1, 0, InteractionKind::Reply, 10, Some(7)),
+            ev(0, 1, InteractionKind::Reply, 12, None),
+            ev(2, 0, InteractionKind::Reply, 20, Some(8)),
+            ev(3, 0, InteractionKind::Share, 30, None),
+            ev(0, 4, InteractionKind::Mention, 1, None),
+            ev(4, 0, InteractionKind::Mention, 40, Some(7)),
+        ];
+        let t = interaction_trust(5, &events, |p| p == Some(7));
+        assert_eq!((t[0].talkers, t[0].answered), (3, 1));
+        assert_eq!((t[0].questions, t[0].questions_answered), (2, 1));
+        assert_eq!(t[0].reciprocity(), Some(1.0 / 3.0));
+        assert_eq!(t[0].response_rate(), Some(0.5));
+        assert_eq!(t[3].reciprocity(), None, "nobody talked to 3");
     }
 
     #[test]

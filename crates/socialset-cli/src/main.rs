@@ -39,6 +39,8 @@ enum Command {
     Audit(commands::audit::Args),
     Pods(commands::pods::Args),
     Trust(commands::trust::Args),
+    Independence(commands::disclosure::IndependenceArgs),
+    Disclosure(commands::disclosure::DisclosureArgs),
     Eval(commands::eval::Args),
     TrainAudit(commands::train_audit::Args),
 }
@@ -86,6 +88,8 @@ fn main() -> ExitCode {
         Command::Audit(args) => commands::audit::run(args),
         Command::Pods(args) => commands::pods::run(args),
         Command::Trust(args) => commands::trust::run(args),
+        Command::Independence(args) => commands::disclosure::run_independence(args),
+        Command::Disclosure(args) => commands::disclosure::run_disclosure(args),
         Command::TrainAudit(args) => commands::train_audit::run(args),
         Command::Communities(args) => commands::communities::run(args),
         Command::Eval(args) => commands::eval::run(args),

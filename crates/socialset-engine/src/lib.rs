@@ -3,6 +3,7 @@
 //! prints nothing.
 
 mod audit;
+mod brand;
 mod communities;
 mod demo;
 mod error;
@@ -22,6 +23,10 @@ pub use audit::{
     AccountAudit, AuditOptions, AuditReport, BotScores, BotsEval, ModelInfo, PodEval, PodLine,
     PodMember, ReasonLine, TrainReport, Verdict, DEFAULT_THRESHOLD, MIN_EVIDENCE,
 };
+pub use brand::{
+    eval_disclosure, AccountDisclosure, DisclosureEval, DisclosureReport, IndependenceReport, Miss,
+    PostDisclosure,
+};
 pub use communities::{CommunityLine, CommunityOptions, CommunityReport, DEFAULT_RESTARTS};
 pub use demo::{demo_files, DemoFile, DEMO_MARKER};
 pub use error::{Error, Result};
@@ -35,6 +40,7 @@ pub use socialset_analysis::audit::{
     AudienceBasis, AudienceQuality, PlantConfig, PodConfig, PodRecovery, Share, TrainParams,
     N_FEATURES,
 };
+pub use socialset_analysis::brand::{Disclosure, Independence};
 pub use socialset_analysis::{
     Audience, EngagementWeights, Stability, Tier, TopicCoverage, WindowComparison,
 };
@@ -43,7 +49,10 @@ pub use socialset_ingest::{parse_time, Detection, EdgeKind, Format, RecordError}
 pub use socialset_model::Timestamp;
 pub use socialset_store::Counts;
 pub use summary::{AccountLine, RatingSummary, Summary};
-pub use trust::{eval_trust, RatingScores, TrustEval, TrustLine, TrustOptions, TrustReport};
+pub use trust::{
+    eval_trust, InteractionTrustLine, InteractionTrustReport, RatingScores, TrustEval, TrustLine,
+    TrustOptions, TrustReport,
+};
 
 /// The default path of the embedded store.
 pub const DEFAULT_DB: &str = "socialset.db";

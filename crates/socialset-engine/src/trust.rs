@@ -287,3 +287,80 @@ pub fn eval_trust(
         ],
     })
 }
+
+/// One account's trust from interactions.
+#[derive(Clone, Debug, PartialEq)]
+pub struct InteractionTrustLine {
+    pub id: String,
+    pub handle: Option<String>,
+    /// Reciprocity shrunk by the evidence: reciprocity · n/(n + k), n the talkers.
+    pub trust: f64,
+    pub talkers: u32,
+    pub answered: u32,
+    pub reciprocity: Option<f64>,
+    pub questions: u32,
+    pub questions_answered: u32,
+    pub response_rate: Option<f64>,
+}
+
+/// Trust from interactions across a store.
+#[derive(Clone, Debug, PartialEq)]
+pub struct InteractionTrustReport {
+    pub accounts_talked_to: usize,
+    /// What stands in for the tone of the replies an account receives until sentiment
+    /// analysis lands: every reply counts as neutral.
+    pub sentiment: &'static str,
+    pub accounts: Vec<InteractionTrustLine>,
+}
+
+impl Workspace {
+    /// Trust from interactions, for stores without ratings: who answers those who talk to it
+    /// (reciprocity) and the questions they ask (response rate).
+    pub fn interaction_trust(&self, options: &TrustOptions) -> Result<InteractionTrustReport> {
+        let data = self.load_social(&crate::TimeWindow::default())?;
+        data.require_events("compute trust from")?;
+        let is_question = |post: Option<u32>| {
+            post.and_then(|p| data.posts.get(p as usize))
+                .and_then(|p| p.text.as_deref())
+                .is_some_and(|t| t.contains('?'))
+        };
+        let all =
+            socialset_analysis::interaction_trust(data.accounts.len(), &data.events, is_question);
+        let mut lines: Vec<InteractionTrustLine> = all
+            .iter()
+            .enumerate()
+            .filter(|(_, t)| t.talkers > 0)
+            .map(|(i, t)| {
+                let a = &data.accounts[i];
+                let n = f64::from(t.talkers);
+                InteractionTrustLine {
+                    id: a.id.as_str().to_owned(),
+                    handle: a.handle.clone(),
+                    trust: t.reciprocity().unwrap_or(0.0) * n / (n + options.evidence_half),
+                    talkers: t.talkers,
+                    answered: t.answered,
+                    reciprocity: t.reciprocity(),
+                    questions: t.questions,
+                    questions_answered: t.questions_answered,
+                    response_rate: t.response_rate(),
+                }
+            })
+            .collect();
+        let accounts_talked_to = lines.len();
+        lines.sort_by(|a, b| b.trust.total_cmp(&a.trust).then(a.id.cmp(&b.id)));
+        if options.top > 0 {
+            lines.truncate(options.top);
+        }
+        Ok(InteractionTrustReport {
+            accounts_talked_to,
+            sentiment:
+                "neutral placeholder: every reply counts as neutral until sentiment analysis lands",
+            accounts: lines,
+        })
+    }
+
+    /// Whether the store holds any rating.
+    pub fn has_ratings(&self) -> Result<bool> {
+        Ok(self.store.counts()?.ratings > 0)
+    }
+}

@@ -302,6 +302,40 @@ fn gilani_row(
     }
 }
 
+/// A real post annotated as sponsored or not (`None`: the annotator was unsure).
+#[derive(Clone, Debug, PartialEq, serde::Deserialize)]
+pub struct AnnotatedPost {
+    pub source: String,
+    pub id: String,
+    pub text: String,
+    #[serde(default)]
+    pub urls: Vec<String>,
+    pub sponsored: Option<bool>,
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+/// Reads annotated posts, one JSON object per line; errors name file, line and field.
+pub fn read_annotated_posts(path: &Path) -> Result<Vec<AnnotatedPost>, RecordError> {
+    let (file, lines) = lines(path)?;
+    let mut out = Vec::new();
+    for (i, text) in lines.iter().enumerate() {
+        if text.trim().is_empty() {
+            continue;
+        }
+        let mut de = serde_json::Deserializer::from_str(text);
+        let post: AnnotatedPost = serde_path_to_error::deserialize(&mut de).map_err(|e| {
+            let field = e.path().to_string();
+            RecordError::new(&file, i as u64 + 1, e.into_inner().to_string()).field(field)
+        })?;
+        out.push(post);
+    }
+    if out.is_empty() {
+        return Err(RecordError::new(&file, 0, "holds no annotated posts"));
+    }
+    Ok(out)
+}
+
 /// The follower bands of the Gilani et al. layout, smallest first.
 pub const GILANI_BANDS: [&str; 4] = ["1k", "100k", "1M", "10M"];
 

@@ -72,6 +72,10 @@ pub struct StoredPost {
     pub shares: Option<u64>,
     /// The client it was posted with, when known.
     pub source: Option<String>,
+    /// The links it carries, as written.
+    pub urls: Vec<String>,
+    /// The accounts it mentions (external ids).
+    pub mentions: Vec<String>,
 }
 
 /// A storage backend.

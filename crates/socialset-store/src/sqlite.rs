@@ -25,6 +25,18 @@ const MIGRATIONS: [&str; 2] = [
 /// "No time known", inside the store only (see schema.sql).
 const NO_TIME: i64 = i64::MIN;
 
+/// A JSON list of strings from a column (missing: empty).
+fn json_strings(json: Option<String>, what: &'static str) -> Result<Vec<String>> {
+    json.map(|j| {
+        serde_json::from_str::<Vec<String>>(&j).map_err(|e| Error::Corrupt {
+            what,
+            detail: e.to_string(),
+        })
+    })
+    .transpose()
+    .map(Option::unwrap_or_default)
+}
+
 fn time_key(at: Option<Timestamp>) -> i64 {
     at.map_or(NO_TIME, Timestamp::epoch_ms)
 }
@@ -215,20 +227,14 @@ impl Store for SqliteStore {
     fn posts(&self) -> Result<Vec<StoredPost>> {
         let mut stmt = self.conn.prepare(
             "SELECT id, author, at, text, hashtags, reply_to IS NOT NULL, share_of IS NOT NULL,
-                    quote_of IS NOT NULL, urls, likes, shares, source
+                    quote_of IS NOT NULL, urls, likes, shares, source, mentions
              FROM posts ORDER BY idx",
         )?;
         let mut rows = stmt.query([])?;
         let mut out = Vec::new();
         while let Some(r) = rows.next()? {
-            let hashtags: Option<String> = r.get(4)?;
-            let hashtags = match hashtags {
-                Some(json) => serde_json::from_str(&json).map_err(|e| Error::Corrupt {
-                    what: "post hashtags",
-                    detail: e.to_string(),
-                })?,
-                None => Vec::new(),
-            };
+            let urls = json_strings(r.get(8)?, "post urls")?;
+            let hashtags = json_strings(r.get(4)?, "post hashtags")?;
             out.push(StoredPost {
                 id: PostId::new(r.get::<_, String>(0)?),
                 author: StoredAccount(r.get(1)?),
@@ -246,18 +252,9 @@ impl Store for SqliteStore {
                 } else {
                     PostKind::Original
                 },
-                links: r
-                    .get::<_, Option<String>>(8)?
-                    .map(|json| {
-                        serde_json::from_str::<Vec<String>>(&json)
-                            .map(|v| v.len() as u32)
-                            .map_err(|e| Error::Corrupt {
-                                what: "post urls",
-                                detail: e.to_string(),
-                            })
-                    })
-                    .transpose()?
-                    .unwrap_or(0),
+                links: urls.len() as u32,
+                urls,
+                mentions: json_strings(r.get(12)?, "post mentions")?,
                 likes: r.get::<_, Option<i64>>(9)?.map(|v| v as u64),
                 shares: r.get::<_, Option<i64>>(10)?.map(|v| v as u64),
                 source: r.get(11)?,

@@ -66,8 +66,9 @@ pub fn run(args: Args) -> Result<()> {
         );
         print_trust(&workspace)?;
     }
+    print_independence(&workspace)?;
     println!(
-        "\nExplore it: socialset rank --db {0} --tier native | socialset explain --db {0} ACCOUNT | socialset communities --db {0} --window-days 2 | socialset audit --db {0} --all | socialset trust --db {0}\nYour own data: socialset import --help",
+        "\nExplore it: socialset rank --db {0} --tier native | socialset explain --db {0} ACCOUNT | socialset communities --db {0} --window-days 2 | socialset audit --db {0} --all | socialset trust --db {0} | socialset disclosure --db {0}\nYour own data: socialset import --help",
         args.db.display()
     );
     Ok(())
@@ -198,35 +199,64 @@ fn print_trust(workspace: &Workspace) -> Result<()> {
         top: 5,
         ..Default::default()
     })?;
-    let rows = report
-        .accounts
-        .iter()
-        .map(|a| {
-            vec![
-                who(&a.id, a.handle.as_deref()),
-                format!("{:+.2}", a.trust),
-                format!("{:+.2}", a.goodness),
-                format!("{:.2}", a.fairness),
-                a.ratings_received.to_string(),
-                a.positive_received.map_or("—".into(), percent),
-            ]
-        })
-        .collect();
     println!(
         "{}",
         table(
-            &[
-                "account",
-                "trust",
-                "goodness",
-                "fairness as rater",
-                "rated by",
-                "positive"
-            ],
-            &[1, 2, 3, 4, 5],
-            rows
+            &super::trust::HEADER,
+            &[1, 2, 3, 4, 5, 6],
+            super::trust::rows(&report.accounts)
         )
     );
+    Ok(())
+}
+
+fn print_independence(workspace: &Workspace) -> Result<()> {
+    let it = workspace.interaction_trust(&socialset_engine::TrustOptions {
+        top: 1,
+        ..Default::default()
+    })?;
+    if let Some(a) = it.accounts.first() {
+        println!(
+            "   Trust from interactions, where there are no ratings: {} answered {} of the {} accounts that talked to it{}.",
+            who(&a.id, a.handle.as_deref()),
+            a.answered,
+            a.talkers,
+            a.response_rate
+                .map_or(String::new(), |r| format!(" and {} of {} questions", percent(r), a.questions))
+        );
+    }
+    let d = workspace.disclosure(None, None)?;
+    let compliant = d
+        .posts
+        .iter()
+        .filter(|p| p.verdict == socialset_engine::Disclosure::Compliant)
+        .count();
+    println!(
+        "\n8. Independence and disclosure: {} posts checked for ties to brands (disclosure labels such as #adv or \"pubblicità\", affiliate links, discount codes): {} sponsored, {} of them disclosed clearly at the start.",
+        thousands(d.posts_checked as u64),
+        thousands(d.posts.len() as u64),
+        thousands(compliant as u64)
+    );
+    if let Some(top) = workspace
+        .rank(&socialset_engine::RankOptions {
+            tier: Some(socialset_engine::TierFilter::Native),
+            top: 50,
+            ..Default::default()
+        })?
+        .accounts
+        .iter()
+        .find(|a| a.id.starts_with("tw:"))
+    {
+        let r = workspace.independence(&top.id, None)?;
+        println!(
+            "   {}, a native influencer of the PHEME threads: independence {} — {}.",
+            who(&r.id, r.handle.as_deref()),
+            r.independence
+                .as_ref()
+                .map_or("unknown".into(), |i| percent(i.score)),
+            r.reasons.join("; ")
+        );
+    }
     Ok(())
 }
 

@@ -18,6 +18,7 @@ use crate::progress::ImportProgress;
 ///                 real Higgs interactions: precision and recall of the members found)
 ///   trust         do trust scores predict held-out ratings? (bitcoin-otc: RMSE, Pearson, sign
 ///                 AUC for the global mean, fairness × goodness and ours)
+///   disclosure    are sponsored posts found? (annotated real posts: precision and recall)
 ///   bots          does the bot classifier tell bots from humans? (Gilani et al. 2017: 10-fold
 ///                 cross-validated AUC, F1, Brier per follower band, a cross-band test, and a
 ///                 scikit-learn random forest on the same folds from a venv it creates)
@@ -45,6 +46,15 @@ enum What {
         /// Seed of the hold-out draw.
         #[arg(long, default_value_t = 0, value_name = "S")]
         seed: u64,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Precision and recall of the sponsorship detection on annotated real posts.
+    Disclosure {
+        /// Annotated posts, one JSON object per line (e.g. tests/data/disclosure/annotated.jsonl).
+        #[arg(long, value_name = "FILE")]
+        data: PathBuf,
         /// Print JSON.
         #[arg(long)]
         json: bool,
@@ -126,6 +136,31 @@ pub fn run(args: Args) -> Result<()> {
     let mut progress = ImportProgress::new(true);
     match args.what {
         What::Bots(bots) => return super::eval_bots::run(bots),
+        What::Disclosure { data, json } => {
+            let e = socialset_engine::eval_disclosure(&data)?;
+            let f = |v: Option<f64>| v.map_or("—".to_owned(), |v| format!("{v:.3}"));
+            if json {
+                let miss = |m: &socialset_engine::Miss| serde_json::json!({"id": m.id, "text": m.text, "evidence": m.evidence});
+                let v = serde_json::json!({
+                    "posts": e.posts, "unsure": e.unsure, "sponsored": e.sponsored,
+                    "true_positives": e.true_positives, "precision": e.precision, "recall": e.recall,
+                    "false_positives": e.false_positives.iter().map(miss).collect::<Vec<_>>(),
+                    "false_negatives": e.false_negatives.iter().map(miss).collect::<Vec<_>>(),
+                });
+                println!("{}", serde_json::to_string_pretty(&v)?);
+            } else {
+                println!(
+                    "{} annotated posts ({} unsure, left out), {} sponsored: found {}, precision {}, recall {}.",
+                    e.posts, e.unsure, e.sponsored, e.true_positives, f(e.precision), f(e.recall)
+                );
+                for m in &e.false_positives {
+                    println!("  false alarm {} [{}]: {}", m.id, m.evidence, m.text);
+                }
+                for m in &e.false_negatives {
+                    println!("  missed {}: {}", m.id, m.text);
+                }
+            }
+        }
         What::Trust {
             data,
             held_out,

@@ -3,6 +3,7 @@
 pub mod audit;
 pub mod communities;
 pub mod demo;
+pub mod disclosure;
 pub mod eval;
 pub mod eval_bots;
 pub mod explain;

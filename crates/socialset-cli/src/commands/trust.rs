@@ -16,8 +16,15 @@ use crate::output::{csv, percent, table, thousands, who};
 /// by trust = goodness · n/(n + 5), n the ratings received, so that one +10 is not worth
 /// more than a hundred +9s. Ratings are scaled by the largest absolute rating in the store.
 ///
+/// Without ratings (or with --from interactions), trust comes from interactions: reciprocity
+/// (the share of the accounts that replied to, mentioned or quoted it that it answered) and
+/// response rate (the share of questions put to it — messages with a "?" — that it answered),
+/// listed by reciprocity · n/(n + 5), n the accounts that talked to it. The tone of the replies
+/// it receives is a neutral placeholder until sentiment analysis lands.
+///
 /// Examples:
 ///   socialset trust --top 20
+///   socialset trust --from interactions
 ///   socialset trust --pretrusted bitcoin-otc:1,bitcoin-otc:35 --format csv
 #[derive(Debug, clap::Args)]
 #[command(verbatim_doc_comment)]
@@ -28,10 +35,20 @@ pub struct Args {
     /// EigenTrust's pre-trusted accounts, comma-separated ids or handles (default: everyone alike).
     #[arg(long, value_name = "A,B,...", value_delimiter = ',')]
     pretrusted: Vec<String>,
+    /// Where trust comes from: explicit ratings, interactions, or ratings when the store has any.
+    #[arg(long, value_enum, default_value = "auto")]
+    from: From,
     #[arg(long, value_enum, default_value = "table")]
     format: OutputFormat,
     #[command(flatten)]
     store: StoreArgs,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+enum From {
+    Auto,
+    Ratings,
+    Interactions,
 }
 
 pub fn run(args: Args) -> Result<()> {
@@ -40,23 +57,17 @@ pub fn run(args: Args) -> Result<()> {
         pretrusted: args.pretrusted,
         ..TrustOptions::default()
     };
-    let r = args.store.open_existing()?.trust(&options)?;
-    let rows: Vec<Vec<String>> = r
-        .accounts
-        .iter()
-        .map(|a| {
-            vec![
-                who(&a.id, a.handle.as_deref()),
-                format!("{:+.3}", a.trust),
-                format!("{:+.3}", a.goodness),
-                format!("{:.3}", a.fairness),
-                format!("{:.5}", a.eigentrust),
-                a.ratings_received.to_string(),
-                a.ratings_given.to_string(),
-                a.positive_received.map_or("—".into(), percent),
-            ]
-        })
-        .collect();
+    let ws = args.store.open_existing()?;
+    let from_ratings = match args.from {
+        From::Ratings => true,
+        From::Interactions => false,
+        From::Auto => ws.has_ratings()?,
+    };
+    if !from_ratings {
+        return interactions(&ws.interaction_trust(&options)?, args.format);
+    }
+    let r = ws.trust(&options)?;
+    let rows = rows(&r.accounts);
     match args.format {
         OutputFormat::Json => {
             let v = json!({
@@ -94,20 +105,101 @@ pub fn run(args: Args) -> Result<()> {
                 r.iterations,
                 if r.pretrusted.is_empty() { "none (uniform)".to_owned() } else { r.pretrusted.join(", ") }
             );
+            println!("{}", table(&HEADER, &[1, 2, 3, 4, 5, 6, 7], rows));
+        }
+    }
+    Ok(())
+}
+
+/// The trust table's header and rows, as `socialset trust` prints them (the demo too).
+pub const HEADER: [&str; 8] = [
+    "account",
+    "trust",
+    "goodness",
+    "fairness",
+    "EigenTrust",
+    "rated by",
+    "rated",
+    "positive",
+];
+
+pub fn rows(accounts: &[socialset_engine::TrustLine]) -> Vec<Vec<String>> {
+    accounts
+        .iter()
+        .map(|a| {
+            vec![
+                who(&a.id, a.handle.as_deref()),
+                format!("{:+.3}", a.trust),
+                format!("{:+.3}", a.goodness),
+                format!("{:.3}", a.fairness),
+                format!("{:.5}", a.eigentrust),
+                a.ratings_received.to_string(),
+                a.ratings_given.to_string(),
+                a.positive_received.map_or("—".into(), percent),
+            ]
+        })
+        .collect()
+}
+
+fn interactions(r: &socialset_engine::InteractionTrustReport, format: OutputFormat) -> Result<()> {
+    let opt = |v: Option<f64>| v.map_or("—".to_owned(), percent);
+    let rows: Vec<Vec<String>> = r
+        .accounts
+        .iter()
+        .map(|a| {
+            vec![
+                who(&a.id, a.handle.as_deref()),
+                format!("{:.3}", a.trust),
+                a.talkers.to_string(),
+                opt(a.reciprocity),
+                a.questions.to_string(),
+                opt(a.response_rate),
+            ]
+        })
+        .collect();
+    match format {
+        OutputFormat::Json => {
+            let v = json!({
+                "source": "interactions",
+                "accounts_talked_to": r.accounts_talked_to,
+                "sentiment": r.sentiment,
+                "accounts": r.accounts.iter().map(|a| json!({
+                    "id": a.id, "handle": a.handle, "trust": a.trust, "talkers": a.talkers,
+                    "answered": a.answered, "reciprocity": a.reciprocity, "questions": a.questions,
+                    "questions_answered": a.questions_answered, "response_rate": a.response_rate,
+                })).collect::<Vec<_>>(),
+            });
+            println!("{}", serde_json::to_string_pretty(&v)?);
+        }
+        OutputFormat::Csv => csv(
+            &[
+                "account",
+                "trust",
+                "talkers",
+                "reciprocity",
+                "questions",
+                "response_rate",
+            ],
+            &rows,
+        )?,
+        OutputFormat::Table => {
+            println!(
+                "Trust from interactions ({} accounts that others talked to). Replies' tone: {}.",
+                thousands(r.accounts_talked_to as u64),
+                r.sentiment
+            );
             println!(
                 "{}",
                 table(
                     &[
                         "account",
                         "trust",
-                        "goodness",
-                        "fairness",
-                        "EigenTrust",
-                        "rated by",
-                        "rated",
-                        "positive"
+                        "talked to by",
+                        "answered",
+                        "questions",
+                        "answered"
                     ],
-                    &[1, 2, 3, 4, 5, 6, 7],
+                    &[1, 2, 3, 4, 5],
                     rows
                 )
             );

@@ -2,6 +2,7 @@
 
 mod audit;
 mod bad_input;
+mod brand;
 mod idempotence;
 mod layers;
 mod trust;

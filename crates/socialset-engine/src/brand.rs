@@ -1,0 +1,377 @@
+//! Independence and disclosure as engine calls: each post's brand ties and how it discloses
+//! them, per account and for one account with its reasons.
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use socialset_analysis::brand::{
+    disclosure, independence, post_ties, Disclosure, Independence, LabelStrength,
+};
+use socialset_store::Store;
+
+use crate::{Error, Result, Workspace};
+
+/// One sponsored post and how it discloses.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PostDisclosure {
+    pub post: String,
+    pub author: String,
+    pub handle: Option<String>,
+    pub at: Option<crate::Timestamp>,
+    pub verdict: Disclosure,
+    /// Labels found, as written (weak ones marked "(ambiguous)").
+    pub labels: Vec<String>,
+    pub affiliate_links: Vec<(String, &'static str)>,
+    pub discount_codes: Vec<String>,
+    /// Brand accounts it mentions.
+    pub brands: Vec<String>,
+    /// The start of its text.
+    pub excerpt: String,
+}
+
+/// Disclosure counts for one account.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct AccountDisclosure {
+    pub id: String,
+    pub handle: Option<String>,
+    pub posts: usize,
+    pub sponsored: usize,
+    pub compliant: usize,
+    pub buried: usize,
+    pub unclear: usize,
+    pub undisclosed: usize,
+}
+
+/// Disclosure across the store (or one account).
+#[derive(Clone, Debug, PartialEq)]
+pub struct DisclosureReport {
+    pub posts_checked: usize,
+    pub accounts: Vec<AccountDisclosure>,
+    /// Every sponsored post, in store order.
+    pub posts: Vec<PostDisclosure>,
+}
+
+/// One account's independence from brands, with its reasons.
+#[derive(Clone, Debug, PartialEq)]
+pub struct IndependenceReport {
+    pub id: String,
+    pub handle: Option<String>,
+    /// `None`: no posts to judge by.
+    pub independence: Option<Independence>,
+    pub reasons: Vec<String>,
+    /// Brand accounts it mentions, with the number of posts.
+    pub brands_mentioned: Vec<(String, usize)>,
+    pub sponsored_posts: Vec<PostDisclosure>,
+}
+
+/// Reads a brands file: one account id or handle per line, `#` comments.
+fn brand_names(path: &Path) -> Result<Vec<(usize, String)>> {
+    let text = std::fs::read(path).map_err(Error::io(format!(
+        "cannot read the brands file {}",
+        path.display()
+    )))?;
+    let text = String::from_utf8(text)
+        .map_err(|_| Error::Usage(format!("{}: is not UTF-8 text", path.display())))?;
+    Ok(text
+        .lines()
+        .enumerate()
+        .map(|(i, l)| (i + 1, l.trim().to_owned()))
+        .filter(|(_, l)| !l.is_empty() && !l.starts_with('#'))
+        .collect())
+}
+
+/// Every post checked: (author index, its disclosure), posts per author, brand account ids.
+struct Checked {
+    data: crate::social::SocialData,
+    posts: Vec<(usize, PostDisclosure)>,
+    posts_by_author: Vec<usize>,
+    brand_ids: BTreeSet<String>,
+}
+
+fn excerpt(text: &str) -> String {
+    let mut e: String = text.chars().take(80).collect();
+    if text.chars().count() > 80 {
+        e.push('…');
+    }
+    e.replace('\n', " ")
+}
+
+impl Workspace {
+    /// Every post's ties and disclosure; `brands` names brand accounts beyond those marked
+    /// `is_brand`; `account` limits the report to one account.
+    fn disclosures(&self, brands: Option<&Path>, account: Option<&str>) -> Result<Checked> {
+        let data = self.load_social(&crate::TimeWindow::default())?;
+        let mut brand_ids: BTreeSet<String> = data
+            .accounts
+            .iter()
+            .filter(|a| a.is_brand == Some(true))
+            .map(|a| a.id.as_str().to_owned())
+            .collect();
+        if let Some(path) = brands {
+            for (line, name) in brand_names(path)? {
+                let idx = data
+                    .find(&name)
+                    .map_err(|e| Error::Usage(format!("{}:{line}: {e}", path.display())))?;
+                brand_ids.insert(data.accounts[idx.0 as usize].id.as_str().to_owned());
+            }
+        }
+        let only = account.map(|q| data.find(q)).transpose()?;
+        let index = data.stored_index();
+        let mut posts_by_author = vec![0usize; data.accounts.len()];
+        let mut out = Vec::new();
+        for p in self.store.posts()? {
+            let Some(author) = index(p.author.0) else {
+                continue;
+            };
+            if only.is_some_and(|o| o.0 != author) {
+                continue;
+            }
+            posts_by_author[author as usize] += 1;
+            let text = p.text.as_deref().unwrap_or("");
+            let ties = post_ties(text, &p.urls);
+            let brands: Vec<String> = p
+                .mentions
+                .iter()
+                .filter(|m| brand_ids.contains(*m))
+                .cloned()
+                .collect();
+            let verdict = disclosure(&ties);
+            let a = &data.accounts[author as usize];
+            out.push((
+                author as usize,
+                PostDisclosure {
+                    post: p.id.as_str().to_owned(),
+                    author: a.id.as_str().to_owned(),
+                    handle: a.handle.clone(),
+                    at: p.at,
+                    verdict,
+                    labels: ties
+                        .labels
+                        .iter()
+                        .map(|l| match l.strength {
+                            LabelStrength::Clear => l.text.clone(),
+                            LabelStrength::Weak => format!("{} (ambiguous)", l.text),
+                        })
+                        .collect(),
+                    affiliate_links: ties.affiliate_links,
+                    discount_codes: ties.discount_codes,
+                    brands,
+                    excerpt: excerpt(text),
+                },
+            ));
+        }
+        drop(index);
+        Ok(Checked {
+            data,
+            posts: out,
+            posts_by_author,
+            brand_ids,
+        })
+    }
+
+    /// Per-account disclosure counts and every sponsored post.
+    pub fn disclosure(
+        &self,
+        account: Option<&str>,
+        brands: Option<&Path>,
+    ) -> Result<DisclosureReport> {
+        let Checked {
+            data,
+            posts,
+            posts_by_author,
+            ..
+        } = self.disclosures(brands, account)?;
+        if posts.is_empty() {
+            return Err(Error::Usage(
+                "there are no posts to check (import posts with their text first)".into(),
+            ));
+        }
+        let mut per: Vec<AccountDisclosure> =
+            vec![AccountDisclosure::default(); data.accounts.len()];
+        for (author, p) in &posts {
+            let a = &mut per[*author];
+            match p.verdict {
+                Disclosure::NotSponsored => continue,
+                Disclosure::Compliant => a.compliant += 1,
+                Disclosure::Buried => a.buried += 1,
+                Disclosure::Unclear => a.unclear += 1,
+                Disclosure::Undisclosed => a.undisclosed += 1,
+            }
+            a.sponsored += 1;
+        }
+        let mut accounts: Vec<AccountDisclosure> = per
+            .into_iter()
+            .enumerate()
+            .filter(|(i, a)| a.sponsored > 0 || (account.is_some() && posts_by_author[*i] > 0))
+            .map(|(i, mut a)| {
+                a.id = data.accounts[i].id.as_str().to_owned();
+                a.handle = data.accounts[i].handle.clone();
+                a.posts = posts_by_author[i];
+                a
+            })
+            .collect();
+        accounts.sort_by(|a, b| {
+            (b.sponsored - b.compliant)
+                .cmp(&(a.sponsored - a.compliant))
+                .then(b.sponsored.cmp(&a.sponsored))
+                .then(a.id.cmp(&b.id))
+        });
+        Ok(DisclosureReport {
+            posts_checked: posts.len(),
+            accounts,
+            posts: posts
+                .into_iter()
+                .map(|(_, p)| p)
+                .filter(|p| p.verdict != Disclosure::NotSponsored)
+                .collect(),
+        })
+    }
+
+    /// One account's independence from brands, with the reasons.
+    pub fn independence(&self, account: &str, brands: Option<&Path>) -> Result<IndependenceReport> {
+        let Checked {
+            data,
+            posts,
+            brand_ids,
+            ..
+        } = self.disclosures(brands, Some(account))?;
+        let idx = data.find(account)?;
+        let a = &data.accounts[idx.0 as usize];
+        let is_brand = brand_ids.contains(a.id.as_str());
+        let sponsored: Vec<PostDisclosure> = posts
+            .iter()
+            .filter(|(_, p)| p.verdict != Disclosure::NotSponsored)
+            .map(|(_, p)| p.clone())
+            .collect();
+        let brand_only = posts
+            .iter()
+            .filter(|(_, p)| p.verdict == Disclosure::NotSponsored && !p.brands.is_empty())
+            .count();
+        let mut mentioned: std::collections::BTreeMap<String, usize> = Default::default();
+        for (_, p) in &posts {
+            for b in &p.brands {
+                *mentioned.entry(b.clone()).or_default() += 1;
+            }
+        }
+        let ind = independence(posts.len(), sponsored.len(), brand_only, is_brand);
+        let mut reasons = Vec::new();
+        if is_brand {
+            reasons.push(
+                "it is a brand account (marked is_brand or listed in the brands file)".to_owned(),
+            );
+        }
+        if let Some(i) = &ind {
+            if i.sponsored_posts > 0 {
+                let labelled = sponsored.iter().filter(|p| !p.labels.is_empty()).count();
+                let affiliate = sponsored
+                    .iter()
+                    .filter(|p| !p.affiliate_links.is_empty())
+                    .count();
+                let codes = sponsored
+                    .iter()
+                    .filter(|p| !p.discount_codes.is_empty())
+                    .count();
+                reasons.push(format!(
+                    "{} of {} posts sponsored ({} with a disclosure label, {} with affiliate links, {} with discount codes): −{:.2}",
+                    i.sponsored_posts,
+                    i.posts,
+                    labelled,
+                    affiliate,
+                    codes,
+                    i.sponsored_posts as f64 / i.posts.max(1) as f64
+                ));
+            }
+            if i.brand_mention_posts > 0 {
+                reasons.push(format!(
+                    "{} other posts mention brand accounts: −{:.2}",
+                    i.brand_mention_posts,
+                    0.5 * i.brand_mention_posts as f64 / i.posts.max(1) as f64
+                ));
+            }
+            if reasons.is_empty() {
+                reasons.push(format!(
+                    "none of its {} posts shows a tie to a brand",
+                    i.posts
+                ));
+            }
+        } else {
+            reasons.push("no posts in the store to judge by".to_owned());
+        }
+        let mut brands_mentioned: Vec<(String, usize)> = mentioned.into_iter().collect();
+        brands_mentioned.sort_by(|x, y| y.1.cmp(&x.1).then(x.0.cmp(&y.0)));
+        Ok(IndependenceReport {
+            id: a.id.as_str().to_owned(),
+            handle: a.handle.clone(),
+            independence: ind,
+            reasons,
+            brands_mentioned,
+            sponsored_posts: sponsored,
+        })
+    }
+}
+
+/// A post the detector got wrong, for the report.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Miss {
+    pub id: String,
+    pub text: String,
+    pub evidence: String,
+}
+
+/// Precision and recall of the sponsorship detection on annotated real posts.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DisclosureEval {
+    pub posts: usize,
+    /// Posts the annotator was unsure of, left out.
+    pub unsure: usize,
+    pub sponsored: usize,
+    pub true_positives: usize,
+    pub false_positives: Vec<Miss>,
+    pub false_negatives: Vec<Miss>,
+    pub precision: Option<f64>,
+    pub recall: Option<f64>,
+}
+
+/// Runs the sponsorship detection (labels, affiliate links, discount codes) on annotated
+/// posts and scores it against the annotations.
+pub fn eval_disclosure(path: &Path) -> Result<DisclosureEval> {
+    let posts = socialset_ingest::read_annotated_posts(path).map_err(Error::BadInput)?;
+    let (mut tp, mut fps, mut fns, mut unsure) = (0, Vec::new(), Vec::new(), 0);
+    for p in &posts {
+        let Some(truth) = p.sponsored else {
+            unsure += 1;
+            continue;
+        };
+        let ties = post_ties(&p.text, &p.urls);
+        let mut evidence: Vec<String> = ties.labels.iter().map(|l| l.text.clone()).collect();
+        evidence.extend(
+            ties.affiliate_links
+                .iter()
+                .map(|(_, why)| (*why).to_owned()),
+        );
+        evidence.extend(ties.discount_codes.iter().map(|c| format!("code {c}")));
+        let miss = || Miss {
+            id: p.id.clone(),
+            text: excerpt(&p.text),
+            evidence: evidence.join(", "),
+        };
+        match (ties.sponsored(), truth) {
+            (true, true) => tp += 1,
+            (true, false) => fps.push(miss()),
+            (false, true) => fns.push(miss()),
+            (false, false) => {}
+        }
+    }
+    let sponsored = tp + fns.len();
+    let flagged = tp + fps.len();
+    Ok(DisclosureEval {
+        posts: posts.len(),
+        unsure,
+        sponsored,
+        true_positives: tp,
+        precision: (flagged > 0).then(|| tp as f64 / flagged as f64),
+        recall: (sponsored > 0).then(|| tp as f64 / sponsored as f64),
+        false_positives: fps,
+        false_negatives: fns,
+    })
+}
