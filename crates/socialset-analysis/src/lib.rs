@@ -29,6 +29,6 @@ pub use metrics::{
     Classification,
 };
 pub use trust::{
-    eigentrust, fairness_goodness, interaction_trust, FairnessGoodness, InteractionTrust,
-    RatingEdge, TrustPredictor,
+    eigentrust, fairness_goodness, interaction_trust, loo_fairness_goodness, FairnessGoodness,
+    InteractionTrust, RatingEdge, TrustPredictor,
 };

@@ -50,8 +50,8 @@ pub use socialset_model::Timestamp;
 pub use socialset_store::Counts;
 pub use summary::{AccountLine, RatingSummary, Summary};
 pub use trust::{
-    eval_trust, InteractionTrustLine, InteractionTrustReport, RatingScores, TrustEval, TrustLine,
-    TrustOptions, TrustReport,
+    eval_trust, eval_trust_loo, InteractionTrustLine, InteractionTrustReport, RatingScores,
+    TrustEval, TrustLine, TrustOptions, TrustReport,
 };
 
 /// The default path of the embedded store.

@@ -46,6 +46,10 @@ enum What {
         /// Seed of the hold-out draw.
         #[arg(long, default_value_t = 0, value_name = "S")]
         seed: u64,
+        /// Kumar et al.'s leave-one-out protocol instead of one held-out share: every rating
+        /// predicted from all the others (ours: 10-fold cross-validation).
+        #[arg(long)]
+        leave_one_out: bool,
         /// Print JSON.
         #[arg(long)]
         json: bool,
@@ -165,9 +169,14 @@ pub fn run(args: Args) -> Result<()> {
             data,
             held_out,
             seed,
+            leave_one_out,
             json,
         } => {
-            let e = socialset_engine::eval_trust(&data, held_out, seed, &mut progress)?;
+            let e = if leave_one_out {
+                socialset_engine::eval_trust_loo(&data, seed, &mut progress)?
+            } else {
+                socialset_engine::eval_trust(&data, held_out, seed, &mut progress)?
+            };
             if json {
                 let v = serde_json::json!({
                     "ratings": e.ratings, "held_out": e.held_out, "scale": e.scale, "seed": e.seed,
@@ -177,10 +186,17 @@ pub fn run(args: Args) -> Result<()> {
                 });
                 println!("{}", serde_json::to_string_pretty(&v)?);
             } else {
-                println!(
-                    "{} ratings (scaled by {}); {} held out at random (seed {}), predicted from the rest.",
-                    thousands(e.ratings as u64), e.scale, thousands(e.held_out as u64), e.seed
-                );
+                if e.held_out == e.ratings {
+                    println!(
+                        "{} ratings (scaled by {}); each predicted from the others (leave-one-out; ours: 10 folds, seed {}).",
+                        thousands(e.ratings as u64), e.scale, e.seed
+                    );
+                } else {
+                    println!(
+                        "{} ratings (scaled by {}); {} held out at random (seed {}), predicted from the rest.",
+                        thousands(e.ratings as u64), e.scale, thousands(e.held_out as u64), e.seed
+                    );
+                }
                 let f = |v: Option<f64>| v.map_or("—".to_owned(), |v| format!("{v:.3}"));
                 let rows = e
                     .methods
