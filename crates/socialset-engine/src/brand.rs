@@ -42,11 +42,41 @@ pub struct AccountDisclosure {
     pub undisclosed: usize,
 }
 
+/// Disclosure counts for the posts of one campaign's members (campaigns and their members
+/// come from conversions).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct CampaignDisclosure {
+    pub campaign: String,
+    pub members: usize,
+    pub posts: usize,
+    pub sponsored: usize,
+    pub compliant: usize,
+    pub buried: usize,
+    pub unclear: usize,
+    pub undisclosed: usize,
+}
+
+impl CampaignDisclosure {
+    fn add(&mut self, verdict: Disclosure) {
+        self.posts += 1;
+        match verdict {
+            Disclosure::NotSponsored => return,
+            Disclosure::Compliant => self.compliant += 1,
+            Disclosure::Buried => self.buried += 1,
+            Disclosure::Unclear => self.unclear += 1,
+            Disclosure::Undisclosed => self.undisclosed += 1,
+        }
+        self.sponsored += 1;
+    }
+}
+
 /// Disclosure across the store (or one account).
 #[derive(Clone, Debug, PartialEq)]
 pub struct DisclosureReport {
     pub posts_checked: usize,
     pub accounts: Vec<AccountDisclosure>,
+    /// Per campaign, for stores with conversions.
+    pub campaigns: Vec<CampaignDisclosure>,
     /// Every sponsored post, in store order.
     pub posts: Vec<PostDisclosure>,
 }
@@ -88,6 +118,41 @@ struct Checked {
     brand_ids: BTreeSet<String>,
 }
 
+/// The workspace's config file: `socialset.toml` beside the store.
+pub const CONFIG_FILE: &str = "socialset.toml";
+
+impl Workspace {
+    /// Brand accounts listed in the workspace's config file (`brands = ["@acme", "tw:42"]`), as
+    /// (file, position, name); none when there is no config file.
+    fn config_brands(&self) -> Result<Vec<(String, usize, String)>> {
+        let path = self
+            .path()
+            .parent()
+            .unwrap_or_else(|| Path::new("."))
+            .join(CONFIG_FILE);
+        if !path.exists() {
+            return Ok(Vec::new());
+        }
+        let shown = path.display().to_string();
+        let text =
+            std::fs::read_to_string(&path).map_err(Error::io(format!("cannot read {shown}")))?;
+        #[derive(serde::Deserialize)]
+        #[serde(deny_unknown_fields)]
+        struct Config {
+            #[serde(default)]
+            brands: Vec<String>,
+        }
+        let config: Config =
+            toml::from_str(&text).map_err(|e| Error::Usage(format!("{shown}: {e}")))?;
+        Ok(config
+            .brands
+            .into_iter()
+            .enumerate()
+            .map(|(i, b)| (shown.clone(), i + 1, b))
+            .collect())
+    }
+}
+
 fn excerpt(text: &str) -> String {
     let mut e: String = text.chars().take(80).collect();
     if text.chars().count() > 80 {
@@ -107,6 +172,12 @@ impl Workspace {
             .filter(|a| a.is_brand == Some(true))
             .map(|a| a.id.as_str().to_owned())
             .collect();
+        for (source, line, name) in self.config_brands()? {
+            let idx = data
+                .find(&name)
+                .map_err(|e| Error::Usage(format!("{source}: brand {line}: {e}")))?;
+            brand_ids.insert(data.accounts[idx.0 as usize].id.as_str().to_owned());
+        }
         if let Some(path) = brands {
             for (line, name) in brand_names(path)? {
                 let idx = data
@@ -199,6 +270,28 @@ impl Workspace {
             }
             a.sponsored += 1;
         }
+        let mut campaigns: Vec<CampaignDisclosure> = Vec::new();
+        let index = data.stored_index();
+        let mut members_of: std::collections::BTreeMap<String, Vec<u32>> = Default::default();
+        for m in self.store.campaign_members()? {
+            if let Some(i) = index(m.member.0) {
+                members_of.entry(m.campaign).or_default().push(i);
+            }
+        }
+        drop(index);
+        for (campaign, members) in members_of {
+            let mut c = CampaignDisclosure {
+                campaign,
+                members: members.len(),
+                ..CampaignDisclosure::default()
+            };
+            for (author, p) in &posts {
+                if members.contains(&(*author as u32)) {
+                    c.add(p.verdict);
+                }
+            }
+            campaigns.push(c);
+        }
         let mut accounts: Vec<AccountDisclosure> = per
             .into_iter()
             .enumerate()
@@ -219,6 +312,7 @@ impl Workspace {
         Ok(DisclosureReport {
             posts_checked: posts.len(),
             accounts,
+            campaigns,
             posts: posts
                 .into_iter()
                 .map(|(_, p)| p)

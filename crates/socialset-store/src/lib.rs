@@ -55,6 +55,15 @@ pub struct StoredRating {
     pub at: Option<Timestamp>,
 }
 
+/// A member of a campaign, as conversions name it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CampaignMember {
+    pub campaign: String,
+    pub member: StoredAccount,
+    /// Tracking or discount codes its conversions carried.
+    pub codes: Vec<String>,
+}
+
 /// What analysis reads of a post.
 #[derive(Clone, Debug, PartialEq)]
 pub struct StoredPost {
@@ -103,6 +112,10 @@ pub trait Store {
 
     /// Every rating with its endpoints, in key order.
     fn ratings(&self) -> Result<Vec<StoredRating>>;
+
+    /// Every (campaign, member) pair named by a conversion, with the codes seen for it,
+    /// ordered by campaign and member.
+    fn campaign_members(&self) -> Result<Vec<CampaignMember>>;
 
     /// A fact about the store itself, if set.
     fn meta(&self, key: &str) -> Result<Option<String>>;

@@ -8,8 +8,8 @@ use rustc_hash::FxHashMap;
 use socialset_model::{Account, AccountId, InteractionKind, PostId, PostKind, Record, Timestamp};
 
 use crate::{
-    Counts, Error, ImportTx, Result, Store, StoredAccount, StoredFollow, StoredInteraction,
-    StoredPost, StoredRating,
+    CampaignMember, Counts, Error, ImportTx, Result, Store, StoredAccount, StoredFollow,
+    StoredInteraction, StoredPost, StoredRating,
 };
 
 /// Schema migrations, in order; `PRAGMA user_version` records how many have run.
@@ -282,6 +282,38 @@ impl Store for SqliteStore {
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    fn campaign_members(&self) -> Result<Vec<CampaignMember>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT campaign, member, code FROM conversions
+             GROUP BY campaign, member, code ORDER BY campaign, member, code",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, i64>(1)?,
+                r.get::<_, String>(2)?,
+            ))
+        })?;
+        let mut out: Vec<CampaignMember> = Vec::new();
+        for row in rows {
+            let (campaign, member, code) = row?;
+            let same = out
+                .last()
+                .is_some_and(|m| m.campaign == campaign && m.member.0 == member);
+            if !same {
+                out.push(CampaignMember {
+                    campaign,
+                    member: StoredAccount(member),
+                    codes: Vec::new(),
+                });
+            }
+            if let (false, Some(last)) = (code.is_empty(), out.last_mut()) {
+                last.codes.push(code);
+            }
+        }
+        Ok(out)
     }
 
     fn meta(&self, key: &str) -> Result<Option<String>> {

@@ -19,7 +19,8 @@ use crate::output::{csv, percent, table, thousands, who};
 /// it is compliant when a clear label stands in the first 50 characters and not inside a
 /// string of three or more hashtags; "label buried" when the label is later or among
 /// hashtags; "label unclear" with only ambiguous tags (#sp, #collab, #partner, #ambassador);
-/// "undisclosed" with links or codes and no label.
+/// "undisclosed" with links or codes and no label. Where conversions name campaigns and their
+/// members, the report is also given per campaign.
 ///
 /// Examples:
 ///   socialset disclosure
@@ -30,7 +31,8 @@ pub struct DisclosureArgs {
     /// Only this account's posts.
     #[arg(long, value_name = "ACCOUNT")]
     account: Option<String>,
-    /// Brand accounts, one id or handle per line (beyond those marked is_brand).
+    /// Brand accounts, one id or handle per line (beyond those marked is_brand and those in
+    /// socialset.toml beside the store: `brands = ["@acme", "tw:42"]`).
     #[arg(long, value_name = "FILE")]
     brands: Option<PathBuf>,
     /// With table output: how many sponsored posts to list.
@@ -46,7 +48,8 @@ pub struct DisclosureArgs {
 ///
 /// independence = 1 − (share of its posts that are sponsored: labelled, affiliate links or
 /// discount codes) − ½ × (share of its other posts that mention brand accounts); 0 for a brand
-/// account itself. Brands are the accounts marked is_brand and those listed in --brands.
+/// account itself. Brands are the accounts marked is_brand, those listed in socialset.toml
+/// beside the store (`brands = ["@acme", "tw:42"]`) and those in --brands.
 ///
 /// Examples:
 ///   socialset independence @ann
@@ -95,6 +98,10 @@ pub fn run_disclosure(args: DisclosureArgs) -> Result<()> {
                     "compliant": a.compliant, "buried": a.buried, "unclear": a.unclear, "undisclosed": a.undisclosed,
                 })).collect::<Vec<_>>(),
                 "sponsored_posts": r.posts.iter().map(post_json).collect::<Vec<_>>(),
+                "campaigns": r.campaigns.iter().map(|c| json!({
+                    "campaign": c.campaign, "members": c.members, "posts": c.posts, "sponsored": c.sponsored,
+                    "compliant": c.compliant, "buried": c.buried, "unclear": c.unclear, "undisclosed": c.undisclosed,
+                })).collect::<Vec<_>>(),
             });
             println!("{}", serde_json::to_string_pretty(&v)?);
         }

@@ -16,6 +16,8 @@ const POSTS: &str = r##"{"type":"account","id":"ig:giulia","handle":"giulia.cuci
 {"type":"post","id":"ig:5","author":"ig:giulia","text":"Oggi niente ricette, solo una passeggiata al lago."}
 {"type":"post","id":"ig:6","author":"ig:giulia","text":"Pranzo veloce con @pastabrand, sempre buona","mentions":["ig:pastabrand"]}
 {"type":"post","id":"ig:7","author":"ig:giulia","text":"Grazie a tutti per gli auguri! #collab"}
+{"type":"conversion","campaign":"estate-2026","member":"ig:giulia","kind":"sale","value_eur":24.5,"at":"2026-07-01T10:00:00Z","code":"GIULIA15"}
+{"type":"conversion","campaign":"estate-2026","member":"ig:giulia","kind":"sale","at":"2026-07-02T10:00:00Z","code":"GIULIA15"}
 "##;
 
 fn store() -> (tempfile::TempDir, Workspace) {
@@ -91,6 +93,33 @@ fn independence_counts_sponsored_posts_and_brand_mentions() {
     // The brand itself has independence 0.
     let b = ws.independence("ig:pastabrand", None).expect("brand");
     assert_eq!(b.independence.map(|i| i.score), Some(0.0));
+    // Brands can also live in the workspace's config file beside the store.
+    write(dir.path(), "socialset.toml", b"brands = [\"olio_buono\"]\n");
+    let r = ws.independence("ig:giulia", None).expect("independence");
+    assert_eq!(r.brands_mentioned.len(), 2);
+    write(
+        dir.path(),
+        "socialset.toml",
+        b"brands = [\"nobody_here\"]\n",
+    );
+    let e = ws
+        .independence("ig:giulia", None)
+        .expect_err("unknown brand")
+        .to_string();
+    assert!(
+        e.contains("socialset.toml: brand 1") && e.contains("no account matches"),
+        "{e}"
+    );
+    write(dir.path(), "socialset.toml", b"brand = 3\n");
+    let e = ws
+        .independence("ig:giulia", None)
+        .expect_err("bad config")
+        .to_string();
+    assert!(
+        e.contains("socialset.toml") && e.contains("unknown field"),
+        "{e}"
+    );
+    std::fs::remove_file(dir.path().join("socialset.toml")).expect("rm");
     let bad = write(dir.path(), "bad.txt", b"nobody_here\n");
     let e = ws
         .independence("ig:giulia", Some(&bad))

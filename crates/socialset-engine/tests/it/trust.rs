@@ -110,7 +110,10 @@ fn bad_rating_files_name_file_line_and_field() {
     assert_eq!(e.methods.len(), 3);
     let loo = socialset_engine::eval_trust_loo(&ok, 0, &mut NoProgress).expect("leave-one-out");
     assert_eq!((loo.ratings, loo.held_out), (30, 30));
-    assert_eq!(loo.methods[0].pearson, None, "the mean's correlation is not reported");
+    assert_eq!(
+        loo.methods[0].pearson, None,
+        "the mean's correlation is not reported"
+    );
     assert!(loo.methods[1].rmse.is_finite() && loo.methods[2].rmse.is_finite());
     for (name, text, want) in [
         (
