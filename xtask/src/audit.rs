@@ -29,7 +29,7 @@ pub fn eval_audit(root: &Path, args: &[String]) -> Result<()> {
     // 1. Bots: 10-fold CV, ours and the scikit-learn forest on the same folds.
     let e = json_of(
         Command::new(&socialset)
-            .args(["eval", "bots", "--json", "--skip-bad", "--data"])
+            .args(["eval", "bots", "--json", "--data"])
             .arg(data.join("gilani-2017"))
             .arg("--venv")
             .arg(root.join("target/bots-baseline-venv")),

@@ -25,9 +25,10 @@ pub struct BotsArgs {
     /// Seed of the fold assignment and of the trees' sampling.
     #[arg(long, default_value_t = 42, value_name = "S")]
     seed: u64,
-    /// Leave out rows with a bad value (each is reported) instead of stopping.
+    /// Stop at the first row with a bad value. By default such rows are left out and each is
+    /// reported (the published data holds one: a negative follower/friend ratio).
     #[arg(long)]
-    skip_bad: bool,
+    strict: bool,
     /// Do not run the scikit-learn baseline.
     #[arg(long)]
     no_baseline: bool,
@@ -44,7 +45,7 @@ pub fn run(args: BotsArgs) -> Result<()> {
         seed: args.seed,
         ..TrainParams::default()
     };
-    let e = eval_bots(&args.data, args.folds, args.seed, &params, args.skip_bad)?;
+    let e = eval_bots(&args.data, args.folds, args.seed, &params, !args.strict)?;
     for s in &e.skipped {
         eprintln!("skipped: {s}");
     }

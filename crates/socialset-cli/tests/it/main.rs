@@ -509,3 +509,79 @@ fn audit_and_pods_print_table_json_and_csv_on_the_demo() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("no account matches"));
 }
+
+#[test]
+fn trust_independence_and_disclosure_commands() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("s.db");
+    let d = db.to_string_lossy().to_string();
+    let data = dir.path().join("d.jsonl");
+    std::fs::write(
+        &data,
+        concat!(
+            "{\"type\":\"rating\",\"src\":\"tw:a\",\"dst\":\"tw:b\",\"value\":10}\n",
+            "{\"type\":\"rating\",\"src\":\"tw:c\",\"dst\":\"tw:b\",\"value\":8}\n",
+            "{\"type\":\"rating\",\"src\":\"tw:b\",\"dst\":\"tw:a\",\"value\":-2}\n",
+            "{\"type\":\"post\",\"id\":\"tw:p1\",\"author\":\"tw:b\",\"text\":\"#ad Trying the new espresso machine from @acme\"}\n",
+            "{\"type\":\"post\",\"id\":\"tw:p2\",\"author\":\"tw:b\",\"text\":\"Use code BEA20 for 20% off\"}\n",
+            "{\"type\":\"post\",\"id\":\"tw:p3\",\"author\":\"tw:a\",\"text\":\"A walk in the park?\"}\n",
+            "{\"type\":\"interaction\",\"src\":\"tw:a\",\"dst\":\"tw:b\",\"kind\":\"reply\",\"at\":100,\"post\":\"tw:p3\"}\n",
+            "{\"type\":\"interaction\",\"src\":\"tw:b\",\"dst\":\"tw:a\",\"kind\":\"reply\",\"at\":160}\n",
+        ),
+    )
+    .expect("write");
+    assert!(
+        socialset(&db, &["import", data.to_str().unwrap_or_default()])
+            .status
+            .success()
+    );
+    let json = |args: &[&str]| -> serde_json::Value {
+        let out = socialset(&db, args);
+        assert!(
+            out.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice(&out.stdout).expect("json")
+    };
+    let t = json(&["trust", "--format", "json", "--db", &d]);
+    assert_eq!(t["accounts"][0]["id"], "tw:b");
+    assert_eq!(t["accounts"][0]["ratings_received"], 2);
+    let it = json(&[
+        "trust",
+        "--from",
+        "interactions",
+        "--format",
+        "json",
+        "--db",
+        &d,
+    ]);
+    assert_eq!(it["source"], "interactions");
+    assert!(it["sentiment"]
+        .as_str()
+        .is_some_and(|s| s.contains("placeholder")));
+    let b = it["accounts"]
+        .as_array()
+        .and_then(|a| a.iter().find(|x| x["id"] == "tw:b"))
+        .cloned()
+        .expect("tw:b talked to");
+    assert_eq!(
+        (b["reciprocity"].as_f64(), b["response_rate"].as_f64()),
+        (Some(1.0), Some(1.0))
+    );
+    let dsc = json(&["disclosure", "--format", "json", "--db", &d]);
+    assert_eq!(dsc["posts_checked"], 3);
+    let verdicts: Vec<&str> = dsc["sponsored_posts"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|p| p["verdict"].as_str())
+        .collect();
+    assert_eq!(verdicts, ["compliant", "undisclosed"]);
+    let ind = json(&["independence", "tw:b", "--format", "json", "--db", &d]);
+    assert_eq!(ind["independence"].as_f64(), Some(0.0));
+    assert_eq!(ind["sponsored_posts"], 2);
+    let out = socialset(&db, &["independence", "tw:nobody", "--db", &d]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no account matches"));
+}
