@@ -33,6 +33,7 @@ fn main() -> Result<()> {
         Some("bench-import") => bench::import(&repo_root(), &args[1..]),
         Some("eval-import") => eval::import(&repo_root(), &args[1..]),
         Some("kernels") => kernels::run(&args[1..]),
+        Some("diffusion") => kernels::diffusion(&args[1..]),
         Some("eval-quality") => peers::eval_quality(&repo_root(), &args[1..]),
         Some("bench-peers") => peers::bench_peers(&repo_root(), &args[1..]),
         Some("eval-audit") => audit::eval_audit(&repo_root(), &args[1..]),
@@ -45,6 +46,7 @@ fn main() -> Result<()> {
   bench-audit    time `socialset audit --all` on the Higgs store; --runs N, --write
   eval-trust     held-out rating prediction on bitcoin-otc, seeds 0-3, and the disclosure
                  detection on annotated posts; --write
+  diffusion FILE IMM (k, ε) and Monte Carlo spread on a SNAP edge list, as JSON
   kernels FILE   socialset's graph kernels on a SNAP edge list, as JSON (used by the above)"
             );
             bail!("no task given")

@@ -1,10 +1,12 @@
 //! Compact graphs and the generic algorithms on them: CSR adjacency, PageRank (weighted,
-//! personalised), k-core, weakly connected components, Leiden (modularity, CPM), and partition
-//! measures (modularity, NMI, ARI). Nodes are dense `u32` indices; the crate knows nothing of
+//! personalised), k-core, weakly connected components, Leiden (modularity, CPM), partition
+//! measures (modularity, NMI, ARI), and influence diffusion (independent cascade, linear
+//! threshold, Monte Carlo spread, IMM). Nodes are dense `u32` indices; the crate knows nothing of
 //! accounts, social media, storage or HTTP.
 
 mod components;
 mod csr;
+mod diffusion;
 mod kcore;
 mod leiden;
 mod pagerank;
@@ -13,6 +15,10 @@ mod rng;
 
 pub use components::{weakly_connected_components, Components};
 pub use csr::{Csr, Edge};
+pub use diffusion::{
+    imm, imm_bounds, monte_carlo_spread, select, ImmBounds, ImmResult, InfluenceGraph, Model, Pick,
+    Spread,
+};
 pub use kcore::core_numbers;
 pub use leiden::{leiden, LeidenConfig, Partition, Quality, RECOMMENDED_RESTARTS};
 pub use pagerank::{pagerank, Convergence, PageRank, PageRankConfig, PageRankGraph};
