@@ -26,6 +26,11 @@ pub enum Model {
 pub struct InfluenceGraph {
     forward: Csr,
     reverse: Csr,
+    /// Forward edges again, flat, with each probability as a 32-bit threshold (an edge is
+    /// live when a uniform 32-bit draw falls below it): the hot loop of the simulations.
+    offsets: Vec<usize>,
+    targets: Vec<u32>,
+    thresholds: Vec<u64>,
 }
 
 impl InfluenceGraph {
@@ -42,7 +47,24 @@ impl InfluenceGraph {
             .collect();
         let forward = clamp_weights(Csr::from_edges(n, &clamped));
         let reverse = forward.transpose();
-        Self { forward, reverse }
+        let mut offsets = Vec::with_capacity(n + 1);
+        let mut targets = Vec::with_capacity(forward.n_edges());
+        let mut thresholds = Vec::with_capacity(forward.n_edges());
+        offsets.push(0);
+        for v in 0..n as u32 {
+            for (t, w) in forward.out_edges(v) {
+                targets.push(t);
+                thresholds.push((f64::from(w) * 4_294_967_296.0).round() as u64);
+            }
+            offsets.push(targets.len());
+        }
+        Self {
+            forward,
+            reverse,
+            offsets,
+            targets,
+            thresholds,
+        }
     }
 
     /// Weighted cascade (Kempe et al. 2003): every edge into `v` has probability 1/in-degree(v).
@@ -96,10 +118,61 @@ fn clamp_weights(g: Csr) -> Csr {
     Csr::from_edges(n, &edges)
 }
 
+/// Uniform 32-bit draws, two from each 64-bit output.
+struct Draws {
+    rng: SplitMix64,
+    spare: Option<u32>,
+}
+
+impl Draws {
+    fn next(&mut self) -> u64 {
+        if let Some(x) = self.spare.take() {
+            return u64::from(x);
+        }
+        let r = self.rng.next_u64();
+        self.spare = Some((r >> 32) as u32);
+        r & 0xFFFF_FFFF
+    }
+}
+
 /// A seeded generator for draw number `i` of a run seeded `seed`.
 fn rng_for(seed: u64, i: u64) -> SplitMix64 {
     let mut mix = SplitMix64::new(seed ^ i.wrapping_mul(0x9E37_79B9_7F4A_7C15));
     SplitMix64::new(mix.next_u64())
+}
+
+/// One independent-cascade simulation from `seeds`: how many nodes end active.
+fn simulate_ic(
+    g: &InfluenceGraph,
+    seeds: &[u32],
+    draws: &mut Draws,
+    active: &mut [bool],
+    touched: &mut Vec<u32>,
+) -> usize {
+    let mut head = touched.len();
+    for &s in seeds {
+        if !active[s as usize] {
+            active[s as usize] = true;
+            touched.push(s);
+        }
+    }
+    while head < touched.len() {
+        let u = touched[head] as usize;
+        head += 1;
+        let (from, to) = (g.offsets[u], g.offsets[u + 1]);
+        for (&v, &t) in g.targets[from..to].iter().zip(&g.thresholds[from..to]) {
+            if !active[v as usize] && draws.next() < t {
+                active[v as usize] = true;
+                touched.push(v);
+            }
+        }
+    }
+    let count = touched.len();
+    for &v in touched.iter() {
+        active[v as usize] = false;
+    }
+    touched.clear();
+    count
 }
 
 /// One forward simulation from `seeds`: how many nodes end active.
@@ -127,13 +200,7 @@ fn simulate(
                 continue;
             }
             match model {
-                Model::IndependentCascade => {
-                    if rng.next_f64() < f64::from(w) {
-                        active[v as usize] = true;
-                        touched.push(v);
-                        frontier.push(v);
-                    }
-                }
+                Model::IndependentCascade => unreachable!("the cascade runs in simulate_ic"),
                 Model::LinearThreshold => {
                     // Thresholds are drawn lazily, the first time a node is reached.
                     let t = match thresholds.iter().find(|x| x.0 == v) {
@@ -196,15 +263,21 @@ pub fn monte_carlo_spread(
             (start..end)
                 .map(|i| {
                     let mut rng = rng_for(seed, i as u64);
-                    simulate(
-                        g,
-                        model,
-                        seeds,
-                        &mut rng,
-                        &mut active,
-                        &mut touched,
-                        &mut extra,
-                    ) as f64
+                    match model {
+                        Model::IndependentCascade => {
+                            let mut draws = Draws { rng, spare: None };
+                            simulate_ic(g, seeds, &mut draws, &mut active, &mut touched) as f64
+                        }
+                        Model::LinearThreshold => simulate(
+                            g,
+                            model,
+                            seeds,
+                            &mut rng,
+                            &mut active,
+                            &mut touched,
+                            &mut extra,
+                        ) as f64,
+                    }
                 })
                 .collect::<Vec<_>>()
         })
