@@ -659,6 +659,43 @@ mod tests {
     }
 
     #[test]
+    fn simulations_agree_with_the_exact_spread() {
+        let mut rng = SplitMix64::new(5);
+        for case in 0..4u64 {
+            let n = 7;
+            let mut edges: Vec<(u32, u32, f64)> = Vec::new();
+            while edges.len() < 10 {
+                let (u, v) = (rng.below(n) as u32, rng.below(n) as u32);
+                if u != v && !edges.iter().any(|e| e.0 == u && e.1 == v) {
+                    edges.push((u, v, 0.1 + 0.8 * rng.next_f64()));
+                }
+            }
+            let g = InfluenceGraph::new(
+                n,
+                &edges
+                    .iter()
+                    .map(|&(s, d, w)| Edge {
+                        src: s,
+                        dst: d,
+                        weight: w as f32,
+                    })
+                    .collect::<Vec<_>>(),
+            );
+            let exact = exact_spread(n, &edges, &[0]);
+            let s = monte_carlo_spread(&g, Model::IndependentCascade, &[0], 200_000, case);
+            // About four standard errors (the interval's half is 1.96): a false failure is a
+            // 1-in-15,000 event per case, and the seed fixes the outcome anyway.
+            let half = (s.high - s.low) / 2.0;
+            assert!(
+                (s.mean - exact).abs() <= 2.05 * half + 1e-3,
+                "case {case}: {} vs exact {exact} (±{half})",
+                s.mean
+            );
+            assert_eq!(s.simulations, 200_000);
+        }
+    }
+
+    #[test]
     fn imm_matches_exhaustive_search_on_tiny_graphs() {
         let mut rng = SplitMix64::new(11);
         for case in 0..6 {
