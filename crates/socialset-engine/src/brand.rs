@@ -29,11 +29,9 @@ pub struct PostDisclosure {
     pub excerpt: String,
 }
 
-/// Disclosure counts for one account.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct AccountDisclosure {
-    pub id: String,
-    pub handle: Option<String>,
+/// How a set of posts discloses: counts by verdict.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct DisclosureCounts {
     pub posts: usize,
     pub sponsored: usize,
     pub compliant: usize,
@@ -42,21 +40,7 @@ pub struct AccountDisclosure {
     pub undisclosed: usize,
 }
 
-/// Disclosure counts for the posts of one campaign's members (campaigns and their members
-/// come from conversions).
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct CampaignDisclosure {
-    pub campaign: String,
-    pub members: usize,
-    pub posts: usize,
-    pub sponsored: usize,
-    pub compliant: usize,
-    pub buried: usize,
-    pub unclear: usize,
-    pub undisclosed: usize,
-}
-
-impl CampaignDisclosure {
+impl DisclosureCounts {
     fn add(&mut self, verdict: Disclosure) {
         self.posts += 1;
         match verdict {
@@ -68,6 +52,23 @@ impl CampaignDisclosure {
         }
         self.sponsored += 1;
     }
+}
+
+/// Disclosure counts for one account.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct AccountDisclosure {
+    pub id: String,
+    pub handle: Option<String>,
+    pub counts: DisclosureCounts,
+}
+
+/// Disclosure counts for the posts of one campaign's members (campaigns and their members
+/// come from conversions).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct CampaignDisclosure {
+    pub campaign: String,
+    pub members: usize,
+    pub counts: DisclosureCounts,
 }
 
 /// Disclosure across the store (or one account).
@@ -110,11 +111,10 @@ fn brand_names(path: &Path) -> Result<Vec<(usize, String)>> {
         .collect())
 }
 
-/// Every post checked: (author index, its disclosure), posts per author, brand account ids.
+/// Every post checked: (author index, its disclosure), and the brand account ids.
 struct Checked {
     data: crate::social::SocialData,
     posts: Vec<(usize, PostDisclosure)>,
-    posts_by_author: Vec<usize>,
     brand_ids: BTreeSet<String>,
 }
 
@@ -188,7 +188,6 @@ impl Workspace {
         }
         let only = account.map(|q| data.find(q)).transpose()?;
         let index = data.stored_index();
-        let mut posts_by_author = vec![0usize; data.accounts.len()];
         let mut out = Vec::new();
         for p in self.store.posts()? {
             let Some(author) = index(p.author.0) else {
@@ -197,7 +196,6 @@ impl Workspace {
             if only.is_some_and(|o| o.0 != author) {
                 continue;
             }
-            posts_by_author[author as usize] += 1;
             let text = p.text.as_deref().unwrap_or("");
             let ties = post_ties(text, &p.urls);
             let brands: Vec<String> = p
@@ -235,7 +233,6 @@ impl Workspace {
         Ok(Checked {
             data,
             posts: out,
-            posts_by_author,
             brand_ids,
         })
     }
@@ -246,29 +243,15 @@ impl Workspace {
         account: Option<&str>,
         brands: Option<&Path>,
     ) -> Result<DisclosureReport> {
-        let Checked {
-            data,
-            posts,
-            posts_by_author,
-            ..
-        } = self.disclosures(brands, account)?;
+        let Checked { data, posts, .. } = self.disclosures(brands, account)?;
         if posts.is_empty() {
             return Err(Error::Usage(
                 "there are no posts to check (import posts with their text first)".into(),
             ));
         }
-        let mut per: Vec<AccountDisclosure> =
-            vec![AccountDisclosure::default(); data.accounts.len()];
+        let mut per: Vec<DisclosureCounts> = vec![DisclosureCounts::default(); data.accounts.len()];
         for (author, p) in &posts {
-            let a = &mut per[*author];
-            match p.verdict {
-                Disclosure::NotSponsored => continue,
-                Disclosure::Compliant => a.compliant += 1,
-                Disclosure::Buried => a.buried += 1,
-                Disclosure::Unclear => a.unclear += 1,
-                Disclosure::Undisclosed => a.undisclosed += 1,
-            }
-            a.sponsored += 1;
+            per[*author].add(p.verdict);
         }
         let mut campaigns: Vec<CampaignDisclosure> = Vec::new();
         let index = data.stored_index();
@@ -287,7 +270,7 @@ impl Workspace {
             };
             for (author, p) in &posts {
                 if members.contains(&(*author as u32)) {
-                    c.add(p.verdict);
+                    c.counts.add(p.verdict);
                 }
             }
             campaigns.push(c);
@@ -295,18 +278,18 @@ impl Workspace {
         let mut accounts: Vec<AccountDisclosure> = per
             .into_iter()
             .enumerate()
-            .filter(|(i, a)| a.sponsored > 0 || (account.is_some() && posts_by_author[*i] > 0))
-            .map(|(i, mut a)| {
-                a.id = data.accounts[i].id.as_str().to_owned();
-                a.handle = data.accounts[i].handle.clone();
-                a.posts = posts_by_author[i];
-                a
+            .filter(|(_, c)| c.sponsored > 0 || (account.is_some() && c.posts > 0))
+            .map(|(i, counts)| AccountDisclosure {
+                id: data.accounts[i].id.as_str().to_owned(),
+                handle: data.accounts[i].handle.clone(),
+                counts,
             })
             .collect();
         accounts.sort_by(|a, b| {
-            (b.sponsored - b.compliant)
-                .cmp(&(a.sponsored - a.compliant))
-                .then(b.sponsored.cmp(&a.sponsored))
+            let (x, y) = (&a.counts, &b.counts);
+            (y.sponsored - y.compliant)
+                .cmp(&(x.sponsored - x.compliant))
+                .then(y.sponsored.cmp(&x.sponsored))
                 .then(a.id.cmp(&b.id))
         });
         Ok(DisclosureReport {

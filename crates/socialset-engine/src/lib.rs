@@ -24,8 +24,8 @@ pub use audit::{
     PodMember, ReasonLine, TrainReport, Verdict, DEFAULT_THRESHOLD, MIN_EVIDENCE,
 };
 pub use brand::{
-    eval_disclosure, AccountDisclosure, CampaignDisclosure, DisclosureEval, DisclosureReport,
-    IndependenceReport, Miss, PostDisclosure, CONFIG_FILE,
+    eval_disclosure, AccountDisclosure, CampaignDisclosure, DisclosureCounts, DisclosureEval,
+    DisclosureReport, IndependenceReport, Miss, PostDisclosure, CONFIG_FILE,
 };
 pub use communities::{CommunityLine, CommunityOptions, CommunityReport, DEFAULT_RESTARTS};
 pub use demo::{demo_files, DemoFile, DEMO_MARKER};

@@ -223,15 +223,12 @@ fn scores(method: &str, predicted: &[f64], truth: &[f64]) -> RatingScores {
     }
 }
 
-/// Kumar et al.'s leave-one-out protocol on a ratings file: every rating predicted from all
-/// the others by the global mean and by fairness × goodness; ours by 10-fold
-/// cross-validation (a model per rating is out of reach; ten folds is the nearest practical
-/// protocol, and slightly harder, as each prediction sees 90% of the other ratings, not all).
-pub fn eval_trust_loo(
+/// A signed ratings file imported into a throwaway store: the number of accounts, the
+/// ratings scaled to −1…+1, and the scale. At least 20 ratings.
+fn rating_file(
     data: &Path,
-    seed: u64,
     observer: &mut dyn ImportObserver,
-) -> Result<TrustEval> {
+) -> Result<(usize, Vec<RatingEdge>, f64)> {
     let options = ImportOptions {
         format: Some(crate::Format::RatingsCsv),
         platform: Some("eval".into()),
@@ -241,13 +238,25 @@ pub fn eval_trust_loo(
     let (social, ratings) = ws.dense_ratings()?;
     if ratings.len() < 20 {
         return Err(Error::Usage(format!(
-            "{}: {} ratings are too few",
+            "{}: {} ratings are too few to evaluate on",
             data.display(),
             ratings.len()
         )));
     }
-    let n = social.accounts.len();
     let (edges, scale) = scaled(&ratings);
+    Ok((social.accounts.len(), edges, scale))
+}
+
+/// Kumar et al.'s leave-one-out protocol on a ratings file: every rating predicted from all
+/// the others by the global mean and by fairness × goodness; ours by 10-fold
+/// cross-validation (a model per rating is out of reach; ten folds is the nearest practical
+/// protocol, and slightly harder, as each prediction sees 90% of the other ratings, not all).
+pub fn eval_trust_loo(
+    data: &Path,
+    seed: u64,
+    observer: &mut dyn ImportObserver,
+) -> Result<TrustEval> {
+    let (n, edges, scale) = rating_file(data, observer)?;
     let truth: Vec<f64> = edges.iter().map(|e| e.value).collect();
     let total: f64 = truth.iter().sum();
     let m = truth.len() as f64;
@@ -305,22 +314,7 @@ pub fn eval_trust(
             "the held-out share must be between 0 and 1".into(),
         ));
     }
-    let options = ImportOptions {
-        format: Some(crate::Format::RatingsCsv),
-        platform: Some("eval".into()),
-        ..ImportOptions::default()
-    };
-    let (_dir, ws) = crate::eval::scratch_workspace(data, &options, observer)?;
-    let (social, ratings) = ws.dense_ratings()?;
-    if ratings.len() < 20 {
-        return Err(Error::Usage(format!(
-            "{}: {} ratings are too few to hold some out",
-            data.display(),
-            ratings.len()
-        )));
-    }
-    let n = social.accounts.len();
-    let (edges, scale) = scaled(&ratings);
+    let (n, edges, scale) = rating_file(data, observer)?;
     let mut order: Vec<usize> = (0..edges.len()).collect();
     SplitMix64::new(seed).shuffle(&mut order);
     let cut = ((edges.len() as f64) * held_out).round().max(1.0) as usize;

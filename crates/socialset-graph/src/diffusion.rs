@@ -629,6 +629,35 @@ mod tests {
         );
     }
 
+    /// A random graph of `n` nodes and `m` distinct edges with probabilities in lo..lo+span.
+    fn tiny_graph(
+        rng: &mut SplitMix64,
+        n: usize,
+        m: usize,
+        lo: f64,
+        span: f64,
+    ) -> (Vec<(u32, u32, f64)>, InfluenceGraph) {
+        let mut edges: Vec<(u32, u32, f64)> = Vec::new();
+        while edges.len() < m {
+            let (u, v) = (rng.below(n) as u32, rng.below(n) as u32);
+            if u != v && !edges.iter().any(|e| e.0 == u && e.1 == v) {
+                edges.push((u, v, lo + span * rng.next_f64()));
+            }
+        }
+        let g = InfluenceGraph::new(
+            n,
+            &edges
+                .iter()
+                .map(|&(src, dst, w)| Edge {
+                    src,
+                    dst,
+                    weight: w as f32,
+                })
+                .collect::<Vec<_>>(),
+        );
+        (edges, g)
+    }
+
     /// Exact spread under IC on a tiny graph: enumerate every live-edge world.
     fn exact_spread(n: usize, edges: &[(u32, u32, f64)], seeds: &[u32]) -> f64 {
         let m = edges.len();
@@ -663,24 +692,7 @@ mod tests {
         let mut rng = SplitMix64::new(5);
         for case in 0..4u64 {
             let n = 7;
-            let mut edges: Vec<(u32, u32, f64)> = Vec::new();
-            while edges.len() < 10 {
-                let (u, v) = (rng.below(n) as u32, rng.below(n) as u32);
-                if u != v && !edges.iter().any(|e| e.0 == u && e.1 == v) {
-                    edges.push((u, v, 0.1 + 0.8 * rng.next_f64()));
-                }
-            }
-            let g = InfluenceGraph::new(
-                n,
-                &edges
-                    .iter()
-                    .map(|&(s, d, w)| Edge {
-                        src: s,
-                        dst: d,
-                        weight: w as f32,
-                    })
-                    .collect::<Vec<_>>(),
-            );
+            let (edges, g) = tiny_graph(&mut rng, n, 10, 0.1, 0.8);
             let exact = exact_spread(n, &edges, &[0]);
             let s = monte_carlo_spread(&g, Model::IndependentCascade, &[0], 200_000, case);
             // About four standard errors (the interval's half is 1.96): a false failure is a
@@ -700,24 +712,7 @@ mod tests {
         let mut rng = SplitMix64::new(11);
         for case in 0..6 {
             let n = 7;
-            let mut edges: Vec<(u32, u32, f64)> = Vec::new();
-            while edges.len() < 9 {
-                let (u, v) = (rng.below(n) as u32, rng.below(n) as u32);
-                if u != v && !edges.iter().any(|e| e.0 == u && e.1 == v) {
-                    edges.push((u, v, 0.2 + 0.7 * rng.next_f64()));
-                }
-            }
-            let g = InfluenceGraph::new(
-                n,
-                &edges
-                    .iter()
-                    .map(|&(s, d, w)| Edge {
-                        src: s,
-                        dst: d,
-                        weight: w as f32,
-                    })
-                    .collect::<Vec<_>>(),
-            );
+            let (edges, g) = tiny_graph(&mut rng, n, 9, 0.2, 0.7);
             let k = 2;
             let mut best = 0.0f64;
             for a in 0..n as u32 {

@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use anyhow::Result;
 use serde_json::{json, Value};
-use socialset_engine::{Disclosure, PostDisclosure};
+use socialset_engine::{Disclosure, DisclosureCounts, PostDisclosure};
 
 use super::{OutputFormat, StoreArgs};
 use crate::output::{csv, percent, table, thousands, who};
@@ -93,15 +93,19 @@ pub fn run_disclosure(args: DisclosureArgs) -> Result<()> {
         OutputFormat::Json => {
             let v = json!({
                 "posts_checked": r.posts_checked,
-                "accounts": r.accounts.iter().map(|a| json!({
-                    "id": a.id, "handle": a.handle, "posts": a.posts, "sponsored": a.sponsored,
-                    "compliant": a.compliant, "buried": a.buried, "unclear": a.unclear, "undisclosed": a.undisclosed,
-                })).collect::<Vec<_>>(),
+                "accounts": r.accounts.iter().map(|a| {
+                    let mut v = counts_json(&a.counts);
+                    v["id"] = json!(a.id);
+                    v["handle"] = json!(a.handle);
+                    v
+                }).collect::<Vec<_>>(),
                 "sponsored_posts": r.posts.iter().map(post_json).collect::<Vec<_>>(),
-                "campaigns": r.campaigns.iter().map(|c| json!({
-                    "campaign": c.campaign, "members": c.members, "posts": c.posts, "sponsored": c.sponsored,
-                    "compliant": c.compliant, "buried": c.buried, "unclear": c.unclear, "undisclosed": c.undisclosed,
-                })).collect::<Vec<_>>(),
+                "campaigns": r.campaigns.iter().map(|c| {
+                    let mut v = counts_json(&c.counts);
+                    v["campaign"] = json!(c.campaign);
+                    v["members"] = json!(c.members);
+                    v
+                }).collect::<Vec<_>>(),
             });
             println!("{}", serde_json::to_string_pretty(&v)?);
         }
@@ -140,34 +144,9 @@ pub fn run_disclosure(args: DisclosureArgs) -> Result<()> {
                 .accounts
                 .iter()
                 .take(args.top)
-                .map(|a| {
-                    vec![
-                        who(&a.id, a.handle.as_deref()),
-                        a.posts.to_string(),
-                        a.sponsored.to_string(),
-                        a.compliant.to_string(),
-                        a.buried.to_string(),
-                        a.unclear.to_string(),
-                        a.undisclosed.to_string(),
-                    ]
-                })
+                .map(|a| counts_row(who(&a.id, a.handle.as_deref()), &a.counts))
                 .collect();
-            println!(
-                "{}",
-                table(
-                    &[
-                        "account",
-                        "posts",
-                        "sponsored",
-                        "compliant",
-                        "buried",
-                        "unclear",
-                        "undisclosed"
-                    ],
-                    &[1, 2, 3, 4, 5, 6],
-                    rows
-                )
-            );
+            println!("{}", table(&COUNTS_HEADER, &[1, 2, 3, 4, 5, 6], rows));
             let rows = r
                 .posts
                 .iter()
@@ -185,9 +164,55 @@ pub fn run_disclosure(args: DisclosureArgs) -> Result<()> {
                 "{}",
                 table(&["author", "verdict", "evidence", "post"], &[], rows)
             );
+            if !r.campaigns.is_empty() {
+                println!("Per campaign (members from conversions):");
+                let rows = r
+                    .campaigns
+                    .iter()
+                    .map(|c| {
+                        counts_row(format!("{} ({} members)", c.campaign, c.members), &c.counts)
+                    })
+                    .collect();
+                let mut header = COUNTS_HEADER;
+                header[0] = "campaign";
+                println!("{}", table(&header, &[1, 2, 3, 4, 5, 6], rows));
+            }
         }
     }
     Ok(())
+}
+
+const COUNTS_HEADER: [&str; 7] = [
+    "account",
+    "posts",
+    "sponsored",
+    "compliant",
+    "buried",
+    "unclear",
+    "undisclosed",
+];
+
+fn counts_row(name: String, c: &DisclosureCounts) -> Vec<String> {
+    let mut row = vec![name];
+    row.extend(
+        [
+            c.posts,
+            c.sponsored,
+            c.compliant,
+            c.buried,
+            c.unclear,
+            c.undisclosed,
+        ]
+        .map(|n| n.to_string()),
+    );
+    row
+}
+
+fn counts_json(c: &DisclosureCounts) -> Value {
+    json!({
+        "posts": c.posts, "sponsored": c.sponsored, "compliant": c.compliant,
+        "buried": c.buried, "unclear": c.unclear, "undisclosed": c.undisclosed,
+    })
 }
 
 pub fn run_independence(args: IndependenceArgs) -> Result<()> {

@@ -45,18 +45,23 @@ fn each_post_gets_its_disclosure_verdict() {
     assert_eq!(p3.affiliate_links[0].1, "Amazon Associates tag=");
     let p4 = r.posts.iter().find(|p| p.post == "ig:4").expect("ig:4");
     assert_eq!(p4.discount_codes, ["GIULIA15"]);
-    let giulia = &r.accounts[0];
+    let g = &r.accounts[0].counts;
     assert_eq!(
         (
-            giulia.posts,
-            giulia.sponsored,
-            giulia.compliant,
-            giulia.buried,
-            giulia.unclear,
-            giulia.undisclosed
+            g.posts,
+            g.sponsored,
+            g.compliant,
+            g.buried,
+            g.unclear,
+            g.undisclosed
         ),
         (7, 5, 1, 1, 1, 2)
     );
+    // The campaign's members come from its conversions.
+    assert_eq!(r.campaigns.len(), 1);
+    let c = &r.campaigns[0];
+    assert_eq!((c.campaign.as_str(), c.members), ("estate-2026", 1));
+    assert_eq!(c.counts, *g, "giulia is the campaign's only member");
 }
 
 #[test]
