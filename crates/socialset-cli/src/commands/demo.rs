@@ -67,8 +67,9 @@ pub fn run(args: Args) -> Result<()> {
         print_trust(&workspace)?;
     }
     print_independence(&workspace)?;
+    print_plan(&workspace)?;
     println!(
-        "\nExplore it: socialset rank --db {0} --tier native | socialset explain --db {0} ACCOUNT | socialset communities --db {0} --window-days 2 | socialset audit --db {0} --all | socialset trust --db {0} | socialset disclosure --db {0}\nYour own data: socialset import --help",
+        "\nExplore it: socialset rank --db {0} --tier native | socialset explain --db {0} ACCOUNT | socialset communities --db {0} --window-days 2 | socialset audit --db {0} --all | socialset trust --db {0} | socialset disclosure --db {0} | socialset plan --db {0} --budget 500\nYour own data: socialset import --help",
         args.db.display()
     );
     Ok(())
@@ -207,6 +208,41 @@ fn print_trust(workspace: &Workspace) -> Result<()> {
             super::trust::rows(&report.accounts)
         )
     );
+    Ok(())
+}
+
+fn print_plan(workspace: &Workspace) -> Result<()> {
+    let r = workspace.plan(&socialset_engine::PlanOptions {
+        budget: 500.0,
+        ..Default::default()
+    })?;
+    let s = &r.social_set;
+    let names: Vec<String> = s
+        .members
+        .iter()
+        .take(5)
+        .map(|m| who(&m.id, m.handle.as_deref()))
+        .collect();
+    println!(
+        "\n9. A Social Set for €500 (IMM on who engages with whom; default prices per tier): {} native members ({}{}), expected reach {:.0} accounts (95% interval {:.0}–{:.0}), {:.2} per euro.",
+        s.members.len(),
+        names.join(", "),
+        if s.members.len() > 5 { ", …" } else { "" },
+        s.reach.mean,
+        s.reach.low,
+        s.reach.high,
+        s.reach_per_euro
+    );
+    if let Some(p) = &r.professional {
+        println!(
+            "   The same budget on the largest professional accounts that fit it ({} members): expected reach {:.0} ({:.0}–{:.0}), {:.2} per euro. `socialset plan --budget 500` shows why each member was chosen.",
+            p.members.len(),
+            p.reach.mean,
+            p.reach.low,
+            p.reach.high,
+            p.reach_per_euro
+        );
+    }
     Ok(())
 }
 

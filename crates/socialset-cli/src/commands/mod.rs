@@ -8,6 +8,7 @@ pub mod eval;
 pub mod eval_bots;
 pub mod explain;
 pub mod import;
+pub mod plan;
 pub mod pods;
 pub mod rank;
 pub mod stats;

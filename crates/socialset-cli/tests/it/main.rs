@@ -46,6 +46,7 @@ fn demo_builds_its_store_and_reports() {
     assert!(stdout.contains("6. Authenticity audit"), "{stdout}");
     assert!(stdout.contains("likely bots"), "{stdout}");
     assert!(stdout.contains("7. Trust from ratings"), "{stdout}");
+    assert!(stdout.contains("9. A Social Set for €500"), "{stdout}");
     let counts = stats(&db);
     assert_eq!(counts["ratings"], 9788);
     // Higgs sample + the ActivityPub payloads + the PHEME replies and mentions.
@@ -581,6 +582,29 @@ fn trust_independence_and_disclosure_commands() {
     let ind = json(&["independence", "tw:b", "--format", "json", "--db", &d]);
     assert_eq!(ind["independence"].as_f64(), Some(0.0));
     assert_eq!(ind["sponsored_posts"], 2);
+    let plan = json(&[
+        "plan",
+        "--budget",
+        "100",
+        "--simulations",
+        "500",
+        "--format",
+        "json",
+        "--db",
+        &d,
+    ]);
+    assert!(
+        plan["social_set"]["cost_eur"]
+            .as_f64()
+            .is_some_and(|c| c <= 100.0),
+        "{plan}"
+    );
+    assert!(
+        plan["social_set"]["members"]
+            .as_array()
+            .is_some_and(|m| !m.is_empty() && m.len() <= 2),
+        "{plan}"
+    );
     let out = socialset(&db, &["independence", "tw:nobody", "--db", &d]);
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("no account matches"));

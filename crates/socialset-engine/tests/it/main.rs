@@ -5,6 +5,7 @@ mod bad_input;
 mod brand;
 mod idempotence;
 mod layers;
+mod plan;
 mod trust;
 
 use std::path::{Path, PathBuf};

@@ -1,0 +1,106 @@
+//! The planner through the engine, on the real Higgs sample: the plan keeps to its budget,
+//! honours exclusions and the native threshold, and is the same for the same seed.
+
+use std::path::PathBuf;
+
+use socialset_engine::{ImportOptions, PlanOptions, PriceList, Workspace};
+
+use crate::{import, write};
+
+fn higgs() -> (tempfile::TempDir, Workspace) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("s.db");
+    let file = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../tests/data/demo/higgs-activity-sample.txt.gz");
+    import(&db, &[file], &ImportOptions::default()).expect("import");
+    // Two accounts get follower counts: one native, one professional.
+    let profiles = write(
+        dir.path(),
+        "p.jsonl",
+        b"{\"type\":\"account\",\"id\":\"higgs:677\",\"followers\":1200}\n{\"type\":\"account\",\"id\":\"higgs:13808\",\"followers\":45000}\n",
+    );
+    import(&db, &[profiles], &ImportOptions::default()).expect("import profiles");
+    let ws = Workspace::open(&db).expect("open");
+    (dir, ws)
+}
+
+#[test]
+fn a_plan_keeps_to_its_budget_and_rules() {
+    let (_dir, ws) = higgs();
+    for budget in [50.0, 120.0, 500.0] {
+        let options = PlanOptions {
+            budget,
+            simulations: 2_000,
+            exclude: vec!["higgs:88".into()],
+            ..PlanOptions::default()
+        };
+        let r = ws.plan(&options).expect("plan");
+        let s = &r.social_set;
+        assert!(s.cost <= budget + 1e-9, "budget {budget}: spent {}", s.cost);
+        assert_eq!(
+            s.members.len(),
+            (budget / 50.0) as usize,
+            "every native candidate costs €50"
+        );
+        assert!(s.members.iter().all(|m| m.id != "higgs:88"), "excluded");
+        assert!(
+            s.members.iter().all(|m| m.id != "higgs:13808"),
+            "not native"
+        );
+        assert!(s.reach.low <= s.reach.mean && s.reach.mean <= s.reach.high);
+        assert!(
+            s.reach.mean >= s.members.len() as f64,
+            "members reach themselves"
+        );
+        // Marginal gains come in the order they were chosen: never increasing.
+        let gains: Vec<f64> = s
+            .members
+            .iter()
+            .map(|m| m.marginal_reach.expect("chosen by gain"))
+            .collect();
+        assert!(gains.windows(2).all(|w| w[0] >= w[1] - 1e-9), "{gains:?}");
+        if budget >= 250.0 {
+            let p = r.professional.as_ref().expect("one professional fits");
+            assert_eq!(p.members[0].id, "higgs:13808");
+            assert_eq!(p.cost, 250.0);
+        }
+        assert_eq!(ws.plan(&options).expect("again"), r, "same seed, same plan");
+    }
+}
+
+#[test]
+fn bad_plans_and_price_lists_are_refused() {
+    let (dir, ws) = higgs();
+    let e = ws
+        .plan(&PlanOptions {
+            budget: 0.0,
+            ..PlanOptions::default()
+        })
+        .expect_err("no budget");
+    assert!(e.to_string().contains("positive amount"), "{e}");
+    let e = ws
+        .plan(&PlanOptions {
+            exclude: vec!["nobody".into()],
+            ..PlanOptions::default()
+        })
+        .expect_err("unknown account");
+    assert!(e.to_string().contains("no account matches"), "{e}");
+    let prices = write(
+        dir.path(),
+        "prices.csv",
+        b"tier,price\nnano,20\nunknown,10\n",
+    );
+    let p = PriceList::read(&prices).expect("prices");
+    assert_eq!((p.nano, p.unknown, p.micro), (20.0, 10.0, 250.0));
+    let bad = write(dir.path(), "bad.csv", b"nano,20\ngiga,5\n");
+    let e = PriceList::read(&bad).expect_err("unknown tier").to_string();
+    assert!(
+        e.contains("bad.csv:2") && e.contains("field \"tier\""),
+        "{e}"
+    );
+    let neg = write(dir.path(), "neg.csv", b"nano,-3\n");
+    assert!(PriceList::read(&neg)
+        .expect_err("negative")
+        .to_string()
+        .contains("neg.csv:1"));
+}
