@@ -183,7 +183,7 @@ pub fn diffusion(args: &[String]) -> Result<()> {
     let g = socialset_graph::InfluenceGraph::weighted_cascade(names.len(), &pairs);
     let build = start.elapsed().as_secs_f64();
     let start = Instant::now();
-    let r = socialset_graph::imm(&g, k, eps, 1.0, seed, None, &|_| true);
+    let r = socialset_graph::imm(&g, eps, 1.0, seed, &socialset_graph::Constraints::top(k));
     let imm_seconds = start.elapsed().as_secs_f64();
     let seeds: Vec<u32> = r.picks.iter().take(10).map(|p| p.node).collect();
     let start = Instant::now();

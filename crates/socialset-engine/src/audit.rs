@@ -357,6 +357,16 @@ impl Workspace {
             .collect()
     }
 
+    /// Every account's bot probability and verdict (dense order), for other capabilities
+    /// that must leave likely bots out.
+    pub(crate) fn bot_verdicts(&self, window: &TimeWindow) -> Result<(Vec<f64>, Vec<Verdict>)> {
+        let s = self.score_accounts(&AuditOptions {
+            window: *window,
+            ..AuditOptions::default()
+        })?;
+        Ok((s.probability, s.verdict))
+    }
+
     /// Audits every account; lists the most suspicious `options.top`.
     pub fn audit(&self, options: &AuditOptions) -> Result<AuditReport> {
         let s = self.score_accounts(options)?;

@@ -6,7 +6,7 @@
 use std::path::Path;
 
 use socialset_analysis::Tier;
-use socialset_graph::{imm, monte_carlo_spread, InfluenceGraph, Model, Spread};
+use socialset_graph::{imm, monte_carlo_spread, Constraints, InfluenceGraph, Model, Spread};
 
 use crate::{Error, Result, TimeWindow, Workspace};
 
@@ -121,6 +121,11 @@ pub struct PlanOptions {
     pub exclude: Vec<String>,
     /// Also spend the budget on the largest accounts above the native threshold.
     pub compare_professional: bool,
+    /// At most this many members from one community (Leiden, as `socialset communities`).
+    pub max_per_community: Option<usize>,
+    /// Leave out accounts the audit judges likely bots with a probability of being real
+    /// below this (accounts with too little data for a verdict stay in).
+    pub min_authenticity: Option<f64>,
     pub window: TimeWindow,
 }
 
@@ -136,6 +141,8 @@ impl Default for PlanOptions {
             simulations: 10_000,
             exclude: Vec::new(),
             compare_professional: true,
+            max_per_community: None,
+            min_authenticity: Some(0.5),
             window: TimeWindow::default(),
         }
     }
@@ -151,6 +158,8 @@ pub struct PlanMember {
     /// Accounts it adds to the plan's expected reach when chosen (its marginal gain, as IMM
     /// estimated it); `None` for a professional plan, which is not chosen by gain.
     pub marginal_reach: Option<f64>,
+    /// Its community, when the plan caps members per community.
+    pub community: Option<u32>,
 }
 
 /// A set of accounts, what it costs and whom it reaches.
@@ -176,6 +185,8 @@ pub struct PlanReport {
     pub audience_overlap: Option<f64>,
     pub rr_sets: usize,
     pub epsilon: f64,
+    /// Candidates left out as likely bots.
+    pub left_out_as_bots: usize,
 }
 
 impl Workspace {
@@ -205,6 +216,19 @@ impl Workspace {
         for q in &options.exclude {
             excluded[data.find(q)?.0 as usize] = true;
         }
+        let mut left_out_as_bots = 0;
+        if let Some(min) = options.min_authenticity {
+            let (probability, verdict) = self.bot_verdicts(&options.window)?;
+            for v in 0..n {
+                if verdict[v] == crate::Verdict::LikelyBot
+                    && 1.0 - probability[v] < min
+                    && !excluded[v]
+                {
+                    excluded[v] = true;
+                    left_out_as_bots += 1;
+                }
+            }
+        }
         let native = |v: u32| {
             let a = &data.accounts[v as usize];
             !excluded[v as usize]
@@ -213,18 +237,25 @@ impl Workspace {
         };
         let candidates = (0..n as u32).filter(|&v| native(v)).count();
         let k = options.k.unwrap_or(usize::MAX);
-        let result = imm(
-            &g,
-            k.min(n),
-            options.epsilon,
-            1.0,
-            options.seed,
-            Some((&costs, options.budget)),
-            &native,
-        );
+        let community: Option<Vec<u32>> = match options.max_per_community {
+            None => None,
+            Some(_) => {
+                let (_, found, _) = self.find_communities(&crate::CommunityOptions {
+                    window: options.window,
+                    ..crate::CommunityOptions::default()
+                })?;
+                Some(found.membership)
+            }
+        };
+        let constraints = Constraints {
+            k,
+            costs: Some((&costs, options.budget)),
+            allowed: &native,
+            per_group: community.as_deref().zip(options.max_per_community),
+        };
+        let result = imm(&g, options.epsilon, 1.0, options.seed, &constraints);
         let scale = n as f64 / result.rr_sets.max(1) as f64;
-        let mut picks = result.picks.clone();
-        picks.truncate(k);
+        let picks = result.picks.clone();
         let member = |v: u32, gain: Option<f64>| {
             let a = &data.accounts[v as usize];
             PlanMember {
@@ -233,6 +264,7 @@ impl Workspace {
                 followers: a.followers,
                 cost: costs[v as usize],
                 marginal_reach: gain,
+                community: community.as_ref().map(|c| c[v as usize]),
             }
         };
         let set = |nodes: &[u32], members: Vec<PlanMember>| -> PlanSet {
@@ -308,6 +340,7 @@ impl Workspace {
             audience_overlap,
             rr_sets: result.rr_sets,
             epsilon: options.epsilon,
+            left_out_as_bots,
         })
     }
 }

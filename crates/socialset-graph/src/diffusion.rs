@@ -355,17 +355,53 @@ pub struct Pick {
     pub covered: usize,
 }
 
-/// Greedy maximum coverage of `sets` by at most `k` nodes, or, with `costs` and `budget`, the
+/// What a selection may choose.
+#[derive(Clone, Copy)]
+pub struct Constraints<'a> {
+    /// At most this many nodes.
+    pub k: usize,
+    /// Each node's cost and the budget they must fit in.
+    pub costs: Option<(&'a [f64], f64)>,
+    /// Nodes that may be chosen.
+    pub allowed: &'a dyn Fn(u32) -> bool,
+    /// Each node's group and the most nodes chosen from one group.
+    pub per_group: Option<(&'a [u32], usize)>,
+}
+
+impl std::fmt::Debug for Constraints<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Constraints")
+            .field("k", &self.k)
+            .field("budget", &self.costs.map(|c| c.1))
+            .field("per_group", &self.per_group.map(|g| g.1))
+            .finish()
+    }
+}
+
+impl<'a> Constraints<'a> {
+    /// At most `k` nodes, any of them.
+    pub fn top(k: usize) -> Self {
+        Self {
+            k,
+            costs: None,
+            allowed: &|_| true,
+            per_group: None,
+        }
+    }
+}
+
+/// Greedy maximum coverage of `sets` by at most `k` nodes, or, with costs and a budget, the
 /// cost-aware greedy (largest coverage per unit cost among affordable nodes; then compared
 /// with the best single affordable node, the better of the two kept, as in Khuller, Moss,
-/// Naor 1999). Nodes for which `allowed` is false are never chosen. Ties go to the lower node.
-pub fn select(
-    n: usize,
-    sets: &[Vec<u32>],
-    k: usize,
-    costs: Option<(&[f64], f64)>,
-    allowed: &dyn Fn(u32) -> bool,
-) -> Vec<Pick> {
+/// Naor 1999). Nodes not allowed are never chosen; a group that has its quota takes no more.
+/// Ties go to the lower node.
+pub fn select(n: usize, sets: &[Vec<u32>], c: &Constraints<'_>) -> Vec<Pick> {
+    let (k, costs, allowed) = (c.k, c.costs, c.allowed);
+    let mut group_used: std::collections::BTreeMap<u32, usize> = Default::default();
+    let group_full = |v: usize, used: &std::collections::BTreeMap<u32, usize>| {
+        c.per_group
+            .is_some_and(|(g, cap)| used.get(&g[v]).copied().unwrap_or(0) >= cap)
+    };
     // Index: node -> sets containing it.
     let mut count = vec![0usize; n];
     for s in sets {
@@ -393,12 +429,12 @@ pub fn select(
     let cost_of = |v: usize| costs.map_or(1.0, |(c, _)| c[v]);
     let budget = costs.map(|(_, b)| b);
     loop {
-        if budget.is_none() && chosen.len() >= k {
+        if chosen.len() >= k {
             break;
         }
         let mut best: Option<(usize, f64)> = None;
         for v in 0..n {
-            if taken[v] || gain[v] == 0 || !allowed(v as u32) {
+            if taken[v] || gain[v] == 0 || !allowed(v as u32) || group_full(v, &group_used) {
                 continue;
             }
             let c = cost_of(v);
@@ -414,6 +450,9 @@ pub fn select(
         }
         let Some((v, _)) = best else { break };
         taken[v] = true;
+        if let Some((g, _)) = c.per_group {
+            *group_used.entry(g[v]).or_default() += 1;
+        }
         spent += cost_of(v);
         chosen.push(Pick {
             node: v as u32,
@@ -499,21 +538,34 @@ pub struct ImmResult {
     pub bounds: ImmBounds,
 }
 
-/// IMM under the independent cascade: at most `k` seeds (or, with `costs`, as many as the
-/// budget buys) that reach (1 − 1/e − ε) of the optimum with probability 1 − n^−ℓ (for the
+/// IMM under the independent cascade: at most `k` seeds (or, with costs, as many as the
+/// budget buys; and within the allowed nodes and group quotas) that reach (1 − 1/e − ε) of the optimum with probability 1 − n^−ℓ (for the
 /// budgeted selection the factor is that of the cost-aware greedy instead). The final
 /// selection uses RR sets drawn afresh after the sampling phase (Chen 2018's correction of the
 /// original analysis). Deterministic for `seed`.
 pub fn imm(
     g: &InfluenceGraph,
-    k: usize,
     eps: f64,
     ell: f64,
     seed: u64,
-    costs: Option<(&[f64], f64)>,
-    allowed: &dyn Fn(u32) -> bool,
+    constraints: &Constraints<'_>,
 ) -> ImmResult {
     let n = g.n_nodes();
+    // The most seeds a plan can hold: k, and what the budget buys at the lowest cost.
+    let k = match constraints.costs {
+        None => constraints.k,
+        Some((costs, budget)) => {
+            let cheapest = costs
+                .iter()
+                .copied()
+                .filter(|c| *c > 0.0)
+                .fold(f64::INFINITY, f64::min);
+            constraints
+                .k
+                .min((budget / cheapest).floor().max(1.0) as usize)
+        }
+    }
+    .min(n);
     let bounds = imm_bounds(n.max(2), k.max(1), eps, ell);
     let nf = n as f64;
     let mut lower_bound = 1.0;
@@ -525,7 +577,7 @@ pub fn imm(
         if sets.len() < theta_i {
             sets.extend(rr_sets(g, sets.len(), theta_i, seed));
         }
-        let picks = select(n, &sets, k, costs, allowed);
+        let picks = select(n, &sets, constraints);
         let covered: usize = picks.iter().map(|p| p.covered).sum();
         let estimate = nf * covered as f64 / sets.len().max(1) as f64;
         if estimate >= (1.0 + bounds.eps_prime) * x {
@@ -538,7 +590,7 @@ pub fn imm(
     let offset = sets.len();
     drop(sets);
     let fresh = rr_sets(g, offset, offset + theta, seed);
-    let picks = select(n, &fresh, k, costs, allowed);
+    let picks = select(n, &fresh, constraints);
     let covered: usize = picks.iter().map(|p| p.covered).sum();
     ImmResult {
         estimated_spread: nf * covered as f64 / fresh.len().max(1) as f64,
@@ -598,8 +650,8 @@ mod tests {
             one.install(|| monte_carlo_spread(&g, Model::IndependentCascade, &[1, 2, 3], 3000, 9));
         let b = monte_carlo_spread(&g, Model::IndependentCascade, &[1, 2, 3], 3000, 9);
         assert_eq!(a, b);
-        let ia = one.install(|| imm(&g, 3, 0.3, 1.0, 5, None, &|_| true));
-        let ib = imm(&g, 3, 0.3, 1.0, 5, None, &|_| true);
+        let ia = one.install(|| imm(&g, 0.3, 1.0, 5, &Constraints::top(3)));
+        let ib = imm(&g, 0.3, 1.0, 5, &Constraints::top(3));
         assert_eq!(ia, ib);
     }
 
@@ -720,7 +772,7 @@ mod tests {
                     best = best.max(exact_spread(n, &edges, &[a, b]));
                 }
             }
-            let r = imm(&g, k, 0.1, 1.0, case, None, &|_| true);
+            let r = imm(&g, 0.1, 1.0, case, &Constraints::top(k));
             let seeds: Vec<u32> = r.picks.iter().map(|p| p.node).collect();
             let ours = exact_spread(n, &edges, &seeds);
             // f32 weights: allow a hair of rounding; the guarantee is far looser than this.
@@ -744,7 +796,7 @@ mod tests {
         ) {
             let pairs: Vec<(u32, u32)> = (0..160u32).map(|i| (i % 40, (i * 11 + seed as u32) % 40)).collect();
             let g = InfluenceGraph::weighted_cascade(40, &pairs);
-            let r = imm(&g, usize::MAX, 0.5, 1.0, seed, Some((&costs, budget)), &|_| true);
+            let r = imm(&g, 0.5, 1.0, seed, &Constraints { costs: Some((&costs, budget)), ..Constraints::top(usize::MAX) });
             let spent: f64 = r.picks.iter().map(|p| costs[p.node as usize]).sum();
             proptest::prop_assert!(spent <= budget + 1e-9, "spent {} of {}", spent, budget);
         }
@@ -758,12 +810,28 @@ mod tests {
         let g = InfluenceGraph::weighted_cascade(300, &pairs);
         let costs: Vec<f64> = (0..300).map(|i| 1.0 + (i % 7) as f64 * 3.0).collect();
         for budget in [0.5, 1.0, 4.0, 10.0, 33.0, 100.0] {
-            let r = imm(&g, usize::MAX, 0.3, 1.0, 2, Some((&costs, budget)), &|v| {
-                v != 0
-            });
+            let groups: Vec<u32> = (0..300).map(|v| v % 3).collect();
+            let c = Constraints {
+                k: 6,
+                costs: Some((&costs, budget)),
+                allowed: &|v| v != 0,
+                per_group: Some((&groups, 2)),
+            };
+            let r = imm(&g, 0.3, 1.0, 2, &c);
             let spent: f64 = r.picks.iter().map(|p| costs[p.node as usize]).sum();
             assert!(spent <= budget + 1e-9, "budget {budget}: spent {spent}");
+            assert!(r.picks.len() <= 6, "at most k");
             assert!(r.picks.iter().all(|p| p.node != 0), "excluded node chosen");
+            for g in 0..3 {
+                assert!(
+                    r.picks
+                        .iter()
+                        .filter(|p| groups[p.node as usize] == g)
+                        .count()
+                        <= 2,
+                    "group {g} over its quota"
+                );
+            }
         }
     }
 }

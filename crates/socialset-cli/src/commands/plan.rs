@@ -52,6 +52,14 @@ pub struct Args {
     /// Monte Carlo simulations for the reach figures.
     #[arg(long, default_value_t = 10_000, value_name = "N")]
     simulations: usize,
+    /// At most this many members from one community (Leiden, as `socialset communities`):
+    /// a diverse set reaches more kinds of people.
+    #[arg(long, value_name = "N")]
+    max_per_community: Option<usize>,
+    /// Leave out accounts the audit calls likely bots unless their chance of being real is at
+    /// least this (0 turns the check off; accounts with too little data stay in).
+    #[arg(long, default_value_t = 0.5, value_name = "P")]
+    min_authenticity: f64,
     /// Accounts never chosen (comma-separated ids or handles).
     #[arg(long, value_name = "A,B,...", value_delimiter = ',')]
     exclude: Vec<String>,
@@ -70,6 +78,12 @@ pub fn run(args: Args) -> Result<()> {
     if args.simulations == 0 {
         anyhow::bail!("--simulations must be at least 1");
     }
+    if !(0.0..=1.0).contains(&args.min_authenticity) {
+        anyhow::bail!("--min-authenticity must be between 0 and 1");
+    }
+    if args.max_per_community == Some(0) {
+        anyhow::bail!("--max-per-community must be at least 1");
+    }
     let options = PlanOptions {
         budget: args.budget,
         k: args.k,
@@ -83,6 +97,8 @@ pub fn run(args: Args) -> Result<()> {
         simulations: args.simulations,
         exclude: args.exclude,
         compare_professional: args.compare == "professional",
+        max_per_community: args.max_per_community,
+        min_authenticity: (args.min_authenticity > 0.0).then_some(args.min_authenticity),
         window: args.graph.window(),
     };
     let r = args.store.open_existing()?.plan(&options)?;
@@ -133,11 +149,12 @@ fn summary(name: &str, s: &PlanSet) -> String {
 
 fn print(r: &PlanReport) {
     println!(
-        "Budget €{:.0}; {} accounts, {} influence links; {} native candidates; IMM ε = {} on {} RR sets.",
+        "Budget €{:.0}; {} accounts, {} influence links; {} native candidates ({} likely bots left out); IMM ε = {} on {} RR sets.",
         r.budget,
         thousands(r.accounts as u64),
         thousands(r.influence_edges as u64),
         thousands(r.candidates as u64),
+        thousands(r.left_out_as_bots as u64),
         r.epsilon,
         thousands(r.rr_sets as u64)
     );
@@ -181,7 +198,7 @@ fn set_json(s: &PlanSet) -> Value {
     json!({
         "members": s.members.iter().map(|m| json!({
             "id": m.id, "handle": m.handle, "followers": m.followers, "cost_eur": m.cost,
-            "marginal_reach": m.marginal_reach,
+            "marginal_reach": m.marginal_reach, "community": m.community,
         })).collect::<Vec<_>>(),
         "cost_eur": s.cost,
         "reach": {"mean": s.reach.mean, "low": s.reach.low, "high": s.reach.high, "simulations": s.reach.simulations},
@@ -192,7 +209,7 @@ fn set_json(s: &PlanSet) -> Value {
 fn to_json(r: &PlanReport) -> Value {
     json!({
         "budget_eur": r.budget, "accounts": r.accounts, "influence_edges": r.influence_edges,
-        "candidates": r.candidates, "epsilon": r.epsilon, "rr_sets": r.rr_sets,
+        "candidates": r.candidates, "left_out_as_bots": r.left_out_as_bots, "epsilon": r.epsilon, "rr_sets": r.rr_sets,
         "social_set": set_json(&r.social_set),
         "professional": r.professional.as_ref().map(set_json),
         "audience_overlap": r.audience_overlap,

@@ -69,6 +69,42 @@ fn a_plan_keeps_to_its_budget_and_rules() {
 }
 
 #[test]
+fn a_plan_spreads_over_communities_when_asked() {
+    let (_dir, ws) = higgs();
+    let options = PlanOptions {
+        budget: 400.0,
+        simulations: 1_000,
+        max_per_community: Some(1),
+        ..PlanOptions::default()
+    };
+    let r = ws.plan(&options).expect("plan");
+    let mut seen: Vec<u32> = r
+        .social_set
+        .members
+        .iter()
+        .map(|m| m.community.expect("community known when capped"))
+        .collect();
+    let n = seen.len();
+    seen.sort_unstable();
+    seen.dedup();
+    assert_eq!(seen.len(), n, "one member per community");
+    assert!(n >= 2);
+    let free = ws
+        .plan(&PlanOptions {
+            max_per_community: None,
+            ..options
+        })
+        .expect("plan");
+    assert!(free
+        .social_set
+        .members
+        .iter()
+        .all(|m| m.community.is_none()));
+    // The cap can only cost reach, never add it (up to Monte Carlo noise).
+    assert!(free.social_set.reach.high >= r.social_set.reach.low);
+}
+
+#[test]
 fn bad_plans_and_price_lists_are_refused() {
     let (dir, ws) = higgs();
     let e = ws
