@@ -123,6 +123,12 @@ pub struct PlanOptions {
     pub compare_professional: bool,
     /// At most this many members from one community (Leiden, as `socialset communities`).
     pub max_per_community: Option<usize>,
+    /// Count reach only among the members of these communities (ids as `socialset communities`
+    /// numbers them; empty: everyone).
+    pub audience_communities: Vec<u32>,
+    /// Count reach only among accounts interested in this topic (they posted about it or
+    /// engaged with a post about it): words and #hashtags, comma-separated.
+    pub topic: Option<String>,
     /// Leave out accounts the audit judges likely bots with a probability of being real
     /// below this (accounts with too little data for a verdict stay in).
     pub min_authenticity: Option<f64>,
@@ -142,6 +148,8 @@ impl Default for PlanOptions {
             exclude: Vec::new(),
             compare_professional: true,
             max_per_community: None,
+            audience_communities: Vec::new(),
+            topic: None,
             min_authenticity: Some(0.5),
             window: TimeWindow::default(),
         }
@@ -187,6 +195,8 @@ pub struct PlanReport {
     pub epsilon: f64,
     /// Candidates left out as likely bots.
     pub left_out_as_bots: usize,
+    /// How many accounts reach is counted among (all accounts without a target audience).
+    pub audience: usize,
 }
 
 impl Workspace {
@@ -206,7 +216,7 @@ impl Workspace {
         data.require_events("plan on")?;
         let n = data.accounts.len();
         let pairs: Vec<(u32, u32)> = data.events.iter().map(|e| (e.dst.0, e.src.0)).collect();
-        let g = InfluenceGraph::weighted_cascade(n, &pairs);
+        let mut g = InfluenceGraph::weighted_cascade(n, &pairs);
         let costs: Vec<f64> = data
             .accounts
             .iter()
@@ -237,9 +247,11 @@ impl Workspace {
         };
         let candidates = (0..n as u32).filter(|&v| native(v)).count();
         let k = options.k.unwrap_or(usize::MAX);
-        let community: Option<Vec<u32>> = match options.max_per_community {
-            None => None,
-            Some(_) => {
+        let need_communities =
+            options.max_per_community.is_some() || !options.audience_communities.is_empty();
+        let community: Option<Vec<u32>> = match need_communities {
+            false => None,
+            true => {
                 let (_, found, _) = self.find_communities(&crate::CommunityOptions {
                     window: options.window,
                     ..crate::CommunityOptions::default()
@@ -247,11 +259,54 @@ impl Workspace {
                 Some(found.membership)
             }
         };
+        // The target audience: chosen communities and/or those interested in the topic.
+        let mut target: Option<Vec<bool>> = None;
+        if !options.audience_communities.is_empty() {
+            let membership = community.as_deref().unwrap_or_default();
+            target = Some(
+                membership
+                    .iter()
+                    .map(|c| options.audience_communities.contains(c))
+                    .collect(),
+            );
+        }
+        if let Some(text) = &options.topic {
+            let topic = socialset_analysis::Topic::parse(text).map_err(Error::Usage)?;
+            let mut interested = vec![false; n];
+            for p in data.posts.iter().filter(|p| topic.matches(p)) {
+                interested[p.author.0 as usize] = true;
+            }
+            for e in &data.events {
+                if e.post
+                    .and_then(|p| data.posts.get(p as usize))
+                    .is_some_and(|p| topic.matches(p))
+                {
+                    interested[e.src.0 as usize] = true;
+                }
+            }
+            target = Some(match target {
+                None => interested,
+                Some(t) => t.iter().zip(&interested).map(|(a, b)| *a && *b).collect(),
+            });
+        }
+        if let Some(t) = target {
+            let members: Vec<u32> = (0..n as u32).filter(|&v| t[v as usize]).collect();
+            g = g.with_audience(members).ok_or_else(|| {
+                Error::Usage(
+                    "no account is in the target audience (check --communities and --topic)".into(),
+                )
+            })?;
+        }
+        let per_group = if options.max_per_community.is_some() {
+            community.as_deref()
+        } else {
+            None
+        };
         let constraints = Constraints {
             k,
             costs: Some((&costs, options.budget)),
             allowed: &native,
-            per_group: community.as_deref().zip(options.max_per_community),
+            per_group: per_group.zip(options.max_per_community),
         };
         let result = imm(&g, options.epsilon, 1.0, options.seed, &constraints);
         let scale = n as f64 / result.rr_sets.max(1) as f64;
@@ -264,7 +319,7 @@ impl Workspace {
                 followers: a.followers,
                 cost: costs[v as usize],
                 marginal_reach: gain,
-                community: community.as_ref().map(|c| c[v as usize]),
+                community: per_group.map(|c| c[v as usize]),
             }
         };
         let set = |nodes: &[u32], members: Vec<PlanMember>| -> PlanSet {
@@ -341,6 +396,7 @@ impl Workspace {
             rr_sets: result.rr_sets,
             epsilon: options.epsilon,
             left_out_as_bots,
+            audience: g.audience_size(),
         })
     }
 }

@@ -31,6 +31,9 @@ pub struct InfluenceGraph {
     offsets: Vec<usize>,
     targets: Vec<u32>,
     thresholds: Vec<u64>,
+    /// The audience that counts: reach is the number of these nodes activated (all nodes
+    /// when `None`).
+    audience: Option<Vec<u32>>,
 }
 
 impl InfluenceGraph {
@@ -64,6 +67,7 @@ impl InfluenceGraph {
             offsets,
             targets,
             thresholds,
+            audience: None,
         }
     }
 
@@ -97,6 +101,30 @@ impl InfluenceGraph {
 
     pub fn n_nodes(&self) -> usize {
         self.forward.n_nodes()
+    }
+
+    /// Counts reach only among `audience` (sorted, deduplicated here): RR sets are rooted in
+    /// it and simulations count its activated nodes. An empty audience is refused (`None`).
+    pub fn with_audience(mut self, mut audience: Vec<u32>) -> Option<Self> {
+        audience.retain(|&v| (v as usize) < self.n_nodes());
+        audience.sort_unstable();
+        audience.dedup();
+        if audience.is_empty() {
+            return None;
+        }
+        self.audience = Some(audience);
+        Some(self)
+    }
+
+    /// How many nodes reach is counted among.
+    pub fn audience_size(&self) -> usize {
+        self.audience.as_ref().map_or(self.n_nodes(), Vec::len)
+    }
+
+    fn counts(&self, v: u32) -> bool {
+        self.audience
+            .as_ref()
+            .is_none_or(|a| a.binary_search(&v).is_ok())
     }
 
     pub fn n_edges(&self) -> usize {
@@ -167,7 +195,11 @@ fn simulate_ic(
             }
         }
     }
-    let count = touched.len();
+    let count = if g.audience.is_none() {
+        touched.len()
+    } else {
+        touched.iter().filter(|&&v| g.counts(v)).count()
+    };
     for &v in touched.iter() {
         active[v as usize] = false;
     }
@@ -223,7 +255,10 @@ fn simulate(
             }
         }
     }
-    let count = touched.iter().filter(|&&v| active[v as usize]).count();
+    let count = touched
+        .iter()
+        .filter(|&&v| active[v as usize] && g.counts(v))
+        .count();
     for &v in touched.iter() {
         active[v as usize] = false;
         extra[v as usize] = 0.0;
@@ -301,8 +336,10 @@ pub fn monte_carlo_spread(
 /// A random reverse-reachable set (IC): the nodes that would activate a uniformly random
 /// target, drawn by a reverse breadth-first search over live edges.
 fn rr_set(g: &InfluenceGraph, rng: &mut SplitMix64, seen: &mut [bool], out: &mut Vec<u32>) {
-    let n = g.n_nodes();
-    let target = rng.below(n) as u32;
+    let target = match &g.audience {
+        None => rng.below(g.n_nodes()) as u32,
+        Some(a) => a[rng.below(a.len())],
+    };
     out.clear();
     out.push(target);
     seen[target as usize] = true;
@@ -507,16 +544,24 @@ pub struct ImmBounds {
 
 /// IMM's constants for `n` nodes, `k` seeds, accuracy `eps` and confidence exponent `ell`.
 pub fn imm_bounds(n: usize, k: usize, eps: f64, ell: f64) -> ImmBounds {
+    imm_bounds_for(n, n, k, eps, ell)
+}
+
+/// IMM's constants when reach is counted among `m` of the `n` nodes: the spread (and so the
+/// optimum) is at most `m`, which replaces `n` as the scale; the union bounds over seed sets
+/// still range over all `n` nodes.
+pub fn imm_bounds_for(n: usize, m: usize, k: usize, eps: f64, ell: f64) -> ImmBounds {
     let nf = n as f64;
+    let mf = (m.max(2)) as f64;
     let ell = ell * (1.0 + 2f64.ln() / nf.ln());
     let eps_prime = 2f64.sqrt() * eps;
     let lnc = ln_choose(n, k);
-    let lambda_prime = (2.0 + 2.0 / 3.0 * eps_prime) * (lnc + ell * nf.ln() + nf.log2().ln()) * nf
+    let lambda_prime = (2.0 + 2.0 / 3.0 * eps_prime) * (lnc + ell * nf.ln() + mf.log2().ln()) * mf
         / (eps_prime * eps_prime);
     let e = 1.0 - 1.0 / std::f64::consts::E;
     let alpha = (ell * nf.ln() + 2f64.ln()).sqrt();
     let beta = (e * (lnc + ell * nf.ln() + 2f64.ln())).sqrt();
-    let lambda_star = 2.0 * nf * (e * alpha + beta).powi(2) / (eps * eps);
+    let lambda_star = 2.0 * mf * (e * alpha + beta).powi(2) / (eps * eps);
     ImmBounds {
         ell,
         eps_prime,
@@ -566,8 +611,9 @@ pub fn imm(
         }
     }
     .min(n);
-    let bounds = imm_bounds(n.max(2), k.max(1), eps, ell);
-    let nf = n as f64;
+    // Reach is counted among the audience (all nodes by default): its size is the scale.
+    let bounds = imm_bounds_for(n.max(2), g.audience_size(), k.max(1), eps, ell);
+    let nf = g.audience_size() as f64;
     let mut lower_bound = 1.0;
     let mut sets: Vec<Vec<u32>> = Vec::new();
     let rounds = (nf.log2() as usize).saturating_sub(1).max(1);
@@ -634,6 +680,26 @@ mod tests {
         assert_eq!((s.mean, s.low, s.high), (9.0, 9.0, 9.0));
         let lt = monte_carlo_spread(&g, Model::LinearThreshold, &[0], 200, 1);
         assert_eq!(lt.mean, 6.0, "weight 1 always reaches the threshold");
+    }
+
+    #[test]
+    fn an_audience_counts_only_its_members() {
+        let g = star_and_chain()
+            .with_audience(vec![7, 8, 3])
+            .expect("non-empty");
+        assert_eq!(g.audience_size(), 3);
+        let s = monte_carlo_spread(&g, Model::IndependentCascade, &[0, 6], 100, 1);
+        assert_eq!(s.mean, 3.0, "3 from the star, 7 and 8 from the chain");
+        // The chain's head reaches two audience members, the star's centre one.
+        let r = imm(&g, 0.2, 1.0, 3, &Constraints::top(1));
+        assert!([6, 7].contains(&r.picks[0].node), "{:?}", r.picks);
+        assert!(
+            (r.estimated_spread - 2.0).abs() < 0.3,
+            "{}",
+            r.estimated_spread
+        );
+        assert!(star_and_chain().with_audience(vec![]).is_none());
+        assert!(star_and_chain().with_audience(vec![99]).is_none());
     }
 
     #[test]

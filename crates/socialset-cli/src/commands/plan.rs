@@ -21,6 +21,9 @@ use crate::output::{csv, table, thousands, who};
 /// macro €6,000, mega €15,000, unknown €50; --prices FILE with `tier,price` lines). Expected
 /// reach is estimated by --simulations Monte Carlo runs with a 95% interval.
 ///
+/// --communities and --topic set a target audience: reach is counted only among its members
+/// (IMM's reverse-reachable sets start there), for both plans.
+///
 /// With --compare professional (the default) the same budget is spent on the accounts with
 /// the most followers above the native threshold, and both plans are shown side by side.
 ///
@@ -28,6 +31,8 @@ use crate::output::{csv, table, thousands, who};
 ///   socialset plan --budget 500
 ///   socialset plan --budget 2000 --k 20 --format json
 ///   socialset plan --budget 1000 --prices prices.csv --exclude @competitor
+///   socialset plan --budget 500 --communities 0,3 --max-per-community 2
+///   socialset plan --budget 500 --topic "#higgs, cern"
 #[derive(Debug, clap::Args)]
 #[command(verbatim_doc_comment)]
 pub struct Args {
@@ -52,6 +57,14 @@ pub struct Args {
     /// Monte Carlo simulations for the reach figures.
     #[arg(long, default_value_t = 10_000, value_name = "N")]
     simulations: usize,
+    /// Count reach only among these communities' members (ids as `socialset communities`
+    /// numbers them, comma-separated).
+    #[arg(long, value_name = "IDS", value_delimiter = ',')]
+    communities: Vec<u32>,
+    /// Count reach only among accounts interested in this topic (they posted about it or
+    /// engaged with a post about it): words and #hashtags, comma-separated.
+    #[arg(long, value_name = "T")]
+    topic: Option<String>,
     /// At most this many members from one community (Leiden, as `socialset communities`):
     /// a diverse set reaches more kinds of people.
     #[arg(long, value_name = "N")]
@@ -98,6 +111,8 @@ pub fn run(args: Args) -> Result<()> {
         exclude: args.exclude,
         compare_professional: args.compare == "professional",
         max_per_community: args.max_per_community,
+        audience_communities: args.communities,
+        topic: args.topic,
         min_authenticity: (args.min_authenticity > 0.0).then_some(args.min_authenticity),
         window: args.graph.window(),
     };
@@ -149,9 +164,10 @@ fn summary(name: &str, s: &PlanSet) -> String {
 
 fn print(r: &PlanReport) {
     println!(
-        "Budget €{:.0}; {} accounts, {} influence links; {} native candidates ({} likely bots left out); IMM ε = {} on {} RR sets.",
+        "Budget €{:.0}; {} accounts ({} in the target audience), {} influence links; {} native candidates ({} likely bots left out); IMM ε = {} on {} RR sets.",
         r.budget,
         thousands(r.accounts as u64),
+        thousands(r.audience as u64),
         thousands(r.influence_edges as u64),
         thousands(r.candidates as u64),
         thousands(r.left_out_as_bots as u64),
@@ -209,7 +225,7 @@ fn set_json(s: &PlanSet) -> Value {
 fn to_json(r: &PlanReport) -> Value {
     json!({
         "budget_eur": r.budget, "accounts": r.accounts, "influence_edges": r.influence_edges,
-        "candidates": r.candidates, "left_out_as_bots": r.left_out_as_bots, "epsilon": r.epsilon, "rr_sets": r.rr_sets,
+        "candidates": r.candidates, "audience": r.audience, "left_out_as_bots": r.left_out_as_bots, "epsilon": r.epsilon, "rr_sets": r.rr_sets,
         "social_set": set_json(&r.social_set),
         "professional": r.professional.as_ref().map(set_json),
         "audience_overlap": r.audience_overlap,

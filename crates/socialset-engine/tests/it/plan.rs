@@ -105,6 +105,38 @@ fn a_plan_spreads_over_communities_when_asked() {
 }
 
 #[test]
+fn reach_can_be_counted_in_a_target_audience() {
+    let (_dir, ws) = higgs();
+    let all = ws
+        .plan(&PlanOptions {
+            budget: 200.0,
+            simulations: 1_000,
+            ..PlanOptions::default()
+        })
+        .expect("plan");
+    assert_eq!(all.audience, all.accounts);
+    let some = ws
+        .plan(&PlanOptions {
+            budget: 200.0,
+            simulations: 1_000,
+            audience_communities: vec![0],
+            ..PlanOptions::default()
+        })
+        .expect("plan for community 0");
+    assert!(some.audience < some.accounts && some.audience > 0);
+    assert!(some.social_set.reach.mean <= some.audience as f64);
+    assert!(some.social_set.reach.mean < all.social_set.reach.mean);
+    // Higgs has no post texts: nobody is interested in a topic, and the plan says so.
+    let e = ws
+        .plan(&PlanOptions {
+            topic: Some("#higgs".into()),
+            ..PlanOptions::default()
+        })
+        .expect_err("empty audience");
+    assert!(e.to_string().contains("target audience"), "{e}");
+}
+
+#[test]
 fn bad_plans_and_price_lists_are_refused() {
     let (dir, ws) = higgs();
     let e = ws
