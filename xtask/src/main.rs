@@ -46,7 +46,8 @@ fn main() -> Result<()> {
   bench-audit    time `socialset audit --all` on the Higgs store; --runs N, --write
   eval-trust     held-out rating prediction on bitcoin-otc, seeds 0-3, and the disclosure
                  detection on annotated posts; --write
-  diffusion FILE IMM (k, ε) and Monte Carlo spread on a SNAP edge list, as JSON
+  diffusion FILE IMM (k, ε) and Monte Carlo spread on a SNAP edge list, as JSON;
+                 --write updates docs/BENCHMARKS.md
   kernels FILE   socialset's graph kernels on a SNAP edge list, as JSON (used by the above)"
             );
             bail!("no task given")

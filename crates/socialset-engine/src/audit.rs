@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use socialset_analysis::audit::{
     compute_features, find_pods, plant_pods, pod_recovery, summary_features, AudienceBasis,
     AudienceIndex, AudienceQuality, AuditModel, FeatureInput, FeatureRow, PlantConfig, Pod,
-    PodConfig, PodRecovery, Share, TrainParams, FEATURES,
+    PodConfig, PodEvidence, PodRecovery, Share, TrainParams, FEATURES,
 };
 use socialset_analysis::{brier, classification, roc_auc, stratified_folds};
 use socialset_ingest::{read_account_labels, read_gilani_dir, LabelledSummary};
@@ -159,13 +159,7 @@ pub struct PodLine {
     /// 1-based, best score first.
     pub number: usize,
     pub members: Vec<PodMember>,
-    pub density: f64,
-    pub reciprocity: f64,
-    pub fast_share: f64,
-    pub median_gap_minutes: f64,
-    pub events: u64,
-    pub insularity: f64,
-    pub score: f64,
+    pub evidence: PodEvidence,
 }
 
 /// The audit of a store.
@@ -198,6 +192,64 @@ struct Scored {
     pods: Vec<Pod>,
     model: AuditModel,
     info: ModelInfo,
+}
+
+/// Every account's features, bot probability, evidence and verdict.
+struct Judged {
+    rows: Vec<FeatureRow>,
+    probability: Vec<f64>,
+    /// Known features among those the model splits on.
+    evidence: Vec<usize>,
+    verdict: Vec<Verdict>,
+    used: [bool; socialset_analysis::audit::N_FEATURES],
+}
+
+fn judge(data: &SocialData, model: &AuditModel, threshold: f64) -> Judged {
+    let rows = compute_features(&FeatureInput {
+        accounts: &data.accounts,
+        posts: &data.activity,
+        events: &data.events,
+        reference_time: data.latest_time(),
+    });
+    let probability = model.probabilities(&rows);
+    let used = model.used_features();
+    let evidence: Vec<usize> = rows
+        .iter()
+        .map(|r| {
+            r.iter()
+                .zip(&used)
+                .filter(|(v, u)| **u && !v.is_nan())
+                .count()
+        })
+        .collect();
+    let verdict = probability
+        .iter()
+        .zip(&evidence)
+        .map(|(&p, &e)| {
+            if e < MIN_EVIDENCE {
+                Verdict::TooLittleData
+            } else if p >= threshold {
+                Verdict::LikelyBot
+            } else {
+                Verdict::LooksReal
+            }
+        })
+        .collect();
+    Judged {
+        rows,
+        probability,
+        evidence,
+        verdict,
+        used,
+    }
+}
+
+/// Every account's bot probability and verdict by the built-in model (dense order), for
+/// other capabilities that must leave likely bots out.
+pub(crate) fn bot_verdicts(data: &SocialData) -> Result<(Vec<f64>, Vec<Verdict>)> {
+    let (model, _) = load_model(None)?;
+    let j = judge(data, &model, DEFAULT_THRESHOLD);
+    Ok((j.probability, j.verdict))
 }
 
 impl Scored {
@@ -241,13 +293,7 @@ fn pod_lines(data: &SocialData, pods: &[Pod]) -> Vec<PodLine> {
                     }
                 })
                 .collect(),
-            density: p.density,
-            reciprocity: p.reciprocity,
-            fast_share: p.fast_share,
-            median_gap_minutes: p.median_gap_minutes,
-            events: p.events,
-            insularity: p.insularity,
-            score: p.score,
+            evidence: p.evidence,
         })
         .collect()
 }
@@ -261,36 +307,13 @@ impl Workspace {
                 "the store holds no accounts to audit: import some first".into(),
             ));
         }
-        let rows = compute_features(&FeatureInput {
-            accounts: &data.accounts,
-            posts: &data.activity,
-            events: &data.events,
-            reference_time: data.latest_time(),
-        });
-        let probability = model.probabilities(&rows);
-        let used = model.used_features();
-        let evidence: Vec<usize> = rows
-            .iter()
-            .map(|r| {
-                r.iter()
-                    .zip(&used)
-                    .filter(|(v, u)| **u && !v.is_nan())
-                    .count()
-            })
-            .collect();
-        let verdict: Vec<Verdict> = probability
-            .iter()
-            .zip(&evidence)
-            .map(|(&p, &e)| {
-                if e < MIN_EVIDENCE {
-                    Verdict::TooLittleData
-                } else if p >= options.threshold {
-                    Verdict::LikelyBot
-                } else {
-                    Verdict::LooksReal
-                }
-            })
-            .collect();
+        let Judged {
+            rows,
+            probability,
+            evidence,
+            verdict,
+            used,
+        } = judge(&data, &model, options.threshold);
         let audience = AudienceIndex::build(data.accounts.len(), &data.events, &data.follows);
         let pods = find_pods(data.accounts.len(), &data.events, &options.pods);
         Ok(Scored {
@@ -355,16 +378,6 @@ impl Workspace {
                 }
             })
             .collect()
-    }
-
-    /// Every account's bot probability and verdict (dense order), for other capabilities
-    /// that must leave likely bots out.
-    pub(crate) fn bot_verdicts(&self, window: &TimeWindow) -> Result<(Vec<f64>, Vec<Verdict>)> {
-        let s = self.score_accounts(&AuditOptions {
-            window: *window,
-            ..AuditOptions::default()
-        })?;
-        Ok((s.probability, s.verdict))
     }
 
     /// Audits every account; lists the most suspicious `options.top`.

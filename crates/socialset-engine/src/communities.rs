@@ -76,27 +76,38 @@ impl Workspace {
         options: &CommunityOptions,
     ) -> Result<(SocialData, Communities, CommunityConfig)> {
         let data = self.load_social(&options.window)?;
-        data.require_events("cluster")?;
-        let config = CommunityConfig {
-            leiden: LeidenConfig {
-                quality: options.quality,
-                seed: options.seed,
-                restarts: options.restarts,
-                ..LeidenConfig::default()
-            },
-            weights: options.weights,
-            ..CommunityConfig::default()
-        };
-        let found = detect_communities(
-            data.accounts.len(),
-            &data.events,
-            &data.follows,
-            &data.posts,
-            &config,
-        );
+        let (found, config) = communities_of(&data, options)?;
         Ok((data, found, config))
     }
+}
 
+/// Communities of already loaded data, as `socialset communities` finds them.
+pub(crate) fn communities_of(
+    data: &SocialData,
+    options: &CommunityOptions,
+) -> Result<(Communities, CommunityConfig)> {
+    data.require_events("cluster")?;
+    let config = CommunityConfig {
+        leiden: LeidenConfig {
+            quality: options.quality,
+            seed: options.seed,
+            restarts: options.restarts,
+            ..LeidenConfig::default()
+        },
+        weights: options.weights,
+        ..CommunityConfig::default()
+    };
+    let found = detect_communities(
+        data.accounts.len(),
+        &data.events,
+        &data.follows,
+        &data.posts,
+        &config,
+    );
+    Ok((found, config))
+}
+
+impl Workspace {
     /// Finds communities (and, with `window_days`, their stability over time).
     pub fn communities(&self, options: &CommunityOptions) -> Result<CommunityReport> {
         let (data, found, config) = self.find_communities(options)?;

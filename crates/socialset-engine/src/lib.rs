@@ -39,8 +39,8 @@ pub use influence::{
 pub use plan::{PlanMember, PlanOptions, PlanReport, PlanSet, PriceList};
 pub use social::TimeWindow;
 pub use socialset_analysis::audit::{
-    AudienceBasis, AudienceQuality, PlantConfig, PodConfig, PodRecovery, Share, TrainParams,
-    N_FEATURES,
+    AudienceBasis, AudienceQuality, PlantConfig, PodConfig, PodEvidence, PodRecovery, Share,
+    TrainParams, N_FEATURES,
 };
 pub use socialset_analysis::brand::{Disclosure, Independence};
 pub use socialset_analysis::{

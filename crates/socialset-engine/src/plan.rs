@@ -228,7 +228,7 @@ impl Workspace {
         }
         let mut left_out_as_bots = 0;
         if let Some(min) = options.min_authenticity {
-            let (probability, verdict) = self.bot_verdicts(&options.window)?;
+            let (probability, verdict) = crate::audit::bot_verdicts(&data)?;
             for v in 0..n {
                 if verdict[v] == crate::Verdict::LikelyBot
                     && 1.0 - probability[v] < min
@@ -252,10 +252,13 @@ impl Workspace {
         let community: Option<Vec<u32>> = match need_communities {
             false => None,
             true => {
-                let (_, found, _) = self.find_communities(&crate::CommunityOptions {
-                    window: options.window,
-                    ..crate::CommunityOptions::default()
-                })?;
+                let (found, _) = crate::communities::communities_of(
+                    &data,
+                    &crate::CommunityOptions {
+                        window: options.window,
+                        ..crate::CommunityOptions::default()
+                    },
+                )?;
                 Some(found.membership)
             }
         };

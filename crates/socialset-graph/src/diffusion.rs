@@ -21,10 +21,9 @@ pub enum Model {
     LinearThreshold,
 }
 
-/// An influence graph: out-edges for forward simulation, in-edges for RR sets.
+/// An influence graph: flat out-edges for forward simulation, in-edges for RR sets.
 #[derive(Clone, Debug)]
 pub struct InfluenceGraph {
-    forward: Csr,
     reverse: Csr,
     /// Forward edges again, flat, with each probability as a 32-bit threshold (an edge is
     /// live when a uniform 32-bit draw falls below it): the hot loop of the simulations.
@@ -62,7 +61,6 @@ impl InfluenceGraph {
             offsets.push(targets.len());
         }
         Self {
-            forward,
             reverse,
             offsets,
             targets,
@@ -100,7 +98,7 @@ impl InfluenceGraph {
     }
 
     pub fn n_nodes(&self) -> usize {
-        self.forward.n_nodes()
+        self.offsets.len() - 1
     }
 
     /// Counts reach only among `audience` (sorted, deduplicated here): RR sets are rooted in
@@ -128,7 +126,7 @@ impl InfluenceGraph {
     }
 
     pub fn n_edges(&self) -> usize {
-        self.forward.n_edges()
+        self.targets.len()
     }
 }
 
@@ -207,15 +205,22 @@ fn simulate_ic(
     count
 }
 
-/// One forward simulation from `seeds`: how many nodes end active.
-fn simulate(
+/// The probability (IC) or weight (LT) behind a 32-bit threshold.
+fn weight_of(threshold: u64) -> f64 {
+    threshold as f64 / 4_294_967_296.0
+}
+
+/// One linear-threshold simulation from `seeds`: how many audience nodes end active. Each
+/// node's threshold is drawn the first time an active in-neighbour reaches it
+/// (`threshold[v]` is `NaN` until then); `weight[v]` sums its active in-neighbours' weights.
+fn simulate_lt(
     g: &InfluenceGraph,
-    model: Model,
     seeds: &[u32],
     rng: &mut SplitMix64,
     active: &mut [bool],
     touched: &mut Vec<u32>,
-    extra: &mut [f32],
+    weight: &mut [f64],
+    threshold: &mut [f64],
 ) -> usize {
     let mut frontier: Vec<u32> = Vec::new();
     for &s in seeds {
@@ -225,33 +230,21 @@ fn simulate(
             frontier.push(s);
         }
     }
-    let mut thresholds: Vec<(u32, f32)> = Vec::new();
     while let Some(u) = frontier.pop() {
-        for (v, w) in g.forward.out_edges(u) {
-            if active[v as usize] {
+        let (from, to) = (g.offsets[u as usize], g.offsets[u as usize + 1]);
+        for (&v, &t) in g.targets[from..to].iter().zip(&g.thresholds[from..to]) {
+            let vi = v as usize;
+            if active[vi] {
                 continue;
             }
-            match model {
-                Model::IndependentCascade => unreachable!("the cascade runs in simulate_ic"),
-                Model::LinearThreshold => {
-                    // Thresholds are drawn lazily, the first time a node is reached.
-                    let t = match thresholds.iter().find(|x| x.0 == v) {
-                        Some(x) => x.1,
-                        None => {
-                            let t = rng.next_f64() as f32;
-                            thresholds.push((v, t));
-                            t
-                        }
-                    };
-                    if extra[v as usize] == 0.0 {
-                        touched.push(v);
-                    }
-                    extra[v as usize] += w;
-                    if extra[v as usize] >= t.max(f32::MIN_POSITIVE) {
-                        active[v as usize] = true;
-                        frontier.push(v);
-                    }
-                }
+            if threshold[vi].is_nan() {
+                threshold[vi] = rng.next_f64().max(f64::MIN_POSITIVE);
+                touched.push(v);
+            }
+            weight[vi] += weight_of(t);
+            if weight[vi] >= threshold[vi] {
+                active[vi] = true;
+                frontier.push(v);
             }
         }
     }
@@ -261,7 +254,8 @@ fn simulate(
         .count();
     for &v in touched.iter() {
         active[v as usize] = false;
-        extra[v as usize] = 0.0;
+        weight[v as usize] = 0.0;
+        threshold[v as usize] = f64::NAN;
     }
     touched.clear();
     count
@@ -291,8 +285,11 @@ pub fn monte_carlo_spread(
         .into_par_iter()
         .flat_map_iter(|c| {
             let mut active = vec![false; n];
-            let mut extra = vec![0.0f32; n];
             let mut touched = Vec::new();
+            // Linear threshold only: in-weight gathered and threshold drawn, per node.
+            let lt = model == Model::LinearThreshold;
+            let mut weight = vec![0.0f64; if lt { n } else { 0 }];
+            let mut threshold = vec![f64::NAN; if lt { n } else { 0 }];
             let start = c * chunk;
             let end = (start + chunk).min(simulations);
             (start..end)
@@ -303,14 +300,14 @@ pub fn monte_carlo_spread(
                             let mut draws = Draws { rng, spare: None };
                             simulate_ic(g, seeds, &mut draws, &mut active, &mut touched) as f64
                         }
-                        Model::LinearThreshold => simulate(
+                        Model::LinearThreshold => simulate_lt(
                             g,
-                            model,
                             seeds,
                             &mut rng,
                             &mut active,
                             &mut touched,
-                            &mut extra,
+                            &mut weight,
+                            &mut threshold,
                         ) as f64,
                     }
                 })
@@ -680,6 +677,31 @@ mod tests {
         assert_eq!((s.mean, s.low, s.high), (9.0, 9.0, 9.0));
         let lt = monte_carlo_spread(&g, Model::LinearThreshold, &[0], 200, 1);
         assert_eq!(lt.mean, 6.0, "weight 1 always reaches the threshold");
+    }
+
+    #[test]
+    fn linear_threshold_activates_with_the_summed_weight() {
+        // 2 activates when the active in-weight (0.3 from 0, 0.4 from 1) reaches a uniform
+        // threshold: with both seeds, chance 0.7; with 0 alone, 0.3.
+        let g = InfluenceGraph::new(
+            3,
+            &[
+                Edge {
+                    src: 0,
+                    dst: 2,
+                    weight: 0.3,
+                },
+                Edge {
+                    src: 1,
+                    dst: 2,
+                    weight: 0.4,
+                },
+            ],
+        );
+        let both = monte_carlo_spread(&g, Model::LinearThreshold, &[0, 1], 100_000, 4);
+        let one = monte_carlo_spread(&g, Model::LinearThreshold, &[0], 100_000, 4);
+        assert!((both.mean - 2.7).abs() < 0.01, "{both:?}");
+        assert!((one.mean - 1.3).abs() < 0.01, "{one:?}");
     }
 
     #[test]

@@ -215,91 +215,88 @@ fn gilani_row(
     bot: bool,
     band: &str,
 ) -> Result<LabelledSummary, RecordError> {
-    let file = file.to_owned();
-    {
-        let fields: Vec<&str> = text.split(',').map(str::trim).collect();
-        if fields.len() != GILANI_COLUMNS.len() {
-            return Err(RecordError::new(
-                &file,
-                line,
-                format!(
-                    "has {} fields, expected {}",
-                    fields.len(),
-                    GILANI_COLUMNS.len()
-                ),
-            )
-            .value(text));
-        }
-        let num = |c: usize| -> Result<f64, RecordError> {
-            let raw = fields[c];
-            let err = |problem: &str| {
-                RecordError::new(&file, line, problem.to_owned())
-                    .field(GILANI_COLUMNS[c])
-                    .value(raw)
-            };
-            if raw.is_empty() {
-                return Err(err("is missing"));
-            }
-            let v: f64 = raw.parse().map_err(|_| err("is not a number"))?;
-            if !v.is_finite() || v < 0.0 {
-                return Err(err("must be a finite number of at least 0"));
-            }
-            if v > ABSURD || (GILANI_COLUMNS[c] == "age_of_account_in_days" && v > MAX_AGE_DAYS) {
-                return Err(err("is out of any plausible range"));
-            }
-            Ok(v)
+    let fields: Vec<&str> = text.split(',').map(str::trim).collect();
+    if fields.len() != GILANI_COLUMNS.len() {
+        return Err(RecordError::new(
+            file,
+            line,
+            format!(
+                "has {} fields, expected {}",
+                fields.len(),
+                GILANI_COLUMNS.len()
+            ),
+        )
+        .value(text));
+    }
+    let num = |c: usize| -> Result<f64, RecordError> {
+        let raw = fields[c];
+        let err = |problem: &str| {
+            RecordError::new(file, line, problem.to_owned())
+                .field(GILANI_COLUMNS[c])
+                .value(raw)
         };
-        if fields[0].is_empty() {
-            return Err(RecordError::new(&file, line, "is missing").field("screen_name"));
+        if raw.is_empty() {
+            return Err(err("is missing"));
         }
-        let ids = fields[15];
-        let inner = ids
-            .strip_prefix('[')
-            .and_then(|s| s.strip_suffix(']'))
+        let v: f64 = raw.parse().map_err(|_| err("is not a number"))?;
+        if !v.is_finite() || v < 0.0 {
+            return Err(err("must be a finite number of at least 0"));
+        }
+        if v > ABSURD || (GILANI_COLUMNS[c] == "age_of_account_in_days" && v > MAX_AGE_DAYS) {
+            return Err(err("is out of any plausible range"));
+        }
+        Ok(v)
+    };
+    if fields[0].is_empty() {
+        return Err(RecordError::new(file, line, "is missing").field("screen_name"));
+    }
+    let ids = fields[15];
+    let inner = ids
+        .strip_prefix('[')
+        .and_then(|s| s.strip_suffix(']'))
+        .ok_or_else(|| {
+            RecordError::new(file, line, "is not a [a;b] list of client codes")
+                .field("source_identity")
+                .value(ids)
+        })?;
+    let mut clients = Vec::new();
+    for code in inner.split(';').map(str::trim).filter(|c| !c.is_empty()) {
+        let client = code
+            .parse::<u8>()
+            .ok()
+            .and_then(gilani_client)
             .ok_or_else(|| {
-                RecordError::new(&file, line, "is not a [a;b] list of client codes")
+                RecordError::new(file, line, "holds a client code other than 0-6")
                     .field("source_identity")
                     .value(ids)
             })?;
-        let mut clients = Vec::new();
-        for code in inner.split(';').map(str::trim).filter(|c| !c.is_empty()) {
-            let client = code
-                .parse::<u8>()
-                .ok()
-                .and_then(gilani_client)
-                .ok_or_else(|| {
-                    RecordError::new(&file, line, "holds a client code other than 0-6")
-                        .field("source_identity")
-                        .value(ids)
-                })?;
-            clients.push(client);
-        }
-        // Columns read for validation only: their meaning in the data is unclear
-        // (favourite_tweet_ratio) or the store cannot hold them (cdn_content_in_kb).
-        num(10)?;
-        num(14)?;
-        Ok(LabelledSummary {
-            summary: AccountSummary {
-                name: fields[0].to_owned(),
-                follower_decade: band_decade(band),
-                originals: Some(num(1)?),
-                reposts: Some(num(2)?),
-                likes_given: Some(num(3)?),
-                replies: Some(num(4)?),
-                likes_per_post: Some(num(5)?),
-                shares_per_post: Some(num(6)?),
-                listed_per_follower: Some(num(7)?),
-                follower_friend_ratio: Some(num(8)?),
-                posts_per_day: Some(num(9)?),
-                age_days: Some(num(11)?),
-                sources: Some(num(12)?),
-                links: Some(num(13)?),
-                clients: Some(clients),
-            },
-            bot,
-            band: band.to_owned(),
-        })
+        clients.push(client);
     }
+    // Columns read for validation only: their meaning in the data is unclear
+    // (favourite_tweet_ratio) or the store cannot hold them (cdn_content_in_kb).
+    num(10)?;
+    num(14)?;
+    Ok(LabelledSummary {
+        summary: AccountSummary {
+            name: fields[0].to_owned(),
+            follower_decade: band_decade(band),
+            originals: Some(num(1)?),
+            reposts: Some(num(2)?),
+            likes_given: Some(num(3)?),
+            replies: Some(num(4)?),
+            likes_per_post: Some(num(5)?),
+            shares_per_post: Some(num(6)?),
+            listed_per_follower: Some(num(7)?),
+            follower_friend_ratio: Some(num(8)?),
+            posts_per_day: Some(num(9)?),
+            age_days: Some(num(11)?),
+            sources: Some(num(12)?),
+            links: Some(num(13)?),
+            clients: Some(clients),
+        },
+        bot,
+        band: band.to_owned(),
+    })
 }
 
 /// A real post annotated as sponsored or not (`None`: the annotator was unsure).

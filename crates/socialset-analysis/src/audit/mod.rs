@@ -11,5 +11,7 @@ pub use features::{
     FeatureInput, FeatureRow, PostActivity, FEATURES, N_FEATURES,
 };
 pub use model::{AuditModel, ModelError, Reason, TrainParams};
-pub use pods::{find_pods, plant_pods, pod_recovery, PlantConfig, Pod, PodConfig, PodRecovery};
+pub use pods::{
+    find_pods, plant_pods, pod_recovery, PlantConfig, Pod, PodConfig, PodEvidence, PodRecovery,
+};
 pub use quality::{wilson, AudienceBasis, AudienceIndex, AudienceQuality, Share};

@@ -47,11 +47,17 @@ impl Default for PodConfig {
     }
 }
 
-/// A suspected pod.
+/// A suspected pod: its members and the evidence.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Pod {
     /// Members, in index order.
     pub members: Vec<AccountIdx>,
+    pub evidence: PodEvidence,
+}
+
+/// Why a group looks like a pod.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct PodEvidence {
     /// Share of member pairs that engage each other (both ways).
     pub density: f64,
     /// Share of the engagement inside the group that is returned.
@@ -206,19 +212,22 @@ pub fn find_pods(n: usize, events: &[Engagement], config: &PodConfig) -> Vec<Pod
             let score = (density * reciprocity * fast_share).cbrt();
             (score >= config.min_score).then(|| Pod {
                 members: members.iter().map(|&v| AccountIdx(v)).collect(),
-                density,
-                reciprocity,
-                fast_share,
-                median_gap_minutes: median(&mut gaps),
-                events: ev.len() as u64,
-                insularity: ev.len() as f64 / given.max(1) as f64,
-                score,
+                evidence: PodEvidence {
+                    density,
+                    reciprocity,
+                    fast_share,
+                    median_gap_minutes: median(&mut gaps),
+                    events: ev.len() as u64,
+                    insularity: ev.len() as f64 / given.max(1) as f64,
+                    score,
+                },
             })
         })
         .collect();
     pods.sort_by(|a, b| {
-        b.score
-            .total_cmp(&a.score)
+        b.evidence
+            .score
+            .total_cmp(&a.evidence.score)
             .then(b.members.len().cmp(&a.members.len()))
             .then(a.members.cmp(&b.members))
     });
@@ -270,12 +279,12 @@ mod tests {
         assert_eq!(pods.len(), 1, "{pods:?}");
         let p = &pods[0];
         assert_eq!(p.members, (0..4).map(AccountIdx).collect::<Vec<_>>());
-        assert_eq!(p.density, 1.0);
-        assert_eq!(p.reciprocity, 1.0);
-        assert_eq!(p.fast_share, 1.0);
-        assert_eq!(p.events, 48);
-        assert!(p.median_gap_minutes <= 1.0, "{p:?}");
-        assert!((p.score - 1.0).abs() < 1e-12);
+        assert_eq!(p.evidence.density, 1.0);
+        assert_eq!(p.evidence.reciprocity, 1.0);
+        assert_eq!(p.evidence.fast_share, 1.0);
+        assert_eq!(p.evidence.events, 48);
+        assert!(p.evidence.median_gap_minutes <= 1.0, "{p:?}");
+        assert!((p.evidence.score - 1.0).abs() < 1e-12);
     }
 
     #[test]

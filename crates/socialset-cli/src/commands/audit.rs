@@ -205,12 +205,12 @@ fn print_one(r: &AuditReport) {
             "  in engagement pod #{} of {} members (score {:.2}): density {:.2}, reciprocity {:.2}, {:.0}% within {} min, median gap {:.1} min",
             p.number,
             p.members.len(),
-            p.score,
-            p.density,
-            p.reciprocity,
-            p.fast_share * 100.0,
+            p.evidence.score,
+            p.evidence.density,
+            p.evidence.reciprocity,
+            p.evidence.fast_share * 100.0,
             r.pod_config.window_minutes,
-            p.median_gap_minutes
+            p.evidence.median_gap_minutes
         );
     }
     print_model(r);

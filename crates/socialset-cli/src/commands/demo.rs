@@ -66,6 +66,7 @@ pub fn run(args: Args) -> Result<()> {
         );
         print_trust(&workspace)?;
     }
+    print_interaction_trust(&workspace)?;
     print_independence(&workspace)?;
     print_plan(&workspace)?;
     println!(
@@ -246,7 +247,8 @@ fn print_plan(workspace: &Workspace) -> Result<()> {
     Ok(())
 }
 
-fn print_independence(workspace: &Workspace) -> Result<()> {
+/// Trust where there are no ratings: who answers those who talk to it.
+fn print_interaction_trust(workspace: &Workspace) -> Result<()> {
     let it = workspace.interaction_trust(&socialset_engine::TrustOptions {
         top: 1,
         ..Default::default()
@@ -261,6 +263,10 @@ fn print_independence(workspace: &Workspace) -> Result<()> {
                 .map_or(String::new(), |r| format!(" and {} of {} questions", percent(r), a.questions))
         );
     }
+    Ok(())
+}
+
+fn print_independence(workspace: &Workspace) -> Result<()> {
     let d = workspace.disclosure(None, None)?;
     let compliant = d
         .posts
@@ -341,10 +347,10 @@ fn print_audit(workspace: &Workspace) -> Result<()> {
         println!(
             "   Strongest engagement pod: {} accounts, score {:.2} (density {:.2}, reciprocity {:.2}, {:.0}% of their engagement within {} min of each other). `socialset pods` lists them all.",
             p.members.len(),
-            p.score,
-            p.density,
-            p.reciprocity,
-            p.fast_share * 100.0,
+            p.evidence.score,
+            p.evidence.density,
+            p.evidence.reciprocity,
+            p.evidence.fast_share * 100.0,
             report.pod_config.window_minutes
         );
     }

@@ -78,13 +78,13 @@ pub fn run(args: Args) -> Result<()> {
             vec![
                 p.number.to_string(),
                 p.members.len().to_string(),
-                format!("{:.2}", p.score),
-                format!("{:.2}", p.density),
-                format!("{:.2}", p.reciprocity),
-                format!("{:.0}%", p.fast_share * 100.0),
-                format!("{:.1}", p.median_gap_minutes),
-                p.events.to_string(),
-                format!("{:.0}%", p.insularity * 100.0),
+                format!("{:.2}", p.evidence.score),
+                format!("{:.2}", p.evidence.density),
+                format!("{:.2}", p.evidence.reciprocity),
+                format!("{:.0}%", p.evidence.fast_share * 100.0),
+                format!("{:.1}", p.evidence.median_gap_minutes),
+                p.evidence.events.to_string(),
+                format!("{:.0}%", p.evidence.insularity * 100.0),
                 members_text(p),
             ]
         })
@@ -156,9 +156,9 @@ pub fn pods_json(pods: &[PodLine]) -> Value {
                 json!({
                     "pod": p.number,
                     "members": p.members.iter().map(|m| json!({"id": m.id, "handle": m.handle})).collect::<Vec<_>>(),
-                    "score": p.score, "density": p.density, "reciprocity": p.reciprocity,
-                    "fast_share": p.fast_share, "median_gap_minutes": p.median_gap_minutes,
-                    "events": p.events, "insularity": p.insularity,
+                    "score": p.evidence.score, "density": p.evidence.density, "reciprocity": p.evidence.reciprocity,
+                    "fast_share": p.evidence.fast_share, "median_gap_minutes": p.evidence.median_gap_minutes,
+                    "events": p.evidence.events, "insularity": p.evidence.insularity,
                 })
             })
             .collect(),

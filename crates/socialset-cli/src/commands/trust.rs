@@ -37,7 +37,7 @@ pub struct Args {
     pretrusted: Vec<String>,
     /// Where trust comes from: explicit ratings, interactions, or ratings when the store has any.
     #[arg(long, value_enum, default_value = "auto")]
-    from: From,
+    from: Source,
     #[arg(long, value_enum, default_value = "table")]
     format: OutputFormat,
     #[command(flatten)]
@@ -45,7 +45,7 @@ pub struct Args {
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
-enum From {
+enum Source {
     Auto,
     Ratings,
     Interactions,
@@ -59,9 +59,9 @@ pub fn run(args: Args) -> Result<()> {
     };
     let ws = args.store.open_existing()?;
     let from_ratings = match args.from {
-        From::Ratings => true,
-        From::Interactions => false,
-        From::Auto => ws.has_ratings()?,
+        Source::Ratings => true,
+        Source::Interactions => false,
+        Source::Auto => ws.has_ratings()?,
     };
     if !from_ratings {
         return interactions(&ws.interaction_trust(&options)?, args.format);
