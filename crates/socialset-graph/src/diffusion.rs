@@ -25,11 +25,13 @@ pub enum Model {
 #[derive(Clone, Debug)]
 pub struct InfluenceGraph {
     reverse: Csr,
-    /// Forward edges again, flat, with each probability as a 32-bit threshold (an edge is
-    /// live when a uniform 32-bit draw falls below it): the hot loop of the simulations.
+    /// Forward edges again, flat, for the hot loop of the simulations: each edge as (target,
+    /// threshold), the probability p as the 32-bit threshold round(p·2³²) − 1 (an edge is
+    /// live when a uniform 32-bit draw is at most it; edges of probability 0 are left out).
     offsets: Vec<usize>,
-    targets: Vec<u32>,
-    thresholds: Vec<u64>,
+    edges: Vec<(u32, u32)>,
+    /// The audience as flags by node, when there is one.
+    counted: Option<Vec<bool>>,
     /// The audience that counts: reach is the number of these nodes activated (all nodes
     /// when `None`).
     audience: Option<Vec<u32>>,
@@ -50,21 +52,22 @@ impl InfluenceGraph {
         let forward = clamp_weights(Csr::from_edges(n, &clamped));
         let reverse = forward.transpose();
         let mut offsets = Vec::with_capacity(n + 1);
-        let mut targets = Vec::with_capacity(forward.n_edges());
-        let mut thresholds = Vec::with_capacity(forward.n_edges());
+        let mut flat = Vec::with_capacity(forward.n_edges());
         offsets.push(0);
         for v in 0..n as u32 {
             for (t, w) in forward.out_edges(v) {
-                targets.push(t);
-                thresholds.push((f64::from(w) * 4_294_967_296.0).round() as u64);
+                let scaled = (f64::from(w) * 4_294_967_296.0).round() as u64;
+                if let Some(threshold) = scaled.checked_sub(1) {
+                    flat.push((t, threshold as u32));
+                }
             }
-            offsets.push(targets.len());
+            offsets.push(flat.len());
         }
         Self {
             reverse,
             offsets,
-            targets,
-            thresholds,
+            edges: flat,
+            counted: None,
             audience: None,
         }
     }
@@ -110,6 +113,11 @@ impl InfluenceGraph {
         if audience.is_empty() {
             return None;
         }
+        let mut counted = vec![false; self.n_nodes()];
+        for &v in &audience {
+            counted[v as usize] = true;
+        }
+        self.counted = Some(counted);
         self.audience = Some(audience);
         Some(self)
     }
@@ -120,13 +128,11 @@ impl InfluenceGraph {
     }
 
     fn counts(&self, v: u32) -> bool {
-        self.audience
-            .as_ref()
-            .is_none_or(|a| a.binary_search(&v).is_ok())
+        self.counted.as_ref().is_none_or(|c| c[v as usize])
     }
 
     pub fn n_edges(&self) -> usize {
-        self.targets.len()
+        self.edges.len()
     }
 }
 
@@ -151,13 +157,13 @@ struct Draws {
 }
 
 impl Draws {
-    fn next(&mut self) -> u64 {
+    fn next(&mut self) -> u32 {
         if let Some(x) = self.spare.take() {
-            return u64::from(x);
+            return x;
         }
         let r = self.rng.next_u64();
         self.spare = Some((r >> 32) as u32);
-        r & 0xFFFF_FFFF
+        r as u32
     }
 }
 
@@ -167,47 +173,51 @@ fn rng_for(seed: u64, i: u64) -> SplitMix64 {
     SplitMix64::new(mix.next_u64())
 }
 
-/// One independent-cascade simulation from `seeds`: how many nodes end active.
+/// One independent-cascade simulation from `seeds`: how many audience nodes end active.
+/// `queue` has room for every node (each enters once) plus one slot: every edge writes its
+/// target there and only a firing edge moves the tail on, so the loop has no branch on the
+/// draws, which are random and would be mispredicted.
 fn simulate_ic(
     g: &InfluenceGraph,
     seeds: &[u32],
     draws: &mut Draws,
     active: &mut [bool],
-    touched: &mut Vec<u32>,
+    queue: &mut [u32],
 ) -> usize {
-    let mut head = touched.len();
+    let mut tail = 0;
     for &s in seeds {
         if !active[s as usize] {
             active[s as usize] = true;
-            touched.push(s);
+            queue[tail] = s;
+            tail += 1;
         }
     }
-    while head < touched.len() {
-        let u = touched[head] as usize;
+    let mut head = 0;
+    while head < tail {
+        let u = queue[head] as usize;
         head += 1;
-        let (from, to) = (g.offsets[u], g.offsets[u + 1]);
-        for (&v, &t) in g.targets[from..to].iter().zip(&g.thresholds[from..to]) {
-            if !active[v as usize] && draws.next() < t {
-                active[v as usize] = true;
-                touched.push(v);
-            }
+        for &(v, t) in &g.edges[g.offsets[u]..g.offsets[u + 1]] {
+            let fire = (draws.next() <= t) & !active[v as usize];
+            active[v as usize] |= fire;
+            queue[tail] = v;
+            tail += usize::from(fire);
         }
     }
-    let count = if g.audience.is_none() {
-        touched.len()
+    let reached = &queue[..tail];
+    let count = if g.counted.is_none() {
+        tail
     } else {
-        touched.iter().filter(|&&v| g.counts(v)).count()
+        reached.iter().filter(|&&v| g.counts(v)).count()
     };
-    for &v in touched.iter() {
+    for &v in reached {
         active[v as usize] = false;
     }
-    touched.clear();
     count
 }
 
 /// The probability (IC) or weight (LT) behind a 32-bit threshold.
-fn weight_of(threshold: u64) -> f64 {
-    threshold as f64 / 4_294_967_296.0
+fn weight_of(threshold: u32) -> f64 {
+    (f64::from(threshold) + 1.0) / 4_294_967_296.0
 }
 
 /// One linear-threshold simulation from `seeds`: how many audience nodes end active. Each
@@ -231,8 +241,7 @@ fn simulate_lt(
         }
     }
     while let Some(u) = frontier.pop() {
-        let (from, to) = (g.offsets[u as usize], g.offsets[u as usize + 1]);
-        for (&v, &t) in g.targets[from..to].iter().zip(&g.thresholds[from..to]) {
+        for &(v, t) in &g.edges[g.offsets[u as usize]..g.offsets[u as usize + 1]] {
             let vi = v as usize;
             if active[vi] {
                 continue;
@@ -298,6 +307,9 @@ pub fn monte_carlo_spread(
                     match model {
                         Model::IndependentCascade => {
                             let mut draws = Draws { rng, spare: None };
+                            if touched.len() <= n {
+                                touched.resize(n + 1, 0);
+                            }
                             simulate_ic(g, seeds, &mut draws, &mut active, &mut touched) as f64
                         }
                         Model::LinearThreshold => simulate_lt(
