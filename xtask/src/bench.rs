@@ -19,7 +19,7 @@ const PEERS: &[&str] = &[
     "numpy==1.26.4",
 ];
 
-fn status(cmd: &mut Command, what: &str) -> Result<()> {
+pub fn status(cmd: &mut Command, what: &str) -> Result<()> {
     let s = cmd.status().with_context(|| format!("running {what}"))?;
     if !s.success() {
         bail!("{what} failed ({s})");

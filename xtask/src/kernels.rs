@@ -204,27 +204,5 @@ pub fn diffusion(args: &[String]) -> Result<()> {
                         "mean": spread.mean, "low": spread.low, "high": spread.high},
     });
     println!("{}", serde_json::to_string_pretty(&out)?);
-    if args.iter().any(|a| a == "--write") {
-        let text = format!(
-            "Measured {} on {} cores ({}), one run.\n\n| task | graph | socialset |\n|---|---|---:|\n| IMM, weighted cascade, k = {k}, ε = {eps} ({} RR sets) | {} nodes, {} edges | {:.2} s |\n| Monte Carlo spread of {} seeds, {sims} simulations (mean {:.0}, 95% interval {:.0}–{:.0}) | same | {:.2} s |\n",
-            crate::bench::today(),
-            std::thread::available_parallelism().map_or(0, usize::from),
-            crate::bench::cpu_model(),
-            r.rr_sets,
-            names.len(),
-            g.n_edges(),
-            imm_seconds,
-            seeds.len(),
-            spread.mean,
-            spread.low,
-            spread.high,
-            mc_seconds
-        );
-        crate::write_between_markers(
-            &crate::repo_root().join("docs/BENCHMARKS.md"),
-            "bench-diffusion",
-            &text,
-        )?;
-    }
     Ok(())
 }

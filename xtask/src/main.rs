@@ -7,6 +7,7 @@ mod bench;
 mod eval;
 mod kernels;
 mod peers;
+mod spread;
 mod tidy;
 
 use std::path::{Path, PathBuf};
@@ -34,6 +35,8 @@ fn main() -> Result<()> {
         Some("eval-import") => eval::import(&repo_root(), &args[1..]),
         Some("kernels") => kernels::run(&args[1..]),
         Some("diffusion") => kernels::diffusion(&args[1..]),
+        Some("spread") => spread::spread(&args[1..]),
+        Some("eval-spread") => spread::eval_spread(&repo_root(), &args[1..]),
         Some("eval-quality") => peers::eval_quality(&repo_root(), &args[1..]),
         Some("bench-peers") => peers::bench_peers(&repo_root(), &args[1..]),
         Some("eval-audit") => audit::eval_audit(&repo_root(), &args[1..]),
@@ -46,8 +49,14 @@ fn main() -> Result<()> {
   bench-audit    time `socialset audit --all` on the Higgs store; --runs N, --write
   eval-trust     held-out rating prediction on bitcoin-otc, seeds 0-3, and the disclosure
                  detection on annotated posts; --write
-  diffusion FILE IMM (k, ε) and Monte Carlo spread on a SNAP edge list, as JSON;
-                 --write updates docs/BENCHMARKS.md
+  eval-spread    the planner's seeds (IMM) against highest out-degree, PageRank, greedy CELF
+                 and netmax's TIM+ on Slashdot and Higgs retweets (k = 10, 50), all scored by
+                 the same simulations; simulation speed against cynetdiff; netmax and
+                 cynetdiff from PyPI in target/diffusion-peers-venv. --k 10,50, --sims N,
+                 --eps E, --celf-sims R, --peer-timeout S, --no-netmax, --write
+  spread FILE    seeds by each method and their spread on a SNAP edge list, as JSON (used
+                 by eval-spread); --reverse, --k, --eps, --sims, --celf-sims, --seeds N=a,b
+  diffusion FILE IMM (k, ε) and Monte Carlo spread on a SNAP edge list, as JSON
   kernels FILE   socialset's graph kernels on a SNAP edge list, as JSON (used by the above)"
             );
             bail!("no task given")

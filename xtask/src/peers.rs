@@ -26,7 +26,7 @@ fn f(v: &Value) -> f64 {
     v.as_f64().unwrap_or(f64::NAN)
 }
 
-fn kernels_binary(root: &Path) -> Result<PathBuf> {
+pub fn kernels_binary(root: &Path) -> Result<PathBuf> {
     let status = Command::new(env!("CARGO"))
         .args(["build", "--release", "--quiet", "-p", "xtask"])
         .current_dir(root)

@@ -81,6 +81,45 @@ pub fn engagement_by_account(n_accounts: usize, events: &[Engagement]) -> Vec<En
         .collect()
 }
 
+/// Activation probabilities from observed engagement rates (the Bernoulli estimate of Goyal,
+/// Bonchi, Lakshmanan, WSDM 2010): `p(u → v)` is the share of u's posts that v engaged with.
+/// A post is the event's post when known, else the hour it happened in (SNAP-style data has
+/// no posts; engagement within one hour is counted as one post's), else one post in all. u's
+/// posts are the most of: the posts it authored (`authored[u]`) and the distinct posts it drew
+/// engagement on. One post is added to the denominator (add-one smoothing), so that a single
+/// observed engagement means ½, not certainty. Returns `(u, v, p)` edges, u able to activate v.
+pub fn engagement_rates(authored: &[u32], events: &[Engagement]) -> Vec<Edge> {
+    use std::collections::{HashMap, HashSet};
+    let key = |e: &Engagement| -> i64 {
+        match (e.post, e.at) {
+            (Some(p), _) => i64::from(p),
+            (None, Some(t)) => -1 - t.epoch_ms().div_euclid(3_600_000),
+            (None, None) => i64::MIN,
+        }
+    };
+    let mut drawn: HashMap<u32, HashSet<i64>> = HashMap::new();
+    let mut pair: HashMap<(u32, u32), HashSet<i64>> = HashMap::new();
+    for e in events.iter().filter(|e| e.src != e.dst) {
+        let k = key(e);
+        drawn.entry(e.dst.0).or_default().insert(k);
+        pair.entry((e.dst.0, e.src.0)).or_default().insert(k);
+    }
+    let mut edges: Vec<Edge> = pair
+        .into_iter()
+        .map(|((u, v), posts)| {
+            let total = drawn.get(&u).map_or(0, HashSet::len);
+            let own = authored.get(u as usize).copied().unwrap_or(0) as usize;
+            Edge {
+                src: u,
+                dst: v,
+                weight: (posts.len() as f64 / (total.max(own) + 1) as f64) as f32,
+            }
+        })
+        .collect();
+    edges.sort_by_key(|e| (e.src, e.dst));
+    edges
+}
+
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
@@ -119,5 +158,40 @@ pub(crate) mod tests {
         assert_eq!(s[0].given, 1.0);
         assert_eq!(s[1].account, AccountIdx(0));
         assert_eq!(s[1].received(), 1.0);
+    }
+
+    #[test]
+    fn engagement_rates_are_shares_of_posts_engaged_with() {
+        let e = |src: u32, dst: u32, post: Option<u32>, hour: i64| Engagement {
+            src: AccountIdx(src),
+            dst: AccountIdx(dst),
+            kind: InteractionKind::Share,
+            weight: 1.0,
+            at: Timestamp::from_epoch_ms(hour * 3_600_000 + 60_000),
+            post,
+        };
+        // Account 0 wrote 3 posts; 1 engaged with two of them (one twice), 2 with one.
+        // Account 3 has no posts on record: hours stand for posts (4 engaged in 2 of 2).
+        let events = [
+            e(1, 0, Some(10), 0),
+            e(1, 0, Some(10), 5),
+            e(1, 0, Some(11), 6),
+            e(2, 0, Some(12), 7),
+            e(4, 3, None, 1),
+            e(4, 3, None, 2),
+            e(3, 3, None, 2),
+        ];
+        let rates = engagement_rates(&[3, 0, 0, 0, 0], &events);
+        let p = |u: u32, v: u32| {
+            rates
+                .iter()
+                .find(|x| x.src == u && x.dst == v)
+                .map(|x| f64::from(x.weight))
+        };
+        assert_eq!(p(0, 1), Some(2.0 / 4.0));
+        assert_eq!(p(0, 2), Some(1.0 / 4.0));
+        assert_eq!(p(3, 4), Some(f64::from(2.0f32 / 3.0)));
+        assert_eq!(p(3, 3), None, "self-engagement is no influence");
+        assert_eq!(rates.len(), 3);
     }
 }

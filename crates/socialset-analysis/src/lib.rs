@@ -17,7 +17,9 @@ pub use communities::{
     community_stability, detect_communities, Communities, Community, CommunityConfig,
     CommunityMatch, Stability, WindowComparison, NO_COMMUNITY,
 };
-pub use engagement::{engagement_by_account, summarize_engagement, Engagement, EngagementSummary};
+pub use engagement::{
+    engagement_by_account, engagement_rates, summarize_engagement, Engagement, EngagementSummary,
+};
 pub use influence::{
     explain_influence, rank_influence, AccountInfluence, Audience, EngagementWeights, EngagerShare,
     Explanation, InfluenceConfig, InfluenceInput, InfluenceRanking, PostText, Tier, Topic,

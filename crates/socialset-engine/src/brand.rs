@@ -304,6 +304,46 @@ impl Workspace {
         })
     }
 
+    /// Every account of `data`'s independence score from brands (`None` without posts to
+    /// judge by), as `independence` computes it for one.
+    pub(crate) fn independence_scores(
+        &self,
+        data: &crate::social::SocialData,
+    ) -> Result<Vec<Option<f64>>> {
+        let Checked {
+            data: checked,
+            posts,
+            brand_ids,
+        } = self.disclosures(None, None)?;
+        // (posts, sponsored, brand-mentioning unsponsored) by the checked data's index.
+        let mut counts = vec![(0usize, 0usize, 0usize); checked.accounts.len()];
+        for (author, p) in &posts {
+            let c = &mut counts[*author];
+            c.0 += 1;
+            if p.verdict != Disclosure::NotSponsored {
+                c.1 += 1;
+            } else if !p.brands.is_empty() {
+                c.2 += 1;
+            }
+        }
+        let by_id: std::collections::HashMap<&str, usize> = checked
+            .accounts
+            .iter()
+            .enumerate()
+            .map(|(i, a)| (a.id.as_str(), i))
+            .collect();
+        Ok(data
+            .accounts
+            .iter()
+            .map(|a| {
+                let (posts, sponsored, brand_only) =
+                    by_id.get(a.id.as_str()).map_or((0, 0, 0), |&i| counts[i]);
+                let is_brand = brand_ids.contains(a.id.as_str());
+                independence(posts, sponsored, brand_only, is_brand).map(|i| i.score)
+            })
+            .collect())
+    }
+
     /// One account's independence from brands, with the reasons.
     pub fn independence(&self, account: &str, brands: Option<&Path>) -> Result<IndependenceReport> {
         let Checked {

@@ -36,7 +36,7 @@ pub use import::{FileReport, ImportObserver, ImportOptions, ImportReport, NoProg
 pub use influence::{
     EngagerLine, ExplainReport, RankOptions, RankReport, RankedAccount, TierFilter,
 };
-pub use plan::{PlanMember, PlanOptions, PlanReport, PlanSet, PriceList};
+pub use plan::{PlanMember, PlanOptions, PlanReport, PlanSet, PriceList, Probabilities};
 pub use social::TimeWindow;
 pub use socialset_analysis::audit::{
     AudienceBasis, AudienceQuality, PlantConfig, PodConfig, PodEvidence, PodRecovery, Share,
@@ -46,6 +46,7 @@ pub use socialset_analysis::brand::{Disclosure, Independence};
 pub use socialset_analysis::{
     Audience, EngagementWeights, Stability, Tier, TopicCoverage, WindowComparison,
 };
+pub use socialset_graph::Model;
 pub use socialset_graph::Spread;
 pub use socialset_graph::{Convergence, Quality};
 pub use socialset_ingest::{parse_time, Detection, EdgeKind, Format, RecordError};

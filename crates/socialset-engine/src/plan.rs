@@ -6,7 +6,9 @@
 use std::path::Path;
 
 use socialset_analysis::Tier;
-use socialset_graph::{imm, monte_carlo_spread, Constraints, InfluenceGraph, Model, Spread};
+use socialset_graph::{
+    imm_for, monte_carlo_spread, Constraints, Edge, InfluenceGraph, Model, Spread,
+};
 
 use crate::{Error, Result, TimeWindow, Workspace};
 
@@ -102,6 +104,18 @@ impl PriceList {
     }
 }
 
+/// Where the influence graph's probabilities come from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum Probabilities {
+    /// Every edge into an account has probability 1 / (its number of distinct influencers)
+    /// (Kempe et al. 2003): needs no history beyond who engages with whom.
+    #[default]
+    WeightedCascade,
+    /// The share of the influencer's posts the account engaged with, as observed
+    /// (`socialset_analysis::engagement_rates`).
+    Engagement,
+}
+
 /// How to plan.
 #[derive(Clone, Debug, PartialEq)]
 pub struct PlanOptions {
@@ -132,6 +146,12 @@ pub struct PlanOptions {
     /// Leave out accounts the audit judges likely bots with a probability of being real
     /// below this (accounts with too little data for a verdict stay in).
     pub min_authenticity: Option<f64>,
+    /// Leave out accounts whose independence from brands (sponsored and brand-mentioning
+    /// posts, as `socialset independence`) is below this; accounts without posts stay in.
+    pub min_independence: Option<f64>,
+    /// How influence spreads: independent cascade or linear threshold.
+    pub model: Model,
+    pub probabilities: Probabilities,
     pub window: TimeWindow,
 }
 
@@ -151,6 +171,9 @@ impl Default for PlanOptions {
             audience_communities: Vec::new(),
             topic: None,
             min_authenticity: Some(0.5),
+            min_independence: None,
+            model: Model::IndependentCascade,
+            probabilities: Probabilities::WeightedCascade,
             window: TimeWindow::default(),
         }
     }
@@ -195,6 +218,10 @@ pub struct PlanReport {
     pub epsilon: f64,
     /// Candidates left out as likely bots.
     pub left_out_as_bots: usize,
+    /// Candidates left out for too little independence from brands.
+    pub left_out_as_dependent: usize,
+    pub model: Model,
+    pub probabilities: Probabilities,
     /// How many accounts reach is counted among (all accounts without a target audience).
     pub audience: usize,
 }
@@ -215,8 +242,24 @@ impl Workspace {
         let data = self.load_social(&options.window)?;
         data.require_events("plan on")?;
         let n = data.accounts.len();
-        let pairs: Vec<(u32, u32)> = data.events.iter().map(|e| (e.dst.0, e.src.0)).collect();
-        let mut g = InfluenceGraph::weighted_cascade(n, &pairs);
+        let mut g = match options.probabilities {
+            Probabilities::WeightedCascade => {
+                let pairs: Vec<(u32, u32)> =
+                    data.events.iter().map(|e| (e.dst.0, e.src.0)).collect();
+                InfluenceGraph::weighted_cascade(n, &pairs)
+            }
+            Probabilities::Engagement => {
+                let mut authored = vec![0u32; n];
+                for p in &data.posts {
+                    authored[p.author.0 as usize] += 1;
+                }
+                let mut edges = socialset_analysis::engagement_rates(&authored, &data.events);
+                if options.model == Model::LinearThreshold {
+                    normalize_in_weights(n, &mut edges);
+                }
+                InfluenceGraph::new(n, &edges)
+            }
+        };
         let costs: Vec<f64> = data
             .accounts
             .iter()
@@ -236,6 +279,16 @@ impl Workspace {
                 {
                     excluded[v] = true;
                     left_out_as_bots += 1;
+                }
+            }
+        }
+        let mut left_out_as_dependent = 0;
+        if let Some(min) = options.min_independence {
+            let scores = self.independence_scores(&data)?;
+            for v in 0..n {
+                if scores[v].is_some_and(|s| s < min) && !excluded[v] {
+                    excluded[v] = true;
+                    left_out_as_dependent += 1;
                 }
             }
         }
@@ -311,7 +364,14 @@ impl Workspace {
             allowed: &native,
             per_group: per_group.zip(options.max_per_community),
         };
-        let result = imm(&g, options.epsilon, 1.0, options.seed, &constraints);
+        let result = imm_for(
+            &g,
+            options.model,
+            options.epsilon,
+            1.0,
+            options.seed,
+            &constraints,
+        );
         let scale = n as f64 / result.rr_sets.max(1) as f64;
         let picks = result.picks.clone();
         let member = |v: u32, gain: Option<f64>| {
@@ -326,13 +386,8 @@ impl Workspace {
             }
         };
         let set = |nodes: &[u32], members: Vec<PlanMember>| -> PlanSet {
-            let reach = monte_carlo_spread(
-                &g,
-                Model::IndependentCascade,
-                nodes,
-                options.simulations,
-                options.seed,
-            );
+            let reach =
+                monte_carlo_spread(&g, options.model, nodes, options.simulations, options.seed);
             let cost: f64 = members.iter().map(|m| m.cost).sum();
             PlanSet {
                 reach_per_euro: if cost > 0.0 { reach.mean / cost } else { 0.0 },
@@ -399,7 +454,25 @@ impl Workspace {
             rr_sets: result.rr_sets,
             epsilon: options.epsilon,
             left_out_as_bots,
+            left_out_as_dependent,
+            model: options.model,
+            probabilities: options.probabilities,
             audience: g.audience_size(),
         })
+    }
+}
+
+/// Scales each account's incoming weights down to sum to 1 where they sum to more, as linear
+/// threshold requires.
+fn normalize_in_weights(n: usize, edges: &mut [Edge]) {
+    let mut total = vec![0f64; n];
+    for e in edges.iter() {
+        total[e.dst as usize] += f64::from(e.weight);
+    }
+    for e in edges.iter_mut() {
+        let t = total[e.dst as usize];
+        if t > 1.0 {
+            e.weight = (f64::from(e.weight) / t) as f32;
+        }
     }
 }

@@ -4,17 +4,19 @@ use std::path::PathBuf;
 
 use anyhow::Result;
 use serde_json::{json, Value};
-use socialset_engine::{PlanOptions, PlanReport, PlanSet, PriceList};
+use socialset_engine::{Model, PlanOptions, PlanReport, PlanSet, PriceList, Probabilities};
 
 use super::{GraphArgs, OutputFormat, StoreArgs};
 use crate::output::{csv, table, thousands, who};
 
 /// Plan a Social Set: the native influencers that reach the most accounts for the budget.
 ///
-/// Reach follows the independent cascade on who engages with whom (when A replies to,
-/// shares or mentions B, B's posts can reach A), with weighted-cascade probabilities (each
-/// account is reached through any one of the k accounts it engages with with chance 1/k).
-/// Members are chosen by IMM
+/// Reach follows the independent cascade (or --model lt, linear threshold) on who engages
+/// with whom (when A replies to, shares or mentions B, B's posts can reach A), with
+/// weighted-cascade probabilities (each account is reached through any one of the k accounts
+/// it engages with with chance 1/k), or with --probabilities engagement the observed share of
+/// B's posts that A engaged with (posts as stored; without posts, the hours B drew
+/// engagement in stand for them; one post added to smooth). Members are chosen by IMM
 /// (Tang, Shi, Xiao 2015) with a cost-aware greedy under the budget, among accounts with at
 /// most --max-followers (unknown counts allowed, priced as "unknown"). Each member's cost
 /// comes from the price list per follower tier (defaults: nano €50, micro €250, mid €1,500,
@@ -33,6 +35,8 @@ use crate::output::{csv, table, thousands, who};
 ///   socialset plan --budget 1000 --prices prices.csv --exclude @competitor
 ///   socialset plan --budget 500 --communities 0,3 --max-per-community 2
 ///   socialset plan --budget 500 --topic "#higgs, cern"
+///   socialset plan --budget 500 --model lt --probabilities engagement
+///   socialset plan --budget 500 --min-independence 0.8
 #[derive(Debug, clap::Args)]
 #[command(verbatim_doc_comment)]
 pub struct Args {
@@ -73,6 +77,17 @@ pub struct Args {
     /// least this (0 turns the check off; accounts with too little data stay in).
     #[arg(long, default_value_t = 0.5, value_name = "P")]
     min_authenticity: f64,
+    /// Leave out accounts whose independence from brands (as `socialset independence`) is
+    /// below this (accounts without posts stay in).
+    #[arg(long, value_name = "S")]
+    min_independence: Option<f64>,
+    /// Diffusion model: `ic` (independent cascade) or `lt` (linear threshold).
+    #[arg(long, default_value = "ic", value_parser = ["ic", "lt"])]
+    model: String,
+    /// Edge probabilities: `weighted-cascade` (1 / number of accounts one engages with) or
+    /// `engagement` (observed engagement rates).
+    #[arg(long, default_value = "weighted-cascade", value_parser = ["weighted-cascade", "engagement"])]
+    probabilities: String,
     /// Accounts never chosen (comma-separated ids or handles).
     #[arg(long, value_name = "A,B,...", value_delimiter = ',')]
     exclude: Vec<String>,
@@ -94,6 +109,12 @@ pub fn run(args: Args) -> Result<()> {
     if !(0.0..=1.0).contains(&args.min_authenticity) {
         anyhow::bail!("--min-authenticity must be between 0 and 1");
     }
+    if args
+        .min_independence
+        .is_some_and(|m| !(0.0..=1.0).contains(&m))
+    {
+        anyhow::bail!("--min-independence must be between 0 and 1");
+    }
     if args.max_per_community == Some(0) {
         anyhow::bail!("--max-per-community must be at least 1");
     }
@@ -114,6 +135,17 @@ pub fn run(args: Args) -> Result<()> {
         audience_communities: args.communities,
         topic: args.topic,
         min_authenticity: (args.min_authenticity > 0.0).then_some(args.min_authenticity),
+        min_independence: args.min_independence,
+        model: if args.model == "lt" {
+            Model::LinearThreshold
+        } else {
+            Model::IndependentCascade
+        },
+        probabilities: if args.probabilities == "engagement" {
+            Probabilities::Engagement
+        } else {
+            Probabilities::WeightedCascade
+        },
         window: args.graph.window(),
     };
     let r = args.store.open_existing()?.plan(&options)?;
@@ -164,13 +196,22 @@ fn summary(name: &str, s: &PlanSet) -> String {
 
 fn print(r: &PlanReport) {
     println!(
-        "Budget €{:.0}; {} accounts ({} in the target audience), {} influence links; {} native candidates ({} likely bots left out); IMM ε = {} on {} RR sets.",
+        "Budget €{:.0}; {} accounts ({} in the target audience), {} influence links ({}, {} probabilities); {} native candidates ({} likely bots and {} dependent on brands left out); IMM ε = {} on {} RR sets.",
         r.budget,
         thousands(r.accounts as u64),
         thousands(r.audience as u64),
         thousands(r.influence_edges as u64),
+        match r.model {
+            Model::IndependentCascade => "independent cascade",
+            Model::LinearThreshold => "linear threshold",
+        },
+        match r.probabilities {
+            Probabilities::WeightedCascade => "weighted-cascade",
+            Probabilities::Engagement => "engagement-rate",
+        },
         thousands(r.candidates as u64),
         thousands(r.left_out_as_bots as u64),
+        thousands(r.left_out_as_dependent as u64),
         r.epsilon,
         thousands(r.rr_sets as u64)
     );
@@ -225,7 +266,8 @@ fn set_json(s: &PlanSet) -> Value {
 fn to_json(r: &PlanReport) -> Value {
     json!({
         "budget_eur": r.budget, "accounts": r.accounts, "influence_edges": r.influence_edges,
-        "candidates": r.candidates, "audience": r.audience, "left_out_as_bots": r.left_out_as_bots, "epsilon": r.epsilon, "rr_sets": r.rr_sets,
+        "candidates": r.candidates, "audience": r.audience, "left_out_as_bots": r.left_out_as_bots, "left_out_as_dependent": r.left_out_as_dependent,
+        "model": format!("{:?}", r.model), "probabilities": format!("{:?}", r.probabilities), "epsilon": r.epsilon, "rr_sets": r.rr_sets,
         "social_set": set_json(&r.social_set),
         "professional": r.professional.as_ref().map(set_json),
         "audience_overlap": r.audience_overlap,

@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use socialset_engine::{ImportOptions, PlanOptions, PriceList, Workspace};
+use socialset_engine::{ImportOptions, Model, PlanOptions, PriceList, Probabilities, Workspace};
 
 use crate::{import, write};
 
@@ -171,4 +171,77 @@ fn bad_plans_and_price_lists_are_refused() {
         .expect_err("negative")
         .to_string()
         .contains("neg.csv:1"));
+}
+
+#[test]
+fn linear_threshold_and_engagement_rates_plan_within_budget() {
+    let (_dir, ws) = higgs();
+    let base = PlanOptions {
+        budget: 200.0,
+        simulations: 2_000,
+        ..PlanOptions::default()
+    };
+    let ic = ws.plan(&base).expect("ic");
+    for (model, probabilities) in [
+        (Model::LinearThreshold, Probabilities::WeightedCascade),
+        (Model::IndependentCascade, Probabilities::Engagement),
+        (Model::LinearThreshold, Probabilities::Engagement),
+    ] {
+        let r = ws
+            .plan(&PlanOptions {
+                model,
+                probabilities,
+                ..base.clone()
+            })
+            .expect("plan");
+        assert_eq!((r.model, r.probabilities), (model, probabilities));
+        let s = &r.social_set;
+        assert!(s.cost <= 200.0 + 1e-9 && !s.members.is_empty());
+        assert!(s.reach.mean >= s.members.len() as f64);
+        if probabilities == Probabilities::Engagement {
+            // Observed rates differ from 1/in-degree: another graph, another reach.
+            assert!(
+                (s.reach.mean - ic.social_set.reach.mean).abs() > 1e-6,
+                "{model:?}: same reach as weighted cascade"
+            );
+        }
+    }
+}
+
+#[test]
+fn dependent_accounts_are_left_out() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("s.db");
+    // b's every post is sponsored; c and d post plainly; all three draw engagement.
+    let data = write(
+        dir.path(),
+        "d.jsonl",
+        "{\"type\":\"post\",\"id\":\"p1\",\"author\":\"b\",\"text\":\"Love it #ad\"}\n\
+         {\"type\":\"post\",\"id\":\"p2\",\"author\":\"c\",\"text\":\"A walk in the park\"}\n\
+         {\"type\":\"post\",\"id\":\"p3\",\"author\":\"d\",\"text\":\"Rainy day\"}\n\
+         {\"type\":\"interaction\",\"src\":\"x\",\"dst\":\"b\",\"kind\":\"share\",\"post\":\"p1\"}\n\
+         {\"type\":\"interaction\",\"src\":\"y\",\"dst\":\"b\",\"kind\":\"share\",\"post\":\"p1\"}\n\
+         {\"type\":\"interaction\",\"src\":\"z\",\"dst\":\"b\",\"kind\":\"share\",\"post\":\"p1\"}\n\
+         {\"type\":\"interaction\",\"src\":\"x\",\"dst\":\"c\",\"kind\":\"reply\",\"post\":\"p2\"}\n\
+         {\"type\":\"interaction\",\"src\":\"y\",\"dst\":\"d\",\"kind\":\"reply\",\"post\":\"p3\"}\n"
+            .as_bytes(),
+    );
+    import(&db, &[data], &ImportOptions::default()).expect("import");
+    let ws = Workspace::open(&db).expect("open");
+    let options = PlanOptions {
+        budget: 50.0,
+        simulations: 500,
+        min_authenticity: None,
+        ..PlanOptions::default()
+    };
+    let free = ws.plan(&options).expect("plan");
+    assert_eq!(free.social_set.members[0].id, "local:b", "b reaches the most");
+    let r = ws
+        .plan(&PlanOptions {
+            min_independence: Some(0.5),
+            ..options
+        })
+        .expect("plan");
+    assert_eq!(r.left_out_as_dependent, 1);
+    assert!(r.social_set.members.iter().all(|m| m.id != "local:b"));
 }
