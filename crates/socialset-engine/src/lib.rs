@@ -11,6 +11,7 @@ mod eval;
 mod import;
 mod influence;
 mod plan;
+mod plan_eval;
 mod social;
 mod summary;
 mod trust;
@@ -37,6 +38,7 @@ pub use influence::{
     EngagerLine, ExplainReport, RankOptions, RankReport, RankedAccount, TierFilter,
 };
 pub use plan::{PlanMember, PlanOptions, PlanReport, PlanSet, PriceList, Probabilities};
+pub use plan_eval::{eval_plan, ObservedPlan, PlanEval};
 pub use social::TimeWindow;
 pub use socialset_analysis::audit::{
     AudienceBasis, AudienceQuality, PlantConfig, PodConfig, PodEvidence, PodRecovery, Share,

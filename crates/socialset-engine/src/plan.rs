@@ -10,6 +10,7 @@ use socialset_graph::{
     imm_for, monte_carlo_spread, Constraints, Edge, InfluenceGraph, Model, Spread,
 };
 
+use crate::social::SocialData;
 use crate::{Error, Result, TimeWindow, Workspace};
 
 /// Price per post by follower tier, in euros. The defaults are round figures in the range
@@ -40,7 +41,7 @@ impl Default for PriceList {
 }
 
 impl PriceList {
-    fn price(&self, followers: Option<u64>) -> f64 {
+    pub(crate) fn price(&self, followers: Option<u64>) -> f64 {
         match followers.map(Tier::of) {
             None => self.unknown,
             Some(Tier::Nano) => self.nano,
@@ -152,6 +153,9 @@ pub struct PlanOptions {
     /// How influence spreads: independent cascade or linear threshold.
     pub model: Model,
     pub probabilities: Probabilities,
+    /// At most this many steps from a member (independent cascade): 1 counts the members'
+    /// own engagers only, as on platforms that record a share against the original author.
+    pub hops: Option<u32>,
     pub window: TimeWindow,
 }
 
@@ -174,6 +178,7 @@ impl Default for PlanOptions {
             min_independence: None,
             model: Model::IndependentCascade,
             probabilities: Probabilities::WeightedCascade,
+            hops: None,
             window: TimeWindow::default(),
         }
     }
@@ -242,24 +247,7 @@ impl Workspace {
         let data = self.load_social(&options.window)?;
         data.require_events("plan on")?;
         let n = data.accounts.len();
-        let mut g = match options.probabilities {
-            Probabilities::WeightedCascade => {
-                let pairs: Vec<(u32, u32)> =
-                    data.events.iter().map(|e| (e.dst.0, e.src.0)).collect();
-                InfluenceGraph::weighted_cascade(n, &pairs)
-            }
-            Probabilities::Engagement => {
-                let mut authored = vec![0u32; n];
-                for p in &data.posts {
-                    authored[p.author.0 as usize] += 1;
-                }
-                let mut edges = socialset_analysis::engagement_rates(&authored, &data.events);
-                if options.model == Model::LinearThreshold {
-                    normalize_in_weights(n, &mut edges);
-                }
-                InfluenceGraph::new(n, &edges)
-            }
-        };
+        let mut g = influence_graph(&data, options);
         let costs: Vec<f64> = data
             .accounts
             .iter()
@@ -474,5 +462,67 @@ fn normalize_in_weights(n: usize, edges: &mut [Edge]) {
         if t > 1.0 {
             e.weight = (f64::from(e.weight) / t) as f32;
         }
+    }
+}
+
+/// Who can reach whom, with the probabilities `options` asks for: B's posts reach A when A
+/// engaged with B.
+fn influence_graph(data: &SocialData, options: &PlanOptions) -> InfluenceGraph {
+    let n = data.accounts.len();
+    let g = match options.probabilities {
+        Probabilities::WeightedCascade => {
+            let pairs: Vec<(u32, u32)> = data.events.iter().map(|e| (e.dst.0, e.src.0)).collect();
+            InfluenceGraph::weighted_cascade(n, &pairs)
+        }
+        Probabilities::Engagement => {
+            let mut authored = vec![0u32; n];
+            for p in &data.posts {
+                authored[p.author.0 as usize] += 1;
+            }
+            let mut edges = socialset_analysis::engagement_rates(&authored, &data.events);
+            if options.model == Model::LinearThreshold {
+                normalize_in_weights(n, &mut edges);
+            }
+            InfluenceGraph::new(n, &edges)
+        }
+    };
+    match options.hops {
+        Some(h) => g.with_max_hops(h),
+        None => g,
+    }
+}
+
+impl Workspace {
+    /// A set of `data`'s accounts chosen some other way, priced and its reach simulated as a
+    /// plan's would be.
+    pub(crate) fn priced_set(
+        &self,
+        data: &SocialData,
+        nodes: &[u32],
+        options: &PlanOptions,
+    ) -> Result<PlanSet> {
+        let g = influence_graph(data, options);
+        let members: Vec<PlanMember> = nodes
+            .iter()
+            .map(|&v| {
+                let a = &data.accounts[v as usize];
+                PlanMember {
+                    id: a.id.as_str().to_owned(),
+                    handle: a.handle.clone(),
+                    followers: a.followers,
+                    cost: options.prices.price(a.followers),
+                    marginal_reach: None,
+                    community: None,
+                }
+            })
+            .collect();
+        let reach = monte_carlo_spread(&g, options.model, nodes, options.simulations, options.seed);
+        let cost: f64 = members.iter().map(|m| m.cost).sum();
+        Ok(PlanSet {
+            reach_per_euro: if cost > 0.0 { reach.mean / cost } else { 0.0 },
+            members,
+            cost,
+            reach,
+        })
     }
 }

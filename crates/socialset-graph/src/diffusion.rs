@@ -35,6 +35,8 @@ pub struct InfluenceGraph {
     /// The audience that counts: reach is the number of these nodes activated (all nodes
     /// when `None`).
     audience: Option<Vec<u32>>,
+    /// How many steps a cascade may take from the seeds (`u32::MAX`: unbounded).
+    max_hops: u32,
 }
 
 impl InfluenceGraph {
@@ -69,6 +71,7 @@ impl InfluenceGraph {
             edges: flat,
             counted: None,
             audience: None,
+            max_hops: u32::MAX,
         }
     }
 
@@ -120,6 +123,15 @@ impl InfluenceGraph {
         self.counted = Some(counted);
         self.audience = Some(audience);
         Some(self)
+    }
+
+    /// Lets cascades take at most `hops` steps from the seeds (independent cascade, and its
+    /// RR sets). One step models platforms where a share is recorded against the original
+    /// author (Twitter's retweets): reach is then the members' own engagers, and chains
+    /// through engagers would count audiences that never saw the post.
+    pub fn with_max_hops(mut self, hops: u32) -> Self {
+        self.max_hops = hops.max(1);
+        self
     }
 
     /// How many nodes reach is counted among.
@@ -193,7 +205,16 @@ fn simulate_ic(
         }
     }
     let mut head = 0;
+    // The queue holds the cascade level by level: `level_end` is where the current one ends.
+    let (mut level, mut level_end) = (0u32, tail);
     while head < tail {
+        if head == level_end {
+            level += 1;
+            level_end = tail;
+        }
+        if level >= g.max_hops {
+            break;
+        }
         let u = queue[head] as usize;
         head += 1;
         for &(v, t) in &g.edges[g.offsets[u]..g.offsets[u + 1]] {
@@ -353,7 +374,15 @@ fn rr_set(g: &InfluenceGraph, rng: &mut SplitMix64, seen: &mut [bool], out: &mut
     out.push(target);
     seen[target as usize] = true;
     let mut head = 0;
+    let (mut level, mut level_end) = (0u32, 1);
     while head < out.len() {
+        if head == level_end {
+            level += 1;
+            level_end = out.len();
+        }
+        if level >= g.max_hops {
+            break;
+        }
         let v = out[head];
         head += 1;
         let sources = g.reverse.targets_of(v);
@@ -1020,6 +1049,25 @@ mod tests {
         // And the same seeds spread differently under IC, so the model was really used.
         let ic = imm(&g, 0.1, 1.0, 4, &Constraints::top(3));
         assert!((ic.estimated_spread - r.estimated_spread).abs() > 0.5);
+    }
+
+    #[test]
+    fn one_hop_cascades_reach_direct_neighbours_only() {
+        // A chain 0 → 1 → 2 → 3 of certain edges: unbounded reaches 4, one hop reaches 2.
+        let pairs = [(0, 1), (1, 2), (2, 3)];
+        let g = InfluenceGraph::weighted_cascade(4, &pairs);
+        let all = monte_carlo_spread(&g, Model::IndependentCascade, &[0], 100, 1);
+        assert_eq!(all.mean, 4.0);
+        let g = g.with_max_hops(1);
+        let one = monte_carlo_spread(&g, Model::IndependentCascade, &[0], 100, 1);
+        assert_eq!(one.mean, 2.0);
+        // RR sets agree: IMM's estimate for node 0 is its one-hop reach.
+        let r = imm(&g, 0.1, 1.0, 3, &Constraints::top(1));
+        assert!(
+            (r.estimated_spread - 2.0).abs() < 0.3,
+            "{}",
+            r.estimated_spread
+        );
     }
 
     #[test]

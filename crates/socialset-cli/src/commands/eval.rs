@@ -13,6 +13,9 @@ use crate::progress::ImportProgress;
 ///   influence     does influence on the first days predict the engagement of the next ones?
 ///                 (Higgs Twitter: rank on days 1–4, measure days 5–7; Spearman and
 ///                 precision@100 against in-degree and interaction count, in the same run)
+///   plan          does the Social Set reach people in reality? (Higgs: plan on days 1–4,
+///                 count who engaged with each plan's members on days 5–7: the Social Set
+///                 against the natives with the most engagers and the professional plan)
 ///   communities   do the communities match known groups? (email-Eu-core departments: NMI, ARI)
 ///   pods          are planted engagement pods found? (pods of known members planted into the
 ///                 real Higgs interactions: precision and recall of the members found)
@@ -109,6 +112,40 @@ enum What {
         /// Engagement weights, as for `rank`.
         #[arg(long, value_name = "KIND=W,...", value_parser = socialset_engine::EngagementWeights::parse, default_value = "")]
         weights: socialset_engine::EngagementWeights,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Plan on the first days, count the reach the members actually got in the next ones.
+    Plan {
+        /// Timed interactions (e.g. ../shared/data/higgs-twitter/higgs-activity_time.txt.gz).
+        #[arg(long, value_name = "FILE")]
+        data: PathBuf,
+        /// Euros each plan may spend.
+        #[arg(long, default_value_t = 5_000.0, value_name = "EUR")]
+        budget: f64,
+        /// Days planned on, from midnight UTC of the first interaction.
+        #[arg(long, default_value_t = 4.0, value_name = "D")]
+        train_days: f64,
+        /// Days measured after them.
+        #[arg(long, default_value_t = 3.0, value_name = "D")]
+        test_days: f64,
+        /// Followers assumed per distinct engager in the planning days (the data has no
+        /// follower counts; tiers, prices and the native threshold need them).
+        #[arg(long, default_value_t = 100, value_name = "N")]
+        followers_per_engager: u64,
+        /// The most followers a Social Set member may have.
+        #[arg(long, default_value_t = 5_000, value_name = "N")]
+        max_followers: u64,
+        /// Edge probabilities: weighted-cascade or engagement.
+        #[arg(long, default_value = "weighted-cascade", value_parser = ["weighted-cascade", "engagement"])]
+        probabilities: String,
+        /// At most this many steps from a member (1: the members' own engagers only).
+        #[arg(long, value_name = "N")]
+        hops: Option<u32>,
+        /// Seed of IMM and the simulations.
+        #[arg(long, default_value_t = 42, value_name = "S")]
+        seed: u64,
         /// Print JSON.
         #[arg(long)]
         json: bool,
@@ -275,6 +312,49 @@ pub fn run(args: Args) -> Result<()> {
                 print_influence(&e);
             }
         }
+        What::Plan {
+            data,
+            budget,
+            train_days,
+            test_days,
+            followers_per_engager,
+            max_followers,
+            probabilities,
+            hops,
+            seed,
+            json,
+        } => {
+            if !(train_days > 0.0 && test_days > 0.0) {
+                anyhow::bail!("--train-days and --test-days must be positive");
+            }
+            let options = socialset_engine::PlanOptions {
+                budget,
+                max_followers,
+                seed,
+                probabilities: if probabilities == "engagement" {
+                    socialset_engine::Probabilities::Engagement
+                } else {
+                    socialset_engine::Probabilities::WeightedCascade
+                },
+                hops,
+                // Interaction files hold no profiles for the audit to judge.
+                min_authenticity: None,
+                ..Default::default()
+            };
+            let e = socialset_engine::eval_plan(
+                &data,
+                train_days,
+                test_days,
+                followers_per_engager,
+                &options,
+                &mut progress,
+            )?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&plan_json(&e))?);
+            } else {
+                print_plan(&e);
+            }
+        }
         What::Communities {
             data,
             labels,
@@ -301,6 +381,66 @@ pub fn run(args: Args) -> Result<()> {
         }
     }
     Ok(())
+}
+
+fn plan_json(e: &socialset_engine::PlanEval) -> serde_json::Value {
+    serde_json::json!({
+        "train_from_ms": e.train.0.epoch_ms(), "train_until_ms": e.train.1.epoch_ms(),
+        "test_until_ms": e.test.1.epoch_ms(),
+        "budget": e.budget, "followers_per_engager": e.followers_per_engager,
+        "max_followers": e.max_followers,
+        "plans": e.plans.iter().map(|p| serde_json::json!({
+            "plan": p.name, "members": p.members, "cost": p.cost,
+            "predicted_reach": {"mean": p.predicted.mean, "low": p.predicted.low, "high": p.predicted.high},
+            "observed_reach": p.observed_reach, "observed_per_euro": p.observed_per_euro,
+            "members_engaged": p.members_engaged,
+        })).collect::<Vec<_>>(),
+    })
+}
+
+fn print_plan(e: &socialset_engine::PlanEval) {
+    println!(
+        "Planned on {:.1} days, measured on the next {:.1}; budget €{:.0}; natives have at most {} followers ({} followers assumed per distinct engager).",
+        (e.train.1.epoch_ms() - e.train.0.epoch_ms()) as f64 / 86_400_000.0,
+        (e.test.1.epoch_ms() - e.test.0.epoch_ms()) as f64 / 86_400_000.0,
+        e.budget,
+        thousands(e.max_followers),
+        e.followers_per_engager
+    );
+    let rows = e
+        .plans
+        .iter()
+        .map(|p| {
+            vec![
+                p.name.to_owned(),
+                p.members.to_string(),
+                format!("€{:.0}", p.cost),
+                format!(
+                    "{:.0} ({:.0}–{:.0})",
+                    p.predicted.mean, p.predicted.low, p.predicted.high
+                ),
+                thousands(p.observed_reach as u64),
+                format!("{:.3}", p.observed_per_euro),
+                p.members_engaged.to_string(),
+            ]
+        })
+        .collect();
+    println!(
+        "{}",
+        table(
+            &[
+                "plan",
+                "members",
+                "cost",
+                "predicted reach (95%)",
+                "observed reach",
+                "observed per €",
+                "members engaged",
+            ],
+            &[1, 2, 3, 4, 5, 6],
+            rows
+        )
+    );
 }
 
 fn print_influence(e: &InfluenceEval) {

@@ -88,6 +88,11 @@ pub struct Args {
     /// `engagement` (observed engagement rates).
     #[arg(long, default_value = "weighted-cascade", value_parser = ["weighted-cascade", "engagement"])]
     probabilities: String,
+    /// At most this many steps from a member (independent cascade; 1: the members' own
+    /// engagers only, as on Twitter, where a retweet of a retweet is recorded against the
+    /// original author).
+    #[arg(long, value_name = "N")]
+    hops: Option<u32>,
     /// Accounts never chosen (comma-separated ids or handles).
     #[arg(long, value_name = "A,B,...", value_delimiter = ',')]
     exclude: Vec<String>,
@@ -136,6 +141,7 @@ pub fn run(args: Args) -> Result<()> {
         topic: args.topic,
         min_authenticity: (args.min_authenticity > 0.0).then_some(args.min_authenticity),
         min_independence: args.min_independence,
+        hops: args.hops,
         model: if args.model == "lt" {
             Model::LinearThreshold
         } else {

@@ -235,7 +235,10 @@ fn dependent_accounts_are_left_out() {
         ..PlanOptions::default()
     };
     let free = ws.plan(&options).expect("plan");
-    assert_eq!(free.social_set.members[0].id, "local:b", "b reaches the most");
+    assert_eq!(
+        free.social_set.members[0].id, "local:b",
+        "b reaches the most"
+    );
     let r = ws
         .plan(&PlanOptions {
             min_independence: Some(0.5),
