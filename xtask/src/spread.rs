@@ -57,7 +57,8 @@ fn top_k(scores: &[f64], k: usize) -> Vec<u32> {
 }
 
 /// `cargo xtask spread FILE [--reverse] --k K [--eps E] [--sims N] [--seed S] [--celf-sims R]
-/// [--seeds NAME=a,b,...]...`: seeds by each method and their Monte Carlo spread, as JSON.
+/// [--seeds NAME=a,b,...]... [--given-only] [--check]`: seeds by each method and their Monte
+/// Carlo spread, as JSON; `--check` fails when a baseline's mean is above our interval.
 pub fn spread(args: &[String]) -> Result<()> {
     let path = args.first().context(
         "usage: cargo xtask spread FILE [--reverse] [--k K] [--eps E] [--sims N] [--seed S] [--celf-sims R] [--seeds NAME=a,b,...]",
@@ -130,6 +131,22 @@ pub fn spread(args: &[String]) -> Result<()> {
         "methods": methods,
     });
     println!("{}", serde_json::to_string_pretty(&out)?);
+    if args.iter().any(|a| a == "--check") && !given_only {
+        // CI's guard: no baseline's mean above the top of our interval.
+        let ours = &methods[0]["spread"];
+        for m in &methods[1..] {
+            if f(&m["spread"]["mean"]) > f(&ours["high"]) {
+                bail!(
+                    "{} spreads {:.1}, above socialset's interval ({:.1}–{:.1})",
+                    m["method"],
+                    f(&m["spread"]["mean"]),
+                    f(&ours["low"]),
+                    f(&ours["high"])
+                );
+            }
+        }
+        eprintln!("spread check: socialset's seeds at least as good as every baseline");
+    }
     Ok(())
 }
 

@@ -7,7 +7,8 @@ use std::path::Path;
 
 use socialset_analysis::Tier;
 use socialset_graph::{
-    imm_for, monte_carlo_spread, Constraints, Edge, InfluenceGraph, Model, Spread,
+    imm_for, monte_carlo_overlap, monte_carlo_spread, Constraints, Edge, InfluenceGraph, Model,
+    Spread,
 };
 
 use crate::social::SocialData;
@@ -217,8 +218,9 @@ pub struct PlanReport {
     pub candidates: usize,
     pub social_set: PlanSet,
     pub professional: Option<PlanSet>,
-    /// Share of the two plans' direct audiences (their engagers) they have in common.
-    pub audience_overlap: Option<f64>,
+    /// Share of the accounts the two plans reach that both reach (|A ∩ B| / |A ∪ B| of
+    /// independently simulated cascades), with its 95% interval.
+    pub audience_overlap: Option<Spread>,
     pub rr_sets: usize,
     pub epsilon: f64,
     /// Candidates left out as likely bots.
@@ -418,17 +420,14 @@ impl Workspace {
             if !chosen.is_empty() {
                 let members = chosen.iter().map(|&v| member(v, None)).collect();
                 professional = Some(set(&chosen, members));
-                let audience = |nodes: &[u32]| -> std::collections::BTreeSet<u32> {
-                    data.events
-                        .iter()
-                        .filter(|e| nodes.contains(&e.dst.0))
-                        .map(|e| e.src.0)
-                        .collect()
-                };
-                let (a, b) = (audience(&social_nodes), audience(&chosen));
-                let union = a.union(&b).count();
-                audience_overlap =
-                    (union > 0).then(|| a.intersection(&b).count() as f64 / union as f64);
+                audience_overlap = Some(monte_carlo_overlap(
+                    &g,
+                    options.model,
+                    &social_nodes,
+                    &chosen,
+                    options.simulations,
+                    options.seed,
+                ));
             }
         }
         Ok(PlanReport {

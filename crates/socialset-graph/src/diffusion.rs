@@ -185,11 +185,30 @@ fn rng_for(seed: u64, i: u64) -> SplitMix64 {
     SplitMix64::new(mix.next_u64())
 }
 
-/// One independent-cascade simulation from `seeds`: how many audience nodes end active.
+/// One independent-cascade simulation from `seeds`: how many audience nodes end active (the
+/// nodes reached are left in `queue[..tail]`, see `simulate_ic_reached`).
 /// `queue` has room for every node (each enters once) plus one slot: every edge writes its
 /// target there and only a firing edge moves the tail on, so the loop has no branch on the
 /// draws, which are random and would be mispredicted.
 fn simulate_ic(
+    g: &InfluenceGraph,
+    seeds: &[u32],
+    draws: &mut Draws,
+    active: &mut [bool],
+    queue: &mut [u32],
+) -> usize {
+    let tail = simulate_ic_reached(g, seeds, draws, active, queue);
+    let reached = &queue[..tail];
+    if g.counted.is_none() {
+        tail
+    } else {
+        reached.iter().filter(|&&v| g.counts(v)).count()
+    }
+}
+
+/// One independent-cascade simulation from `seeds`, leaving the nodes reached (audience or
+/// not) in `queue[..tail]` and returning `tail`; `active` is all false again on return.
+fn simulate_ic_reached(
     g: &InfluenceGraph,
     seeds: &[u32],
     draws: &mut Draws,
@@ -211,6 +230,8 @@ fn simulate_ic(
         if head == level_end {
             level += 1;
             level_end = tail;
+            // Visit the new level in node order: its edges then lie in increasing addresses.
+            queue[head..tail].sort_unstable();
         }
         if level >= g.max_hops {
             break;
@@ -224,16 +245,10 @@ fn simulate_ic(
             tail += usize::from(fire);
         }
     }
-    let reached = &queue[..tail];
-    let count = if g.counted.is_none() {
-        tail
-    } else {
-        reached.iter().filter(|&&v| g.counts(v)).count()
-    };
-    for &v in reached {
+    for &v in &queue[..tail] {
         active[v as usize] = false;
     }
-    count
+    tail
 }
 
 /// The probability (IC) or weight (LT) behind a 32-bit threshold.
@@ -252,6 +267,7 @@ fn simulate_lt(
     touched: &mut Vec<u32>,
     weight: &mut [f64],
     threshold: &mut [f64],
+    mut reached: Option<&mut Vec<u32>>,
 ) -> usize {
     let mut frontier: Vec<u32> = Vec::new();
     for &s in seeds {
@@ -283,6 +299,11 @@ fn simulate_lt(
         .filter(|&&v| active[v as usize] && g.counts(v))
         .count();
     for &v in touched.iter() {
+        if active[v as usize] {
+            if let Some(out) = reached.as_deref_mut() {
+                out.push(v);
+            }
+        }
         active[v as usize] = false;
         weight[v as usize] = 0.0;
         threshold[v as usize] = f64::NAN;
@@ -341,16 +362,130 @@ pub fn monte_carlo_spread(
                             &mut touched,
                             &mut weight,
                             &mut threshold,
+                            None,
                         ) as f64,
                     }
                 })
                 .collect::<Vec<_>>()
         })
         .collect();
-    let r = counts.len().max(1) as f64;
-    let mean = counts.iter().sum::<f64>() / r;
-    let var = if counts.len() > 1 {
-        counts.iter().map(|c| (c - mean).powi(2)).sum::<f64>() / (r - 1.0)
+    mean_interval(&counts)
+}
+
+/// How much two seed sets' audiences overlap under `model`: in each of `simulations` runs
+/// both cascades are drawn independently (two campaigns' posts spread separately), and the
+/// overlap is |A ∩ B| / |A ∪ B| of the audience nodes they reach, seeds included. Returns its
+/// mean with a 95% interval, as `Spread`.
+pub fn monte_carlo_overlap(
+    g: &InfluenceGraph,
+    model: Model,
+    a: &[u32],
+    b: &[u32],
+    simulations: usize,
+    seed: u64,
+) -> Spread {
+    let n = g.n_nodes();
+    let chunk = 256usize;
+    let values: Vec<f64> = (0..simulations.div_ceil(chunk))
+        .into_par_iter()
+        .flat_map_iter(|c| {
+            let mut sim = Reached::new(n, model);
+            let mut mark = vec![u32::MAX; n];
+            let start = c * chunk;
+            let end = (start + chunk).min(simulations);
+            (start..end)
+                .map(|i| {
+                    let mut in_a = 0usize;
+                    for &v in sim.run(g, a, rng_for(seed, i as u64)) {
+                        if g.counts(v) {
+                            mark[v as usize] = i as u32;
+                            in_a += 1;
+                        }
+                    }
+                    let (mut in_b, mut both) = (0usize, 0usize);
+                    for &v in sim.run(g, b, rng_for(seed ^ 0xB5AD_4ECE_DA1C_E2A9, i as u64)) {
+                        if g.counts(v) {
+                            in_b += 1;
+                            both += usize::from(mark[v as usize] == i as u32);
+                        }
+                    }
+                    let union = in_a + in_b - both;
+                    if union == 0 {
+                        0.0
+                    } else {
+                        both as f64 / union as f64
+                    }
+                })
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    let o = mean_interval(&values);
+    Spread {
+        low: o.low.max(0.0),
+        high: o.high.min(1.0),
+        ..o
+    }
+}
+
+/// One thread's buffers for simulations that report the nodes they reach.
+struct Reached {
+    model: Model,
+    active: Vec<bool>,
+    queue: Vec<u32>,
+    touched: Vec<u32>,
+    weight: Vec<f64>,
+    threshold: Vec<f64>,
+    out: Vec<u32>,
+}
+
+impl Reached {
+    fn new(n: usize, model: Model) -> Self {
+        let lt = model == Model::LinearThreshold;
+        Self {
+            model,
+            active: vec![false; n],
+            queue: vec![0; if lt { 0 } else { n + 1 }],
+            touched: Vec::new(),
+            weight: vec![0.0; if lt { n } else { 0 }],
+            threshold: vec![f64::NAN; if lt { n } else { 0 }],
+            out: Vec::new(),
+        }
+    }
+
+    /// The nodes one simulation from `seeds` reaches, audience or not.
+    fn run(&mut self, g: &InfluenceGraph, seeds: &[u32], rng: SplitMix64) -> &[u32] {
+        match self.model {
+            Model::IndependentCascade => {
+                let mut draws = Draws { rng, spare: None };
+                let tail =
+                    simulate_ic_reached(g, seeds, &mut draws, &mut self.active, &mut self.queue);
+                &self.queue[..tail]
+            }
+            Model::LinearThreshold => {
+                let mut rng = rng;
+                self.out.clear();
+                simulate_lt(
+                    g,
+                    seeds,
+                    &mut rng,
+                    &mut self.active,
+                    &mut self.touched,
+                    &mut self.weight,
+                    &mut self.threshold,
+                    Some(&mut self.out),
+                );
+                &self.out
+            }
+        }
+    }
+}
+
+/// The mean of `values` and mean ± 1.96 standard errors.
+fn mean_interval(values: &[f64]) -> Spread {
+    let r = values.len().max(1) as f64;
+    let mean = values.iter().sum::<f64>() / r;
+    let var = if values.len() > 1 {
+        values.iter().map(|c| (c - mean).powi(2)).sum::<f64>() / (r - 1.0)
     } else {
         0.0
     };
@@ -359,7 +494,7 @@ pub fn monte_carlo_spread(
         mean,
         low: mean - half,
         high: mean + half,
-        simulations: counts.len(),
+        simulations: values.len(),
     }
 }
 
@@ -1067,6 +1202,46 @@ mod tests {
             (r.estimated_spread - 2.0).abs() < 0.3,
             "{}",
             r.estimated_spread
+        );
+    }
+
+    #[test]
+    fn overlap_of_audiences() {
+        // 0 → 2 and 1 → 2 for certain: {0, 2} and {1, 2} share 1 of 3; a set with itself
+        // shares everything; disjoint sets share nothing.
+        let certain = |src, dst| Edge {
+            src,
+            dst,
+            weight: 1.0,
+        };
+        let g = InfluenceGraph::new(5, &[certain(0, 2), certain(1, 2), certain(3, 4)]);
+        let o = monte_carlo_overlap(&g, Model::IndependentCascade, &[0], &[1], 100, 1);
+        assert!((o.mean - 1.0 / 3.0).abs() < 1e-12, "{o:?}");
+        let same = monte_carlo_overlap(&g, Model::LinearThreshold, &[3], &[3], 100, 1);
+        assert_eq!(same.mean, 1.0);
+        let none = monte_carlo_overlap(&g, Model::IndependentCascade, &[0], &[3], 100, 1);
+        assert_eq!(none.mean, 0.0);
+        // Random edges: an interval around a mean between 0 and 1.
+        let g = InfluenceGraph::new(
+            3,
+            &[
+                Edge {
+                    src: 0,
+                    dst: 2,
+                    weight: 0.5,
+                },
+                Edge {
+                    src: 1,
+                    dst: 2,
+                    weight: 0.5,
+                },
+            ],
+        );
+        let o = monte_carlo_overlap(&g, Model::IndependentCascade, &[0], &[1], 20_000, 2);
+        // E[|A∩B| / |A∪B|]: 2 reached by both with chance 1/4 (1/3), else 0.
+        assert!(
+            (o.mean - 1.0 / 12.0).abs() < 0.01 && o.low < o.mean && o.mean < o.high,
+            "{o:?}"
         );
     }
 

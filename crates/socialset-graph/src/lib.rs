@@ -16,8 +16,8 @@ mod rng;
 pub use components::{weakly_connected_components, Components};
 pub use csr::{Csr, Edge};
 pub use diffusion::{
-    celf, imm, imm_bounds, imm_bounds_for, imm_for, monte_carlo_spread, select, Constraints,
-    ImmBounds, ImmResult, InfluenceGraph, Model, Pick, Spread,
+    celf, imm, imm_bounds, imm_bounds_for, imm_for, monte_carlo_overlap, monte_carlo_spread,
+    select, Constraints, ImmBounds, ImmResult, InfluenceGraph, Model, Pick, Spread,
 };
 pub use kcore::core_numbers;
 pub use leiden::{leiden, LeidenConfig, Partition, Quality, RECOMMENDED_RESTARTS};

@@ -243,6 +243,14 @@ fn print_plan(workspace: &Workspace) -> Result<()> {
             p.reach.high,
             p.reach_per_euro
         );
+        if let Some(o) = r.audience_overlap {
+            println!(
+                "   Of the accounts either plan reaches, {:.0}% ({:.0}–{:.0}%) are reached by both.",
+                o.mean * 100.0,
+                o.low * 100.0,
+                o.high * 100.0
+            );
+        }
     }
     Ok(())
 }

@@ -190,13 +190,15 @@ fn rows_of(plan: &str, s: &PlanSet) -> Vec<Vec<String>> {
 
 fn summary(name: &str, s: &PlanSet) -> String {
     format!(
-        "{name}: {} members, €{:.0}, expected reach {:.0} accounts (95% interval {:.0}–{:.0}), {:.2} accounts per euro",
+        "{name}: {} members, €{:.0}, expected reach {:.0} accounts (95% interval {:.0}–{:.0}), {:.2} accounts per euro ({:.2}–{:.2})",
         s.members.len(),
         s.cost,
         s.reach.mean,
         s.reach.low,
         s.reach.high,
-        s.reach_per_euro
+        s.reach_per_euro,
+        s.reach.low / s.cost.max(f64::MIN_POSITIVE),
+        s.reach.high / s.cost.max(f64::MIN_POSITIVE)
     )
 }
 
@@ -250,7 +252,12 @@ fn print(r: &PlanReport) {
             let names: Vec<String> = p.members.iter().map(|m| who(&m.id, m.handle.as_deref())).collect();
             println!("  ({})", names.join(", "));
             if let Some(o) = r.audience_overlap {
-                println!("Their direct audiences overlap by {:.1}%.", o * 100.0);
+                println!(
+                    "Of the accounts either plan reaches, {:.1}% (95% interval {:.1}–{:.1}%) are reached by both.",
+                    o.mean * 100.0,
+                    o.low * 100.0,
+                    o.high * 100.0
+                );
             }
         }
         None => println!("No professional plan: no account above the native threshold with a known follower count fits the budget."),
@@ -266,6 +273,7 @@ fn set_json(s: &PlanSet) -> Value {
         "cost_eur": s.cost,
         "reach": {"mean": s.reach.mean, "low": s.reach.low, "high": s.reach.high, "simulations": s.reach.simulations},
         "reach_per_euro": s.reach_per_euro,
+        "reach_per_euro_interval": if s.cost > 0.0 { json!([s.reach.low / s.cost, s.reach.high / s.cost]) } else { Value::Null },
     })
 }
 
@@ -276,6 +284,6 @@ fn to_json(r: &PlanReport) -> Value {
         "model": format!("{:?}", r.model), "probabilities": format!("{:?}", r.probabilities), "epsilon": r.epsilon, "rr_sets": r.rr_sets,
         "social_set": set_json(&r.social_set),
         "professional": r.professional.as_ref().map(set_json),
-        "audience_overlap": r.audience_overlap,
+        "audience_overlap": r.audience_overlap.map(|o| json!({"mean": o.mean, "low": o.low, "high": o.high})),
     })
 }

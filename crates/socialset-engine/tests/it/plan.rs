@@ -63,6 +63,13 @@ fn a_plan_keeps_to_its_budget_and_rules() {
             let p = r.professional.as_ref().expect("one professional fits");
             assert_eq!(p.members[0].id, "higgs:13808");
             assert_eq!(p.cost, 250.0);
+            let o = r.audience_overlap.expect("an overlap with two plans");
+            assert!(
+                0.0 <= o.low && o.low <= o.mean && o.mean <= o.high && o.high <= 1.0 + 1e-9,
+                "{o:?}"
+            );
+        } else {
+            assert_eq!(r.audience_overlap, None, "no professional plan, no overlap");
         }
         assert_eq!(ws.plan(&options).expect("again"), r, "same seed, same plan");
     }
