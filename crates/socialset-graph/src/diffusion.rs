@@ -230,8 +230,6 @@ fn simulate_ic_reached(
         if head == level_end {
             level += 1;
             level_end = tail;
-            // Visit the new level in node order: its edges then lie in increasing addresses.
-            queue[head..tail].sort_unstable();
         }
         if level >= g.max_hops {
             break;
