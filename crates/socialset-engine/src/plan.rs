@@ -137,6 +137,10 @@ pub struct PlanOptions {
     pub exclude: Vec<String>,
     /// Also spend the budget on the largest accounts above the native threshold.
     pub compare_professional: bool,
+    /// The professional plan's candidates, in order of preference (ids or handles), instead
+    /// of the largest accounts above the native threshold; bought in this order while the
+    /// budget allows.
+    pub professionals: Vec<String>,
     /// At most this many members from one community (Leiden, as `socialset communities`).
     pub max_per_community: Option<usize>,
     /// Count reach only among the members of these communities (ids as `socialset communities`
@@ -172,6 +176,7 @@ impl Default for PlanOptions {
             simulations: 10_000,
             exclude: Vec::new(),
             compare_professional: true,
+            professionals: Vec::new(),
             max_per_community: None,
             audience_communities: Vec::new(),
             topic: None,
@@ -397,15 +402,27 @@ impl Workspace {
         let mut professional = None;
         let mut audience_overlap = None;
         if options.compare_professional {
-            let mut big: Vec<u32> = (0..n as u32)
-                .filter(|&v| {
-                    !excluded[v as usize]
-                        && data.accounts[v as usize]
-                            .followers
-                            .is_some_and(|f| f > options.max_followers)
-                })
-                .collect();
-            big.sort_by_key(|&v| (std::cmp::Reverse(data.accounts[v as usize].followers), v));
+            let big: Vec<u32> = if options.professionals.is_empty() {
+                let mut big: Vec<u32> = (0..n as u32)
+                    .filter(|&v| {
+                        !excluded[v as usize]
+                            && data.accounts[v as usize]
+                                .followers
+                                .is_some_and(|f| f > options.max_followers)
+                    })
+                    .collect();
+                big.sort_by_key(|&v| (std::cmp::Reverse(data.accounts[v as usize].followers), v));
+                big
+            } else {
+                let mut given = Vec::new();
+                for q in &options.professionals {
+                    let v = data.find(q)?.0;
+                    if !given.contains(&v) {
+                        given.push(v);
+                    }
+                }
+                given
+            };
             let mut chosen = Vec::new();
             let mut spent = 0.0;
             for v in big {

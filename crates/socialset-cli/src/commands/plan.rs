@@ -37,6 +37,7 @@ use crate::output::{csv, table, thousands, who};
 ///   socialset plan --budget 500 --topic "#higgs, cern"
 ///   socialset plan --budget 500 --model lt --probabilities engagement
 ///   socialset plan --budget 500 --min-independence 0.8
+///   socialset plan --budget 3000 --professionals @bigname,@othername
 #[derive(Debug, clap::Args)]
 #[command(verbatim_doc_comment)]
 pub struct Args {
@@ -96,6 +97,11 @@ pub struct Args {
     /// Accounts never chosen (comma-separated ids or handles).
     #[arg(long, value_name = "A,B,...", value_delimiter = ',')]
     exclude: Vec<String>,
+    /// The professional plan's accounts, in order of preference (comma-separated ids or
+    /// handles; bought in this order while the budget allows), instead of the largest
+    /// accounts above the native threshold.
+    #[arg(long, value_name = "A,B,...", value_delimiter = ',')]
+    professionals: Vec<String>,
     /// What to compare with: `professional` (the largest accounts above the threshold) or `none`.
     #[arg(long, default_value = "professional", value_parser = ["professional", "none"])]
     compare: String,
@@ -136,6 +142,7 @@ pub fn run(args: Args) -> Result<()> {
         simulations: args.simulations,
         exclude: args.exclude,
         compare_professional: args.compare == "professional",
+        professionals: args.professionals,
         max_per_community: args.max_per_community,
         audience_communities: args.communities,
         topic: args.topic,

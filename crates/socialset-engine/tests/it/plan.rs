@@ -255,3 +255,29 @@ fn dependent_accounts_are_left_out() {
     assert_eq!(r.left_out_as_dependent, 1);
     assert!(r.social_set.members.iter().all(|m| m.id != "local:b"));
 }
+
+#[test]
+fn a_given_professional_list_is_bought_in_order() {
+    let (_dir, ws) = higgs();
+    let r = ws
+        .plan(&PlanOptions {
+            budget: 100.0,
+            simulations: 500,
+            professionals: vec!["higgs:13808".into(), "higgs:88".into(), "higgs:677".into()],
+            ..PlanOptions::default()
+        })
+        .expect("plan");
+    let p = r.professional.expect("a professional plan");
+    // 13808 (45,000 followers, micro: €250) does not fit €100; 88 (unknown: €50) and 677
+    // (1,200 followers, nano: €50) do, in the order given.
+    let ids: Vec<&str> = p.members.iter().map(|m| m.id.as_str()).collect();
+    assert_eq!(ids, ["higgs:88", "higgs:677"]);
+    assert_eq!(p.cost, 100.0);
+    let e = ws
+        .plan(&PlanOptions {
+            professionals: vec!["nobody".into()],
+            ..PlanOptions::default()
+        })
+        .expect_err("unknown account");
+    assert!(e.to_string().contains("no account matches"), "{e}");
+}
