@@ -236,7 +236,19 @@ fn simulate_ic_reached(
         }
         let u = queue[head] as usize;
         head += 1;
-        for &(v, t) in &g.edges[g.offsets[u]..g.offsets[u + 1]] {
+        let edges = &g.edges[g.offsets[u]..g.offsets[u + 1]];
+        // Two edges per 64-bit draw.
+        let mut pairs = edges.chunks_exact(2);
+        for pair in pairs.by_ref() {
+            let r = draws.rng.next_u64();
+            for (&(v, t), d) in pair.iter().zip([r as u32, (r >> 32) as u32]) {
+                let fire = (d <= t) & !active[v as usize];
+                active[v as usize] |= fire;
+                queue[tail] = v;
+                tail += usize::from(fire);
+            }
+        }
+        for &(v, t) in pairs.remainder() {
             let fire = (draws.next() <= t) & !active[v as usize];
             active[v as usize] |= fire;
             queue[tail] = v;
