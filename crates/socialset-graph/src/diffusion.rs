@@ -266,62 +266,6 @@ fn weight_of(threshold: u32) -> f64 {
     (f64::from(threshold) + 1.0) / 4_294_967_296.0
 }
 
-/// One linear-threshold simulation from `seeds`: how many audience nodes end active. Each
-/// node's threshold is drawn the first time an active in-neighbour reaches it
-/// (`threshold[v]` is `NaN` until then); `weight[v]` sums its active in-neighbours' weights.
-fn simulate_lt(
-    g: &InfluenceGraph,
-    seeds: &[u32],
-    rng: &mut SplitMix64,
-    active: &mut [bool],
-    touched: &mut Vec<u32>,
-    weight: &mut [f64],
-    threshold: &mut [f64],
-    mut reached: Option<&mut Vec<u32>>,
-) -> usize {
-    let mut frontier: Vec<u32> = Vec::new();
-    for &s in seeds {
-        if !active[s as usize] {
-            active[s as usize] = true;
-            touched.push(s);
-            frontier.push(s);
-        }
-    }
-    while let Some(u) = frontier.pop() {
-        for &(v, t) in &g.edges[g.offsets[u as usize]..g.offsets[u as usize + 1]] {
-            let vi = v as usize;
-            if active[vi] {
-                continue;
-            }
-            if threshold[vi].is_nan() {
-                threshold[vi] = rng.next_f64().max(f64::MIN_POSITIVE);
-                touched.push(v);
-            }
-            weight[vi] += weight_of(t);
-            if weight[vi] >= threshold[vi] {
-                active[vi] = true;
-                frontier.push(v);
-            }
-        }
-    }
-    let count = touched
-        .iter()
-        .filter(|&&v| active[v as usize] && g.counts(v))
-        .count();
-    for &v in touched.iter() {
-        if active[v as usize] {
-            if let Some(out) = reached.as_deref_mut() {
-                out.push(v);
-            }
-        }
-        active[v as usize] = false;
-        weight[v as usize] = 0.0;
-        threshold[v as usize] = f64::NAN;
-    }
-    touched.clear();
-    count
-}
-
 /// A Monte Carlo estimate of the expected spread, with its 95% interval.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Spread {
@@ -345,37 +289,11 @@ pub fn monte_carlo_spread(
     let counts: Vec<f64> = (0..simulations.div_ceil(chunk))
         .into_par_iter()
         .flat_map_iter(|c| {
-            let mut active = vec![false; n];
-            let mut touched = Vec::new();
-            // Linear threshold only: in-weight gathered and threshold drawn, per node.
-            let lt = model == Model::LinearThreshold;
-            let mut weight = vec![0.0f64; if lt { n } else { 0 }];
-            let mut threshold = vec![f64::NAN; if lt { n } else { 0 }];
+            let mut sim = Simulator::new(n, model);
             let start = c * chunk;
             let end = (start + chunk).min(simulations);
             (start..end)
-                .map(|i| {
-                    let mut rng = rng_for(seed, i as u64);
-                    match model {
-                        Model::IndependentCascade => {
-                            let mut draws = Draws { rng, spare: None };
-                            if touched.len() <= n {
-                                touched.resize(n + 1, 0);
-                            }
-                            simulate_ic(g, seeds, &mut draws, &mut active, &mut touched) as f64
-                        }
-                        Model::LinearThreshold => simulate_lt(
-                            g,
-                            seeds,
-                            &mut rng,
-                            &mut active,
-                            &mut touched,
-                            &mut weight,
-                            &mut threshold,
-                            None,
-                        ) as f64,
-                    }
-                })
+                .map(|i| sim.count(g, seeds, rng_for(seed, i as u64)) as f64)
                 .collect::<Vec<_>>()
         })
         .collect();
@@ -399,7 +317,7 @@ pub fn monte_carlo_overlap(
     let values: Vec<f64> = (0..simulations.div_ceil(chunk))
         .into_par_iter()
         .flat_map_iter(|c| {
-            let mut sim = Reached::new(n, model);
+            let mut sim = Simulator::new(n, model);
             let mut mark = vec![u32::MAX; n];
             let start = c * chunk;
             let end = (start + chunk).min(simulations);
@@ -437,18 +355,22 @@ pub fn monte_carlo_overlap(
     }
 }
 
-/// One thread's buffers for simulations that report the nodes they reach.
-struct Reached {
+/// One thread's buffers for simulations under either model.
+struct Simulator {
     model: Model,
     active: Vec<bool>,
+    /// Independent cascade: the queue of reached nodes (room for all, plus one).
     queue: Vec<u32>,
+    /// Linear threshold: nodes reached by an active in-neighbour, their gathered in-weight
+    /// and their threshold (`NaN` until drawn, the first time an active in-neighbour reaches
+    /// them); and the active ones, when asked for.
     touched: Vec<u32>,
     weight: Vec<f64>,
     threshold: Vec<f64>,
     out: Vec<u32>,
 }
 
-impl Reached {
+impl Simulator {
     fn new(n: usize, model: Model) -> Self {
         let lt = model == Model::LinearThreshold;
         Self {
@@ -462,7 +384,18 @@ impl Reached {
         }
     }
 
-    /// The nodes one simulation from `seeds` reaches, audience or not.
+    /// How many audience nodes one simulation from `seeds` activates.
+    fn count(&mut self, g: &InfluenceGraph, seeds: &[u32], rng: SplitMix64) -> usize {
+        match self.model {
+            Model::IndependentCascade => {
+                let mut draws = Draws { rng, spare: None };
+                simulate_ic(g, seeds, &mut draws, &mut self.active, &mut self.queue)
+            }
+            Model::LinearThreshold => self.linear_threshold(g, seeds, rng, false),
+        }
+    }
+
+    /// The nodes one simulation from `seeds` activates, audience or not.
     fn run(&mut self, g: &InfluenceGraph, seeds: &[u32], rng: SplitMix64) -> &[u32] {
         match self.model {
             Model::IndependentCascade => {
@@ -472,21 +405,69 @@ impl Reached {
                 &self.queue[..tail]
             }
             Model::LinearThreshold => {
-                let mut rng = rng;
-                self.out.clear();
-                simulate_lt(
-                    g,
-                    seeds,
-                    &mut rng,
-                    &mut self.active,
-                    &mut self.touched,
-                    &mut self.weight,
-                    &mut self.threshold,
-                    Some(&mut self.out),
-                );
+                self.linear_threshold(g, seeds, rng, true);
                 &self.out
             }
         }
+    }
+
+    /// One linear-threshold simulation: how many audience nodes end active; with `keep`, the
+    /// active nodes are left in `out`.
+    fn linear_threshold(
+        &mut self,
+        g: &InfluenceGraph,
+        seeds: &[u32],
+        mut rng: SplitMix64,
+        keep: bool,
+    ) -> usize {
+        let Self {
+            active,
+            touched,
+            weight,
+            threshold,
+            out,
+            ..
+        } = self;
+        out.clear();
+        let mut frontier: Vec<u32> = Vec::new();
+        for &s in seeds {
+            if !active[s as usize] {
+                active[s as usize] = true;
+                touched.push(s);
+                frontier.push(s);
+            }
+        }
+        while let Some(u) = frontier.pop() {
+            for &(v, t) in &g.edges[g.offsets[u as usize]..g.offsets[u as usize + 1]] {
+                let vi = v as usize;
+                if active[vi] {
+                    continue;
+                }
+                if threshold[vi].is_nan() {
+                    threshold[vi] = rng.next_f64().max(f64::MIN_POSITIVE);
+                    touched.push(v);
+                }
+                weight[vi] += weight_of(t);
+                if weight[vi] >= threshold[vi] {
+                    active[vi] = true;
+                    frontier.push(v);
+                }
+            }
+        }
+        let mut count = 0;
+        for &v in touched.iter() {
+            if active[v as usize] {
+                count += usize::from(g.counts(v));
+                if keep {
+                    out.push(v);
+                }
+            }
+            active[v as usize] = false;
+            weight[v as usize] = 0.0;
+            threshold[v as usize] = f64::NAN;
+        }
+        touched.clear();
+        count
     }
 }
 
