@@ -5,6 +5,7 @@
 
 pub mod audit;
 pub mod brand;
+pub mod sentiment;
 
 mod communities;
 mod engagement;

@@ -39,11 +39,12 @@ enum Command {
     Audit(commands::audit::Args),
     Pods(commands::pods::Args),
     Trust(commands::trust::Args),
-    Plan(commands::plan::Args),
+    Plan(Box<commands::plan::Args>),
     Independence(commands::disclosure::IndependenceArgs),
     Disclosure(commands::disclosure::DisclosureArgs),
     Eval(commands::eval::Args),
     TrainAudit(commands::train_audit::Args),
+    Sentiment(commands::sentiment::Args),
 }
 
 /// `socialset rank | head` closes our stdout early (see also `is_closed_stdout`). Rust ignores SIGPIPE, so `println!` then
@@ -89,10 +90,11 @@ fn main() -> ExitCode {
         Command::Audit(args) => commands::audit::run(args),
         Command::Pods(args) => commands::pods::run(args),
         Command::Trust(args) => commands::trust::run(args),
-        Command::Plan(args) => commands::plan::run(args),
+        Command::Plan(args) => commands::plan::run(*args),
         Command::Independence(args) => commands::disclosure::run_independence(args),
         Command::Disclosure(args) => commands::disclosure::run_disclosure(args),
         Command::TrainAudit(args) => commands::train_audit::run(args),
+        Command::Sentiment(args) => commands::sentiment::run(args),
         Command::Communities(args) => commands::communities::run(args),
         Command::Eval(args) => commands::eval::run(args),
     };

@@ -12,6 +12,7 @@ mod import;
 mod influence;
 mod plan;
 mod plan_eval;
+mod sentiment;
 mod social;
 mod summary;
 mod trust;
@@ -39,12 +40,14 @@ pub use influence::{
 };
 pub use plan::{PlanMember, PlanOptions, PlanReport, PlanSet, PriceList, Probabilities};
 pub use plan_eval::{eval_plan, ObservedPlan, PlanEval};
+pub use sentiment::{eval_sentiment, sentiment, train_sentiment, SentimentEval, SentimentReport};
 pub use social::TimeWindow;
 pub use socialset_analysis::audit::{
     AudienceBasis, AudienceQuality, PlantConfig, PodConfig, PodEvidence, PodRecovery, Share,
     TrainParams, N_FEATURES,
 };
 pub use socialset_analysis::brand::{Disclosure, Independence};
+pub use socialset_analysis::sentiment::{Language, LinearModel, Polarity, SentipolcScore};
 pub use socialset_analysis::{
     Audience, EngagementWeights, Stability, Tier, TopicCoverage, WindowComparison,
 };

@@ -333,6 +333,86 @@ pub fn read_annotated_posts(path: &Path) -> Result<Vec<AnnotatedPost>, RecordErr
     Ok(out)
 }
 
+/// A text with SENTIPOLC 2016 polarity labels (Barbieri et al., EVALITA 2016).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PolarityLabelled {
+    pub id: String,
+    pub text: String,
+    /// `opos`: overall positive.
+    pub positive: bool,
+    /// `oneg`: overall negative (both: mixed; neither: neutral).
+    pub negative: bool,
+    /// `iro`: ironic.
+    pub ironic: bool,
+}
+
+/// Reads a file in the SENTIPOLC 2016 column format (`idtwitter, subj, opos, oneg, iro, lpos,
+/// lneg, top, text`, quoted CSV), with or without the header row, in UTF-8 or ISO-8859-1 (as
+/// the official files are: any text that is not valid UTF-8 is read as ISO-8859-1), gzip or
+/// not. Errors name file, line and field.
+pub fn read_sentipolc(path: &Path) -> Result<Vec<PolarityLabelled>, RecordError> {
+    let shown = path.display().to_string();
+    let (mut src, _) = source::open(path, &shown)?;
+    let mut bytes = Vec::new();
+    src.reader
+        .read_to_end(&mut bytes)
+        .map_err(|e| RecordError::fatal(&shown, 0, format!("cannot read: {e}")))?;
+    let text = match String::from_utf8(bytes) {
+        Ok(t) => t,
+        // ISO-8859-1: every byte is the code point of the same number.
+        Err(e) => e.into_bytes().iter().map(|&b| char::from(b)).collect(),
+    };
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let mut out = Vec::new();
+    for (i, record) in reader.records().enumerate() {
+        let line = i as u64 + 1;
+        let record = record.map_err(|e| {
+            let at = e.position().map_or(line, |p| p.line());
+            RecordError::new(&shown, at, format!("is not a CSV record ({e})"))
+        })?;
+        let at = record.position().map_or(line, |p| p.line());
+        if i == 0 && record.get(0).is_some_and(|f| f.trim() == "idtwitter") {
+            continue;
+        }
+        if record.len() == 1 && record.get(0).is_some_and(|f| f.trim().is_empty()) {
+            continue;
+        }
+        if record.len() < 9 {
+            return Err(RecordError::new(
+                &shown,
+                at,
+                format!(
+                    "has {} fields, not the 9 of SENTIPOLC (idtwitter, subj, opos, oneg, iro, lpos, lneg, top, text)",
+                    record.len()
+                ),
+            ));
+        }
+        let flag = |k: usize, name: &str| -> Result<bool, RecordError> {
+            match record.get(k).map(str::trim) {
+                Some("1") => Ok(true),
+                Some("0") => Ok(false),
+                other => Err(RecordError::new(&shown, at, "is not 0 or 1")
+                    .field(name)
+                    .value(other.unwrap_or(""))),
+            }
+        };
+        out.push(PolarityLabelled {
+            id: record.get(0).unwrap_or("").trim().to_owned(),
+            positive: flag(2, "opos")?,
+            negative: flag(3, "oneg")?,
+            ironic: flag(4, "iro")?,
+            text: record.get(8).unwrap_or("").to_owned(),
+        });
+    }
+    if out.is_empty() {
+        return Err(RecordError::new(&shown, 0, "holds no labelled texts"));
+    }
+    Ok(out)
+}
+
 /// The follower bands of the Gilani et al. layout, smallest first.
 pub const GILANI_BANDS: [&str; 4] = ["1k", "100k", "1M", "10M"];
 

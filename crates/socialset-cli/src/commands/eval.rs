@@ -16,6 +16,9 @@ use crate::progress::ImportProgress;
 ///   plan          does the Social Set reach people in reality? (Higgs: plan on days 1–4,
 ///                 count who engaged with each plan's members on days 5–7: the Social Set
 ///                 against the natives with the most engagers and the professional plan)
+///   sentiment     does the sentiment model get Italian polarity right? (SENTIPOLC 2016's
+///                 official metric on a file in its column format, scored by the shipped
+///                 model; --cross-validate: 10-fold cross-validation trained on the file)
 ///   communities   do the communities match known groups? (email-Eu-core departments: NMI, ARI)
 ///   pods          are planted engagement pods found? (pods of known members planted into the
 ///                 real Higgs interactions: precision and recall of the members found)
@@ -146,6 +149,20 @@ enum What {
         /// Seed of IMM and the simulations.
         #[arg(long, default_value_t = 42, value_name = "S")]
         seed: u64,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Italian polarity on a SENTIPOLC-format file, with the task's official metric.
+    Sentiment {
+        /// `idtwitter, subj, opos, oneg, iro, lpos, lneg, top, text`, with or without the
+        /// header, ISO-8859-1 or UTF-8 (e.g. ../shared/data/sentipolc-2016/training_set_sentipolc16.csv).
+        #[arg(long, value_name = "FILE")]
+        data: PathBuf,
+        /// Train and test by 10-fold cross-validation on FILE instead of scoring it with the
+        /// shipped model.
+        #[arg(long)]
+        cross_validate: bool,
         /// Print JSON.
         #[arg(long)]
         json: bool,
@@ -353,6 +370,46 @@ pub fn run(args: Args) -> Result<()> {
                 println!("{}", serde_json::to_string_pretty(&plan_json(&e))?);
             } else {
                 print_plan(&e);
+            }
+        }
+        What::Sentiment {
+            data,
+            cross_validate,
+            json,
+        } => {
+            let e = socialset_engine::eval_sentiment(&data, cross_validate)?;
+            let score = |s: &socialset_engine::SentipolcScore| serde_json::json!({"f_positive": s.positive, "f_negative": s.negative, "f": s.combined});
+            if json {
+                let out = serde_json::json!({
+                    "texts": e.texts, "folds": e.folds, "score": score(&e.score),
+                    "ironic": e.ironic.map(|(n, s)| serde_json::json!({"texts": n, "score": score(&s)})),
+                    "confusion": e.confusion.iter().map(|(g, p, n)| serde_json::json!({"gold": g.name(), "predicted": p.name(), "texts": n})).collect::<Vec<_>>(),
+                });
+                println!("{}", serde_json::to_string_pretty(&out)?);
+            } else {
+                println!(
+                    "{} texts, {}: SENTIPOLC polarity F = {:.4} (positive {:.4}, negative {:.4}); the best constrained system of 2016 reached about 0.66 on the official test set.",
+                    thousands(e.texts as u64),
+                    match e.folds {
+                        Some(k) => format!("{k}-fold cross-validation"),
+                        None => "scored by the shipped model".into(),
+                    },
+                    e.score.combined,
+                    e.score.positive,
+                    e.score.negative
+                );
+                if let Some((n, s)) = e.ironic {
+                    println!(
+                        "On the {n} ironic texts (a known failure): F = {:.4}.",
+                        s.combined
+                    );
+                }
+                let rows = e
+                    .confusion
+                    .iter()
+                    .map(|(g, p, n)| vec![g.name().to_owned(), p.name().to_owned(), n.to_string()])
+                    .collect();
+                println!("{}", table(&["gold", "predicted", "texts"], &[2], rows));
             }
         }
         What::Communities {

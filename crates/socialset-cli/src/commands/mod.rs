@@ -11,6 +11,7 @@ pub mod import;
 pub mod plan;
 pub mod pods;
 pub mod rank;
+pub mod sentiment;
 pub mod stats;
 pub mod train_audit;
 pub mod trust;

@@ -6,6 +6,7 @@ mod brand;
 mod idempotence;
 mod layers;
 mod plan;
+mod sentiment;
 mod trust;
 
 use std::path::{Path, PathBuf};

@@ -1,0 +1,155 @@
+//! Sentiment as engine calls: one text scored (`sentiment`), the shipped Italian model
+//! (trained on SENTIPOLC 2016's training set only, `models/sentiment-it.json`), training it
+//! again (`train_sentiment`), and its evaluation with the official SENTIPOLC metric
+//! (`eval_sentiment`, on a file as it is or by 10-fold cross-validation).
+
+use std::path::Path;
+use std::sync::OnceLock;
+
+use socialset_analysis::sentiment::{
+    detect_language, sentipolc_f, Language, LinearModel, Polarity, SentipolcScore, TrainConfig,
+};
+use socialset_analysis::stratified_folds;
+
+use crate::{Error, Result};
+
+/// The Italian model, trained by `cargo xtask train-sentiment` on
+/// ../shared/data/sentipolc-2016/training_set_sentipolc16.csv only.
+const ITALIAN_MODEL: &str = include_str!("../models/sentiment-it.json");
+
+fn italian() -> &'static LinearModel {
+    static MODEL: OnceLock<LinearModel> = OnceLock::new();
+    MODEL.get_or_init(|| {
+        // The file is part of the build; a parse failure is a packaging bug caught by tests.
+        serde_json::from_str(ITALIAN_MODEL).unwrap_or_else(|_| LinearModel {
+            language: "it".into(),
+            trained_on: "nothing (the shipped model failed to load)".into(),
+            bias: [0.0, 0.0],
+            weights: Default::default(),
+        })
+    })
+}
+
+/// One text's sentiment.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SentimentReport {
+    pub polarity: Polarity,
+    /// Chance that the text is positive, and that it is negative.
+    pub positive: f64,
+    pub negative: f64,
+    /// positive − negative, in [−1, 1].
+    pub score: f64,
+    pub language: Language,
+    /// The words (and word pairs; `n:` marks a negated word) that moved the score most, with
+    /// their pull (positive: towards positive).
+    pub drivers: Vec<(String, f64)>,
+}
+
+/// Scores one text (any length; empty text is neutral).
+pub fn sentiment(text: &str) -> SentimentReport {
+    let (language, _, _) = detect_language(text);
+    let model = italian();
+    let (p, mut drivers) = model.predict(text);
+    drivers.truncate(8);
+    SentimentReport {
+        polarity: Polarity::of(p[0] >= 0.5, p[1] >= 0.5),
+        positive: p[0],
+        negative: p[1],
+        score: p[0] - p[1],
+        language,
+        drivers,
+    }
+}
+
+/// Trains the Italian model on a SENTIPOLC-format file.
+pub fn train_sentiment(path: &Path) -> Result<LinearModel> {
+    let data = socialset_ingest::read_sentipolc(path).map_err(Error::BadInput)?;
+    let examples: Vec<(String, [bool; 2])> = data
+        .into_iter()
+        .map(|d| (d.text, [d.positive, d.negative]))
+        .collect();
+    let name = path.file_name().map_or_else(
+        || path.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    );
+    Ok(LinearModel::train(
+        &examples,
+        &TrainConfig::default(),
+        "it",
+        &format!("{name} ({} texts)", examples.len()),
+    ))
+}
+
+/// SENTIPOLC polarity figures on a file.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SentimentEval {
+    pub texts: usize,
+    /// `None`: the shipped model scored the file; `Some(k)`: k-fold cross-validation on it.
+    pub folds: Option<usize>,
+    pub score: SentipolcScore,
+    /// The same on the texts labelled ironic (a known failure), when there are any.
+    pub ironic: Option<(usize, SentipolcScore)>,
+    /// Texts per (gold, predicted) class.
+    pub confusion: Vec<(Polarity, Polarity, usize)>,
+}
+
+/// Scores a SENTIPOLC-format file with the shipped model, or (`cross_validate`) trains and
+/// tests by 10-fold cross-validation on it, folds stratified by class.
+pub fn eval_sentiment(path: &Path, cross_validate: bool) -> Result<SentimentEval> {
+    let data = socialset_ingest::read_sentipolc(path).map_err(Error::BadInput)?;
+    let gold: Vec<(bool, bool)> = data.iter().map(|d| (d.positive, d.negative)).collect();
+    let mut predicted = vec![(false, false); data.len()];
+    let folds = 10;
+    if cross_validate {
+        if data.len() < folds {
+            return Err(Error::Usage(format!(
+                "{}: {} texts are too few for {folds}-fold cross-validation",
+                path.display(),
+                data.len()
+            )));
+        }
+        // Stratified on the positive flag, then the negative one within it, by one key.
+        let key: Vec<bool> = gold.iter().map(|g| g.0).collect();
+        let assignment = stratified_folds(&key, folds, 2016);
+        for f in 0..folds {
+            let train: Vec<(String, [bool; 2])> = data
+                .iter()
+                .zip(&assignment)
+                .filter(|(_, &a)| a != f)
+                .map(|(d, _)| (d.text.clone(), [d.positive, d.negative]))
+                .collect();
+            let model = LinearModel::train(&train, &TrainConfig::default(), "it", "fold");
+            for (i, d) in data.iter().enumerate() {
+                if assignment[i] == f {
+                    let (p, _) = model.predict(&d.text);
+                    predicted[i] = (p[0] >= 0.5, p[1] >= 0.5);
+                }
+            }
+        }
+    } else {
+        for (i, d) in data.iter().enumerate() {
+            let (p, _) = italian().predict(&d.text);
+            predicted[i] = (p[0] >= 0.5, p[1] >= 0.5);
+        }
+    }
+    let ironic: Vec<usize> = (0..data.len()).filter(|&i| data[i].ironic).collect();
+    let pick = |idx: &[usize], v: &[(bool, bool)]| idx.iter().map(|&i| v[i]).collect::<Vec<_>>();
+    let mut confusion = std::collections::BTreeMap::new();
+    for (g, p) in gold.iter().zip(&predicted) {
+        *confusion
+            .entry((Polarity::of(g.0, g.1), Polarity::of(p.0, p.1)))
+            .or_insert(0usize) += 1;
+    }
+    Ok(SentimentEval {
+        texts: data.len(),
+        folds: cross_validate.then_some(folds),
+        score: sentipolc_f(&gold, &predicted),
+        ironic: (!ironic.is_empty()).then(|| {
+            (
+                ironic.len(),
+                sentipolc_f(&pick(&ironic, &gold), &pick(&ironic, &predicted)),
+            )
+        }),
+        confusion: confusion.into_iter().map(|((g, p), n)| (g, p, n)).collect(),
+    })
+}

@@ -1,0 +1,87 @@
+//! Sentiment through the engine: the shipped Italian model on examples of every class, with
+//! negation and emoji; irony as the known failure; odd input; the SENTIPOLC reader and metric
+//! on a small file in the task's format, in both encodings.
+
+use socialset_engine::{eval_sentiment, sentiment, Language, Polarity};
+
+use crate::write;
+
+#[test]
+fn italian_examples_of_every_class() {
+    let cases = [
+        ("Che bella giornata, grazie a tutti!", Polarity::Positive),
+        ("Bravissimi, un lavoro fantastico 😍", Polarity::Positive),
+        ("non mi piace per niente, che schifo", Polarity::Negative),
+        ("Governo ladro, vergogna!", Polarity::Negative),
+    ];
+    for (text, want) in cases {
+        let r = sentiment(text);
+        assert_eq!(r.polarity, want, "{text}: {r:?}");
+        assert_eq!(r.language, Language::Italian);
+        assert!((-1.0..=1.0).contains(&r.score));
+        assert!(!r.drivers.is_empty(), "{text}: no words drove it");
+    }
+    // Negation turns a word around: "male" alone pulls negative, "non è affatto male" less so.
+    let plain = sentiment("è male");
+    let negated = sentiment("non è affatto male");
+    assert!(negated.score > plain.score, "{plain:?} vs {negated:?}");
+    assert!(negated.drivers.iter().any(|(w, _)| w.starts_with("n:")));
+    // Emoji carry sentiment on their own.
+    assert!(sentiment("😍😍😍").score > sentiment("😡😡😡").score);
+}
+
+#[test]
+fn irony_is_a_known_failure() {
+    // Literally positive words meaning the opposite: the model reads the words.
+    let r = sentiment("Complimenti al governo, davvero un capolavoro di manovra!");
+    assert_ne!(
+        r.polarity,
+        Polarity::Negative,
+        "irony read right would be news: {r:?}"
+    );
+}
+
+#[test]
+fn odd_text_never_crashes() {
+    let empty = sentiment("");
+    assert_eq!(empty.polarity, Polarity::Neutral, "{empty:?}");
+    assert!(empty.drivers.is_empty());
+    let long = "bello ".repeat(200_000);
+    assert_eq!(sentiment(&long).polarity, Polarity::Positive);
+    let _ = sentiment("\u{0}\u{FFFD}#!!!???");
+}
+
+#[test]
+fn sentipolc_files_in_either_encoding_with_or_without_header() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let rows = "\"1\",1,1,0,0,1,0,0,\"Che bello, grazie!\"\n\"2\",1,0,1,0,0,1,0,\"Che schifo, vergogna\"\n\"3\",0,0,0,0,0,0,0,\"Il treno parte alle 8\"\n\"4\",1,1,1,0,1,1,0,\"Bravi ma lenti\"\n";
+    let header =
+        "\"idtwitter\",\"subj\",\"opos\",\"oneg\",\"iro\",\"lpos\",\"lneg\",\"top\",\"text\"\n";
+    let utf8 = write(dir.path(), "u.csv", format!("{header}{rows}").as_bytes());
+    let e = eval_sentiment(&utf8, false).expect("utf-8 with header");
+    assert_eq!(e.texts, 4);
+    assert!(e.score.combined > 0.5, "{e:?}");
+    // ISO-8859-1 without the header: "città" as the byte E0.
+    let mut latin = rows.as_bytes().to_vec();
+    latin.extend_from_slice(b"\"5\",1,1,0,0,1,0,0,\"Bella citt\xe0\"\n");
+    let latin = write(dir.path(), "l.csv", &latin);
+    let e = eval_sentiment(&latin, false).expect("latin-1 without header");
+    assert_eq!(e.texts, 5);
+    // Bad labels name file, line and field.
+    let bad = write(dir.path(), "b.csv", b"\"1\",1,2,0,0,1,0,0,\"x\"\n");
+    let err = eval_sentiment(&bad, false).expect_err("opos 2").to_string();
+    assert!(err.contains("b.csv:1") && err.contains("opos"), "{err}");
+    let short = write(dir.path(), "s.csv", b"\"1\",1,1\n");
+    let err = eval_sentiment(&short, false)
+        .expect_err("3 fields")
+        .to_string();
+    assert!(
+        err.contains("s.csv:1") && err.contains("9 of SENTIPOLC"),
+        "{err}"
+    );
+    // Too few texts to cross-validate is a usage error, not a crash.
+    let err = eval_sentiment(&utf8, true)
+        .expect_err("4 texts")
+        .to_string();
+    assert!(err.contains("too few"), "{err}");
+}
