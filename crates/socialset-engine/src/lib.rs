@@ -40,7 +40,9 @@ pub use influence::{
 };
 pub use plan::{PlanMember, PlanOptions, PlanReport, PlanSet, PriceList, Probabilities};
 pub use plan_eval::{eval_plan, ObservedPlan, PlanEval};
-pub use sentiment::{eval_sentiment, sentiment, train_sentiment, SentimentEval, SentimentReport};
+pub use sentiment::{
+    english_scores, eval_sentiment, sentiment, train_sentiment, SentimentEval, SentimentReport,
+};
 pub use social::TimeWindow;
 pub use socialset_analysis::audit::{
     AudienceBasis, AudienceQuality, PlantConfig, PodConfig, PodEvidence, PodRecovery, Share,

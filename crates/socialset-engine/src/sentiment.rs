@@ -7,7 +7,8 @@ use std::path::Path;
 use std::sync::OnceLock;
 
 use socialset_analysis::sentiment::{
-    detect_language, sentipolc_f, Language, LinearModel, Polarity, SentipolcScore, TrainConfig,
+    detect_language, sentipolc_f, vader, Language, LinearModel, Polarity, SentipolcScore,
+    TrainConfig,
 };
 use socialset_analysis::stratified_folds;
 
@@ -45,9 +46,41 @@ pub struct SentimentReport {
     pub drivers: Vec<(String, f64)>,
 }
 
-/// Scores one text (any length; empty text is neutral).
+/// VADER calls a compound score this far from 0 positive or negative.
+const VADER_THRESHOLD: f64 = 0.05;
+
+/// Scores one text (any length; empty text is neutral): Italian by the shipped model,
+/// English by VADER. English is mixed when its positive and negative weights are balanced
+/// (the smaller at least half the larger) and the compound score is within ±0.5.
 pub fn sentiment(text: &str) -> SentimentReport {
     let (language, _, _) = detect_language(text);
+    if language == Language::English {
+        let v = vader(text);
+        let (lo, hi) = if v.positive < v.negative {
+            (v.positive, v.negative)
+        } else {
+            (v.negative, v.positive)
+        };
+        let polarity = if lo > 0.0 && lo >= hi / 2.0 && v.compound.abs() < 0.5 {
+            Polarity::Mixed
+        } else if v.compound >= VADER_THRESHOLD {
+            Polarity::Positive
+        } else if v.compound <= -VADER_THRESHOLD {
+            Polarity::Negative
+        } else {
+            Polarity::Neutral
+        };
+        let mut drivers = v.drivers;
+        drivers.truncate(8);
+        return SentimentReport {
+            polarity,
+            positive: v.positive,
+            negative: v.negative,
+            score: v.compound,
+            language,
+            drivers,
+        };
+    }
     let model = italian();
     let (p, mut drivers) = model.predict(text);
     drivers.truncate(8);
@@ -152,4 +185,17 @@ pub fn eval_sentiment(path: &Path, cross_validate: bool) -> Result<SentimentEval
         }),
         confusion: confusion.into_iter().map(|((g, p), n)| (g, p, n)).collect(),
     })
+}
+
+/// Our VADER compound score for every text of a file (posts' `"text"` fields in JSON Lines,
+/// or plain lines), to set beside the reference implementation's.
+pub fn english_scores(path: &Path) -> Result<Vec<(String, f64)>> {
+    let texts = socialset_ingest::read_texts(path).map_err(Error::BadInput)?;
+    Ok(texts
+        .into_iter()
+        .map(|t| {
+            let c = vader(&t).compound;
+            (t, c)
+        })
+        .collect())
 }

@@ -413,6 +413,37 @@ pub fn read_sentipolc(path: &Path) -> Result<Vec<PolarityLabelled>, RecordError>
     Ok(out)
 }
 
+/// The texts of a file: the `"text"` field of each JSON object line that has one (posts in
+/// socialset's JSON Lines format, tweets as the APIs save them), or, for a line that is not
+/// JSON, the line itself. Blank lines are skipped; gzip or not.
+pub fn read_texts(path: &Path) -> Result<Vec<String>, RecordError> {
+    let (file, lines) = lines(path)?;
+    let mut out = Vec::new();
+    for line in lines {
+        let t = line.trim();
+        if t.is_empty() {
+            continue;
+        }
+        if t.starts_with('{') {
+            if let Ok(v) = serde_json::from_str::<serde_json::Value>(t) {
+                let text = v
+                    .get("text")
+                    .or_else(|| v.get("full_text"))
+                    .and_then(serde_json::Value::as_str);
+                if let Some(text) = text {
+                    out.push(text.to_owned());
+                }
+                continue;
+            }
+        }
+        out.push(t.to_owned());
+    }
+    if out.is_empty() {
+        return Err(RecordError::new(&file, 0, "holds no texts"));
+    }
+    Ok(out)
+}
+
 /// The follower bands of the Gilani et al. layout, smallest first.
 pub const GILANI_BANDS: [&str; 4] = ["1k", "100k", "1M", "10M"];
 

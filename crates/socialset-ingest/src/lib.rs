@@ -19,7 +19,8 @@ pub use error::{RecordError, RecordErrorDetail, Result};
 pub use formats::parse_time_text as parse_time;
 pub use labels::{
     read_account_labels, read_annotated_posts, read_gilani_dir, read_gilani_file, read_sentipolc,
-    AccountLabel, AnnotatedPost, LabelledRead, LabelledSummary, PolarityLabelled, GILANI_BANDS,
+    read_texts, AccountLabel, AnnotatedPost, LabelledRead, LabelledSummary, PolarityLabelled,
+    GILANI_BANDS,
 };
 pub use source::Progress;
 

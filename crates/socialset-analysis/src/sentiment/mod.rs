@@ -5,9 +5,11 @@
 
 mod linear;
 mod tokens;
+mod vader;
 
 pub use linear::{features, LinearModel, TrainConfig};
 pub use tokens::{tokenize, Token, NEGATION_SPAN};
+pub use vader::{vader, VaderScore};
 
 /// The four SENTIPOLC polarity classes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]

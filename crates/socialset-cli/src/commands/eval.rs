@@ -19,6 +19,8 @@ use crate::progress::ImportProgress;
 ///   sentiment     does the sentiment model get Italian polarity right? (SENTIPOLC 2016's
 ///                 official metric on a file in its column format, scored by the shipped
 ///                 model; --cross-validate: 10-fold cross-validation trained on the file)
+///   vader         does our English scorer agree with the reference VADER? (vaderSentiment
+///                 from PyPI, in a venv it creates, on the same texts in the same run)
 ///   communities   do the communities match known groups? (email-Eu-core departments: NMI, ARI)
 ///   pods          are planted engagement pods found? (pods of known members planted into the
 ///                 real Higgs interactions: precision and recall of the members found)
@@ -163,6 +165,19 @@ enum What {
         /// shipped model.
         #[arg(long)]
         cross_validate: bool,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// English sentiment against the reference VADER implementation, on the same texts.
+    Vader {
+        /// Texts: posts' "text" fields in JSON Lines, or plain lines, gzip or not (e.g.
+        /// tests/data/demo/pheme-sample.jsonl.gz, real English tweets).
+        #[arg(long, value_name = "FILE")]
+        data: PathBuf,
+        /// The Python venv for the reference, created (with pinned vaderSentiment) if missing.
+        #[arg(long, value_name = "DIR", default_value = "target/vader-venv")]
+        venv: PathBuf,
         /// Print JSON.
         #[arg(long)]
         json: bool,
@@ -412,6 +427,70 @@ pub fn run(args: Args) -> Result<()> {
                 println!("{}", table(&["gold", "predicted", "texts"], &[2], rows));
             }
         }
+        What::Vader { data, venv, json } => {
+            let ours = socialset_engine::english_scores(&data)?;
+            let reference = vader_reference(&venv, &ours)?;
+            let label = |c: f64| {
+                if c >= 0.05 {
+                    1
+                } else if c <= -0.05 {
+                    -1
+                } else {
+                    0
+                }
+            };
+            let n = ours.len();
+            let same_label = ours
+                .iter()
+                .zip(&reference)
+                .filter(|((_, a), b)| label(*a) == label(**b))
+                .count();
+            let within = ours
+                .iter()
+                .zip(&reference)
+                .filter(|((_, a), b)| (a - *b).abs() <= 1e-3)
+                .count();
+            let mean_abs = ours
+                .iter()
+                .zip(&reference)
+                .map(|((_, a), b)| (a - b).abs())
+                .sum::<f64>()
+                / n as f64;
+            let worst: Vec<(&str, f64, f64)> = {
+                let mut d: Vec<(&str, f64, f64)> = ours
+                    .iter()
+                    .zip(&reference)
+                    .filter(|((_, a), b)| (a - *b).abs() > 1e-3)
+                    .map(|((t, a), b)| (t.as_str(), *a, *b))
+                    .collect();
+                d.sort_by(|x, y| (y.1 - y.2).abs().total_cmp(&(x.1 - x.2).abs()));
+                d.truncate(5);
+                d
+            };
+            if json {
+                let out = serde_json::json!({
+                    "texts": n, "same_label": same_label as f64 / n as f64,
+                    "within_0_001": within as f64 / n as f64, "mean_abs_difference": mean_abs,
+                    "largest_differences": worst.iter().map(|(t, a, b)| serde_json::json!({"text": t, "ours": a, "reference": b})).collect::<Vec<_>>(),
+                });
+                println!("{}", serde_json::to_string_pretty(&out)?);
+            } else {
+                println!(
+                    "{} texts: the same label (positive / neutral / negative at ±0.05) on {:.1}%, the same compound score (±0.001) on {:.1}%, mean absolute difference {:.4}.",
+                    thousands(n as u64),
+                    100.0 * same_label as f64 / n as f64,
+                    100.0 * within as f64 / n as f64,
+                    mean_abs
+                );
+                for (t, a, b) in worst {
+                    let t: String = t.chars().take(90).collect();
+                    println!(
+                        "  ours {a:+.4}, reference {b:+.4}: {}",
+                        t.replace('\n', " ")
+                    );
+                }
+            }
+        }
         What::Communities {
             data,
             labels,
@@ -604,4 +683,46 @@ fn pods_json(e: &socialset_engine::PodEval) -> serde_json::Value {
         "precision": r.precision, "recall": r.recall, "pods_recovered": r.pods_recovered,
         "seconds": e.seconds, "min_pair": e.min_pair,
     })
+}
+
+/// The reference VADER's compound score for each text, from vaderSentiment in `venv`.
+fn vader_reference(venv: &std::path::Path, texts: &[(String, f64)]) -> Result<Vec<f64>> {
+    use std::io::Write as _;
+    let python = super::venv::python_with(venv, &["vaderSentiment==3.3.2", "requests==2.32.3"])?;
+    let dir = tempfile::tempdir()?;
+    let script = dir.path().join("vader_reference.py");
+    std::fs::write(&script, include_str!("baseline/vader_reference.py"))?;
+    let mut child = std::process::Command::new(&python)
+        .arg(&script)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()?;
+    {
+        let mut stdin = child
+            .stdin
+            .take()
+            .ok_or_else(|| anyhow::anyhow!("no stdin for the reference"))?;
+        let mut input = String::new();
+        for (t, _) in texts {
+            input += &serde_json::to_string(t)?;
+            input.push('\n');
+        }
+        stdin.write_all(input.as_bytes())?;
+    }
+    let out = child.wait_with_output()?;
+    if !out.status.success() {
+        anyhow::bail!("the reference VADER failed");
+    }
+    let scores: Vec<f64> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| l.trim().parse::<f64>())
+        .collect::<std::result::Result<_, _>>()?;
+    if scores.len() != texts.len() {
+        anyhow::bail!(
+            "the reference scored {} of {} texts",
+            scores.len(),
+            texts.len()
+        );
+    }
+    Ok(scores)
 }

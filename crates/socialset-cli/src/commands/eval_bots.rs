@@ -73,45 +73,8 @@ pub fn run(args: BotsArgs) -> Result<()> {
     Ok(())
 }
 
-fn venv_python(venv: &Path) -> PathBuf {
-    venv.join("bin").join("python")
-}
-
 fn run_baseline(data: &Path, venv: &Path, e: &BotsEval) -> Result<Value> {
-    let python = venv_python(venv);
-    if !python.exists() {
-        eprintln!(
-            "creating {} with {} (once)…",
-            venv.display(),
-            BASELINE_PACKAGES.join(", ")
-        );
-        let ok = Command::new("python3")
-            .args(["-m", "venv"])
-            .arg(venv)
-            .status()
-            .context("running python3 -m venv (is python3 installed?)")?
-            .success();
-        if !ok {
-            bail!("python3 -m venv {} failed", venv.display());
-        }
-        let ok = Command::new(&python)
-            .args([
-                "-m",
-                "pip",
-                "install",
-                "--quiet",
-                "--disable-pip-version-check",
-            ])
-            .args(BASELINE_PACKAGES)
-            .status()
-            .context("running pip")?
-            .success();
-        if !ok {
-            // Do not leave a half-made venv that looks ready next time.
-            let _ = std::fs::remove_dir_all(venv);
-            bail!("pip install {} failed", BASELINE_PACKAGES.join(" "));
-        }
-    }
+    let python = super::venv::python_with(venv, &BASELINE_PACKAGES)?;
     let dir = tempfile::tempdir().context("creating a temporary directory")?;
     let script = dir.path().join("sklearn_bots.py");
     std::fs::write(&script, BASELINE_SCRIPT).context("writing the baseline script")?;

@@ -85,3 +85,40 @@ fn sentipolc_files_in_either_encoding_with_or_without_header() {
         .to_string();
     assert!(err.contains("too few"), "{err}");
 }
+
+#[test]
+fn english_examples_of_every_class() {
+    let cases = [
+        ("I love this phone, great battery", Polarity::Positive),
+        ("This is the worst service ever", Polarity::Negative),
+        ("The train leaves at 8", Polarity::Neutral),
+        ("Great camera but terrible battery life", Polarity::Mixed),
+    ];
+    for (text, want) in cases {
+        let r = sentiment(text);
+        assert_eq!(r.language, Language::English, "{text}");
+        assert_eq!(r.polarity, want, "{text}: {r:?}");
+    }
+    // Negation and emoji, as VADER reads them.
+    assert_eq!(sentiment("not bad at all").polarity, Polarity::Positive);
+    assert!(sentiment("I don't love this at all").score < 0.0);
+    assert!(sentiment("what a day 😍").score > sentiment("what a day").score);
+    let r = sentiment("I love this phone");
+    assert_eq!(r.drivers.first().map(|d| d.0.as_str()), Some("love"));
+}
+
+#[test]
+fn english_scores_of_a_file() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = write(
+        dir.path(),
+        "t.jsonl",
+        b"{\"type\":\"post\",\"id\":\"1\",\"text\":\"The book was good.\"}\nplain line, horrible\n\n",
+    );
+    let scores = socialset_engine::english_scores(&file).expect("scores");
+    assert_eq!(scores.len(), 2);
+    assert!((scores[0].1 - 0.4404).abs() < 1e-3, "{scores:?}");
+    assert!(scores[1].1 < 0.0);
+    let empty = write(dir.path(), "e.txt", b"\n\n");
+    assert!(socialset_engine::english_scores(&empty).is_err());
+}
