@@ -137,3 +137,62 @@ fn render(r: &serde_json::Value) -> Result<String> {
     }
     Ok(out)
 }
+
+/// `cargo xtask bench-sentiment [--write]`: texts scored per second on one thread (the
+/// engine's `sentiment`: language, score, polarity and the words behind it), Italian and
+/// English. Run from a release build (`cargo run --release -p xtask -- bench-sentiment`);
+/// a debug build says so instead of timing.
+pub fn sentiment(root: &Path, args: &[String]) -> Result<()> {
+    if cfg!(debug_assertions) {
+        anyhow::bail!("time a release build: cargo run --release -p xtask -- bench-sentiment");
+    }
+    let data = crate::shared_data(root)?;
+    let italian: Vec<String> = socialset_ingest::read_sentipolc(
+        &data.join("sentipolc-2016/training_set_sentipolc16.csv"),
+    )?
+    .into_iter()
+    .map(|d| d.text)
+    .collect();
+    let english =
+        socialset_ingest::read_texts(&root.join("tests/data/demo/pheme-sample.jsonl.gz"))?;
+    let _ = socialset_engine::sentiment("warm up");
+    let mut rows = String::new();
+    for (name, texts) in [
+        ("Italian (SENTIPOLC 2016 training tweets)", &italian),
+        ("English (PHEME tweets of the demo)", &english),
+    ] {
+        let mut times = Vec::new();
+        let mut n = 0usize;
+        for _ in 0..3 {
+            let start = std::time::Instant::now();
+            n = 0;
+            while n < 100_000 {
+                for t in texts.iter() {
+                    std::hint::black_box(socialset_engine::sentiment(t));
+                    n += 1;
+                }
+            }
+            times.push(start.elapsed().as_secs_f64());
+        }
+        times.sort_by(f64::total_cmp);
+        let median = times[1];
+        println!(
+            "{name}: {n} texts in {median:.3} s, {:.0} per second",
+            n as f64 / median
+        );
+        rows += &format!(
+            "| {name} | {n} | {median:.2} s | {:.0} |\n",
+            n as f64 / median
+        );
+    }
+    if args.iter().any(|a| a == "--write") {
+        let text = format!(
+            "Measured {} on one core of a {}-core {} (median of 3 runs).\n\n| texts | scored | time | per second |\n|---|---:|---:|---:|\n{rows}",
+            today(),
+            std::thread::available_parallelism().map_or(0, usize::from),
+            cpu_model()
+        );
+        crate::write_between_markers(&root.join("docs/BENCHMARKS.md"), "bench-sentiment", &text)?;
+    }
+    Ok(())
+}

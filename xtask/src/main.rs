@@ -37,6 +37,7 @@ fn main() -> Result<()> {
         Some("diffusion") => kernels::diffusion(&args[1..]),
         Some("spread") => spread::spread(&args[1..]),
         Some("eval-spread") => spread::eval_spread(&repo_root(), &args[1..]),
+        Some("bench-sentiment") => bench::sentiment(&repo_root(), &args[1..]),
         Some("eval-quality") => peers::eval_quality(&repo_root(), &args[1..]),
         Some("bench-peers") => peers::bench_peers(&repo_root(), &args[1..]),
         Some("eval-audit") => audit::eval_audit(&repo_root(), &args[1..]),
@@ -54,6 +55,8 @@ fn main() -> Result<()> {
                  the same simulations; simulation speed against cynetdiff; netmax and
                  cynetdiff from PyPI in target/diffusion-peers-venv. --k 10,50, --sims N,
                  --eps E, --celf-sims R, --peer-timeout S, --no-netmax, --write
+  bench-sentiment  sentiment scoring speed on one core: SENTIPOLC's Italian tweets and the
+                 demo's English PHEME tweets, each repeated to 100,000; --write
   spread FILE    seeds by each method and their spread on a SNAP edge list, as JSON (used
                  by eval-spread); --reverse, --k, --eps, --sims, --celf-sims, --seeds N=a,b
   diffusion FILE IMM (k, ε) and Monte Carlo spread on a SNAP edge list, as JSON

@@ -22,11 +22,8 @@ fn italian() -> &'static LinearModel {
     static MODEL: OnceLock<LinearModel> = OnceLock::new();
     MODEL.get_or_init(|| {
         // The file is part of the build; a parse failure is a packaging bug caught by tests.
-        serde_json::from_str(ITALIAN_MODEL).unwrap_or_else(|_| LinearModel {
-            language: "it".into(),
-            trained_on: "nothing (the shipped model failed to load)".into(),
-            bias: [0.0, 0.0],
-            weights: Default::default(),
+        serde_json::from_str(ITALIAN_MODEL).unwrap_or_else(|_| {
+            LinearModel::empty("it", "nothing (the shipped model failed to load)")
         })
     })
 }

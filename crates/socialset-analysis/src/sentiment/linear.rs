@@ -4,11 +4,131 @@
 //! regularisation, deterministic for a seed; the weights travel as JSON.
 
 use std::collections::{BTreeMap, HashMap};
+use std::hash::{BuildHasherDefault, Hasher};
+use std::sync::OnceLock;
 
 use serde::{Deserialize, Serialize};
 use socialset_graph::SplitMix64;
 
-use super::tokens::tokenize;
+use super::tokens::{tokenize, Token};
+
+/// FNV-1a, 64 bits: feature names hashed as they are built, with no string made.
+#[derive(Clone, Copy)]
+struct Fnv(u64);
+
+impl Fnv {
+    const fn new() -> Self {
+        Self(0xcbf2_9ce4_8422_2325)
+    }
+
+    fn bytes(mut self, bytes: &[u8]) -> Self {
+        for &b in bytes {
+            self.0 ^= u64::from(b);
+            self.0 = self.0.wrapping_mul(0x0100_0000_01b3);
+        }
+        self
+    }
+}
+
+/// Keys that are hashes already pass through.
+#[derive(Default)]
+struct Prehashed(u64);
+
+impl Hasher for Prehashed {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 << 8) | u64::from(b);
+        }
+    }
+    fn write_u64(&mut self, x: u64) {
+        self.0 = x;
+    }
+}
+
+type HashIndex = HashMap<u64, [f32; 2], BuildHasherDefault<Prehashed>>;
+
+/// How to rebuild a hashed feature's name, for the drivers of a prediction.
+#[derive(Clone, Copy)]
+enum Recipe {
+    Unit(usize),
+    Pair(usize),
+    /// Token, and the char index of the 4-gram in "<token>".
+    Gram(usize, usize),
+}
+
+fn unit_hash(t: &Token) -> Fnv {
+    let h = Fnv::new();
+    let h = if t.negated { h.bytes(b"n:") } else { h };
+    h.bytes(t.text.as_bytes())
+}
+
+fn unit_name(t: &Token) -> String {
+    if t.negated {
+        format!("n:{}", t.text)
+    } else {
+        t.text.clone()
+    }
+}
+
+/// The same features as `features`, as hashes of their names with a recipe for each (a
+/// feature may come twice: callers deduplicate what they use), made without building names.
+fn feature_hashes(tokens: &[Token]) -> Vec<(u64, Recipe)> {
+    let mut out = Vec::with_capacity(tokens.len() * 8);
+    for (i, t) in tokens.iter().enumerate() {
+        let h = unit_hash(t);
+        out.push((h.0, Recipe::Unit(i)));
+        if let Some(next) = tokens.get(i + 1) {
+            let mut p = h.bytes(b" ");
+            if next.negated {
+                p = p.bytes(b"n:");
+            }
+            out.push((p.bytes(next.text.as_bytes()).0, Recipe::Pair(i)));
+        }
+        // 4-grams of "<token>", from the byte offsets of its chars (no string is made).
+        // With token chars c0 .. c(m-1) starting at bytes b0 .. b(m-1) (bm: the end), gram
+        // 0 is "<" c0 c1 c2, gram k is c(k-1) .. c(k+2) = bytes b(k-1) .. b(k+3), and the last
+        // is c(m-3) c(m-2) c(m-1) ">".
+        let text = t.text.as_bytes();
+        let n_chars = t.text.chars().count() + 2;
+        if n_chars > 5 {
+            let prefix: &[u8] = if t.negated { b"cn:" } else { b"c:" };
+            let bounds = || t.text.char_indices().map(|(b, _)| b).chain([text.len()]);
+            let mut lo = bounds();
+            let mut hi = bounds().skip(3);
+            for k in 0..n_chars - 3 {
+                let g = Fnv::new().bytes(prefix);
+                let g = if k == 0 {
+                    g.bytes(b"<")
+                        .bytes(&text[..hi.next().unwrap_or(text.len())])
+                } else {
+                    let from = lo.next().unwrap_or(text.len());
+                    if k + 4 == n_chars {
+                        g.bytes(&text[from..]).bytes(b">")
+                    } else {
+                        g.bytes(&text[from..hi.next().unwrap_or(text.len())])
+                    }
+                };
+                out.push((g.0, Recipe::Gram(i, k)));
+            }
+        }
+    }
+    out
+}
+
+fn recipe_name(tokens: &[Token], r: Recipe) -> String {
+    match r {
+        Recipe::Unit(i) => unit_name(&tokens[i]),
+        Recipe::Pair(i) => format!("{} {}", unit_name(&tokens[i]), unit_name(&tokens[i + 1])),
+        Recipe::Gram(i, k) => {
+            let t = &tokens[i];
+            let g: String = format!("<{}>", t.text).chars().skip(k).take(4).collect();
+            format!("{}{g}", if t.negated { "cn:" } else { "c:" })
+        }
+    }
+}
 
 /// The features of a text: its tokens (negated ones as `n:word`) and adjacent pairs.
 pub fn features(text: &str) -> Vec<String> {
@@ -81,7 +201,13 @@ pub struct LinearModel {
     pub trained_on: String,
     pub bias: [f32; 2],
     pub weights: BTreeMap<String, [f32; 2]>,
+    /// The weights by hashed name, built on first use.
+    #[serde(skip)]
+    index: OnceLock<HashIndex>,
 }
+
+/// Drivers a prediction names.
+pub const DRIVERS: usize = 8;
 
 fn sigmoid(x: f64) -> f64 {
     1.0 / (1.0 + (-x).exp())
@@ -152,22 +278,91 @@ impl LinearModel {
                 .filter(|(_, x)| x[0].abs() > 1e-4 || x[1].abs() > 1e-4)
                 .map(|(k, x)| ((*k).to_owned(), [x[0] as f32, x[1] as f32]))
                 .collect(),
+            index: OnceLock::new(),
         }
+    }
+
+    /// A model with no weights (everything scores by the biases alone).
+    pub fn empty(language: &str, trained_on: &str) -> Self {
+        Self {
+            language: language.to_owned(),
+            trained_on: trained_on.to_owned(),
+            bias: [0.0, 0.0],
+            weights: BTreeMap::new(),
+            index: OnceLock::new(),
+        }
+    }
+
+    fn index(&self) -> &HashIndex {
+        self.index.get_or_init(|| {
+            self.weights
+                .iter()
+                .map(|(k, w)| (Fnv::new().bytes(k.as_bytes()).0, *w))
+                .collect()
+        })
     }
 
     /// The chance that `text` is positive and that it is negative, and each known feature's
     /// contribution (positive minus negative logit), largest first.
     pub fn predict(&self, text: &str) -> ([f64; 2], Vec<(String, f64)>) {
+        let index = self.index();
+        let tokens = tokenize(text);
         let mut z = [f64::from(self.bias[0]), f64::from(self.bias[1])];
-        let mut drivers = Vec::new();
-        for f in features(text) {
-            if let Some(w) = self.weights.get(&f) {
+        let mut hits: Vec<(u64, Recipe, [f32; 2])> = feature_hashes(&tokens)
+            .into_iter()
+            .filter_map(|(h, recipe)| index.get(&h).map(|w| (h, recipe, *w)))
+            .collect();
+        // A feature counts once per text, as in training.
+        hits.sort_unstable_by_key(|x| x.0);
+        hits.dedup_by_key(|x| x.0);
+        let mut hits: Vec<(Recipe, f64)> = hits
+            .into_iter()
+            .map(|(_, recipe, w)| {
                 z[0] += f64::from(w[0]);
                 z[1] += f64::from(w[1]);
-                drivers.push((f, f64::from(w[0]) - f64::from(w[1])));
+                (recipe, f64::from(w[0]) - f64::from(w[1]))
+            })
+            .collect();
+        // Names only for the few features that pull hardest.
+        let by_pull = |a: &(Recipe, f64), b: &(Recipe, f64)| b.1.abs().total_cmp(&a.1.abs());
+        if hits.len() > DRIVERS {
+            hits.select_nth_unstable_by(DRIVERS, by_pull);
+            hits.truncate(DRIVERS);
+        }
+        hits.sort_by(by_pull);
+        let drivers = hits
+            .into_iter()
+            .map(|(r, pull)| (recipe_name(&tokens, r), pull))
+            .collect();
+        ([sigmoid(z[0]), sigmoid(z[1])], drivers)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hashed_features_are_the_named_ones() {
+        for text in [
+            "Non è affatto bello, anzi brutto 😍 #Monti",
+            "",
+            "città più bella!!!",
+        ] {
+            let tokens = tokenize(text);
+            let mut hashed: Vec<u64> = feature_hashes(&tokens).iter().map(|x| x.0).collect();
+            hashed.sort_unstable();
+            hashed.dedup();
+            let mut named: Vec<u64> = features(text)
+                .iter()
+                .map(|f| Fnv::new().bytes(f.as_bytes()).0)
+                .collect();
+            named.sort_unstable();
+            named.dedup();
+            assert_eq!(hashed, named, "{text}");
+            for (h, r) in feature_hashes(&tokens) {
+                assert_eq!(Fnv::new().bytes(recipe_name(&tokens, r).as_bytes()).0, h);
             }
         }
-        drivers.sort_by(|a, b| b.1.abs().total_cmp(&a.1.abs()).then(a.0.cmp(&b.0)));
-        ([sigmoid(z[0]), sigmoid(z[1])], drivers)
     }
 }

@@ -7,12 +7,34 @@
 /// Words a negation reaches.
 pub const NEGATION_SPAN: usize = 3;
 
-const NEGATIONS: &[&str] = &[
-    // Italian
-    "non", "mai", "né", "ne'", "nessuno", "nessuna", "niente", "nulla", "senza", "neanche",
-    "nemmeno", "neppure", // English
-    "not", "no", "never", "nobody", "nothing", "none", "neither", "nor", "without", "cannot",
-];
+/// Negations, Italian then English.
+fn is_negation(w: &str) -> bool {
+    matches!(
+        w,
+        "non"
+            | "mai"
+            | "né"
+            | "ne'"
+            | "nessuno"
+            | "nessuna"
+            | "niente"
+            | "nulla"
+            | "senza"
+            | "neanche"
+            | "nemmeno"
+            | "neppure"
+            | "not"
+            | "no"
+            | "never"
+            | "nobody"
+            | "nothing"
+            | "none"
+            | "neither"
+            | "nor"
+            | "without"
+            | "cannot"
+    )
+}
 
 /// One token of a text, with whether a negation reaches it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -36,9 +58,12 @@ const EMOTICONS: &[&str] = &[
 pub fn tokenize(text: &str) -> Vec<Token> {
     let mut raw: Vec<String> = Vec::new();
     for word in text.split_whitespace() {
-        if let Some(e) = EMOTICONS.iter().find(|e| word == **e) {
-            raw.push((*e).to_owned());
-            continue;
+        let could_be_emoticon = word.len() <= 3 && word.starts_with([':', ';', 'x', 'X', '<']);
+        if could_be_emoticon {
+            if let Some(e) = EMOTICONS.iter().find(|e| word == **e) {
+                raw.push((*e).to_owned());
+                continue;
+            }
         }
         let lower = word.to_lowercase();
         if lower.starts_with("http://")
@@ -124,7 +149,7 @@ pub fn tokenize(text: &str) -> Vec<Token> {
         if punctuation {
             reach = 0;
         }
-        let negation = NEGATIONS.contains(&w.as_str());
+        let negation = is_negation(&w);
         // Negation reaches words, not emoji or emoticons.
         let word = w.chars().any(char::is_alphabetic) && !w.starts_with('<');
         out.push(Token {
@@ -143,6 +168,11 @@ pub fn tokenize(text: &str) -> Vec<Token> {
 /// Letters repeated three times or more become two ("bellooo" → "belloo"), so that every
 /// elongation of a word is one token.
 fn shorten(word: &str) -> String {
+    let bytes = word.as_bytes();
+    // ASCII words (most) are checked byte by byte; others go through the char loop below.
+    if word.is_ascii() && !bytes.windows(3).any(|w| w[0] == w[1] && w[1] == w[2]) {
+        return word.to_owned();
+    }
     let mut out = String::with_capacity(word.len());
     let mut last = None;
     let mut run = 0;

@@ -210,6 +210,10 @@ fn lexicons() -> &'static Lexicons {
 }
 
 fn booster(word: &str) -> Option<f64> {
+    // Most words are no booster: rule them out by length before comparing.
+    if !(2..=13).contains(&word.len()) {
+        return None;
+    }
     if BOOST_UP.contains(&word) {
         Some(B_INCR)
     } else if BOOST_DOWN.contains(&word) {
