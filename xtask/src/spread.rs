@@ -30,7 +30,10 @@ const PEERS: &[&str] = &[
 
 /// Reads a SNAP edge list as influence pairs `(u, v)`: u can activate v (`reverse`: the file's
 /// `a b` means b can activate a, as for Higgs retweets).
-fn influence_pairs(path: &Path, reverse: bool) -> Result<(Vec<String>, Vec<(u32, u32)>)> {
+/// Node names, and influence pairs between their indices.
+type Pairs = (Vec<String>, Vec<(u32, u32)>);
+
+fn influence_pairs(path: &Path, reverse: bool) -> Result<Pairs> {
     let (names, edges) = crate::kernels::read_edges(path)?;
     let pairs = edges
         .iter()
@@ -198,7 +201,7 @@ fn baselines(
 
     if celf_sims > 0 {
         let start = Instant::now();
-        let picks = celf(&g, k, celf_sims, seed);
+        let picks = celf(g, k, celf_sims, seed);
         sets.push((
             format!("greedy CELF ({celf_sims} simulations per gain)"),
             start.elapsed().as_secs_f64(),
