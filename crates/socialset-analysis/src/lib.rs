@@ -6,6 +6,7 @@
 pub mod audit;
 pub mod brand;
 pub mod sentiment;
+pub mod ugc;
 
 mod communities;
 mod engagement;

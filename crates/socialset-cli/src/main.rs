@@ -45,6 +45,8 @@ enum Command {
     Eval(commands::eval::Args),
     TrainAudit(commands::train_audit::Args),
     Sentiment(commands::sentiment::Args),
+    Ugc(commands::ugc::Args),
+    Segments(commands::ugc::SegmentsArgs),
 }
 
 /// `socialset rank | head` closes our stdout early (see also `is_closed_stdout`). Rust ignores SIGPIPE, so `println!` then
@@ -95,6 +97,8 @@ fn main() -> ExitCode {
         Command::Disclosure(args) => commands::disclosure::run_disclosure(args),
         Command::TrainAudit(args) => commands::train_audit::run(args),
         Command::Sentiment(args) => commands::sentiment::run(args),
+        Command::Ugc(args) => commands::ugc::run(args),
+        Command::Segments(args) => commands::ugc::run_segments(args),
         Command::Communities(args) => commands::communities::run(args),
         Command::Eval(args) => commands::eval::run(args),
     };

@@ -16,6 +16,7 @@ mod sentiment;
 mod social;
 mod summary;
 mod trust;
+mod ugc;
 
 use std::path::{Path, PathBuf};
 
@@ -50,6 +51,7 @@ pub use socialset_analysis::audit::{
 };
 pub use socialset_analysis::brand::{Disclosure, Independence};
 pub use socialset_analysis::sentiment::{Language, LinearModel, Polarity, SentipolcScore};
+pub use socialset_analysis::ugc::{Segment, UgcKind, ValueCounts};
 pub use socialset_analysis::{
     Audience, EngagementWeights, Stability, Tier, TopicCoverage, WindowComparison,
 };
@@ -64,6 +66,7 @@ pub use trust::{
     eval_trust, eval_trust_loo, InteractionTrustLine, InteractionTrustReport, RatingScores,
     TrustEval, TrustLine, TrustOptions, TrustReport,
 };
+pub use ugc::{AccountValue, SegmentsReport, UgcItem, UgcOptions, UgcReport, UgcThread};
 
 /// The default path of the embedded store.
 pub const DEFAULT_DB: &str = "socialset.db";

@@ -31,6 +31,15 @@ impl TimeWindow {
     }
 }
 
+/// Where a post stands in a conversation.
+pub(crate) struct PostThread {
+    pub id: socialset_model::PostId,
+    /// The post it replies to, when that post is loaded too.
+    pub reply_to: Option<u32>,
+    /// Accounts it mentions.
+    pub mentions: usize,
+}
+
 /// The store, ready for analysis.
 pub(crate) struct SocialData {
     /// Every account; `AccountIdx(i)` is `accounts[i]`.
@@ -41,6 +50,8 @@ pub(crate) struct SocialData {
     pub posts: Vec<PostText>,
     /// The same posts as the authenticity audit reads them (`activity[i]` is `posts[i]`).
     pub activity: Vec<PostActivity>,
+    /// The same posts' ids, replies and mentions (`threads[i]` is `posts[i]`).
+    pub threads: Vec<PostThread>,
     /// Engagements and follows left out because they have no time and a window was asked for.
     pub untimed_excluded: u64,
     /// Follower count per account, when known.
@@ -155,11 +166,19 @@ impl Workspace {
         let mut post_index: HashMap<String, u32> = HashMap::new();
         let mut posts = Vec::new();
         let mut activity = Vec::new();
+        let mut threads = Vec::new();
+        let mut parents = Vec::new();
         for p in self.store.posts()? {
             if !window.holds(p.at) {
                 continue;
             }
             post_index.insert(p.id.as_str().to_owned(), posts.len() as u32);
+            parents.push(p.reply_to.clone());
+            threads.push(PostThread {
+                id: p.id.clone(),
+                reply_to: None,
+                mentions: p.mentions.len(),
+            });
             activity.push(PostActivity {
                 author: index(p.author.0)?,
                 at: p.at,
@@ -174,6 +193,9 @@ impl Workspace {
                 text: p.text,
                 hashtags: p.hashtags,
             });
+        }
+        for (t, parent) in threads.iter_mut().zip(parents) {
+            t.reply_to = parent.and_then(|q| post_index.get(q.as_str()).copied());
         }
         let mut untimed_excluded = 0;
         let mut events = Vec::new();
@@ -214,6 +236,7 @@ impl Workspace {
             follows,
             posts,
             activity,
+            threads,
             untimed_excluded,
             dense,
         })

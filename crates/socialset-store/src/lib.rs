@@ -74,6 +74,8 @@ pub struct StoredPost {
     /// Lower-case, without `#`.
     pub hashtags: Vec<String>,
     pub kind: PostKind,
+    /// The post it replies to, when it is a reply (that post may not be in the store).
+    pub reply_to: Option<PostId>,
     /// How many links the post carries.
     pub links: u32,
     /// Likes and shares it received, when the source says.

@@ -226,7 +226,7 @@ impl Store for SqliteStore {
 
     fn posts(&self) -> Result<Vec<StoredPost>> {
         let mut stmt = self.conn.prepare(
-            "SELECT id, author, at, text, hashtags, reply_to IS NOT NULL, share_of IS NOT NULL,
+            "SELECT id, author, at, text, hashtags, reply_to, share_of IS NOT NULL,
                     quote_of IS NOT NULL, urls, likes, shares, source, mentions
              FROM posts ORDER BY idx",
         )?;
@@ -235,6 +235,7 @@ impl Store for SqliteStore {
         while let Some(r) = rows.next()? {
             let urls = json_strings(r.get(8)?, "post urls")?;
             let hashtags = json_strings(r.get(4)?, "post hashtags")?;
+            let reply_to: Option<String> = r.get(5)?;
             out.push(StoredPost {
                 id: PostId::new(r.get::<_, String>(0)?),
                 author: StoredAccount(r.get(1)?),
@@ -247,11 +248,12 @@ impl Store for SqliteStore {
                     PostKind::Share
                 } else if r.get(7)? {
                     PostKind::Quote
-                } else if r.get(5)? {
+                } else if reply_to.is_some() {
                     PostKind::Reply
                 } else {
                     PostKind::Original
                 },
+                reply_to: reply_to.map(PostId::new),
                 links: urls.len() as u32,
                 urls,
                 mentions: json_strings(r.get(12)?, "post mentions")?,

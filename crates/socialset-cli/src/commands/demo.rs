@@ -69,8 +69,9 @@ pub fn run(args: Args) -> Result<()> {
     print_interaction_trust(&workspace)?;
     print_independence(&workspace)?;
     print_plan(&workspace)?;
+    print_ugc(&workspace)?;
     println!(
-        "\nExplore it: socialset rank --db {0} --tier native | socialset explain --db {0} ACCOUNT | socialset communities --db {0} --window-days 2 | socialset audit --db {0} --all | socialset trust --db {0} | socialset disclosure --db {0} | socialset plan --db {0} --budget 500\nYour own data: socialset import --help",
+        "\nExplore it: socialset rank --db {0} --tier native | socialset explain --db {0} ACCOUNT | socialset communities --db {0} --window-days 2 | socialset audit --db {0} --all | socialset trust --db {0} | socialset disclosure --db {0} | socialset plan --db {0} --budget 500 | socialset ugc --db {0} --kind question | socialset segments --db {0} | socialset sentiment \"TEXT\"\nYour own data: socialset import --help",
         args.db.display()
     );
     Ok(())
@@ -252,6 +253,66 @@ fn print_plan(workspace: &Workspace) -> Result<()> {
             );
         }
     }
+    Ok(())
+}
+
+/// The questions customers asked with their best answers, and who creates value.
+fn print_ugc(workspace: &Workspace) -> Result<()> {
+    let r = workspace.ugc(&socialset_engine::UgcOptions {
+        top: 1,
+        ..Default::default()
+    })?;
+    let kinds: Vec<String> = r
+        .by_kind
+        .iter()
+        .map(|(k, n)| format!("{} {}", thousands(*n as u64), k.name()))
+        .collect();
+    println!(
+        "\n10. User-generated value in {} posts (Italian and English, sentiment and cues per post): {}. {} questions drew answers; the most answered:",
+        thousands(r.posts as u64),
+        kinds.join(", "),
+        thousands(r.threads.len() as u64)
+    );
+    let mut threads: Vec<&socialset_engine::UgcThread> = r.threads.iter().collect();
+    threads.sort_by(|a, b| {
+        b.answers
+            .cmp(&a.answers)
+            .then(a.question.post.cmp(&b.question.post))
+    });
+    let line = |t: &str| -> String {
+        let one: String = t.replace(['\n', '\r'], " ").chars().take(100).collect();
+        one
+    };
+    for t in threads.iter().take(3) {
+        println!(
+            "   Q {} ({} answers): {}",
+            who(&t.question.author, t.question.handle.as_deref()),
+            t.answers,
+            line(&t.question.text)
+        );
+        if let Some(b) = &t.best {
+            println!(
+                "     best A {} ({} {:+.2}, engagement {}): {}",
+                who(&b.author, b.handle.as_deref()),
+                b.polarity.name(),
+                b.score,
+                b.engagement,
+                line(&b.text)
+            );
+        }
+    }
+    let s = workspace.segments(&Default::default())?;
+    let total = s.accounts.len().max(1) as f64;
+    let parts: Vec<String> = s
+        .by_segment
+        .iter()
+        .map(|(seg, n)| format!("{:.0}% {}s", 100.0 * *n as f64 / total, seg.name()))
+        .collect();
+    println!(
+        "   Prosumer segments of the {} accounts (value created against consumed): {}.",
+        thousands(s.accounts.len() as u64),
+        parts.join(", ")
+    );
     Ok(())
 }
 

@@ -15,6 +15,7 @@ pub mod sentiment;
 pub mod stats;
 pub mod train_audit;
 pub mod trust;
+pub mod ugc;
 pub mod venv;
 
 use std::path::PathBuf;

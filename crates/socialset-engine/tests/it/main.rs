@@ -8,6 +8,7 @@ mod layers;
 mod plan;
 mod sentiment;
 mod trust;
+mod ugc;
 
 use std::path::{Path, PathBuf};
 

@@ -1,0 +1,343 @@
+//! `socialset ugc` and `socialset segments`: the questions, answers, reviews, complaints and
+//! praise customers write, and who creates value against who consumes it.
+
+use anyhow::Result;
+use serde_json::{json, Value};
+use socialset_engine::{Polarity, UgcItem, UgcKind, UgcOptions};
+
+use super::{GraphArgs, OutputFormat, StoreArgs};
+use crate::output::{csv, table, thousands, who};
+
+fn parse_kind(s: &str) -> std::result::Result<UgcKind, String> {
+    UgcKind::parse(s).ok_or_else(|| {
+        format!("{s:?} is not one of question, answer, complaint, praise, review, mention")
+    })
+}
+
+fn parse_polarity(s: &str) -> std::result::Result<Polarity, String> {
+    match s.trim().to_lowercase().as_str() {
+        "positive" => Ok(Polarity::Positive),
+        "negative" => Ok(Polarity::Negative),
+        "neutral" => Ok(Polarity::Neutral),
+        "mixed" => Ok(Polarity::Mixed),
+        _ => Err(format!(
+            "{s:?} is not one of positive, negative, neutral, mixed"
+        )),
+    }
+}
+
+/// Capture user-generated value: every post classified as a question, answer, complaint,
+/// praise, review or plain mention (Italian and English), with its sentiment and the cues
+/// behind the verdict; and the questions with their best answer.
+///
+/// A question asks with "?" (links aside) or opens with why / how / anyone / perché /
+/// qualcuno / sapete...; an answer replies, somewhere down a reply chain, to another
+/// account's question; a complaint is negative with a complaint's words (non funziona,
+/// rimborso, still waiting, refund...) or addressed to an account; praise is positive with
+/// thanks or compliments, or addressed to an account; a review is any other opinion; the rest
+/// are mentions. The best answer has the most engagement (ln(1 + likes, shares, replies and
+/// interactions)) plus its author's influence percentile.
+///
+/// Examples:
+///   socialset ugc --kind question
+///   socialset ugc --kind complaint --brand @acme --format csv > complaints.csv
+///   socialset ugc --sentiment negative --query "batteria"
+#[derive(Debug, clap::Args)]
+#[command(verbatim_doc_comment)]
+pub struct Args {
+    /// Only posts of this kind: question, answer, complaint, praise, review, mention.
+    #[arg(long, value_parser = parse_kind)]
+    kind: Option<UgcKind>,
+    /// Only posts about this brand: mentioning its account or naming it.
+    #[arg(long, value_name = "B")]
+    brand: Option<String>,
+    /// Only posts of this sentiment: positive, negative, neutral, mixed.
+    #[arg(long, value_parser = parse_polarity)]
+    sentiment: Option<Polarity>,
+    /// Only posts containing all these words.
+    #[arg(long, value_name = "TEXT")]
+    query: Option<String>,
+    /// How many posts to list.
+    #[arg(long, default_value_t = 20, value_name = "N")]
+    top: usize,
+    #[arg(long, value_enum, default_value = "table")]
+    format: OutputFormat,
+    #[command(flatten)]
+    graph: GraphArgs,
+    #[command(flatten)]
+    store: StoreArgs,
+}
+
+fn item_json(i: &UgcItem) -> Value {
+    json!({
+        "post": i.post, "author": i.author, "handle": i.handle,
+        "at_ms": i.at.map(|t| t.epoch_ms()), "text": i.text, "kind": i.kind.name(),
+        "reasons": i.reasons, "sentiment": i.polarity.name(), "score": i.score,
+        "language": i.language.code(), "engagement": i.engagement,
+    })
+}
+
+fn excerpt(text: &str, n: usize) -> String {
+    let one_line = text.replace(['\n', '\r'], " ");
+    let mut e: String = one_line.chars().take(n).collect();
+    if one_line.chars().count() > n {
+        e.push('…');
+    }
+    e
+}
+
+pub fn run(args: Args) -> Result<()> {
+    let r = args.store.open_existing()?.ugc(&UgcOptions {
+        kind: args.kind,
+        sentiment: args.sentiment,
+        brand: args.brand,
+        query: args.query,
+        window: args.graph.window(),
+        top: args.top,
+    })?;
+    match args.format {
+        OutputFormat::Json => println!(
+            "{}",
+            serde_json::to_string_pretty(&json!({
+                "posts": r.posts,
+                "by_kind": r.by_kind.iter().map(|(k, n)| json!({"kind": k.name(), "posts": n})).collect::<Vec<_>>(),
+                "matching": r.matching,
+                "items": r.items.iter().map(item_json).collect::<Vec<_>>(),
+                "threads": r.threads.iter().map(|t| json!({
+                    "question": item_json(&t.question), "answers": t.answers,
+                    "best_answer": t.best.as_ref().map(item_json),
+                })).collect::<Vec<_>>(),
+            }))?
+        ),
+        OutputFormat::Csv => csv(
+            &[
+                "post",
+                "author",
+                "kind",
+                "sentiment",
+                "score",
+                "language",
+                "engagement",
+                "reasons",
+                "text",
+            ],
+            &r.items
+                .iter()
+                .map(|i| {
+                    vec![
+                        i.post.clone(),
+                        i.author.clone(),
+                        i.kind.name().to_owned(),
+                        i.polarity.name().to_owned(),
+                        format!("{:.3}", i.score),
+                        i.language.code().to_owned(),
+                        i.engagement.to_string(),
+                        i.reasons.join("; "),
+                        i.text.clone(),
+                    ]
+                })
+                .collect::<Vec<_>>(),
+        )?,
+        OutputFormat::Table => {
+            let kinds: Vec<String> = r
+                .by_kind
+                .iter()
+                .map(|(k, n)| format!("{} {}", thousands(*n as u64), k.name()))
+                .collect();
+            println!(
+                "{} posts: {}. {} match; the {} most engaged:",
+                thousands(r.posts as u64),
+                kinds.join(", "),
+                thousands(r.matching as u64),
+                r.items.len()
+            );
+            let rows = r
+                .items
+                .iter()
+                .map(|i| {
+                    vec![
+                        who(&i.author, i.handle.as_deref()),
+                        i.kind.name().to_owned(),
+                        format!("{} {:+.2}", i.polarity.name(), i.score),
+                        i.engagement.to_string(),
+                        excerpt(&i.text, 70),
+                        i.reasons.join("; "),
+                    ]
+                })
+                .collect();
+            println!(
+                "{}",
+                table(
+                    &["author", "kind", "sentiment", "engagement", "text", "why"],
+                    &[3],
+                    rows
+                )
+            );
+            if !r.threads.is_empty() {
+                println!("Questions and their best answers:");
+                for t in r.threads.iter().take(args.top) {
+                    println!(
+                        "  Q {}: {}",
+                        who(&t.question.author, t.question.handle.as_deref()),
+                        excerpt(&t.question.text, 90)
+                    );
+                    if let Some(b) = &t.best {
+                        println!(
+                            "    A {} (best of {}, engagement {}): {}",
+                            who(&b.author, b.handle.as_deref()),
+                            t.answers,
+                            b.engagement,
+                            excerpt(&b.text, 90)
+                        );
+                    }
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Prosumer segments: for every account, the value it creates (posts, answers, shares its
+/// posts received) against the value it consumes (shares, likes and replies it gave), and
+/// its segment:
+///
+///   lurker     no activity on record
+///   creator    creates at least as much as it consumes
+///   amplifier  consumes more than it creates, at least half of it by sharing
+///   consumer   consumes more than it creates, mostly liking and replying
+///
+/// Examples:
+///   socialset segments
+///   socialset segments --segment amplifier --format csv > amplifiers.csv
+#[derive(Debug, clap::Args)]
+#[command(verbatim_doc_comment)]
+pub struct SegmentsArgs {
+    /// Only accounts of this segment: creator, amplifier, consumer, lurker.
+    #[arg(long, value_parser = ["creator", "amplifier", "consumer", "lurker"])]
+    segment: Option<String>,
+    /// How many accounts to list (most active first).
+    #[arg(long, default_value_t = 20, value_name = "N")]
+    top: usize,
+    #[arg(long, value_enum, default_value = "table")]
+    format: OutputFormat,
+    #[command(flatten)]
+    graph: GraphArgs,
+    #[command(flatten)]
+    store: StoreArgs,
+}
+
+pub fn run_segments(args: SegmentsArgs) -> Result<()> {
+    let r = args.store.open_existing()?.segments(&args.graph.window())?;
+    let mut accounts: Vec<&socialset_engine::AccountValue> = r
+        .accounts
+        .iter()
+        .filter(|a| {
+            args.segment
+                .as_deref()
+                .is_none_or(|s| a.segment.name() == s)
+        })
+        .collect();
+    accounts.sort_by(|a, b| {
+        (b.counts.created() + b.counts.consumed())
+            .cmp(&(a.counts.created() + a.counts.consumed()))
+            .then(a.id.cmp(&b.id))
+    });
+    let row = |a: &socialset_engine::AccountValue| {
+        let c = &a.counts;
+        vec![
+            a.id.clone(),
+            a.handle.clone().unwrap_or_default(),
+            a.segment.name().to_owned(),
+            c.created().to_string(),
+            c.consumed().to_string(),
+            c.posts.to_string(),
+            c.answers.to_string(),
+            c.shares_received.to_string(),
+            c.shares_given.to_string(),
+            c.likes_given.to_string(),
+            c.replies_given.to_string(),
+        ]
+    };
+    const HEADER: [&str; 11] = [
+        "account",
+        "handle",
+        "segment",
+        "created",
+        "consumed",
+        "posts",
+        "answers",
+        "shares_received",
+        "shares_given",
+        "likes_given",
+        "replies_given",
+    ];
+    match args.format {
+        OutputFormat::Csv => csv(
+            &HEADER,
+            &accounts.iter().map(|a| row(a)).collect::<Vec<_>>(),
+        )?,
+        OutputFormat::Json => println!(
+            "{}",
+            serde_json::to_string_pretty(&json!({
+                "by_segment": r.by_segment.iter().map(|(s, n)| json!({"segment": s.name(), "accounts": n})).collect::<Vec<_>>(),
+                "accounts": accounts.iter().map(|a| json!({
+                    "id": a.id, "handle": a.handle, "segment": a.segment.name(),
+                    "created": a.counts.created(), "consumed": a.counts.consumed(),
+                    "posts": a.counts.posts, "answers": a.counts.answers,
+                    "shares_received": a.counts.shares_received, "shares_given": a.counts.shares_given,
+                    "likes_given": a.counts.likes_given, "replies_given": a.counts.replies_given,
+                })).collect::<Vec<_>>(),
+            }))?
+        ),
+        OutputFormat::Table => {
+            let total = r.accounts.len().max(1) as f64;
+            let parts: Vec<String> = r
+                .by_segment
+                .iter()
+                .map(|(s, n)| {
+                    format!(
+                        "{} {} ({:.0}%)",
+                        thousands(*n as u64),
+                        s.name(),
+                        100.0 * *n as f64 / total
+                    )
+                })
+                .collect();
+            println!(
+                "{} accounts: {}.",
+                thousands(r.accounts.len() as u64),
+                parts.join(", ")
+            );
+            let rows = accounts
+                .iter()
+                .take(args.top)
+                .map(|a| {
+                    let c = &a.counts;
+                    vec![
+                        who(&a.id, a.handle.as_deref()),
+                        a.segment.name().to_owned(),
+                        c.created().to_string(),
+                        c.consumed().to_string(),
+                        format!(
+                            "{} posts, {} answers, {} shares received",
+                            c.posts, c.answers, c.shares_received
+                        ),
+                        format!(
+                            "{} shares, {} likes, {} replies",
+                            c.shares_given, c.likes_given, c.replies_given
+                        ),
+                    ]
+                })
+                .collect();
+            println!(
+                "{}",
+                table(
+                    &["account", "segment", "created", "consumed", "creates", "consumes"],
+                    &[2, 3],
+                    rows
+                )
+            );
+        }
+    }
+    Ok(())
+}

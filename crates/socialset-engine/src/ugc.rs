@@ -1,0 +1,336 @@
+//! User-generated value as engine calls: every post classified (question, answer,
+//! complaint, praise, review, mention) with its sentiment and the cues behind it, filtered;
+//! questions threaded with their answers and the best one chosen (`ugc`); and every
+//! account's value created against value consumed, as a prosumer segment (`segments`).
+
+use socialset_analysis::sentiment::{Language, Polarity};
+use socialset_analysis::ugc::{
+    answers_a_question, classify_post, thread_questions, Segment, UgcKind, ValueCounts,
+};
+use socialset_model::{InteractionKind, PostKind, Timestamp};
+
+use socialset_store::Store;
+
+use crate::{sentiment, Result, TimeWindow, Workspace};
+
+/// What to capture.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct UgcOptions {
+    pub kind: Option<UgcKind>,
+    pub sentiment: Option<Polarity>,
+    /// Posts about a brand: mentioning its account (id or handle) or naming it in the text.
+    pub brand: Option<String>,
+    /// Words the text must contain (all of them, case-insensitive).
+    pub query: Option<String>,
+    pub window: TimeWindow,
+    /// How many items to return (threads are not limited).
+    pub top: usize,
+}
+
+/// One captured post.
+#[derive(Clone, Debug, PartialEq)]
+pub struct UgcItem {
+    pub post: String,
+    pub author: String,
+    pub handle: Option<String>,
+    pub at: Option<Timestamp>,
+    pub text: String,
+    pub kind: UgcKind,
+    pub reasons: Vec<String>,
+    pub polarity: Polarity,
+    pub score: f64,
+    pub language: Language,
+    /// Engagement it received: likes and shares on record, replies and interactions with it.
+    pub engagement: u64,
+}
+
+/// A question and its answers.
+#[derive(Clone, Debug, PartialEq)]
+pub struct UgcThread {
+    pub question: UgcItem,
+    pub answers: usize,
+    pub best: Option<UgcItem>,
+}
+
+/// Captured posts, the count of each kind (before the filters), and the threads.
+#[derive(Clone, Debug, PartialEq)]
+pub struct UgcReport {
+    pub posts: usize,
+    pub by_kind: Vec<(UgcKind, usize)>,
+    pub items: Vec<UgcItem>,
+    /// Items matching the filters, before `top`.
+    pub matching: usize,
+    pub threads: Vec<UgcThread>,
+}
+
+/// An account's prosumer figures.
+#[derive(Clone, Debug, PartialEq)]
+pub struct AccountValue {
+    pub id: String,
+    pub handle: Option<String>,
+    pub counts: ValueCounts,
+    pub segment: Segment,
+}
+
+/// Every account's segment, and how many fall in each.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SegmentsReport {
+    pub accounts: Vec<AccountValue>,
+    pub by_segment: Vec<(Segment, usize)>,
+}
+
+impl Workspace {
+    /// Classifies every post of the window, threads questions with their answers (the best
+    /// answer: the most engagement, ln(1 + engagement), plus its author's influence
+    /// percentile, 0–1, where the store has interactions to rank on), and returns the posts
+    /// that pass the filters, most engaged first.
+    pub fn ugc(&self, options: &UgcOptions) -> Result<UgcReport> {
+        let data = self.load_social(&options.window)?;
+        let n = data.posts.len();
+        // Engagement per post: likes and shares on record, plus replies and interactions.
+        let mut engagement: Vec<u64> = data
+            .activity
+            .iter()
+            .map(|a| a.likes.unwrap_or(0) + a.shares.unwrap_or(0))
+            .collect();
+        for t in &data.threads {
+            if let Some(p) = t.reply_to {
+                engagement[p as usize] += 1;
+            }
+        }
+        for e in &data.events {
+            if let Some(p) = e.post {
+                if e.kind != InteractionKind::Reply {
+                    engagement[p as usize] += 1;
+                }
+            }
+        }
+        let texts: Vec<&str> = data
+            .posts
+            .iter()
+            .map(|p| p.text.as_deref().unwrap_or(""))
+            .collect();
+        let scored: Vec<sentiment::SentimentReport> =
+            texts.iter().map(|t| sentiment::sentiment(t)).collect();
+        let chain: Vec<(u32, Option<usize>)> = (0..n)
+            .map(|i| {
+                (
+                    data.posts[i].author.0,
+                    data.threads[i].reply_to.map(|p| p as usize),
+                )
+            })
+            .collect();
+        let is_question: Vec<bool> = (0..n)
+            .map(|i| {
+                data.activity[i].kind != PostKind::Share
+                    && socialset_analysis::ugc::question_cue(texts[i]).is_some()
+            })
+            .collect();
+        let answers = answers_a_question(&chain, &is_question);
+        let classified: Vec<(UgcKind, Vec<String>)> = (0..n)
+            .map(|i| {
+                let addressed =
+                    data.threads[i].mentions > 0 || data.activity[i].kind == PostKind::Reply;
+                classify_post(texts[i], scored[i].polarity, answers[i], addressed)
+            })
+            .collect();
+        // Authority: the author's influence percentile, when there is something to rank.
+        let authority: Vec<f64> = match self.ranking(&crate::RankOptions::default()) {
+            Ok((_, _, ranking)) => {
+                let mut order: Vec<usize> = (0..ranking.scores.len()).collect();
+                order.sort_by(|&a, &b| ranking.scores[a].total_cmp(&ranking.scores[b]));
+                let mut pct = vec![0.0; ranking.scores.len()];
+                let m = order.len().max(1) as f64;
+                for (r, &v) in order.iter().enumerate() {
+                    pct[v] = r as f64 / m;
+                }
+                pct
+            }
+            Err(_) => vec![0.0; data.accounts.len()],
+        };
+        let answer_score: Vec<f64> = (0..n)
+            .map(|i| {
+                (1.0 + engagement[i] as f64).ln()
+                    + authority
+                        .get(data.posts[i].author.0 as usize)
+                        .copied()
+                        .unwrap_or(0.0)
+            })
+            .collect();
+        let item = |i: usize| -> UgcItem {
+            let a = &data.accounts[data.posts[i].author.0 as usize];
+            UgcItem {
+                post: data.threads[i].id.as_str().to_owned(),
+                author: a.id.as_str().to_owned(),
+                handle: a.handle.clone(),
+                at: data.activity[i].at,
+                text: texts[i].to_owned(),
+                kind: classified[i].0,
+                reasons: classified[i].1.clone(),
+                polarity: scored[i].polarity,
+                score: scored[i].score,
+                language: scored[i].language,
+                engagement: engagement[i],
+            }
+        };
+        let brand = options.brand.as_ref().map(|b| {
+            let b = b.trim().trim_start_matches('@').to_lowercase();
+            let id = data
+                .find(&b)
+                .ok()
+                .map(|x| data.accounts[x.0 as usize].id.as_str().to_owned());
+            (b, id)
+        });
+        let words: Vec<String> = options
+            .query
+            .as_deref()
+            .unwrap_or("")
+            .split_whitespace()
+            .map(str::to_lowercase)
+            .collect();
+        let mentions_of = self.post_mentions(&data)?;
+        let keep = |i: usize| -> bool {
+            if data.activity[i].kind == PostKind::Share {
+                return false;
+            }
+            if options.kind.is_some_and(|k| k != classified[i].0) {
+                return false;
+            }
+            if options.sentiment.is_some_and(|s| s != scored[i].polarity) {
+                return false;
+            }
+            let lower = texts[i].to_lowercase();
+            if let Some((name, id)) = &brand {
+                let named = lower.contains(name.as_str());
+                let mentioned = id
+                    .as_ref()
+                    .is_some_and(|id| mentions_of[i].iter().any(|m| m == id));
+                if !named && !mentioned {
+                    return false;
+                }
+            }
+            words.iter().all(|w| lower.contains(w.as_str()))
+        };
+        let mut chosen: Vec<usize> = (0..n).filter(|&i| keep(i)).collect();
+        chosen.sort_by(|&a, &b| engagement[b].cmp(&engagement[a]).then(a.cmp(&b)));
+        let matching = chosen.len();
+        let threads = thread_questions(&chain, &is_question, &answer_score)
+            .into_iter()
+            .filter(|t| !t.answers.is_empty())
+            .map(|t| UgcThread {
+                question: item(t.question),
+                answers: t.answers.len(),
+                best: t.best.map(item),
+            })
+            .collect();
+        let by_kind = UgcKind::ALL
+            .into_iter()
+            .map(|k| {
+                (
+                    k,
+                    (0..n)
+                        .filter(|&i| {
+                            data.activity[i].kind != PostKind::Share && classified[i].0 == k
+                        })
+                        .count(),
+                )
+            })
+            .collect();
+        Ok(UgcReport {
+            posts: n,
+            by_kind,
+            items: chosen
+                .into_iter()
+                .take(options.top.max(1))
+                .map(item)
+                .collect(),
+            matching,
+            threads,
+        })
+    }
+
+    /// The external ids each loaded post mentions, in load order.
+    fn post_mentions(&self, data: &crate::social::SocialData) -> Result<Vec<Vec<String>>> {
+        let wanted: std::collections::HashMap<&str, usize> = data
+            .threads
+            .iter()
+            .enumerate()
+            .map(|(i, t)| (t.id.as_str(), i))
+            .collect();
+        let mut out = vec![Vec::new(); data.threads.len()];
+        for p in self.store.posts()? {
+            if let Some(&i) = wanted.get(p.id.as_str()) {
+                out[i] = p.mentions;
+            }
+        }
+        Ok(out)
+    }
+
+    /// Every account's value created (posts, answers, shares received) against value
+    /// consumed (shares, likes and replies given, from the interactions on record), and its
+    /// segment (`ValueCounts::segment`).
+    pub fn segments(&self, window: &TimeWindow) -> Result<SegmentsReport> {
+        let data = self.load_social(window)?;
+        let n = data.accounts.len();
+        let mut counts = vec![ValueCounts::default(); n];
+        let chain: Vec<(u32, Option<usize>)> = (0..data.posts.len())
+            .map(|i| {
+                (
+                    data.posts[i].author.0,
+                    data.threads[i].reply_to.map(|p| p as usize),
+                )
+            })
+            .collect();
+        let is_question: Vec<bool> = data
+            .posts
+            .iter()
+            .map(|p| {
+                socialset_analysis::ugc::question_cue(p.text.as_deref().unwrap_or("")).is_some()
+            })
+            .collect();
+        let answers = answers_a_question(&chain, &is_question);
+        for (i, p) in data.posts.iter().enumerate() {
+            let c = &mut counts[p.author.0 as usize];
+            match data.activity[i].kind {
+                PostKind::Original | PostKind::Quote => c.posts += 1,
+                PostKind::Reply if answers[i] => c.answers += 1,
+                _ => {}
+            }
+        }
+        let mut reply_events = vec![0u64; n];
+        for e in data.events.iter().filter(|e| e.src != e.dst) {
+            match e.kind {
+                InteractionKind::Share => {
+                    counts[e.src.0 as usize].shares_given += 1;
+                    counts[e.dst.0 as usize].shares_received += 1;
+                }
+                InteractionKind::Like => counts[e.src.0 as usize].likes_given += 1,
+                InteractionKind::Reply => reply_events[e.src.0 as usize] += 1,
+                InteractionKind::Quote | InteractionKind::Mention => {}
+            }
+        }
+        for (c, r) in counts.iter_mut().zip(reply_events) {
+            // Replies that answer a question are created value, not consumed.
+            c.replies_given = r.saturating_sub(c.answers);
+        }
+        let accounts: Vec<AccountValue> = data
+            .accounts
+            .iter()
+            .zip(&counts)
+            .map(|(a, c)| AccountValue {
+                id: a.id.as_str().to_owned(),
+                handle: a.handle.clone(),
+                counts: *c,
+                segment: c.segment(),
+            })
+            .collect();
+        let by_segment = Segment::ALL
+            .into_iter()
+            .map(|s| (s, accounts.iter().filter(|a| a.segment == s).count()))
+            .collect();
+        Ok(SegmentsReport {
+            accounts,
+            by_segment,
+        })
+    }
+}

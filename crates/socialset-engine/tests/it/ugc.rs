@@ -1,0 +1,105 @@
+//! User-generated value through the engine: posts classified, questions threaded with their
+//! best answer along a reply chain, filters, and prosumer segments, on a small store.
+
+use socialset_engine::{ImportOptions, Polarity, Segment, UgcKind, UgcOptions, Workspace};
+
+use crate::{import, write};
+
+fn store() -> (tempfile::TempDir, Workspace) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("s.db");
+    let data = write(
+        dir.path(),
+        "d.jsonl",
+        "{\"type\":\"post\",\"id\":\"q\",\"author\":\"anna\",\"text\":\"Qualcuno sa a che ora apre il negozio @acme?\",\"mentions\":[\"acme\"]}\n\
+         {\"type\":\"post\",\"id\":\"a1\",\"author\":\"bruno\",\"text\":\"Apre alle 9\",\"reply_to\":\"q\"}\n\
+         {\"type\":\"post\",\"id\":\"a2\",\"author\":\"carla\",\"text\":\"Alle 9 in settimana, alle 10 la domenica\",\"reply_to\":\"q\",\"likes\":5}\n\
+         {\"type\":\"post\",\"id\":\"a3\",\"author\":\"dario\",\"text\":\"giusto, confermo\",\"reply_to\":\"a2\"}\n\
+         {\"type\":\"post\",\"id\":\"c\",\"author\":\"elena\",\"text\":\"@acme il mio modem non funziona da tre giorni, vergogna\",\"mentions\":[\"acme\"]}\n\
+         {\"type\":\"post\",\"id\":\"p\",\"author\":\"fabio\",\"text\":\"Grazie @acme, servizio fantastico!\",\"mentions\":[\"acme\"]}\n\
+         {\"type\":\"post\",\"id\":\"m\",\"author\":\"gino\",\"text\":\"Il treno parte alle 8\"}\n\
+         {\"type\":\"interaction\",\"src\":\"hugo\",\"dst\":\"fabio\",\"kind\":\"share\",\"post\":\"p\"}\n\
+         {\"type\":\"interaction\",\"src\":\"hugo\",\"dst\":\"elena\",\"kind\":\"share\",\"post\":\"c\"}\n\
+         {\"type\":\"interaction\",\"src\":\"ivo\",\"dst\":\"fabio\",\"kind\":\"like\",\"post\":\"p\"}\n\
+         {\"type\":\"account\",\"id\":\"luca\"}\n"
+            .as_bytes(),
+    );
+    import(&db, &[data], &ImportOptions::default()).expect("import");
+    (dir, Workspace::open(&db).expect("open"))
+}
+
+#[test]
+fn posts_are_classified_and_questions_threaded() {
+    let (_dir, ws) = store();
+    let r = ws
+        .ugc(&UgcOptions {
+            top: 100,
+            ..UgcOptions::default()
+        })
+        .expect("ugc");
+    let kind_of = |post: &str| {
+        r.items
+            .iter()
+            .find(|i| i.post.ends_with(post))
+            .map(|i| i.kind)
+            .unwrap_or_else(|| panic!("{post} missing: {:?}", r.items))
+    };
+    assert_eq!(kind_of(":q"), UgcKind::Question);
+    assert_eq!(kind_of(":a1"), UgcKind::Answer);
+    assert_eq!(kind_of(":a3"), UgcKind::Answer, "down the reply chain");
+    assert_eq!(kind_of(":c"), UgcKind::Complaint);
+    assert_eq!(kind_of(":p"), UgcKind::Praise);
+    assert_eq!(kind_of(":m"), UgcKind::Mention);
+    assert!(r.items.iter().all(|i| !i.reasons.is_empty()));
+    assert_eq!(r.threads.len(), 1);
+    let t = &r.threads[0];
+    assert_eq!(t.answers, 3);
+    // The best answer drew the most engagement (5 likes and a reply).
+    assert!(
+        t.best.as_ref().is_some_and(|b| b.post.ends_with(":a2")),
+        "{t:?}"
+    );
+
+    let complaints = ws
+        .ugc(&UgcOptions {
+            kind: Some(UgcKind::Complaint),
+            brand: Some("@acme".into()),
+            top: 10,
+            ..UgcOptions::default()
+        })
+        .expect("complaints");
+    assert_eq!(complaints.matching, 1);
+    assert_eq!(complaints.items[0].polarity, Polarity::Negative);
+    let query = ws
+        .ugc(&UgcOptions {
+            query: Some("alle 9".into()),
+            top: 10,
+            ..UgcOptions::default()
+        })
+        .expect("query");
+    assert_eq!(query.matching, 2);
+}
+
+#[test]
+fn prosumer_segments() {
+    let (_dir, ws) = store();
+    let r = ws.segments(&Default::default()).expect("segments");
+    let seg = |id: &str| {
+        r.accounts
+            .iter()
+            .find(|a| a.id.ends_with(id))
+            .map(|a| a.segment)
+            .unwrap_or_else(|| panic!("{id} missing"))
+    };
+    assert_eq!(seg(":fabio"), Segment::Creator);
+    assert_eq!(
+        seg(":bruno"),
+        Segment::Creator,
+        "an answer is created value"
+    );
+    assert_eq!(seg(":hugo"), Segment::Amplifier);
+    assert_eq!(seg(":ivo"), Segment::Consumer);
+    assert_eq!(seg(":luca"), Segment::Lurker);
+    let total: usize = r.by_segment.iter().map(|(_, n)| n).sum();
+    assert_eq!(total, r.accounts.len());
+}
