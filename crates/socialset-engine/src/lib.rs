@@ -66,7 +66,10 @@ pub use trust::{
     eval_trust, eval_trust_loo, InteractionTrustLine, InteractionTrustReport, RatingScores,
     TrustEval, TrustLine, TrustOptions, TrustReport,
 };
-pub use ugc::{AccountValue, SegmentsReport, UgcItem, UgcOptions, UgcReport, UgcThread};
+pub use ugc::{
+    eval_qa, AccountValue, ClassScore, QaEval, SegmentsReport, UgcItem, UgcOptions, UgcReport,
+    UgcThread,
+};
 
 /// The default path of the embedded store.
 pub const DEFAULT_DB: &str = "socialset.db";

@@ -334,3 +334,77 @@ impl Workspace {
         })
     }
 }
+
+/// Precision and recall of one class.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct ClassScore {
+    pub gold: usize,
+    pub predicted: usize,
+    pub correct: usize,
+}
+
+impl ClassScore {
+    pub fn precision(&self) -> f64 {
+        self.correct as f64 / self.predicted.max(1) as f64
+    }
+    pub fn recall(&self) -> f64 {
+        self.correct as f64 / self.gold.max(1) as f64
+    }
+}
+
+/// Question and answer detection against hand-annotated posts.
+#[derive(Clone, Debug, PartialEq)]
+pub struct QaEval {
+    pub posts: usize,
+    pub question: ClassScore,
+    pub answer: ClassScore,
+    /// (id, gold, predicted, text) of every post the detector got wrong.
+    pub misses: Vec<(String, String, String, String)>,
+}
+
+/// Scores question and answer detection on annotated posts (tests/data/ugc): a question by
+/// `question_cue`; an answer when the post is no question and its parent is one, as `ugc`
+/// decides them.
+pub fn eval_qa(path: &std::path::Path) -> Result<QaEval> {
+    let posts = socialset_ingest::read_annotated_qa(path).map_err(crate::Error::BadInput)?;
+    let mut question = ClassScore {
+        gold: 0,
+        predicted: 0,
+        correct: 0,
+    };
+    let mut answer = question;
+    let mut misses = Vec::new();
+    for p in &posts {
+        let q = socialset_analysis::ugc::question_cue(&p.text).is_some();
+        let a = !q
+            && p.parent_text
+                .as_deref()
+                .is_some_and(|t| socialset_analysis::ugc::question_cue(t).is_some());
+        let predicted = if q {
+            "question"
+        } else if a {
+            "answer"
+        } else {
+            "other"
+        };
+        for (score, name) in [(&mut question, "question"), (&mut answer, "answer")] {
+            score.gold += usize::from(p.label == name);
+            score.predicted += usize::from(predicted == name);
+            score.correct += usize::from(p.label == name && predicted == name);
+        }
+        if predicted != p.label {
+            misses.push((
+                p.id.clone(),
+                p.label.clone(),
+                predicted.to_owned(),
+                p.text.clone(),
+            ));
+        }
+    }
+    Ok(QaEval {
+        posts: posts.len(),
+        question,
+        answer,
+        misses,
+    })
+}

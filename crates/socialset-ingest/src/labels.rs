@@ -444,6 +444,49 @@ pub fn read_texts(path: &Path) -> Result<Vec<String>, RecordError> {
     Ok(out)
 }
 
+/// A real post annotated as a question, an answer or other (tests/data/ugc's rules).
+#[derive(Clone, Debug, PartialEq, serde::Deserialize)]
+pub struct AnnotatedQa {
+    pub id: String,
+    pub text: String,
+    /// The text of the post it replies to, when it is a reply.
+    #[serde(default)]
+    pub parent_text: Option<String>,
+    /// `question`, `answer` or `other`.
+    pub label: String,
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+/// Reads posts annotated as questions and answers, one JSON object per line; errors name
+/// file, line and field.
+pub fn read_annotated_qa(path: &Path) -> Result<Vec<AnnotatedQa>, RecordError> {
+    let (file, lines) = lines(path)?;
+    let mut out = Vec::new();
+    for (i, text) in lines.iter().enumerate() {
+        if text.trim().is_empty() {
+            continue;
+        }
+        let mut de = serde_json::Deserializer::from_str(text);
+        let post: AnnotatedQa = serde_path_to_error::deserialize(&mut de).map_err(|e| {
+            let field = e.path().to_string();
+            RecordError::new(&file, i as u64 + 1, e.into_inner().to_string()).field(field)
+        })?;
+        if !matches!(post.label.as_str(), "question" | "answer" | "other") {
+            return Err(
+                RecordError::new(&file, i as u64 + 1, "is not question, answer or other")
+                    .field("label")
+                    .value(&post.label),
+            );
+        }
+        out.push(post);
+    }
+    if out.is_empty() {
+        return Err(RecordError::new(&file, 0, "holds no annotated posts"));
+    }
+    Ok(out)
+}
+
 /// The follower bands of the Gilani et al. layout, smallest first.
 pub const GILANI_BANDS: [&str; 4] = ["1k", "100k", "1M", "10M"];
 

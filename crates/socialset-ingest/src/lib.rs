@@ -18,9 +18,9 @@ pub use detect::{detect_format, Detection};
 pub use error::{RecordError, RecordErrorDetail, Result};
 pub use formats::parse_time_text as parse_time;
 pub use labels::{
-    read_account_labels, read_annotated_posts, read_gilani_dir, read_gilani_file, read_sentipolc,
-    read_texts, AccountLabel, AnnotatedPost, LabelledRead, LabelledSummary, PolarityLabelled,
-    GILANI_BANDS,
+    read_account_labels, read_annotated_posts, read_annotated_qa, read_gilani_dir,
+    read_gilani_file, read_sentipolc, read_texts, AccountLabel, AnnotatedPost, AnnotatedQa,
+    LabelledRead, LabelledSummary, PolarityLabelled, GILANI_BANDS,
 };
 pub use source::Progress;
 

@@ -19,6 +19,8 @@ use crate::progress::ImportProgress;
 ///   sentiment     does the sentiment model get Italian polarity right? (SENTIPOLC 2016's
 ///                 official metric on a file in its column format, scored by the shipped
 ///                 model; --cross-validate: 10-fold cross-validation trained on the file)
+///   ugc           are questions and answers found? (real posts annotated by hand with
+///                 written rules, tests/data/ugc: precision and recall)
 ///   vader         does our English scorer agree with the reference VADER? (vaderSentiment
 ///                 from PyPI, in a venv it creates, on the same texts in the same run)
 ///   communities   do the communities match known groups? (email-Eu-core departments: NMI, ARI)
@@ -165,6 +167,15 @@ enum What {
         /// shipped model.
         #[arg(long)]
         cross_validate: bool,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Question and answer detection on hand-annotated posts.
+    Ugc {
+        /// Annotated posts, one JSON object per line (e.g. tests/data/ugc/qa-annotated.jsonl).
+        #[arg(long, value_name = "FILE")]
+        data: PathBuf,
         /// Print JSON.
         #[arg(long)]
         json: bool,
@@ -425,6 +436,46 @@ pub fn run(args: Args) -> Result<()> {
                     .map(|(g, p, n)| vec![g.name().to_owned(), p.name().to_owned(), n.to_string()])
                     .collect();
                 println!("{}", table(&["gold", "predicted", "texts"], &[2], rows));
+            }
+        }
+        What::Ugc { data, json } => {
+            let e = socialset_engine::eval_qa(&data)?;
+            let score = |c: &socialset_engine::ClassScore| {
+                serde_json::json!({"gold": c.gold, "predicted": c.predicted, "correct": c.correct,
+                                   "precision": c.precision(), "recall": c.recall()})
+            };
+            if json {
+                let out = serde_json::json!({
+                    "posts": e.posts, "question": score(&e.question), "answer": score(&e.answer),
+                    "misses": e.misses.iter().map(|(id, g, p, t)| serde_json::json!({"id": id, "gold": g, "predicted": p, "text": t})).collect::<Vec<_>>(),
+                });
+                println!("{}", serde_json::to_string_pretty(&out)?);
+            } else {
+                println!("{} annotated posts.", e.posts);
+                let rows = [("question", &e.question), ("answer", &e.answer)]
+                    .iter()
+                    .map(|(n, c)| {
+                        vec![
+                            (*n).to_owned(),
+                            c.gold.to_string(),
+                            c.predicted.to_string(),
+                            format!("{:.3}", c.precision()),
+                            format!("{:.3}", c.recall()),
+                        ]
+                    })
+                    .collect();
+                println!(
+                    "{}",
+                    table(
+                        &["class", "annotated", "found", "precision", "recall"],
+                        &[1, 2, 3, 4],
+                        rows
+                    )
+                );
+                for (id, g, p, t) in &e.misses {
+                    let t: String = t.replace('\n', " ").chars().take(90).collect();
+                    println!("  {id}: annotated {g}, found {p}: {t}");
+                }
             }
         }
         What::Vader { data, venv, json } => {
