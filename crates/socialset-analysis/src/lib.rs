@@ -13,6 +13,7 @@ mod engagement;
 mod influence;
 mod layers;
 mod metrics;
+mod near_duplicates;
 mod trust;
 
 pub use communities::{
@@ -32,6 +33,7 @@ pub use metrics::{
     brier, classification, precision_at_k, roc_auc, spearman, stratified_folds, top_k,
     Classification,
 };
+pub use near_duplicates::{near_duplicate_groups, NearDuplicateConfig};
 pub use trust::{
     eigentrust, fairness_goodness, interaction_trust, loo_fairness_goodness, FairnessGoodness,
     InteractionTrust, RatingEdge, TrustPredictor,

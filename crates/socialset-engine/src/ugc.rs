@@ -42,6 +42,9 @@ pub struct UgcItem {
     pub language: Language,
     /// Engagement it received: likes and shares on record, replies and interactions with it.
     pub engagement: u64,
+    /// Other posts of the window that say nearly the same (MinHash on word 3-grams), listed
+    /// under this one, the most engaged of them.
+    pub duplicates: usize,
 }
 
 /// A question and its answers.
@@ -58,7 +61,7 @@ pub struct UgcReport {
     pub posts: usize,
     pub by_kind: Vec<(UgcKind, usize)>,
     pub items: Vec<UgcItem>,
-    /// Items matching the filters, before `top`.
+    /// Posts matching the filters (near-duplicates counted each), before `top`.
     pub matching: usize,
     pub threads: Vec<UgcThread>,
 }
@@ -157,6 +160,15 @@ impl Workspace {
                         .unwrap_or(0.0)
             })
             .collect();
+        // Near-duplicates (shares aside) grouped; each group listed once, by its most engaged.
+        let group = socialset_analysis::near_duplicate_groups(
+            &texts,
+            &socialset_analysis::NearDuplicateConfig::default(),
+        );
+        let mut group_size = vec![0usize; n];
+        for i in (0..n).filter(|&i| data.activity[i].kind != PostKind::Share) {
+            group_size[group[i]] += 1;
+        }
         let item = |i: usize| -> UgcItem {
             let a = &data.accounts[data.posts[i].author.0 as usize];
             UgcItem {
@@ -171,6 +183,7 @@ impl Workspace {
                 score: scored[i].score,
                 language: scored[i].language,
                 engagement: engagement[i],
+                duplicates: group_size[group[i]].saturating_sub(1),
             }
         };
         let brand = options.brand.as_ref().map(|b| {
@@ -214,6 +227,8 @@ impl Workspace {
         let mut chosen: Vec<usize> = (0..n).filter(|&i| keep(i)).collect();
         chosen.sort_by(|&a, &b| engagement[b].cmp(&engagement[a]).then(a.cmp(&b)));
         let matching = chosen.len();
+        let mut seen_group = vec![false; n];
+        chosen.retain(|&i| !std::mem::replace(&mut seen_group[group[i]], true));
         let threads = thread_questions(&chain, &is_question, &answer_score)
             .into_iter()
             .filter(|t| !t.answers.is_empty())

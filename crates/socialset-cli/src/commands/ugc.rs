@@ -73,7 +73,7 @@ fn item_json(i: &UgcItem) -> Value {
         "post": i.post, "author": i.author, "handle": i.handle,
         "at_ms": i.at.map(|t| t.epoch_ms()), "text": i.text, "kind": i.kind.name(),
         "reasons": i.reasons, "sentiment": i.polarity.name(), "score": i.score,
-        "language": i.language.code(), "engagement": i.engagement,
+        "language": i.language.code(), "engagement": i.engagement, "near_duplicates": i.duplicates,
     })
 }
 
@@ -118,6 +118,7 @@ pub fn run(args: Args) -> Result<()> {
                 "score",
                 "language",
                 "engagement",
+                "near_duplicates",
                 "reasons",
                 "text",
             ],
@@ -132,6 +133,7 @@ pub fn run(args: Args) -> Result<()> {
                         format!("{:.3}", i.score),
                         i.language.code().to_owned(),
                         i.engagement.to_string(),
+                        i.duplicates.to_string(),
                         i.reasons.join("; "),
                         i.text.clone(),
                     ]
@@ -145,7 +147,7 @@ pub fn run(args: Args) -> Result<()> {
                 .map(|(k, n)| format!("{} {}", thousands(*n as u64), k.name()))
                 .collect();
             println!(
-                "{} posts: {}. {} match; the {} most engaged:",
+                "{} posts: {}. {} match; the {} most engaged (near-duplicates listed once):",
                 thousands(r.posts as u64),
                 kinds.join(", "),
                 thousands(r.matching as u64),
@@ -160,7 +162,11 @@ pub fn run(args: Args) -> Result<()> {
                         i.kind.name().to_owned(),
                         format!("{} {:+.2}", i.polarity.name(), i.score),
                         i.engagement.to_string(),
-                        excerpt(&i.text, 70),
+                        if i.duplicates > 0 {
+                            format!("{} (+{} alike)", excerpt(&i.text, 60), i.duplicates)
+                        } else {
+                            excerpt(&i.text, 70)
+                        },
                         i.reasons.join("; "),
                     ]
                 })

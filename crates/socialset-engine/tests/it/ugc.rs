@@ -134,3 +134,34 @@ fn question_and_answer_detection_on_annotated_posts() {
         "{err}"
     );
 }
+
+#[test]
+fn near_duplicates_are_listed_once_with_a_count() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("s.db");
+    let data = write(
+        dir.path(),
+        "d.jsonl",
+        "{\"type\":\"post\",\"id\":\"1\",\"author\":\"a\",\"text\":\"Qualcuno sa a che ora apre il negozio di via Roma?\"}\n\
+         {\"type\":\"post\",\"id\":\"2\",\"author\":\"b\",\"text\":\"qualcuno sa a che ora apre il negozio di via Roma??\",\"likes\":3}\n\
+         {\"type\":\"post\",\"id\":\"3\",\"author\":\"c\",\"text\":\"@x Qualcuno sa a che ora apre il negozio di via Roma? http://t.co/z\"}\n\
+         {\"type\":\"post\",\"id\":\"4\",\"author\":\"d\",\"text\":\"Il treno per Milano parte alle otto dal binario tre\"}\n"
+            .as_bytes(),
+    );
+    import(&db, &[data], &ImportOptions::default()).expect("import");
+    let ws = Workspace::open(&db).expect("open");
+    let r = ws
+        .ugc(&UgcOptions {
+            kind: Some(UgcKind::Question),
+            top: 10,
+            ..UgcOptions::default()
+        })
+        .expect("ugc");
+    assert_eq!(r.matching, 3, "all three asked");
+    assert_eq!(r.items.len(), 1, "listed once: {:?}", r.items);
+    assert_eq!(r.items[0].duplicates, 2);
+    assert!(
+        r.items[0].post.ends_with(":2"),
+        "the most engaged speaks for them"
+    );
+}
