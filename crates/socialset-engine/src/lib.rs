@@ -12,6 +12,7 @@ mod import;
 mod influence;
 mod plan;
 mod plan_eval;
+mod search;
 mod sentiment;
 mod social;
 mod summary;
@@ -41,6 +42,7 @@ pub use influence::{
 };
 pub use plan::{PlanMember, PlanOptions, PlanReport, PlanSet, PriceList, Probabilities};
 pub use plan_eval::{eval_plan, ObservedPlan, PlanEval};
+pub use search::TextIndex;
 pub use sentiment::{
     english_scores, eval_sentiment, sentiment, train_sentiment, SentimentEval, SentimentReport,
 };

@@ -20,7 +20,8 @@ pub struct UgcOptions {
     pub sentiment: Option<Polarity>,
     /// Posts about a brand: mentioning its account (id or handle) or naming it in the text.
     pub brand: Option<String>,
-    /// Words the text must contain (all of them, case-insensitive).
+    /// A full-text query (tantivy's syntax: all words by default, "phrases", OR, -word),
+    /// matched on stemmed Italian and English text; results by relevance.
     pub query: Option<String>,
     pub window: TimeWindow,
     /// How many items to return (threads are not limited).
@@ -194,13 +195,25 @@ impl Workspace {
                 .map(|x| data.accounts[x.0 as usize].id.as_str().to_owned());
             (b, id)
         });
-        let words: Vec<String> = options
-            .query
-            .as_deref()
-            .unwrap_or("")
-            .split_whitespace()
-            .map(str::to_lowercase)
-            .collect();
+        // Full-text search, when asked: the matching posts and their relevance.
+        let relevance: Option<Vec<Option<f32>>> = match options.query.as_deref() {
+            Some(q) if !q.trim().is_empty() => {
+                let searchable: Vec<usize> = (0..n)
+                    .filter(|&i| data.activity[i].kind != PostKind::Share)
+                    .collect();
+                let docs: Vec<(&str, Language)> = searchable
+                    .iter()
+                    .map(|&i| (texts[i], scored[i].language))
+                    .collect();
+                let index = crate::search::TextIndex::build(&docs)?;
+                let mut r = vec![None; n];
+                for (pos, score) in index.search(q, docs.len())? {
+                    r[searchable[pos]] = Some(score);
+                }
+                Some(r)
+            }
+            _ => None,
+        };
         let mentions_of = self.post_mentions(&data)?;
         let keep = |i: usize| -> bool {
             if data.activity[i].kind == PostKind::Share {
@@ -222,10 +235,18 @@ impl Workspace {
                     return false;
                 }
             }
-            words.iter().all(|w| lower.contains(w.as_str()))
+            relevance.as_ref().is_none_or(|r| r[i].is_some())
         };
         let mut chosen: Vec<usize> = (0..n).filter(|&i| keep(i)).collect();
-        chosen.sort_by(|&a, &b| engagement[b].cmp(&engagement[a]).then(a.cmp(&b)));
+        match &relevance {
+            // With a query, the most relevant first; else the most engaged.
+            Some(r) => chosen.sort_by(|&a, &b| {
+                r[b].unwrap_or(0.0)
+                    .total_cmp(&r[a].unwrap_or(0.0))
+                    .then(a.cmp(&b))
+            }),
+            None => chosen.sort_by(|&a, &b| engagement[b].cmp(&engagement[a]).then(a.cmp(&b))),
+        }
         let matching = chosen.len();
         let mut seen_group = vec![false; n];
         chosen.retain(|&i| !std::mem::replace(&mut seen_group[group[i]], true));

@@ -42,6 +42,7 @@ fn parse_polarity(s: &str) -> std::result::Result<Polarity, String> {
 ///   socialset ugc --kind question
 ///   socialset ugc --kind complaint --brand @acme --format csv > complaints.csv
 ///   socialset ugc --sentiment negative --query "batteria"
+///   socialset ugc --query '"customer service" OR assistenza'
 #[derive(Debug, clap::Args)]
 #[command(verbatim_doc_comment)]
 pub struct Args {
@@ -54,7 +55,8 @@ pub struct Args {
     /// Only posts of this sentiment: positive, negative, neutral, mixed.
     #[arg(long, value_parser = parse_polarity)]
     sentiment: Option<Polarity>,
-    /// Only posts containing all these words.
+    /// Full-text search (all words by default; "a phrase", OR, -word), stemmed in Italian
+    /// and English; results by relevance.
     #[arg(long, value_name = "TEXT")]
     query: Option<String>,
     /// How many posts to list.

@@ -78,6 +78,20 @@ fn posts_are_classified_and_questions_threaded() {
         })
         .expect("query");
     assert_eq!(query.matching, 2);
+    // Stemmed: "negozi" finds "negozio".
+    let stemmed = ws
+        .ugc(&UgcOptions {
+            query: Some("negozi".into()),
+            top: 10,
+            ..UgcOptions::default()
+        })
+        .expect("stemmed");
+    assert_eq!(stemmed.matching, 1, "{:?}", stemmed.items);
+    let bad = ws.ugc(&UgcOptions {
+        query: Some("nofield:x".into()),
+        ..UgcOptions::default()
+    });
+    assert!(bad.expect_err("bad query").to_string().contains("--query"));
 }
 
 #[test]
