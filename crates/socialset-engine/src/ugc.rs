@@ -18,6 +18,7 @@ use crate::{sentiment, Result, TimeWindow, Workspace};
 pub struct UgcOptions {
     pub kind: Option<UgcKind>,
     pub sentiment: Option<Polarity>,
+    pub language: Option<Language>,
     /// Posts about a brand: mentioning its account (id or handle) or naming it in the text.
     pub brand: Option<String>,
     /// A full-text query (tantivy's syntax: all words by default, "phrases", OR, -word),
@@ -223,6 +224,9 @@ impl Workspace {
                 return false;
             }
             if options.sentiment.is_some_and(|s| s != scored[i].polarity) {
+                return false;
+            }
+            if options.language.is_some_and(|l| l != scored[i].language) {
                 return false;
             }
             let lower = texts[i].to_lowercase();

@@ -14,6 +14,14 @@ fn parse_kind(s: &str) -> std::result::Result<UgcKind, String> {
     })
 }
 
+fn parse_language(s: &str) -> std::result::Result<socialset_engine::Language, String> {
+    match s.trim().to_lowercase().as_str() {
+        "it" | "italian" => Ok(socialset_engine::Language::Italian),
+        "en" | "english" => Ok(socialset_engine::Language::English),
+        _ => Err(format!("{s:?} is not it or en")),
+    }
+}
+
 fn parse_polarity(s: &str) -> std::result::Result<Polarity, String> {
     match s.trim().to_lowercase().as_str() {
         "positive" => Ok(Polarity::Positive),
@@ -41,7 +49,7 @@ fn parse_polarity(s: &str) -> std::result::Result<Polarity, String> {
 /// Examples:
 ///   socialset ugc --kind question
 ///   socialset ugc --kind complaint --brand @acme --format csv > complaints.csv
-///   socialset ugc --sentiment negative --query "batteria"
+///   socialset ugc --sentiment negative --language it --query "batteria"
 ///   socialset ugc --query '"customer service" OR assistenza'
 #[derive(Debug, clap::Args)]
 #[command(verbatim_doc_comment)]
@@ -49,6 +57,9 @@ pub struct Args {
     /// Only posts of this kind: question, answer, complaint, praise, review, mention.
     #[arg(long, value_parser = parse_kind)]
     kind: Option<UgcKind>,
+    /// Only posts in this language: it or en (as detected per post).
+    #[arg(long, value_parser = parse_language)]
+    language: Option<socialset_engine::Language>,
     /// Only posts about this brand: mentioning its account or naming it.
     #[arg(long, value_name = "B")]
     brand: Option<String>,
@@ -92,6 +103,7 @@ pub fn run(args: Args) -> Result<()> {
     let r = args.store.open_existing()?.ugc(&UgcOptions {
         kind: args.kind,
         sentiment: args.sentiment,
+        language: args.language,
         brand: args.brand,
         query: args.query,
         window: args.graph.window(),

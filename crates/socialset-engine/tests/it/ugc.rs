@@ -78,6 +78,14 @@ fn posts_are_classified_and_questions_threaded() {
         })
         .expect("query");
     assert_eq!(query.matching, 2);
+    let english = ws
+        .ugc(&UgcOptions {
+            language: Some(socialset_engine::Language::English),
+            top: 10,
+            ..UgcOptions::default()
+        })
+        .expect("language");
+    assert_eq!(english.matching, 0, "every post here is Italian");
     // Stemmed: "negozi" finds "negozio".
     let stemmed = ws
         .ugc(&UgcOptions {
