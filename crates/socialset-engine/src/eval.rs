@@ -65,18 +65,14 @@ pub(crate) fn scratch_workspace(
     Ok((dir, ws))
 }
 
-/// Ranks on the first `train_days` (from midnight UTC of the first event), then measures
-/// what each account receives in the following `test_days`: our score against in-degree
-/// (distinct engagers) and raw interaction count, in the same run.
-pub fn eval_influence(
+/// The training and test windows of a timed interaction file: `train_days` from midnight UTC
+/// of its first timed interaction, then `test_days`.
+pub(crate) fn day_windows(
+    ws: &Workspace,
     data: &Path,
     train_days: f64,
     test_days: f64,
-    k: usize,
-    rank: &RankOptions,
-    observer: &mut dyn ImportObserver,
-) -> Result<InfluenceEval> {
-    let (_dir, ws) = scratch_workspace(data, &ImportOptions::default(), observer)?;
+) -> Result<(TimeWindow, TimeWindow)> {
     let all = ws.load_social(&TimeWindow::default())?;
     let first = all
         .events
@@ -90,23 +86,43 @@ pub fn eval_influence(
             ))
         })?;
     let day0 = first.epoch_ms().div_euclid(DAY_MS) * DAY_MS;
-    let at = |ms: f64| {
-        Timestamp::from_epoch_ms(day0 + ms as i64)
+    let at = |days: f64| {
+        Timestamp::from_epoch_ms(day0 + (days * DAY_MS as f64) as i64)
             .ok_or_else(|| Error::Usage("the window falls outside 1900–2200".into()))
     };
-    let (t0, t1, t2) = (
-        at(0.0)?,
-        at(train_days * DAY_MS as f64)?,
-        at((train_days + test_days) * DAY_MS as f64)?,
-    );
-    let train = TimeWindow {
-        since: Some(t0),
-        until: Some(t1),
-    };
-    let test = TimeWindow {
-        since: Some(t1),
-        until: Some(t2),
-    };
+    let (t0, t1, t2) = (at(0.0)?, at(train_days)?, at(train_days + test_days)?);
+    Ok((
+        TimeWindow {
+            since: Some(t0),
+            until: Some(t1),
+        },
+        TimeWindow {
+            since: Some(t1),
+            until: Some(t2),
+        },
+    ))
+}
+
+/// A window's two ends (both set by `day_windows`).
+pub(crate) fn bounds(w: &TimeWindow) -> Result<(Timestamp, Timestamp)> {
+    w.since
+        .zip(w.until)
+        .ok_or_else(|| Error::Usage("an evaluation window lacks an end".into()))
+}
+
+/// Ranks on the first `train_days` (from midnight UTC of the first event), then measures
+/// what each account receives in the following `test_days`: our score against in-degree
+/// (distinct engagers) and raw interaction count, in the same run.
+pub fn eval_influence(
+    data: &Path,
+    train_days: f64,
+    test_days: f64,
+    k: usize,
+    rank: &RankOptions,
+    observer: &mut dyn ImportObserver,
+) -> Result<InfluenceEval> {
+    let (_dir, ws) = scratch_workspace(data, &ImportOptions::default(), observer)?;
+    let (train, test) = day_windows(&ws, data, train_days, test_days)?;
     let (train_data, _, ranking) = ws.ranking(&RankOptions {
         window: train,
         ..rank.clone()
@@ -139,8 +155,8 @@ pub fn eval_influence(
         ),
     ];
     Ok(InfluenceEval {
-        train: (t0, t1),
-        test: (t1, t2),
+        train: bounds(&train)?,
+        test: bounds(&test)?,
         accounts: ids.len(),
         train_engagements: train_data.events.len(),
         test_engagements: test_data.events.len(),

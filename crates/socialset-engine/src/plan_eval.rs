@@ -10,12 +10,10 @@ use std::path::Path;
 use socialset_analysis::engagement_by_account;
 use socialset_model::Timestamp;
 
-use crate::eval::scratch_workspace;
+use crate::eval::{bounds, day_windows, scratch_workspace};
 use crate::{
     Error, ImportObserver, ImportOptions, PlanOptions, PlanSet, Result, TimeWindow, Workspace,
 };
-
-const DAY_MS: i64 = 86_400_000;
 
 /// One plan, predicted and observed.
 #[derive(Clone, Debug, PartialEq)]
@@ -57,32 +55,7 @@ pub fn eval_plan(
     observer: &mut dyn ImportObserver,
 ) -> Result<PlanEval> {
     let (dir, mut ws) = scratch_workspace(data, &ImportOptions::default(), observer)?;
-    let all = ws.load_social(&TimeWindow::default())?;
-    let first = all
-        .events
-        .iter()
-        .filter_map(|e| e.at)
-        .min()
-        .ok_or_else(|| {
-            Error::Usage(format!(
-                "{}: no timed interactions to evaluate on",
-                data.display()
-            ))
-        })?;
-    let day0 = first.epoch_ms().div_euclid(DAY_MS) * DAY_MS;
-    let at = |days: f64| {
-        Timestamp::from_epoch_ms(day0 + (days * DAY_MS as f64) as i64)
-            .ok_or_else(|| Error::Usage("the window falls outside 1900–2200".into()))
-    };
-    let (t0, t1, t2) = (at(0.0)?, at(train_days)?, at(train_days + test_days)?);
-    let train = TimeWindow {
-        since: Some(t0),
-        until: Some(t1),
-    };
-    let test = TimeWindow {
-        since: Some(t1),
-        until: Some(t2),
-    };
+    let (train, test) = day_windows(&ws, data, train_days, test_days)?;
     // Follower counts from the planning days' engagers, imported like any profile file.
     let train_data = ws.load_social(&train)?;
     let engagers = engagement_by_account(train_data.accounts.len(), &train_data.events);
@@ -154,8 +127,8 @@ pub fn eval_plan(
         plans.push(observe("professional plan (largest accounts)", p));
     }
     Ok(PlanEval {
-        train: (t0, t1),
-        test: (t1, t2),
+        train: bounds(&train)?,
+        test: bounds(&test)?,
         budget: options.budget,
         followers_per_engager,
         max_followers: options.max_followers,

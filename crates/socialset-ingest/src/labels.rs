@@ -312,8 +312,11 @@ pub struct AnnotatedPost {
     pub note: Option<String>,
 }
 
-/// Reads annotated posts, one JSON object per line; errors name file, line and field.
-pub fn read_annotated_posts(path: &Path) -> Result<Vec<AnnotatedPost>, RecordError> {
+/// One JSON object per line (blank lines skipped), each with its line number; errors name
+/// file, line and field; a file with none is an error.
+fn json_lines<T: serde::de::DeserializeOwned>(
+    path: &Path,
+) -> Result<(String, Vec<(u64, T)>), RecordError> {
     let (file, lines) = lines(path)?;
     let mut out = Vec::new();
     for (i, text) in lines.iter().enumerate() {
@@ -321,16 +324,21 @@ pub fn read_annotated_posts(path: &Path) -> Result<Vec<AnnotatedPost>, RecordErr
             continue;
         }
         let mut de = serde_json::Deserializer::from_str(text);
-        let post: AnnotatedPost = serde_path_to_error::deserialize(&mut de).map_err(|e| {
+        let record: T = serde_path_to_error::deserialize(&mut de).map_err(|e| {
             let field = e.path().to_string();
             RecordError::new(&file, i as u64 + 1, e.into_inner().to_string()).field(field)
         })?;
-        out.push(post);
+        out.push((i as u64 + 1, record));
     }
     if out.is_empty() {
         return Err(RecordError::new(&file, 0, "holds no annotated posts"));
     }
-    Ok(out)
+    Ok((file, out))
+}
+
+/// Reads annotated posts, one JSON object per line; errors name file, line and field.
+pub fn read_annotated_posts(path: &Path) -> Result<Vec<AnnotatedPost>, RecordError> {
+    Ok(json_lines(path)?.1.into_iter().map(|(_, p)| p).collect())
 }
 
 /// A text with SENTIPOLC 2016 polarity labels (Barbieri et al., EVALITA 2016).
@@ -461,30 +469,17 @@ pub struct AnnotatedQa {
 /// Reads posts annotated as questions and answers, one JSON object per line; errors name
 /// file, line and field.
 pub fn read_annotated_qa(path: &Path) -> Result<Vec<AnnotatedQa>, RecordError> {
-    let (file, lines) = lines(path)?;
-    let mut out = Vec::new();
-    for (i, text) in lines.iter().enumerate() {
-        if text.trim().is_empty() {
-            continue;
-        }
-        let mut de = serde_json::Deserializer::from_str(text);
-        let post: AnnotatedQa = serde_path_to_error::deserialize(&mut de).map_err(|e| {
-            let field = e.path().to_string();
-            RecordError::new(&file, i as u64 + 1, e.into_inner().to_string()).field(field)
-        })?;
+    let (file, posts) = json_lines::<AnnotatedQa>(path)?;
+    for (line, post) in &posts {
         if !matches!(post.label.as_str(), "question" | "answer" | "other") {
             return Err(
-                RecordError::new(&file, i as u64 + 1, "is not question, answer or other")
+                RecordError::new(&file, *line, "is not question, answer or other")
                     .field("label")
                     .value(&post.label),
             );
         }
-        out.push(post);
     }
-    if out.is_empty() {
-        return Err(RecordError::new(&file, 0, "holds no annotated posts"));
-    }
-    Ok(out)
+    Ok(posts.into_iter().map(|(_, p)| p).collect())
 }
 
 /// The follower bands of the Gilani et al. layout, smallest first.
