@@ -27,9 +27,14 @@ pub fn status(cmd: &mut Command, what: &str) -> Result<()> {
     Ok(())
 }
 
-/// The venv with the peer libraries, created on first use in target/peers-venv.
+/// The venv with the graph peer libraries, created on first use in target/peers-venv.
 pub fn peers_python(root: &Path) -> Result<std::path::PathBuf> {
-    let venv = root.join("target/peers-venv");
+    venv_python(root, "peers-venv", PEERS)
+}
+
+/// A venv in target/`name` with `packages` (pinned) installed, created on first use.
+pub fn venv_python(root: &Path, name: &str, packages: &[&str]) -> Result<std::path::PathBuf> {
+    let venv = root.join("target").join(name);
     let python = venv.join("bin/python");
     if !python.exists() {
         status(
@@ -46,7 +51,7 @@ pub fn peers_python(root: &Path) -> Result<std::path::PathBuf> {
                 "--quiet",
                 "--disable-pip-version-check",
             ])
-            .args(PEERS),
+            .args(packages),
         "pip install of the peer libraries",
     )?;
     Ok(python)

@@ -212,27 +212,7 @@ fn baselines(
 
 /// The venv with cynetdiff and netmax, created on first use in target/diffusion-peers-venv.
 fn peers_python(root: &Path) -> Result<PathBuf> {
-    let venv = root.join("target/diffusion-peers-venv");
-    let python = venv.join("bin/python");
-    if !python.exists() {
-        crate::bench::status(
-            Command::new("python3").args(["-m", "venv"]).arg(&venv),
-            "python3 -m venv",
-        )?;
-    }
-    crate::bench::status(
-        Command::new(&python)
-            .args([
-                "-m",
-                "pip",
-                "install",
-                "--quiet",
-                "--disable-pip-version-check",
-            ])
-            .args(PEERS),
-        "pip install of cynetdiff and netmax",
-    )?;
-    Ok(python)
+    crate::bench::venv_python(root, "diffusion-peers-venv", PEERS)
 }
 
 /// Runs `cmd` for at most `limit`; its last stdout line parsed as JSON, or `None` on timeout.

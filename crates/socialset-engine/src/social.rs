@@ -36,8 +36,8 @@ pub(crate) struct PostThread {
     pub id: socialset_model::PostId,
     /// The post it replies to, when that post is loaded too.
     pub reply_to: Option<u32>,
-    /// Accounts it mentions.
-    pub mentions: usize,
+    /// The accounts it mentions (external ids).
+    pub mentions: Vec<String>,
 }
 
 /// The store, ready for analysis.
@@ -177,7 +177,7 @@ impl Workspace {
             threads.push(PostThread {
                 id: p.id.clone(),
                 reply_to: None,
-                mentions: p.mentions.len(),
+                mentions: p.mentions.clone(),
             });
             activity.push(PostActivity {
                 author: index(p.author.0)?,

@@ -9,8 +9,6 @@ use socialset_analysis::ugc::{
 };
 use socialset_model::{InteractionKind, PostKind, Timestamp};
 
-use socialset_store::Store;
-
 use crate::{sentiment, Result, TimeWindow, Workspace};
 
 /// What to capture.
@@ -84,6 +82,27 @@ pub struct SegmentsReport {
     pub by_segment: Vec<(Segment, usize)>,
 }
 
+/// Each loaded post's (author, the post it replies to), and whether it asks a question
+/// (shares never do): what threads and answers are built from.
+fn conversation(data: &crate::social::SocialData) -> (Vec<(u32, Option<usize>)>, Vec<bool>) {
+    let chain = data
+        .posts
+        .iter()
+        .zip(&data.threads)
+        .map(|(p, t)| (p.author.0, t.reply_to.map(|r| r as usize)))
+        .collect();
+    let is_question = data
+        .posts
+        .iter()
+        .zip(&data.activity)
+        .map(|(p, a)| {
+            a.kind != PostKind::Share
+                && socialset_analysis::ugc::question_cue(p.text.as_deref().unwrap_or("")).is_some()
+        })
+        .collect();
+    (chain, is_question)
+}
+
 impl Workspace {
     /// Classifies every post of the window, threads questions with their answers (the best
     /// answer: the most engagement, ln(1 + engagement), plus its author's influence
@@ -117,25 +136,12 @@ impl Workspace {
             .collect();
         let scored: Vec<sentiment::SentimentReport> =
             texts.iter().map(|t| sentiment::sentiment(t)).collect();
-        let chain: Vec<(u32, Option<usize>)> = (0..n)
-            .map(|i| {
-                (
-                    data.posts[i].author.0,
-                    data.threads[i].reply_to.map(|p| p as usize),
-                )
-            })
-            .collect();
-        let is_question: Vec<bool> = (0..n)
-            .map(|i| {
-                data.activity[i].kind != PostKind::Share
-                    && socialset_analysis::ugc::question_cue(texts[i]).is_some()
-            })
-            .collect();
+        let (chain, is_question) = conversation(&data);
         let answers = answers_a_question(&chain, &is_question);
         let classified: Vec<(UgcKind, Vec<String>)> = (0..n)
             .map(|i| {
-                let addressed =
-                    data.threads[i].mentions > 0 || data.activity[i].kind == PostKind::Reply;
+                let addressed = !data.threads[i].mentions.is_empty()
+                    || data.activity[i].kind == PostKind::Reply;
                 classify_post(texts[i], scored[i].polarity, answers[i], addressed)
             })
             .collect();
@@ -215,7 +221,6 @@ impl Workspace {
             }
             _ => None,
         };
-        let mentions_of = self.post_mentions(&data)?;
         let keep = |i: usize| -> bool {
             if data.activity[i].kind == PostKind::Share {
                 return false;
@@ -234,7 +239,7 @@ impl Workspace {
                 let named = lower.contains(name.as_str());
                 let mentioned = id
                     .as_ref()
-                    .is_some_and(|id| mentions_of[i].iter().any(|m| m == id));
+                    .is_some_and(|id| data.threads[i].mentions.iter().any(|m| m == id));
                 if !named && !mentioned {
                     return false;
                 }
@@ -289,23 +294,6 @@ impl Workspace {
         })
     }
 
-    /// The external ids each loaded post mentions, in load order.
-    fn post_mentions(&self, data: &crate::social::SocialData) -> Result<Vec<Vec<String>>> {
-        let wanted: std::collections::HashMap<&str, usize> = data
-            .threads
-            .iter()
-            .enumerate()
-            .map(|(i, t)| (t.id.as_str(), i))
-            .collect();
-        let mut out = vec![Vec::new(); data.threads.len()];
-        for p in self.store.posts()? {
-            if let Some(&i) = wanted.get(p.id.as_str()) {
-                out[i] = p.mentions;
-            }
-        }
-        Ok(out)
-    }
-
     /// Every account's value created (posts, answers, shares received) against value
     /// consumed (shares, likes and replies given, from the interactions on record), and its
     /// segment (`ValueCounts::segment`).
@@ -313,21 +301,7 @@ impl Workspace {
         let data = self.load_social(window)?;
         let n = data.accounts.len();
         let mut counts = vec![ValueCounts::default(); n];
-        let chain: Vec<(u32, Option<usize>)> = (0..data.posts.len())
-            .map(|i| {
-                (
-                    data.posts[i].author.0,
-                    data.threads[i].reply_to.map(|p| p as usize),
-                )
-            })
-            .collect();
-        let is_question: Vec<bool> = data
-            .posts
-            .iter()
-            .map(|p| {
-                socialset_analysis::ugc::question_cue(p.text.as_deref().unwrap_or("")).is_some()
-            })
-            .collect();
+        let (chain, is_question) = conversation(&data);
         let answers = answers_a_question(&chain, &is_question);
         for (i, p) in data.posts.iter().enumerate() {
             let c = &mut counts[p.author.0 as usize];
