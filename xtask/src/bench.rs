@@ -143,9 +143,9 @@ fn render(r: &serde_json::Value) -> Result<String> {
     Ok(out)
 }
 
-/// `cargo xtask bench-sentiment [--write]`: texts scored per second on one thread (the
-/// engine's `sentiment`: language, score, polarity and the words behind it), Italian and
-/// English. Run from a release build (`cargo run --release -p xtask -- bench-sentiment`);
+/// `cargo xtask bench-sentiment [--write]`: texts classified and scored per second on one
+/// thread (the engine's `classify`: language, score, polarity and the words behind it, and
+/// the post's kind with its cues), Italian and English. Run from a release build (`cargo run --release -p xtask -- bench-sentiment`);
 /// a debug build says so instead of timing.
 pub fn sentiment(root: &Path, args: &[String]) -> Result<()> {
     if cfg!(debug_assertions) {
@@ -160,7 +160,7 @@ pub fn sentiment(root: &Path, args: &[String]) -> Result<()> {
     .collect();
     let english =
         socialset_ingest::read_texts(&root.join("tests/data/demo/pheme-sample.jsonl.gz"))?;
-    let _ = socialset_engine::sentiment("warm up");
+    let _ = socialset_engine::classify("warm up");
     let mut rows = String::new();
     for (name, texts) in [
         ("Italian (SENTIPOLC 2016 training tweets)", &italian),
@@ -173,7 +173,7 @@ pub fn sentiment(root: &Path, args: &[String]) -> Result<()> {
             n = 0;
             while n < 100_000 {
                 for t in texts.iter() {
-                    std::hint::black_box(socialset_engine::sentiment(t));
+                    std::hint::black_box(socialset_engine::classify(t));
                     n += 1;
                 }
             }

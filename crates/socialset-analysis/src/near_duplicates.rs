@@ -6,6 +6,7 @@
 
 use std::collections::HashMap;
 
+use crate::sentiment::is_link;
 use socialset_graph::SplitMix64;
 
 const HASHES: usize = 64;
@@ -38,7 +39,7 @@ fn fnv(bytes: &[u8]) -> u64 {
 fn shingles(text: &str) -> Vec<u64> {
     let words: Vec<String> = text
         .split_whitespace()
-        .filter(|w| !w.starts_with('@') && !w.contains("://") && !w.starts_with("www."))
+        .filter(|w| !w.starts_with('@') && !is_link(w))
         .map(|w| {
             w.chars()
                 .filter(|c| c.is_alphanumeric() || *c == '#')

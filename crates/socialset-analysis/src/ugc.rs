@@ -3,7 +3,11 @@
 //! threaded with their answers along reply chains, the best answer chosen; and every
 //! account's value created against value consumed, as a prosumer segment.
 
-use crate::sentiment::Polarity;
+use std::sync::OnceLock;
+
+use aho_corasick::AhoCorasick;
+
+use crate::sentiment::{is_link, Polarity};
 
 /// What a post is worth keeping as.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -183,48 +187,92 @@ const REVIEW_CUES: &[&str] = &[
 
 /// Words of a speaker talking about their own experience, or to someone (Italian and
 /// English): what makes a sentiment a customer's rather than a news report's.
-const PERSONAL: &[&str] = &[
-    "io", "mi", "mio", "mia", "miei", "mie", "ho", "sono", "tu", "ti", "tuo", "tua", "voi",
-    // Not "vi" or "ci": Roman numerals and abbreviations in English text.
-    "vostro", "vostra", "noi", "nostro", "i", "i'm", "i've", "me", "my", "mine", "we", "our", "us",
-    "you", "your", "you're",
-];
+fn is_personal(w: &str) -> bool {
+    matches!(
+        w,
+        "io" | "mi"
+            | "mio"
+            | "mia"
+            | "miei"
+            | "mie"
+            | "ho"
+            | "sono"
+            | "tu"
+            | "ti"
+            | "tuo"
+            | "tua"
+            | "voi"
+            // Not "vi" or "ci": Roman numerals and abbreviations in English text.
+            | "vostro"
+            | "vostra"
+            | "noi"
+            | "nostro"
+            | "i"
+            | "i'm"
+            | "i've"
+            | "me"
+            | "my"
+            | "mine"
+            | "we"
+            | "our"
+            | "us"
+            | "you"
+            | "your"
+            | "you're"
+    )
+}
 
 fn personal(lower: &str) -> bool {
     lower
         .split(|c: char| !(c.is_alphanumeric() || c == '\''))
-        .any(|w| PERSONAL.contains(&w))
+        .any(is_personal)
 }
 
-fn contains_phrase(lower: &str, phrase: &str) -> bool {
-    // Whole-word match: the phrase bounded by non-letters.
-    let mut from = 0;
-    while let Some(at) = lower[from..].find(phrase) {
-        let start = from + at;
-        let end = start + phrase.len();
-        let before = lower[..start].chars().next_back();
-        let after = lower[end..].chars().next();
-        let boundary = |c: Option<char>| c.is_none_or(|c| !c.is_alphanumeric());
-        if boundary(before) && boundary(after) {
-            return true;
+/// The cue lists a post is searched for, in this order.
+const CUE_LISTS: [&[&str]; 3] = [COMPLAINT_CUES, PRAISE_CUES, REVIEW_CUES];
+
+/// For each cue list, the first of its phrases (in list order) that `lower` holds as whole
+/// words (bounded by non-letters): one pass of one automaton over the text for all lists.
+fn cues_in(lower: &str) -> [Option<&'static str>; 3] {
+    static MATCHER: OnceLock<Option<AhoCorasick>> = OnceLock::new();
+    let patterns = || CUE_LISTS.iter().flat_map(|l| l.iter());
+    let mut first: [Option<usize>; 3] = [None; 3];
+    // The phrases are constants: building fails only on a programming error, and then no
+    // cue is found rather than a panic.
+    let Some(matcher) = MATCHER.get_or_init(|| AhoCorasick::new(patterns()).ok()) else {
+        return [None; 3];
+    };
+    let boundary = |c: Option<char>| c.is_none_or(|c| !c.is_alphanumeric());
+    for m in matcher.find_overlapping_iter(lower) {
+        let before = lower[..m.start()].chars().next_back();
+        let after = lower[m.end()..].chars().next();
+        if !(boundary(before) && boundary(after)) {
+            continue;
         }
-        from = end;
+        // Pattern ids run through the lists in order.
+        let mut id = m.pattern().as_usize();
+        for (list, best) in CUE_LISTS.iter().zip(&mut first) {
+            if id < list.len() {
+                *best = Some(best.map_or(id, |b| b.min(id)));
+                break;
+            }
+            id -= list.len();
+        }
     }
-    false
+    let mut out = [None; 3];
+    for ((o, f), list) in out.iter_mut().zip(first).zip(CUE_LISTS) {
+        *o = f.map(|i| list[i]);
+    }
+    out
 }
 
 /// Why a text reads as a question, if it does.
 pub fn question_cue(text: &str) -> Option<String> {
-    let without_links: String = text
-        .split_whitespace()
-        .filter(|w| !w.contains("://") && !w.starts_with("www."))
-        .collect::<Vec<_>>()
-        .join(" ");
-    if without_links.contains('?') {
+    let words = || text.split_whitespace().filter(|w| !is_link(w));
+    if words().any(|w| w.contains('?')) {
         return Some("asks with a question mark".into());
     }
-    let first = without_links
-        .split_whitespace()
+    let first = words()
         .find(|w| !w.starts_with('@') && !w.starts_with('#'))?
         .trim_matches(|c: char| !c.is_alphanumeric())
         .to_lowercase();
@@ -257,7 +305,6 @@ pub fn classify_post(
     answers: bool,
     addressed: bool,
 ) -> (UgcKind, Vec<String>) {
-    let lower = text.to_lowercase();
     let mut reasons = Vec::new();
     if let Some(cue) = question_cue(text) {
         reasons.push(cue);
@@ -267,15 +314,14 @@ pub fn classify_post(
         reasons.push("replies to another account's question".into());
         return (UgcKind::Answer, reasons);
     }
-    let cue = |list: &'static [&'static str]| -> Option<&'static str> {
-        list.iter().find(|p| contains_phrase(&lower, p)).copied()
-    };
+    let lower = text.to_lowercase();
+    let [complaint, praise, review] = cues_in(&lower);
     let negative = matches!(polarity, Polarity::Negative | Polarity::Mixed);
     let positive = matches!(polarity, Polarity::Positive | Polarity::Mixed);
     // Addressed to an account in the first or second person: a customer speaking.
     let speaking = addressed && personal(&lower);
     if negative {
-        if let Some(c) = cue(COMPLAINT_CUES) {
+        if let Some(c) = complaint {
             reasons.push(format!("negative, and says \"{c}\""));
             return (UgcKind::Complaint, reasons);
         }
@@ -285,7 +331,7 @@ pub fn classify_post(
         }
     }
     if positive {
-        if let Some(c) = cue(PRAISE_CUES) {
+        if let Some(c) = praise {
             reasons.push(format!("positive, and says \"{c}\""));
             return (UgcKind::Praise, reasons);
         }
@@ -294,7 +340,7 @@ pub fn classify_post(
             return (UgcKind::Praise, reasons);
         }
     }
-    if let Some(c) = cue(REVIEW_CUES) {
+    if let Some(c) = review {
         reasons.push(format!("gives an opinion: \"{c}\""));
         return (UgcKind::Review, reasons);
     }

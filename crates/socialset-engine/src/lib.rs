@@ -44,7 +44,8 @@ pub use plan::{PlanMember, PlanOptions, PlanReport, PlanSet, PriceList, Probabil
 pub use plan_eval::{eval_plan, ObservedPlan, PlanEval};
 pub use search::TextIndex;
 pub use sentiment::{
-    english_scores, eval_sentiment, sentiment, train_sentiment, SentimentEval, SentimentReport,
+    classify, english_scores, eval_sentiment, sentiment, train_sentiment, Classified,
+    SentimentEval, SentimentReport,
 };
 pub use social::TimeWindow;
 pub use socialset_analysis::audit::{
@@ -69,8 +70,8 @@ pub use trust::{
     TrustEval, TrustLine, TrustOptions, TrustReport,
 };
 pub use ugc::{
-    eval_qa, AccountValue, ClassScore, QaEval, SegmentsReport, UgcItem, UgcOptions, UgcReport,
-    UgcThread,
+    eval_qa, eval_stance_questions, AccountValue, ClassScore, QaEval, SegmentsReport, StanceEval,
+    UgcItem, UgcOptions, UgcReport, UgcThread,
 };
 
 /// The default path of the embedded store.

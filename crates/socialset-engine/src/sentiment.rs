@@ -11,6 +11,7 @@ use socialset_analysis::sentiment::{
     TrainConfig,
 };
 use socialset_analysis::stratified_folds;
+use socialset_analysis::ugc::{classify_post, UgcKind};
 
 use crate::{Error, Result};
 
@@ -88,6 +89,31 @@ pub fn sentiment(text: &str) -> SentimentReport {
         score: p[0] - p[1],
         language,
         drivers,
+    }
+}
+
+/// A lone post's kind and sentiment.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Classified {
+    pub sentiment: SentimentReport,
+    pub kind: UgcKind,
+    /// The cues behind the kind.
+    pub reasons: Vec<String>,
+}
+
+/// Classifies and scores one post on its own, as `socialset sentiment` shows it: a new post
+/// (no reply chain to answer), addressed to an account when it mentions one. `socialset ugc`
+/// classifies stored posts with their threads instead.
+pub fn classify(text: &str) -> Classified {
+    let sentiment = sentiment(text);
+    let addressed = text
+        .split_whitespace()
+        .any(|w| w.len() > 1 && w.starts_with('@'));
+    let (kind, reasons) = classify_post(text, sentiment.polarity, false, addressed);
+    Classified {
+        sentiment,
+        kind,
+        reasons,
     }
 }
 

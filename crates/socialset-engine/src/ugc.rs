@@ -376,6 +376,70 @@ pub struct QaEval {
     pub misses: Vec<(String, String, String, String)>,
 }
 
+/// Question detection against stance labels given by others: RumourEval 2017's annotators
+/// marked each reply in PHEME's rumour threads as supporting, denying, querying (asking for
+/// evidence) or commenting on the rumour.
+#[derive(Clone, Debug, PartialEq)]
+pub struct StanceEval {
+    /// Posts with a stance label.
+    pub posts: usize,
+    /// Per stance: posts, and how many of them the detector calls questions.
+    pub by_stance: Vec<(String, usize, usize)>,
+    /// Questions found against the posts labelled `query`.
+    pub query: ClassScore,
+}
+
+/// Scores question detection on the posts of `posts` (texts with ids: socialset's JSON Lines
+/// or tweets; `tw:` and other prefixes are ignored when joining) that have a stance in the
+/// RumourEval files of `stance_dir`.
+pub fn eval_stance_questions(
+    posts: &std::path::Path,
+    stance_dir: &std::path::Path,
+) -> Result<StanceEval> {
+    let stance: std::collections::HashMap<String, String> =
+        socialset_ingest::read_stance_labels(stance_dir)
+            .map_err(crate::Error::BadInput)?
+            .into_iter()
+            .collect();
+    let texts = socialset_ingest::read_texts_with_ids(posts).map_err(crate::Error::BadInput)?;
+    let mut by_stance: std::collections::BTreeMap<String, (usize, usize)> = Default::default();
+    let mut query = ClassScore {
+        gold: 0,
+        predicted: 0,
+        correct: 0,
+    };
+    let mut n = 0;
+    for (id, text) in &texts {
+        let Some(label) = id
+            .as_deref()
+            .and_then(|id| stance.get(id.rsplit(':').next().unwrap_or(id)))
+        else {
+            continue;
+        };
+        n += 1;
+        let q = socialset_analysis::ugc::question_cue(text).is_some();
+        let e = by_stance.entry(label.clone()).or_default();
+        e.0 += 1;
+        e.1 += usize::from(q);
+        let gold = label == "query";
+        query.gold += usize::from(gold);
+        query.predicted += usize::from(q);
+        query.correct += usize::from(gold && q);
+    }
+    if n == 0 {
+        return Err(crate::Error::Usage(format!(
+            "no post of {} has a stance in {}: the ids do not meet",
+            posts.display(),
+            stance_dir.display()
+        )));
+    }
+    Ok(StanceEval {
+        posts: n,
+        by_stance: by_stance.into_iter().map(|(k, (a, b))| (k, a, b)).collect(),
+        query,
+    })
+}
+
 /// Scores question and answer detection on annotated posts (tests/data/ugc): a question by
 /// `question_cue`; an answer when the post is no question and its parent is one, as `ugc`
 /// decides them.

@@ -425,6 +425,16 @@ pub fn read_sentipolc(path: &Path) -> Result<Vec<PolarityLabelled>, RecordError>
 /// socialset's JSON Lines format, tweets as the APIs save them), or, for a line that is not
 /// JSON, the line itself. Blank lines are skipped; gzip or not.
 pub fn read_texts(path: &Path) -> Result<Vec<String>, RecordError> {
+    Ok(texts_with_ids(path)?.into_iter().map(|(_, t)| t).collect())
+}
+
+/// The texts of a file as `read_texts` finds them, each with its object's `"id"` (or
+/// `"id_str"`) where it has one.
+pub fn read_texts_with_ids(path: &Path) -> Result<Vec<(Option<String>, String)>, RecordError> {
+    texts_with_ids(path)
+}
+
+fn texts_with_ids(path: &Path) -> Result<Vec<(Option<String>, String)>, RecordError> {
     let (file, lines) = lines(path)?;
     let mut out = Vec::new();
     for line in lines {
@@ -439,15 +449,66 @@ pub fn read_texts(path: &Path) -> Result<Vec<String>, RecordError> {
                     .or_else(|| v.get("full_text"))
                     .and_then(serde_json::Value::as_str);
                 if let Some(text) = text {
-                    out.push(text.to_owned());
+                    let id = match v.get("id_str").or_else(|| v.get("id")) {
+                        Some(serde_json::Value::String(s)) => Some(s.clone()),
+                        Some(serde_json::Value::Number(n)) => Some(n.to_string()),
+                        _ => None,
+                    };
+                    out.push((id, text.to_owned()));
                 }
                 continue;
             }
         }
-        out.push(t.to_owned());
+        out.push((None, t.to_owned()));
     }
     if out.is_empty() {
         return Err(RecordError::new(&file, 0, "holds no texts"));
+    }
+    Ok(out)
+}
+
+/// Stance labels per tweet id, as RumourEval 2017's subtask A files give them (a JSON object
+/// of tweet id to `support`, `deny`, `query` or `comment`): every `.json` file of `dir`, in
+/// name order. Errors name the file (and the id of a label that is not a stance).
+pub fn read_stance_labels(dir: &Path) -> Result<Vec<(String, String)>, RecordError> {
+    let shown = dir.display().to_string();
+    let entries = std::fs::read_dir(dir)
+        .map_err(|e| RecordError::fatal(&shown, 0, format!("cannot read the folder: {e}")))?;
+    let mut files: Vec<std::path::PathBuf> = entries
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "json"))
+        .collect();
+    files.sort();
+    let mut out = Vec::new();
+    for path in &files {
+        let file = path.display().to_string();
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| RecordError::fatal(&file, 0, format!("cannot read: {e}")))?;
+        let labels: std::collections::BTreeMap<String, String> = serde_json::from_str(&text)
+            .map_err(|e| {
+                RecordError::new(
+                    &file,
+                    e.line() as u64,
+                    format!("is not a JSON object of tweet id to stance: {e}"),
+                )
+            })?;
+        for (id, stance) in labels {
+            if !matches!(stance.as_str(), "support" | "deny" | "query" | "comment") {
+                return Err(
+                    RecordError::new(&file, 0, "is not support, deny, query or comment")
+                        .field(id)
+                        .value(&stance),
+                );
+            }
+            out.push((id, stance));
+        }
+    }
+    if out.is_empty() {
+        return Err(RecordError::new(
+            &shown,
+            0,
+            "holds no stance labels (.json files)",
+        ));
     }
     Ok(out)
 }

@@ -10,7 +10,7 @@ use std::sync::OnceLock;
 use serde::{Deserialize, Serialize};
 use socialset_graph::SplitMix64;
 
-use super::tokens::{tokenize, Token};
+use super::tokens::{tokenize, Token, Tokens};
 
 /// FNV-1a, 64 bits: feature names hashed as they are built, with no string made.
 #[derive(Clone, Copy)]
@@ -65,27 +65,32 @@ fn unit_hash(t: &Token) -> Fnv {
     h.bytes(t.text.as_bytes())
 }
 
-fn unit_name(t: &Token) -> String {
+fn push_unit_name(name: &mut String, t: &Token) {
     if t.negated {
-        format!("n:{}", t.text)
-    } else {
-        t.text.clone()
+        name.push_str("n:");
     }
+    name.push_str(t.text);
 }
 
-/// The same features as `features`, as hashes of their names with a recipe for each (a
-/// feature may come twice: callers deduplicate what they use), made without building names.
-fn feature_hashes(tokens: &[Token]) -> Vec<(u64, Recipe)> {
-    let mut out = Vec::with_capacity(tokens.len() * 8);
+fn unit_name(t: &Token) -> String {
+    let mut name = String::with_capacity(t.text.len() + 2);
+    push_unit_name(&mut name, t);
+    name
+}
+
+/// The same features as `features`, as hashes of their names with a recipe for each, handed
+/// to `out` (a feature may come twice: callers deduplicate what they use), made without
+/// building names.
+fn each_feature_hash(tokens: &Tokens, mut out: impl FnMut(u64, Recipe)) {
     for (i, t) in tokens.iter().enumerate() {
-        let h = unit_hash(t);
-        out.push((h.0, Recipe::Unit(i)));
-        if let Some(next) = tokens.get(i + 1) {
+        let h = unit_hash(&t);
+        out(h.0, Recipe::Unit(i));
+        if let Some(next) = (i + 1 < tokens.len()).then(|| tokens.get(i + 1)) {
             let mut p = h.bytes(b" ");
             if next.negated {
                 p = p.bytes(b"n:");
             }
-            out.push((p.bytes(next.text.as_bytes()).0, Recipe::Pair(i)));
+            out(p.bytes(next.text.as_bytes()).0, Recipe::Pair(i));
         }
         // 4-grams of "<token>", from the byte offsets of its chars (no string is made).
         // With token chars c0 .. c(m-1) starting at bytes b0 .. b(m-1) (bm: the end), gram
@@ -111,21 +116,70 @@ fn feature_hashes(tokens: &[Token]) -> Vec<(u64, Recipe)> {
                         g.bytes(&text[from..hi.next().unwrap_or(text.len())])
                     }
                 };
-                out.push((g.0, Recipe::Gram(i, k)));
+                out(g.0, Recipe::Gram(i, k));
             }
         }
     }
+}
+
+#[cfg(test)]
+fn feature_hashes(tokens: &Tokens) -> Vec<(u64, Recipe)> {
+    let mut out = Vec::new();
+    each_feature_hash(tokens, |h, r| out.push((h, r)));
     out
 }
 
-fn recipe_name(tokens: &[Token], r: Recipe) -> String {
+/// Keeps the first item of each hash, in order (an open-addressing set on the stack for the
+/// usual few dozen; sorting them cost more than scoring).
+fn keep_first_of_each<T>(items: &mut Vec<(u64, T)>) {
+    const ON_STACK: usize = 256;
+    let size = (items.len() * 2).next_power_of_two().max(16);
+    let mut stack = [0u64; ON_STACK];
+    let mut heap = Vec::new();
+    let table: &mut [u64] = if size <= ON_STACK {
+        &mut stack[..size]
+    } else {
+        heap.resize(size, 0);
+        &mut heap
+    };
+    let mask = size - 1;
+    // 0 marks an empty slot; the one hash that is 0 has its own flag.
+    let mut seen_zero = false;
+    items.retain(|&(h, _)| {
+        if h == 0 {
+            return !std::mem::replace(&mut seen_zero, true);
+        }
+        let mut slot = (h.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 40) as usize & mask;
+        loop {
+            match table[slot] {
+                0 => {
+                    table[slot] = h;
+                    return true;
+                }
+                x if x == h => return false,
+                _ => slot = (slot + 1) & mask,
+            }
+        }
+    });
+}
+
+fn recipe_name(tokens: &Tokens, r: Recipe) -> String {
     match r {
-        Recipe::Unit(i) => unit_name(&tokens[i]),
-        Recipe::Pair(i) => format!("{} {}", unit_name(&tokens[i]), unit_name(&tokens[i + 1])),
+        Recipe::Unit(i) => unit_name(&tokens.get(i)),
+        Recipe::Pair(i) => {
+            let (a, b) = (tokens.get(i), tokens.get(i + 1));
+            let mut name = String::with_capacity(a.text.len() + b.text.len() + 5);
+            push_unit_name(&mut name, &a);
+            name.push(' ');
+            push_unit_name(&mut name, &b);
+            name
+        }
         Recipe::Gram(i, k) => {
-            let t = &tokens[i];
-            let g: String = format!("<{}>", t.text).chars().skip(k).take(4).collect();
-            format!("{}{g}", if t.negated { "cn:" } else { "c:" })
+            let t = tokens.get(i);
+            let mut name = String::from(if t.negated { "cn:" } else { "c:" });
+            let chars = std::iter::once('<').chain(t.text.chars()).chain(['>']);
+            name.extend(chars.skip(k).take(4));
+            name
         }
     }
 }
@@ -133,23 +187,14 @@ fn recipe_name(tokens: &[Token], r: Recipe) -> String {
 /// The features of a text: its tokens (negated ones as `n:word`) and adjacent pairs.
 pub fn features(text: &str) -> Vec<String> {
     let tokens = tokenize(text);
-    let unit: Vec<String> = tokens
-        .iter()
-        .map(|t| {
-            if t.negated {
-                format!("n:{}", t.text)
-            } else {
-                t.text.clone()
-            }
-        })
-        .collect();
+    let unit: Vec<String> = tokens.iter().map(|t| unit_name(&t)).collect();
     let mut out = unit.clone();
     for w in unit.windows(2) {
         out.push(format!("{} {}", w[0], w[1]));
     }
     // Character 4-grams inside words: Italian inflects ("bellissimo", "bellissima",
     // "bellezza" share "bell"), and unseen forms still meet known pieces.
-    for t in &tokens {
+    for t in tokens.iter() {
         let chars: Vec<char> = format!("<{}>", t.text).chars().collect();
         if chars.len() > 5 {
             for g in chars.windows(4) {
@@ -308,16 +353,17 @@ impl LinearModel {
         let index = self.index();
         let tokens = tokenize(text);
         let mut z = [f64::from(self.bias[0]), f64::from(self.bias[1])];
-        let mut hits: Vec<(u64, Recipe, [f32; 2])> = feature_hashes(&tokens)
-            .into_iter()
-            .filter_map(|(h, recipe)| index.get(&h).map(|w| (h, recipe, *w)))
-            .collect();
+        let mut hits: Vec<(u64, (Recipe, [f32; 2]))> = Vec::with_capacity(tokens.len() * 4);
+        each_feature_hash(&tokens, |h, recipe| {
+            if let Some(w) = index.get(&h) {
+                hits.push((h, (recipe, *w)));
+            }
+        });
         // A feature counts once per text, as in training.
-        hits.sort_unstable_by_key(|x| x.0);
-        hits.dedup_by_key(|x| x.0);
+        keep_first_of_each(&mut hits);
         let mut hits: Vec<(Recipe, f64)> = hits
             .into_iter()
-            .map(|(_, recipe, w)| {
+            .map(|(_, (recipe, w))| {
                 z[0] += f64::from(w[0]);
                 z[1] += f64::from(w[1]);
                 (recipe, f64::from(w[0]) - f64::from(w[1]))
@@ -360,9 +406,30 @@ mod tests {
             named.sort_unstable();
             named.dedup();
             assert_eq!(hashed, named, "{text}");
+            let mut firsts: Vec<(u64, ())> =
+                feature_hashes(&tokens).iter().map(|x| (x.0, ())).collect();
+            keep_first_of_each(&mut firsts);
+            let mut firsts: Vec<u64> = firsts.iter().map(|x| x.0).collect();
+            firsts.sort_unstable();
+            assert_eq!(firsts, hashed, "{text}");
             for (h, r) in feature_hashes(&tokens) {
                 assert_eq!(Fnv::new().bytes(recipe_name(&tokens, r).as_bytes()).0, h);
             }
         }
+    }
+
+    #[test]
+    fn first_of_each_hash_is_kept_in_order() {
+        let mut items: Vec<(u64, usize)> = [5, 0, 7, 5, 0, 9, 7, 7]
+            .iter()
+            .enumerate()
+            .map(|(i, &h)| (h, i))
+            .collect();
+        keep_first_of_each(&mut items);
+        assert_eq!(items, [(5, 0), (0, 1), (7, 2), (9, 5)]);
+        // More than the stack table holds.
+        let mut many: Vec<(u64, ())> = (0..1000u64).chain(0..1000).map(|h| (h * 31, ())).collect();
+        keep_first_of_each(&mut many);
+        assert_eq!(many.len(), 1000);
     }
 }

@@ -8,7 +8,7 @@ mod tokens;
 mod vader;
 
 pub use linear::{features, LinearModel, TrainConfig};
-pub use tokens::{tokenize, Token, NEGATION_SPAN};
+pub use tokens::{is_link, tokenize, Token, Tokens, NEGATION_SPAN};
 pub use vader::{vader, VaderScore};
 
 /// The four SENTIPOLC polarity classes.
@@ -172,12 +172,17 @@ pub fn detect_language(text: &str) -> (Language, usize, usize) {
     let (mut vowel_end, mut words) = (0usize, 0usize);
     let mut lower = String::new();
     for raw in text.split_whitespace() {
-        if raw.starts_with('@') || raw.starts_with('#') || raw.contains("://") {
+        if raw.starts_with('@') || raw.starts_with('#') || tokens::is_link(raw) {
             continue;
         }
         let raw = raw.trim_matches(|c: char| !c.is_alphanumeric() && c != '\'');
         lower.clear();
-        lower.extend(raw.chars().flat_map(char::to_lowercase));
+        if raw.is_ascii() {
+            lower.push_str(raw);
+            lower.make_ascii_lowercase();
+        } else {
+            lower.extend(raw.chars().flat_map(char::to_lowercase));
+        }
         let w = lower.as_str();
         it += usize::from(italian_word(w));
         en += usize::from(english_word(w));

@@ -37,10 +37,47 @@ fn is_negation(w: &str) -> bool {
 }
 
 /// One token of a text, with whether a negation reaches it.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Token {
-    pub text: String,
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Token<'a> {
+    pub text: &'a str,
     pub negated: bool,
+}
+
+/// The tokens of a text, kept in one buffer (a token is a span of it: no string per token).
+#[derive(Clone, Debug, Default)]
+pub struct Tokens {
+    buf: String,
+    spans: Vec<(usize, usize, bool)>,
+}
+
+impl Tokens {
+    pub fn len(&self) -> usize {
+        self.spans.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.spans.is_empty()
+    }
+
+    /// The `i`-th token (`i < len()`).
+    pub fn get(&self, i: usize) -> Token<'_> {
+        let (start, end, negated) = self.spans[i];
+        Token {
+            text: &self.buf[start..end],
+            negated,
+        }
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = Token<'_>> {
+        (0..self.len()).map(|i| self.get(i))
+    }
+}
+
+/// A word of a post that is a link: it holds a scheme (`://`) or starts with `www.`.
+pub fn is_link(word: &str) -> bool {
+    // A byte scan: `str::contains` sets up a substring search per call, which costs more
+    // than the scan on words this short.
+    word.starts_with("www.") || word.as_bytes().windows(3).any(|w| w == b"://")
 }
 
 fn is_emoji(c: char) -> bool {
@@ -54,140 +91,179 @@ const EMOTICONS: &[&str] = &[
     ":P", ":p", "<3", ":-*", ":*", ":-|", ":|",
 ];
 
+fn is_punctuation(c: char) -> bool {
+    matches!(c, '!' | '?' | '.' | ',' | ';' | ':')
+}
+
+fn starts_with_ignore_case(word: &str, prefix: &str) -> bool {
+    word.get(..prefix.len())
+        .is_some_and(|p| p.eq_ignore_ascii_case(prefix))
+}
+
+/// The first pass: raw tokens as spans of one lower-case buffer. The token being built is
+/// always the buffer's tail from `start`; a run of punctuation waits in `punct` (it is only
+/// ever pending while no token is being built).
+#[derive(Default)]
+struct Builder {
+    buf: String,
+    raw: Vec<(usize, usize)>,
+    punct: String,
+    start: usize,
+    last: Option<char>,
+    run: usize,
+}
+
+impl Builder {
+    fn building(&self) -> bool {
+        self.buf.len() > self.start
+    }
+
+    fn flush(&mut self) {
+        if self.building() {
+            self.raw.push((self.start, self.buf.len()));
+        }
+        self.start = self.buf.len();
+        self.last = None;
+        self.run = 0;
+    }
+
+    fn whole(&mut self, token: &str) {
+        self.flush();
+        self.buf.push_str(token);
+        self.flush();
+    }
+
+    fn flush_punct(&mut self) {
+        if !self.punct.is_empty() {
+            let punct = std::mem::take(&mut self.punct);
+            self.whole(&punct);
+            self.punct = punct;
+            self.punct.clear();
+        }
+    }
+
+    /// Letters repeated three times or more become two ("bellooo" → "belloo"), so that every
+    /// elongation of a word is one token.
+    fn letter(&mut self, c: char) {
+        if Some(c) == self.last {
+            self.run += 1;
+        } else {
+            self.run = 1;
+            self.last = Some(c);
+        }
+        if self.run <= 2 {
+            self.buf.push(c);
+        }
+    }
+
+    /// One lower-case char of a word: letters and digits runs, emoji, and punctuation runs.
+    fn char(&mut self, c: char) {
+        if c.is_alphanumeric() || c == '#' || c == '\'' && self.building() {
+            self.flush_punct();
+            self.letter(c);
+            if c == '\'' {
+                // Italian elision ("l'italia", "dell'anno") and English clitics ("don't").
+                self.flush();
+            }
+        } else if is_emoji(c) {
+            self.flush();
+            self.flush_punct();
+            let mut utf8 = [0u8; 4];
+            self.whole(c.encode_utf8(&mut utf8));
+        } else if is_punctuation(c) {
+            self.flush();
+            if !self.punct.contains(c) || self.punct.len() < 3 {
+                self.punct.push(c);
+            }
+        } else {
+            self.flush();
+        }
+    }
+}
+
 /// Tokens of `text` (any length; invalid input never panics).
-pub fn tokenize(text: &str) -> Vec<Token> {
-    let mut raw: Vec<String> = Vec::new();
+pub fn tokenize(text: &str) -> Tokens {
+    let mut b = Builder {
+        buf: String::with_capacity(text.len() + 16),
+        raw: Vec::with_capacity(text.len() / 4 + 1),
+        ..Builder::default()
+    };
     for word in text.split_whitespace() {
         let could_be_emoticon = word.len() <= 3 && word.starts_with([':', ';', 'x', 'X', '<']);
         if could_be_emoticon {
             if let Some(e) = EMOTICONS.iter().find(|e| word == **e) {
-                raw.push((*e).to_owned());
+                b.whole(e);
                 continue;
             }
         }
-        let lower = word.to_lowercase();
-        if lower.starts_with("http://")
-            || lower.starts_with("https://")
-            || lower.starts_with("www.")
+        if ["http://", "https://", "www."]
+            .iter()
+            .any(|p| starts_with_ignore_case(word, p))
         {
-            raw.push("<url>".into());
+            b.whole("<url>");
             continue;
         }
-        if lower.starts_with('@') && lower.len() > 1 {
-            raw.push("<user>".into());
+        if word.starts_with('@') && word.len() > 1 {
+            b.whole("<user>");
             continue;
         }
-        // Split the word into letters/digits runs, emoji, and punctuation runs.
-        let mut current = String::new();
-        let mut punct = String::new();
-        let flush = |current: &mut String, raw: &mut Vec<String>| {
-            if !current.is_empty() {
-                raw.push(shorten(current));
-                current.clear();
-            }
-        };
-        for c in lower.chars() {
-            if c.is_alphanumeric() || c == '#' || c == '\'' && !current.is_empty() {
-                if !punct.is_empty() {
-                    raw.push(std::mem::take(&mut punct));
-                }
-                if c == '\'' {
-                    // Italian elision ("l'italia", "dell'anno") and English clitics ("don't").
-                    current.push(c);
-                    flush(&mut current, &mut raw);
-                    continue;
-                }
-                current.push(c);
-            } else if is_emoji(c) {
-                flush(&mut current, &mut raw);
-                if !punct.is_empty() {
-                    raw.push(std::mem::take(&mut punct));
-                }
-                raw.push(c.to_string());
-            } else if matches!(c, '!' | '?' | '.' | ',' | ';' | ':') {
-                flush(&mut current, &mut raw);
-                if !punct.contains(c) || punct.len() < 3 {
-                    punct.push(c);
-                }
+        for c in word.chars() {
+            if c.is_ascii() {
+                b.char(c.to_ascii_lowercase());
             } else {
-                flush(&mut current, &mut raw);
+                for c in c.to_lowercase() {
+                    b.char(c);
+                }
             }
         }
-        flush(&mut current, &mut raw);
-        if !punct.is_empty() {
-            raw.push(punct);
-        }
+        b.flush();
+        b.flush_punct();
     }
-    // English "n't" clitics become "not".
-    let mut words: Vec<String> = Vec::with_capacity(raw.len());
-    let mut raw = raw.into_iter().peekable();
-    while let Some(w) = raw.next() {
-        if let Some(stem) = w
-            .strip_suffix("n'")
-            .filter(|_| raw.peek().is_some_and(|t| t == "t"))
-        {
-            raw.next();
-            if !stem.is_empty() {
-                words.push(stem.to_owned());
+    let Builder { mut buf, raw, .. } = b;
+    // English "n't" clitics become "not"; hashtags count with and without their `#`.
+    let mut words: Vec<(usize, usize)> = Vec::with_capacity(raw.len() + 4);
+    let mut i = 0;
+    while i < raw.len() {
+        let (start, end) = raw[i];
+        let w = &buf[start..end];
+        let next_is_t = raw.get(i + 1).is_some_and(|&(s, e)| &buf[s..e] == "t");
+        if w.ends_with("n'") && next_is_t {
+            i += 1;
+            if end - 2 > start {
+                words.push((start, end - 2));
             }
-            words.push("not".into());
-        } else if let Some(tag) = w.strip_prefix('#') {
-            words.push(w.clone());
-            if !tag.is_empty() {
-                words.push(tag.to_owned());
+            let at = buf.len();
+            buf.push_str("not");
+            words.push((at, buf.len()));
+        } else if w.starts_with('#') {
+            words.push((start, end));
+            if end > start + 1 {
+                words.push((start + 1, end));
             }
         } else {
-            words.push(w);
+            words.push((start, end));
         }
+        i += 1;
     }
-    let mut out = Vec::with_capacity(words.len());
+    let mut spans = Vec::with_capacity(words.len());
     let mut reach = 0usize;
-    for w in words {
-        let punctuation = w
-            .chars()
-            .all(|c| matches!(c, '!' | '?' | '.' | ',' | ';' | ':'));
+    for (start, end) in words {
+        let w = &buf[start..end];
+        let punctuation = w.chars().all(is_punctuation);
         if punctuation {
             reach = 0;
         }
-        let negation = is_negation(&w);
+        let negation = is_negation(w);
         // Negation reaches words, not emoji or emoticons.
         let word = w.chars().any(char::is_alphabetic) && !w.starts_with('<');
-        out.push(Token {
-            negated: reach > 0 && !negation && word,
-            text: w,
-        });
+        spans.push((start, end, reach > 0 && !negation && word));
         if negation {
             reach = NEGATION_SPAN;
         } else if reach > 0 && !punctuation {
             reach -= 1;
         }
     }
-    out
-}
-
-/// Letters repeated three times or more become two ("bellooo" → "belloo"), so that every
-/// elongation of a word is one token.
-fn shorten(word: &str) -> String {
-    let bytes = word.as_bytes();
-    // ASCII words (most) are checked byte by byte; others go through the char loop below.
-    if word.is_ascii() && !bytes.windows(3).any(|w| w[0] == w[1] && w[1] == w[2]) {
-        return word.to_owned();
-    }
-    let mut out = String::with_capacity(word.len());
-    let mut last = None;
-    let mut run = 0;
-    for c in word.chars() {
-        if Some(c) == last {
-            run += 1;
-        } else {
-            run = 1;
-            last = Some(c);
-        }
-        if run <= 2 {
-            out.push(c);
-        }
-    }
-    out
+    Tokens { buf, spans }
 }
 
 #[cfg(test)]
@@ -196,12 +272,12 @@ mod tests {
 
     fn texts(s: &str) -> Vec<String> {
         tokenize(s)
-            .into_iter()
+            .iter()
             .map(|t| {
                 if t.negated {
                     format!("neg_{}", t.text)
                 } else {
-                    t.text
+                    t.text.to_owned()
                 }
             })
             .collect()

@@ -7,7 +7,7 @@
 //! "but" rule finds each score by value, so equal scores before "but" are scaled more than
 //! once; here each word is scaled once, by its position.
 
-use std::collections::HashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 use std::sync::OnceLock;
 
 const LEXICON: &str = include_str!("../../data/vader/vader_lexicon.txt");
@@ -182,8 +182,11 @@ const SPECIAL_CASES: &[(&str, f64)] = &[
 ];
 
 struct Lexicons {
-    words: HashMap<String, f64>,
-    emoji: HashMap<char, String>,
+    words: FxHashMap<String, f64>,
+    /// Emoji (never ASCII) to their descriptions.
+    emoji: FxHashMap<char, String>,
+    boosters: FxHashMap<&'static str, f64>,
+    negations: FxHashSet<&'static str>,
 }
 
 fn lexicons() -> &'static Lexicons {
@@ -203,9 +206,15 @@ fn lexicons() -> &'static Lexicons {
                 let (e, d) = l.split_once('\t')?;
                 let mut chars = e.chars();
                 let c = chars.next()?;
-                chars.next().is_none().then(|| (c, d.trim().to_owned()))
+                (chars.next().is_none() && !c.is_ascii()).then(|| (c, d.trim().to_owned()))
             })
             .collect(),
+        boosters: BOOST_UP
+            .iter()
+            .map(|w| (*w, B_INCR))
+            .chain(BOOST_DOWN.iter().map(|w| (*w, B_DECR)))
+            .collect(),
+        negations: NEGATE.iter().copied().collect(),
     })
 }
 
@@ -214,13 +223,7 @@ fn booster(word: &str) -> Option<f64> {
     if !(2..=13).contains(&word.len()) {
         return None;
     }
-    if BOOST_UP.contains(&word) {
-        Some(B_INCR)
-    } else if BOOST_DOWN.contains(&word) {
-        Some(B_DECR)
-    } else {
-        None
-    }
+    lexicons().boosters.get(word).copied()
 }
 
 /// Python's `str.isupper`: some cased letter, and no lower-case one.
@@ -229,7 +232,7 @@ fn is_upper(w: &str) -> bool {
 }
 
 fn negated(word: &str) -> bool {
-    NEGATE.contains(&word) || word.contains("n't")
+    lexicons().negations.contains(word) || word.contains("n't")
 }
 
 /// A text's VADER scores.
@@ -252,7 +255,7 @@ pub fn vader(text: &str) -> VaderScore {
     let mut plain = String::with_capacity(text.len());
     let mut prev_space = true;
     for c in text.chars() {
-        if let Some(d) = lex.emoji.get(&c) {
+        if let Some(d) = (!c.is_ascii()).then(|| lex.emoji.get(&c)).flatten() {
             if !prev_space {
                 plain.push(' ');
             }

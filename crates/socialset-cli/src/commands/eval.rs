@@ -21,6 +21,8 @@ use crate::progress::ImportProgress;
 ///                 model; --cross-validate: 10-fold cross-validation trained on the file)
 ///   ugc           are questions and answers found? (real posts annotated by hand with
 ///                 written rules, tests/data/ugc: precision and recall)
+///   questions     are questions found where other people labelled them? (RumourEval 2017's
+///                 stance labels on the demo's PHEME tweets: "query" against our questions)
 ///   vader         does our English scorer agree with the reference VADER? (vaderSentiment
 ///                 from PyPI, in a venv it creates, on the same texts in the same run)
 ///   communities   do the communities match known groups? (email-Eu-core departments: NMI, ARI)
@@ -176,6 +178,20 @@ enum What {
         /// Annotated posts, one JSON object per line (e.g. tests/data/ugc/qa-annotated.jsonl).
         #[arg(long, value_name = "FILE")]
         data: PathBuf,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Question detection against RumourEval 2017's per-tweet stance labels.
+    Questions {
+        /// Posts with ids (socialset's JSON Lines or tweets, gzip or not), e.g.
+        /// tests/data/demo/pheme-sample.jsonl.gz.
+        #[arg(long, value_name = "FILE")]
+        data: PathBuf,
+        /// The folder of RumourEval's subtask A files (tweet id → support, deny, query or
+        /// comment), e.g. ../shared/data/rumoureval2017-pheme/traindev.
+        #[arg(long, value_name = "DIR")]
+        stance: PathBuf,
         /// Print JSON.
         #[arg(long)]
         json: bool,
@@ -476,6 +492,50 @@ pub fn run(args: Args) -> Result<()> {
                     let t: String = t.replace('\n', " ").chars().take(90).collect();
                     println!("  {id}: annotated {g}, found {p}: {t}");
                 }
+            }
+        }
+        What::Questions { data, stance, json } => {
+            let e = socialset_engine::eval_stance_questions(&data, &stance)?;
+            let q = &e.query;
+            let f1 = 2.0 * q.precision() * q.recall() / (q.precision() + q.recall()).max(1e-12);
+            if json {
+                let out = serde_json::json!({
+                    "posts": e.posts,
+                    "by_stance": e.by_stance.iter().map(|(s, n, k)| serde_json::json!({"stance": s, "posts": n, "called_questions": k})).collect::<Vec<_>>(),
+                    "query": {"gold": q.gold, "predicted": q.predicted, "correct": q.correct,
+                              "precision": q.precision(), "recall": q.recall(), "f1": f1},
+                });
+                println!("{}", serde_json::to_string_pretty(&out)?);
+            } else {
+                println!("{} posts with a stance label.", e.posts);
+                let rows = e
+                    .by_stance
+                    .iter()
+                    .map(|(s, n, k)| {
+                        vec![
+                            s.clone(),
+                            n.to_string(),
+                            k.to_string(),
+                            format!("{:.1}%", 100.0 * *k as f64 / (*n).max(1) as f64),
+                        ]
+                    })
+                    .collect();
+                println!(
+                    "{}",
+                    table(
+                        &["stance", "posts", "called questions", "share"],
+                        &[1, 2, 3],
+                        rows
+                    )
+                );
+                println!(
+                    "Questions against \"query\": precision {:.3}, recall {:.3}, F1 {f1:.3} ({} found, {} labelled, {} both).",
+                    q.precision(),
+                    q.recall(),
+                    q.predicted,
+                    q.gold,
+                    q.correct
+                );
             }
         }
         What::Vader { data, venv, json } => {

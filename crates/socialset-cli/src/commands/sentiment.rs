@@ -11,7 +11,8 @@ use crate::output::{csv, table};
 
 /// Score the sentiment of a text: positive, negative, neutral or mixed, with the chances of
 /// each side and the words that drove it (`n:` marks a word under a negation, `c:` a piece of
-/// a word).
+/// a word); and its kind as `socialset ugc` would call it (question, complaint, praise,
+/// review or plain mention) with the cues behind it, taking it as a new post.
 ///
 /// Italian texts are scored by a linear model trained on SENTIPOLC 2016's training set and
 /// shipped with socialset (nothing is downloaded). `socialset eval sentiment` measures it.
@@ -55,11 +56,13 @@ pub fn run(args: Args) -> Result<()> {
         return Ok(());
     }
     let text = args.text.unwrap_or_default();
-    let r = socialset_engine::sentiment(&text);
+    let c = socialset_engine::classify(&text);
+    let r = &c.sentiment;
     match args.format {
         OutputFormat::Json => println!(
             "{}",
             serde_json::to_string_pretty(&json!({
+                "kind": c.kind.name(), "reasons": c.reasons,
                 "polarity": r.polarity.name(), "language": r.language.code(),
                 "positive": r.positive, "negative": r.negative, "score": r.score,
                 "drivers": r.drivers.iter().map(|(w, p)| json!({"feature": w, "pull": p})).collect::<Vec<_>>(),
@@ -67,9 +70,12 @@ pub fn run(args: Args) -> Result<()> {
         ),
         OutputFormat::Csv => csv(
             &[
-                "polarity", "language", "positive", "negative", "score", "drivers",
+                "kind", "reasons", "polarity", "language", "positive", "negative", "score",
+                "drivers",
             ],
             &[vec![
+                c.kind.name().to_owned(),
+                c.reasons.join("; "),
                 r.polarity.name().to_owned(),
                 r.language.code().to_owned(),
                 format!("{:.3}", r.positive),
@@ -91,6 +97,7 @@ pub fn run(args: Args) -> Result<()> {
                 r.negative * 100.0,
                 r.language.code()
             );
+            println!("kind: {} ({})", c.kind.name(), c.reasons.join("; "));
             let rows = r
                 .drivers
                 .iter()

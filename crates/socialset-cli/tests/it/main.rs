@@ -609,3 +609,39 @@ fn trust_independence_and_disclosure_commands() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("no account matches"));
 }
+
+#[test]
+fn sentiment_shows_kind_polarity_and_drivers_in_every_format() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("unused.db");
+    let j = json_of(
+        &db,
+        &[
+            "sentiment",
+            "@acme il servizio clienti non risponde mai, che schifo",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(j["kind"], "complaint", "{j}");
+    assert_eq!(j["polarity"], "negative", "{j}");
+    assert_eq!(j["language"], "it", "{j}");
+    assert!(j["drivers"].as_array().is_some_and(|d| !d.is_empty()));
+    let out = socialset(
+        &db,
+        &[
+            "sentiment",
+            "Does anyone know when it opens?",
+            "--format",
+            "csv",
+        ],
+    );
+    let csv = String::from_utf8_lossy(&out.stdout);
+    assert!(csv.starts_with("kind,reasons,polarity"), "{csv}");
+    assert!(
+        csv.lines()
+            .nth(1)
+            .is_some_and(|l| l.starts_with("question,")),
+        "{csv}"
+    );
+}

@@ -2,7 +2,7 @@
 //! negation and emoji; irony as the known failure; odd input; the SENTIPOLC reader and metric
 //! on a small file in the task's format, in both encodings.
 
-use socialset_engine::{eval_sentiment, sentiment, Language, Polarity};
+use socialset_engine::{classify, eval_sentiment, sentiment, Language, Polarity, UgcKind};
 
 use crate::write;
 
@@ -28,6 +28,29 @@ fn italian_examples_of_every_class() {
     assert!(negated.drivers.iter().any(|(w, _)| w.starts_with("n:")));
     // Emoji carry sentiment on their own.
     assert!(sentiment("😍😍😍").score > sentiment("😡😡😡").score);
+}
+
+#[test]
+fn a_lone_post_is_classified_with_its_reasons() {
+    let cases = [
+        ("Qualcuno sa a che ora apre il negozio?", UgcKind::Question),
+        ("Does anyone know when the store opens?", UgcKind::Question),
+        (
+            "@TrenItalia il treno è in ritardo da un'ora, vergogna!",
+            UgcKind::Complaint,
+        ),
+        (
+            "@acme my order arrived broken, terrible service",
+            UgcKind::Complaint,
+        ),
+        ("Il treno parte alle 8 da Milano", UgcKind::Mention),
+    ];
+    for (text, want) in cases {
+        let c = classify(text);
+        assert_eq!(c.kind, want, "{text}: {c:?}");
+        assert!(!c.reasons.is_empty(), "{text}: no reasons");
+        assert_eq!(c.sentiment, sentiment(text));
+    }
 }
 
 #[test]

@@ -187,3 +187,45 @@ fn near_duplicates_are_listed_once_with_a_count() {
         "the most engaged speaks for them"
     );
 }
+
+#[test]
+fn questions_against_stance_labels_join_by_tweet_id() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let posts = write(
+        dir.path(),
+        "posts.jsonl",
+        b"{\"type\":\"post\",\"id\":\"tw:1\",\"author\":\"a\",\"text\":\"Is this confirmed?\"}\n\
+          {\"type\":\"post\",\"id\":\"tw:2\",\"author\":\"b\",\"text\":\"Source please\"}\n\
+          {\"type\":\"post\",\"id\":\"tw:3\",\"author\":\"c\",\"text\":\"Really? Who knew\"}\n\
+          {\"type\":\"post\",\"id\":\"tw:4\",\"author\":\"d\",\"text\":\"Not in the stance file\"}\n\
+          {\"type\":\"account\",\"id\":\"tw:a\"}\n",
+    );
+    let stance_dir = dir.path().join("stance");
+    std::fs::create_dir(&stance_dir).expect("mkdir");
+    write(
+        &stance_dir,
+        "train.json",
+        b"{\"1\": \"query\", \"2\": \"query\", \"3\": \"comment\", \"9\": \"support\"}",
+    );
+    let e = socialset_engine::eval_stance_questions(&posts, &stance_dir).expect("eval");
+    assert_eq!(e.posts, 3);
+    assert_eq!(
+        (e.query.gold, e.query.predicted, e.query.correct),
+        (2, 2, 1)
+    );
+    assert_eq!(
+        e.by_stance,
+        [("comment".to_owned(), 1, 1), ("query".to_owned(), 2, 1)]
+    );
+    write(&stance_dir, "bad.json", b"{\"5\": \"maybe\"}");
+    let err = socialset_engine::eval_stance_questions(&posts, &stance_dir)
+        .expect_err("bad stance")
+        .to_string();
+    assert!(
+        err.contains("bad.json") && err.contains('5') && err.contains("maybe"),
+        "{err}"
+    );
+    let empty = dir.path().join("empty");
+    std::fs::create_dir(&empty).expect("mkdir");
+    assert!(socialset_engine::eval_stance_questions(&posts, &empty).is_err());
+}
