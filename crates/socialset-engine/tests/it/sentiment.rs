@@ -44,6 +44,19 @@ fn a_lone_post_is_classified_with_its_reasons() {
             UgcKind::Complaint,
         ),
         ("Il treno parte alle 8 da Milano", UgcKind::Mention),
+        ("The train leaves at 8 from platform 3", UgcKind::Mention),
+        ("Grazie @acme, servizio fantastico!", UgcKind::Praise),
+        (
+            "Thanks @acme, great job on the new app, love it",
+            UgcKind::Praise,
+        ),
+        (
+            "Secondo me il nuovo modello è meglio del vecchio",
+            UgcKind::Review,
+        ),
+        ("I think the new model is ok, 7/10", UgcKind::Review),
+        ("Perché il treno è sempre in ritardo", UgcKind::Question),
+        ("Anyone know if the store is open today", UgcKind::Question),
     ];
     for (text, want) in cases {
         let c = classify(text);
@@ -142,6 +155,11 @@ fn english_scores_of_a_file() {
     assert_eq!(scores.len(), 2);
     assert!((scores[0].1 - 0.4404).abs() < 1e-3, "{scores:?}");
     assert!(scores[1].1 < 0.0);
+    let latin1 = write(dir.path(), "l.txt", b"fine line\ncaf\xe9 horrible\n");
+    let err = socialset_engine::english_scores(&latin1)
+        .expect_err("not UTF-8")
+        .to_string();
+    assert!(err.contains("l.txt:2") && err.contains("UTF-8"), "{err}");
     let empty = write(dir.path(), "e.txt", b"\n\n");
     assert!(socialset_engine::english_scores(&empty).is_err());
 }
