@@ -1101,6 +1101,11 @@ mod tests {
 
     /// Exact spread under IC on a tiny graph: enumerate every live-edge world.
     fn exact_spread(n: usize, edges: &[(u32, u32, f64)], seeds: &[u32]) -> f64 {
+        exact_spread_within(n, edges, seeds, usize::MAX)
+    }
+
+    /// The same, counting only nodes within `hops` live edges of a seed.
+    fn exact_spread_within(n: usize, edges: &[(u32, u32, f64)], seeds: &[u32], hops: usize) -> f64 {
         let m = edges.len();
         let mut total = 0.0;
         for world in 0..(1u32 << m) {
@@ -1113,15 +1118,21 @@ mod tests {
                 };
             }
             let mut active = vec![false; n];
-            let mut stack: Vec<u32> = seeds.to_vec();
+            let mut level: Vec<u32> = seeds.to_vec();
             seeds.iter().for_each(|&s| active[s as usize] = true);
-            while let Some(u) = stack.pop() {
-                for (i, e) in edges.iter().enumerate() {
-                    if e.0 == u && world & (1 << i) != 0 && !active[e.1 as usize] {
-                        active[e.1 as usize] = true;
-                        stack.push(e.1);
+            let mut depth = 0;
+            while !level.is_empty() && depth < hops {
+                let mut next = Vec::new();
+                for &u in &level {
+                    for (i, e) in edges.iter().enumerate() {
+                        if e.0 == u && world & (1 << i) != 0 && !active[e.1 as usize] {
+                            active[e.1 as usize] = true;
+                            next.push(e.1);
+                        }
                     }
                 }
+                level = next;
+                depth += 1;
             }
             total += p * active.iter().filter(|&&a| a).count() as f64;
         }
@@ -1145,6 +1156,28 @@ mod tests {
                 s.mean
             );
             assert_eq!(s.simulations, 200_000);
+        }
+    }
+
+    #[test]
+    fn hop_bounded_simulations_agree_with_the_exact_spread() {
+        // Two seeds and cascades of one and two hops, against every live-edge world.
+        let mut rng = SplitMix64::new(8);
+        for case in 0..3u64 {
+            let n = 7;
+            let (edges, g) = tiny_graph(&mut rng, n, 10, 0.2, 0.7);
+            for hops in [1, 2] {
+                let exact = exact_spread_within(n, &edges, &[0, 1], hops);
+                let g = g.clone().with_max_hops(hops as u32);
+                let s = monte_carlo_spread(&g, Model::IndependentCascade, &[0, 1], 100_003, case);
+                let half = (s.high - s.low) / 2.0;
+                assert!(
+                    (s.mean - exact).abs() <= 2.05 * half + 1e-3,
+                    "case {case}, {hops} hops: {} vs exact {exact} (±{half})",
+                    s.mean
+                );
+                assert_eq!(s.simulations, 100_003);
+            }
         }
     }
 
