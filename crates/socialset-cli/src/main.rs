@@ -47,6 +47,9 @@ enum Command {
     Sentiment(commands::sentiment::Args),
     Ugc(commands::ugc::Args),
     Segments(commands::ugc::SegmentsArgs),
+    Serve(commands::serve::Args),
+    User(commands::serve::UserArgs),
+    Token(commands::serve::TokenArgs),
 }
 
 /// `socialset rank | head` closes our stdout early (see also `is_closed_stdout`). Rust ignores SIGPIPE, so `println!` then
@@ -101,6 +104,9 @@ fn main() -> ExitCode {
         Command::Segments(args) => commands::ugc::run_segments(args),
         Command::Communities(args) => commands::communities::run(args),
         Command::Eval(args) => commands::eval::run(args),
+        Command::Serve(args) => commands::serve::run(args),
+        Command::User(args) => commands::serve::run_user(args),
+        Command::Token(args) => commands::serve::run_token(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -151,32 +151,7 @@ fn print_header(r: &ExplainReport) {
     );
 }
 
-fn json(r: &ExplainReport) -> serde_json::Value {
-    let i = &r.account.influence;
-    serde_json::json!({
-        "id": r.account.id,
-        "handle": r.account.handle,
-        "rank": i.rank,
-        "ranked": r.ranked,
-        "score": i.score,
-        "tier": i.tier.as_str(),
-        "native": i.native,
-        "distinct_engagers": i.distinct_engagers,
-        "followers_in_graph": i.followers_in_graph,
-        "confidence": i.confidence,
-        "received": {
-            "reply": i.received_by_kind[0], "mention": i.received_by_kind[1], "share": i.received_by_kind[2],
-            "quote": i.received_by_kind[3], "like": i.received_by_kind[4],
-        },
-        "engagers": r.engagers.iter().map(|e| {
-            let k = &e.given_by_kind;
-            serde_json::json!({
-                "id": e.id, "handle": e.handle, "share_of_score": e.share_of_score,
-                "given": {"reply": k[0], "mention": k[1], "share": k[2], "quote": k[3], "like": k[4]},
-                "follows": e.follows,
-            })
-        }).collect::<Vec<_>>(),
-        "engagers_total": r.n_engagers,
-        "baseline_share": r.baseline_share,
-    })
+/// The API's explanation JSON (`socialset serve` answers with the same type).
+fn json(r: &ExplainReport) -> socialset_server::api::ExplainJson {
+    r.into()
 }

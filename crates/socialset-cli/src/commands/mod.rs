@@ -12,6 +12,7 @@ pub mod plan;
 pub mod pods;
 pub mod rank;
 pub mod sentiment;
+pub mod serve;
 pub mod stats;
 pub mod train_audit;
 pub mod trust;

@@ -189,37 +189,7 @@ fn footer(r: &RankReport) -> String {
     lines.join("\n")
 }
 
-fn json(report: &RankReport) -> serde_json::Value {
-    serde_json::json!({
-        "accounts": report.accounts.iter().map(|r| {
-            let i = &r.influence;
-            let (size, source) = audience(i.audience);
-            serde_json::json!({
-                "rank": i.rank,
-                "id": r.id,
-                "handle": r.handle,
-                "score": i.score,
-                "audience": size,
-                "audience_source": source,
-                "tier": i.tier.as_str(),
-                "native": i.native,
-                "distinct_engagers": i.distinct_engagers,
-                "followers_in_graph": i.followers_in_graph,
-                "received": {
-                    "reply": i.received_by_kind[0], "mention": i.received_by_kind[1], "share": i.received_by_kind[2],
-                    "quote": i.received_by_kind[3], "like": i.received_by_kind[4],
-                },
-                "confidence": i.confidence,
-                "topical_posts": i.topical_posts,
-            })
-        }).collect::<Vec<_>>(),
-        "matching": report.matching,
-        "ranked": report.ranked,
-        "engagements": report.engagements,
-        "followers_unknown": report.followers_unknown,
-        "converged": matches!(report.convergence, Convergence::Converged { .. }),
-        "topic": report.topic.map(|t| serde_json::json!({
-            "posts_matched": t.posts_matched, "accounts_posting": t.accounts_posting, "engagements_kept": t.engagements_kept,
-        })),
-    })
+/// The API's leaderboard JSON (`socialset serve` answers with the same type).
+fn json(report: &RankReport) -> socialset_server::api::RankJson {
+    report.into()
 }

@@ -46,11 +46,7 @@ pub fn rows(c: &Counts) -> [(&'static str, u64); 6] {
     ]
 }
 
+/// The API's stats JSON (`socialset serve` answers with the same type).
 pub fn counts_json(c: &Counts) -> serde_json::Value {
-    serde_json::Value::Object(
-        rows(c)
-            .into_iter()
-            .map(|(k, v)| (k.to_owned(), serde_json::json!(v)))
-            .collect(),
-    )
+    serde_json::to_value(socialset_server::api::Stats::from(c)).unwrap_or_default()
 }

@@ -1,0 +1,358 @@
+//! Users, their roles per workspace, and their tokens, in `auth.db` beside the workspaces.
+//! Passwords are hashed with argon2 (salted, PHC strings); tokens are random, shown once, and
+//! stored as SHA-256 digests compared in constant time. A token is an API token (no expiry,
+//! made by `socialset token create`) or a session (made by logging in, for the dashboard,
+//! expiring after `SESSION_SECONDS`).
+
+use std::path::Path;
+use std::sync::Mutex;
+
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::Argon2;
+use rusqlite::{params, Connection, OptionalExtension};
+use sha2::{Digest, Sha256};
+use subtle::ConstantTimeEq;
+
+/// How long a dashboard session lasts.
+pub const SESSION_SECONDS: i64 = 12 * 3600;
+
+/// What a member may do in a workspace.
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, utoipa::ToSchema,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    /// Reads only.
+    Viewer,
+    /// Reads and imports.
+    Analyst,
+    /// Everything.
+    Admin,
+}
+
+impl Role {
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Viewer => "viewer",
+            Self::Analyst => "analyst",
+            Self::Admin => "admin",
+        }
+    }
+
+    pub fn can_write(self) -> bool {
+        self >= Self::Analyst
+    }
+}
+
+impl std::str::FromStr for Role {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s.trim().to_lowercase().as_str() {
+            "viewer" => Ok(Self::Viewer),
+            "analyst" => Ok(Self::Analyst),
+            "admin" => Ok(Self::Admin),
+            other => Err(format!("{other:?} is not a role: admin, analyst or viewer")),
+        }
+    }
+}
+
+/// Workspace names: what a URL path and a file name can both hold.
+pub fn valid_workspace(name: &str) -> bool {
+    (1..=64).contains(&name.len())
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_')
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum AuthError {
+    #[error("{0}")]
+    Usage(String),
+    #[error("auth.db: {0}")]
+    Db(#[from] rusqlite::Error),
+    #[error("hashing: {0}")]
+    Hash(String),
+}
+
+/// The users' database.
+pub struct AuthDb {
+    conn: Mutex<Connection>,
+}
+
+impl std::fmt::Debug for AuthDb {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("AuthDb")
+    }
+}
+
+fn now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64)
+}
+
+fn random_hex(bytes: usize) -> Result<String, AuthError> {
+    let mut buf = vec![0u8; bytes];
+    getrandom::fill(&mut buf).map_err(|e| AuthError::Hash(e.to_string()))?;
+    Ok(buf.iter().map(|b| format!("{b:02x}")).collect())
+}
+
+fn digest(secret: &str) -> Vec<u8> {
+    Sha256::digest(secret.as_bytes()).to_vec()
+}
+
+impl AuthDb {
+    /// Opens (creating if needed) `auth.db` in `dir`.
+    pub fn open(dir: &Path) -> Result<Self, AuthError> {
+        let conn = Connection::open(dir.join("auth.db"))?;
+        conn.execute_batch(
+            "PRAGMA journal_mode = WAL;
+             CREATE TABLE IF NOT EXISTS users (
+                 name TEXT PRIMARY KEY, password TEXT NOT NULL);
+             CREATE TABLE IF NOT EXISTS members (
+                 user TEXT NOT NULL REFERENCES users(name), workspace TEXT NOT NULL,
+                 role TEXT NOT NULL, PRIMARY KEY (user, workspace));
+             CREATE TABLE IF NOT EXISTS tokens (
+                 id TEXT PRIMARY KEY, user TEXT NOT NULL REFERENCES users(name),
+                 secret_sha256 BLOB NOT NULL, kind TEXT NOT NULL,
+                 created INTEGER NOT NULL, expires INTEGER);",
+        )?;
+        Ok(Self {
+            conn: Mutex::new(conn),
+        })
+    }
+
+    fn conn(&self) -> std::sync::MutexGuard<'_, Connection> {
+        // A panic while holding the lock leaves SQLite consistent (its own transactions).
+        self.conn
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Makes `user` a member of `workspace` with `role`, creating the user with `password`
+    /// when new (a new user needs one; an existing user's password changes when one is
+    /// given).
+    pub fn add_user(
+        &self,
+        user: &str,
+        password: Option<&str>,
+        workspace: &str,
+        role: Role,
+    ) -> Result<(), AuthError> {
+        if user.trim().is_empty() || user.len() > 128 {
+            return Err(AuthError::Usage(
+                "a user name is 1 to 128 characters".into(),
+            ));
+        }
+        if !valid_workspace(workspace) {
+            return Err(AuthError::Usage(format!(
+                "{workspace:?} is not a workspace name: 1 to 64 of a-z, 0-9, - and _"
+            )));
+        }
+        let conn = self.conn();
+        let exists: bool = conn
+            .query_row("SELECT 1 FROM users WHERE name = ?1", [user], |_| Ok(()))
+            .optional()?
+            .is_some();
+        match (exists, password) {
+            (false, None) => {
+                return Err(AuthError::Usage(format!(
+                    "{user} is a new user: give a password (--password-stdin or SOCIALSET_PASSWORD)"
+                )))
+            }
+            (_, Some(p)) => {
+                if p.chars().count() < 8 {
+                    return Err(AuthError::Usage(
+                        "a password has at least 8 characters".into(),
+                    ));
+                }
+                let salt = SaltString::from_b64(&random_hex(16)?)
+                    .map_err(|e| AuthError::Hash(e.to_string()))?;
+                let hash = Argon2::default()
+                    .hash_password(p.as_bytes(), &salt)
+                    .map_err(|e| AuthError::Hash(e.to_string()))?
+                    .to_string();
+                conn.execute(
+                    "INSERT INTO users (name, password) VALUES (?1, ?2)
+                     ON CONFLICT (name) DO UPDATE SET password = excluded.password",
+                    params![user, hash],
+                )?;
+            }
+            (true, None) => {}
+        }
+        conn.execute(
+            "INSERT INTO members (user, workspace, role) VALUES (?1, ?2, ?3)
+             ON CONFLICT (user, workspace) DO UPDATE SET role = excluded.role",
+            params![user, workspace, role.name()],
+        )?;
+        Ok(())
+    }
+
+    /// True when `password` is `user`'s. An unknown user costs the same hashing work.
+    pub fn check_password(&self, user: &str, password: &str) -> Result<bool, AuthError> {
+        let stored: Option<String> = self
+            .conn()
+            .query_row("SELECT password FROM users WHERE name = ?1", [user], |r| {
+                r.get(0)
+            })
+            .optional()?;
+        // Unknown users are checked against a real hash, so that timing does not tell who
+        // exists.
+        static DUMMY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+        let dummy = DUMMY.get_or_init(|| {
+            SaltString::from_b64("socialsetunknownuser")
+                .ok()
+                .and_then(|salt| {
+                    Argon2::default()
+                        .hash_password(b"-", &salt)
+                        .ok()
+                        .map(|h| h.to_string())
+                })
+                .unwrap_or_default()
+        });
+        let known = stored.is_some();
+        let hash = stored.unwrap_or_else(|| dummy.clone());
+        let ok = PasswordHash::new(&hash)
+            .map(|h| {
+                Argon2::default()
+                    .verify_password(password.as_bytes(), &h)
+                    .is_ok()
+            })
+            .unwrap_or(false);
+        Ok(known && ok)
+    }
+
+    /// A new token for `user` (an API token, or a session that expires), shown only now.
+    pub fn create_token(&self, user: &str, session: bool) -> Result<String, AuthError> {
+        let conn = self.conn();
+        let exists = conn
+            .query_row("SELECT 1 FROM users WHERE name = ?1", [user], |_| Ok(()))
+            .optional()?
+            .is_some();
+        if !exists {
+            return Err(AuthError::Usage(format!(
+                "{user} is not a user (socialset user add {user} --workspace W --role R)"
+            )));
+        }
+        let id = random_hex(8)?;
+        let secret = random_hex(32)?;
+        let created = now();
+        let expires = session.then_some(created + SESSION_SECONDS);
+        conn.execute(
+            "INSERT INTO tokens (id, user, secret_sha256, kind, created, expires)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![
+                id,
+                user,
+                digest(&secret),
+                if session { "session" } else { "api" },
+                created,
+                expires
+            ],
+        )?;
+        Ok(format!("sst_{id}_{secret}"))
+    }
+
+    /// The user a token belongs to, if it is valid and unexpired.
+    pub fn user_of(&self, token: &str) -> Result<Option<String>, AuthError> {
+        let Some((id, secret)) = token.strip_prefix("sst_").and_then(|t| t.split_once('_')) else {
+            return Ok(None);
+        };
+        let row: Option<(String, Vec<u8>, Option<i64>)> = self
+            .conn()
+            .query_row(
+                "SELECT user, secret_sha256, expires FROM tokens WHERE id = ?1",
+                [id],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .optional()?;
+        Ok(row.and_then(|(user, stored, expires)| {
+            let same: bool = digest(secret).ct_eq(&stored).into();
+            (same && expires.is_none_or(|e| e > now())).then_some(user)
+        }))
+    }
+
+    /// `user`'s role in `workspace`, if a member.
+    pub fn role(&self, user: &str, workspace: &str) -> Result<Option<Role>, AuthError> {
+        let role: Option<String> = self
+            .conn()
+            .query_row(
+                "SELECT role FROM members WHERE user = ?1 AND workspace = ?2",
+                [user, workspace],
+                |r| r.get(0),
+            )
+            .optional()?;
+        Ok(role.and_then(|r| r.parse().ok()))
+    }
+
+    /// The workspaces `user` belongs to, by name, with the role in each.
+    pub fn workspaces(&self, user: &str) -> Result<Vec<(String, Role)>, AuthError> {
+        let conn = self.conn();
+        let mut stmt =
+            conn.prepare("SELECT workspace, role FROM members WHERE user = ?1 ORDER BY workspace")?;
+        let rows = stmt.query_map([user], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+        })?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (w, r) = row?;
+            if let Ok(role) = r.parse() {
+                out.push((w, role));
+            }
+        }
+        Ok(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn users_roles_and_tokens() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let db = AuthDb::open(dir.path()).expect("open");
+        assert!(
+            db.add_user("ann", None, "acme", Role::Admin).is_err(),
+            "new user needs a password"
+        );
+        assert!(db
+            .add_user("ann", Some("short"), "acme", Role::Admin)
+            .is_err());
+        assert!(db
+            .add_user("ann", Some("long enough"), "Bad Name", Role::Admin)
+            .is_err());
+        db.add_user("ann", Some("long enough"), "acme", Role::Admin)
+            .expect("add");
+        db.add_user("ann", None, "beta", Role::Viewer)
+            .expect("member of a second workspace");
+        assert!(db.check_password("ann", "long enough").expect("check"));
+        assert!(!db.check_password("ann", "wrong one!").expect("check"));
+        assert!(!db
+            .check_password("bob", "long enough")
+            .expect("unknown user"));
+        assert_eq!(db.role("ann", "acme").expect("role"), Some(Role::Admin));
+        assert_eq!(db.role("ann", "gamma").expect("role"), None);
+        assert_eq!(
+            db.workspaces("ann").expect("list"),
+            [
+                ("acme".to_owned(), Role::Admin),
+                ("beta".to_owned(), Role::Viewer)
+            ]
+        );
+        let t = db.create_token("ann", false).expect("token");
+        assert_eq!(db.user_of(&t).expect("valid").as_deref(), Some("ann"));
+        // A changed secret, a made-up id and garbage are no one's.
+        let mut forged = t.clone();
+        forged.pop();
+        forged.push(if t.ends_with('0') { '1' } else { '0' });
+        assert_eq!(db.user_of(&forged).expect("lookup"), None);
+        assert_eq!(db.user_of("sst_0000_1111").expect("lookup"), None);
+        assert_eq!(db.user_of("garbage").expect("lookup"), None);
+        assert!(db.create_token("bob", false).is_err());
+        // Roles parse from what the CLI takes.
+        assert_eq!("Analyst".parse::<Role>(), Ok(Role::Analyst));
+        assert!("owner".parse::<Role>().is_err());
+        assert!(Role::Analyst.can_write() && !Role::Viewer.can_write());
+    }
+}

@@ -1,0 +1,616 @@
+//! The handlers, each annotated with its OpenAPI operation, and the router that serves them.
+
+use std::sync::Arc;
+
+use axum::body::Body;
+use axum::extract::rejection::JsonRejection;
+use axum::extract::{DefaultBodyLimit, FromRequestParts, Path, Query, State};
+use axum::http::{header, request::Parts, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use futures_util::StreamExt;
+use serde::Deserialize;
+use socialset_engine::{ImportOptions, NoProgress, RankOptions, TierFilter, Workspace};
+use tokio::io::AsyncWriteExt;
+use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{IntoParams, Modify, OpenApi};
+use utoipa_axum::{router::OpenApiRouter, routes};
+
+use crate::api::{
+    ExplainJson, Health, Job, LoginRequest, LoginResponse, RankJson, Stats, WorkspaceEntry,
+};
+use crate::{lock, ApiError, AppState, Role, LOGIN_ATTEMPTS, LOGIN_WINDOW};
+
+const SESSION_COOKIE: &str = "socialset_session";
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "socialset",
+        description = "Native influencers found in real social-interaction data: the engine's calls over HTTP. Every route but /health and /api/login needs a token: `Authorization: Bearer TOKEN` (socialset token create USER) or the session cookie set by /api/login."
+    ),
+    modifiers(&Security),
+    security(("bearer" = []), ("session" = []))
+)]
+struct ApiDoc;
+
+struct Security;
+
+impl Modify for Security {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+        components.add_security_scheme(
+            "session",
+            SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::new(SESSION_COOKIE))),
+        );
+    }
+}
+
+fn parts() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(health))
+        .routes(routes!(login))
+        .routes(routes!(workspaces))
+        .routes(routes!(stats))
+        .routes(routes!(rank))
+        .routes(routes!(explain))
+        .routes(routes!(import))
+        .routes(routes!(import_job))
+        .split_for_parts()
+}
+
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    parts().1
+}
+
+pub fn router(state: AppState) -> axum::Router {
+    let (router, doc) = parts();
+    let doc = Arc::new(doc);
+    router
+        .route(
+            "/openapi.json",
+            axum::routing::get(move |_caller: Caller| {
+                let doc = Arc::clone(&doc);
+                async move { Json((*doc).clone()) }
+            }),
+        )
+        // JSON bodies are small; uploads stream past this (and have their own limit).
+        .layer(DefaultBodyLimit::max(64 * 1024))
+        .with_state(state)
+}
+
+/// The user a request comes from, by its bearer token or session cookie.
+pub struct Caller {
+    user: String,
+}
+
+fn token_of(parts: &Parts) -> Option<String> {
+    if let Some(t) = parts
+        .headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+    {
+        return Some(t.trim().to_owned());
+    }
+    parts
+        .headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .find_map(|c| {
+            c.trim()
+                .strip_prefix(&format!("{SESSION_COOKIE}="))
+                .map(str::to_owned)
+        })
+}
+
+impl FromRequestParts<AppState> for Caller {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let token = token_of(parts).ok_or_else(ApiError::unauthorized)?;
+        let user = state
+            .auth()
+            .user_of(&token)?
+            .ok_or_else(ApiError::unauthorized)?;
+        Ok(Self { user })
+    }
+}
+
+/// The caller's role in `workspace`; a workspace they are not a member of does not exist for
+/// them (404, whether it exists or not).
+fn member(state: &AppState, caller: &Caller, workspace: &str) -> Result<Role, ApiError> {
+    let no = || ApiError::not_found("workspace", format!("no workspace {workspace:?} of yours"));
+    if !crate::auth::valid_workspace(workspace) {
+        return Err(no());
+    }
+    state.auth().role(&caller.user, workspace)?.ok_or_else(no)
+}
+
+/// Runs blocking engine work off the async threads.
+async fn blocking<T: Send + 'static>(
+    f: impl FnOnce() -> Result<T, ApiError> + Send + 'static,
+) -> Result<T, ApiError> {
+    tokio::task::spawn_blocking(f)
+        .await
+        .map_err(ApiError::internal)?
+}
+
+#[utoipa::path(get, path = "/health", security(()), responses((status = 200, body = Health)))]
+async fn health() -> Json<Health> {
+    Json(Health {
+        status: "ok".into(),
+    })
+}
+
+/// Logs in: a session token, also set as a cookie. Five failed attempts for a user name
+/// within five minutes close it for the rest of them (429).
+#[utoipa::path(
+    post,
+    path = "/api/login",
+    security(()),
+    request_body = LoginRequest,
+    responses(
+        (status = 200, body = LoginResponse),
+        (status = 400, body = crate::api::ErrorBody),
+        (status = 401, body = crate::api::ErrorBody),
+        (status = 429, body = crate::api::ErrorBody),
+    )
+)]
+async fn login(
+    State(state): State<AppState>,
+    body: Result<Json<LoginRequest>, JsonRejection>,
+) -> Result<Response, ApiError> {
+    let Json(req) = body.map_err(|e| ApiError::bad("body", e.body_text()))?;
+    {
+        let mut failures = lock(&state.0.login_failures);
+        if let Some((n, since)) = failures.get(&req.user).copied() {
+            if since.elapsed() > LOGIN_WINDOW {
+                failures.remove(&req.user);
+            } else if n >= LOGIN_ATTEMPTS {
+                return Err(ApiError::new(
+                    StatusCode::TOO_MANY_REQUESTS,
+                    "too many failed logins for this user: try again in a few minutes",
+                    Some("user"),
+                ));
+            }
+        }
+    }
+    let st = state.clone();
+    let (user, password) = (req.user.clone(), req.password);
+    let ok = blocking(move || Ok(st.auth().check_password(&user, &password)?)).await?;
+    if !ok {
+        let mut failures = lock(&state.0.login_failures);
+        let entry = failures
+            .entry(req.user)
+            .or_insert((0, std::time::Instant::now()));
+        entry.0 += 1;
+        return Err(ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            "wrong user name or password",
+            None,
+        ));
+    }
+    lock(&state.0.login_failures).remove(&req.user);
+    let token = state.auth().create_token(&req.user, true)?;
+    let cookie = format!(
+        "{SESSION_COOKIE}={token}; HttpOnly; SameSite=Strict; Path=/; Max-Age={}",
+        crate::auth::SESSION_SECONDS
+    );
+    Ok((
+        [(header::SET_COOKIE, cookie)],
+        Json(LoginResponse {
+            token,
+            expires_in_seconds: crate::auth::SESSION_SECONDS,
+        }),
+    )
+        .into_response())
+}
+
+/// The workspaces the caller is a member of, with their role in each.
+#[utoipa::path(
+    get,
+    path = "/api/workspaces",
+    responses((status = 200, body = Vec<WorkspaceEntry>), (status = 401, body = crate::api::ErrorBody))
+)]
+async fn workspaces(
+    State(state): State<AppState>,
+    caller: Caller,
+) -> Result<Json<Vec<WorkspaceEntry>>, ApiError> {
+    let list = state.auth().workspaces(&caller.user)?;
+    Ok(Json(
+        list.into_iter()
+            .map(|(name, role)| WorkspaceEntry {
+                has_data: state.store_path(&name).exists(),
+                name,
+                role,
+            })
+            .collect(),
+    ))
+}
+
+/// Opens a workspace's store for reading; one with nothing imported is a 404.
+fn open_store(state: &AppState, workspace: &str) -> Result<Workspace, ApiError> {
+    let path = state.store_path(workspace);
+    if !path.exists() {
+        return Err(ApiError::not_found(
+            "workspace",
+            format!("nothing has been imported into {workspace:?} yet"),
+        ));
+    }
+    Ok(Workspace::open(&path)?)
+}
+
+/// Records in the workspace's store, by type.
+#[utoipa::path(
+    get,
+    path = "/api/workspaces/{workspace}/stats",
+    params(("workspace" = String, Path, description = "Workspace name")),
+    responses((status = 200, body = Stats), (status = 401, body = crate::api::ErrorBody), (status = 404, body = crate::api::ErrorBody))
+)]
+async fn stats(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(workspace): Path<String>,
+) -> Result<Json<Stats>, ApiError> {
+    member(&state, &caller, &workspace)?;
+    let counts = blocking(move || Ok(open_store(&state, &workspace)?.stats()?)).await?;
+    Ok(Json(Stats::from(&counts)))
+}
+
+/// Query of the leaderboard (every value a string, parsed here so that errors name the
+/// field).
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct RankQuery {
+    /// native, nano, micro, mid, macro or mega.
+    tier: Option<String>,
+    /// Words and #hashtags, comma-separated: rank on the engagement about them.
+    topic: Option<String>,
+    /// Accounts to skip (default 0).
+    #[param(value_type = Option<u64>)]
+    offset: Option<String>,
+    /// Accounts to return (default 50, at most 1000).
+    #[param(value_type = Option<u64>)]
+    limit: Option<String>,
+    /// json (default) or csv.
+    format: Option<String>,
+}
+
+fn number(field: &str, value: Option<&str>, default: usize, max: usize) -> Result<usize, ApiError> {
+    match value {
+        None => Ok(default),
+        Some(v) => v
+            .trim()
+            .parse::<usize>()
+            .ok()
+            .filter(|&n| n <= max)
+            .ok_or_else(|| {
+                ApiError::bad(
+                    field,
+                    format!("{field} must be a whole number from 0 to {max}, not {v:?}"),
+                )
+            }),
+    }
+}
+
+/// Native influencers and the rest, by the authority earned from those who engage
+/// (engagement-weighted PageRank), a page at a time; `format=csv` for a spreadsheet.
+#[utoipa::path(
+    get,
+    path = "/api/workspaces/{workspace}/rank",
+    params(("workspace" = String, Path, description = "Workspace name"), RankQuery),
+    responses(
+        (status = 200, body = RankJson, description = "A page of the ranking (text/csv with format=csv)"),
+        (status = 400, body = crate::api::ErrorBody),
+        (status = 401, body = crate::api::ErrorBody),
+        (status = 404, body = crate::api::ErrorBody),
+    )
+)]
+async fn rank(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(workspace): Path<String>,
+    Query(q): Query<RankQuery>,
+) -> Result<Response, ApiError> {
+    member(&state, &caller, &workspace)?;
+    let offset = number("offset", q.offset.as_deref(), 0, usize::MAX / 2)?;
+    let limit = number("limit", q.limit.as_deref(), 50, 1000)?;
+    let tier = match q.tier.as_deref().filter(|t| !t.trim().is_empty()) {
+        None => None,
+        Some(t) => Some(
+            t.parse::<TierFilter>()
+                .map_err(|e| ApiError::bad("tier", e.to_string()))?,
+        ),
+    };
+    let csv = match q.format.as_deref().unwrap_or("json") {
+        "json" => false,
+        "csv" => true,
+        other => {
+            return Err(ApiError::bad(
+                "format",
+                format!("format is json or csv, not {other:?}"),
+            ))
+        }
+    };
+    let topic = q.topic.filter(|t| !t.trim().is_empty());
+    let key = (workspace.clone(), format!("{tier:?}|{topic:?}"));
+    let generation = lock(&state.0.generation)
+        .get(&workspace)
+        .copied()
+        .unwrap_or(0);
+    let cached = lock(&state.0.rankings)
+        .get(&key)
+        .filter(|(g, _)| *g == generation)
+        .map(|(_, r)| Arc::clone(r));
+    let report = match cached {
+        Some(r) => r,
+        None => {
+            let st = state.clone();
+            let ws = workspace.clone();
+            let report = blocking(move || {
+                let options = RankOptions {
+                    tier,
+                    topic,
+                    top: usize::MAX,
+                    ..RankOptions::default()
+                };
+                Ok(open_store(&st, &ws)?.rank(&options)?)
+            })
+            .await?;
+            let report = Arc::new(report);
+            lock(&state.0.rankings).insert(key, (generation, Arc::clone(&report)));
+            report
+        }
+    };
+    let page = RankJson::page(&report, offset, limit);
+    if csv {
+        let mut out = String::from("rank,id,handle,score,audience,audience_source,tier,native,distinct_engagers,confidence\n");
+        for a in &page.accounts {
+            let field = |s: &str| {
+                if s.contains([',', '"', '\n']) {
+                    format!("\"{}\"", s.replace('"', "\"\""))
+                } else {
+                    s.to_owned()
+                }
+            };
+            out += &format!(
+                "{},{},{},{},{},{},{},{},{},{}\n",
+                a.rank,
+                field(&a.id),
+                field(a.handle.as_deref().unwrap_or("")),
+                a.score,
+                a.audience,
+                a.audience_source,
+                a.tier,
+                a.native,
+                a.distinct_engagers,
+                a.confidence
+            );
+        }
+        return Ok(([(header::CONTENT_TYPE, "text/csv; charset=utf-8")], out).into_response());
+    }
+    Ok(Json(page).into_response())
+}
+
+/// Why an account ranks where it does: the engagers its authority comes from.
+#[utoipa::path(
+    get,
+    path = "/api/workspaces/{workspace}/accounts/{account}/explain",
+    params(
+        ("workspace" = String, Path, description = "Workspace name"),
+        ("account" = String, Path, description = "Account id (tw:123) or handle"),
+    ),
+    responses(
+        (status = 200, body = ExplainJson),
+        (status = 401, body = crate::api::ErrorBody),
+        (status = 404, body = crate::api::ErrorBody),
+    )
+)]
+async fn explain(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path((workspace, account)): Path<(String, String)>,
+) -> Result<Json<ExplainJson>, ApiError> {
+    member(&state, &caller, &workspace)?;
+    let report = blocking(move || {
+        let store = open_store(&state, &workspace)?;
+        store
+            .explain(&account, &RankOptions::default())
+            .map_err(|e| match e {
+                socialset_engine::Error::Usage(m) => ApiError::not_found("account", m),
+                other => other.into(),
+            })
+    })
+    .await?;
+    Ok(Json(ExplainJson::from(&report)))
+}
+
+/// Query of an import.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ImportQuery {
+    /// The file's name, for its format by extension (e.g. data.jsonl.gz); default data.jsonl.
+    name: Option<String>,
+    /// auto (default), jsonl, snap, ratings-csv, higgs or activitypub.
+    format: Option<String>,
+    /// true: import the good records and skip the bad ones (default: a bad record fails the
+    /// import, and the store stays as it was).
+    skip_bad: Option<bool>,
+}
+
+/// Imports a file into the workspace (admins and analysts): the body is the file, streamed
+/// to disk; the import runs as a job to poll. One import at a time per workspace; a failed
+/// import leaves the store as it was.
+#[utoipa::path(
+    post,
+    path = "/api/workspaces/{workspace}/imports",
+    params(("workspace" = String, Path, description = "Workspace name"), ImportQuery),
+    request_body(content = Vec<u8>, content_type = "application/octet-stream", description = "The file"),
+    responses(
+        (status = 202, body = Job),
+        (status = 400, body = crate::api::ErrorBody),
+        (status = 401, body = crate::api::ErrorBody),
+        (status = 403, body = crate::api::ErrorBody),
+        (status = 404, body = crate::api::ErrorBody),
+        (status = 413, body = crate::api::ErrorBody),
+    )
+)]
+async fn import(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(workspace): Path<String>,
+    Query(q): Query<ImportQuery>,
+    body: Body,
+) -> Result<(StatusCode, Json<Job>), ApiError> {
+    let role = member(&state, &caller, &workspace)?;
+    if !role.can_write() {
+        return Err(ApiError::forbidden(format!(
+            "a {} of {workspace:?} cannot import: ask an admin for the analyst role",
+            role.name()
+        )));
+    }
+    let format = match q.format.as_deref().unwrap_or("auto") {
+        "auto" => None,
+        f => Some(
+            f.parse::<socialset_engine::Format>()
+                .map_err(|e| ApiError::bad("format", e.to_string()))?,
+        ),
+    };
+    let name = q.name.unwrap_or_else(|| "data.jsonl".into());
+    // Keep the name's extensions (the format and gzip are told by them), nothing else of it.
+    let suffix: String = name
+        .rsplit('/')
+        .next()
+        .and_then(|base| base.find('.').map(|i| base[i..].to_owned()))
+        .unwrap_or_default()
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '.' || *c == '-')
+        .take(32)
+        .collect();
+    let upload = tempfile::Builder::new()
+        .prefix("upload-")
+        .suffix(&suffix)
+        .tempfile_in(state.0.config.data_dir.join("uploads"))
+        .map_err(ApiError::internal)?;
+    let (file, path) = upload.into_parts();
+    let mut out = tokio::fs::File::from_std(file);
+    let mut stream = body.into_data_stream();
+    let mut bytes = 0u64;
+    while let Some(chunk) = stream.next().await {
+        let chunk =
+            chunk.map_err(|e| ApiError::bad("body", format!("the upload broke off: {e}")))?;
+        bytes += chunk.len() as u64;
+        if bytes > state.0.config.upload_limit {
+            return Err(ApiError::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                format!(
+                    "uploads are limited to {} bytes",
+                    state.0.config.upload_limit
+                ),
+                Some("body"),
+            ));
+        }
+        out.write_all(&chunk).await.map_err(ApiError::internal)?;
+    }
+    out.flush().await.map_err(ApiError::internal)?;
+    drop(out);
+    let mut id = [0u8; 8];
+    getrandom::fill(&mut id).map_err(ApiError::internal)?;
+    let id: String = id.iter().map(|b| format!("{b:02x}")).collect();
+    let job = Job {
+        id: id.clone(),
+        workspace: workspace.clone(),
+        state: "running".into(),
+        bytes,
+        records_read: None,
+        rejected: None,
+        after: None,
+        error: None,
+    };
+    lock(&state.0.jobs).insert(id.clone(), job.clone());
+    let lock_for = Arc::clone(
+        lock(&state.0.import_locks)
+            .entry(workspace.clone())
+            .or_default(),
+    );
+    let st = state.clone();
+    tokio::spawn(async move {
+        let _one_at_a_time = lock_for.lock().await;
+        let store = st.store_path(&workspace);
+        let options = ImportOptions {
+            format,
+            skip_bad: q.skip_bad.unwrap_or(false),
+            ..ImportOptions::default()
+        };
+        let file = path.to_path_buf();
+        let result = tokio::task::spawn_blocking(move || {
+            let r = Workspace::open(&store)
+                .and_then(|mut w| w.import(&[file], &options, &mut NoProgress));
+            drop(path);
+            r
+        })
+        .await;
+        let mut jobs = lock(&st.0.jobs);
+        let Some(job) = jobs.get_mut(&id) else {
+            return;
+        };
+        match result {
+            Ok(Ok(report)) => {
+                job.state = "done".into();
+                job.records_read = Some(report.records_read());
+                job.rejected = Some(report.rejected());
+                job.after = Some(Stats::from(&report.after));
+                *lock(&st.0.generation).entry(workspace).or_default() += 1;
+            }
+            Ok(Err(e)) => {
+                job.state = "failed".into();
+                job.error = Some(if e.is_user_error() {
+                    e.to_string()
+                } else {
+                    ApiError::internal(e).body.request_id.map_or_else(
+                        || "internal error".into(),
+                        |r| format!("internal error (request {r})"),
+                    )
+                });
+            }
+            Err(e) => {
+                job.state = "failed".into();
+                job.error = Some(format!("the import stopped: {e}"));
+            }
+        }
+    });
+    Ok((StatusCode::ACCEPTED, Json(job)))
+}
+
+/// Where an import job stands.
+#[utoipa::path(
+    get,
+    path = "/api/workspaces/{workspace}/imports/{job}",
+    params(
+        ("workspace" = String, Path, description = "Workspace name"),
+        ("job" = String, Path, description = "The id the import returned"),
+    ),
+    responses((status = 200, body = Job), (status = 401, body = crate::api::ErrorBody), (status = 404, body = crate::api::ErrorBody))
+)]
+async fn import_job(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path((workspace, job)): Path<(String, String)>,
+) -> Result<Json<Job>, ApiError> {
+    member(&state, &caller, &workspace)?;
+    lock(&state.0.jobs)
+        .get(&job)
+        .filter(|j| j.workspace == workspace)
+        .cloned()
+        .map(Json)
+        .ok_or_else(|| {
+            ApiError::not_found("job", format!("no import job {job:?} in {workspace:?}"))
+        })
+}

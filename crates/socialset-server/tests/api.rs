@@ -1,0 +1,382 @@
+//! The API end to end, in process: authentication, roles and workspaces, imports as jobs,
+//! the leaderboard's pages and errors, and the OpenAPI document against the checked-in one.
+
+use axum::body::Body;
+use axum::http::{header, Request, StatusCode};
+use http_body_util::BodyExt;
+use socialset_server::{app, AppState, Role, ServerConfig};
+use tower::ServiceExt;
+
+struct Server {
+    _dir: tempfile::TempDir,
+    app: axum::Router,
+    ann: String,
+    vic: String,
+    bob: String,
+}
+
+fn server() -> Server {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let state = AppState::open(ServerConfig::new(dir.path())).expect("state");
+    let auth = state.auth();
+    auth.add_user("ann", Some("ann's password"), "acme", Role::Admin)
+        .expect("ann");
+    auth.add_user("vic", Some("vic's password"), "acme", Role::Viewer)
+        .expect("vic");
+    auth.add_user("bob", Some("bob's password"), "beta", Role::Analyst)
+        .expect("bob");
+    let token = |u: &str| auth.create_token(u, false).expect("token");
+    let (ann, vic, bob) = (token("ann"), token("vic"), token("bob"));
+    Server {
+        app: app(state),
+        _dir: dir,
+        ann,
+        vic,
+        bob,
+    }
+}
+
+async fn call(
+    s: &Server,
+    method: &str,
+    uri: &str,
+    token: Option<&str>,
+    body: Body,
+) -> (StatusCode, String, axum::http::HeaderMap) {
+    let mut req = Request::builder().method(method).uri(uri);
+    if let Some(t) = token {
+        req = req.header(header::AUTHORIZATION, format!("Bearer {t}"));
+    }
+    let resp = s
+        .app
+        .clone()
+        .oneshot(req.body(body).expect("request"))
+        .await
+        .expect("response");
+    let status = resp.status();
+    let headers = resp.headers().clone();
+    let bytes = resp.into_body().collect().await.expect("body").to_bytes();
+    (
+        status,
+        String::from_utf8_lossy(&bytes).into_owned(),
+        headers,
+    )
+}
+
+fn json(text: &str) -> serde_json::Value {
+    serde_json::from_str(text).unwrap_or_else(|e| panic!("{e}: {text}"))
+}
+
+const DATA: &str = "\
+{\"type\":\"account\",\"id\":\"tw:a\",\"handle\":\"anna\",\"followers\":900}
+{\"type\":\"account\",\"id\":\"tw:b\",\"handle\":\"bruno\",\"followers\":300}
+{\"type\":\"account\",\"id\":\"tw:c\",\"handle\":\"carla\",\"followers\":40}
+{\"type\":\"account\",\"id\":\"tw:d\",\"handle\":\"dario\",\"followers\":20}
+{\"type\":\"interaction\",\"src\":\"tw:b\",\"dst\":\"tw:a\",\"kind\":\"reply\",\"at\":100}
+{\"type\":\"interaction\",\"src\":\"tw:c\",\"dst\":\"tw:a\",\"kind\":\"share\",\"at\":110}
+{\"type\":\"interaction\",\"src\":\"tw:d\",\"dst\":\"tw:a\",\"kind\":\"reply\",\"at\":120}
+{\"type\":\"interaction\",\"src\":\"tw:c\",\"dst\":\"tw:b\",\"kind\":\"reply\",\"at\":130}
+{\"type\":\"interaction\",\"src\":\"tw:d\",\"dst\":\"tw:b\",\"kind\":\"like\",\"at\":140}
+{\"type\":\"interaction\",\"src\":\"tw:a\",\"dst\":\"tw:c\",\"kind\":\"reply\",\"at\":150}
+";
+
+/// Uploads `data` into acme as `token` and waits for the job to end.
+async fn import(s: &Server, token: &str, data: &str) -> serde_json::Value {
+    let (status, text, _) = call(
+        s,
+        "POST",
+        "/api/workspaces/acme/imports?name=data.jsonl",
+        Some(token),
+        Body::from(data.to_owned()),
+    )
+    .await;
+    assert_eq!(status, StatusCode::ACCEPTED, "{text}");
+    let id = json(&text)["id"].as_str().expect("job id").to_owned();
+    for _ in 0..500 {
+        let (status, text, _) = call(
+            s,
+            "GET",
+            &format!("/api/workspaces/acme/imports/{id}"),
+            Some(token),
+            Body::empty(),
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK, "{text}");
+        let job = json(&text);
+        if job["state"] != "running" {
+            return job;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    panic!("the import never ended");
+}
+
+#[tokio::test]
+async fn authentication_roles_and_workspaces() {
+    let s = server();
+    let (status, text, _) = call(&s, "GET", "/health", None, Body::empty()).await;
+    assert_eq!(
+        (status, json(&text)["status"].as_str()),
+        (StatusCode::OK, Some("ok"))
+    );
+    // Every other route needs a token; the error is JSON.
+    for uri in [
+        "/api/workspaces",
+        "/api/workspaces/acme/stats",
+        "/openapi.json",
+    ] {
+        let (status, text, _) = call(&s, "GET", uri, None, Body::empty()).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED, "{uri}");
+        assert!(json(&text)["error"]
+            .as_str()
+            .is_some_and(|e| e.contains("Bearer")));
+        let (status, _, _) = call(&s, "GET", uri, Some("sst_00_forged"), Body::empty()).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED, "{uri}");
+    }
+    let (status, text, _) = call(&s, "GET", "/api/workspaces", Some(&s.ann), Body::empty()).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        json(&text),
+        serde_json::json!([{"name": "acme", "role": "admin", "has_data": false}])
+    );
+    // Nobody sees a workspace they are not a member of, whether it exists or not.
+    for uri in [
+        "/api/workspaces/acme/stats",
+        "/api/workspaces/nope/stats",
+        "/api/workspaces/..%2F/stats",
+    ] {
+        let (status, text, _) = call(&s, "GET", uri, Some(&s.bob), Body::empty()).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{uri}: {text}");
+        assert_eq!(json(&text)["field"], "workspace");
+    }
+    // A viewer cannot import.
+    let (status, text, _) = call(
+        &s,
+        "POST",
+        "/api/workspaces/acme/imports",
+        Some(&s.vic),
+        Body::from(DATA),
+    )
+    .await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{text}");
+    assert!(json(&text)["error"]
+        .as_str()
+        .is_some_and(|e| e.contains("viewer")));
+}
+
+#[tokio::test]
+async fn imports_run_as_jobs_and_bad_input_changes_nothing() {
+    let s = server();
+    // Before any import, reading says so.
+    let (status, text, _) = call(
+        &s,
+        "GET",
+        "/api/workspaces/acme/stats",
+        Some(&s.vic),
+        Body::empty(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "{text}");
+    let job = import(&s, &s.ann, DATA).await;
+    assert_eq!(job["state"], "done", "{job}");
+    assert_eq!(job["records_read"], 10);
+    assert_eq!(job["after"]["accounts"], 4);
+    let (status, text, _) = call(
+        &s,
+        "GET",
+        "/api/workspaces/acme/stats",
+        Some(&s.vic),
+        Body::empty(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(json(&text)["interactions"], 6);
+    // A bad record fails the import, names its line and field, and the store is unchanged.
+    let bad = "{\"type\":\"account\",\"id\":\"tw:e\"}\n{\"type\":\"interaction\",\"src\":\"tw:e\",\"dst\":\"tw:a\",\"kind\":\"reply\",\"at\":\"soon\"}\n";
+    let job = import(&s, &s.ann, bad).await;
+    assert_eq!(job["state"], "failed", "{job}");
+    let error = job["error"].as_str().unwrap_or_default();
+    assert!(error.contains(":2") && error.contains("at"), "{error}");
+    let (_, text, _) = call(
+        &s,
+        "GET",
+        "/api/workspaces/acme/stats",
+        Some(&s.ann),
+        Body::empty(),
+    )
+    .await;
+    assert_eq!(
+        json(&text)["accounts"],
+        4,
+        "the failed import added nothing"
+    );
+    // Unknown jobs, and jobs of another workspace, are not found.
+    let (status, _, _) = call(
+        &s,
+        "GET",
+        "/api/workspaces/acme/imports/123",
+        Some(&s.ann),
+        Body::empty(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn the_leaderboard_pages_filters_and_names_bad_fields() {
+    let s = server();
+    assert_eq!(import(&s, &s.ann, DATA).await["state"], "done");
+    let get = |uri: String| {
+        let s = &s;
+        async move { call(s, "GET", &uri, Some(&s.vic), Body::empty()).await }
+    };
+    let (status, text, _) = get("/api/workspaces/acme/rank".into()).await;
+    assert_eq!(status, StatusCode::OK, "{text}");
+    let all = json(&text);
+    let n = all["accounts"].as_array().map_or(0, Vec::len);
+    assert!(n >= 3, "{all}");
+    assert_eq!(all["matching"].as_u64(), Some(n as u64));
+    assert_eq!(all["accounts"][0]["id"], "tw:a", "most engaged first");
+    // A page: offset 1, limit 2 is ranks 2 and 3 of the same ranking.
+    let (_, text, _) = get("/api/workspaces/acme/rank?offset=1&limit=2".into()).await;
+    let page = json(&text);
+    assert_eq!(page["offset"], 1);
+    assert_eq!(page["accounts"].as_array().map(Vec::len), Some(2));
+    assert_eq!(page["accounts"][0], all["accounts"][1]);
+    assert_eq!(page["accounts"][1], all["accounts"][2]);
+    // Filters and CSV.
+    let (_, text, _) = get("/api/workspaces/acme/rank?tier=native".into()).await;
+    assert!(json(&text)["accounts"]
+        .as_array()
+        .is_some_and(|a| a.iter().all(|x| x["native"] == true)));
+    let (status, text, headers) = get("/api/workspaces/acme/rank?format=csv&limit=2".into()).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(headers[header::CONTENT_TYPE]
+        .to_str()
+        .is_ok_and(|c| c.starts_with("text/csv")));
+    assert!(text.starts_with("rank,id,handle,score"), "{text}");
+    assert_eq!(text.lines().count(), 3);
+    // Bad values are 400s naming the field.
+    for (q, field) in [
+        ("limit=abc", "limit"),
+        ("limit=5000", "limit"),
+        ("offset=-1", "offset"),
+        ("tier=giant", "tier"),
+        ("format=xml", "format"),
+    ] {
+        let (status, text, _) = get(format!("/api/workspaces/acme/rank?{q}")).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{q}: {text}");
+        assert_eq!(json(&text)["field"], field, "{q}");
+    }
+    // The explanation of an account, and an unknown one.
+    let (status, text, _) = get("/api/workspaces/acme/accounts/tw:a/explain".into()).await;
+    assert_eq!(status, StatusCode::OK, "{text}");
+    let e = json(&text);
+    assert_eq!(e["rank"], 1);
+    let shares: f64 = e["engagers"].as_array().map_or(0.0, |a| {
+        a.iter().filter_map(|x| x["share_of_score"].as_f64()).sum()
+    });
+    assert!(
+        (shares + e["baseline_share"].as_f64().unwrap_or(0.0) - 1.0).abs() < 1e-6,
+        "{e}"
+    );
+    let (status, text, _) = get("/api/workspaces/acme/accounts/tw:nobody/explain".into()).await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "{text}");
+    assert_eq!(json(&text)["field"], "account");
+    // A new import makes the cached ranking stale.
+    let more = "{\"type\":\"interaction\",\"src\":\"tw:a\",\"dst\":\"tw:d\",\"kind\":\"reply\",\"at\":200}\n{\"type\":\"interaction\",\"src\":\"tw:b\",\"dst\":\"tw:d\",\"kind\":\"reply\",\"at\":210}\n{\"type\":\"interaction\",\"src\":\"tw:c\",\"dst\":\"tw:d\",\"kind\":\"reply\",\"at\":220}\n";
+    assert_eq!(import(&s, &s.ann, more).await["state"], "done");
+    let (_, text, _) = get("/api/workspaces/acme/rank".into()).await;
+    assert_ne!(json(&text)["engagements"], all["engagements"]);
+}
+
+#[tokio::test]
+async fn login_sessions_and_rate_limit() {
+    let s = server();
+    let login = |user: &str, password: &str| {
+        let body = serde_json::json!({"user": user, "password": password}).to_string();
+        let s = &s;
+        async move {
+            let req = Request::builder()
+                .method("POST")
+                .uri("/api/login")
+                .header(header::CONTENT_TYPE, "application/json")
+                .body(Body::from(body))
+                .expect("request");
+            let resp = s.app.clone().oneshot(req).await.expect("response");
+            let status = resp.status();
+            let cookie = resp
+                .headers()
+                .get(header::SET_COOKIE)
+                .and_then(|c| c.to_str().ok())
+                .map(str::to_owned);
+            let bytes = resp.into_body().collect().await.expect("body").to_bytes();
+            (status, String::from_utf8_lossy(&bytes).into_owned(), cookie)
+        }
+    };
+    let (status, text, cookie) = login("ann", "ann's password").await;
+    assert_eq!(status, StatusCode::OK, "{text}");
+    let cookie = cookie.expect("a session cookie");
+    assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"));
+    // The cookie alone authenticates.
+    let session = cookie.split(';').next().unwrap_or_default().to_owned();
+    let req = Request::builder()
+        .uri("/api/workspaces")
+        .header(header::COOKIE, session)
+        .body(Body::empty())
+        .expect("request");
+    let resp = s.app.clone().oneshot(req).await.expect("response");
+    assert_eq!(resp.status(), StatusCode::OK);
+    // Bad bodies name the body; wrong passwords are 401, then 429 after five.
+    let req = Request::builder()
+        .method("POST")
+        .uri("/api/login")
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(Body::from("{\"user\": \"ann\"}"))
+        .expect("request");
+    let resp = s.app.clone().oneshot(req).await.expect("response");
+    assert_eq!(resp.status(), StatusCode::BAD_REQUEST);
+    for _ in 0..5 {
+        assert_eq!(
+            login("vic", "not it at all").await.0,
+            StatusCode::UNAUTHORIZED
+        );
+    }
+    assert_eq!(
+        login("vic", "vic's password").await.0,
+        StatusCode::TOO_MANY_REQUESTS
+    );
+    assert_eq!(
+        login("nobody", "whatever it is").await.0,
+        StatusCode::UNAUTHORIZED
+    );
+}
+
+#[tokio::test]
+async fn the_openapi_document_is_the_checked_in_one() {
+    let s = server();
+    let (status, text, _) = call(&s, "GET", "/openapi.json", Some(&s.ann), Body::empty()).await;
+    assert_eq!(status, StatusCode::OK);
+    let served = json(&text);
+    let generated = json(&socialset_server::openapi_json());
+    assert_eq!(served, generated);
+    let paths = served["paths"].as_object().expect("paths");
+    for p in [
+        "/health",
+        "/api/login",
+        "/api/workspaces",
+        "/api/workspaces/{workspace}/stats",
+        "/api/workspaces/{workspace}/rank",
+        "/api/workspaces/{workspace}/accounts/{account}/explain",
+        "/api/workspaces/{workspace}/imports",
+        "/api/workspaces/{workspace}/imports/{job}",
+    ] {
+        assert!(paths.contains_key(p), "{p} missing from the document");
+    }
+    let file = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/openapi.json");
+    let checked_in = std::fs::read_to_string(&file).unwrap_or_default();
+    assert!(
+        !checked_in.is_empty() && json(&checked_in) == generated,
+        "docs/openapi.json is not the API the handlers serve: regenerate it with `socialset serve --print-openapi > docs/openapi.json`"
+    );
+}
