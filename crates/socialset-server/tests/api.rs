@@ -63,6 +63,10 @@ async fn call(
     )
 }
 
+async fn get(s: &Server, uri: &str, token: &str) -> (StatusCode, String, axum::http::HeaderMap) {
+    call(s, "GET", uri, Some(token), Body::empty()).await
+}
+
 fn json(text: &str) -> serde_json::Value {
     serde_json::from_str(text).unwrap_or_else(|e| panic!("{e}: {text}"))
 }
@@ -93,14 +97,7 @@ async fn import(s: &Server, token: &str, data: &str) -> serde_json::Value {
     assert_eq!(status, StatusCode::ACCEPTED, "{text}");
     let id = json(&text)["id"].as_str().expect("job id").to_owned();
     for _ in 0..500 {
-        let (status, text, _) = call(
-            s,
-            "GET",
-            &format!("/api/workspaces/acme/imports/{id}"),
-            Some(token),
-            Body::empty(),
-        )
-        .await;
+        let (status, text, _) = get(s, &format!("/api/workspaces/acme/imports/{id}"), token).await;
         assert_eq!(status, StatusCode::OK, "{text}");
         let job = json(&text);
         if job["state"] != "running" {
@@ -130,10 +127,10 @@ async fn authentication_roles_and_workspaces() {
         assert!(json(&text)["error"]
             .as_str()
             .is_some_and(|e| e.contains("Bearer")));
-        let (status, _, _) = call(&s, "GET", uri, Some("sst_00_forged"), Body::empty()).await;
+        let (status, _, _) = get(&s, uri, "sst_00_forged").await;
         assert_eq!(status, StatusCode::UNAUTHORIZED, "{uri}");
     }
-    let (status, text, _) = call(&s, "GET", "/api/workspaces", Some(&s.ann), Body::empty()).await;
+    let (status, text, _) = get(&s, "/api/workspaces", &s.ann).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(
         json(&text),
@@ -145,7 +142,7 @@ async fn authentication_roles_and_workspaces() {
         "/api/workspaces/nope/stats",
         "/api/workspaces/..%2F/stats",
     ] {
-        let (status, text, _) = call(&s, "GET", uri, Some(&s.bob), Body::empty()).await;
+        let (status, text, _) = get(&s, uri, &s.bob).await;
         assert_eq!(status, StatusCode::NOT_FOUND, "{uri}: {text}");
         assert_eq!(json(&text)["field"], "workspace");
     }
@@ -168,27 +165,13 @@ async fn authentication_roles_and_workspaces() {
 async fn imports_run_as_jobs_and_bad_input_changes_nothing() {
     let s = server();
     // Before any import, reading says so.
-    let (status, text, _) = call(
-        &s,
-        "GET",
-        "/api/workspaces/acme/stats",
-        Some(&s.vic),
-        Body::empty(),
-    )
-    .await;
+    let (status, text, _) = get(&s, "/api/workspaces/acme/stats", &s.vic).await;
     assert_eq!(status, StatusCode::NOT_FOUND, "{text}");
     let job = import(&s, &s.ann, DATA).await;
     assert_eq!(job["state"], "done", "{job}");
     assert_eq!(job["records_read"], 10);
     assert_eq!(job["after"]["accounts"], 4);
-    let (status, text, _) = call(
-        &s,
-        "GET",
-        "/api/workspaces/acme/stats",
-        Some(&s.vic),
-        Body::empty(),
-    )
-    .await;
+    let (status, text, _) = get(&s, "/api/workspaces/acme/stats", &s.vic).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(json(&text)["interactions"], 6);
     // A bad record fails the import, names its line and field, and the store is unchanged.
@@ -197,28 +180,14 @@ async fn imports_run_as_jobs_and_bad_input_changes_nothing() {
     assert_eq!(job["state"], "failed", "{job}");
     let error = job["error"].as_str().unwrap_or_default();
     assert!(error.contains(":2") && error.contains("at"), "{error}");
-    let (_, text, _) = call(
-        &s,
-        "GET",
-        "/api/workspaces/acme/stats",
-        Some(&s.ann),
-        Body::empty(),
-    )
-    .await;
+    let (_, text, _) = get(&s, "/api/workspaces/acme/stats", &s.ann).await;
     assert_eq!(
         json(&text)["accounts"],
         4,
         "the failed import added nothing"
     );
     // Unknown jobs, and jobs of another workspace, are not found.
-    let (status, _, _) = call(
-        &s,
-        "GET",
-        "/api/workspaces/acme/imports/123",
-        Some(&s.ann),
-        Body::empty(),
-    )
-    .await;
+    let (status, _, _) = get(&s, "/api/workspaces/acme/imports/123", &s.ann).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 }
 
@@ -228,7 +197,7 @@ async fn the_leaderboard_pages_filters_and_names_bad_fields() {
     assert_eq!(import(&s, &s.ann, DATA).await["state"], "done");
     let get = |uri: String| {
         let s = &s;
-        async move { call(s, "GET", &uri, Some(&s.vic), Body::empty()).await }
+        async move { get(s, &uri, &s.vic).await }
     };
     let (status, text, _) = get("/api/workspaces/acme/rank".into()).await;
     assert_eq!(status, StatusCode::OK, "{text}");
@@ -355,7 +324,7 @@ async fn login_sessions_and_rate_limit() {
 #[tokio::test]
 async fn the_openapi_document_is_the_checked_in_one() {
     let s = server();
-    let (status, text, _) = call(&s, "GET", "/openapi.json", Some(&s.ann), Body::empty()).await;
+    let (status, text, _) = get(&s, "/openapi.json", &s.ann).await;
     assert_eq!(status, StatusCode::OK);
     let served = json(&text);
     let generated = json(&socialset_server::openapi_json());
