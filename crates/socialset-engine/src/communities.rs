@@ -53,10 +53,20 @@ pub struct CommunityLine {
     pub internal_share: f64,
 }
 
+/// Engagement between two listed communities (either way), for a map of them.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CommunityLink {
+    pub a: u32,
+    pub b: u32,
+    pub engagements: u64,
+}
+
 /// The communities and what they stood on.
 #[derive(Clone, Debug, PartialEq)]
 pub struct CommunityReport {
     pub communities: Vec<CommunityLine>,
+    /// Engagement between the listed communities, most first.
+    pub links: Vec<CommunityLink>,
     pub n_communities: usize,
     pub accounts_in_communities: usize,
     pub modularity: f64,
@@ -130,7 +140,38 @@ impl Workspace {
             let a = &data.accounts[v.0 as usize];
             (a.id.to_string(), a.handle.clone())
         };
+        let listed: std::collections::HashSet<u32> = found
+            .communities
+            .iter()
+            .take(options.top)
+            .map(|c| c.id)
+            .collect();
+        let mut between: std::collections::BTreeMap<(u32, u32), u64> = Default::default();
+        for e in &data.events {
+            let of = |v: socialset_model::AccountIdx| {
+                found
+                    .membership
+                    .get(v.0 as usize)
+                    .copied()
+                    .filter(|c| listed.contains(c))
+            };
+            if let (Some(x), Some(y)) = (of(e.src), of(e.dst)) {
+                if x != y {
+                    *between.entry((x.min(y), x.max(y))).or_default() += 1;
+                }
+            }
+        }
+        let mut links: Vec<CommunityLink> = between
+            .into_iter()
+            .map(|((a, b), engagements)| CommunityLink { a, b, engagements })
+            .collect();
+        links.sort_by(|x, y| {
+            y.engagements
+                .cmp(&x.engagements)
+                .then((x.a, x.b).cmp(&(y.a, y.b)))
+        });
         Ok(CommunityReport {
+            links,
             communities: found
                 .communities
                 .iter()

@@ -32,7 +32,9 @@ pub use brand::{
     eval_disclosure, AccountDisclosure, CampaignDisclosure, DisclosureCounts, DisclosureEval,
     DisclosureReport, IndependenceReport, Miss, PostDisclosure, CONFIG_FILE,
 };
-pub use communities::{CommunityLine, CommunityOptions, CommunityReport, DEFAULT_RESTARTS};
+pub use communities::{
+    CommunityLine, CommunityLink, CommunityOptions, CommunityReport, DEFAULT_RESTARTS,
+};
 pub use demo::{demo_files, DemoFile, DEMO_MARKER};
 pub use error::{Error, Result};
 pub use eval::{eval_communities, eval_influence, CommunityEval, InfluenceEval, MethodScore};

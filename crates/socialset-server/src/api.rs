@@ -3,7 +3,10 @@
 //! the same fields.
 
 use serde::{Deserialize, Serialize};
-use socialset_engine::{Audience, Convergence, Counts, ExplainReport, RankReport, RankedAccount};
+use socialset_engine::{
+    Audience, CommunityReport, Convergence, Counts, ExplainReport, RankReport, RankedAccount,
+    Timestamp,
+};
 use utoipa::ToSchema;
 
 use crate::auth::Role;
@@ -275,4 +278,157 @@ pub struct Job {
     pub after: Option<Stats>,
     /// When failed: why (for bad input, naming line and field).
     pub error: Option<String>,
+}
+
+/// A day as YYYY-MM-DD (UTC).
+pub fn day(t: Timestamp) -> String {
+    let days = t.epoch_seconds().div_euclid(86_400);
+    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct MemberJson {
+    pub id: String,
+    pub handle: Option<String>,
+}
+
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct CommunityJson {
+    pub id: u32,
+    pub size: u32,
+    /// The words and hashtags its members use most, more than elsewhere.
+    pub labels: Vec<String>,
+    pub top_members: Vec<MemberJson>,
+    /// Share of its members' engagement that stays inside it.
+    pub engagement_inside: f64,
+}
+
+/// Engagements between two listed communities, either way.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct LinkJson {
+    pub a: u32,
+    pub b: u32,
+    pub engagements: u64,
+}
+
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct MatchJson {
+    pub before: u32,
+    pub after: u32,
+    pub members_in_both: u32,
+    pub kept_share: f64,
+}
+
+/// Two consecutive windows compared.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct WindowJson {
+    /// First and last day of each window.
+    pub before: [String; 2],
+    pub after: [String; 2],
+    pub communities_before: u32,
+    pub communities_after: u32,
+    pub accounts_in_both: u32,
+    pub ari: f64,
+    pub nmi: f64,
+    pub matches: Vec<MatchJson>,
+}
+
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct StabilityJson {
+    pub untimed_engagements: u64,
+    pub windows: Vec<WindowJson>,
+}
+
+/// Communities (Leiden on the engagement graph) and, when asked, their stability over time.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct CommunitiesJson {
+    pub communities: Vec<CommunityJson>,
+    pub links: Vec<LinkJson>,
+    pub n_communities: usize,
+    pub accounts_in_communities: usize,
+    pub modularity: f64,
+    pub iterations: u32,
+    pub restarts: u32,
+    pub components: usize,
+    pub largest_component: u32,
+    pub max_core: u32,
+    pub stability: Option<StabilityJson>,
+}
+
+impl From<&CommunityReport> for CommunitiesJson {
+    fn from(r: &CommunityReport) -> Self {
+        Self {
+            communities: r
+                .communities
+                .iter()
+                .map(|c| CommunityJson {
+                    id: c.id,
+                    size: c.size,
+                    labels: c.labels.clone(),
+                    top_members: c
+                        .top_members
+                        .iter()
+                        .map(|(id, handle)| MemberJson {
+                            id: id.clone(),
+                            handle: handle.clone(),
+                        })
+                        .collect(),
+                    engagement_inside: c.internal_share,
+                })
+                .collect(),
+            links: r
+                .links
+                .iter()
+                .map(|l| LinkJson {
+                    a: l.a,
+                    b: l.b,
+                    engagements: l.engagements,
+                })
+                .collect(),
+            n_communities: r.n_communities,
+            accounts_in_communities: r.accounts_in_communities,
+            modularity: r.modularity,
+            iterations: r.iterations,
+            restarts: r.restarts,
+            components: r.components,
+            largest_component: r.largest_component,
+            max_core: r.max_core,
+            stability: r.stability.as_ref().map(|s| StabilityJson {
+                untimed_engagements: s.untimed_engagements,
+                windows: s
+                    .comparisons
+                    .iter()
+                    .map(|c| WindowJson {
+                        before: [day(c.window_before.0), day(c.window_before.1)],
+                        after: [day(c.window_after.0), day(c.window_after.1)],
+                        communities_before: c.communities_before,
+                        communities_after: c.communities_after,
+                        accounts_in_both: c.accounts_in_both,
+                        ari: c.ari,
+                        nmi: c.nmi,
+                        matches: c
+                            .matches
+                            .iter()
+                            .map(|m| MatchJson {
+                                before: m.before,
+                                after: m.after,
+                                members_in_both: m.members_in_both,
+                                kept_share: m.kept_share,
+                            })
+                            .collect(),
+                    })
+                    .collect(),
+            }),
+        }
+    }
 }

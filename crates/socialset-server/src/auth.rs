@@ -272,6 +272,17 @@ impl AuthDb {
         }))
     }
 
+    /// Ends a token (logging out): it is no one's from now on.
+    pub fn revoke(&self, token: &str) -> Result<(), AuthError> {
+        if let Some((id, _)) = token.strip_prefix("sst_").and_then(|t| t.split_once('_')) {
+            if self.user_of(token)?.is_some() {
+                self.conn()
+                    .execute("DELETE FROM tokens WHERE id = ?1", [id])?;
+            }
+        }
+        Ok(())
+    }
+
     /// `user`'s role in `workspace`, if a member.
     pub fn role(&self, user: &str, workspace: &str) -> Result<Option<Role>, AuthError> {
         let role: Option<String> = self

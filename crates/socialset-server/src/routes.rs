@@ -10,14 +10,17 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use futures_util::StreamExt;
 use serde::Deserialize;
-use socialset_engine::{ImportOptions, NoProgress, RankOptions, TierFilter, Workspace};
+use socialset_engine::{
+    CommunityOptions, ImportOptions, NoProgress, RankOptions, TierFilter, Workspace,
+};
 use tokio::io::AsyncWriteExt;
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{IntoParams, Modify, OpenApi};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::api::{
-    ExplainJson, Health, Job, LoginRequest, LoginResponse, RankJson, Stats, WorkspaceEntry,
+    CommunitiesJson, ExplainJson, Health, Job, LoginRequest, LoginResponse, RankJson, Stats,
+    WorkspaceEntry,
 };
 use crate::{lock, ApiError, AppState, Role, LOGIN_ATTEMPTS, LOGIN_WINDOW};
 
@@ -54,10 +57,12 @@ fn parts() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(health))
         .routes(routes!(login))
+        .routes(routes!(logout))
         .routes(routes!(workspaces))
         .routes(routes!(stats))
         .routes(routes!(rank))
         .routes(routes!(explain))
+        .routes(routes!(communities))
         .routes(routes!(import))
         .routes(routes!(import_job))
         .split_for_parts()
@@ -71,6 +76,19 @@ pub fn router(state: AppState) -> axum::Router {
     let (router, doc) = parts();
     let doc = Arc::new(doc);
     router
+        // The dashboard's shell: public like the login it shows first (it holds no data).
+        .route(
+            "/",
+            axum::routing::get(|| asset("text/html; charset=utf-8", INDEX_HTML)),
+        )
+        .route(
+            "/app.js",
+            axum::routing::get(|| asset("text/javascript; charset=utf-8", APP_JS)),
+        )
+        .route(
+            "/style.css",
+            axum::routing::get(|| asset("text/css; charset=utf-8", STYLE_CSS)),
+        )
         .route(
             "/openapi.json",
             axum::routing::get(move |_caller: Caller| {
@@ -83,9 +101,30 @@ pub fn router(state: AppState) -> axum::Router {
         .with_state(state)
 }
 
+const INDEX_HTML: &str = include_str!("../assets/index.html");
+const APP_JS: &str = include_str!("../assets/app.js");
+const STYLE_CSS: &str = include_str!("../assets/style.css");
+
+/// An embedded asset, allowed to load nothing from elsewhere.
+async fn asset(content_type: &'static str, body: &'static str) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, content_type),
+            (
+                header::CONTENT_SECURITY_POLICY,
+                "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'",
+            ),
+            (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+        ],
+        body,
+    )
+        .into_response()
+}
+
 /// The user a request comes from, by its bearer token or session cookie.
 pub struct Caller {
     user: String,
+    token: String,
 }
 
 fn token_of(parts: &Parts) -> Option<String> {
@@ -119,7 +158,7 @@ impl FromRequestParts<AppState> for Caller {
             .auth()
             .user_of(&token)?
             .ok_or_else(ApiError::unauthorized)?;
-        Ok(Self { user })
+        Ok(Self { user, token })
     }
 }
 
@@ -211,6 +250,15 @@ async fn login(
         }),
     )
         .into_response())
+}
+
+/// Logs out: the token of the request (session or API) stops working, and the session
+/// cookie is cleared.
+#[utoipa::path(post, path = "/api/logout", responses((status = 204), (status = 401, body = crate::api::ErrorBody)))]
+async fn logout(State(state): State<AppState>, caller: Caller) -> Result<Response, ApiError> {
+    state.auth().revoke(&caller.token)?;
+    let cookie = format!("{SESSION_COOKIE}=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0");
+    Ok((StatusCode::NO_CONTENT, [(header::SET_COOKIE, cookie)]).into_response())
 }
 
 /// The workspaces the caller is a member of, with their role in each.
@@ -430,6 +478,66 @@ async fn explain(
     })
     .await?;
     Ok(Json(ExplainJson::from(&report)))
+}
+
+/// Query of the communities.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct CommunitiesQuery {
+    /// How many communities to list, largest first (default 12, at most 200).
+    #[param(value_type = Option<u64>)]
+    top: Option<String>,
+    /// Compare communities across consecutive windows of this many days (stability).
+    #[param(value_type = Option<f64>)]
+    window_days: Option<String>,
+}
+
+/// Communities of the engagement graph (Leiden), their top members and labels, the
+/// engagement between them (for a map), and with `window_days` their stability over time.
+#[utoipa::path(
+    get,
+    path = "/api/workspaces/{workspace}/communities",
+    params(("workspace" = String, Path, description = "Workspace name"), CommunitiesQuery),
+    responses(
+        (status = 200, body = CommunitiesJson),
+        (status = 400, body = crate::api::ErrorBody),
+        (status = 401, body = crate::api::ErrorBody),
+        (status = 404, body = crate::api::ErrorBody),
+    )
+)]
+async fn communities(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(workspace): Path<String>,
+    Query(q): Query<CommunitiesQuery>,
+) -> Result<Json<CommunitiesJson>, ApiError> {
+    member(&state, &caller, &workspace)?;
+    let top = number("top", q.top.as_deref(), 12, 200)?;
+    let window_days = match q.window_days.as_deref() {
+        None => None,
+        Some(d) => Some(
+            d.trim()
+                .parse::<f64>()
+                .ok()
+                .filter(|x| x.is_finite() && *x > 0.0)
+                .ok_or_else(|| {
+                    ApiError::bad(
+                        "window_days",
+                        format!("window_days is a positive number of days, not {d:?}"),
+                    )
+                })?,
+        ),
+    };
+    let report = blocking(move || {
+        let options = CommunityOptions {
+            top,
+            window_days,
+            ..CommunityOptions::default()
+        };
+        Ok(open_store(&state, &workspace)?.communities(&options)?)
+    })
+    .await?;
+    Ok(Json(CommunitiesJson::from(&report)))
 }
 
 /// Query of an import.

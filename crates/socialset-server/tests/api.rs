@@ -337,6 +337,8 @@ async fn the_openapi_document_is_the_checked_in_one() {
         "/api/workspaces/{workspace}/stats",
         "/api/workspaces/{workspace}/rank",
         "/api/workspaces/{workspace}/accounts/{account}/explain",
+        "/api/workspaces/{workspace}/communities",
+        "/api/logout",
         "/api/workspaces/{workspace}/imports",
         "/api/workspaces/{workspace}/imports/{job}",
     ] {
@@ -347,5 +349,50 @@ async fn the_openapi_document_is_the_checked_in_one() {
     assert!(
         !checked_in.is_empty() && json(&checked_in) == generated,
         "docs/openapi.json is not the API the handlers serve: regenerate it with `socialset serve --print-openapi > docs/openapi.json`"
+    );
+}
+
+#[tokio::test]
+async fn communities_logout_and_the_dashboard_shell() {
+    let s = server();
+    assert_eq!(import(&s, &s.ann, DATA).await["state"], "done");
+    let (status, text, _) = get(&s, "/api/workspaces/acme/communities?top=5", &s.vic).await;
+    assert_eq!(status, StatusCode::OK, "{text}");
+    let c = json(&text);
+    let sizes: u64 = c["communities"]
+        .as_array()
+        .map_or(0, |a| a.iter().filter_map(|x| x["size"].as_u64()).sum());
+    assert_eq!(Some(sizes), c["accounts_in_communities"].as_u64(), "{c}");
+    assert!(c["links"].is_array());
+    let (status, text, _) = get(
+        &s,
+        "/api/workspaces/acme/communities?window_days=-1",
+        &s.vic,
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(json(&text)["field"], "window_days");
+    // The shell is public and loads nothing from elsewhere; the data behind it is not.
+    let (status, html, headers) = call(&s, "GET", "/", None, Body::empty()).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("<label for=\"user\">"), "labelled login form");
+    assert!(headers[header::CONTENT_SECURITY_POLICY]
+        .to_str()
+        .is_ok_and(|p| p.contains("default-src 'self'")));
+    for asset in ["/app.js", "/style.css"] {
+        assert_eq!(
+            call(&s, "GET", asset, None, Body::empty()).await.0,
+            StatusCode::OK
+        );
+    }
+    // Logging out ends the token.
+    let (status, _, headers) = call(&s, "POST", "/api/logout", Some(&s.vic), Body::empty()).await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    assert!(headers[header::SET_COOKIE]
+        .to_str()
+        .is_ok_and(|c| c.contains("Max-Age=0")));
+    assert_eq!(
+        get(&s, "/api/workspaces", &s.vic).await.0,
+        StatusCode::UNAUTHORIZED
     );
 }

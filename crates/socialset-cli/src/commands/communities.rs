@@ -151,20 +151,7 @@ pub fn run(args: Args) -> Result<()> {
     Ok(())
 }
 
-fn day(t: socialset_engine::Timestamp) -> String {
-    let days = t.epoch_seconds().div_euclid(86_400);
-    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    format!("{y:04}-{m:02}-{d:02}")
-}
+use socialset_server::api::day;
 
 fn print_stability(s: &socialset_engine::Stability) {
     println!("\nStability across windows:");
@@ -211,37 +198,7 @@ fn print_stability(s: &socialset_engine::Stability) {
     }
 }
 
-fn json(r: &CommunityReport) -> serde_json::Value {
-    serde_json::json!({
-        "communities": r.communities.iter().map(|c| serde_json::json!({
-            "id": c.id,
-            "size": c.size,
-            "labels": c.labels,
-            "top_members": c.top_members.iter().map(|(id, h)| serde_json::json!({"id": id, "handle": h})).collect::<Vec<_>>(),
-            "engagement_inside": c.internal_share,
-        })).collect::<Vec<_>>(),
-        "n_communities": r.n_communities,
-        "accounts_in_communities": r.accounts_in_communities,
-        "modularity": r.modularity,
-        "iterations": r.iterations,
-        "restarts": r.restarts,
-        "components": r.components,
-        "largest_component": r.largest_component,
-        "max_core": r.max_core,
-        "stability": r.stability.as_ref().map(|s| serde_json::json!({
-            "untimed_engagements": s.untimed_engagements,
-            "windows": s.comparisons.iter().map(|c| serde_json::json!({
-                "before": [day(c.window_before.0), day(c.window_before.1)],
-                "after": [day(c.window_after.0), day(c.window_after.1)],
-                "communities_before": c.communities_before,
-                "communities_after": c.communities_after,
-                "accounts_in_both": c.accounts_in_both,
-                "ari": c.ari,
-                "nmi": c.nmi,
-                "matches": c.matches.iter().map(|m| serde_json::json!({
-                    "before": m.before, "after": m.after, "members_in_both": m.members_in_both, "kept_share": m.kept_share,
-                })).collect::<Vec<_>>(),
-            })).collect::<Vec<_>>(),
-        })),
-    })
+/// The API's communities JSON (`socialset serve` answers with the same type).
+fn json(r: &CommunityReport) -> socialset_server::api::CommunitiesJson {
+    r.into()
 }

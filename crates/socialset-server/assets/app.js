@@ -1,0 +1,321 @@
+// socialset dashboard: plain JavaScript over the HTTP API (no build step, nothing fetched
+// from elsewhere). Views: log in, leaderboard, account, communities map, import.
+"use strict";
+
+const $ = (id) => document.getElementById(id);
+const state = { workspaces: [], ws: null, offset: 0, limit: 25 };
+
+async function api(path, options = {}) {
+  const r = await fetch(path, { credentials: "same-origin", ...options });
+  const type = r.headers.get("content-type") || "";
+  const body = type.includes("json") ? await r.json() : await r.text();
+  if (r.status === 401 && path !== "/api/login") {
+    show("login");
+    throw new Error("Please log in.");
+  }
+  if (!r.ok) {
+    const why = body && body.error ? body.error : r.statusText;
+    throw new Error(body && body.field ? `${why} (${body.field})` : why);
+  }
+  return body;
+}
+
+function status(message) {
+  $("status").textContent = message || "";
+}
+
+function show(id) {
+  for (const s of document.querySelectorAll("main > section")) s.hidden = s.id !== id;
+  $("nav").hidden = id === "login";
+}
+
+function cell(tr, text, numeric) {
+  const td = document.createElement("td");
+  td.textContent = text;
+  if (numeric) td.className = "num";
+  tr.appendChild(td);
+  return td;
+}
+
+const fmt = (x, digits = 0) =>
+  Number(x).toLocaleString(undefined, { minimumFractionDigits: digits, maximumFractionDigits: digits });
+const base = () => `/api/workspaces/${encodeURIComponent(state.ws)}`;
+const role = () => (state.workspaces.find((w) => w.name === state.ws) || {}).role;
+
+async function start() {
+  try {
+    state.workspaces = await api("/api/workspaces");
+  } catch (e) {
+    show("login");
+    return;
+  }
+  const select = $("workspace");
+  select.replaceChildren();
+  for (const w of state.workspaces) {
+    const o = document.createElement("option");
+    o.value = w.name;
+    o.textContent = `${w.name} (${w.role})`;
+    select.appendChild(o);
+  }
+  if (!state.workspaces.length) {
+    show("none");
+    $("nav").hidden = false;
+    status("You are not a member of any workspace yet: ask an admin (socialset user add).");
+    return;
+  }
+  if (!state.workspaces.some((w) => w.name === state.ws)) state.ws = state.workspaces[0].name;
+  select.value = state.ws;
+  route();
+}
+
+function route() {
+  status("");
+  $("nav-import").hidden = !["admin", "analyst"].includes(role());
+  const view = location.hash.slice(1) || "leaderboard";
+  const run = view.startsWith("account/")
+    ? showAccount(decodeURIComponent(view.slice("account/".length)))
+    : view === "communities"
+      ? showCommunities()
+      : view === "import"
+        ? Promise.resolve(show("import"))
+        : showLeaderboard();
+  run.catch((e) => status(e.message));
+}
+
+async function showLeaderboard() {
+  show("leaderboard");
+  const stats = await api(`${base()}/stats`).catch((e) => {
+    $("rank-rows").replaceChildren();
+    throw e;
+  });
+  $("stats").textContent =
+    `${fmt(stats.accounts)} accounts, ${fmt(stats.posts)} posts, ${fmt(stats.interactions)} interactions.`;
+  const q = new URLSearchParams({ offset: state.offset, limit: state.limit });
+  if ($("tier").value) q.set("tier", $("tier").value);
+  const topic = $("topic").value.trim();
+  if (topic) q.set("topic", topic);
+  $("csv").href = `${base()}/rank?${q}&format=csv`;
+  const r = await api(`${base()}/rank?${q}`);
+  const rows = r.accounts.map((a) => {
+    const tr = document.createElement("tr");
+    cell(tr, a.rank, true);
+    const link = document.createElement("a");
+    link.href = `#account/${encodeURIComponent(a.id)}`;
+    link.textContent = a.handle ? `@${a.handle}` : a.id;
+    cell(tr, "").appendChild(link);
+    cell(tr, fmt(a.score, 6), true);
+    cell(tr, `${fmt(a.audience)}${a.audience_source === "in-graph" ? " (in-graph)" : ""}`, true);
+    cell(tr, a.native ? `${a.tier}, native` : a.tier);
+    cell(tr, fmt(a.distinct_engagers), true);
+    cell(tr, fmt(a.confidence, 2), true);
+    return tr;
+  });
+  $("rank-rows").replaceChildren(...rows);
+  $("rank-caption").textContent = `${fmt(r.matching)} of ${fmt(r.ranked)} ranked accounts match`;
+  $("page").textContent = r.accounts.length
+    ? `${fmt(r.offset + 1)}–${fmt(r.offset + r.accounts.length)} of ${fmt(r.matching)}`
+    : "none";
+  $("prev").disabled = state.offset === 0;
+  $("next").disabled = state.offset + state.limit >= r.matching;
+}
+
+async function showAccount(id) {
+  show("account");
+  const e = await api(`${base()}/accounts/${encodeURIComponent(id)}/explain`);
+  $("account-title").textContent = e.handle ? `@${e.handle} (${e.id})` : e.id;
+  $("account-summary").textContent =
+    `Rank ${fmt(e.rank)} of ${fmt(e.ranked)}, ${e.tier}${e.native ? " and native" : ""}; ` +
+    `${fmt(e.distinct_engagers)} distinct engagers, confidence ${fmt(e.confidence, 2)}. ` +
+    `${fmt(e.baseline_share * 100, 1)}% of the score is the baseline every account gets.`;
+  const rows = e.engagers.slice(0, 50).map((g) => {
+    const tr = document.createElement("tr");
+    const link = document.createElement("a");
+    link.href = `#account/${encodeURIComponent(g.id)}`;
+    link.textContent = g.handle ? `@${g.handle}` : g.id;
+    cell(tr, "").appendChild(link);
+    cell(tr, `${fmt(g.share_of_score * 100, 1)}%`, true);
+    cell(tr, fmt(g.given.reply), true);
+    cell(tr, fmt(g.given.share), true);
+    cell(tr, fmt(g.given.like), true);
+    cell(tr, g.follows ? "yes" : "no");
+    return tr;
+  });
+  $("engager-rows").replaceChildren(...rows);
+}
+
+// A force-directed layout of the communities, computed here (a few dozen nodes at most):
+// circles sized by members, lines weighted by the engagement between communities.
+function layout(nodes, links, width, height) {
+  nodes.forEach((n, i) => {
+    const a = (2 * Math.PI * i) / nodes.length;
+    n.x = width / 2 + (width / 3) * Math.cos(a);
+    n.y = height / 2 + (height / 3) * Math.sin(a);
+  });
+  const index = new Map(nodes.map((n, i) => [n.id, i]));
+  const maxE = Math.max(1, ...links.map((l) => l.engagements));
+  for (let step = 0; step < 300; step++) {
+    const cool = 1 - step / 300;
+    for (const a of nodes) {
+      a.fx = (width / 2 - a.x) * 0.01;
+      a.fy = (height / 2 - a.y) * 0.01;
+      for (const b of nodes) {
+        if (a === b) continue;
+        const dx = a.x - b.x, dy = a.y - b.y;
+        const d2 = Math.max(dx * dx + dy * dy, 1);
+        const push = (2500 + 40 * (a.r + b.r) ** 1.5) / d2;
+        a.fx += dx * push / Math.sqrt(d2);
+        a.fy += dy * push / Math.sqrt(d2);
+      }
+    }
+    for (const l of links) {
+      const a = nodes[index.get(l.a)], b = nodes[index.get(l.b)];
+      if (!a || !b) continue;
+      const pull = 0.02 * (0.2 + l.engagements / maxE);
+      const dx = b.x - a.x, dy = b.y - a.y;
+      a.fx += dx * pull; a.fy += dy * pull;
+      b.fx -= dx * pull; b.fy -= dy * pull;
+    }
+    for (const n of nodes) {
+      n.x = Math.min(width - n.r, Math.max(n.r, n.x + n.fx * cool));
+      n.y = Math.min(height - n.r, Math.max(n.r, n.y + n.fy * cool));
+    }
+  }
+}
+
+function svg(tag, attributes) {
+  const e = document.createElementNS("http://www.w3.org/2000/svg", tag);
+  for (const [k, v] of Object.entries(attributes)) e.setAttribute(k, v);
+  return e;
+}
+
+function describe(c) {
+  const box = $("community-detail");
+  box.replaceChildren();
+  const h = document.createElement("h3");
+  h.textContent = `Community ${c.id}: ${fmt(c.size)} members, ${fmt(c.engagement_inside * 100, 0)}% of their engagement inside`;
+  const p = document.createElement("p");
+  p.textContent = c.labels.length ? `Talks about: ${c.labels.join(", ")}` : "No distinctive words.";
+  const ul = document.createElement("ul");
+  for (const m of c.top_members) {
+    const li = document.createElement("li");
+    const a = document.createElement("a");
+    a.href = `#account/${encodeURIComponent(m.id)}`;
+    a.textContent = m.handle ? `@${m.handle}` : m.id;
+    li.appendChild(a);
+    ul.appendChild(li);
+  }
+  box.append(h, p, ul);
+}
+
+async function showCommunities() {
+  show("communities");
+  const c = await api(`${base()}/communities?top=20`);
+  $("communities-summary").textContent =
+    `${fmt(c.n_communities)} communities hold ${fmt(c.accounts_in_communities)} accounts ` +
+    `(modularity ${fmt(c.modularity, 3)}); the ${c.communities.length} largest are drawn. ` +
+    "Select a circle (or Tab to it and press Enter) for its members.";
+  const width = 800, height = 520;
+  const maxSize = Math.max(1, ...c.communities.map((k) => k.size));
+  const nodes = c.communities.map((k) => ({ id: k.id, k, r: 10 + 38 * Math.sqrt(k.size / maxSize) }));
+  layout(nodes, c.links, width, height);
+  const map = $("map");
+  map.replaceChildren($("map-title") || svg("title", {}));
+  const byId = new Map(nodes.map((n) => [n.id, n]));
+  const maxE = Math.max(1, ...c.links.map((l) => l.engagements));
+  for (const l of c.links) {
+    const a = byId.get(l.a), b = byId.get(l.b);
+    if (!a || !b) continue;
+    map.appendChild(svg("line", {
+      x1: a.x, y1: a.y, x2: b.x, y2: b.y,
+      "stroke-width": 1 + 6 * Math.log1p(l.engagements) / Math.log1p(maxE),
+    }));
+  }
+  for (const n of nodes) {
+    const circle = svg("circle", {
+      cx: n.x, cy: n.y, r: n.r, tabindex: 0, role: "button",
+      "aria-label": `Community ${n.id}, ${n.k.size} members${n.k.labels.length ? ", about " + n.k.labels.slice(0, 3).join(", ") : ""}`,
+    });
+    circle.addEventListener("click", () => describe(n.k));
+    circle.addEventListener("keydown", (ev) => {
+      if (ev.key === "Enter" || ev.key === " ") {
+        ev.preventDefault();
+        describe(n.k);
+      }
+    });
+    const label = svg("text", { x: n.x, y: n.y + n.r + 13, "text-anchor": "middle" });
+    label.textContent = n.k.labels[0] || `#${n.id}`;
+    map.append(circle, label);
+  }
+  if (c.communities.length) describe(c.communities[0]);
+}
+
+$("login-form").addEventListener("submit", async (ev) => {
+  ev.preventDefault();
+  try {
+    await api("/api/login", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ user: $("user").value, password: $("password").value }),
+    });
+    $("password").value = "";
+    status("");
+    if (!location.hash || location.hash === "#login") location.hash = "#leaderboard";
+    await start();
+  } catch (e) {
+    status(e.message);
+  }
+});
+
+$("logout").addEventListener("click", async () => {
+  await api("/api/logout", { method: "POST" }).catch(() => {});
+  state.workspaces = [];
+  show("login");
+});
+
+$("workspace").addEventListener("change", () => {
+  state.ws = $("workspace").value;
+  state.offset = 0;
+  route();
+});
+
+$("filters").addEventListener("submit", (ev) => {
+  ev.preventDefault();
+  state.offset = 0;
+  showLeaderboard().catch((e) => status(e.message));
+});
+
+$("prev").addEventListener("click", () => {
+  state.offset = Math.max(0, state.offset - state.limit);
+  showLeaderboard().catch((e) => status(e.message));
+});
+
+$("next").addEventListener("click", () => {
+  state.offset += state.limit;
+  showLeaderboard().catch((e) => status(e.message));
+});
+
+$("import-form").addEventListener("submit", async (ev) => {
+  ev.preventDefault();
+  const file = $("file").files[0];
+  if (!file) return;
+  const q = new URLSearchParams({ name: file.name });
+  if ($("skip-bad").checked) q.set("skip_bad", "true");
+  const out = $("import-result");
+  try {
+    let job = await api(`${base()}/imports?${q}`, { method: "POST", body: file });
+    out.textContent = `Uploaded ${fmt(job.bytes)} bytes; importing…`;
+    while (job.state === "running") {
+      await new Promise((r) => setTimeout(r, 500));
+      job = await api(`${base()}/imports/${job.id}`);
+    }
+    out.textContent = job.state === "done"
+      ? `Imported ${fmt(job.records_read)} records (${fmt(job.rejected)} skipped): the workspace now holds ${fmt(job.after.accounts)} accounts.`
+      : `The import failed and nothing changed: ${job.error}`;
+    await start();
+  } catch (e) {
+    out.textContent = e.message;
+  }
+});
+
+window.addEventListener("hashchange", route);
+start();
