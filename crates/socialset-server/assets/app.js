@@ -69,6 +69,8 @@ async function start() {
 }
 
 function route() {
+  // Before the workspaces are known (a hash change while logging in), start() routes.
+  if (!state.ws) return;
   status("");
   $("nav-import").hidden = !["admin", "analyst"].includes(role());
   const view = location.hash.slice(1) || "leaderboard";
@@ -162,7 +164,7 @@ function layout(nodes, links, width, height) {
         if (a === b) continue;
         const dx = a.x - b.x, dy = a.y - b.y;
         const d2 = Math.max(dx * dx + dy * dy, 1);
-        const push = (2500 + 40 * (a.r + b.r) ** 1.5) / d2;
+        const push = (6000 + 60 * (a.r + b.r) ** 1.5) / d2;
         a.fx += dx * push / Math.sqrt(d2);
         a.fy += dy * push / Math.sqrt(d2);
       }
@@ -170,14 +172,15 @@ function layout(nodes, links, width, height) {
     for (const l of links) {
       const a = nodes[index.get(l.a)], b = nodes[index.get(l.b)];
       if (!a || !b) continue;
-      const pull = 0.02 * (0.2 + l.engagements / maxE);
+      const pull = 0.006 * (0.2 + l.engagements / maxE);
       const dx = b.x - a.x, dy = b.y - a.y;
       a.fx += dx * pull; a.fy += dy * pull;
       b.fx -= dx * pull; b.fy -= dy * pull;
     }
     for (const n of nodes) {
       n.x = Math.min(width - n.r, Math.max(n.r, n.x + n.fx * cool));
-      n.y = Math.min(height - n.r, Math.max(n.r, n.y + n.fy * cool));
+      // Room below each circle for its label.
+      n.y = Math.min(height - n.r - 16, Math.max(n.r, n.y + n.fy * cool));
     }
   }
 }
