@@ -97,6 +97,11 @@ fn random_hex(bytes: usize) -> Result<String, AuthError> {
     Ok(buf.iter().map(|b| format!("{b:02x}")).collect())
 }
 
+/// A random password (18 hex digits), for users made on the user's behalf (the demo's).
+pub fn new_password() -> Result<String, AuthError> {
+    random_hex(9)
+}
+
 fn digest(secret: &str) -> Vec<u8> {
     Sha256::digest(secret.as_bytes()).to_vec()
 }

@@ -206,7 +206,8 @@ async fn login(
     State(state): State<AppState>,
     body: Result<Json<LoginRequest>, JsonRejection>,
 ) -> Result<Response, ApiError> {
-    let Json(req) = body.map_err(|e| ApiError::bad("body", e.body_text()))?;
+    // A body too large is a 413, a malformed one a 400 or 422: the rejection knows which.
+    let Json(req) = body.map_err(|e| ApiError::new(e.status(), e.body_text(), Some("body")))?;
     {
         let mut failures = lock(&state.0.login_failures);
         if let Some((n, since)) = failures.get(&req.user).copied() {

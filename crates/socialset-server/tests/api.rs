@@ -304,7 +304,14 @@ async fn login_sessions_and_rate_limit() {
         .body(Body::from("{\"user\": \"ann\"}"))
         .expect("request");
     let resp = s.app.clone().oneshot(req).await.expect("response");
-    assert_eq!(resp.status(), StatusCode::BAD_REQUEST);
+    assert_eq!(resp.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let bytes = resp.into_body().collect().await.expect("body").to_bytes();
+    let e = json(&String::from_utf8_lossy(&bytes));
+    assert_eq!(e["field"], "body");
+    assert!(
+        e["error"].as_str().is_some_and(|m| m.contains("password")),
+        "{e}"
+    );
     for _ in 0..5 {
         assert_eq!(
             login("vic", "not it at all").await.0,
@@ -395,4 +402,66 @@ async fn communities_logout_and_the_dashboard_shell() {
         get(&s, "/api/workspaces", &s.vic).await.0,
         StatusCode::UNAUTHORIZED
     );
+}
+
+#[tokio::test]
+async fn concurrent_imports_into_one_workspace_all_land() {
+    let s = server();
+    // Eight uploads at once of distinct accounts: each waits its turn, none is lost.
+    let uploads = (0..8).map(|i| {
+        let data = format!(
+            "{{\"type\":\"account\",\"id\":\"tw:x{i}\"}}\n{{\"type\":\"interaction\",\"src\":\"tw:x{i}\",\"dst\":\"tw:hub\",\"kind\":\"reply\",\"at\":{i}}}\n"
+        );
+        let s = &s;
+        async move { import(s, &s.ann, &data).await }
+    });
+    let jobs = futures_util::future::join_all(uploads).await;
+    assert!(jobs.iter().all(|j| j["state"] == "done"), "{jobs:?}");
+    let (_, text, _) = get(&s, "/api/workspaces/acme/stats", &s.ann).await;
+    let stats = json(&text);
+    assert_eq!(stats["interactions"], 8, "{stats}");
+    assert_eq!(stats["accounts"], 9, "eight engagers and the hub");
+}
+
+#[tokio::test]
+async fn uploads_over_the_limit_are_refused() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut config = ServerConfig::new(dir.path());
+    config.upload_limit = 100;
+    let state = AppState::open(config).expect("state");
+    state
+        .auth()
+        .add_user("ann", Some("ann's password"), "acme", Role::Admin)
+        .expect("ann");
+    let token = state.auth().create_token("ann", false).expect("token");
+    let s = Server {
+        app: app(state),
+        _dir: dir,
+        ann: token.clone(),
+        vic: token.clone(),
+        bob: token,
+    };
+    let (status, text, _) = call(
+        &s,
+        "POST",
+        "/api/workspaces/acme/imports",
+        Some(&s.ann),
+        Body::from(DATA),
+    )
+    .await;
+    assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE, "{text}");
+    assert_eq!(json(&text)["field"], "body");
+    // And JSON bodies are small.
+    let big = format!(
+        "{{\"user\": \"ann\", \"password\": \"{}\"}}",
+        "x".repeat(100_000)
+    );
+    let req = Request::builder()
+        .method("POST")
+        .uri("/api/login")
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(Body::from(big))
+        .expect("request");
+    let resp = s.app.clone().oneshot(req).await.expect("response");
+    assert_eq!(resp.status(), StatusCode::PAYLOAD_TOO_LARGE);
 }

@@ -15,6 +15,11 @@ use crate::progress::ImportProgress;
 /// ActivityPub payloads. The demo store is kept afterwards, so you can explore it:
 ///   socialset stats --db socialset-demo.db
 /// Running the demo again replaces the demo store (and only a store the demo made).
+///
+/// With --serve, the demo store is built as the workspace "demo" of a server in
+/// socialset-demo-server/ (--db is then not used), a user "demo" (admin) is made with a new
+/// password, printed, and the dashboard is served at --addr until Ctrl-C:
+///   socialset demo --serve
 #[derive(Debug, clap::Args)]
 #[command(verbatim_doc_comment)]
 pub struct Args {
@@ -22,12 +27,56 @@ pub struct Args {
     #[arg(long, default_value = "socialset-demo.db", value_name = "PATH")]
     db: PathBuf,
 
+    /// Then serve the dashboard on the demo data.
+    #[arg(long)]
+    serve: bool,
+
+    /// Where --serve listens.
+    #[arg(long, default_value = "127.0.0.1:8080", value_name = "HOST:PORT")]
+    addr: std::net::SocketAddr,
+
     /// How many accounts to list.
     #[arg(long, default_value_t = 10, value_name = "K")]
     top: usize,
 }
 
-pub fn run(args: Args) -> Result<()> {
+/// Where `--serve` keeps the server's data.
+const SERVE_DIR: &str = "socialset-demo-server";
+
+pub fn run(mut args: Args) -> Result<()> {
+    if args.serve {
+        args.db = socialset_server::workspace_store(std::path::Path::new(SERVE_DIR), "demo");
+        if let Some(dir) = args.db.parent() {
+            std::fs::create_dir_all(dir)?;
+        }
+    }
+    show(&args)?;
+    if args.serve {
+        let password = socialset_server::auth::new_password()?;
+        let state = socialset_server::AppState::open(socialset_server::ServerConfig::new(
+            std::path::Path::new(SERVE_DIR),
+        ))
+        .map_err(|e| anyhow::anyhow!("opening {SERVE_DIR}: {e:?}"))?;
+        state.auth().add_user(
+            "demo",
+            Some(&password),
+            "demo",
+            socialset_server::Role::Admin,
+        )?;
+        println!(
+            "\nThe dashboard: http://{} — log in as demo, password {password} (Ctrl-C stops it).",
+            args.addr
+        );
+        let runtime = tokio::runtime::Runtime::new()?;
+        runtime.block_on(socialset_server::serve(
+            socialset_server::ServerConfig::new(std::path::Path::new(SERVE_DIR)),
+            args.addr,
+        ))?;
+    }
+    Ok(())
+}
+
+fn show(args: &Args) -> Result<()> {
     println!(
         "socialset demo — building a fresh store at {}\n",
         args.db.display()

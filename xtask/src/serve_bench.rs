@@ -1,0 +1,168 @@
+//! `cargo xtask bench-serve [--seconds S] [--connections C] [--write]`: the leaderboard
+//! endpoint of `socialset serve` under load. A release server on loopback over the Higgs store
+//! (imported once into target/bench-serve), an API token, then `wrk` (Debian's, installed when
+//! missing) for S seconds with C connections: requests per second and latency percentiles.
+//! The server and wrk share the 2 cores, so the latencies are at saturation, an upper bound
+//! on those at any lower rate.
+
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Command, Stdio};
+
+use anyhow::{bail, Context, Result};
+
+use crate::bench::{cpu_model, status, today};
+
+pub fn bench_serve(root: &Path, args: &[String]) -> Result<()> {
+    let seconds: u64 = crate::flag(args, "--seconds", 20)?;
+    let connections: u64 = crate::flag(args, "--connections", 16)?;
+    let data = crate::shared_data(root)?;
+    let higgs = data.join("higgs-twitter/higgs-activity_time.txt.gz");
+    if Command::new("wrk").arg("--version").output().is_err() {
+        eprintln!("installing wrk (Debian)");
+        status(
+            Command::new("apt-get").args(["install", "-y", "-q", "wrk"]),
+            "apt-get install wrk",
+        )?;
+    }
+    status(
+        Command::new("cargo").args(["build", "--release", "--quiet", "-p", "socialset-cli"]),
+        "building socialset",
+    )?;
+    let bin = root.join("target/release/socialset");
+    let dir = root.join("target/bench-serve");
+    let store = dir.join("workspaces/higgs.db");
+    if !store.exists() {
+        std::fs::create_dir_all(dir.join("workspaces"))?;
+        eprintln!("importing Higgs into {}", store.display());
+        status(
+            Command::new(&bin)
+                .arg("import")
+                .arg("--db")
+                .arg(&store)
+                .arg(&higgs),
+            "importing Higgs",
+        )?;
+    }
+    let stats = Command::new(&bin)
+        .args(["stats", "--json", "--db"])
+        .arg(&store)
+        .output()?;
+    let stats: serde_json::Value = serde_json::from_slice(&stats.stdout)?;
+    let size = format!(
+        "{} accounts, {} interactions",
+        stats["accounts"], stats["interactions"]
+    );
+    let password = "bench-serve password";
+    let mut add = Command::new(&bin)
+        .args([
+            "user",
+            "add",
+            "bench",
+            "--workspace",
+            "higgs",
+            "--role",
+            "viewer",
+        ])
+        .arg("--password-stdin")
+        .arg("--data")
+        .arg(&dir)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .spawn()?;
+    if let Some(mut stdin) = add.stdin.take() {
+        use std::io::Write;
+        writeln!(stdin, "{password}")?;
+    }
+    if !add.wait()?.success() {
+        bail!("socialset user add failed");
+    }
+    let token = Command::new(&bin)
+        .args(["token", "create", "bench", "--data"])
+        .arg(&dir)
+        .stderr(Stdio::null())
+        .output()?;
+    let token = String::from_utf8(token.stdout)?.trim().to_owned();
+
+    let mut server = Command::new(&bin)
+        .args(["serve", "--addr", "127.0.0.1:0", "--data"])
+        .arg(&dir)
+        .stderr(Stdio::piped())
+        .spawn()?;
+    let result = (|| -> Result<String> {
+        let err = server.stderr.take().context("server stderr")?;
+        let mut line = String::new();
+        BufReader::new(err).read_line(&mut line)?;
+        let base = line
+            .split_whitespace()
+            .find(|w| w.starts_with("http://"))
+            .with_context(|| format!("no address in {line:?}"))?
+            .to_owned();
+        let url = format!("{base}/api/workspaces/higgs/rank?tier=native&limit=50");
+        // The first request ranks the store; later ones are cut from the cached ranking.
+        let start = std::time::Instant::now();
+        let first = Command::new("curl")
+            .args(["-sf", "-o", "/dev/null", "-H"])
+            .arg(format!("Authorization: Bearer {token}"))
+            .arg(&url)
+            .status()?;
+        if !first.success() {
+            bail!("the first request failed");
+        }
+        let first_seconds = start.elapsed().as_secs_f64();
+        let out = Command::new("wrk")
+            .args([
+                "-t2",
+                &format!("-c{connections}"),
+                &format!("-d{seconds}s"),
+                "--latency",
+                "-H",
+            ])
+            .arg(format!("Authorization: Bearer {token}"))
+            .arg(&url)
+            .output()
+            .context("running wrk")?;
+        let text = String::from_utf8_lossy(&out.stdout).into_owned();
+        println!("{text}");
+        let pick = |key: &str| -> String {
+            text.lines()
+                .map(str::trim)
+                .find(|l| l.starts_with(key))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .unwrap_or("?")
+                .to_owned()
+        };
+        let rps = text
+            .lines()
+            .find(|l| l.starts_with("Requests/sec:"))
+            .and_then(|l| l.split_whitespace().nth(1))
+            .unwrap_or("?")
+            .to_owned();
+        let non2xx = text
+            .lines()
+            .find(|l| l.contains("Non-2xx"))
+            .map_or("0".to_owned(), |l| {
+                l.split(':').nth(1).unwrap_or("?").trim().to_owned()
+            });
+        Ok(format!(
+            "Measured {} on a {}-core {} (server and wrk on the same cores).\n\n\
+             | request | first (ranks the store) | requests/s | p50 | p90 | p99 | non-2xx |\n\
+             |---|---:|---:|---:|---:|---:|---:|\n\
+             | `GET /api/workspaces/higgs/rank?tier=native&limit=50` (Higgs: {size}), wrk -t2 -c{connections} -d{seconds}s | {first_seconds:.1} s | {rps} | {} | {} | {} | {non2xx} |\n",
+            today(),
+            std::thread::available_parallelism().map_or(0, usize::from),
+            cpu_model(),
+            pick("50%"),
+            pick("90%"),
+            pick("99%"),
+        ))
+    })();
+    let _ = server.kill();
+    let _ = server.wait();
+    let table = result?;
+    print!("{table}");
+    if args.iter().any(|a| a == "--write") {
+        crate::write_between_markers(&root.join("docs/BENCHMARKS.md"), "bench-serve", &table)?;
+    }
+    Ok(())
+}
