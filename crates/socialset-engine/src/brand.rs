@@ -7,7 +7,6 @@ use std::path::Path;
 use socialset_analysis::brand::{
     disclosure, independence, post_ties, Disclosure, Independence, LabelStrength,
 };
-use socialset_store::Store;
 
 use crate::{Error, Result, Workspace};
 

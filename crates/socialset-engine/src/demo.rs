@@ -57,8 +57,6 @@ pub fn demo_files() -> [DemoFile; 4] {
 
 use std::path::Path;
 
-use socialset_store::Store;
-
 use crate::{Error, ImportObserver, ImportOptions, ImportReport, Result, Workspace};
 
 impl Workspace {

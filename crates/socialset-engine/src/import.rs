@@ -9,7 +9,7 @@ use std::sync::mpsc;
 
 use socialset_ingest::{detect_format, EdgeKind, Format, ReadOptions, RecordError, RecordReader};
 use socialset_model::{Record, RecordKind};
-use socialset_store::{Counts, ImportTx, Store};
+use socialset_store::{Counts, ImportTx};
 
 use crate::{Error, Result, Workspace};
 

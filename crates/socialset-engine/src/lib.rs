@@ -21,7 +21,7 @@ mod ugc;
 
 use std::path::{Path, PathBuf};
 
-use socialset_store::{SqliteStore, Store};
+use socialset_store::Store;
 
 pub use audit::{
     basis_name, eval_bots, eval_pods, feature_names, load_model, share_parts, train_audit_public,
@@ -81,7 +81,7 @@ pub const DEFAULT_DB: &str = "socialset.db";
 
 /// One store of social data and everything computed from it.
 pub struct Workspace {
-    store: SqliteStore,
+    store: Box<dyn Store + Send>,
     path: PathBuf,
 }
 
@@ -94,12 +94,19 @@ impl std::fmt::Debug for Workspace {
 }
 
 impl Workspace {
-    /// Opens (creating if needed) the embedded store at `path`.
+    /// Opens (creating if needed) the embedded store at `path`, or, when `path` is a
+    /// `postgres://` URL, the PostgreSQL database there.
     pub fn open(path: &Path) -> Result<Self> {
         Ok(Self {
-            store: SqliteStore::open(path)?,
+            store: socialset_store::open(&path.to_string_lossy())?,
             path: path.to_owned(),
         })
+    }
+
+    /// True when `location` names a PostgreSQL database rather than a file.
+    pub fn is_database_url(location: &Path) -> bool {
+        let s = location.to_string_lossy();
+        s.starts_with("postgres://") || s.starts_with("postgresql://")
     }
 
     /// Where the store lives.

@@ -7,7 +7,6 @@ use std::collections::HashMap;
 use socialset_analysis::audit::PostActivity;
 use socialset_analysis::{Engagement, FollowEdge, InfluenceInput, PostText};
 use socialset_model::{Account, AccountIdx, Timestamp};
-use socialset_store::Store;
 
 use crate::{Error, Result, Workspace};
 

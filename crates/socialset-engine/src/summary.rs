@@ -3,7 +3,7 @@
 
 use socialset_analysis::summarize_engagement;
 use socialset_graph::weakly_connected_components;
-use socialset_store::{Counts, Store};
+use socialset_store::Counts;
 
 use crate::social::TimeWindow;
 use crate::{Result, Workspace};

@@ -6,8 +6,6 @@ use std::path::Path;
 use socialset_analysis::{eigentrust, fairness_goodness, roc_auc, RatingEdge, TrustPredictor};
 use socialset_graph::SplitMix64;
 
-use socialset_store::Store;
-
 use crate::{Error, ImportObserver, ImportOptions, Result, Workspace};
 
 /// How to compute trust.

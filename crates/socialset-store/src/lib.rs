@@ -1,14 +1,27 @@
-//! The Store: where imported records live. SQLite, embedded, is the default and the only
-//! backend today; the `Store` trait is the seam for a PostgreSQL backend. This is the only
-//! crate that knows SQL.
+//! The Store: where imported records live. SQLite, embedded, is the default; PostgreSQL is
+//! the other backend, behind the same `Store` trait (`open` picks by the location given). This
+//! is the only crate that knows SQL.
 
 mod error;
+mod postgres;
+mod sql;
 mod sqlite;
 
 use socialset_model::{Account, InteractionKind, PostId, PostKind, Record, Timestamp};
 
 pub use error::{Error, Result};
+pub use postgres::PostgresStore;
 pub use sqlite::SqliteStore;
+
+/// Opens the store at `location`: a PostgreSQL database for a `postgres://` or
+/// `postgresql://` URL, else the SQLite file at that path (created if missing).
+pub fn open(location: &str) -> Result<Box<dyn Store + Send>> {
+    if location.starts_with("postgres://") || location.starts_with("postgresql://") {
+        Ok(Box::new(PostgresStore::connect(location)?))
+    } else {
+        Ok(Box::new(SqliteStore::open(std::path::Path::new(location))?))
+    }
+}
 
 /// How many records of each type the store holds.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]

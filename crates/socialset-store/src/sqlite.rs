@@ -7,6 +7,7 @@ use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use rustc_hash::FxHashMap;
 use socialset_model::{Account, AccountId, InteractionKind, PostId, PostKind, Record, Timestamp};
 
+use crate::sql::{count, json_list, json_strings, time_from_key, time_key, ROWS_PER_INSERT};
 use crate::{
     CampaignMember, Counts, Error, ImportTx, Result, Store, StoredAccount, StoredFollow,
     StoredInteraction, StoredPost, StoredRating,
@@ -21,33 +22,6 @@ const MIGRATIONS: [&str; 2] = [
      ALTER TABLE accounts ADD COLUMN listed INTEGER;
      ALTER TABLE accounts ADD COLUMN likes_given INTEGER;",
 ];
-
-/// "No time known", inside the store only (see schema.sql).
-const NO_TIME: i64 = i64::MIN;
-
-/// A JSON list of strings from a column (missing: empty).
-fn json_strings(json: Option<String>, what: &'static str) -> Result<Vec<String>> {
-    json.map(|j| {
-        serde_json::from_str::<Vec<String>>(&j).map_err(|e| Error::Corrupt {
-            what,
-            detail: e.to_string(),
-        })
-    })
-    .transpose()
-    .map(Option::unwrap_or_default)
-}
-
-fn time_key(at: Option<Timestamp>) -> i64 {
-    at.map_or(NO_TIME, Timestamp::epoch_ms)
-}
-
-fn time_from_key(key: i64) -> Option<Timestamp> {
-    if key == NO_TIME {
-        None
-    } else {
-        Timestamp::from_epoch_ms(key)
-    }
-}
 
 /// A store in one SQLite file.
 pub struct SqliteStore {
@@ -361,8 +335,6 @@ enum EdgeTable {
     Accounts = 3,
 }
 
-const ROWS_PER_INSERT: usize = 128;
-
 impl EdgeTable {
     /// Accounts first, so that every edge's endpoints exist when it lands.
     const ALL: [Self; 4] = [
@@ -397,23 +369,6 @@ impl EdgeTable {
             ),
         }
     }
-}
-
-fn json_list<T: AsRef<str>>(items: &[T]) -> Option<String> {
-    (!items.is_empty()).then(|| {
-        serde_json::Value::Array(
-            items
-                .iter()
-                .map(|s| serde_json::Value::String(s.as_ref().to_owned()))
-                .collect(),
-        )
-        .to_string()
-    })
-}
-
-fn count(v: Option<u64>) -> Option<i64> {
-    // Counts beyond i64 (9.2e18) cannot occur in real data; saturate rather than wrap.
-    v.map(|c| i64::try_from(c).unwrap_or(i64::MAX))
 }
 
 impl SqliteImport<'_> {

@@ -24,7 +24,8 @@ use std::path::PathBuf;
 /// Where the store is.
 #[derive(Debug, clap::Args)]
 pub struct StoreArgs {
-    /// The embedded store (an SQLite file, created if missing).
+    /// The store: an SQLite file (created if missing), or a PostgreSQL database as
+    /// postgres://user[:password]@host[:port]/database.
     #[arg(long, env = "SOCIALSET_DB", default_value = socialset_engine::DEFAULT_DB, value_name = "PATH")]
     pub db: PathBuf,
 }
@@ -32,7 +33,7 @@ pub struct StoreArgs {
 impl StoreArgs {
     /// Opens a store that must exist already (for commands that only read).
     pub fn open_existing(&self) -> anyhow::Result<socialset_engine::Workspace> {
-        if !self.db.exists() {
+        if !self.db.exists() && !socialset_engine::Workspace::is_database_url(&self.db) {
             anyhow::bail!(
                 "{} does not exist: import some data first (socialset import FILE...), try `socialset demo`, or pass --db",
                 self.db.display()

@@ -1,7 +1,13 @@
-//! The SQLite store: transactions, upserts, persistence.
+//! The stores, SQLite and PostgreSQL, held to the same tests: transactions, upserts,
+//! persistence, and the same reads after the same records. PostgreSQL runs when
+//! `SOCIALSET_TEST_POSTGRES` names a server (CI starts one with .ci/postgres-start); each test
+//! gets a fresh database there.
 
-use socialset_model::{Account, AccountId, Follow, Record, Timestamp};
-use socialset_store::{Counts, SqliteStore, Store};
+use socialset_model::{
+    Account, AccountId, Conversion, Follow, Interaction, InteractionKind, Post, PostId, Rating,
+    Record, Timestamp,
+};
+use socialset_store::{Counts, PostgresStore, SqliteStore, Store};
 
 fn follow(a: &str, b: &str) -> Record {
     Record::Follow(Follow {
@@ -11,79 +17,263 @@ fn follow(a: &str, b: &str) -> Record {
     })
 }
 
+/// A fresh PostgreSQL database on the test server, if there is one.
+fn postgres_url() -> Option<String> {
+    let base = std::env::var("SOCIALSET_TEST_POSTGRES").ok()?;
+    let mut admin = postgres::Client::connect(&base, postgres::NoTls)
+        .unwrap_or_else(|e| panic!("SOCIALSET_TEST_POSTGRES={base}: {e}"));
+    static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+    let name = format!(
+        "socialset_t{}_{}",
+        std::process::id(),
+        NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+    );
+    // One statement each: a batch of several runs as a transaction, which these refuse.
+    for sql in [
+        format!("DROP DATABASE IF EXISTS {name}"),
+        format!("CREATE DATABASE {name}"),
+    ] {
+        admin.batch_execute(&sql).expect("fresh database");
+    }
+    let (server, _) = base.rsplit_once('/').expect("a database in the URL");
+    Some(format!("{server}/{name}"))
+}
+
+/// Every backend, freshly empty: where each lives (to reopen it) and the store.
+fn backends() -> Vec<(String, Box<dyn Store + Send>)> {
+    let mut out: Vec<(String, Box<dyn Store + Send>)> = vec![(
+        ":memory:".into(),
+        Box::new(SqliteStore::in_memory().expect("sqlite")),
+    )];
+    if let Some(url) = postgres_url() {
+        out.push((
+            url.clone(),
+            Box::new(PostgresStore::connect(&url).expect("postgres")),
+        ));
+    }
+    if std::env::var("SOCIALSET_REQUIRE_POSTGRES").is_ok() {
+        assert_eq!(
+            out.len(),
+            2,
+            "PostgreSQL was required but SOCIALSET_TEST_POSTGRES is not set"
+        );
+    }
+    out
+}
+
 #[test]
 fn an_import_dropped_without_commit_leaves_nothing() {
-    let mut store = SqliteStore::in_memory().expect("store");
-    {
+    for (at, mut store) in backends() {
+        {
+            let mut tx = store.begin_import().expect("tx");
+            tx.put(&follow("x:a", "x:b")).expect("put");
+        }
+        assert_eq!(store.counts().expect("counts"), Counts::default(), "{at}");
         let mut tx = store.begin_import().expect("tx");
         tx.put(&follow("x:a", "x:b")).expect("put");
+        tx.commit().expect("commit");
+        let counts = store.counts().expect("counts");
+        assert_eq!((counts.accounts, counts.follows), (2, 1), "{at}");
     }
-    assert_eq!(store.counts().expect("counts"), Counts::default());
-    let mut tx = store.begin_import().expect("tx");
-    tx.put(&follow("x:a", "x:b")).expect("put");
-    tx.commit().expect("commit");
-    let counts = store.counts().expect("counts");
-    assert_eq!((counts.accounts, counts.follows), (2, 1));
 }
 
 #[test]
 fn account_upserts_never_replace_known_values_with_missing_ones() {
-    let mut store = SqliteStore::in_memory().expect("store");
-    let mut full = Account::bare(AccountId::new("x:a"));
-    full.followers = Some(10);
-    full.handle = Some("a".into());
-    let mut newer = Account::bare(AccountId::new("x:a"));
-    newer.followers = Some(12);
-    let mut tx = store.begin_import().expect("tx");
-    tx.put(&Record::Account(full)).expect("put");
-    tx.put(&Record::Account(newer)).expect("put");
-    tx.put(&follow("x:a", "x:b")).expect("put");
-    tx.commit().expect("commit");
-    let accounts = store.accounts().expect("accounts");
-    assert_eq!(accounts.len(), 2);
-    assert_eq!(accounts[0].1.followers, Some(12));
-    assert_eq!(accounts[0].1.handle.as_deref(), Some("a"));
-    assert_eq!(accounts[1].1.platform.as_deref(), Some("x"));
+    for (at, mut store) in backends() {
+        let mut full = Account::bare(AccountId::new("x:a"));
+        full.followers = Some(10);
+        full.handle = Some("a".into());
+        let mut newer = Account::bare(AccountId::new("x:a"));
+        newer.followers = Some(12);
+        let mut tx = store.begin_import().expect("tx");
+        tx.put(&Record::Account(full)).expect("put");
+        tx.put(&Record::Account(newer)).expect("put");
+        tx.put(&follow("x:a", "x:b")).expect("put");
+        tx.commit().expect("commit");
+        let accounts = store.accounts().expect("accounts");
+        assert_eq!(accounts.len(), 2, "{at}");
+        assert_eq!(accounts[0].1.followers, Some(12), "{at}");
+        assert_eq!(accounts[0].1.handle.as_deref(), Some("a"), "{at}");
+        assert_eq!(accounts[1].1.platform.as_deref(), Some("x"), "{at}");
+    }
 }
 
 #[test]
 fn the_store_persists_and_meta_is_kept() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let path = dir.path().join("s.db");
-    {
-        let mut store = SqliteStore::open(&path).expect("open");
-        let mut tx = store.begin_import().expect("tx");
-        tx.put(&follow("x:a", "x:b")).expect("put");
-        tx.commit().expect("commit");
-        store.set_meta("made_by", "test").expect("meta");
+    let mut places = vec![dir.path().join("s.db").to_string_lossy().into_owned()];
+    places.extend(postgres_url());
+    for place in places {
+        {
+            let mut store = socialset_store::open(&place).expect("open");
+            let mut tx = store.begin_import().expect("tx");
+            tx.put(&follow("x:a", "x:b")).expect("put");
+            tx.commit().expect("commit");
+            store.set_meta("made_by", "test").expect("meta");
+            store.set_meta("made_by", "test again").expect("meta");
+        }
+        let store = socialset_store::open(&place).expect("reopen");
+        assert_eq!(store.counts().expect("counts").follows, 1, "{place}");
+        assert_eq!(
+            store.meta("made_by").expect("meta").as_deref(),
+            Some("test again"),
+            "{place}"
+        );
+        assert_eq!(store.meta("absent").expect("meta"), None);
     }
-    let store = SqliteStore::open(&path).expect("reopen");
-    assert_eq!(store.counts().expect("counts").follows, 1);
-    assert_eq!(
-        store.meta("made_by").expect("meta").as_deref(),
-        Some("test")
-    );
-    assert_eq!(store.meta("absent").expect("meta"), None);
 }
 
 #[test]
 fn accounts_and_edges_interleaved_get_distinct_indices() {
-    let mut store = SqliteStore::in_memory().expect("store");
-    let mut tx = store.begin_import().expect("tx");
-    tx.put(&follow("x:a", "x:b")).expect("put");
-    tx.put(&Record::Account(Account::bare(AccountId::new("x:c"))))
-        .expect("put");
-    tx.put(&follow("x:d", "x:c")).expect("put");
-    tx.put(&Record::Account(Account::bare(AccountId::new("x:a"))))
-        .expect("put");
-    tx.put(&follow("x:e", "x:a")).expect("put");
-    tx.commit().expect("commit");
-    let ids: Vec<String> = store
-        .accounts()
-        .expect("accounts")
-        .into_iter()
-        .map(|(_, a)| a.id.to_string())
-        .collect();
-    assert_eq!(ids, ["x:a", "x:b", "x:c", "x:d", "x:e"]);
-    assert_eq!(store.counts().expect("counts").follows, 3);
+    for (at, mut store) in backends() {
+        let mut tx = store.begin_import().expect("tx");
+        tx.put(&follow("x:a", "x:b")).expect("put");
+        tx.put(&Record::Account(Account::bare(AccountId::new("x:c"))))
+            .expect("put");
+        tx.put(&follow("x:d", "x:c")).expect("put");
+        tx.put(&Record::Account(Account::bare(AccountId::new("x:a"))))
+            .expect("put");
+        tx.put(&follow("x:e", "x:a")).expect("put");
+        tx.commit().expect("commit");
+        let ids: Vec<String> = store
+            .accounts()
+            .expect("accounts")
+            .into_iter()
+            .map(|(_, a)| a.id.to_string())
+            .collect();
+        assert_eq!(ids, ["x:a", "x:b", "x:c", "x:d", "x:e"], "{at}");
+        assert_eq!(store.counts().expect("counts").follows, 3, "{at}");
+    }
+}
+
+/// Records of every type, with repeats, missing times and values, and a second import.
+fn every_kind_of_record() -> Vec<Vec<Record>> {
+    let t = Timestamp::from_epoch_ms;
+    let mut a = Account::bare(AccountId::new("tw:1"));
+    a.handle = Some("anna".into());
+    a.followers = Some(1200);
+    a.verified = Some(false);
+    a.created_at = t(1_300_000_000_000);
+    let post = |id: &str, author: &str, reply: Option<&str>| Post {
+        id: PostId::new(id),
+        author: AccountId::new(author),
+        at: t(1_400_000_000_000),
+        text: Some(format!("post {id} #Tag ✓")),
+        lang: Some("it".into()),
+        reply_to: reply.map(PostId::new),
+        share_of: None,
+        quote_of: None,
+        mentions: vec![AccountId::new("tw:2")],
+        hashtags: vec!["tag".into()],
+        urls: vec!["https://x.test/a".into()],
+        likes: Some(3),
+        shares: None,
+        replies: Some(1),
+        views: None,
+        source: Some("Twitter for iPhone".into()),
+    };
+    let interaction = |src: &str, dst: &str, kind, at| {
+        Record::Interaction(Interaction {
+            src: AccountId::new(src),
+            dst: AccountId::new(dst),
+            kind,
+            at,
+            post: Some(PostId::new("tw:p1")),
+            weight: 1.0,
+        })
+    };
+    let first = vec![
+        follow("tw:2", "tw:1"),
+        Record::Account(a),
+        Record::Post(post("tw:p1", "tw:1", None)),
+        Record::Post(post("tw:p2", "tw:2", Some("tw:p1"))),
+        interaction("tw:2", "tw:1", InteractionKind::Reply, t(5)),
+        interaction("tw:2", "tw:1", InteractionKind::Reply, t(5)),
+        interaction("tw:3", "tw:1", InteractionKind::Like, None),
+        Record::Rating(Rating {
+            src: AccountId::new("tw:2"),
+            dst: AccountId::new("tw:3"),
+            value: 4.0,
+            at: t(9),
+        }),
+        Record::Rating(Rating {
+            src: AccountId::new("tw:2"),
+            dst: AccountId::new("tw:3"),
+            value: -2.0,
+            at: t(9),
+        }),
+        Record::Conversion(Conversion {
+            campaign: "spring".into(),
+            member: AccountId::new("tw:1"),
+            kind: "sale".into(),
+            value_eur: Some(12.5),
+            at: t(20),
+            code: Some("ANNA10".into()),
+        }),
+    ];
+    let mut update = Account::bare(AccountId::new("tw:1"));
+    update.followers = Some(1300);
+    let second = vec![
+        Record::Account(update),
+        follow("tw:2", "tw:1"),
+        interaction("tw:4", "tw:3", InteractionKind::Share, t(30)),
+    ];
+    vec![first, second]
+}
+
+#[test]
+fn both_backends_read_back_the_same() {
+    let mut reads = Vec::new();
+    for (at, mut store) in backends() {
+        for batch in every_kind_of_record() {
+            let mut tx = store.begin_import().expect("tx");
+            for r in &batch {
+                tx.put(r).expect("put");
+            }
+            tx.commit().expect("commit");
+        }
+        let counts = store.counts().expect("counts");
+        assert_eq!(
+            counts,
+            Counts {
+                accounts: 4,
+                follows: 1,
+                posts: 2,
+                interactions: 3,
+                ratings: 1,
+                conversions: 1
+            },
+            "{at}"
+        );
+        let accounts = store.accounts().expect("accounts");
+        let anna = accounts
+            .iter()
+            .find(|(_, a)| a.id.as_str() == "tw:1")
+            .map(|(_, a)| a.clone())
+            .expect("tw:1");
+        assert_eq!(anna.followers, Some(1300), "{at}: newer value");
+        assert_eq!(anna.handle.as_deref(), Some("anna"), "{at}: kept");
+        let ratings = store.ratings().expect("ratings");
+        assert_eq!(ratings[0].value, -2.0, "{at}: the later rating");
+        reads.push((
+            at,
+            format!(
+                "{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{:?}",
+                accounts,
+                store.follows().expect("follows"),
+                store.interactions().expect("interactions"),
+                store.posts().expect("posts"),
+                ratings,
+                store.rating_values().expect("values"),
+                store.campaign_members().expect("members"),
+            ),
+        ));
+    }
+    for pair in reads.windows(2) {
+        assert_eq!(
+            pair[0].1, pair[1].1,
+            "{} and {} differ",
+            pair[0].0, pair[1].0
+        );
+    }
 }

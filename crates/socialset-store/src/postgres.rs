@@ -1,0 +1,585 @@
+//! The PostgreSQL store (the `postgres` crate, synchronous): the same `Store` as SQLite, for
+//! teams that run a database server. Same schema and the same rules: accounts interned to an
+//! `idx` the edges refer to, a missing time kept as `NO_TIME` in edge keys, an account's
+//! known values never replaced by missing ones, an import in one transaction.
+
+use std::sync::Mutex;
+
+use postgres::types::ToSql;
+use postgres::{Client, NoTls, Transaction};
+use rustc_hash::FxHashMap;
+use socialset_model::{Account, AccountId, InteractionKind, PostId, PostKind, Record, Timestamp};
+
+use crate::sql::{count, json_list, json_strings, time_from_key, time_key, ROWS_PER_INSERT};
+use crate::{
+    CampaignMember, Counts, Error, ImportTx, Result, Store, StoredAccount, StoredFollow,
+    StoredInteraction, StoredPost, StoredRating,
+};
+
+const SCHEMA: &str = "
+CREATE TABLE IF NOT EXISTS accounts (
+    idx BIGINT PRIMARY KEY, id TEXT NOT NULL UNIQUE, platform TEXT, handle TEXT, name TEXT,
+    followers BIGINT, following BIGINT, posts_count BIGINT, created_at BIGINT, bio TEXT,
+    verified BOOLEAN, lang TEXT, is_brand BOOLEAN, listed BIGINT, likes_given BIGINT);
+CREATE TABLE IF NOT EXISTS follows (
+    src BIGINT NOT NULL, dst BIGINT NOT NULL, at BIGINT NOT NULL, PRIMARY KEY (src, dst));
+CREATE TABLE IF NOT EXISTS posts (
+    idx BIGSERIAL PRIMARY KEY, id TEXT NOT NULL UNIQUE, author BIGINT NOT NULL, at BIGINT,
+    text TEXT, lang TEXT, reply_to TEXT, share_of TEXT, quote_of TEXT, mentions TEXT,
+    hashtags TEXT, urls TEXT, likes BIGINT, shares BIGINT, replies BIGINT, views BIGINT,
+    source TEXT);
+CREATE INDEX IF NOT EXISTS posts_author ON posts (author);
+CREATE TABLE IF NOT EXISTS interactions (
+    src BIGINT NOT NULL, dst BIGINT NOT NULL, kind SMALLINT NOT NULL, at BIGINT NOT NULL,
+    post TEXT, weight DOUBLE PRECISION NOT NULL, PRIMARY KEY (src, dst, kind, at));
+CREATE TABLE IF NOT EXISTS ratings (
+    src BIGINT NOT NULL, dst BIGINT NOT NULL, at BIGINT NOT NULL,
+    value DOUBLE PRECISION NOT NULL, PRIMARY KEY (src, dst, at));
+CREATE TABLE IF NOT EXISTS conversions (
+    campaign TEXT NOT NULL, member BIGINT NOT NULL, kind TEXT NOT NULL, at BIGINT NOT NULL,
+    code TEXT NOT NULL, value_eur DOUBLE PRECISION,
+    PRIMARY KEY (campaign, member, kind, at, code));
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+";
+
+/// A store in a PostgreSQL database.
+pub struct PostgresStore {
+    client: Mutex<Client>,
+    url: String,
+}
+
+impl std::fmt::Debug for PostgresStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // The URL without its password.
+        let shown = match self.url.split_once('@') {
+            Some((before, after)) => format!(
+                "{}@{after}",
+                before.split(':').take(2).collect::<Vec<_>>().join(":")
+            ),
+            None => self.url.clone(),
+        };
+        f.debug_struct("PostgresStore")
+            .field("url", &shown)
+            .finish()
+    }
+}
+
+impl PostgresStore {
+    /// Connects to the database at `url` (postgres://user[:password]@host[:port]/db) and
+    /// creates the tables if needed.
+    pub fn connect(url: &str) -> Result<Self> {
+        let mut client = Client::connect(url, NoTls).map_err(|source| Error::Connect {
+            url: url.split('@').next_back().unwrap_or(url).to_owned(),
+            source,
+        })?;
+        client.batch_execute(SCHEMA)?;
+        Ok(Self {
+            client: Mutex::new(client),
+            url: url.to_owned(),
+        })
+    }
+
+    fn client(&self) -> std::sync::MutexGuard<'_, Client> {
+        self.client
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}
+
+fn u64_of(v: Option<i64>) -> Option<u64> {
+    v.map(|x| x as u64)
+}
+
+impl Store for PostgresStore {
+    fn begin_import(&mut self) -> Result<Box<dyn ImportTx + '_>> {
+        let client = self
+            .client
+            .get_mut()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut tx = client.transaction()?;
+        // One import at a time: account indices are handed out from the largest stored.
+        tx.batch_execute("LOCK TABLE accounts IN EXCLUSIVE MODE")?;
+        let max_idx: i64 = tx
+            .query_one("SELECT COALESCE(MAX(idx), 0) FROM accounts", &[])?
+            .get(0);
+        Ok(Box::new(PostgresImport {
+            tx,
+            interned: FxHashMap::default(),
+            next_idx: max_idx + 1,
+            started_empty: max_idx == 0,
+            accounts: Vec::new(),
+            follows: Vec::new(),
+            interactions: Vec::new(),
+            ratings: Vec::new(),
+        }))
+    }
+
+    fn counts(&self) -> Result<Counts> {
+        let row = self.client().query_one(
+            "SELECT (SELECT COUNT(*) FROM accounts), (SELECT COUNT(*) FROM follows),
+                    (SELECT COUNT(*) FROM posts), (SELECT COUNT(*) FROM interactions),
+                    (SELECT COUNT(*) FROM ratings), (SELECT COUNT(*) FROM conversions)",
+            &[],
+        )?;
+        let n = |i: usize| row.get::<_, i64>(i) as u64;
+        Ok(Counts {
+            accounts: n(0),
+            follows: n(1),
+            posts: n(2),
+            interactions: n(3),
+            ratings: n(4),
+            conversions: n(5),
+        })
+    }
+
+    fn accounts(&self) -> Result<Vec<(StoredAccount, Account)>> {
+        let rows = self.client().query(
+            "SELECT idx, id, platform, handle, name, followers, following, posts_count,
+                    created_at, bio, verified, lang, is_brand, listed, likes_given
+             FROM accounts ORDER BY idx",
+            &[],
+        )?;
+        Ok(rows
+            .iter()
+            .map(|r| {
+                (
+                    StoredAccount(r.get(0)),
+                    Account {
+                        id: AccountId::new(r.get::<_, String>(1)),
+                        platform: r.get(2),
+                        handle: r.get(3),
+                        name: r.get(4),
+                        followers: u64_of(r.get(5)),
+                        following: u64_of(r.get(6)),
+                        posts_count: u64_of(r.get(7)),
+                        created_at: r
+                            .get::<_, Option<i64>>(8)
+                            .and_then(Timestamp::from_epoch_ms),
+                        bio: r.get(9),
+                        verified: r.get(10),
+                        lang: r.get(11),
+                        is_brand: r.get(12),
+                        listed: u64_of(r.get(13)),
+                        likes_given: u64_of(r.get(14)),
+                    },
+                )
+            })
+            .collect())
+    }
+
+    fn interactions(&self) -> Result<Vec<StoredInteraction>> {
+        let rows = self.client().query(
+            "SELECT src, dst, kind, at, weight, post FROM interactions
+             ORDER BY src, dst, kind, at",
+            &[],
+        )?;
+        rows.iter()
+            .map(|r| {
+                let code: i16 = r.get(2);
+                let kind = u8::try_from(code)
+                    .ok()
+                    .and_then(InteractionKind::from_code)
+                    .ok_or_else(|| Error::Corrupt {
+                        what: "interaction kind",
+                        detail: code.to_string(),
+                    })?;
+                Ok(StoredInteraction {
+                    src: StoredAccount(r.get(0)),
+                    dst: StoredAccount(r.get(1)),
+                    kind,
+                    at: time_from_key(r.get(3)),
+                    weight: r.get(4),
+                    post: r.get::<_, Option<String>>(5).map(PostId::new),
+                })
+            })
+            .collect()
+    }
+
+    fn follows(&self) -> Result<Vec<StoredFollow>> {
+        let rows = self
+            .client()
+            .query("SELECT src, dst, at FROM follows ORDER BY src, dst", &[])?;
+        Ok(rows
+            .iter()
+            .map(|r| StoredFollow {
+                src: StoredAccount(r.get(0)),
+                dst: StoredAccount(r.get(1)),
+                at: time_from_key(r.get(2)),
+            })
+            .collect())
+    }
+
+    fn posts(&self) -> Result<Vec<StoredPost>> {
+        let rows = self.client().query(
+            "SELECT id, author, at, text, hashtags, reply_to, share_of IS NOT NULL,
+                    quote_of IS NOT NULL, urls, likes, shares, source, mentions
+             FROM posts ORDER BY idx",
+            &[],
+        )?;
+        rows.iter()
+            .map(|r| {
+                let urls = json_strings(r.get(8), "post urls")?;
+                let reply_to: Option<String> = r.get(5);
+                Ok(StoredPost {
+                    id: PostId::new(r.get::<_, String>(0)),
+                    author: StoredAccount(r.get(1)),
+                    at: r
+                        .get::<_, Option<i64>>(2)
+                        .and_then(Timestamp::from_epoch_ms),
+                    text: r.get(3),
+                    hashtags: json_strings(r.get(4), "post hashtags")?,
+                    kind: if r.get(6) {
+                        PostKind::Share
+                    } else if r.get(7) {
+                        PostKind::Quote
+                    } else if reply_to.is_some() {
+                        PostKind::Reply
+                    } else {
+                        PostKind::Original
+                    },
+                    reply_to: reply_to.map(PostId::new),
+                    links: urls.len() as u32,
+                    urls,
+                    mentions: json_strings(r.get(12), "post mentions")?,
+                    likes: u64_of(r.get(9)),
+                    shares: u64_of(r.get(10)),
+                    source: r.get(11),
+                })
+            })
+            .collect()
+    }
+
+    fn rating_values(&self) -> Result<Vec<f64>> {
+        let rows = self
+            .client()
+            .query("SELECT value FROM ratings ORDER BY src, dst, at", &[])?;
+        Ok(rows.iter().map(|r| r.get(0)).collect())
+    }
+
+    fn ratings(&self) -> Result<Vec<StoredRating>> {
+        let rows = self.client().query(
+            "SELECT src, dst, at, value FROM ratings ORDER BY src, dst, at",
+            &[],
+        )?;
+        Ok(rows
+            .iter()
+            .map(|r| StoredRating {
+                src: StoredAccount(r.get(0)),
+                dst: StoredAccount(r.get(1)),
+                at: time_from_key(r.get(2)),
+                value: r.get(3),
+            })
+            .collect())
+    }
+
+    fn campaign_members(&self) -> Result<Vec<CampaignMember>> {
+        let rows = self.client().query(
+            "SELECT campaign, member, code FROM conversions
+             GROUP BY campaign, member, code ORDER BY campaign, member, code",
+            &[],
+        )?;
+        let mut out: Vec<CampaignMember> = Vec::new();
+        for r in &rows {
+            let (campaign, member, code): (String, i64, String) = (r.get(0), r.get(1), r.get(2));
+            let same = out
+                .last()
+                .is_some_and(|m| m.campaign == campaign && m.member.0 == member);
+            if !same {
+                out.push(CampaignMember {
+                    campaign,
+                    member: StoredAccount(member),
+                    codes: Vec::new(),
+                });
+            }
+            if let (false, Some(last)) = (code.is_empty(), out.last_mut()) {
+                last.codes.push(code);
+            }
+        }
+        Ok(out)
+    }
+
+    fn meta(&self, key: &str) -> Result<Option<String>> {
+        Ok(self
+            .client()
+            .query_opt("SELECT value FROM meta WHERE key = $1", &[&key])?
+            .map(|r| r.get(0)))
+    }
+
+    fn set_meta(&mut self, key: &str, value: &str) -> Result<()> {
+        self.client().execute(
+            "INSERT INTO meta (key, value) VALUES ($1, $2)
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            &[&key, &value],
+        )?;
+        Ok(())
+    }
+}
+
+struct PostgresImport<'c> {
+    tx: Transaction<'c>,
+    interned: FxHashMap<String, i64>,
+    next_idx: i64,
+    started_empty: bool,
+    /// Rows waiting to be written many per statement.
+    accounts: Vec<(i64, String, Option<String>)>,
+    follows: Vec<(i64, i64, i64)>,
+    interactions: Vec<(i64, i64, i16, i64, Option<String>, f64)>,
+    ratings: Vec<(i64, i64, i64, f64)>,
+}
+
+/// `INSERT INTO table (columns) VALUES ($1, …), (…)` for `rows` rows, then `tail`.
+fn insert_sql(head: &str, width: usize, rows: usize, tail: &str) -> String {
+    let tuples: Vec<String> = (0..rows)
+        .map(|r| {
+            let params: Vec<String> = (1..=width).map(|c| format!("${}", r * width + c)).collect();
+            format!("({})", params.join(","))
+        })
+        .collect();
+    format!("{head} VALUES {} {tail}", tuples.join(","))
+}
+
+impl PostgresImport<'_> {
+    fn flush(&mut self) -> Result<()> {
+        // Accounts first, so that every edge's endpoints exist when it lands.
+        let accounts = std::mem::take(&mut self.accounts);
+        if !accounts.is_empty() {
+            let params: Vec<&(dyn ToSql + Sync)> = accounts
+                .iter()
+                .flat_map(|(a, b, c)| [a as &(dyn ToSql + Sync), b, c])
+                .collect();
+            let sql = insert_sql(
+                "INSERT INTO accounts (idx, id, platform)",
+                3,
+                accounts.len(),
+                "",
+            );
+            self.tx.execute(&sql, &params)?;
+        }
+        let follows = std::mem::take(&mut self.follows);
+        if !follows.is_empty() {
+            let params: Vec<&(dyn ToSql + Sync)> = follows
+                .iter()
+                .flat_map(|(a, b, c)| [a as &(dyn ToSql + Sync), b, c])
+                .collect();
+            let sql = insert_sql(
+                "INSERT INTO follows (src, dst, at)",
+                3,
+                follows.len(),
+                "ON CONFLICT DO NOTHING",
+            );
+            self.tx.execute(&sql, &params)?;
+        }
+        let interactions = std::mem::take(&mut self.interactions);
+        if !interactions.is_empty() {
+            let params: Vec<&(dyn ToSql + Sync)> = interactions
+                .iter()
+                .flat_map(|(a, b, c, d, e, f)| [a as &(dyn ToSql + Sync), b, c, d, e, f])
+                .collect();
+            let sql = insert_sql(
+                "INSERT INTO interactions (src, dst, kind, at, post, weight)",
+                6,
+                interactions.len(),
+                "ON CONFLICT DO NOTHING",
+            );
+            self.tx.execute(&sql, &params)?;
+        }
+        let ratings = std::mem::take(&mut self.ratings);
+        if !ratings.is_empty() {
+            // The same key twice in one statement cannot be upserted: the later value wins.
+            let mut last: FxHashMap<(i64, i64, i64), usize> = FxHashMap::default();
+            for (i, r) in ratings.iter().enumerate() {
+                last.insert((r.0, r.1, r.2), i);
+            }
+            let kept: Vec<&(i64, i64, i64, f64)> = ratings
+                .iter()
+                .enumerate()
+                .filter(|(i, r)| last.get(&(r.0, r.1, r.2)) == Some(i))
+                .map(|(_, r)| r)
+                .collect();
+            let params: Vec<&(dyn ToSql + Sync)> = kept
+                .iter()
+                .flat_map(|(a, b, c, d)| [a as &(dyn ToSql + Sync), b, c, d])
+                .collect();
+            let sql = insert_sql(
+                "INSERT INTO ratings (src, dst, at, value)",
+                4,
+                kept.len(),
+                "ON CONFLICT (src, dst, at) DO UPDATE SET value = excluded.value",
+            );
+            self.tx.execute(&sql, &params)?;
+        }
+        Ok(())
+    }
+
+    fn maybe_flush(&mut self) -> Result<()> {
+        let pending =
+            self.accounts.len() + self.follows.len() + self.interactions.len() + self.ratings.len();
+        if pending >= ROWS_PER_INSERT {
+            self.flush()?;
+        }
+        Ok(())
+    }
+
+    fn intern(&mut self, id: &AccountId) -> Result<i64> {
+        if let Some(&idx) = self.interned.get(id.as_str()) {
+            return Ok(idx);
+        }
+        let found: Option<i64> = if self.started_empty {
+            None
+        } else {
+            self.tx
+                .query_opt("SELECT idx FROM accounts WHERE id = $1", &[&id.as_str()])?
+                .map(|r| r.get(0))
+        };
+        let idx = match found {
+            Some(idx) => idx,
+            None => {
+                let idx = self.next_idx;
+                self.next_idx += 1;
+                self.accounts.push((
+                    idx,
+                    id.as_str().to_owned(),
+                    id.platform().map(str::to_owned),
+                ));
+                idx
+            }
+        };
+        self.interned.insert(id.as_str().to_owned(), idx);
+        Ok(idx)
+    }
+
+    fn put_account(&mut self, a: &Account) -> Result<()> {
+        let idx = self.intern(&a.id)?;
+        self.flush()?;
+        self.tx.execute(
+            "UPDATE accounts SET
+                 platform    = COALESCE($2, platform),
+                 handle      = COALESCE($3, handle),
+                 name        = COALESCE($4, name),
+                 followers   = COALESCE($5, followers),
+                 following   = COALESCE($6, following),
+                 posts_count = COALESCE($7, posts_count),
+                 created_at  = COALESCE($8, created_at),
+                 bio         = COALESCE($9, bio),
+                 verified    = COALESCE($10, verified),
+                 lang        = COALESCE($11, lang),
+                 is_brand    = COALESCE($12, is_brand),
+                 listed      = COALESCE($13, listed),
+                 likes_given = COALESCE($14, likes_given)
+             WHERE idx = $1",
+            &[
+                &idx,
+                &a.platform,
+                &a.handle,
+                &a.name,
+                &count(a.followers),
+                &count(a.following),
+                &count(a.posts_count),
+                &a.created_at.map(Timestamp::epoch_ms),
+                &a.bio,
+                &a.verified,
+                &a.lang,
+                &a.is_brand,
+                &count(a.listed),
+                &count(a.likes_given),
+            ],
+        )?;
+        Ok(())
+    }
+}
+
+impl ImportTx for PostgresImport<'_> {
+    fn put(&mut self, record: &Record) -> Result<()> {
+        match record {
+            Record::Account(a) => self.put_account(a)?,
+            Record::Follow(f) => {
+                let (src, dst) = (self.intern(&f.src)?, self.intern(&f.dst)?);
+                self.follows.push((src, dst, time_key(f.at)));
+            }
+            Record::Interaction(i) => {
+                let (src, dst) = (self.intern(&i.src)?, self.intern(&i.dst)?);
+                self.interactions.push((
+                    src,
+                    dst,
+                    i16::from(i.kind.code()),
+                    time_key(i.at),
+                    i.post.as_ref().map(|p| p.as_str().to_owned()),
+                    i.weight,
+                ));
+            }
+            Record::Rating(r) => {
+                let (src, dst) = (self.intern(&r.src)?, self.intern(&r.dst)?);
+                self.ratings.push((src, dst, time_key(r.at), r.value));
+            }
+            Record::Conversion(c) => {
+                let member = self.intern(&c.member)?;
+                self.flush()?;
+                self.tx.execute(
+                    "INSERT INTO conversions (campaign, member, kind, at, code, value_eur)
+                     VALUES ($1, $2, $3, $4, $5, $6)
+                     ON CONFLICT (campaign, member, kind, at, code)
+                     DO UPDATE SET value_eur = COALESCE(excluded.value_eur, conversions.value_eur)",
+                    &[
+                        &c.campaign,
+                        &member,
+                        &c.kind,
+                        &time_key(c.at),
+                        &c.code.as_deref().unwrap_or(""),
+                        &c.value_eur,
+                    ],
+                )?;
+            }
+            Record::Post(p) => {
+                let author = self.intern(&p.author)?;
+                self.flush()?;
+                let mentions: Vec<&str> = p.mentions.iter().map(AccountId::as_str).collect();
+                self.tx.execute(
+                    "INSERT INTO posts (id, author, at, text, lang, reply_to, share_of, quote_of,
+                         mentions, hashtags, urls, likes, shares, replies, views, source)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
+                     ON CONFLICT (id) DO UPDATE SET
+                         author   = excluded.author,
+                         at       = COALESCE(excluded.at, posts.at),
+                         text     = COALESCE(excluded.text, posts.text),
+                         lang     = COALESCE(excluded.lang, posts.lang),
+                         reply_to = COALESCE(excluded.reply_to, posts.reply_to),
+                         share_of = COALESCE(excluded.share_of, posts.share_of),
+                         quote_of = COALESCE(excluded.quote_of, posts.quote_of),
+                         mentions = COALESCE(excluded.mentions, posts.mentions),
+                         hashtags = COALESCE(excluded.hashtags, posts.hashtags),
+                         urls     = COALESCE(excluded.urls, posts.urls),
+                         likes    = COALESCE(excluded.likes, posts.likes),
+                         shares   = COALESCE(excluded.shares, posts.shares),
+                         replies  = COALESCE(excluded.replies, posts.replies),
+                         views    = COALESCE(excluded.views, posts.views),
+                         source   = COALESCE(excluded.source, posts.source)",
+                    &[
+                        &p.id.as_str(),
+                        &author,
+                        &p.at.map(Timestamp::epoch_ms),
+                        &p.text,
+                        &p.lang,
+                        &p.reply_to.as_ref().map(|x| x.as_str()),
+                        &p.share_of.as_ref().map(|x| x.as_str()),
+                        &p.quote_of.as_ref().map(|x| x.as_str()),
+                        &json_list(&mentions),
+                        &json_list(&p.hashtags),
+                        &json_list(&p.urls),
+                        &count(p.likes),
+                        &count(p.shares),
+                        &count(p.replies),
+                        &count(p.views),
+                        &p.source,
+                    ],
+                )?;
+            }
+        }
+        self.maybe_flush()
+    }
+
+    fn commit(mut self: Box<Self>) -> Result<()> {
+        self.flush()?;
+        self.tx.commit()?;
+        Ok(())
+    }
+}
