@@ -278,24 +278,9 @@ impl Store for PostgresStore {
              GROUP BY campaign, member, code ORDER BY campaign, member, code",
             &[],
         )?;
-        let mut out: Vec<CampaignMember> = Vec::new();
-        for r in &rows {
-            let (campaign, member, code): (String, i64, String) = (r.get(0), r.get(1), r.get(2));
-            let same = out
-                .last()
-                .is_some_and(|m| m.campaign == campaign && m.member.0 == member);
-            if !same {
-                out.push(CampaignMember {
-                    campaign,
-                    member: StoredAccount(member),
-                    codes: Vec::new(),
-                });
-            }
-            if let (false, Some(last)) = (code.is_empty(), out.last_mut()) {
-                last.codes.push(code);
-            }
-        }
-        Ok(out)
+        Ok(crate::sql::campaign_members(
+            rows.iter().map(|r| (r.get(0), r.get(1), r.get(2))),
+        ))
     }
 
     fn meta(&self, key: &str) -> Result<Option<String>> {

@@ -3,7 +3,7 @@
 
 use socialset_model::Timestamp;
 
-use crate::{Error, Result};
+use crate::{CampaignMember, Error, Result, StoredAccount};
 
 /// "No time known", inside the store only (see schema.sql).
 pub(crate) const NO_TIME: i64 = i64::MIN;
@@ -47,6 +47,30 @@ pub(crate) fn time_from_key(key: i64) -> Option<Timestamp> {
     } else {
         Timestamp::from_epoch_ms(key)
     }
+}
+
+/// (campaign, member, code) rows, ordered by campaign and member, as one entry per member
+/// with its codes (an empty code is none).
+pub(crate) fn campaign_members(
+    rows: impl IntoIterator<Item = (String, i64, String)>,
+) -> Vec<CampaignMember> {
+    let mut out: Vec<CampaignMember> = Vec::new();
+    for (campaign, member, code) in rows {
+        let same = out
+            .last()
+            .is_some_and(|m| m.campaign == campaign && m.member.0 == member);
+        if !same {
+            out.push(CampaignMember {
+                campaign,
+                member: StoredAccount(member),
+                codes: Vec::new(),
+            });
+        }
+        if let (false, Some(last)) = (code.is_empty(), out.last_mut()) {
+            last.codes.push(code);
+        }
+    }
+    out
 }
 
 /// A count as an SQL integer. Counts beyond i64 (9.2e18) cannot occur in real data; saturate

@@ -272,24 +272,8 @@ impl Store for SqliteStore {
                 r.get::<_, String>(2)?,
             ))
         })?;
-        let mut out: Vec<CampaignMember> = Vec::new();
-        for row in rows {
-            let (campaign, member, code) = row?;
-            let same = out
-                .last()
-                .is_some_and(|m| m.campaign == campaign && m.member.0 == member);
-            if !same {
-                out.push(CampaignMember {
-                    campaign,
-                    member: StoredAccount(member),
-                    codes: Vec::new(),
-                });
-            }
-            if let (false, Some(last)) = (code.is_empty(), out.last_mut()) {
-                last.codes.push(code);
-            }
-        }
-        Ok(out)
+        let rows = rows.collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(crate::sql::campaign_members(rows))
     }
 
     fn meta(&self, key: &str) -> Result<Option<String>> {
