@@ -63,6 +63,8 @@ await step("open an account and see where its authority comes from", async () =>
   await page.locator("#account-title").filter({ hasText: /\S/ }).waitFor();
   assert.match(await page.locator("#account-summary").textContent(), /Rank \d/);
   assert.ok((await page.locator("#engager-rows tr").count()) > 0);
+  await page.locator("#audit-summary").filter({ hasText: "bot probability" }).waitFor({ timeout: 60000 });
+  assert.ok((await page.locator("#audit-rows tr").count()) > 0, "the audit gives its reasons");
 });
 
 await step("the community map renders and is keyboard-operable", async () => {

@@ -143,6 +143,26 @@ async function showAccount(id) {
     return tr;
   });
   $("engager-rows").replaceChildren(...rows);
+  $("audit-summary").textContent = "Auditing…";
+  $("audit-rows").replaceChildren();
+  const a = await api(`${base()}/accounts/${encodeURIComponent(id)}/audit`);
+  const real = a.real_audience
+    ? `${fmt(a.real_audience.share * 100, 0)}% of its assessed audience looks real ` +
+      `(95% interval ${fmt(a.real_audience.low * 100, 0)}–${fmt(a.real_audience.high * 100, 0)}%, n = ${fmt(a.real_audience.n)})`
+    : "its audience could not be assessed";
+  $("audit-summary").textContent =
+    `${a.verdict}: bot probability ${fmt(a.bot_probability * 100, 0)}% on ${a.evidence} of ` +
+    `${a.model_features} features the model uses; ${real}` +
+    `${a.pods ? `; member of ${a.pods} engagement pod(s)` : ""}.`;
+  $("audit-rows").replaceChildren(
+    ...a.reasons.map((r) => {
+      const tr = document.createElement("tr");
+      cell(tr, `${r.feature} (${r.about})`);
+      cell(tr, r.value === null ? "not in the data" : fmt(r.value, 2), true);
+      cell(tr, `${r.contribution > 0 ? "+" : ""}${fmt(r.contribution, 2)}`, true);
+      return tr;
+    }),
+  );
 }
 
 // A force-directed layout of the communities, computed here (a few dozen nodes at most):

@@ -432,3 +432,80 @@ impl From<&CommunityReport> for CommunitiesJson {
         }
     }
 }
+
+/// A share with its 95% Wilson interval and the sample it is of.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct ShareJson {
+    pub share: f64,
+    pub low: f64,
+    pub high: f64,
+    pub n: u64,
+}
+
+/// One reason of an audit verdict: a feature, its value (missing: null) and how far it
+/// pushed the log-odds of "bot" (positive: toward bot).
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct AuditReasonJson {
+    pub feature: String,
+    pub about: String,
+    pub value: Option<f64>,
+    pub contribution: f64,
+}
+
+/// The authenticity audit of one account: bot probability and verdict with their reasons,
+/// how much of its audience and engagement looks real, and the engagement pods it is in.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct AccountAuditJson {
+    pub id: String,
+    pub handle: Option<String>,
+    pub followers: Option<u64>,
+    pub bot_probability: f64,
+    /// `likely bot`, `looks real` or `too little data`.
+    pub verdict: String,
+    /// Features the model splits on that the data gave, of `model_features`.
+    pub evidence: usize,
+    pub model_features: usize,
+    pub reasons: Vec<AuditReasonJson>,
+    /// Share of its assessed audience that looks real.
+    pub real_audience: Option<ShareJson>,
+    /// Share of the engagement it received from assessed accounts that came from likely bots.
+    pub suspicious_engagement: Option<ShareJson>,
+    /// How many engagement pods it is a member of.
+    pub pods: usize,
+}
+
+impl AccountAuditJson {
+    /// The first account of an audit report (`audit_account` lists one), if any.
+    pub fn of(r: &socialset_engine::AuditReport) -> Option<Self> {
+        let share = |s: Option<socialset_engine::Share>| {
+            s.map(|s| ShareJson {
+                share: s.share,
+                low: s.low,
+                high: s.high,
+                n: s.n,
+            })
+        };
+        r.accounts.first().map(|a| Self {
+            id: a.id.clone(),
+            handle: a.handle.clone(),
+            followers: a.followers,
+            bot_probability: a.bot_probability,
+            verdict: a.verdict.as_str().to_owned(),
+            evidence: a.evidence,
+            model_features: r.model_features,
+            reasons: a
+                .reasons
+                .iter()
+                .map(|x| AuditReasonJson {
+                    feature: x.feature.to_owned(),
+                    about: x.about.to_owned(),
+                    value: x.value,
+                    contribution: x.contribution,
+                })
+                .collect(),
+            real_audience: share(a.audience.real_audience),
+            suspicious_engagement: share(a.audience.suspicious_engagement),
+            pods: a.pods.len(),
+        })
+    }
+}

@@ -11,7 +11,7 @@ use axum::Json;
 use futures_util::StreamExt;
 use serde::Deserialize;
 use socialset_engine::{
-    CommunityOptions, ImportOptions, NoProgress, RankOptions, TierFilter, Workspace,
+    AuditOptions, CommunityOptions, ImportOptions, NoProgress, RankOptions, TierFilter, Workspace,
 };
 use tokio::io::AsyncWriteExt;
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
@@ -19,8 +19,8 @@ use utoipa::{IntoParams, Modify, OpenApi};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::api::{
-    CommunitiesJson, ExplainJson, Health, Job, LoginRequest, LoginResponse, RankJson, Stats,
-    WorkspaceEntry,
+    AccountAuditJson, CommunitiesJson, ExplainJson, Health, Job, LoginRequest, LoginResponse,
+    RankJson, Stats, WorkspaceEntry,
 };
 use crate::{lock, ApiError, AppState, Role, LOGIN_ATTEMPTS, LOGIN_WINDOW};
 
@@ -63,6 +63,7 @@ fn parts() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(rank))
         .routes(routes!(explain))
         .routes(routes!(communities))
+        .routes(routes!(audit))
         .routes(routes!(import))
         .routes(routes!(import_job))
         .split_for_parts()
@@ -170,6 +171,14 @@ fn member(state: &AppState, caller: &Caller, workspace: &str) -> Result<Role, Ap
         return Err(no());
     }
     state.auth().role(&caller.user, workspace)?.ok_or_else(no)
+}
+
+/// An engine error about a named account: not finding it is a 404 naming the field.
+fn account_error(e: socialset_engine::Error) -> ApiError {
+    match e {
+        socialset_engine::Error::Usage(m) => ApiError::not_found("account", m),
+        other => other.into(),
+    }
 }
 
 /// Runs blocking engine work off the async threads.
@@ -472,13 +481,43 @@ async fn explain(
         let store = open_store(&state, &workspace)?;
         store
             .explain(&account, &RankOptions::default())
-            .map_err(|e| match e {
-                socialset_engine::Error::Usage(m) => ApiError::not_found("account", m),
-                other => other.into(),
-            })
+            .map_err(account_error)
     })
     .await?;
     Ok(Json(ExplainJson::from(&report)))
+}
+
+/// The authenticity audit of an account: how likely a bot, why, and how real its audience
+/// and engagement are.
+#[utoipa::path(
+    get,
+    path = "/api/workspaces/{workspace}/accounts/{account}/audit",
+    params(
+        ("workspace" = String, Path, description = "Workspace name"),
+        ("account" = String, Path, description = "Account id (tw:123) or handle"),
+    ),
+    responses(
+        (status = 200, body = AccountAuditJson),
+        (status = 401, body = crate::api::ErrorBody),
+        (status = 404, body = crate::api::ErrorBody),
+    )
+)]
+async fn audit(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path((workspace, account)): Path<(String, String)>,
+) -> Result<Json<AccountAuditJson>, ApiError> {
+    member(&state, &caller, &workspace)?;
+    let report = blocking(move || {
+        let store = open_store(&state, &workspace)?;
+        store
+            .audit_account(&account, &AuditOptions::default())
+            .map_err(account_error)
+    })
+    .await?;
+    AccountAuditJson::of(&report)
+        .map(Json)
+        .ok_or_else(|| ApiError::not_found("account", "the audit listed no account"))
 }
 
 /// Query of the communities.

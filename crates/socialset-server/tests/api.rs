@@ -345,6 +345,7 @@ async fn the_openapi_document_is_the_checked_in_one() {
         "/api/workspaces/{workspace}/rank",
         "/api/workspaces/{workspace}/accounts/{account}/explain",
         "/api/workspaces/{workspace}/communities",
+        "/api/workspaces/{workspace}/accounts/{account}/audit",
         "/api/logout",
         "/api/workspaces/{workspace}/imports",
         "/api/workspaces/{workspace}/imports/{job}",
@@ -464,4 +465,21 @@ async fn uploads_over_the_limit_are_refused() {
         .expect("request");
     let resp = s.app.clone().oneshot(req).await.expect("response");
     assert_eq!(resp.status(), StatusCode::PAYLOAD_TOO_LARGE);
+}
+
+#[tokio::test]
+async fn the_audit_of_an_account() {
+    let s = server();
+    assert_eq!(import(&s, &s.ann, DATA).await["state"], "done");
+    let (status, text, _) = get(&s, "/api/workspaces/acme/accounts/tw:a/audit", &s.vic).await;
+    assert_eq!(status, StatusCode::OK, "{text}");
+    let a = json(&text);
+    assert_eq!(a["id"], "tw:a");
+    let p = a["bot_probability"].as_f64().expect("probability");
+    assert!((0.0..=1.0).contains(&p), "{a}");
+    assert!(["likely bot", "looks real", "too little data"]
+        .contains(&a["verdict"].as_str().unwrap_or_default()));
+    let (status, text, _) = get(&s, "/api/workspaces/acme/accounts/tw:nobody/audit", &s.vic).await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "{text}");
+    assert_eq!(json(&text)["field"], "account");
 }
