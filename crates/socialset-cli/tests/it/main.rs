@@ -645,3 +645,125 @@ fn sentiment_shows_kind_polarity_and_drivers_in_every_format() {
         "{csv}"
     );
 }
+
+/// One HTTP/1.1 request over a fresh connection: the status and the body.
+fn http(addr: &str, method: &str, path: &str, token: &str, body: &str) -> (u16, String) {
+    use std::io::{Read, Write};
+    let mut stream = std::net::TcpStream::connect(addr).expect("connect");
+    write!(
+        stream,
+        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nAuthorization: Bearer {token}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    )
+    .expect("send");
+    let mut response = String::new();
+    stream.read_to_string(&mut response).expect("read");
+    let status = response
+        .split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    let body = response
+        .split_once("\r\n\r\n")
+        .map(|(_, b)| b.to_owned())
+        .unwrap_or_default();
+    (status, body)
+}
+
+/// Starts `socialset serve` on a free loopback port: the child and its address.
+fn start_server(data: &Path) -> (std::process::Child, String) {
+    use std::io::BufRead;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_socialset"))
+        .args(["serve", "--addr", "127.0.0.1:0", "--data"])
+        .arg(data)
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("serve");
+    let mut line = String::new();
+    std::io::BufReader::new(child.stderr.take().expect("stderr"))
+        .read_line(&mut line)
+        .expect("the server says where it listens");
+    let addr = line
+        .split_whitespace()
+        .find_map(|w| w.strip_prefix("http://"))
+        .unwrap_or_else(|| panic!("no address in {line:?}"))
+        .to_owned();
+    (child, addr)
+}
+
+#[test]
+fn a_killed_server_loses_no_committed_import() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let data = dir.path().join("server");
+    let mut add = Command::new(env!("CARGO_BIN_EXE_socialset"))
+        .args([
+            "user",
+            "add",
+            "ann",
+            "--workspace",
+            "acme",
+            "--role",
+            "analyst",
+            "--password-stdin",
+            "--data",
+        ])
+        .arg(&data)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .spawn()
+        .expect("user add");
+    {
+        use std::io::Write;
+        let mut stdin = add.stdin.take().expect("stdin");
+        writeln!(stdin, "a long password").expect("password");
+    }
+    assert!(add.wait().expect("user add").success());
+    let token = Command::new(env!("CARGO_BIN_EXE_socialset"))
+        .args(["token", "create", "ann", "--data"])
+        .arg(&data)
+        .output()
+        .expect("token create");
+    let token = String::from_utf8_lossy(&token.stdout).trim().to_owned();
+    assert!(token.starts_with("sst_"), "{token}");
+
+    let (mut server, addr) = start_server(&data);
+    let records = "{\"type\":\"interaction\",\"src\":\"tw:b\",\"dst\":\"tw:a\",\"kind\":\"reply\",\"at\":1}\n{\"type\":\"interaction\",\"src\":\"tw:c\",\"dst\":\"tw:a\",\"kind\":\"share\",\"at\":2}\n";
+    let (status, body) = http(
+        &addr,
+        "POST",
+        "/api/workspaces/acme/imports?name=d.jsonl",
+        &token,
+        records,
+    );
+    assert_eq!(status, 202, "{body}");
+    let job: serde_json::Value = serde_json::from_str(&body).expect("job");
+    let path = format!(
+        "/api/workspaces/acme/imports/{}",
+        job["id"].as_str().unwrap_or_default()
+    );
+    let mut state = String::new();
+    for _ in 0..500 {
+        let (_, body) = http(&addr, "GET", &path, &token, "");
+        let job: serde_json::Value = serde_json::from_str(&body).expect("job");
+        state = job["state"].as_str().unwrap_or_default().to_owned();
+        if state != "running" {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    assert_eq!(state, "done");
+    // Killed outright (SIGKILL: no shutdown of any kind), then started again.
+    server.kill().expect("kill");
+    server.wait().expect("wait");
+    let (mut server, addr) = start_server(&data);
+    let (status, body) = http(&addr, "GET", "/api/workspaces/acme/stats", &token, "");
+    server.kill().expect("kill");
+    let _ = server.wait();
+    assert_eq!(status, 200, "{body}");
+    let stats: serde_json::Value = serde_json::from_str(&body).expect("stats");
+    assert_eq!(
+        (stats["accounts"].as_u64(), stats["interactions"].as_u64()),
+        (Some(3), Some(2)),
+        "{stats}"
+    );
+}
