@@ -78,6 +78,13 @@ await step("the community map renders and is keyboard-operable", async () => {
   assert.ok((await page.locator("#community-detail li").count()) > 0);
 });
 
+await step("community stability over time is charted", async () => {
+  await page.locator("#stability-chart polyline").first().waitFor({ timeout: 60000 });
+  assert.equal(await page.locator("#stability-chart polyline").count(), 2, "NMI and ARI");
+  assert.ok((await page.locator("#stability-rows tr").count()) > 0);
+  assert.match(await page.locator("#stability-summary").textContent(), /NMI \d/);
+});
+
 await step("an admin sees the import form", async () => {
   assert.equal(await page.locator("#nav-import").isVisible(), true);
 });

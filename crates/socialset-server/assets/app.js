@@ -270,7 +270,72 @@ async function showCommunities() {
     map.append(circle, label);
   }
   if (c.communities.length) describe(c.communities[0]);
+  await showStability();
 }
+
+async function showStability() {
+  const days = Number($("window-days").value);
+  $("stability-summary").textContent = "Finding the communities of every window…";
+  const c = await api(`${base()}/communities?top=5&window_days=${encodeURIComponent(days)}`);
+  // Pairs of windows that share fewer than ten active accounts say next to nothing about
+  // stability (a partition of two accounts agrees perfectly or not at all).
+  const all = (c.stability && c.stability.windows) || [];
+  const windows = all.filter((w) => w.accounts_in_both >= 10);
+  const skipped = all.length - windows.length;
+  const chart = $("stability-chart");
+  chart.hidden = $("stability-table").hidden = windows.length === 0;
+  if (!windows.length) {
+    $("stability-summary").textContent =
+      `No two consecutive ${days}-day windows both hold engagement` +
+      `${c.stability ? ` (${fmt(c.stability.untimed_engagements)} engagements have no time)` : ""}.`;
+    return;
+  }
+  const mean = (k) => windows.reduce((s, w) => s + w[k], 0) / windows.length;
+  $("stability-summary").textContent =
+    `${windows.length} pairs of consecutive ${days}-day windows: on average NMI ${fmt(mean("nmi"), 2)}, ` +
+    `ARI ${fmt(mean("ari"), 2)} (1: the same communities; 0: no more alike than chance)` +
+    `${skipped ? `; ${skipped} pairs with fewer than 10 accounts active in both are left out` : ""}.`;
+  const width = 800, height = 220, left = 40, right = 20, top = 15, bottom = 35;
+  const x = (i) => left + (windows.length === 1 ? (width - left - right) / 2 : (i * (width - left - right)) / (windows.length - 1));
+  const y = (v) => top + (1 - Math.max(0, Math.min(1, v))) * (height - top - bottom);
+  chart.replaceChildren($("stability-title"));
+  for (const v of [0, 0.5, 1]) {
+    chart.appendChild(svg("line", { x1: left, x2: width - right, y1: y(v), y2: y(v), class: "grid" }));
+    const t = svg("text", { x: 4, y: y(v) + 4 });
+    t.textContent = v.toFixed(1);
+    chart.appendChild(t);
+  }
+  for (const [k, label, dy] of [["nmi", "NMI", -6], ["ari", "ARI", 14]]) {
+    const points = windows.map((w, i) => `${x(i)},${y(w[k])}`).join(" ");
+    chart.appendChild(svg("polyline", { points, class: k }));
+    const t = svg("text", { x: x(windows.length - 1) - 30, y: y(windows[windows.length - 1][k]) + dy });
+    t.textContent = label;
+    chart.appendChild(t);
+  }
+  // At most eight date labels, evenly spread.
+  const every = Math.max(1, Math.ceil(windows.length / 8));
+  windows.forEach((w, i) => {
+    if (i % every) return;
+    const t = svg("text", { x: x(i), y: height - 12, "text-anchor": "middle" });
+    t.textContent = w.after[0];
+    chart.appendChild(t);
+  });
+  $("stability-rows").replaceChildren(
+    ...windows.map((w) => {
+      const tr = document.createElement("tr");
+      cell(tr, `${w.before[0]}–${w.before[1]} → ${w.after[0]}–${w.after[1]}`);
+      cell(tr, fmt(w.accounts_in_both), true);
+      cell(tr, fmt(w.nmi, 2), true);
+      cell(tr, fmt(w.ari, 2), true);
+      return tr;
+    }),
+  );
+}
+
+$("stability-form").addEventListener("submit", (ev) => {
+  ev.preventDefault();
+  showStability().catch((e) => status(e.message));
+});
 
 $("login-form").addEventListener("submit", async (ev) => {
   ev.preventDefault();
