@@ -85,6 +85,17 @@ await step("community stability over time is charted", async () => {
   assert.match(await page.locator("#stability-summary").textContent(), /NMI \d/);
 });
 
+await step("questions with their best answers, and posts filtered by kind", async () => {
+  await page.getByRole("link", { name: "Customer voice" }).click();
+  await page.locator("#ugc-threads li").first().waitFor({ timeout: 60000 });
+  assert.match(await page.locator("#ugc-threads li").first().textContent(), /asks:/);
+  await page.getByLabel("Kind").selectOption("question");
+  await page.getByRole("button", { name: "Show" }).click();
+  await page.waitForFunction(() =>
+    [...document.querySelectorAll("#ugc-rows tr td:first-child")].every((td) => td.textContent === "question"));
+  assert.ok((await page.locator("#ugc-rows tr").count()) > 0);
+});
+
 await step("an admin sees the import form", async () => {
   assert.equal(await page.locator("#nav-import").isVisible(), true);
 });

@@ -78,6 +78,8 @@ function route() {
     ? showAccount(decodeURIComponent(view.slice("account/".length)))
     : view === "communities"
       ? showCommunities()
+      : view === "ugc"
+        ? showUgc()
       : view === "import"
         ? Promise.resolve(show("import"))
         : showLeaderboard();
@@ -331,6 +333,52 @@ async function showStability() {
     }),
   );
 }
+
+const who = (handle, id) => (handle ? `@${handle}` : id);
+
+async function showUgc() {
+  show("ugc");
+  const q = new URLSearchParams({ top: 50 });
+  for (const [param, id] of [["kind", "ugc-kind"], ["sentiment", "ugc-sentiment"], ["language", "ugc-language"], ["query", "ugc-query"]]) {
+    const v = $(id).value.trim();
+    if (v) q.set(param, v);
+  }
+  const r = await api(`${base()}/ugc?${q}`);
+  $("ugc-summary").textContent =
+    `${fmt(r.posts)} posts captured: ` + r.by_kind.map((k) => `${fmt(k.posts)} ${k.kind}`).join(", ") + ".";
+  $("ugc-threads").replaceChildren(
+    ...r.threads.slice(0, 20).map((t) => {
+      const li = document.createElement("li");
+      const q = document.createElement("p");
+      q.textContent = `${who(t.question.handle, t.question.author)} asks: ${t.question.text}`;
+      li.appendChild(q);
+      const a = document.createElement("p");
+      a.textContent = t.best_answer
+        ? `Best of ${t.answers} answer(s), ${who(t.best_answer.handle, t.best_answer.author)}: ${t.best_answer.text}`
+        : "No answer yet.";
+      li.appendChild(a);
+      return li;
+    }),
+  );
+  $("ugc-caption").textContent = `${fmt(r.matching)} posts match; the ${r.items.length} most engaged`;
+  $("ugc-rows").replaceChildren(
+    ...r.items.map((i) => {
+      const tr = document.createElement("tr");
+      const kind = cell(tr, i.kind);
+      kind.title = i.reasons.join("; ");
+      cell(tr, i.sentiment);
+      cell(tr, who(i.handle, i.author));
+      cell(tr, i.near_duplicates ? `${i.text} (and ${i.near_duplicates} more like it)` : i.text);
+      cell(tr, fmt(i.engagement), true);
+      return tr;
+    }),
+  );
+}
+
+$("ugc-filters").addEventListener("submit", (ev) => {
+  ev.preventDefault();
+  showUgc().catch((e) => status(e.message));
+});
 
 $("stability-form").addEventListener("submit", (ev) => {
   ev.preventDefault();

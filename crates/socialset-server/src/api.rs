@@ -509,3 +509,96 @@ impl AccountAuditJson {
         })
     }
 }
+
+/// One captured post.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct UgcItemJson {
+    pub post: String,
+    pub author: String,
+    pub handle: Option<String>,
+    /// Epoch milliseconds, when known.
+    pub at_ms: Option<i64>,
+    pub text: String,
+    /// question, answer, complaint, praise, review or mention.
+    pub kind: String,
+    /// The cues behind the kind.
+    pub reasons: Vec<String>,
+    /// positive, negative, neutral or mixed.
+    pub sentiment: String,
+    pub score: f64,
+    pub language: String,
+    pub engagement: u64,
+    /// Other posts that say nearly the same, listed under this one.
+    pub near_duplicates: usize,
+}
+
+impl From<&socialset_engine::UgcItem> for UgcItemJson {
+    fn from(i: &socialset_engine::UgcItem) -> Self {
+        Self {
+            post: i.post.clone(),
+            author: i.author.clone(),
+            handle: i.handle.clone(),
+            at_ms: i.at.map(Timestamp::epoch_ms),
+            text: i.text.clone(),
+            kind: i.kind.name().to_owned(),
+            reasons: i.reasons.clone(),
+            sentiment: i.polarity.name().to_owned(),
+            score: i.score,
+            language: i.language.code().to_owned(),
+            engagement: i.engagement,
+            near_duplicates: i.duplicates,
+        }
+    }
+}
+
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct KindCount {
+    pub kind: String,
+    pub posts: usize,
+}
+
+/// A question with how many answers it drew and the best of them.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct UgcThreadJson {
+    pub question: UgcItemJson,
+    pub answers: usize,
+    pub best_answer: Option<UgcItemJson>,
+}
+
+/// Captured posts: how many of each kind, those matching the filters, and the questions
+/// threaded with their best answers.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct UgcJson {
+    pub posts: usize,
+    pub by_kind: Vec<KindCount>,
+    pub matching: usize,
+    pub items: Vec<UgcItemJson>,
+    pub threads: Vec<UgcThreadJson>,
+}
+
+impl From<&socialset_engine::UgcReport> for UgcJson {
+    fn from(r: &socialset_engine::UgcReport) -> Self {
+        Self {
+            posts: r.posts,
+            by_kind: r
+                .by_kind
+                .iter()
+                .map(|(k, n)| KindCount {
+                    kind: k.name().to_owned(),
+                    posts: *n,
+                })
+                .collect(),
+            matching: r.matching,
+            items: r.items.iter().map(UgcItemJson::from).collect(),
+            threads: r
+                .threads
+                .iter()
+                .map(|t| UgcThreadJson {
+                    question: (&t.question).into(),
+                    answers: t.answers,
+                    best_answer: t.best.as_ref().map(UgcItemJson::from),
+                })
+                .collect(),
+        }
+    }
+}

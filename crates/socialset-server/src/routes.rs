@@ -11,7 +11,8 @@ use axum::Json;
 use futures_util::StreamExt;
 use serde::Deserialize;
 use socialset_engine::{
-    AuditOptions, CommunityOptions, ImportOptions, NoProgress, RankOptions, TierFilter, Workspace,
+    AuditOptions, CommunityOptions, ImportOptions, Language, NoProgress, Polarity, RankOptions,
+    TierFilter, UgcKind, UgcOptions, Workspace,
 };
 use tokio::io::AsyncWriteExt;
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
@@ -20,7 +21,7 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::api::{
     AccountAuditJson, CommunitiesJson, ExplainJson, Health, Job, LoginRequest, LoginResponse,
-    RankJson, Stats, WorkspaceEntry,
+    RankJson, Stats, UgcJson, WorkspaceEntry,
 };
 use crate::{lock, ApiError, AppState, Role, LOGIN_ATTEMPTS, LOGIN_WINDOW};
 
@@ -64,6 +65,7 @@ fn parts() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(explain))
         .routes(routes!(communities))
         .routes(routes!(audit))
+        .routes(routes!(ugc))
         .routes(routes!(import))
         .routes(routes!(import_job))
         .split_for_parts()
@@ -518,6 +520,93 @@ async fn audit(
     AccountAuditJson::of(&report)
         .map(Json)
         .ok_or_else(|| ApiError::not_found("account", "the audit listed no account"))
+}
+
+/// Query of the captured posts.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct UgcQuery {
+    /// question, answer, complaint, praise, review or mention.
+    kind: Option<String>,
+    /// positive, negative, neutral or mixed.
+    sentiment: Option<String>,
+    /// it or en.
+    language: Option<String>,
+    /// Posts about a brand: mentioning its account (id or handle) or naming it.
+    brand: Option<String>,
+    /// Full-text search (stemmed Italian and English; "phrases", OR, -word).
+    query: Option<String>,
+    /// How many posts to list (default 50, at most 1000); threads are all listed.
+    #[param(value_type = Option<u64>)]
+    top: Option<String>,
+}
+
+/// Parses an optional filter, naming the field and its values when it does not parse.
+fn filter<T>(
+    field: &str,
+    value: Option<&str>,
+    parse: impl Fn(&str) -> Option<T>,
+    values: &str,
+) -> Result<Option<T>, ApiError> {
+    match value.map(str::trim).filter(|v| !v.is_empty()) {
+        None => Ok(None),
+        Some(v) => parse(v)
+            .map(Some)
+            .ok_or_else(|| ApiError::bad(field, format!("{field} is one of {values}, not {v:?}"))),
+    }
+}
+
+/// The questions, answers, complaints, praise and reviews customers wrote, each with its
+/// sentiment and the cues behind its kind; questions threaded with their best answers.
+#[utoipa::path(
+    get,
+    path = "/api/workspaces/{workspace}/ugc",
+    params(("workspace" = String, Path, description = "Workspace name"), UgcQuery),
+    responses(
+        (status = 200, body = UgcJson),
+        (status = 400, body = crate::api::ErrorBody),
+        (status = 401, body = crate::api::ErrorBody),
+        (status = 404, body = crate::api::ErrorBody),
+        (status = 422, body = crate::api::ErrorBody),
+    )
+)]
+async fn ugc(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(workspace): Path<String>,
+    Query(q): Query<UgcQuery>,
+) -> Result<Json<UgcJson>, ApiError> {
+    member(&state, &caller, &workspace)?;
+    let options = UgcOptions {
+        kind: filter(
+            "kind",
+            q.kind.as_deref(),
+            UgcKind::parse,
+            "question, answer, complaint, praise, review, mention",
+        )?,
+        sentiment: filter(
+            "sentiment",
+            q.sentiment.as_deref(),
+            Polarity::parse,
+            "positive, negative, neutral, mixed",
+        )?,
+        language: filter("language", q.language.as_deref(), Language::parse, "it, en")?,
+        brand: q.brand.filter(|b| !b.trim().is_empty()),
+        query: q.query.filter(|x| !x.trim().is_empty()),
+        top: number("top", q.top.as_deref(), 50, 1000)?,
+        ..UgcOptions::default()
+    };
+    let report = blocking(move || {
+        open_store(&state, &workspace)?
+            .ugc(&options)
+            .map_err(|e| match e {
+                // A query that does not parse is the caller's to fix.
+                socialset_engine::Error::Usage(m) => ApiError::bad("query", m),
+                other => other.into(),
+            })
+    })
+    .await?;
+    Ok(Json(UgcJson::from(&report)))
 }
 
 /// Query of the communities.

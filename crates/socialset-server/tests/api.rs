@@ -346,6 +346,7 @@ async fn the_openapi_document_is_the_checked_in_one() {
         "/api/workspaces/{workspace}/accounts/{account}/explain",
         "/api/workspaces/{workspace}/communities",
         "/api/workspaces/{workspace}/accounts/{account}/audit",
+        "/api/workspaces/{workspace}/ugc",
         "/api/logout",
         "/api/workspaces/{workspace}/imports",
         "/api/workspaces/{workspace}/imports/{job}",
@@ -482,4 +483,35 @@ async fn the_audit_of_an_account() {
     let (status, text, _) = get(&s, "/api/workspaces/acme/accounts/tw:nobody/audit", &s.vic).await;
     assert_eq!(status, StatusCode::NOT_FOUND, "{text}");
     assert_eq!(json(&text)["field"], "account");
+}
+
+#[tokio::test]
+async fn customer_voice_threads_and_filters() {
+    let s = server();
+    let posts = "\
+{\"type\":\"post\",\"id\":\"tw:q\",\"author\":\"tw:a\",\"text\":\"Qualcuno sa a che ora apre il negozio di via Roma?\"}
+{\"type\":\"post\",\"id\":\"tw:r\",\"author\":\"tw:b\",\"text\":\"Apre alle 9, chiude alle 19\",\"reply_to\":\"tw:q\",\"likes\":4}
+{\"type\":\"post\",\"id\":\"tw:c\",\"author\":\"tw:c\",\"text\":\"@acme servizio pessimo, il pacco è arrivato rotto\"}
+";
+    assert_eq!(import(&s, &s.ann, posts).await["state"], "done");
+    let (status, text, _) = get(&s, "/api/workspaces/acme/ugc", &s.vic).await;
+    assert_eq!(status, StatusCode::OK, "{text}");
+    let u = json(&text);
+    assert_eq!(u["posts"], 3);
+    assert_eq!(u["threads"][0]["question"]["post"], "tw:q");
+    assert_eq!(u["threads"][0]["best_answer"]["post"], "tw:r");
+    let (_, text, _) = get(&s, "/api/workspaces/acme/ugc?kind=complaint", &s.vic).await;
+    let c = json(&text);
+    assert_eq!(c["matching"], 1, "{c}");
+    assert_eq!(c["items"][0]["kind"], "complaint");
+    for (q, field) in [
+        ("kind=rant", "kind"),
+        ("sentiment=angry", "sentiment"),
+        ("language=fr", "language"),
+        ("top=x", "top"),
+    ] {
+        let (status, text, _) = get(&s, &format!("/api/workspaces/acme/ugc?{q}"), &s.vic).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{q}: {text}");
+        assert_eq!(json(&text)["field"], field, "{q}");
+    }
 }

@@ -22,6 +22,17 @@ pub enum Polarity {
 }
 
 impl Polarity {
+    /// From its name (any case).
+    pub fn parse(s: &str) -> Option<Self> {
+        match s.trim().to_lowercase().as_str() {
+            "positive" => Some(Self::Positive),
+            "negative" => Some(Self::Negative),
+            "neutral" => Some(Self::Neutral),
+            "mixed" => Some(Self::Mixed),
+            _ => None,
+        }
+    }
+
     pub fn of(positive: bool, negative: bool) -> Self {
         match (positive, negative) {
             (true, true) => Self::Mixed,
@@ -59,6 +70,15 @@ pub enum Language {
 }
 
 impl Language {
+    /// From its code or English name (any case).
+    pub fn parse(s: &str) -> Option<Self> {
+        match s.trim().to_lowercase().as_str() {
+            "it" | "italian" => Some(Self::Italian),
+            "en" | "english" => Some(Self::English),
+            _ => None,
+        }
+    }
+
     pub fn code(self) -> &'static str {
         match self {
             Self::Italian => "it",

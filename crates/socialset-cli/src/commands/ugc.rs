@@ -2,8 +2,8 @@
 //! praise customers write, and who creates value against who consumes it.
 
 use anyhow::Result;
-use serde_json::{json, Value};
-use socialset_engine::{Polarity, UgcItem, UgcKind, UgcOptions};
+use serde_json::json;
+use socialset_engine::{Polarity, UgcKind, UgcOptions};
 
 use super::{GraphArgs, OutputFormat, StoreArgs};
 use crate::output::{csv, table, thousands, who};
@@ -15,23 +15,12 @@ fn parse_kind(s: &str) -> std::result::Result<UgcKind, String> {
 }
 
 fn parse_language(s: &str) -> std::result::Result<socialset_engine::Language, String> {
-    match s.trim().to_lowercase().as_str() {
-        "it" | "italian" => Ok(socialset_engine::Language::Italian),
-        "en" | "english" => Ok(socialset_engine::Language::English),
-        _ => Err(format!("{s:?} is not it or en")),
-    }
+    socialset_engine::Language::parse(s).ok_or_else(|| format!("{s:?} is not it or en"))
 }
 
 fn parse_polarity(s: &str) -> std::result::Result<Polarity, String> {
-    match s.trim().to_lowercase().as_str() {
-        "positive" => Ok(Polarity::Positive),
-        "negative" => Ok(Polarity::Negative),
-        "neutral" => Ok(Polarity::Neutral),
-        "mixed" => Ok(Polarity::Mixed),
-        _ => Err(format!(
-            "{s:?} is not one of positive, negative, neutral, mixed"
-        )),
-    }
+    Polarity::parse(s)
+        .ok_or_else(|| format!("{s:?} is not one of positive, negative, neutral, mixed"))
 }
 
 /// Capture user-generated value: every post classified as a question, answer, complaint,
@@ -81,15 +70,6 @@ pub struct Args {
     store: StoreArgs,
 }
 
-fn item_json(i: &UgcItem) -> Value {
-    json!({
-        "post": i.post, "author": i.author, "handle": i.handle,
-        "at_ms": i.at.map(|t| t.epoch_ms()), "text": i.text, "kind": i.kind.name(),
-        "reasons": i.reasons, "sentiment": i.polarity.name(), "score": i.score,
-        "language": i.language.code(), "engagement": i.engagement, "near_duplicates": i.duplicates,
-    })
-}
-
 fn excerpt(text: &str, n: usize) -> String {
     let one_line = text.replace(['\n', '\r'], " ");
     let mut e: String = one_line.chars().take(n).collect();
@@ -112,16 +92,8 @@ pub fn run(args: Args) -> Result<()> {
     match args.format {
         OutputFormat::Json => println!(
             "{}",
-            serde_json::to_string_pretty(&json!({
-                "posts": r.posts,
-                "by_kind": r.by_kind.iter().map(|(k, n)| json!({"kind": k.name(), "posts": n})).collect::<Vec<_>>(),
-                "matching": r.matching,
-                "items": r.items.iter().map(item_json).collect::<Vec<_>>(),
-                "threads": r.threads.iter().map(|t| json!({
-                    "question": item_json(&t.question), "answers": t.answers,
-                    "best_answer": t.best.as_ref().map(item_json),
-                })).collect::<Vec<_>>(),
-            }))?
+            // The API's UGC JSON (`socialset serve` answers with the same type).
+            serde_json::to_string_pretty(&socialset_server::api::UgcJson::from(&r))?
         ),
         OutputFormat::Csv => csv(
             &[
