@@ -96,6 +96,15 @@ await step("questions with their best answers, and posts filtered by kind", asyn
   assert.ok((await page.locator("#ugc-rows tr").count()) > 0);
 });
 
+await step("plan a Social Set against professionals", async () => {
+  await page.getByRole("link", { name: "Plan" }).click();
+  await page.getByLabel("Budget (EUR)").fill("2000");
+  await page.getByRole("button", { name: "Plan", exact: true }).click();
+  await page.locator("#plan-summary").filter({ hasText: "per euro" }).waitFor({ timeout: 120000 });
+  assert.ok((await page.locator("#plan-rows tr").count()) > 0, "members listed");
+  assert.match(await page.locator("#plan-summary").textContent(), /Professional plan/);
+});
+
 await step("an admin sees the import form", async () => {
   assert.equal(await page.locator("#nav-import").isVisible(), true);
 });

@@ -80,6 +80,8 @@ function route() {
       ? showCommunities()
       : view === "ugc"
         ? showUgc()
+        : view === "plan"
+          ? Promise.resolve(show("plan"))
       : view === "import"
         ? Promise.resolve(show("import"))
         : showLeaderboard();
@@ -374,6 +376,56 @@ async function showUgc() {
     }),
   );
 }
+
+function planRows(members, withGain) {
+  return members.map((m) => {
+    const tr = document.createElement("tr");
+    const link = document.createElement("a");
+    link.href = `#account/${encodeURIComponent(m.id)}`;
+    link.textContent = who(m.handle, m.id);
+    cell(tr, "").appendChild(link);
+    cell(tr, m.followers === null ? "unknown" : fmt(m.followers), true);
+    cell(tr, fmt(m.cost_eur, 0), true);
+    if (withGain) cell(tr, m.marginal_reach === null ? "" : `+${fmt(m.marginal_reach, 1)}`, true);
+    return tr;
+  });
+}
+
+const reachText = (s) =>
+  `${s.members.length} members for €${fmt(s.cost_eur, 0)} reach ${fmt(s.reach.mean, 0)} accounts ` +
+  `(95% interval ${fmt(s.reach.low, 0)}–${fmt(s.reach.high, 0)}), ${fmt(s.reach_per_euro, 2)} per euro`;
+
+$("plan-form").addEventListener("submit", async (ev) => {
+  ev.preventDefault();
+  $("plan-summary").textContent = "Planning…";
+  try {
+    const body = {
+      budget_eur: Number($("budget").value),
+      compare_professional: $("compare").checked,
+    };
+    const topic = $("plan-topic").value.trim();
+    if (topic) body.topic = topic;
+    const p = await api(`${base()}/plans`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(body),
+    });
+    let text = `Social Set: ${reachText(p.social_set)}.`;
+    if (p.professional) {
+      text += ` Professional plan: ${reachText(p.professional)}.`;
+      if (p.audience_overlap) {
+        text += ` The two audiences overlap by ${fmt(p.audience_overlap.mean * 100, 1)}%.`;
+      }
+    }
+    if (p.left_out_as_bots) text += ` ${fmt(p.left_out_as_bots)} likely bots were left out.`;
+    $("plan-summary").textContent = text;
+    $("plan-rows").replaceChildren(...planRows(p.social_set.members, true));
+    $("pro-table").hidden = !p.professional;
+    $("pro-rows").replaceChildren(...(p.professional ? planRows(p.professional.members, false) : []));
+  } catch (e) {
+    $("plan-summary").textContent = e.message;
+  }
+});
 
 $("ugc-filters").addEventListener("submit", (ev) => {
   ev.preventDefault();

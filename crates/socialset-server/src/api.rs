@@ -602,3 +602,141 @@ impl From<&socialset_engine::UgcReport> for UgcJson {
         }
     }
 }
+
+/// A Monte Carlo estimate with its 95% interval.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct EstimateJson {
+    pub mean: f64,
+    pub low: f64,
+    pub high: f64,
+    pub simulations: usize,
+}
+
+impl From<socialset_engine::Spread> for EstimateJson {
+    fn from(s: socialset_engine::Spread) -> Self {
+        Self {
+            mean: s.mean,
+            low: s.low,
+            high: s.high,
+            simulations: s.simulations,
+        }
+    }
+}
+
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct PlanMemberJson {
+    pub id: String,
+    pub handle: Option<String>,
+    pub followers: Option<u64>,
+    pub cost_eur: f64,
+    /// Accounts it adds to the plan's expected reach (why it was chosen); none for a
+    /// professional plan.
+    pub marginal_reach: Option<f64>,
+    pub community: Option<u32>,
+}
+
+/// A set of accounts, what it costs and whom it reaches.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct PlanSetJson {
+    pub members: Vec<PlanMemberJson>,
+    pub cost_eur: f64,
+    /// Expected accounts reached (members included).
+    pub reach: EstimateJson,
+    pub reach_per_euro: f64,
+    /// The interval of the reach per euro, when anything was spent.
+    pub reach_per_euro_interval: Option<[f64; 2]>,
+}
+
+impl From<&socialset_engine::PlanSet> for PlanSetJson {
+    fn from(s: &socialset_engine::PlanSet) -> Self {
+        Self {
+            members: s
+                .members
+                .iter()
+                .map(|m| PlanMemberJson {
+                    id: m.id.clone(),
+                    handle: m.handle.clone(),
+                    followers: m.followers,
+                    cost_eur: m.cost,
+                    marginal_reach: m.marginal_reach,
+                    community: m.community,
+                })
+                .collect(),
+            cost_eur: s.cost,
+            reach: s.reach.into(),
+            reach_per_euro: s.reach_per_euro,
+            reach_per_euro_interval: (s.cost > 0.0)
+                .then(|| [s.reach.low / s.cost, s.reach.high / s.cost]),
+        }
+    }
+}
+
+/// The Social Set (budgeted IMM over native influencers) and, when asked, the same budget
+/// spent on professional influencers, with the overlap of their audiences.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct PlanJson {
+    pub budget_eur: f64,
+    pub accounts: usize,
+    pub influence_edges: usize,
+    pub candidates: usize,
+    pub audience: usize,
+    pub left_out_as_bots: usize,
+    pub left_out_as_dependent: usize,
+    pub model: String,
+    pub probabilities: String,
+    pub epsilon: f64,
+    pub rr_sets: usize,
+    pub social_set: PlanSetJson,
+    pub professional: Option<PlanSetJson>,
+    /// |A ∩ B| / |A ∪ B| of the two plans' simulated audiences.
+    pub audience_overlap: Option<EstimateJson>,
+}
+
+impl From<&socialset_engine::PlanReport> for PlanJson {
+    fn from(r: &socialset_engine::PlanReport) -> Self {
+        Self {
+            budget_eur: r.budget,
+            accounts: r.accounts,
+            influence_edges: r.influence_edges,
+            candidates: r.candidates,
+            audience: r.audience,
+            left_out_as_bots: r.left_out_as_bots,
+            left_out_as_dependent: r.left_out_as_dependent,
+            model: format!("{:?}", r.model),
+            probabilities: format!("{:?}", r.probabilities),
+            epsilon: r.epsilon,
+            rr_sets: r.rr_sets,
+            social_set: (&r.social_set).into(),
+            professional: r.professional.as_ref().map(PlanSetJson::from),
+            audience_overlap: r.audience_overlap.map(EstimateJson::from),
+        }
+    }
+}
+
+/// What to plan: the budget and, optionally, the constraints `socialset plan` takes.
+#[derive(Clone, Debug, Deserialize, ToSchema)]
+pub struct PlanRequest {
+    /// Euros to spend.
+    pub budget_eur: f64,
+    /// At most this many members.
+    pub k: Option<usize>,
+    /// The most followers a member may have (default 5,000).
+    pub max_followers: Option<u64>,
+    /// Count reach only among accounts interested in this topic (words, #hashtags).
+    pub topic: Option<String>,
+    /// Count reach only in these communities.
+    #[serde(default)]
+    pub communities: Vec<u32>,
+    /// At most this many members from one community.
+    pub max_per_community: Option<usize>,
+    /// Also spend the budget on the largest accounts above the native threshold.
+    #[serde(default)]
+    pub compare_professional: bool,
+    /// Cascades of at most this many steps (1: the members' own engagers).
+    pub hops: Option<u32>,
+    /// `weighted-cascade` (default) or `engagement` (observed engagement rates).
+    pub probabilities: Option<String>,
+    /// Accounts never chosen (ids or handles).
+    #[serde(default)]
+    pub exclude: Vec<String>,
+}

@@ -11,8 +11,8 @@ use axum::Json;
 use futures_util::StreamExt;
 use serde::Deserialize;
 use socialset_engine::{
-    AuditOptions, CommunityOptions, ImportOptions, Language, NoProgress, Polarity, RankOptions,
-    TierFilter, UgcKind, UgcOptions, Workspace,
+    AuditOptions, CommunityOptions, ImportOptions, Language, NoProgress, PlanOptions, Polarity,
+    Probabilities, RankOptions, TierFilter, UgcKind, UgcOptions, Workspace,
 };
 use tokio::io::AsyncWriteExt;
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
@@ -21,7 +21,7 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::api::{
     AccountAuditJson, CommunitiesJson, ExplainJson, Health, Job, LoginRequest, LoginResponse,
-    RankJson, Stats, UgcJson, WorkspaceEntry,
+    PlanJson, PlanRequest, RankJson, Stats, UgcJson, WorkspaceEntry,
 };
 use crate::{lock, ApiError, AppState, Role, LOGIN_ATTEMPTS, LOGIN_WINDOW};
 
@@ -66,6 +66,7 @@ fn parts() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(communities))
         .routes(routes!(audit))
         .routes(routes!(ugc))
+        .routes(routes!(plan))
         .routes(routes!(import))
         .routes(routes!(import_job))
         .split_for_parts()
@@ -607,6 +608,73 @@ async fn ugc(
     })
     .await?;
     Ok(Json(UgcJson::from(&report)))
+}
+
+/// Plans a Social Set: the native influencers that reach the most people for the budget
+/// (budgeted IMM), each with the reach it adds, the expected reach with its interval and reach
+/// per euro; with `compare_professional`, the same budget spent on professional influencers
+/// and the overlap of the two audiences. Reading only: every member may plan.
+#[utoipa::path(
+    post,
+    path = "/api/workspaces/{workspace}/plans",
+    params(("workspace" = String, Path, description = "Workspace name")),
+    request_body = PlanRequest,
+    responses(
+        (status = 200, body = PlanJson),
+        (status = 400, body = crate::api::ErrorBody),
+        (status = 401, body = crate::api::ErrorBody),
+        (status = 404, body = crate::api::ErrorBody),
+        (status = 422, body = crate::api::ErrorBody),
+    )
+)]
+async fn plan(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(workspace): Path<String>,
+    body: Result<Json<PlanRequest>, JsonRejection>,
+) -> Result<Json<PlanJson>, ApiError> {
+    member(&state, &caller, &workspace)?;
+    let Json(req) = body.map_err(|e| ApiError::new(e.status(), e.body_text(), Some("body")))?;
+    if !(req.budget_eur.is_finite() && req.budget_eur > 0.0 && req.budget_eur <= 1e9) {
+        return Err(ApiError::bad(
+            "budget_eur",
+            "budget_eur is a positive amount of euros, at most 1e9",
+        ));
+    }
+    if req.max_per_community == Some(0) || req.k == Some(0) {
+        let field = if req.k == Some(0) {
+            "k"
+        } else {
+            "max_per_community"
+        };
+        return Err(ApiError::bad(field, format!("{field} must be at least 1")));
+    }
+    let probabilities = match req.probabilities.as_deref().unwrap_or("weighted-cascade") {
+        "weighted-cascade" => Probabilities::WeightedCascade,
+        "engagement" => Probabilities::Engagement,
+        other => {
+            return Err(ApiError::bad(
+                "probabilities",
+                format!("probabilities is weighted-cascade or engagement, not {other:?}"),
+            ))
+        }
+    };
+    let defaults = PlanOptions::default();
+    let options = PlanOptions {
+        budget: req.budget_eur,
+        k: req.k,
+        max_followers: req.max_followers.unwrap_or(defaults.max_followers),
+        topic: req.topic.filter(|t| !t.trim().is_empty()),
+        audience_communities: req.communities,
+        max_per_community: req.max_per_community,
+        compare_professional: req.compare_professional,
+        hops: req.hops,
+        probabilities,
+        exclude: req.exclude,
+        ..defaults
+    };
+    let report = blocking(move || Ok(open_store(&state, &workspace)?.plan(&options)?)).await?;
+    Ok(Json(PlanJson::from(&report)))
 }
 
 /// Query of the communities.

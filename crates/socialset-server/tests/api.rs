@@ -347,6 +347,7 @@ async fn the_openapi_document_is_the_checked_in_one() {
         "/api/workspaces/{workspace}/communities",
         "/api/workspaces/{workspace}/accounts/{account}/audit",
         "/api/workspaces/{workspace}/ugc",
+        "/api/workspaces/{workspace}/plans",
         "/api/logout",
         "/api/workspaces/{workspace}/imports",
         "/api/workspaces/{workspace}/imports/{job}",
@@ -513,5 +514,50 @@ async fn customer_voice_threads_and_filters() {
         let (status, text, _) = get(&s, &format!("/api/workspaces/acme/ugc?{q}"), &s.vic).await;
         assert_eq!(status, StatusCode::BAD_REQUEST, "{q}: {text}");
         assert_eq!(json(&text)["field"], field, "{q}");
+    }
+}
+
+#[tokio::test]
+async fn a_plan_within_its_budget_and_its_bad_requests() {
+    let s = server();
+    assert_eq!(import(&s, &s.ann, DATA).await["state"], "done");
+    let post = |body: serde_json::Value| {
+        let s = &s;
+        async move {
+            let req = Request::builder()
+                .method("POST")
+                .uri("/api/workspaces/acme/plans")
+                .header(header::AUTHORIZATION, format!("Bearer {}", s.vic))
+                .header(header::CONTENT_TYPE, "application/json")
+                .body(Body::from(body.to_string()))
+                .expect("request");
+            let resp = s.app.clone().oneshot(req).await.expect("response");
+            let status = resp.status();
+            let bytes = resp.into_body().collect().await.expect("body").to_bytes();
+            (status, json(&String::from_utf8_lossy(&bytes)))
+        }
+    };
+    let (status, p) =
+        post(serde_json::json!({"budget_eur": 500.0, "compare_professional": true})).await;
+    assert_eq!(status, StatusCode::OK, "{p}");
+    let cost = p["social_set"]["cost_eur"].as_f64().expect("cost");
+    assert!(cost <= 500.0 && cost > 0.0, "{p}");
+    let reach = &p["social_set"]["reach"];
+    assert!(
+        reach["low"].as_f64() <= reach["mean"].as_f64()
+            && reach["mean"].as_f64() <= reach["high"].as_f64()
+    );
+    for (body, field) in [
+        (serde_json::json!({"budget_eur": -5.0}), "budget_eur"),
+        (serde_json::json!({"budget_eur": 100.0, "k": 0}), "k"),
+        (
+            serde_json::json!({"budget_eur": 100.0, "probabilities": "magic"}),
+            "probabilities",
+        ),
+        (serde_json::json!({"k": 3}), "body"),
+    ] {
+        let (status, e) = post(body.clone()).await;
+        assert!(status.is_client_error(), "{body}: {status}");
+        assert_eq!(e["field"], field, "{body}: {e}");
     }
 }

@@ -3,7 +3,6 @@
 use std::path::PathBuf;
 
 use anyhow::Result;
-use serde_json::{json, Value};
 use socialset_engine::{Model, PlanOptions, PlanReport, PlanSet, PriceList, Probabilities};
 
 use super::{GraphArgs, OutputFormat, StoreArgs};
@@ -271,26 +270,7 @@ fn print(r: &PlanReport) {
     }
 }
 
-fn set_json(s: &PlanSet) -> Value {
-    json!({
-        "members": s.members.iter().map(|m| json!({
-            "id": m.id, "handle": m.handle, "followers": m.followers, "cost_eur": m.cost,
-            "marginal_reach": m.marginal_reach, "community": m.community,
-        })).collect::<Vec<_>>(),
-        "cost_eur": s.cost,
-        "reach": {"mean": s.reach.mean, "low": s.reach.low, "high": s.reach.high, "simulations": s.reach.simulations},
-        "reach_per_euro": s.reach_per_euro,
-        "reach_per_euro_interval": if s.cost > 0.0 { json!([s.reach.low / s.cost, s.reach.high / s.cost]) } else { Value::Null },
-    })
-}
-
-fn to_json(r: &PlanReport) -> Value {
-    json!({
-        "budget_eur": r.budget, "accounts": r.accounts, "influence_edges": r.influence_edges,
-        "candidates": r.candidates, "audience": r.audience, "left_out_as_bots": r.left_out_as_bots, "left_out_as_dependent": r.left_out_as_dependent,
-        "model": format!("{:?}", r.model), "probabilities": format!("{:?}", r.probabilities), "epsilon": r.epsilon, "rr_sets": r.rr_sets,
-        "social_set": set_json(&r.social_set),
-        "professional": r.professional.as_ref().map(set_json),
-        "audience_overlap": r.audience_overlap.map(|o| json!({"mean": o.mean, "low": o.low, "high": o.high})),
-    })
+/// The API's plan JSON (`socialset serve` answers with the same type).
+fn to_json(r: &PlanReport) -> socialset_server::api::PlanJson {
+    r.into()
 }
