@@ -147,6 +147,13 @@ async function showAccount(id) {
     return tr;
   });
   $("engager-rows").replaceChildren(...rows);
+  const ind = await api(`${base()}/accounts/${encodeURIComponent(id)}/independence`);
+  $("independence-summary").textContent =
+    ind.independence === null
+      ? "No posts to judge its independence by."
+      : `Independence ${fmt(ind.independence, 2)} over ${fmt(ind.posts)} posts: ` +
+        `${fmt(ind.sponsored_posts)} sponsored, ${fmt(ind.brand_mention_posts)} mentioning brands` +
+        `${ind.reasons.length ? ` (${ind.reasons.join("; ")})` : ""}.`;
   $("audit-summary").textContent = "Auditing…";
   $("audit-rows").replaceChildren();
   const a = await api(`${base()}/accounts/${encodeURIComponent(id)}/audit`);

@@ -740,3 +740,101 @@ pub struct PlanRequest {
     #[serde(default)]
     pub exclude: Vec<String>,
 }
+
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct AffiliateLinkJson {
+    pub url: String,
+    pub why: String,
+}
+
+/// A post with a brand tie, and whether it discloses it as the rules ask.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct PostDisclosureJson {
+    pub post: String,
+    pub author: String,
+    pub handle: Option<String>,
+    /// Epoch seconds, when known.
+    pub at: Option<i64>,
+    /// compliant, buried, undisclosed, ...
+    pub verdict: String,
+    pub labels: Vec<String>,
+    pub affiliate_links: Vec<AffiliateLinkJson>,
+    pub discount_codes: Vec<String>,
+    pub brands: Vec<String>,
+    pub excerpt: String,
+}
+
+impl From<&socialset_engine::PostDisclosure> for PostDisclosureJson {
+    fn from(p: &socialset_engine::PostDisclosure) -> Self {
+        Self {
+            post: p.post.clone(),
+            author: p.author.clone(),
+            handle: p.handle.clone(),
+            at: p.at.map(|t| t.epoch_ms() / 1000),
+            verdict: p.verdict.as_str().to_owned(),
+            labels: p.labels.clone(),
+            affiliate_links: p
+                .affiliate_links
+                .iter()
+                .map(|(url, why)| AffiliateLinkJson {
+                    url: url.clone(),
+                    why: (*why).to_owned(),
+                })
+                .collect(),
+            discount_codes: p.discount_codes.clone(),
+            brands: p.brands.clone(),
+            excerpt: p.excerpt.clone(),
+        }
+    }
+}
+
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct BrandCountJson {
+    pub brand: String,
+    pub posts: usize,
+}
+
+/// How independent of brands an account is: 1 − sponsored share − ½ × share of its other
+/// posts that mention brands (0 for a brand itself; none without posts), with the reasons.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct IndependenceJson {
+    pub id: String,
+    pub handle: Option<String>,
+    pub independence: Option<f64>,
+    pub posts: Option<usize>,
+    pub sponsored_posts: Option<usize>,
+    pub brand_mention_posts: Option<usize>,
+    pub is_brand: Option<bool>,
+    pub reasons: Vec<String>,
+    pub brands_mentioned: Vec<BrandCountJson>,
+    pub sponsored: Vec<PostDisclosureJson>,
+}
+
+impl From<&socialset_engine::IndependenceReport> for IndependenceJson {
+    fn from(r: &socialset_engine::IndependenceReport) -> Self {
+        let i = r.independence.as_ref();
+        Self {
+            id: r.id.clone(),
+            handle: r.handle.clone(),
+            independence: i.map(|i| i.score),
+            posts: i.map(|i| i.posts),
+            sponsored_posts: i.map(|i| i.sponsored_posts),
+            brand_mention_posts: i.map(|i| i.brand_mention_posts),
+            is_brand: i.map(|i| i.is_brand),
+            reasons: r.reasons.clone(),
+            brands_mentioned: r
+                .brands_mentioned
+                .iter()
+                .map(|(b, n)| BrandCountJson {
+                    brand: b.clone(),
+                    posts: *n,
+                })
+                .collect(),
+            sponsored: r
+                .sponsored_posts
+                .iter()
+                .map(PostDisclosureJson::from)
+                .collect(),
+        }
+    }
+}

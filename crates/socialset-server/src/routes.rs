@@ -20,8 +20,8 @@ use utoipa::{IntoParams, Modify, OpenApi};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::api::{
-    AccountAuditJson, CommunitiesJson, ExplainJson, Health, Job, LoginRequest, LoginResponse,
-    PlanJson, PlanRequest, RankJson, Stats, UgcJson, WorkspaceEntry,
+    AccountAuditJson, CommunitiesJson, ExplainJson, Health, IndependenceJson, Job, LoginRequest,
+    LoginResponse, PlanJson, PlanRequest, RankJson, Stats, UgcJson, WorkspaceEntry,
 };
 use crate::{lock, ApiError, AppState, Role, LOGIN_ATTEMPTS, LOGIN_WINDOW};
 
@@ -67,6 +67,7 @@ fn parts() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(audit))
         .routes(routes!(ugc))
         .routes(routes!(plan))
+        .routes(routes!(independence))
         .routes(routes!(import))
         .routes(routes!(import_job))
         .split_for_parts()
@@ -675,6 +676,36 @@ async fn plan(
     };
     let report = blocking(move || Ok(open_store(&state, &workspace)?.plan(&options)?)).await?;
     Ok(Json(PlanJson::from(&report)))
+}
+
+/// How independent of brands an account is: sponsored posts (and whether they disclose it),
+/// brand mentions, and the score they make.
+#[utoipa::path(
+    get,
+    path = "/api/workspaces/{workspace}/accounts/{account}/independence",
+    params(
+        ("workspace" = String, Path, description = "Workspace name"),
+        ("account" = String, Path, description = "Account id (tw:123) or handle"),
+    ),
+    responses(
+        (status = 200, body = IndependenceJson),
+        (status = 401, body = crate::api::ErrorBody),
+        (status = 404, body = crate::api::ErrorBody),
+    )
+)]
+async fn independence(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path((workspace, account)): Path<(String, String)>,
+) -> Result<Json<IndependenceJson>, ApiError> {
+    member(&state, &caller, &workspace)?;
+    let report = blocking(move || {
+        open_store(&state, &workspace)?
+            .independence(&account, None)
+            .map_err(account_error)
+    })
+    .await?;
+    Ok(Json(IndependenceJson::from(&report)))
 }
 
 /// Query of the communities.

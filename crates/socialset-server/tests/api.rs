@@ -561,3 +561,41 @@ async fn a_plan_within_its_budget_and_its_bad_requests() {
         assert_eq!(e["field"], field, "{body}: {e}");
     }
 }
+
+#[tokio::test]
+async fn the_independence_of_an_account() {
+    let s = server();
+    let posts = "\
+{\"type\":\"account\",\"id\":\"tw:acme\",\"handle\":\"acme\",\"is_brand\":true}
+{\"type\":\"post\",\"id\":\"tw:p1\",\"author\":\"tw:c\",\"text\":\"Adoro le nuove scarpe di @acme #adv\",\"mentions\":[\"tw:acme\"]}
+{\"type\":\"post\",\"id\":\"tw:p2\",\"author\":\"tw:c\",\"text\":\"Oggi giornata di sole al parco\"}
+";
+    assert_eq!(import(&s, &s.ann, posts).await["state"], "done");
+    let (status, text, _) = get(
+        &s,
+        "/api/workspaces/acme/accounts/tw:c/independence",
+        &s.vic,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{text}");
+    let i = json(&text);
+    assert_eq!(i["posts"], 2, "{i}");
+    let score = i["independence"].as_f64().expect("a score");
+    assert!(
+        (0.0..1.0).contains(&score),
+        "a sponsored post lowers it: {i}"
+    );
+    assert_eq!(i["sponsored"].as_array().map(Vec::len), Some(1), "{i}");
+    let (status, text, _) = get(
+        &s,
+        "/api/workspaces/acme/accounts/tw:zz/independence",
+        &s.vic,
+    )
+    .await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "{text}");
+    let (_, doc, _) = get(&s, "/openapi.json", &s.vic).await;
+    assert!(json(&doc)["paths"].as_object().is_some_and(|p| p
+        .contains_key("/api/workspaces/{workspace}/accounts/{account}/independence")
+        && p.contains_key("/api/workspaces/{workspace}/plans")
+        && p.contains_key("/api/workspaces/{workspace}/ugc")));
+}

@@ -68,13 +68,9 @@ pub struct IndependenceArgs {
     store: StoreArgs,
 }
 
+/// The API's post disclosure JSON (`socialset serve` answers with the same type).
 fn post_json(p: &PostDisclosure) -> Value {
-    json!({
-        "post": p.post, "author": p.author, "handle": p.handle, "at": p.at.map(|t| t.epoch_ms() / 1000),
-        "verdict": p.verdict.as_str(), "labels": p.labels,
-        "affiliate_links": p.affiliate_links.iter().map(|(u, r)| json!({"url": u, "why": r})).collect::<Vec<_>>(),
-        "discount_codes": p.discount_codes, "brands": p.brands, "excerpt": p.excerpt,
-    })
+    serde_json::to_value(socialset_server::api::PostDisclosureJson::from(p)).unwrap_or_default()
 }
 
 fn evidence(p: &PostDisclosure) -> String {
@@ -222,17 +218,8 @@ pub fn run_independence(args: IndependenceArgs) -> Result<()> {
         .independence(&args.account, args.brands.as_deref())?;
     match args.format {
         OutputFormat::Json => {
-            let v = json!({
-                "id": r.id, "handle": r.handle,
-                "independence": r.independence.as_ref().map(|i| i.score),
-                "posts": r.independence.as_ref().map(|i| i.posts),
-                "sponsored_posts": r.independence.as_ref().map(|i| i.sponsored_posts),
-                "brand_mention_posts": r.independence.as_ref().map(|i| i.brand_mention_posts),
-                "is_brand": r.independence.as_ref().map(|i| i.is_brand),
-                "reasons": r.reasons,
-                "brands_mentioned": r.brands_mentioned.iter().map(|(b, n)| json!({"brand": b, "posts": n})).collect::<Vec<_>>(),
-                "sponsored": r.sponsored_posts.iter().map(post_json).collect::<Vec<_>>(),
-            });
+            // The API's independence JSON (`socialset serve` answers with the same type).
+            let v = socialset_server::api::IndependenceJson::from(&r);
             println!("{}", serde_json::to_string_pretty(&v)?);
         }
         OutputFormat::Csv => csv(
