@@ -65,6 +65,7 @@ await step("open an account and see where its authority comes from", async () =>
   assert.ok((await page.locator("#engager-rows tr").count()) > 0);
   await page.locator("#audit-summary").filter({ hasText: "bot probability" }).waitFor({ timeout: 60000 });
   assert.match(await page.locator("#independence-summary").textContent(), /Independence|No posts/);
+  assert.match(await page.locator("#trust-summary").textContent(), /Trust \d|No trust score/);
   assert.ok((await page.locator("#audit-rows tr").count()) > 0, "the audit gives its reasons");
 });
 

@@ -147,6 +147,17 @@ async function showAccount(id) {
     return tr;
   });
   $("engager-rows").replaceChildren(...rows);
+  $("trust-summary").textContent = await api(`${base()}/trust?account=${encodeURIComponent(id)}`)
+    .then((t) => {
+      const a = t.accounts[0];
+      return t.source === "ratings"
+        ? `Trust ${fmt(a.trust, 2)} from ${fmt(a.ratings_received)} ratings received ` +
+            `(goodness ${fmt(a.goodness, 2)}, fairness as a rater ${fmt(a.fairness, 2)}).`
+        : `Trust ${fmt(a.trust, 2)} from interactions: answers ` +
+            `${a.reciprocity === null ? "—" : fmt(a.reciprocity * 100, 0) + "%"} of the ${fmt(a.talkers)} ` +
+            `accounts that talk to it and ${a.response_rate === null ? "—" : fmt(a.response_rate * 100, 0) + "%"} of their questions.`;
+    })
+    .catch((e) => `No trust score: ${e.message}`);
   const ind = await api(`${base()}/accounts/${encodeURIComponent(id)}/independence`);
   $("independence-summary").textContent =
     ind.independence === null

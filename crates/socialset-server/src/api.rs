@@ -838,3 +838,77 @@ impl From<&socialset_engine::IndependenceReport> for IndependenceJson {
         }
     }
 }
+
+/// One account's trust: from ratings (Kumar et al.'s goodness and fairness, EigenTrust) or,
+/// in stores without ratings, from interactions (reciprocity and response rate).
+#[derive(Clone, Debug, Default, Serialize, ToSchema)]
+pub struct TrustAccountJson {
+    pub id: String,
+    pub handle: Option<String>,
+    /// The score the list is sorted by, shrunk toward 0 by the evidence.
+    pub trust: f64,
+    pub goodness: Option<f64>,
+    pub fairness: Option<f64>,
+    pub eigentrust: Option<f64>,
+    pub ratings_received: Option<u32>,
+    pub ratings_given: Option<u32>,
+    pub positive_received: Option<f64>,
+    pub talkers: Option<u32>,
+    pub reciprocity: Option<f64>,
+    pub questions: Option<u32>,
+    pub response_rate: Option<f64>,
+}
+
+/// Trust of the workspace's accounts, most trusted first.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct TrustJson {
+    /// `ratings` or `interactions`.
+    pub source: String,
+    pub accounts: Vec<TrustAccountJson>,
+}
+
+impl From<&socialset_engine::TrustReport> for TrustJson {
+    fn from(r: &socialset_engine::TrustReport) -> Self {
+        Self {
+            source: "ratings".into(),
+            accounts: r
+                .accounts
+                .iter()
+                .map(|a| TrustAccountJson {
+                    id: a.id.clone(),
+                    handle: a.handle.clone(),
+                    trust: a.trust,
+                    goodness: Some(a.goodness),
+                    fairness: Some(a.fairness),
+                    eigentrust: Some(a.eigentrust),
+                    ratings_received: Some(a.ratings_received),
+                    ratings_given: Some(a.ratings_given),
+                    positive_received: a.positive_received,
+                    ..TrustAccountJson::default()
+                })
+                .collect(),
+        }
+    }
+}
+
+impl From<&socialset_engine::InteractionTrustReport> for TrustJson {
+    fn from(r: &socialset_engine::InteractionTrustReport) -> Self {
+        Self {
+            source: "interactions".into(),
+            accounts: r
+                .accounts
+                .iter()
+                .map(|a| TrustAccountJson {
+                    id: a.id.clone(),
+                    handle: a.handle.clone(),
+                    trust: a.trust,
+                    talkers: Some(a.talkers),
+                    reciprocity: a.reciprocity,
+                    questions: Some(a.questions),
+                    response_rate: a.response_rate,
+                    ..TrustAccountJson::default()
+                })
+                .collect(),
+        }
+    }
+}

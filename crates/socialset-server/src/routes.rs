@@ -12,7 +12,7 @@ use futures_util::StreamExt;
 use serde::Deserialize;
 use socialset_engine::{
     AuditOptions, CommunityOptions, ImportOptions, Language, NoProgress, PlanOptions, Polarity,
-    Probabilities, RankOptions, TierFilter, UgcKind, UgcOptions, Workspace,
+    Probabilities, RankOptions, TierFilter, TrustOptions, UgcKind, UgcOptions, Workspace,
 };
 use tokio::io::AsyncWriteExt;
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
@@ -21,7 +21,7 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::api::{
     AccountAuditJson, CommunitiesJson, ExplainJson, Health, IndependenceJson, Job, LoginRequest,
-    LoginResponse, PlanJson, PlanRequest, RankJson, Stats, UgcJson, WorkspaceEntry,
+    LoginResponse, PlanJson, PlanRequest, RankJson, Stats, TrustJson, UgcJson, WorkspaceEntry,
 };
 use crate::{lock, ApiError, AppState, Role, LOGIN_ATTEMPTS, LOGIN_WINDOW};
 
@@ -68,6 +68,7 @@ fn parts() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(ugc))
         .routes(routes!(plan))
         .routes(routes!(independence))
+        .routes(routes!(trust))
         .routes(routes!(import))
         .routes(routes!(import_job))
         .split_for_parts()
@@ -706,6 +707,94 @@ async fn independence(
     })
     .await?;
     Ok(Json(IndependenceJson::from(&report)))
+}
+
+/// Query of trust.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct TrustQuery {
+    /// auto (default: ratings when the workspace has any), ratings or interactions.
+    from: Option<String>,
+    /// How many accounts to list, most trusted first (default 50, at most 1000).
+    #[param(value_type = Option<u64>)]
+    top: Option<String>,
+    /// Only this account (id or handle).
+    account: Option<String>,
+}
+
+/// Who is trusted: from explicit ratings (goodness, fairness, EigenTrust) or, without
+/// ratings, from interactions (who answers those who talk to them, and their questions).
+#[utoipa::path(
+    get,
+    path = "/api/workspaces/{workspace}/trust",
+    params(("workspace" = String, Path, description = "Workspace name"), TrustQuery),
+    responses(
+        (status = 200, body = TrustJson),
+        (status = 400, body = crate::api::ErrorBody),
+        (status = 401, body = crate::api::ErrorBody),
+        (status = 404, body = crate::api::ErrorBody),
+        (status = 422, body = crate::api::ErrorBody),
+    )
+)]
+async fn trust(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(workspace): Path<String>,
+    Query(q): Query<TrustQuery>,
+) -> Result<Json<TrustJson>, ApiError> {
+    member(&state, &caller, &workspace)?;
+    let top = number("top", q.top.as_deref(), 50, 1000)?;
+    let from = match q.from.as_deref().unwrap_or("auto") {
+        "auto" => None,
+        "ratings" => Some(true),
+        "interactions" => Some(false),
+        other => {
+            return Err(ApiError::bad(
+                "from",
+                format!("from is auto, ratings or interactions, not {other:?}"),
+            ))
+        }
+    };
+    let account = q.account.filter(|a| !a.trim().is_empty());
+    let mut report = blocking(move || {
+        let store = open_store(&state, &workspace)?;
+        let options = TrustOptions {
+            // One account: rank them all, then keep it.
+            top: if account.is_some() { 0 } else { top },
+            ..TrustOptions::default()
+        };
+        let from_ratings = match from {
+            Some(f) => f,
+            None => store.has_ratings()?,
+        };
+        let mut json = if from_ratings {
+            TrustJson::from(&store.trust(&options)?)
+        } else {
+            TrustJson::from(&store.interaction_trust(&options)?)
+        };
+        if let Some(a) = account {
+            let wanted = a.trim().trim_start_matches('@').to_lowercase();
+            json.accounts.retain(|x| {
+                x.id.to_lowercase() == wanted
+                    || x.handle
+                        .as_deref()
+                        .is_some_and(|h| h.to_lowercase() == wanted)
+            });
+            if json.accounts.is_empty() {
+                return Err(ApiError::not_found(
+                    "account",
+                    format!(
+                        "{a} has no trust score in this workspace ({} trust)",
+                        json.source
+                    ),
+                ));
+            }
+        }
+        Ok(json)
+    })
+    .await?;
+    report.accounts.truncate(top.max(1));
+    Ok(Json(report))
 }
 
 /// Query of the communities.

@@ -599,3 +599,28 @@ async fn the_independence_of_an_account() {
         && p.contains_key("/api/workspaces/{workspace}/plans")
         && p.contains_key("/api/workspaces/{workspace}/ugc")));
 }
+
+#[tokio::test]
+async fn trust_from_interactions_and_of_one_account() {
+    let s = server();
+    assert_eq!(import(&s, &s.ann, DATA).await["state"], "done");
+    let (status, text, _) = get(&s, "/api/workspaces/acme/trust", &s.vic).await;
+    assert_eq!(status, StatusCode::OK, "{text}");
+    let t = json(&text);
+    assert_eq!(t["source"], "interactions", "no ratings here");
+    assert!(t["accounts"].as_array().is_some_and(|a| !a.is_empty()));
+    let (status, text, _) = get(&s, "/api/workspaces/acme/trust?account=anna", &s.vic).await;
+    assert_eq!(status, StatusCode::OK, "{text}");
+    let one = json(&text);
+    assert_eq!(one["accounts"].as_array().map(Vec::len), Some(1));
+    assert_eq!(one["accounts"][0]["id"], "tw:a");
+    let (status, text, _) = get(&s, "/api/workspaces/acme/trust?from=ratings", &s.vic).await;
+    assert_eq!(
+        status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "no ratings to use: {text}"
+    );
+    let (status, text, _) = get(&s, "/api/workspaces/acme/trust?from=gossip", &s.vic).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(json(&text)["field"], "from");
+}
