@@ -91,7 +91,9 @@ fn now() -> i64 {
         .map_or(0, |d| d.as_secs() as i64)
 }
 
-fn random_hex(bytes: usize) -> Result<String, AuthError> {
+/// `bytes` random bytes from the operating system, as hex: token ids and secrets, salts,
+/// request and job ids.
+pub(crate) fn random_hex(bytes: usize) -> Result<String, AuthError> {
     let mut buf = vec![0u8; bytes];
     getrandom::fill(&mut buf).map_err(|e| AuthError::Hash(e.to_string()))?;
     Ok(buf.iter().map(|b| format!("{b:02x}")).collect())

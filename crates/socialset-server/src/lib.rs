@@ -61,11 +61,7 @@ impl ApiError {
 
     /// A failure on our side: the client gets a request id to quote, the log the details.
     pub fn internal(detail: impl std::fmt::Display) -> Self {
-        let mut id = [0u8; 8];
-        let request_id = match getrandom::fill(&mut id) {
-            Ok(()) => id.iter().map(|b| format!("{b:02x}")).collect(),
-            Err(_) => "unknown".to_owned(),
-        };
+        let request_id = auth::random_hex(8).unwrap_or_else(|_| "unknown".to_owned());
         eprintln!("socialset serve: request {request_id} failed: {detail}");
         Self {
             status: StatusCode::INTERNAL_SERVER_ERROR,

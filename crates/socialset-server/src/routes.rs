@@ -434,29 +434,38 @@ async fn rank(
     };
     let page = RankJson::page(&report, offset, limit);
     if csv {
-        let mut out = String::from("rank,id,handle,score,audience,audience_source,tier,native,distinct_engagers,confidence\n");
+        let mut out = csv::Writer::from_writer(Vec::new());
+        let mut write = |record: &[String]| out.write_record(record).map_err(ApiError::internal);
+        write(
+            &[
+                "rank",
+                "id",
+                "handle",
+                "score",
+                "audience",
+                "audience_source",
+                "tier",
+                "native",
+                "distinct_engagers",
+                "confidence",
+            ]
+            .map(String::from),
+        )?;
         for a in &page.accounts {
-            let field = |s: &str| {
-                if s.contains([',', '"', '\n']) {
-                    format!("\"{}\"", s.replace('"', "\"\""))
-                } else {
-                    s.to_owned()
-                }
-            };
-            out += &format!(
-                "{},{},{},{},{},{},{},{},{},{}\n",
-                a.rank,
-                field(&a.id),
-                field(a.handle.as_deref().unwrap_or("")),
-                a.score,
-                a.audience,
-                a.audience_source,
-                a.tier,
-                a.native,
-                a.distinct_engagers,
-                a.confidence
-            );
+            write(&[
+                a.rank.to_string(),
+                a.id.clone(),
+                a.handle.clone().unwrap_or_default(),
+                a.score.to_string(),
+                a.audience.to_string(),
+                a.audience_source.clone(),
+                a.tier.clone(),
+                a.native.to_string(),
+                a.distinct_engagers.to_string(),
+                a.confidence.to_string(),
+            ])?;
         }
+        let out = out.into_inner().map_err(ApiError::internal)?;
         return Ok(([(header::CONTENT_TYPE, "text/csv; charset=utf-8")], out).into_response());
     }
     Ok(Json(page).into_response())
@@ -602,11 +611,7 @@ async fn ugc(
     let report = blocking(move || {
         open_store(&state, &workspace)?
             .ugc(&options)
-            .map_err(|e| match e {
-                // A query that does not parse is the caller's to fix.
-                socialset_engine::Error::Usage(m) => ApiError::bad("query", m),
-                other => other.into(),
-            })
+            .map_err(ApiError::from)
     })
     .await?;
     Ok(Json(UgcJson::from(&report)))
@@ -946,9 +951,7 @@ async fn import(
     }
     out.flush().await.map_err(ApiError::internal)?;
     drop(out);
-    let mut id = [0u8; 8];
-    getrandom::fill(&mut id).map_err(ApiError::internal)?;
-    let id: String = id.iter().map(|b| format!("{b:02x}")).collect();
+    let id = crate::auth::random_hex(8)?;
     let job = Job {
         id: id.clone(),
         workspace: workspace.clone(),
