@@ -56,9 +56,10 @@ impl std::str::FromStr for Role {
     }
 }
 
-/// Workspace names: what a URL path and a file name can both hold.
+/// Workspace names: what a URL path, a file name and a PostgreSQL schema name (`ws_NAME`,
+/// at most 63 bytes) can all hold.
 pub fn valid_workspace(name: &str) -> bool {
-    (1..=64).contains(&name.len())
+    (1..=60).contains(&name.len())
         && name
             .bytes()
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_')

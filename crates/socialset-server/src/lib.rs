@@ -100,12 +100,26 @@ impl From<AuthError> for ApiError {
 }
 
 /// Settings of a server.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct ServerConfig {
-    /// Holds `auth.db`, `workspaces/` and `uploads/`.
+    /// Holds `auth.db`, `uploads/` and (without `database`) `workspaces/`.
     pub data_dir: PathBuf,
     /// The largest upload accepted, in bytes.
     pub upload_limit: u64,
+    /// A PostgreSQL database (postgres://…) to keep the workspaces in, each in its own
+    /// schema `ws_NAME`; without it each is an SQLite file, `data_dir/workspaces/NAME.db`.
+    pub database: Option<String>,
+}
+
+impl std::fmt::Debug for ServerConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Never the database URL: it may hold a password.
+        f.debug_struct("ServerConfig")
+            .field("data_dir", &self.data_dir)
+            .field("upload_limit", &self.upload_limit)
+            .field("database", &self.database.as_ref().map(|_| "postgres://…"))
+            .finish()
+    }
 }
 
 impl ServerConfig {
@@ -113,6 +127,21 @@ impl ServerConfig {
         Self {
             data_dir: data_dir.to_owned(),
             upload_limit: 4 << 30,
+            database: None,
+        }
+    }
+
+    /// Where `workspace`'s store lives, as `Workspace::open` takes it.
+    pub fn workspace_store(&self, workspace: &str) -> PathBuf {
+        match &self.database {
+            Some(url) => {
+                let sep = if url.contains('?') { '&' } else { '?' };
+                PathBuf::from(format!("{url}{sep}schema=ws_{workspace}"))
+            }
+            None => self
+                .data_dir
+                .join("workspaces")
+                .join(format!("{workspace}.db")),
         }
     }
 }
@@ -137,6 +166,8 @@ pub struct Inner {
     /// of the leaderboard are cut from them.
     rankings: Mutex<HashMap<RankKey, (u64, Arc<socialset_engine::RankReport>)>>,
     login_failures: Mutex<HashMap<String, (u32, std::time::Instant)>>,
+    /// Workspaces known to hold data.
+    with_data: Mutex<std::collections::HashSet<String>>,
 }
 
 impl std::fmt::Debug for Inner {
@@ -176,6 +207,7 @@ impl AppState {
             generation: Mutex::default(),
             rankings: Mutex::default(),
             login_failures: Mutex::default(),
+            with_data: Mutex::default(),
         })))
     }
 
@@ -184,13 +216,27 @@ impl AppState {
     }
 
     fn store_path(&self, workspace: &str) -> PathBuf {
-        workspace_store(&self.0.config.data_dir, workspace)
+        self.0.config.workspace_store(workspace)
     }
-}
 
-/// The store of `workspace` in `data_dir` (where `socialset serve` keeps it).
-pub fn workspace_store(data_dir: &Path, workspace: &str) -> PathBuf {
-    data_dir.join("workspaces").join(format!("{workspace}.db"))
+    /// Whether anything has been imported into `workspace` (once it has, it stays so: there
+    /// is no deleting).
+    fn has_data(&self, workspace: &str) -> Result<bool, ApiError> {
+        if lock(&self.0.with_data).contains(workspace) {
+            return Ok(true);
+        }
+        let path = self.store_path(workspace);
+        let yes = if self.0.config.database.is_some() {
+            let counts = socialset_engine::Workspace::open(&path)?.stats()?;
+            counts != socialset_engine::Counts::default()
+        } else {
+            path.exists()
+        };
+        if yes {
+            lock(&self.0.with_data).insert(workspace.to_owned());
+        }
+        Ok(yes)
+    }
 }
 
 /// The application: every route, with its OpenAPI document served at `/openapi.json`.

@@ -287,27 +287,30 @@ async fn workspaces(
     caller: Caller,
 ) -> Result<Json<Vec<WorkspaceEntry>>, ApiError> {
     let list = state.auth().workspaces(&caller.user)?;
-    Ok(Json(
+    let entries = blocking(move || {
         list.into_iter()
-            .map(|(name, role)| WorkspaceEntry {
-                has_data: state.store_path(&name).exists(),
-                name,
-                role,
+            .map(|(name, role)| {
+                Ok(WorkspaceEntry {
+                    has_data: state.has_data(&name)?,
+                    name,
+                    role,
+                })
             })
-            .collect(),
-    ))
+            .collect::<Result<Vec<_>, ApiError>>()
+    })
+    .await?;
+    Ok(Json(entries))
 }
 
 /// Opens a workspace's store for reading; one with nothing imported is a 404.
 fn open_store(state: &AppState, workspace: &str) -> Result<Workspace, ApiError> {
-    let path = state.store_path(workspace);
-    if !path.exists() {
+    if !state.has_data(workspace)? {
         return Err(ApiError::not_found(
             "workspace",
             format!("nothing has been imported into {workspace:?} yet"),
         ));
     }
-    Ok(Workspace::open(&path)?)
+    Ok(Workspace::open(&state.store_path(workspace))?)
 }
 
 /// Records in the workspace's store, by type.

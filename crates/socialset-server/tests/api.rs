@@ -1,5 +1,6 @@
 //! The API end to end, in process: authentication, roles and workspaces, imports as jobs,
-//! the leaderboard's pages and errors, and the OpenAPI document against the checked-in one.
+//! the leaderboard's pages and errors, and the OpenAPI document against the checked-in one;
+//! each on SQLite and, when SOCIALSET_TEST_POSTGRES names a server, on PostgreSQL.
 
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
@@ -15,9 +16,13 @@ struct Server {
     bob: String,
 }
 
-fn server() -> Server {
+/// A server with three users in two workspaces, keeping them in `database` (PostgreSQL) or
+/// in SQLite files.
+fn server(database: Option<String>) -> Server {
     let dir = tempfile::tempdir().expect("tempdir");
-    let state = AppState::open(ServerConfig::new(dir.path())).expect("state");
+    let mut config = ServerConfig::new(dir.path());
+    config.database = database;
+    let state = AppState::open(config).expect("state");
     let auth = state.auth();
     auth.add_user("ann", Some("ann's password"), "acme", Role::Admin)
         .expect("ann");
@@ -67,6 +72,72 @@ async fn get(s: &Server, uri: &str, token: &str) -> (StatusCode, String, axum::h
     call(s, "GET", uri, Some(token), Body::empty()).await
 }
 
+/// A fresh PostgreSQL database on the test server (SOCIALSET_TEST_POSTGRES), if there is
+/// one; with SOCIALSET_REQUIRE_POSTGRES set, there must be.
+fn postgres_database() -> Option<String> {
+    let Ok(base) = std::env::var("SOCIALSET_TEST_POSTGRES") else {
+        assert!(
+            std::env::var("SOCIALSET_REQUIRE_POSTGRES").is_err(),
+            "PostgreSQL was required but SOCIALSET_TEST_POSTGRES is not set"
+        );
+        return None;
+    };
+    static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+    let name = format!(
+        "socialset_api{}_{}",
+        std::process::id(),
+        NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+    );
+    Some(
+        socialset_store::recreate_database(&base, &name)
+            .unwrap_or_else(|e| panic!("SOCIALSET_TEST_POSTGRES={base}: {e}")),
+    )
+}
+
+/// Each test on the workspaces' two backends: SQLite files, and schemas of a PostgreSQL
+/// database when there is a server to test against.
+macro_rules! on_both_backends {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test]
+                async fn $name() {
+                    super::$name(super::server(None)).await;
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[tokio::test]
+                async fn $name() {
+                    // The database is made with the synchronous client, off the async threads.
+                    let db = tokio::task::spawn_blocking(super::postgres_database)
+                        .await
+                        .expect("making the test database");
+                    if let Some(db) = db {
+                        super::$name(super::server(Some(db))).await;
+                    }
+                }
+            )*
+        }
+    };
+}
+
+on_both_backends!(
+    authentication_roles_and_workspaces,
+    imports_run_as_jobs_and_bad_input_changes_nothing,
+    the_leaderboard_pages_filters_and_names_bad_fields,
+    login_sessions_and_rate_limit,
+    the_openapi_document_is_the_checked_in_one,
+    communities_logout_and_the_dashboard_shell,
+    concurrent_imports_into_one_workspace_all_land,
+    the_audit_of_an_account,
+    customer_voice_threads_and_filters,
+    a_plan_within_its_budget_and_its_bad_requests,
+    the_independence_of_an_account,
+    trust_from_interactions_and_of_one_account,
+);
+
 fn json(text: &str) -> serde_json::Value {
     serde_json::from_str(text).unwrap_or_else(|e| panic!("{e}: {text}"))
 }
@@ -108,9 +179,7 @@ async fn import(s: &Server, token: &str, data: &str) -> serde_json::Value {
     panic!("the import never ended");
 }
 
-#[tokio::test]
-async fn authentication_roles_and_workspaces() {
-    let s = server();
+async fn authentication_roles_and_workspaces(s: Server) {
     let (status, text, _) = call(&s, "GET", "/health", None, Body::empty()).await;
     assert_eq!(
         (status, json(&text)["status"].as_str()),
@@ -161,9 +230,7 @@ async fn authentication_roles_and_workspaces() {
         .is_some_and(|e| e.contains("viewer")));
 }
 
-#[tokio::test]
-async fn imports_run_as_jobs_and_bad_input_changes_nothing() {
-    let s = server();
+async fn imports_run_as_jobs_and_bad_input_changes_nothing(s: Server) {
     // Before any import, reading says so.
     let (status, text, _) = get(&s, "/api/workspaces/acme/stats", &s.vic).await;
     assert_eq!(status, StatusCode::NOT_FOUND, "{text}");
@@ -191,9 +258,7 @@ async fn imports_run_as_jobs_and_bad_input_changes_nothing() {
     assert_eq!(status, StatusCode::NOT_FOUND);
 }
 
-#[tokio::test]
-async fn the_leaderboard_pages_filters_and_names_bad_fields() {
-    let s = server();
+async fn the_leaderboard_pages_filters_and_names_bad_fields(s: Server) {
     assert_eq!(import(&s, &s.ann, DATA).await["state"], "done");
     let get = |uri: String| {
         let s = &s;
@@ -259,9 +324,7 @@ async fn the_leaderboard_pages_filters_and_names_bad_fields() {
     assert_ne!(json(&text)["engagements"], all["engagements"]);
 }
 
-#[tokio::test]
-async fn login_sessions_and_rate_limit() {
-    let s = server();
+async fn login_sessions_and_rate_limit(s: Server) {
     let login = |user: &str, password: &str| {
         let body = serde_json::json!({"user": user, "password": password}).to_string();
         let s = &s;
@@ -328,9 +391,7 @@ async fn login_sessions_and_rate_limit() {
     );
 }
 
-#[tokio::test]
-async fn the_openapi_document_is_the_checked_in_one() {
-    let s = server();
+async fn the_openapi_document_is_the_checked_in_one(s: Server) {
     let (status, text, _) = get(&s, "/openapi.json", &s.ann).await;
     assert_eq!(status, StatusCode::OK);
     let served = json(&text);
@@ -362,9 +423,7 @@ async fn the_openapi_document_is_the_checked_in_one() {
     );
 }
 
-#[tokio::test]
-async fn communities_logout_and_the_dashboard_shell() {
-    let s = server();
+async fn communities_logout_and_the_dashboard_shell(s: Server) {
     assert_eq!(import(&s, &s.ann, DATA).await["state"], "done");
     let (status, text, _) = get(&s, "/api/workspaces/acme/communities?top=5", &s.vic).await;
     assert_eq!(status, StatusCode::OK, "{text}");
@@ -407,9 +466,7 @@ async fn communities_logout_and_the_dashboard_shell() {
     );
 }
 
-#[tokio::test]
-async fn concurrent_imports_into_one_workspace_all_land() {
-    let s = server();
+async fn concurrent_imports_into_one_workspace_all_land(s: Server) {
     // Eight uploads at once of distinct accounts: each waits its turn, none is lost.
     let uploads = (0..8).map(|i| {
         let data = format!(
@@ -469,9 +526,7 @@ async fn uploads_over_the_limit_are_refused() {
     assert_eq!(resp.status(), StatusCode::PAYLOAD_TOO_LARGE);
 }
 
-#[tokio::test]
-async fn the_audit_of_an_account() {
-    let s = server();
+async fn the_audit_of_an_account(s: Server) {
     assert_eq!(import(&s, &s.ann, DATA).await["state"], "done");
     let (status, text, _) = get(&s, "/api/workspaces/acme/accounts/tw:a/audit", &s.vic).await;
     assert_eq!(status, StatusCode::OK, "{text}");
@@ -486,9 +541,7 @@ async fn the_audit_of_an_account() {
     assert_eq!(json(&text)["field"], "account");
 }
 
-#[tokio::test]
-async fn customer_voice_threads_and_filters() {
-    let s = server();
+async fn customer_voice_threads_and_filters(s: Server) {
     let posts = "\
 {\"type\":\"post\",\"id\":\"tw:q\",\"author\":\"tw:a\",\"text\":\"Qualcuno sa a che ora apre il negozio di via Roma?\"}
 {\"type\":\"post\",\"id\":\"tw:r\",\"author\":\"tw:b\",\"text\":\"Apre alle 9, chiude alle 19\",\"reply_to\":\"tw:q\",\"likes\":4}
@@ -517,9 +570,7 @@ async fn customer_voice_threads_and_filters() {
     }
 }
 
-#[tokio::test]
-async fn a_plan_within_its_budget_and_its_bad_requests() {
-    let s = server();
+async fn a_plan_within_its_budget_and_its_bad_requests(s: Server) {
     assert_eq!(import(&s, &s.ann, DATA).await["state"], "done");
     let post = |body: serde_json::Value| {
         let s = &s;
@@ -562,9 +613,7 @@ async fn a_plan_within_its_budget_and_its_bad_requests() {
     }
 }
 
-#[tokio::test]
-async fn the_independence_of_an_account() {
-    let s = server();
+async fn the_independence_of_an_account(s: Server) {
     let posts = "\
 {\"type\":\"account\",\"id\":\"tw:acme\",\"handle\":\"acme\",\"is_brand\":true}
 {\"type\":\"post\",\"id\":\"tw:p1\",\"author\":\"tw:c\",\"text\":\"Adoro le nuove scarpe di @acme #adv\",\"mentions\":[\"tw:acme\"]}
@@ -600,9 +649,7 @@ async fn the_independence_of_an_account() {
         && p.contains_key("/api/workspaces/{workspace}/ugc")));
 }
 
-#[tokio::test]
-async fn trust_from_interactions_and_of_one_account() {
-    let s = server();
+async fn trust_from_interactions_and_of_one_account(s: Server) {
     assert_eq!(import(&s, &s.ann, DATA).await["state"], "done");
     let (status, text, _) = get(&s, "/api/workspaces/acme/trust", &s.vic).await;
     assert_eq!(status, StatusCode::OK, "{text}");

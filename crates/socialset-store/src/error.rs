@@ -22,6 +22,8 @@ pub enum Error {
         url: String,
         source: postgres::Error,
     },
+    #[error("{url}: {reason}")]
+    BadUrl { url: String, reason: String },
     #[error("PostgreSQL error: {0}")]
     Postgres(#[from] postgres::Error),
     #[error("stored {what} is corrupt: {detail}")]

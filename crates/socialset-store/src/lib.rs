@@ -10,7 +10,7 @@ mod sqlite;
 use socialset_model::{Account, InteractionKind, PostId, PostKind, Record, Timestamp};
 
 pub use error::{Error, Result};
-pub use postgres::PostgresStore;
+pub use postgres::{recreate_database, PostgresStore};
 pub use sqlite::SqliteStore;
 
 /// Opens the store at `location`: a PostgreSQL database for a `postgres://` or

@@ -66,13 +66,28 @@ impl std::fmt::Debug for PostgresStore {
 
 impl PostgresStore {
     /// Connects to the database at `url` (postgres://user[:password]@host[:port]/db) and
-    /// creates the tables if needed.
+    /// creates the tables if needed. A `schema=NAME` parameter in the URL (ours, not libpq's)
+    /// keeps the store in that schema of the database, created if needed: one database can
+    /// hold many stores (the server's workspaces).
     pub fn connect(url: &str) -> Result<Self> {
-        let mut client = Client::connect(url, NoTls).map_err(|source| Error::Connect {
-            url: url.split('@').next_back().unwrap_or(url).to_owned(),
+        let (server_url, schema) = split_schema(url)?;
+        let mut client = Client::connect(&server_url, NoTls).map_err(|source| Error::Connect {
+            url: server_url
+                .split('@')
+                .next_back()
+                .unwrap_or(&server_url)
+                .to_owned(),
             source,
         })?;
-        client.batch_execute(SCHEMA)?;
+        // Two connections creating the same tables at once would race in the catalogue:
+        // they take turns.
+        let in_schema = match &schema {
+            Some(s) => format!("CREATE SCHEMA IF NOT EXISTS \"{s}\"; SET search_path TO \"{s}\";"),
+            None => String::new(),
+        };
+        client.batch_execute(&format!(
+            "BEGIN; SELECT pg_advisory_xact_lock({SCHEMA_LOCK}); {in_schema} {SCHEMA} COMMIT;"
+        ))?;
         Ok(Self {
             client: Mutex::new(client),
             url: url.to_owned(),
@@ -84,6 +99,78 @@ impl PostgresStore {
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
+}
+
+/// Drops and creates the database `name` on the server of `url` (whose own database is used
+/// to connect), and gives the new database's URL: empty stores for tests and set-up scripts.
+pub fn recreate_database(url: &str, name: &str) -> Result<String> {
+    if name.is_empty()
+        || !name
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+    {
+        return Err(Error::BadUrl {
+            url: name.to_owned(),
+            reason: "a database name is lowercase letters, digits and _".into(),
+        });
+    }
+    let (server_url, _) = split_schema(url)?;
+    let mut admin = Client::connect(&server_url, NoTls).map_err(|source| Error::Connect {
+        url: server_url
+            .split('@')
+            .next_back()
+            .unwrap_or(&server_url)
+            .to_owned(),
+        source,
+    })?;
+    // One statement each: a batch of several runs as a transaction, which these refuse.
+    admin.batch_execute(&format!("DROP DATABASE IF EXISTS {name}"))?;
+    admin.batch_execute(&format!("CREATE DATABASE {name}"))?;
+    let server = server_url.split('?').next().unwrap_or(&server_url);
+    let (server, _) = server.rsplit_once('/').ok_or_else(|| Error::BadUrl {
+        url: server.split('@').next_back().unwrap_or(server).to_owned(),
+        reason: "no database named in the URL (postgres://user@host:port/DATABASE)".into(),
+    })?;
+    Ok(format!("{server}/{name}"))
+}
+
+/// The advisory lock taken while creating tables ("sset" in ASCII).
+const SCHEMA_LOCK: i64 = 0x7373_6574;
+
+/// The URL without our `schema` parameter, and the schema it names (checked: lowercase
+/// letters, digits, `_` and `-`, at most 63 bytes, PostgreSQL's limit).
+fn split_schema(url: &str) -> Result<(String, Option<String>)> {
+    let Some((base, query)) = url.split_once('?') else {
+        return Ok((url.to_owned(), None));
+    };
+    let mut schema = None;
+    let mut rest = Vec::new();
+    for pair in query.split('&') {
+        match pair.strip_prefix("schema=") {
+            Some(name) => schema = Some(name.to_owned()),
+            None => rest.push(pair),
+        }
+    }
+    if let Some(name) = &schema {
+        let ok = (1..=63).contains(&name.len())
+            && name
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_' || b == b'-');
+        if !ok {
+            return Err(Error::BadUrl {
+                url: base.split('@').next_back().unwrap_or(base).to_owned(),
+                reason: format!(
+                    "schema {name:?} must be 1 to 63 lowercase letters, digits, _ or -"
+                ),
+            });
+        }
+    }
+    let url = if rest.is_empty() {
+        base.to_owned()
+    } else {
+        format!("{base}?{}", rest.join("&"))
+    };
+    Ok((url, schema))
 }
 
 fn u64_of(v: Option<i64>) -> Option<u64> {
@@ -566,5 +653,31 @@ impl ImportTx for PostgresImport<'_> {
         self.flush()?;
         self.tx.commit()?;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::split_schema;
+
+    #[test]
+    fn the_schema_parameter_is_ours_and_checked() {
+        let (url, schema) = split_schema("postgres://u@h:5/db?schema=ws_acme").expect("ok");
+        assert_eq!(
+            (url.as_str(), schema.as_deref()),
+            ("postgres://u@h:5/db", Some("ws_acme"))
+        );
+        let (url, schema) =
+            split_schema("postgres://u@h/db?sslmode=disable&schema=a-b&connect_timeout=3")
+                .expect("ok");
+        assert_eq!(url, "postgres://u@h/db?sslmode=disable&connect_timeout=3");
+        assert_eq!(schema.as_deref(), Some("a-b"));
+        assert_eq!(split_schema("postgres://h/db").expect("ok").1, None);
+        for bad in ["x\"; DROP", "", "UPPER", &"a".repeat(64)] {
+            let err = split_schema(&format!("postgres://u:secret@h/db?schema={bad}"))
+                .expect_err(bad)
+                .to_string();
+            assert!(err.contains("schema") && !err.contains("secret"), "{err}");
+        }
     }
 }

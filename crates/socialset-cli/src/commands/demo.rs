@@ -45,7 +45,8 @@ const SERVE_DIR: &str = "socialset-demo-server";
 
 pub fn run(mut args: Args) -> Result<()> {
     if args.serve {
-        args.db = socialset_server::workspace_store(std::path::Path::new(SERVE_DIR), "demo");
+        args.db = socialset_server::ServerConfig::new(std::path::Path::new(SERVE_DIR))
+            .workspace_store("demo");
         if let Some(dir) = args.db.parent() {
             std::fs::create_dir_all(dir)?;
         }

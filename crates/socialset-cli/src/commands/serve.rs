@@ -28,7 +28,8 @@ impl DataArgs {
 
 /// Serve the HTTP API: the engine's calls as JSON, for the dashboard and for scripts.
 ///
-/// Each client's data is a workspace with its own store (DIR/workspaces/NAME.db); users are
+/// Each client's data is a workspace with its own store (DIR/workspaces/NAME.db, or with
+/// --db postgres://… the schema ws_NAME of that PostgreSQL database); users are
 /// members of workspaces as admin, analyst (may import) or viewer (reads only). Every route
 /// but /health and /api/login needs a token: `Authorization: Bearer TOKEN`, or the session
 /// cookie /api/login sets. The OpenAPI document is at /openapi.json.
@@ -48,6 +49,11 @@ pub struct Args {
     /// The largest upload accepted, in megabytes.
     #[arg(long, default_value_t = 4096, value_name = "MB")]
     upload_limit: u64,
+    /// Keep the workspaces in this PostgreSQL database (postgres://user[:password]@host/db),
+    /// each in its own schema, instead of SQLite files under the data directory. Users and
+    /// tokens stay in DIR/auth.db.
+    #[arg(long, env = "SOCIALSET_DATABASE", value_name = "URL", value_parser = postgres_url)]
+    db: Option<String>,
     /// Print the OpenAPI document and exit (docs/openapi.json is this).
     #[arg(long)]
     print_openapi: bool,
@@ -62,10 +68,19 @@ pub fn run(args: Args) -> Result<()> {
     }
     let mut config = ServerConfig::new(&args.data.data);
     config.upload_limit = args.upload_limit.saturating_mul(1 << 20);
+    config.database = args.db;
     let runtime = tokio::runtime::Runtime::new().context("starting the server's runtime")?;
     runtime
         .block_on(socialset_server::serve(config, args.addr))
         .with_context(|| format!("serving on {}", args.addr))
+}
+
+fn postgres_url(s: &str) -> Result<String, String> {
+    if s.starts_with("postgres://") || s.starts_with("postgresql://") {
+        Ok(s.to_owned())
+    } else {
+        Err("the server's --db is a PostgreSQL URL, postgres://user@host/db (without it, workspaces are SQLite files under --data)".into())
+    }
 }
 
 /// Manage the users of `socialset serve`.

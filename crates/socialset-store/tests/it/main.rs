@@ -20,23 +20,16 @@ fn follow(a: &str, b: &str) -> Record {
 /// A fresh PostgreSQL database on the test server, if there is one.
 fn postgres_url() -> Option<String> {
     let base = std::env::var("SOCIALSET_TEST_POSTGRES").ok()?;
-    let mut admin = postgres::Client::connect(&base, postgres::NoTls)
-        .unwrap_or_else(|e| panic!("SOCIALSET_TEST_POSTGRES={base}: {e}"));
     static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
     let name = format!(
         "socialset_t{}_{}",
         std::process::id(),
         NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
     );
-    // One statement each: a batch of several runs as a transaction, which these refuse.
-    for sql in [
-        format!("DROP DATABASE IF EXISTS {name}"),
-        format!("CREATE DATABASE {name}"),
-    ] {
-        admin.batch_execute(&sql).expect("fresh database");
-    }
-    let (server, _) = base.rsplit_once('/').expect("a database in the URL");
-    Some(format!("{server}/{name}"))
+    Some(
+        socialset_store::recreate_database(&base, &name)
+            .unwrap_or_else(|e| panic!("SOCIALSET_TEST_POSTGRES={base}: {e}")),
+    )
 }
 
 /// Every backend, freshly empty: where each lives (to reopen it) and the store.
@@ -121,6 +114,26 @@ fn the_store_persists_and_meta_is_kept() {
         );
         assert_eq!(store.meta("absent").expect("meta"), None);
     }
+}
+
+#[test]
+fn schemas_of_one_database_are_separate_stores() {
+    let Some(url) = postgres_url() else { return };
+    let (acme, beta) = (
+        format!("{url}?schema=ws_acme"),
+        format!("{url}?schema=ws_beta"),
+    );
+    {
+        let mut store = socialset_store::open(&acme).expect("acme");
+        let mut tx = store.begin_import().expect("tx");
+        tx.put(&follow("x:a", "x:b")).expect("put");
+        tx.commit().expect("commit");
+    }
+    let beta = socialset_store::open(&beta).expect("beta");
+    assert_eq!(beta.counts().expect("counts"), Counts::default());
+    let acme = socialset_store::open(&acme).expect("acme again");
+    assert_eq!(acme.counts().expect("counts").follows, 1);
+    assert_eq!(acme.counts().expect("counts").accounts, 2);
 }
 
 #[test]
