@@ -1,6 +1,7 @@
 // End-to-end test of the dashboard in headless Chromium (Debian's, driven by playwright-core):
-// log in, filter the leaderboard, open an account, see the community map render, and check
-// that a viewer is refused an import. Run by scripts/browser-test.sh, which starts the server
+// log in, filter the leaderboard, open an account, see the community map render, a
+// community's leaderboard, the workspace's audit and segments, and check that a viewer is
+// refused an import. Run by .ci/browser-test, which starts the server
 // on the demo store and passes its address and the users' passwords.
 import { chromium } from "playwright-core";
 import assert from "node:assert/strict";
@@ -85,6 +86,37 @@ await step("community stability over time is charted", async () => {
   assert.equal(await page.locator("#stability-chart polyline").count(), 2, "NMI and ARI");
   assert.ok((await page.locator("#stability-rows tr").count()) > 0);
   assert.match(await page.locator("#stability-summary").textContent(), /NMI \d/);
+});
+
+await step("a community's own leaderboard", async () => {
+  const button = page.locator("#community-detail button");
+  const id = (await button.textContent()).match(/\d+/)[0];
+  await button.click();
+  await page.locator("#rank-caption").filter({ hasText: "match" }).waitFor({ timeout: 60000 });
+  assert.equal(await page.getByLabel("Community", { exact: true }).inputValue(), id);
+  assert.ok((await page.locator("#rank-rows tr").count()) > 0, "members ranked");
+  await page.getByLabel("Community", { exact: true }).fill("");
+});
+
+await step("the audit of the workspace: suspicious accounts and pods", async () => {
+  await page.getByRole("link", { name: "Audit", exact: true }).click();
+  await page.locator("#audit-all-summary").filter({ hasText: "accounts audited" }).waitFor({ timeout: 120000 });
+  const rows = await page.locator("#audit-all-rows tr").count();
+  assert.ok(rows > 0 && rows <= 25, `rows: ${rows}`);
+  assert.match(await page.locator("#audit-page").textContent(), /^1–/);
+  assert.match(await page.locator("#pods-caption").textContent(), /groups|No engagement pods/);
+});
+
+await step("segments are charted and filtered", async () => {
+  await page.getByRole("link", { name: "Segments" }).click();
+  await page.locator("#segments-chart rect").first().waitFor({ timeout: 60000 });
+  assert.equal(await page.locator("#segments-chart rect").count(), 4, "one bar per segment");
+  await page.getByLabel("Segment", { exact: true }).selectOption("creator");
+  await page.getByRole("button", { name: "Show" }).click();
+  await page.waitForFunction(() => {
+    const cells = [...document.querySelectorAll("#segment-rows tr td:nth-child(2)")];
+    return cells.length > 0 && cells.every((td) => td.textContent === "creator");
+  });
 });
 
 await step("questions with their best answers, and posts filtered by kind", async () => {

@@ -474,6 +474,11 @@ pub enum Segment {
 impl Segment {
     pub const ALL: [Self; 4] = [Self::Creator, Self::Amplifier, Self::Consumer, Self::Lurker];
 
+    /// The segment of a name (`creator`, `amplifier`, `consumer`, `lurker`).
+    pub fn parse(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|s| s.name() == name.trim())
+    }
+
     pub fn name(self) -> &'static str {
         match self {
             Self::Creator => "creator",

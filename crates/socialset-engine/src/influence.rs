@@ -45,6 +45,9 @@ pub struct RankOptions {
     pub top: usize,
     /// PageRank damping: the probability of following an engagement rather than jumping.
     pub damping: f64,
+    /// Only members of this community, as `communities` numbers them (default options, the
+    /// same window and weights).
+    pub community: Option<u32>,
 }
 
 impl Default for RankOptions {
@@ -57,6 +60,7 @@ impl Default for RankOptions {
             max_followers: 5_000,
             top: 20,
             damping: 0.85,
+            community: None,
         }
     }
 }
@@ -172,10 +176,33 @@ impl Workspace {
             .iter()
             .filter(|a| a.endorsers > 0 || a.topical_posts > 0)
             .collect();
-        let keep = |a: &&AccountInfluence| match options.tier {
-            None => true,
-            Some(TierFilter::Native) => a.native,
-            Some(TierFilter::Tier(t)) => a.tier == t,
+        let membership = match options.community {
+            None => None,
+            Some(wanted) => {
+                let community_options = crate::CommunityOptions {
+                    weights: options.weights,
+                    window: options.window,
+                    ..crate::CommunityOptions::default()
+                };
+                let (found, _) = crate::communities::communities_of(&data, &community_options)?;
+                if !found.communities.iter().any(|c| c.id == wanted) {
+                    return Err(Error::Usage(format!(
+                        "there is no community {wanted}: `socialset communities` lists them ({} found)",
+                        found.communities.len()
+                    )));
+                }
+                Some((found.membership, wanted))
+            }
+        };
+        let keep = |a: &&AccountInfluence| {
+            let tier = match options.tier {
+                None => true,
+                Some(TierFilter::Native) => a.native,
+                Some(TierFilter::Tier(t)) => a.tier == t,
+            };
+            tier && membership
+                .as_ref()
+                .is_none_or(|(m, wanted)| m.get(a.account.0 as usize) == Some(wanted))
         };
         let matching: Vec<&AccountInfluence> = ranked.iter().copied().filter(keep).collect();
         Ok(RankReport {

@@ -82,6 +82,24 @@ pub struct SegmentsReport {
     pub by_segment: Vec<(Segment, usize)>,
 }
 
+impl SegmentsReport {
+    /// The accounts of `segment` (all without one), most active first (value created plus
+    /// consumed; ties by id).
+    pub fn most_active(&self, segment: Option<Segment>) -> Vec<&AccountValue> {
+        let mut out: Vec<&AccountValue> = self
+            .accounts
+            .iter()
+            .filter(|a| segment.is_none_or(|s| a.segment == s))
+            .collect();
+        out.sort_by(|a, b| {
+            (b.counts.created() + b.counts.consumed())
+                .cmp(&(a.counts.created() + a.counts.consumed()))
+                .then(a.id.cmp(&b.id))
+        });
+        out
+    }
+}
+
 /// Each loaded post's (author, the post it replies to), and whether it asks a question
 /// (shares never do): what threads and answers are built from.
 fn conversation(data: &crate::social::SocialData) -> (Vec<(u32, Option<usize>)>, Vec<bool>) {

@@ -1,9 +1,10 @@
 // socialset dashboard: plain JavaScript over the HTTP API (no build step, nothing fetched
-// from elsewhere). Views: log in, leaderboard, account, communities map, import.
+// from elsewhere). Views: log in, leaderboard, account, communities map, audit, segments,
+// customer voice, plan, import.
 "use strict";
 
 const $ = (id) => document.getElementById(id);
-const state = { workspaces: [], ws: null, offset: 0, limit: 25 };
+const state = { workspaces: [], ws: null, offset: 0, limit: 25, auditOffset: 0, segmentOffset: 0 };
 
 async function api(path, options = {}) {
   const r = await fetch(path, { credentials: "same-origin", ...options });
@@ -78,6 +79,10 @@ function route() {
     ? showAccount(decodeURIComponent(view.slice("account/".length)))
     : view === "communities"
       ? showCommunities()
+      : view === "audit"
+        ? showAudit()
+      : view === "segments"
+        ? showSegments()
       : view === "ugc"
         ? showUgc()
         : view === "plan"
@@ -100,6 +105,8 @@ async function showLeaderboard() {
   if ($("tier").value) q.set("tier", $("tier").value);
   const topic = $("topic").value.trim();
   if (topic) q.set("topic", topic);
+  const community = $("community").value.trim();
+  if (community) q.set("community", community);
   $("csv").href = `${base()}/rank?${q}&format=csv`;
   const r = await api(`${base()}/rank?${q}`);
   const rows = r.accounts.map((a) => {
@@ -249,7 +256,15 @@ function describe(c) {
     li.appendChild(a);
     ul.appendChild(li);
   }
-  box.append(h, p, ul);
+  const board = document.createElement("button");
+  board.type = "button";
+  board.textContent = `Leaderboard of community ${c.id}`;
+  board.addEventListener("click", () => {
+    $("community").value = c.id;
+    state.offset = 0;
+    location.hash = "#leaderboard";
+  });
+  box.append(h, p, ul, board);
 }
 
 async function showCommunities() {
@@ -395,6 +410,100 @@ async function showUgc() {
   );
 }
 
+function accountLink(id, handle) {
+  const a = document.createElement("a");
+  a.href = `#account/${encodeURIComponent(id)}`;
+  a.textContent = handle ? `@${handle}` : id;
+  return a;
+}
+
+// Previous/next buttons and the "first–last of total" text of a paged table.
+function pager(prefix, offset, shown, total, limit) {
+  $(`${prefix}-page`).textContent = shown
+    ? `${fmt(offset + 1)}–${fmt(offset + shown)} of ${fmt(total)}`
+    : "none";
+  $(`${prefix}-prev`).disabled = offset === 0;
+  $(`${prefix}-next`).disabled = offset + limit >= total;
+}
+
+async function showAudit() {
+  show("audit");
+  $("audit-all-summary").textContent = "Auditing every account…";
+  const a = await api(`${base()}/audit?offset=${state.auditOffset}&limit=${state.limit}`);
+  $("audit-all-summary").textContent =
+    `${fmt(a.accounts_audited)} accounts audited: ${fmt(a.likely_bots)} likely bots ` +
+    `(bot probability ≥ ${fmt(a.threshold * 100, 0)}%), ${fmt(a.too_little_data)} with too little data ` +
+    `for a verdict. Model: ${a.model.source}, trained on ${a.model.trained_on}.`;
+  $("audit-all-rows").replaceChildren(
+    ...a.accounts.map((x) => {
+      const tr = document.createElement("tr");
+      cell(tr, "").appendChild(accountLink(x.id, x.handle));
+      cell(tr, x.verdict);
+      cell(tr, `${fmt(x.bot_probability * 100, 0)}%`, true);
+      cell(tr, x.real_audience ? `${fmt(x.real_audience.share * 100, 0)}%` : "—", true);
+      const top = x.reasons[0];
+      cell(tr, top ? `${top.feature} (${top.about})` : "—");
+      cell(tr, fmt(x.pods), true);
+      return tr;
+    }),
+  );
+  pager("audit", a.offset, a.accounts.length, a.accounts_audited, state.limit);
+  $("pods-caption").textContent = a.pods.length
+    ? `${fmt(a.pods.length)} groups that engage each other fast and often`
+    : "No engagement pods found";
+  $("pod-rows").replaceChildren(
+    ...a.pods.map((p) => {
+      const tr = document.createElement("tr");
+      cell(tr, p.pod, true);
+      const td = cell(tr, "");
+      p.members.forEach((m, i) => {
+        if (i) td.append(", ");
+        td.appendChild(accountLink(m.id, m.handle));
+      });
+      cell(tr, fmt(p.score, 2), true);
+      cell(tr, `${fmt(p.density * 100, 0)}%`, true);
+      cell(tr, `${fmt(p.reciprocity * 100, 0)}%`, true);
+      cell(tr, `${fmt(p.fast_share * 100, 0)}%`, true);
+      cell(tr, fmt(p.events), true);
+      return tr;
+    }),
+  );
+}
+
+async function showSegments() {
+  show("segments");
+  const q = new URLSearchParams({ offset: state.segmentOffset, limit: state.limit });
+  if ($("segment").value) q.set("segment", $("segment").value);
+  const r = await api(`${base()}/segments?${q}`);
+  // Bars: one per segment, labelled with its count and share.
+  const chart = $("segments-chart");
+  chart.replaceChildren(chart.firstElementChild);
+  const total = Math.max(1, r.by_segment.reduce((n, s) => n + s.accounts, 0));
+  const most = Math.max(1, ...r.by_segment.map((s) => s.accounts));
+  r.by_segment.forEach((s, i) => {
+    const y = 10 + i * 40;
+    const label = svg("text", { x: 0, y: y + 20, class: "label" });
+    label.textContent = s.segment;
+    const bar = svg("rect", { x: 110, y, height: 28, width: Math.max(1, (520 * s.accounts) / most), class: "bar" });
+    const value = svg("text", { x: 120 + (520 * s.accounts) / most, y: y + 20, class: "label" });
+    value.textContent = `${fmt(s.accounts)} (${fmt((100 * s.accounts) / total, 0)}%)`;
+    chart.append(label, bar, value);
+  });
+  $("segments-caption").textContent = `${fmt(r.matching)} accounts${$("segment").value ? ` of segment ${$("segment").value}` : ""}, most active first`;
+  $("segment-rows").replaceChildren(
+    ...r.accounts.map((a) => {
+      const tr = document.createElement("tr");
+      cell(tr, "").appendChild(accountLink(a.id, a.handle));
+      cell(tr, a.segment);
+      for (const k of ["created", "consumed", "posts", "answers", "shares_received", "shares_given", "likes_given", "replies_given"]) {
+        cell(tr, fmt(a[k]), true);
+      }
+      return tr;
+    }),
+  );
+  pager("segments", r.offset, r.accounts.length, r.matching, state.limit);
+}
+
 function planRows(members, withGain) {
   return members.map((m) => {
     const tr = document.createElement("tr");
@@ -445,6 +554,23 @@ $("plan-form").addEventListener("submit", async (ev) => {
   }
 });
 
+$("segment-filters").addEventListener("submit", (ev) => {
+  ev.preventDefault();
+  state.segmentOffset = 0;
+  showSegments().catch((e) => status(e.message));
+});
+
+for (const [prefix, key, view] of [["audit", "auditOffset", () => showAudit()], ["segments", "segmentOffset", () => showSegments()]]) {
+  $(`${prefix}-prev`).addEventListener("click", () => {
+    state[key] = Math.max(0, state[key] - state.limit);
+    view().catch((e) => status(e.message));
+  });
+  $(`${prefix}-next`).addEventListener("click", () => {
+    state[key] += state.limit;
+    view().catch((e) => status(e.message));
+  });
+}
+
 $("ugc-filters").addEventListener("submit", (ev) => {
   ev.preventDefault();
   showUgc().catch((e) => status(e.message));
@@ -480,7 +606,8 @@ $("logout").addEventListener("click", async () => {
 
 $("workspace").addEventListener("change", () => {
   state.ws = $("workspace").value;
-  state.offset = 0;
+  state.offset = state.auditOffset = state.segmentOffset = 0;
+  $("community").value = "";
   route();
 });
 

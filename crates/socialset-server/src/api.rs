@@ -477,6 +477,10 @@ pub struct AccountAuditJson {
 impl AccountAuditJson {
     /// The first account of an audit report (`audit_account` lists one), if any.
     pub fn of(r: &socialset_engine::AuditReport) -> Option<Self> {
+        r.accounts.first().map(|a| Self::new(a, r.model_features))
+    }
+
+    pub fn new(a: &socialset_engine::AccountAudit, model_features: usize) -> Self {
         let share = |s: Option<socialset_engine::Share>| {
             s.map(|s| ShareJson {
                 share: s.share,
@@ -485,14 +489,14 @@ impl AccountAuditJson {
                 n: s.n,
             })
         };
-        r.accounts.first().map(|a| Self {
+        Self {
             id: a.id.clone(),
             handle: a.handle.clone(),
             followers: a.followers,
             bot_probability: a.bot_probability,
             verdict: a.verdict.as_str().to_owned(),
             evidence: a.evidence,
-            model_features: r.model_features,
+            model_features,
             reasons: a
                 .reasons
                 .iter()
@@ -506,7 +510,196 @@ impl AccountAuditJson {
             real_audience: share(a.audience.real_audience),
             suspicious_engagement: share(a.audience.suspicious_engagement),
             pods: a.pods.len(),
-        })
+        }
+    }
+}
+
+/// The audit model in use.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct AuditModelJson {
+    /// `built-in` or the model file.
+    pub source: String,
+    pub trained_on: String,
+    pub bots: usize,
+    pub humans: usize,
+}
+
+/// The audit of a whole workspace, a page at a time: the most suspicious accounts first
+/// (accounts with too little data for a verdict after every one with a verdict), and the
+/// engagement pods found.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct AuditJson {
+    pub model: AuditModelJson,
+    /// Probability from which an account is called a likely bot.
+    pub threshold: f64,
+    pub accounts_audited: usize,
+    pub likely_bots: usize,
+    pub too_little_data: usize,
+    /// Place of the first account listed (0-based).
+    pub offset: usize,
+    pub accounts: Vec<AccountAuditJson>,
+    pub pods: Vec<PodJson>,
+}
+
+impl AuditJson {
+    /// The accounts of `r` from `offset` (the report lists the first `offset + limit`).
+    pub fn page(r: &socialset_engine::AuditReport, offset: usize) -> Self {
+        Self {
+            model: AuditModelJson {
+                source: r.model.source.clone(),
+                trained_on: r.model.trained_on.clone(),
+                bots: r.model.bots,
+                humans: r.model.humans,
+            },
+            threshold: r.threshold,
+            accounts_audited: r.accounts_audited,
+            likely_bots: r.likely_bots,
+            too_little_data: r.too_little_data,
+            offset,
+            accounts: r
+                .accounts
+                .iter()
+                .skip(offset)
+                .map(|a| AccountAuditJson::new(a, r.model_features))
+                .collect(),
+            pods: r.pods.iter().map(PodJson::from).collect(),
+        }
+    }
+}
+
+/// An account, by id and handle.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct AccountRefJson {
+    pub id: String,
+    pub handle: Option<String>,
+}
+
+/// A suspected engagement pod: accounts that engage each other fast and often, with the
+/// evidence (each share in [0, 1]).
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct PodJson {
+    /// 1-based, best score first.
+    pub pod: usize,
+    pub members: Vec<AccountRefJson>,
+    /// Geometric mean of density, reciprocity and fast share.
+    pub score: f64,
+    /// Share of member pairs that engage each other both ways.
+    pub density: f64,
+    /// Share of the engagement inside the group that is returned.
+    pub reciprocity: f64,
+    /// Share of the engagement inside that lands within minutes of another member's on the
+    /// same account.
+    pub fast_share: f64,
+    pub median_gap_minutes: f64,
+    /// Engagements inside the group.
+    pub events: u64,
+    /// Share of the members' engagement that stays inside the group.
+    pub insularity: f64,
+}
+
+impl From<&socialset_engine::PodLine> for PodJson {
+    fn from(p: &socialset_engine::PodLine) -> Self {
+        let e = &p.evidence;
+        Self {
+            pod: p.number,
+            members: p
+                .members
+                .iter()
+                .map(|m| AccountRefJson {
+                    id: m.id.clone(),
+                    handle: m.handle.clone(),
+                })
+                .collect(),
+            score: e.score,
+            density: e.density,
+            reciprocity: e.reciprocity,
+            fast_share: e.fast_share,
+            median_gap_minutes: e.median_gap_minutes,
+            events: e.events,
+            insularity: e.insularity,
+        }
+    }
+}
+
+/// How many accounts fall in a segment.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct SegmentCountJson {
+    pub segment: String,
+    pub accounts: usize,
+}
+
+/// An account's segment and the value it creates and consumes.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct SegmentAccountJson {
+    pub id: String,
+    pub handle: Option<String>,
+    /// creator, amplifier, consumer or lurker.
+    pub segment: String,
+    /// Posts and answers written, plus the shares they drew.
+    pub created: u64,
+    /// Shares, likes and replies given.
+    pub consumed: u64,
+    pub posts: u64,
+    pub answers: u64,
+    pub shares_received: u64,
+    pub shares_given: u64,
+    pub likes_given: u64,
+    pub replies_given: u64,
+}
+
+/// Accounts by the value they create and consume (creators, amplifiers, consumers,
+/// lurkers), most active first, a page at a time.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct SegmentsJson {
+    /// Every segment with its size (before the filter).
+    pub by_segment: Vec<SegmentCountJson>,
+    /// Accounts of the chosen segment (all, without one).
+    pub matching: usize,
+    pub offset: usize,
+    pub accounts: Vec<SegmentAccountJson>,
+}
+
+impl SegmentsJson {
+    pub fn page(
+        r: &socialset_engine::SegmentsReport,
+        segment: Option<socialset_engine::Segment>,
+        offset: usize,
+        limit: usize,
+    ) -> Self {
+        let listed = r.most_active(segment);
+        Self {
+            by_segment: r
+                .by_segment
+                .iter()
+                .map(|(s, n)| SegmentCountJson {
+                    segment: s.name().to_owned(),
+                    accounts: *n,
+                })
+                .collect(),
+            matching: listed.len(),
+            offset,
+            accounts: listed
+                .iter()
+                .skip(offset)
+                .take(limit)
+                .map(|a| {
+                    let c = &a.counts;
+                    SegmentAccountJson {
+                        id: a.id.clone(),
+                        handle: a.handle.clone(),
+                        segment: a.segment.name().to_owned(),
+                        created: c.created(),
+                        consumed: c.consumed(),
+                        posts: c.posts,
+                        answers: c.answers,
+                        shares_received: c.shares_received,
+                        shares_given: c.shares_given,
+                        likes_given: c.likes_given,
+                        replies_given: c.replies_given,
+                    }
+                })
+                .collect(),
+        }
     }
 }
 

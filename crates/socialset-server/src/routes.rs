@@ -20,8 +20,9 @@ use utoipa::{IntoParams, Modify, OpenApi};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::api::{
-    AccountAuditJson, CommunitiesJson, ExplainJson, Health, IndependenceJson, Job, LoginRequest,
-    LoginResponse, PlanJson, PlanRequest, RankJson, Stats, TrustJson, UgcJson, WorkspaceEntry,
+    AccountAuditJson, AuditJson, CommunitiesJson, ExplainJson, Health, IndependenceJson, Job,
+    LoginRequest, LoginResponse, PlanJson, PlanRequest, PodJson, RankJson, SegmentsJson, Stats,
+    TrustJson, UgcJson, WorkspaceEntry,
 };
 use crate::{lock, ApiError, AppState, Role, LOGIN_ATTEMPTS, LOGIN_WINDOW};
 
@@ -65,6 +66,9 @@ fn parts() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(explain))
         .routes(routes!(communities))
         .routes(routes!(audit))
+        .routes(routes!(audit_all))
+        .routes(routes!(pods))
+        .routes(routes!(segments))
         .routes(routes!(ugc))
         .routes(routes!(plan))
         .routes(routes!(independence))
@@ -339,12 +343,9 @@ pub struct RankQuery {
     tier: Option<String>,
     /// Words and #hashtags, comma-separated: rank on the engagement about them.
     topic: Option<String>,
-    /// Accounts to skip (default 0).
-    #[param(value_type = Option<u64>)]
-    offset: Option<String>,
-    /// Accounts to return (default 50, at most 1000).
-    #[param(value_type = Option<u64>)]
-    limit: Option<String>,
+    /// Only members of this community (the ids /communities gives).
+    #[param(value_type = Option<u32>)]
+    community: Option<String>,
     /// json (default) or csv.
     format: Option<String>,
 }
@@ -371,7 +372,7 @@ fn number(field: &str, value: Option<&str>, default: usize, max: usize) -> Resul
 #[utoipa::path(
     get,
     path = "/api/workspaces/{workspace}/rank",
-    params(("workspace" = String, Path, description = "Workspace name"), RankQuery),
+    params(("workspace" = String, Path, description = "Workspace name"), RankQuery, PageQuery),
     responses(
         (status = 200, body = RankJson, description = "A page of the ranking (text/csv with format=csv)"),
         (status = 400, body = crate::api::ErrorBody),
@@ -384,10 +385,10 @@ async fn rank(
     caller: Caller,
     Path(workspace): Path<String>,
     Query(q): Query<RankQuery>,
+    Query(page): Query<PageQuery>,
 ) -> Result<Response, ApiError> {
     member(&state, &caller, &workspace)?;
-    let offset = number("offset", q.offset.as_deref(), 0, usize::MAX / 2)?;
-    let limit = number("limit", q.limit.as_deref(), 50, 1000)?;
+    let (offset, limit) = page.bounds()?;
     let tier = match q.tier.as_deref().filter(|t| !t.trim().is_empty()) {
         None => None,
         Some(t) => Some(
@@ -406,7 +407,19 @@ async fn rank(
         }
     };
     let topic = q.topic.filter(|t| !t.trim().is_empty());
-    let key = (workspace.clone(), format!("{tier:?}|{topic:?}"));
+    let community = match q.community.as_deref().map(str::trim) {
+        None | Some("") => None,
+        Some(c) => Some(c.parse::<u32>().map_err(|_| {
+            ApiError::bad(
+                "community",
+                format!("community is a community id (a whole number), not {c:?}"),
+            )
+        })?),
+    };
+    let key = (
+        workspace.clone(),
+        format!("{tier:?}|{topic:?}|{community:?}"),
+    );
     let generation = lock(&state.0.generation)
         .get(&workspace)
         .copied()
@@ -424,10 +437,16 @@ async fn rank(
                 let options = RankOptions {
                     tier,
                     topic,
+                    community,
                     top: usize::MAX,
                     ..RankOptions::default()
                 };
-                Ok(open_store(&st, &ws)?.rank(&options)?)
+                open_store(&st, &ws)?.rank(&options).map_err(|e| match e {
+                    socialset_engine::Error::Usage(m) if community.is_some() => {
+                        ApiError::bad("community", m)
+                    }
+                    other => other.into(),
+                })
             })
             .await?;
             let report = Arc::new(report);
@@ -535,6 +554,132 @@ async fn audit(
     AccountAuditJson::of(&report)
         .map(Json)
         .ok_or_else(|| ApiError::not_found("account", "the audit listed no account"))
+}
+
+/// A page of a list.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct PageQuery {
+    /// Entries to skip (default 0).
+    #[param(value_type = Option<u64>)]
+    offset: Option<String>,
+    /// Entries to return (default 50, at most 1000).
+    #[param(value_type = Option<u64>)]
+    limit: Option<String>,
+}
+
+impl PageQuery {
+    fn bounds(&self) -> Result<(usize, usize), ApiError> {
+        Ok((
+            number("offset", self.offset.as_deref(), 0, usize::MAX / 2)?,
+            number("limit", self.limit.as_deref(), 50, 1000)?,
+        ))
+    }
+}
+
+/// The authenticity audit of the whole workspace: the most suspicious accounts first, a
+/// page at a time, with the totals and the engagement pods found.
+#[utoipa::path(
+    get,
+    path = "/api/workspaces/{workspace}/audit",
+    params(("workspace" = String, Path, description = "Workspace name"), PageQuery),
+    responses(
+        (status = 200, body = AuditJson),
+        (status = 400, body = crate::api::ErrorBody),
+        (status = 401, body = crate::api::ErrorBody),
+        (status = 404, body = crate::api::ErrorBody),
+    )
+)]
+async fn audit_all(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(workspace): Path<String>,
+    Query(q): Query<PageQuery>,
+) -> Result<Json<AuditJson>, ApiError> {
+    member(&state, &caller, &workspace)?;
+    let (offset, limit) = q.bounds()?;
+    let report = blocking(move || {
+        let options = AuditOptions {
+            // 0 would list every account.
+            top: offset.saturating_add(limit).max(1),
+            ..AuditOptions::default()
+        };
+        Ok(open_store(&state, &workspace)?.audit(&options)?)
+    })
+    .await?;
+    let mut page = AuditJson::page(&report, offset);
+    page.accounts.truncate(limit);
+    Ok(Json(page))
+}
+
+/// Engagement pods: groups of accounts that engage each other fast and often (mutual
+/// engagement, density, speed), best score first.
+#[utoipa::path(
+    get,
+    path = "/api/workspaces/{workspace}/pods",
+    params(("workspace" = String, Path, description = "Workspace name")),
+    responses(
+        (status = 200, body = Vec<PodJson>),
+        (status = 401, body = crate::api::ErrorBody),
+        (status = 404, body = crate::api::ErrorBody),
+    )
+)]
+async fn pods(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(workspace): Path<String>,
+) -> Result<Json<Vec<PodJson>>, ApiError> {
+    member(&state, &caller, &workspace)?;
+    let pods = blocking(move || {
+        Ok(open_store(&state, &workspace)?.pods(&Default::default(), &Default::default())?)
+    })
+    .await?;
+    Ok(Json(pods.iter().map(PodJson::from).collect()))
+}
+
+/// Query of the segments.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct SegmentsQuery {
+    /// creator, amplifier, consumer or lurker.
+    segment: Option<String>,
+}
+
+/// Accounts by the value they create and consume: creators, amplifiers, consumers and
+/// lurkers, with the size of each, most active first.
+#[utoipa::path(
+    get,
+    path = "/api/workspaces/{workspace}/segments",
+    params(("workspace" = String, Path, description = "Workspace name"), SegmentsQuery, PageQuery),
+    responses(
+        (status = 200, body = SegmentsJson),
+        (status = 400, body = crate::api::ErrorBody),
+        (status = 401, body = crate::api::ErrorBody),
+        (status = 404, body = crate::api::ErrorBody),
+    )
+)]
+async fn segments(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(workspace): Path<String>,
+    Query(q): Query<SegmentsQuery>,
+    Query(page): Query<PageQuery>,
+) -> Result<Json<SegmentsJson>, ApiError> {
+    member(&state, &caller, &workspace)?;
+    let (offset, limit) = page.bounds()?;
+    let segment = match q.segment.as_deref().map(str::trim) {
+        None | Some("") => None,
+        Some(name) => Some(socialset_engine::Segment::parse(name).ok_or_else(|| {
+            ApiError::bad(
+                "segment",
+                format!("segment is creator, amplifier, consumer or lurker, not {name:?}"),
+            )
+        })?),
+    };
+    let report =
+        blocking(move || Ok(open_store(&state, &workspace)?.segments(&Default::default())?))
+            .await?;
+    Ok(Json(SegmentsJson::page(&report, segment, offset, limit)))
 }
 
 /// Query of the captured posts.

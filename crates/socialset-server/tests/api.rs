@@ -132,6 +132,7 @@ on_both_backends!(
     communities_logout_and_the_dashboard_shell,
     concurrent_imports_into_one_workspace_all_land,
     the_audit_of_an_account,
+    the_whole_audit_pods_segments_and_the_community_filter,
     customer_voice_threads_and_filters,
     a_plan_within_its_budget_and_its_bad_requests,
     the_independence_of_an_account,
@@ -539,6 +540,132 @@ async fn the_audit_of_an_account(s: Server) {
     let (status, text, _) = get(&s, "/api/workspaces/acme/accounts/tw:nobody/audit", &s.vic).await;
     assert_eq!(status, StatusCode::NOT_FOUND, "{text}");
     assert_eq!(json(&text)["field"], "account");
+}
+
+/// Five accounts replying to each other within minutes (times in epoch seconds): an
+/// engagement pod.
+fn pod_data() -> String {
+    let mut out = String::new();
+    for t in 0..5u32 {
+        for (i, src) in (0..5u32).filter(|&x| x != t).enumerate() {
+            out.push_str(&format!(
+                "{{\"type\":\"interaction\",\"src\":\"tw:p{src}\",\"dst\":\"tw:p{t}\",\"kind\":\"reply\",\"at\":{}}}\n",
+                u64::from(t) * 86_400 + i as u64 * 60
+            ));
+        }
+    }
+    out
+}
+
+async fn the_whole_audit_pods_segments_and_the_community_filter(s: Server) {
+    assert_eq!(import(&s, &s.ann, DATA).await["state"], "done");
+    assert_eq!(import(&s, &s.ann, &pod_data()).await["state"], "done");
+
+    // The audit of the workspace, a page at a time, most suspicious first.
+    let (status, text, _) = get(&s, "/api/workspaces/acme/audit?limit=3", &s.vic).await;
+    assert_eq!(status, StatusCode::OK, "{text}");
+    let a = json(&text);
+    assert_eq!(a["accounts_audited"], 9, "{a}");
+    let listed = a["accounts"].as_array().expect("accounts");
+    assert_eq!(listed.len(), 3, "{a}");
+    let (_, text, _) = get(&s, "/api/workspaces/acme/audit?offset=2&limit=1", &s.vic).await;
+    assert_eq!(
+        json(&text)["accounts"][0]["id"],
+        listed[2]["id"],
+        "pages agree"
+    );
+    let (status, text, _) = get(&s, "/api/workspaces/acme/audit?limit=x", &s.vic).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(json(&text)["field"], "limit");
+
+    // The pod, alone and in the audit.
+    let (status, text, _) = get(&s, "/api/workspaces/acme/pods", &s.vic).await;
+    assert_eq!(status, StatusCode::OK, "{text}");
+    let pods = json(&text);
+    let mut members: Vec<&str> = pods[0]["members"]
+        .as_array()
+        .unwrap_or_else(|| panic!("a pod: {pods}"))
+        .iter()
+        .filter_map(|m| m["id"].as_str())
+        .collect();
+    members.sort_unstable();
+    assert_eq!(
+        members,
+        ["tw:p0", "tw:p1", "tw:p2", "tw:p3", "tw:p4"],
+        "{pods}"
+    );
+    assert!(
+        pods[0]["fast_share"].as_f64().is_some_and(|f| f > 0.9),
+        "{pods}"
+    );
+    assert_eq!(a["pods"], pods);
+
+    // Segments: every account in one, and the filter.
+    let (status, text, _) = get(&s, "/api/workspaces/acme/segments", &s.vic).await;
+    assert_eq!(status, StatusCode::OK, "{text}");
+    let seg = json(&text);
+    let total: u64 = seg["by_segment"]
+        .as_array()
+        .expect("segments")
+        .iter()
+        .filter_map(|x| x["accounts"].as_u64())
+        .sum();
+    assert_eq!(total, 9, "{seg}");
+    let (_, text, _) = get(
+        &s,
+        "/api/workspaces/acme/segments?segment=creator&limit=2",
+        &s.vic,
+    )
+    .await;
+    let creators = json(&text);
+    let page = creators["accounts"].as_array().expect("accounts");
+    assert!(!page.is_empty() && page.len() <= 2, "{creators}");
+    assert!(page.iter().all(|x| x["segment"] == "creator"), "{creators}");
+    let (status, text, _) = get(&s, "/api/workspaces/acme/segments?segment=vip", &s.vic).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(json(&text)["field"], "segment");
+
+    // The leaderboard of one community holds its members only.
+    let (_, text, _) = get(&s, "/api/workspaces/acme/communities", &s.vic).await;
+    let c = json(&text);
+    let pod_community = c["communities"]
+        .as_array()
+        .expect("communities")
+        .iter()
+        .find(|x| {
+            x["top_members"]
+                .as_array()
+                .is_some_and(|m| m.iter().any(|m| m["id"] == "tw:p0"))
+        })
+        .expect("the pod's community")
+        .clone();
+    let id = &pod_community["id"];
+    let (status, text, _) = get(
+        &s,
+        &format!("/api/workspaces/acme/rank?community={id}"),
+        &s.vic,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{text}");
+    let r = json(&text);
+    let ranked: Vec<&str> = r["accounts"]
+        .as_array()
+        .expect("accounts")
+        .iter()
+        .filter_map(|x| x["id"].as_str())
+        .collect();
+    assert!(!ranked.is_empty(), "{r}");
+    assert!(ranked.iter().all(|id| id.starts_with("tw:p")), "{r}");
+    for bad in ["999", "x"] {
+        let (status, text, _) = get(
+            &s,
+            &format!("/api/workspaces/acme/rank?community={bad}"),
+            &s.vic,
+        )
+        .await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{text}");
+        assert_eq!(json(&text)["field"], "community");
+    }
 }
 
 async fn customer_voice_threads_and_filters(s: Server) {

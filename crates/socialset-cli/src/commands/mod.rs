@@ -114,6 +114,7 @@ impl InfluenceArgs {
             tier,
             max_followers: self.max_followers,
             top,
+            community: None,
         }
     }
 }

@@ -150,17 +150,8 @@ fn members_text(p: &PodLine) -> String {
 }
 
 pub fn pods_json(pods: &[PodLine]) -> Value {
-    Value::Array(
-        pods.iter()
-            .map(|p| {
-                json!({
-                    "pod": p.number,
-                    "members": p.members.iter().map(|m| json!({"id": m.id, "handle": m.handle})).collect::<Vec<_>>(),
-                    "score": p.evidence.score, "density": p.evidence.density, "reciprocity": p.evidence.reciprocity,
-                    "fast_share": p.evidence.fast_share, "median_gap_minutes": p.evidence.median_gap_minutes,
-                    "events": p.evidence.events, "insularity": p.evidence.insularity,
-                })
-            })
-            .collect(),
-    )
+    json!(pods
+        .iter()
+        .map(socialset_server::api::PodJson::from)
+        .collect::<Vec<_>>())
 }

@@ -25,6 +25,7 @@ use crate::output::{amount, audience_text, csv, table, thousands, who};
 ///
 /// Examples:
 ///   socialset rank --tier native --top 20
+///   socialset rank --community 3 --tier native
 ///   socialset rank --topic "risotto, #milano" --format csv > leaders.csv
 ///   socialset rank --since 2012-07-01 --until 2012-07-05 --weights reply=1,share=1
 #[derive(Debug, clap::Args)]
@@ -33,6 +34,10 @@ pub struct Args {
     /// Only this tier: native, nano, micro, mid, macro or mega.
     #[arg(long, value_name = "TIER")]
     tier: Option<TierFilter>,
+
+    /// Only members of this community (the numbers `socialset communities` gives).
+    #[arg(long, value_name = "ID")]
+    community: Option<u32>,
 
     /// How many accounts to list.
     #[arg(long, default_value_t = 20, value_name = "K")]
@@ -49,7 +54,8 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> Result<()> {
-    let options = args.influence.options(args.tier, args.top);
+    let mut options = args.influence.options(args.tier, args.top);
+    options.community = args.community;
     let report = args.store.open_existing()?.rank(&options)?;
     match args.format {
         OutputFormat::Json => println!("{}", serde_json::to_string_pretty(&json(&report))?),

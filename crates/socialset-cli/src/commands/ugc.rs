@@ -2,7 +2,6 @@
 //! praise customers write, and who creates value against who consumes it.
 
 use anyhow::Result;
-use serde_json::json;
 use socialset_engine::{Polarity, UgcKind, UgcOptions};
 
 use super::{GraphArgs, OutputFormat, StoreArgs};
@@ -220,20 +219,11 @@ pub struct SegmentsArgs {
 
 pub fn run_segments(args: SegmentsArgs) -> Result<()> {
     let r = args.store.open_existing()?.segments(&args.graph.window())?;
-    let mut accounts: Vec<&socialset_engine::AccountValue> = r
-        .accounts
-        .iter()
-        .filter(|a| {
-            args.segment
-                .as_deref()
-                .is_none_or(|s| a.segment.name() == s)
-        })
-        .collect();
-    accounts.sort_by(|a, b| {
-        (b.counts.created() + b.counts.consumed())
-            .cmp(&(a.counts.created() + a.counts.consumed()))
-            .then(a.id.cmp(&b.id))
-    });
+    let segment = args
+        .segment
+        .as_deref()
+        .and_then(socialset_engine::Segment::parse);
+    let accounts = r.most_active(segment);
     let row = |a: &socialset_engine::AccountValue| {
         let c = &a.counts;
         vec![
@@ -270,16 +260,12 @@ pub fn run_segments(args: SegmentsArgs) -> Result<()> {
         )?,
         OutputFormat::Json => println!(
             "{}",
-            serde_json::to_string_pretty(&json!({
-                "by_segment": r.by_segment.iter().map(|(s, n)| json!({"segment": s.name(), "accounts": n})).collect::<Vec<_>>(),
-                "accounts": accounts.iter().map(|a| json!({
-                    "id": a.id, "handle": a.handle, "segment": a.segment.name(),
-                    "created": a.counts.created(), "consumed": a.counts.consumed(),
-                    "posts": a.counts.posts, "answers": a.counts.answers,
-                    "shares_received": a.counts.shares_received, "shares_given": a.counts.shares_given,
-                    "likes_given": a.counts.likes_given, "replies_given": a.counts.replies_given,
-                })).collect::<Vec<_>>(),
-            }))?
+            serde_json::to_string_pretty(&socialset_server::api::SegmentsJson::page(
+                &r,
+                segment,
+                0,
+                usize::MAX
+            ))?
         ),
         OutputFormat::Table => {
             let total = r.accounts.len().max(1) as f64;
