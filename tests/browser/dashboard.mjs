@@ -130,6 +130,18 @@ await step("questions with their best answers, and posts filtered by kind", asyn
   assert.ok((await page.locator("#ugc-rows tr").count()) > 0);
 });
 
+await step("one post classified on the customer voice page", async () => {
+  await page.getByLabel("Try a post").fill("Qualcuno sa se il negozio apre domenica?");
+  await page.getByRole("button", { name: "Classify" }).click();
+  await page.locator("#classify-result").filter({ hasText: "question" }).waitFor();
+});
+
+await step("the disclosure of sponsored posts", async () => {
+  await page.getByRole("link", { name: "Disclosure" }).click();
+  await page.locator("#disclosure-summary").filter({ hasText: /posts/ }).waitFor({ timeout: 60000 });
+  assert.match(await page.locator("#disclosure-page").textContent(), /of|none/);
+});
+
 await step("plan a Social Set against professionals", async () => {
   await page.getByRole("link", { name: "Plan" }).click();
   await page.getByLabel("Budget (EUR)").fill("2000");

@@ -1,10 +1,10 @@
 // socialset dashboard: plain JavaScript over the HTTP API (no build step, nothing fetched
 // from elsewhere). Views: log in, leaderboard, account, communities map, audit, segments,
-// customer voice, plan, import.
+// disclosure, customer voice, plan, import.
 "use strict";
 
 const $ = (id) => document.getElementById(id);
-const state = { workspaces: [], ws: null, offset: 0, limit: 25, auditOffset: 0, segmentOffset: 0 };
+const state = { workspaces: [], ws: null, offset: 0, limit: 25, auditOffset: 0, segmentOffset: 0, disclosureOffset: 0 };
 
 async function api(path, options = {}) {
   const r = await fetch(path, { credentials: "same-origin", ...options });
@@ -83,6 +83,8 @@ function route() {
         ? showAudit()
       : view === "segments"
         ? showSegments()
+      : view === "disclosure"
+        ? showDisclosure()
       : view === "ugc"
         ? showUgc()
         : view === "plan"
@@ -504,6 +506,36 @@ async function showSegments() {
   pager("segments", r.offset, r.accounts.length, r.matching, state.limit);
 }
 
+async function showDisclosure() {
+  show("disclosure");
+  const d = await api(`${base()}/disclosure?offset=${state.disclosureOffset}&limit=${state.limit}`);
+  const sum = (k) => d.accounts.reduce((n, a) => n + a[k], 0);
+  $("disclosure-summary").textContent = d.sponsored
+    ? `${fmt(d.sponsored)} of ${fmt(d.posts_checked)} posts are sponsored (a label, an affiliate link or a discount code): ` +
+      `${fmt(sum("compliant"))} say so clearly and early, ${fmt(sum("buried"))} bury the label, ` +
+      `${fmt(sum("unclear"))} use an unclear one, ${fmt(sum("undisclosed"))} do not say so at all.`
+    : `None of ${fmt(d.posts_checked)} posts is sponsored.`;
+  $("disclosure-accounts").replaceChildren(
+    ...d.accounts.map((a) => {
+      const tr = document.createElement("tr");
+      cell(tr, "").appendChild(accountLink(a.id, a.handle));
+      for (const k of ["posts", "sponsored", "compliant", "buried", "unclear", "undisclosed"]) cell(tr, fmt(a[k]), true);
+      return tr;
+    }),
+  );
+  $("sponsored-rows").replaceChildren(
+    ...d.sponsored_posts.map((p) => {
+      const tr = document.createElement("tr");
+      cell(tr, "").appendChild(accountLink(p.author, p.handle));
+      cell(tr, p.verdict);
+      cell(tr, [...p.labels, ...p.affiliate_links.map((l) => l.why), ...p.discount_codes.map((c) => `code ${c}`)].join(", "));
+      cell(tr, p.excerpt);
+      return tr;
+    }),
+  );
+  pager("disclosure", d.offset, d.sponsored_posts.length, d.sponsored, state.limit);
+}
+
 function planRows(members, withGain) {
   return members.map((m) => {
     const tr = document.createElement("tr");
@@ -554,13 +586,34 @@ $("plan-form").addEventListener("submit", async (ev) => {
   }
 });
 
+$("classify-form").addEventListener("submit", async (ev) => {
+  ev.preventDefault();
+  const out = $("classify-result");
+  try {
+    const c = await api("/api/sentiment", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ text: $("classify-text").value }),
+    });
+    const drivers = c.drivers.slice(0, 3).map((d) => d.feature).join(", ");
+    out.textContent = `${c.kind}, ${c.polarity} (${c.language}, score ${fmt(c.score, 2)})` +
+      `${c.reasons.length ? `; cues: ${c.reasons.join(", ")}` : ""}${drivers ? `; words: ${drivers}` : ""}`;
+  } catch (e) {
+    out.textContent = e.message;
+  }
+});
+
 $("segment-filters").addEventListener("submit", (ev) => {
   ev.preventDefault();
   state.segmentOffset = 0;
   showSegments().catch((e) => status(e.message));
 });
 
-for (const [prefix, key, view] of [["audit", "auditOffset", () => showAudit()], ["segments", "segmentOffset", () => showSegments()]]) {
+for (const [prefix, key, view] of [
+  ["audit", "auditOffset", () => showAudit()],
+  ["segments", "segmentOffset", () => showSegments()],
+  ["disclosure", "disclosureOffset", () => showDisclosure()],
+]) {
   $(`${prefix}-prev`).addEventListener("click", () => {
     state[key] = Math.max(0, state[key] - state.limit);
     view().catch((e) => status(e.message));
@@ -606,7 +659,7 @@ $("logout").addEventListener("click", async () => {
 
 $("workspace").addEventListener("change", () => {
   state.ws = $("workspace").value;
-  state.offset = state.auditOffset = state.segmentOffset = 0;
+  state.offset = state.auditOffset = state.segmentOffset = state.disclosureOffset = 0;
   $("community").value = "";
   route();
 });

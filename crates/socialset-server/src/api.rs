@@ -957,6 +957,97 @@ pub struct PostDisclosureJson {
     pub excerpt: String,
 }
 
+/// How a set of posts discloses its sponsorships: posts, sponsored ones, and the sponsored
+/// ones by verdict.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct DisclosureCountsJson {
+    pub posts: usize,
+    pub sponsored: usize,
+    pub compliant: usize,
+    pub buried: usize,
+    pub unclear: usize,
+    pub undisclosed: usize,
+}
+
+impl From<&socialset_engine::DisclosureCounts> for DisclosureCountsJson {
+    fn from(c: &socialset_engine::DisclosureCounts) -> Self {
+        Self {
+            posts: c.posts,
+            sponsored: c.sponsored,
+            compliant: c.compliant,
+            buried: c.buried,
+            unclear: c.unclear,
+            undisclosed: c.undisclosed,
+        }
+    }
+}
+
+/// One account's disclosure counts.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct AccountDisclosureJson {
+    pub id: String,
+    pub handle: Option<String>,
+    #[serde(flatten)]
+    pub counts: DisclosureCountsJson,
+}
+
+/// One campaign's disclosure counts (campaigns and members come from conversions).
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct CampaignDisclosureJson {
+    pub campaign: String,
+    pub members: usize,
+    #[serde(flatten)]
+    pub counts: DisclosureCountsJson,
+}
+
+/// Whether sponsored posts say so clearly and early (AGCOM/IAP and FTC guidance): per
+/// account with sponsored posts, per campaign, and the sponsored posts a page at a time.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct DisclosureJson {
+    pub posts_checked: usize,
+    pub accounts: Vec<AccountDisclosureJson>,
+    pub campaigns: Vec<CampaignDisclosureJson>,
+    /// Sponsored posts in all (before the page).
+    pub sponsored: usize,
+    pub offset: usize,
+    pub sponsored_posts: Vec<PostDisclosureJson>,
+}
+
+impl DisclosureJson {
+    pub fn page(r: &socialset_engine::DisclosureReport, offset: usize, limit: usize) -> Self {
+        Self {
+            posts_checked: r.posts_checked,
+            accounts: r
+                .accounts
+                .iter()
+                .map(|a| AccountDisclosureJson {
+                    id: a.id.clone(),
+                    handle: a.handle.clone(),
+                    counts: (&a.counts).into(),
+                })
+                .collect(),
+            campaigns: r
+                .campaigns
+                .iter()
+                .map(|c| CampaignDisclosureJson {
+                    campaign: c.campaign.clone(),
+                    members: c.members,
+                    counts: (&c.counts).into(),
+                })
+                .collect(),
+            sponsored: r.posts.len(),
+            offset,
+            sponsored_posts: r
+                .posts
+                .iter()
+                .skip(offset)
+                .take(limit)
+                .map(PostDisclosureJson::from)
+                .collect(),
+        }
+    }
+}
+
 impl From<&socialset_engine::PostDisclosure> for PostDisclosureJson {
     fn from(p: &socialset_engine::PostDisclosure) -> Self {
         Self {
@@ -1100,6 +1191,60 @@ impl From<&socialset_engine::InteractionTrustReport> for TrustJson {
                     questions: Some(a.questions),
                     response_rate: a.response_rate,
                     ..TrustAccountJson::default()
+                })
+                .collect(),
+        }
+    }
+}
+
+/// A text to classify and score.
+#[derive(Clone, Debug, Deserialize, ToSchema)]
+pub struct SentimentRequest {
+    /// The post, Italian or English (at most 64 KiB).
+    pub text: String,
+}
+
+/// A word or word pair and how far it pulled the score (positive: towards positive).
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct DriverJson {
+    pub feature: String,
+    pub pull: f64,
+}
+
+/// One post classified (question, answer, complaint, praise, review or mention, with the
+/// cues) and scored (polarity with its probabilities and the words that drove it).
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct SentimentJson {
+    pub kind: String,
+    pub reasons: Vec<String>,
+    /// positive, negative, neutral or mixed.
+    pub polarity: String,
+    /// it or en.
+    pub language: String,
+    pub positive: f64,
+    pub negative: f64,
+    /// positive − negative, in [−1, 1].
+    pub score: f64,
+    pub drivers: Vec<DriverJson>,
+}
+
+impl From<&socialset_engine::Classified> for SentimentJson {
+    fn from(c: &socialset_engine::Classified) -> Self {
+        let r = &c.sentiment;
+        Self {
+            kind: c.kind.name().to_owned(),
+            reasons: c.reasons.clone(),
+            polarity: r.polarity.name().to_owned(),
+            language: r.language.code().to_owned(),
+            positive: r.positive,
+            negative: r.negative,
+            score: r.score,
+            drivers: r
+                .drivers
+                .iter()
+                .map(|(w, p)| DriverJson {
+                    feature: w.clone(),
+                    pull: *p,
                 })
                 .collect(),
         }

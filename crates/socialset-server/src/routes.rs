@@ -20,9 +20,9 @@ use utoipa::{IntoParams, Modify, OpenApi};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::api::{
-    AccountAuditJson, AuditJson, CommunitiesJson, ExplainJson, Health, IndependenceJson, Job,
-    LoginRequest, LoginResponse, PlanJson, PlanRequest, PodJson, RankJson, SegmentsJson, Stats,
-    TrustJson, UgcJson, WorkspaceEntry,
+    AccountAuditJson, AuditJson, CommunitiesJson, DisclosureJson, ExplainJson, Health,
+    IndependenceJson, Job, LoginRequest, LoginResponse, PlanJson, PlanRequest, PodJson, RankJson,
+    SegmentsJson, SentimentJson, SentimentRequest, Stats, TrustJson, UgcJson, WorkspaceEntry,
 };
 use crate::{lock, ApiError, AppState, Role, LOGIN_ATTEMPTS, LOGIN_WINDOW};
 
@@ -69,6 +69,8 @@ fn parts() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(audit_all))
         .routes(routes!(pods))
         .routes(routes!(segments))
+        .routes(routes!(disclosure))
+        .routes(routes!(sentiment))
         .routes(routes!(ugc))
         .routes(routes!(plan))
         .routes(routes!(independence))
@@ -554,6 +556,72 @@ async fn audit(
     AccountAuditJson::of(&report)
         .map(Json)
         .ok_or_else(|| ApiError::not_found("account", "the audit listed no account"))
+}
+
+/// Query of the disclosure check.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct DisclosureQuery {
+    /// Only this account's posts (id or handle).
+    account: Option<String>,
+}
+
+/// Whether sponsored posts say so clearly and early: labels (#adv, #ad, "paid partnership"…),
+/// affiliate links and discount codes, judged compliant, label buried, label unclear or
+/// undisclosed; per account, per campaign, and the sponsored posts a page at a time.
+#[utoipa::path(
+    get,
+    path = "/api/workspaces/{workspace}/disclosure",
+    params(("workspace" = String, Path, description = "Workspace name"), DisclosureQuery, PageQuery),
+    responses(
+        (status = 200, body = DisclosureJson),
+        (status = 400, body = crate::api::ErrorBody),
+        (status = 401, body = crate::api::ErrorBody),
+        (status = 404, body = crate::api::ErrorBody),
+    )
+)]
+async fn disclosure(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(workspace): Path<String>,
+    Query(q): Query<DisclosureQuery>,
+    Query(page): Query<PageQuery>,
+) -> Result<Json<DisclosureJson>, ApiError> {
+    member(&state, &caller, &workspace)?;
+    let (offset, limit) = page.bounds()?;
+    let account = q.account.filter(|a| !a.trim().is_empty());
+    let report = blocking(move || {
+        let store = open_store(&state, &workspace)?;
+        match &account {
+            Some(a) => store.disclosure(Some(a), None).map_err(account_error),
+            None => Ok(store.disclosure(None, None)?),
+        }
+    })
+    .await?;
+    Ok(Json(DisclosureJson::page(&report, offset, limit)))
+}
+
+/// Classifies and scores one text, as `socialset sentiment` does: its kind with the cues,
+/// its polarity (Italian: a model trained on SENTIPOLC 2016; English: VADER) and the words
+/// that drove it. Needs a token but no workspace.
+#[utoipa::path(
+    post,
+    path = "/api/sentiment",
+    request_body = SentimentRequest,
+    responses(
+        (status = 200, body = SentimentJson),
+        (status = 400, body = crate::api::ErrorBody),
+        (status = 401, body = crate::api::ErrorBody),
+        (status = 413, body = crate::api::ErrorBody),
+    )
+)]
+async fn sentiment(
+    _caller: Caller,
+    body: Result<Json<SentimentRequest>, JsonRejection>,
+) -> Result<Json<SentimentJson>, ApiError> {
+    let Json(req) = body.map_err(|e| ApiError::new(e.status(), e.body_text(), Some("body")))?;
+    let c = blocking(move || Ok(socialset_engine::classify(&req.text))).await?;
+    Ok(Json(SentimentJson::from(&c)))
 }
 
 /// A page of a list.

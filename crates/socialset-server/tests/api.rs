@@ -68,6 +68,26 @@ async fn call(
     )
 }
 
+/// POSTs a JSON body, as `token` when given.
+async fn post_json(s: &Server, uri: &str, token: Option<&str>, body: &str) -> (StatusCode, String) {
+    let mut req = Request::builder()
+        .method("POST")
+        .uri(uri)
+        .header(header::CONTENT_TYPE, "application/json");
+    if let Some(t) = token {
+        req = req.header(header::AUTHORIZATION, format!("Bearer {t}"));
+    }
+    let resp = s
+        .app
+        .clone()
+        .oneshot(req.body(Body::from(body.to_owned())).expect("request"))
+        .await
+        .expect("response");
+    let status = resp.status();
+    let bytes = resp.into_body().collect().await.expect("body").to_bytes();
+    (status, String::from_utf8_lossy(&bytes).into_owned())
+}
+
 async fn get(s: &Server, uri: &str, token: &str) -> (StatusCode, String, axum::http::HeaderMap) {
     call(s, "GET", uri, Some(token), Body::empty()).await
 }
@@ -136,6 +156,7 @@ on_both_backends!(
     customer_voice_threads_and_filters,
     a_plan_within_its_budget_and_its_bad_requests,
     the_independence_of_an_account,
+    disclosure_of_sponsored_posts_and_the_sentiment_of_a_text,
     trust_from_interactions_and_of_one_account,
 );
 
@@ -702,17 +723,14 @@ async fn a_plan_within_its_budget_and_its_bad_requests(s: Server) {
     let post = |body: serde_json::Value| {
         let s = &s;
         async move {
-            let req = Request::builder()
-                .method("POST")
-                .uri("/api/workspaces/acme/plans")
-                .header(header::AUTHORIZATION, format!("Bearer {}", s.vic))
-                .header(header::CONTENT_TYPE, "application/json")
-                .body(Body::from(body.to_string()))
-                .expect("request");
-            let resp = s.app.clone().oneshot(req).await.expect("response");
-            let status = resp.status();
-            let bytes = resp.into_body().collect().await.expect("body").to_bytes();
-            (status, json(&String::from_utf8_lossy(&bytes)))
+            let (status, text) = post_json(
+                s,
+                "/api/workspaces/acme/plans",
+                Some(&s.vic),
+                &body.to_string(),
+            )
+            .await;
+            (status, json(&text))
         }
     };
     let (status, p) =
@@ -738,6 +756,75 @@ async fn a_plan_within_its_budget_and_its_bad_requests(s: Server) {
         assert!(status.is_client_error(), "{body}: {status}");
         assert_eq!(e["field"], field, "{body}: {e}");
     }
+}
+
+async fn disclosure_of_sponsored_posts_and_the_sentiment_of_a_text(s: Server) {
+    let posts = "\
+{\"type\":\"post\",\"id\":\"tw:s1\",\"author\":\"tw:c\",\"text\":\"#adv Le nuove scarpe sono comodissime\"}
+{\"type\":\"post\",\"id\":\"tw:s2\",\"author\":\"tw:c\",\"text\":\"Scarpe stupende, usate il codice sconto ESTATE20\"}
+{\"type\":\"post\",\"id\":\"tw:s3\",\"author\":\"tw:d\",\"text\":\"Oggi giornata di sole al parco\"}
+";
+    assert_eq!(import(&s, &s.ann, posts).await["state"], "done");
+    let (status, text, _) = get(&s, "/api/workspaces/acme/disclosure", &s.vic).await;
+    assert_eq!(status, StatusCode::OK, "{text}");
+    let d = json(&text);
+    assert_eq!(d["posts_checked"], 3, "{d}");
+    assert_eq!(d["sponsored"], 2, "{d}");
+    let verdicts: Vec<&str> = d["sponsored_posts"]
+        .as_array()
+        .expect("posts")
+        .iter()
+        .filter_map(|p| p["verdict"].as_str())
+        .collect();
+    assert_eq!(verdicts, ["compliant", "undisclosed"], "{d}");
+    assert_eq!(d["accounts"][0]["id"], "tw:c");
+    assert_eq!(
+        d["accounts"][0]["sponsored"], 2,
+        "counts sit beside the id: {d}"
+    );
+    let (_, text, _) = get(
+        &s,
+        "/api/workspaces/acme/disclosure?offset=1&limit=1",
+        &s.vic,
+    )
+    .await;
+    let page = json(&text);
+    assert_eq!(page["sponsored_posts"][0]["post"], "tw:s2", "{page}");
+    let (status, text, _) = get(
+        &s,
+        "/api/workspaces/acme/disclosure?account=tw:nobody",
+        &s.vic,
+    )
+    .await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "{text}");
+    assert_eq!(json(&text)["field"], "account");
+
+    // One text, classified and scored, by anyone with a token.
+    let vic = Some(s.vic.as_str());
+    let ask = |body: &'static str, token| post_json(&s, "/api/sentiment", token, body);
+    let (status, text) = ask(r#"{"text": "Qualcuno sa a che ora apre il negozio?"}"#, vic).await;
+    assert_eq!(status, StatusCode::OK, "{text}");
+    let c = json(&text);
+    assert_eq!(c["kind"], "question", "{c}");
+    assert_eq!(c["language"], "it", "{c}");
+    let (_, text) = ask(r#"{"text": "I love this, it is wonderful!"}"#, vic).await;
+    let c = json(&text);
+    assert_eq!(
+        (c["polarity"].as_str(), c["language"].as_str()),
+        (Some("positive"), Some("en")),
+        "{c}"
+    );
+    assert!(
+        c["drivers"].as_array().is_some_and(|d| !d.is_empty()),
+        "{c}"
+    );
+    let (status, text) = ask(r#"{"txt": 1}"#, vic).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{text}");
+    assert_eq!(json(&text)["field"], "body");
+    assert_eq!(
+        ask(r#"{"text": "x"}"#, None).await.0,
+        StatusCode::UNAUTHORIZED
+    );
 }
 
 async fn the_independence_of_an_account(s: Server) {

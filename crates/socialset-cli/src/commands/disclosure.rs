@@ -3,7 +3,6 @@
 use std::path::PathBuf;
 
 use anyhow::Result;
-use serde_json::{json, Value};
 use socialset_engine::{Disclosure, DisclosureCounts, PostDisclosure};
 
 use super::{OutputFormat, StoreArgs};
@@ -69,10 +68,6 @@ pub struct IndependenceArgs {
 }
 
 /// The API's post disclosure JSON (`socialset serve` answers with the same type).
-fn post_json(p: &PostDisclosure) -> Value {
-    serde_json::to_value(socialset_server::api::PostDisclosureJson::from(p)).unwrap_or_default()
-}
-
 fn evidence(p: &PostDisclosure) -> String {
     let mut parts = p.labels.clone();
     parts.extend(p.affiliate_links.iter().map(|(_, why)| (*why).to_owned()));
@@ -87,22 +82,8 @@ pub fn run_disclosure(args: DisclosureArgs) -> Result<()> {
         .disclosure(args.account.as_deref(), args.brands.as_deref())?;
     match args.format {
         OutputFormat::Json => {
-            let v = json!({
-                "posts_checked": r.posts_checked,
-                "accounts": r.accounts.iter().map(|a| {
-                    let mut v = counts_json(&a.counts);
-                    v["id"] = json!(a.id);
-                    v["handle"] = json!(a.handle);
-                    v
-                }).collect::<Vec<_>>(),
-                "sponsored_posts": r.posts.iter().map(post_json).collect::<Vec<_>>(),
-                "campaigns": r.campaigns.iter().map(|c| {
-                    let mut v = counts_json(&c.counts);
-                    v["campaign"] = json!(c.campaign);
-                    v["members"] = json!(c.members);
-                    v
-                }).collect::<Vec<_>>(),
-            });
+            // The API's disclosure JSON (`socialset serve` answers with the same type).
+            let v = socialset_server::api::DisclosureJson::page(&r, 0, usize::MAX);
             println!("{}", serde_json::to_string_pretty(&v)?);
         }
         OutputFormat::Csv => csv(
@@ -202,13 +183,6 @@ fn counts_row(name: String, c: &DisclosureCounts) -> Vec<String> {
         .map(|n| n.to_string()),
     );
     row
-}
-
-fn counts_json(c: &DisclosureCounts) -> Value {
-    json!({
-        "posts": c.posts, "sponsored": c.sponsored, "compliant": c.compliant,
-        "buried": c.buried, "unclear": c.unclear, "undisclosed": c.undisclosed,
-    })
 }
 
 pub fn run_independence(args: IndependenceArgs) -> Result<()> {

@@ -4,7 +4,6 @@
 use std::path::PathBuf;
 
 use anyhow::Result;
-use serde_json::json;
 
 use super::OutputFormat;
 use crate::output::{csv, table};
@@ -61,12 +60,7 @@ pub fn run(args: Args) -> Result<()> {
     match args.format {
         OutputFormat::Json => println!(
             "{}",
-            serde_json::to_string_pretty(&json!({
-                "kind": c.kind.name(), "reasons": c.reasons,
-                "polarity": r.polarity.name(), "language": r.language.code(),
-                "positive": r.positive, "negative": r.negative, "score": r.score,
-                "drivers": r.drivers.iter().map(|(w, p)| json!({"feature": w, "pull": p})).collect::<Vec<_>>(),
-            }))?
+            serde_json::to_string_pretty(&socialset_server::api::SentimentJson::from(&c))?
         ),
         OutputFormat::Csv => csv(
             &[
