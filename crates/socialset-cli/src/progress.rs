@@ -14,6 +14,8 @@ pub struct ImportProgress {
     stall_after: Option<u64>,
     quiet: bool,
     rejected: u64,
+    /// The format of the last file: a run of files of one format is announced once.
+    last_reading: Option<String>,
 }
 
 /// Rejected records printed one by one; the rest are only counted (all are in the rejects file).
@@ -29,18 +31,21 @@ impl ImportProgress {
                 .and_then(|v| v.parse().ok()),
             quiet,
             rejected: 0,
+            last_reading: None,
         }
     }
 }
 
 impl ImportObserver for ImportProgress {
     fn file_started(&mut self, file: &str, format: Format, reason: Option<&str>, total_bytes: u64) {
-        if !self.quiet {
+        let reading = format.describe().to_owned();
+        if !self.quiet && self.last_reading.as_ref() != Some(&reading) {
             match reason {
-                Some(why) => eprintln!("{file}: reading as {} ({why})", format.describe()),
-                None => eprintln!("{file}: reading as {}", format.describe()),
+                Some(why) => eprintln!("{file}: reading as {reading} ({why})"),
+                None => eprintln!("{file}: reading as {reading}"),
             }
         }
+        self.last_reading = Some(reading);
         let bar = ProgressBar::new(total_bytes);
         bar.set_style(
             ProgressStyle::with_template(

@@ -24,6 +24,9 @@ pub struct ImportOptions {
     pub platform: Option<String>,
     /// Import the good records, write each bad one to `FILE.rejects.jsonl`, and go on.
     pub skip_bad: bool,
+    /// Where rejects files go; `None`: beside each input (or the current directory when the
+    /// input's folder is read-only).
+    pub rejects_dir: Option<PathBuf>,
 }
 
 /// Told about an import as it goes (for progress bars); every method has a silent default.
@@ -73,6 +76,9 @@ pub struct ImportReport {
     /// Store counts before and after: their difference is what the import added.
     pub before: Counts,
     pub after: Counts,
+    /// Files found in a directory whose format could not be told, with the reason: left out
+    /// (a file named on its own must be readable instead).
+    pub skipped_files: Vec<(String, String)>,
 }
 
 impl ImportReport {
@@ -106,12 +112,17 @@ impl Workspace {
         if files.is_empty() {
             return Err(Error::Usage("name at least one file to import".into()));
         }
+        let files = expand_directories(files)?;
         let before = self.store.counts()?;
         let mut reports = Vec::with_capacity(files.len());
+        let mut skipped_files = Vec::new();
         {
             let mut tx = self.store.begin_import()?;
-            for path in files {
-                reports.push(import_file(tx.as_mut(), path, options, observer)?);
+            for (path, in_directory) in &files {
+                match import_file(tx.as_mut(), path, *in_directory, options, observer)? {
+                    Ok(report) => reports.push(report),
+                    Err(why) => skipped_files.push((path.display().to_string(), why)),
+                }
             }
             observer.committing();
             tx.commit()?;
@@ -120,26 +131,100 @@ impl Workspace {
             files: reports,
             before,
             after: self.store.counts()?,
+            skipped_files,
         })
     }
 }
 
+/// `paths` with every directory replaced by the files under it, in name order (hidden files
+/// and folders left out), each marked as found in a directory.
+fn expand_directories(paths: &[PathBuf]) -> Result<Vec<(PathBuf, bool)>> {
+    let mut out = Vec::new();
+    for path in paths {
+        if path.is_dir() {
+            let before = out.len();
+            walk(path, &mut out)?;
+            if out.len() == before {
+                return Err(Error::Usage(format!(
+                    "{}: the directory holds no files",
+                    path.display()
+                )));
+            }
+        } else {
+            out.push((path.clone(), false));
+        }
+    }
+    Ok(out)
+}
+
+fn walk(dir: &Path, out: &mut Vec<(PathBuf, bool)>) -> Result<()> {
+    let unreadable = |e: std::io::Error| Error::Usage(format!("{}: {e}", dir.display()));
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map_err(unreadable)?
+        .map(|e| e.map(|e| e.path()))
+        .collect::<std::io::Result<_>>()
+        .map_err(unreadable)?;
+    entries.sort();
+    for p in entries {
+        let hidden = p
+            .file_name()
+            .is_some_and(|n| n.to_string_lossy().starts_with('.'));
+        if hidden {
+            continue;
+        }
+        if p.is_dir() {
+            walk(&p, out)?;
+        } else if !is_documentation_or_ours(&p) {
+            out.push((p, true));
+        }
+    }
+    Ok(())
+}
+
+/// Files a directory of data holds beside the data: its READMEs, licences and notes, and the
+/// rejects files of earlier imports. Never read when a directory is imported.
+fn is_documentation_or_ours(path: &Path) -> bool {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().to_lowercase())
+        .unwrap_or_default();
+    let name = name.strip_suffix(".gz").unwrap_or(&name);
+    [
+        "readme",
+        "license",
+        "licence",
+        "copying",
+        "notice",
+        "changelog",
+    ]
+    .iter()
+    .any(|p| name.starts_with(p))
+        || name.ends_with(".rejects.jsonl")
+        || [".md", ".txt", ".rst", ".html", ".pdf", ".py", ".sh", ".dat"]
+            .iter()
+            .any(|e| name.ends_with(e))
+}
+
+/// Imports one file; `Ok(Err(why))` when a file found in a directory is of no format
+/// socialset reads (it is left out, not an error).
 fn import_file(
     tx: &mut dyn ImportTx,
     path: &Path,
+    in_directory: bool,
     options: &ImportOptions,
     observer: &mut dyn ImportObserver,
-) -> Result<FileReport> {
+) -> Result<std::result::Result<FileReport, String>> {
     let display = path.display().to_string();
     if !path.is_file() {
         return Err(Error::Usage(format!("{display}: no such file")));
     }
     let (format, detection) = match options.format {
         Some(f) => (f, None),
-        None => {
-            let d = detect_format(path, &display).map_err(Error::BadInput)?;
-            (d.format, Some(d.reason))
-        }
+        None => match detect_format(path, &display) {
+            Ok(d) => (d.format, Some(d.reason)),
+            Err(e) if in_directory => return Ok(Err(e.problem.clone())),
+            Err(e) => return Err(Error::BadInput(e)),
+        },
     };
     if options.edge_kind.is_some() && format != Format::Snap {
         return Err(Error::Usage(format!(
@@ -186,7 +271,8 @@ fn import_file(
                     let writer = match &mut rejects {
                         Some(w) => w,
                         None => {
-                            let (file, at) = create_rejects_file(path)?;
+                            let (file, at) =
+                                create_rejects_file(path, options.rejects_dir.as_deref())?;
                             report.rejects_path = Some(at);
                             rejects.insert(BufWriter::new(file))
                         }
@@ -205,7 +291,7 @@ fn import_file(
     }
     observer.progress(progress.bytes_read(), n_records);
     observer.file_finished(&report);
-    Ok(report)
+    Ok(Ok(report))
 }
 
 /// The reader thread: parse, batch, send. Stops when the receiver goes away.
@@ -241,9 +327,9 @@ fn read_all(mut reader: RecordReader, send: &mpsc::SyncSender<Msg>) {
     let _ = send.send(Msg::Done(reader.ignored().clone()));
 }
 
-/// `FILE.rejects.jsonl` beside the input, or in the current directory when the input's
-/// directory is read-only.
-fn create_rejects_file(input: &Path) -> Result<(File, PathBuf)> {
+/// `FILE.rejects.jsonl` in `dir` when given, else beside the input, or in the current
+/// directory when the input's directory is read-only.
+fn create_rejects_file(input: &Path, dir: Option<&Path>) -> Result<(File, PathBuf)> {
     let name = format!(
         "{}.rejects.jsonl",
         input
@@ -251,8 +337,24 @@ fn create_rejects_file(input: &Path) -> Result<(File, PathBuf)> {
             .map(|n| n.to_string_lossy())
             .unwrap_or_default()
     );
+    if let Some(dir) = dir {
+        let at = dir.join(&name);
+        let f = File::create(&at).map_err(Error::io(format!("creating {}", at.display())))?;
+        return Ok((f, at));
+    }
     let beside = input.with_file_name(&name);
-    match File::create(&beside) {
+    // A folder marked read-only is left alone even by a user (root) who could write there.
+    let folder_read_only = beside
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .and_then(|p| std::fs::metadata(p).ok())
+        .is_some_and(|m| m.permissions().readonly());
+    let created = if folder_read_only {
+        Err(std::io::Error::from(std::io::ErrorKind::PermissionDenied))
+    } else {
+        File::create(&beside)
+    };
+    match created {
         Ok(f) => Ok((f, beside)),
         Err(_) => {
             let here = PathBuf::from(&name);

@@ -40,7 +40,7 @@ pub fn detect_format(path: &Path, display: &str) -> Result<Detection, RecordErro
         RecordError::fatal(
             display,
             0,
-            "cannot tell the format from the extension or the first lines; pass --format with one of jsonl, snap, ratings-csv, higgs, activitypub",
+            "cannot tell the format from the extension or the first lines; pass --format with one of jsonl, snap, ratings-csv, higgs, activitypub, twitter-v1, twitter-v2",
         )
     })
 }
@@ -66,6 +66,30 @@ fn detect_from(ext: &str, text: &str) -> Option<Detection> {
                 );
             }
         }
+        if [
+            "\"__twarc\"",
+            "\"author_id\"",
+            "\"public_metrics\"",
+            "\"edit_history_tweet_ids\"",
+        ]
+        .iter()
+        .any(|k| text.contains(k))
+            || (text.contains("\"action\"") && text.contains("\"reason\""))
+        {
+            return found(
+                Format::TwitterV2,
+                "author_id, public_metrics or twarc's metadata".into(),
+            );
+        }
+        if text.contains("\"id_str\"") && text.contains("\"screen_name\"") {
+            return found(Format::TwitterV1, "id_str and screen_name".into());
+        }
+        if is_reply_tree(text) {
+            return found(
+                Format::TwitterV1,
+                "a reply tree of tweet ids (PHEME's structure.json)".into(),
+            );
+        }
         if matches!(ext, "jsonl" | "ndjson") {
             return found(Format::Jsonl, format!("the .{ext} extension"));
         }
@@ -89,7 +113,8 @@ fn detect_from(ext: &str, text: &str) -> Option<Detection> {
             },
         );
     }
-    if (2..=4).contains(&tokens.len()) {
+    // Weight and time, when there, are numbers.
+    if (2..=4).contains(&tokens.len()) && tokens[2..].iter().all(|t| t.parse::<f64>().is_ok()) {
         return found(
             Format::Snap,
             format!(
@@ -102,6 +127,18 @@ fn detect_from(ext: &str, text: &str) -> Option<Detection> {
 }
 
 /// The `"type"` of a one-line JSON object, if it has one.
+/// `{"552783667052167168": {…` — tweet ids as the first key.
+fn is_reply_tree(text: &str) -> bool {
+    let Some(rest) = text.trim_start().strip_prefix('{') else {
+        return false;
+    };
+    let Some(rest) = rest.trim_start().strip_prefix('"') else {
+        return false;
+    };
+    let key_len = rest.bytes().take_while(u8::is_ascii_digit).count();
+    key_len >= 5 && rest[key_len..].starts_with('"')
+}
+
 fn json_type_of(line: &str) -> Option<String> {
     #[derive(serde::Deserialize)]
     struct Typed {

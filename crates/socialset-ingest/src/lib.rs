@@ -38,15 +38,21 @@ pub enum Format {
     Higgs,
     /// ActivityPub / Mastodon JSON: activities, actors and collections.
     ActivityPub,
+    /// X / Twitter API v1.1: tweets with their embedded users, and user objects.
+    TwitterV1,
+    /// X / Twitter API v2 responses (twarc2): `data`, `includes`, `errors`, `meta`.
+    TwitterV2,
 }
 
 impl Format {
-    pub const ALL: [Self; 5] = [
+    pub const ALL: [Self; 7] = [
         Self::Jsonl,
         Self::Snap,
         Self::RatingsCsv,
         Self::Higgs,
         Self::ActivityPub,
+        Self::TwitterV1,
+        Self::TwitterV2,
     ];
 
     /// The name used on the command line (`--format NAME`).
@@ -57,6 +63,8 @@ impl Format {
             Self::RatingsCsv => "ratings-csv",
             Self::Higgs => "higgs",
             Self::ActivityPub => "activitypub",
+            Self::TwitterV1 => "twitter-v1",
+            Self::TwitterV2 => "twitter-v2",
         }
     }
 
@@ -68,6 +76,8 @@ impl Format {
             Self::RatingsCsv => "signed ratings CSV (src,dst,rating[,time])",
             Self::Higgs => "Higgs Twitter activity (userA userB time RT|MT|RE)",
             Self::ActivityPub => "ActivityPub / Mastodon JSON",
+            Self::TwitterV1 => "X/Twitter API v1.1 JSON (tweets with their users)",
+            Self::TwitterV2 => "X/Twitter API v2 JSON (twarc2 pages: data, includes, errors)",
         }
     }
 
@@ -79,6 +89,7 @@ impl Format {
             Self::Snap | Self::RatingsCsv => "snap",
             Self::Higgs => "higgs",
             Self::ActivityPub => "ap",
+            Self::TwitterV1 | Self::TwitterV2 => "tw",
         }
     }
 }

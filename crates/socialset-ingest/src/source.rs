@@ -127,6 +127,11 @@ impl Lines {
         &self.source.display
     }
 
+    /// The rest of the file, unread.
+    pub(crate) fn into_reader(self) -> Box<dyn BufRead + Send> {
+        self.source.reader
+    }
+
     /// The next line without its line ending, as UTF-8 text, with its 1-based number.
     /// `Ok(None)` at the end of the file.
     pub(crate) fn next_line(&mut self) -> Result<Option<(u64, &str)>, RecordError> {

@@ -1,5 +1,6 @@
 //! `socialset import`: read files into the store, all or nothing.
 
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use anyhow::Result;
@@ -19,7 +20,10 @@ use crate::progress::ImportProgress;
 ///   ratings-csv  signed ratings: `src,dst,rating[,time]` (SNAP soc-sign-bitcoin*)
 ///   higgs        Higgs Twitter activity: `userA userB time RT|MT|RE`
 ///   activitypub  ActivityPub / Mastodon JSON: activities, actors, collections
-/// Files may be gzip-compressed (detected from their first bytes).
+///   twitter-v1   X/Twitter API v1.1 JSON: tweets with their users (PHEME, old archives)
+///   twitter-v2   X/Twitter API v2 JSON as twarc2 saves it: data, includes, errors
+/// Files may be gzip-compressed (detected from their first bytes). A directory is read
+/// whole, every file under it (READMEs, licences and notes left out).
 ///
 /// The import is atomic: a bad record stops it with `FILE:LINE: field "F": problem (value)`
 /// and the store keeps exactly what it held before. With --skip-bad the good records land
@@ -30,14 +34,17 @@ use crate::progress::ImportProgress;
 ///   socialset import ../shared/data/bitcoin-otc/soc-sign-bitcoinotc.csv.gz
 ///   socialset import --kind share --platform higgs retweets.edgelist.gz
 ///   socialset import --skip-bad export.jsonl
+///   socialset import rumoureval-data/          # PHEME threads: one tweet per file
+///   socialset import --skip-bad tweets.jsonl   # twarc2 output
 #[derive(Debug, clap::Args)]
 #[command(verbatim_doc_comment)]
 pub struct Args {
-    /// Files to import (plain or .gz).
+    /// Files or directories to import (plain or .gz).
     #[arg(required = true, value_name = "FILE")]
     files: Vec<PathBuf>,
 
-    /// Input format: auto, jsonl, snap, ratings-csv, higgs or activitypub.
+    /// Input format: auto, jsonl, snap, ratings-csv, higgs, activitypub, twitter-v1 or
+    /// twitter-v2.
     #[arg(long, default_value = "auto", value_name = "F")]
     format: String,
 
@@ -53,6 +60,10 @@ pub struct Args {
     /// Import the good records; write the bad ones to FILE.rejects.jsonl.
     #[arg(long)]
     skip_bad: bool,
+
+    /// With --skip-bad: write the rejects files here (default: beside each input).
+    #[arg(long, value_name = "DIR", requires = "skip_bad")]
+    rejects_dir: Option<PathBuf>,
 
     /// Print the report as JSON.
     #[arg(long)]
@@ -72,6 +83,7 @@ pub fn run(args: Args) -> Result<()> {
         edge_kind: args.kind,
         platform: args.platform,
         skip_bad: args.skip_bad,
+        rejects_dir: args.rejects_dir,
     };
     let mut workspace = args.store.open()?;
     let mut progress = ImportProgress::new(args.json);
@@ -84,24 +96,59 @@ pub fn run(args: Args) -> Result<()> {
     Ok(())
 }
 
+/// Files listed one per row up to this many; beyond, one row per format.
+const FILES_LISTED: usize = 20;
+
 pub fn print_report(report: &ImportReport, store: &str) {
-    let rows = report
-        .files
-        .iter()
-        .map(|f| {
-            let read: u64 = f.records.values().sum();
+    // (name, format, records by kind, rejected) per row.
+    type Row = (String, String, BTreeMap<String, u64>, u64);
+    let mut rows: Vec<Row> = Vec::new();
+    if report.files.len() <= FILES_LISTED {
+        for f in &report.files {
             let kinds = f
                 .records
                 .iter()
-                .map(|(k, n)| format!("{} {}", thousands(*n), k.as_str()))
-                .collect::<Vec<_>>()
-                .join(", ");
-            vec![
+                .map(|(k, n)| (k.as_str().to_owned(), *n))
+                .collect();
+            rows.push((
                 f.file.clone(),
                 f.format.as_str().to_owned(),
-                thousands(read),
                 kinds,
-                thousands(f.rejected),
+                f.rejected,
+            ));
+        }
+    } else {
+        let mut by_format: BTreeMap<&str, (u64, BTreeMap<String, u64>, u64)> = BTreeMap::new();
+        for f in &report.files {
+            let entry = by_format.entry(f.format.as_str()).or_default();
+            entry.0 += 1;
+            for (k, n) in &f.records {
+                *entry.1.entry(k.as_str().to_owned()).or_default() += n;
+            }
+            entry.2 += f.rejected;
+        }
+        for (format, (n, kinds, rejected)) in by_format {
+            rows.push((
+                format!("{} files", thousands(n)),
+                format.to_owned(),
+                kinds,
+                rejected,
+            ));
+        }
+    }
+    let rows: Vec<Vec<String>> = rows
+        .into_iter()
+        .map(|(name, format, kinds, rejected)| {
+            vec![
+                name,
+                format,
+                thousands(kinds.values().sum()),
+                kinds
+                    .iter()
+                    .map(|(k, n)| format!("{} {k}", thousands(*n)))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                thousands(rejected),
             ]
         })
         .collect();
@@ -113,6 +160,7 @@ pub fn print_report(report: &ImportReport, store: &str) {
             rows
         )
     );
+    let mut ignored: BTreeMap<&str, (u64, usize)> = BTreeMap::new();
     for f in &report.files {
         if let Some(path) = &f.rejects_path {
             println!(
@@ -123,12 +171,38 @@ pub fn print_report(report: &ImportReport, store: &str) {
             );
         }
         for (what, n) in &f.ignored {
-            println!(
-                "{}: {} {what} not imported (not a kind socialset stores)",
-                f.file,
-                thousands(*n)
-            );
+            let entry = ignored.entry(what.as_str()).or_default();
+            entry.0 += n;
+            entry.1 += 1;
         }
+    }
+    for (what, (n, files)) in ignored {
+        let place = match report.files.iter().find(|f| f.ignored.contains_key(what)) {
+            Some(f) if files == 1 => f.file.clone(),
+            _ => format!("{} files", thousands(files as u64)),
+        };
+        println!(
+            "{place}: {} {what} not imported (not a kind socialset stores)",
+            thousands(n)
+        );
+    }
+    if !report.skipped_files.is_empty() {
+        let names: Vec<&str> = report
+            .skipped_files
+            .iter()
+            .take(5)
+            .map(|(f, _)| f.as_str())
+            .collect();
+        println!(
+            "{} files in the directories given are of no format socialset reads, left out: {}{}",
+            thousands(report.skipped_files.len() as u64),
+            names.join(", "),
+            if report.skipped_files.len() > names.len() {
+                ", …"
+            } else {
+                ""
+            }
+        );
     }
     let added = added(&report.before, &report.after);
     if added.is_empty() {
@@ -159,6 +233,7 @@ fn report_json(report: &ImportReport) -> serde_json::Value {
             "rejects_file": f.rejects_path.as_ref().map(|p| p.display().to_string()),
             "not_imported": f.ignored,
         })).collect::<Vec<_>>(),
+        "skipped_files": report.skipped_files.iter().map(|(f, why)| serde_json::json!({"file": f, "why": why})).collect::<Vec<_>>(),
         "store_before": super::stats::counts_json(&report.before),
         "store_after": super::stats::counts_json(&report.after),
     })

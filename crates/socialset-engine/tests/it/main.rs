@@ -3,6 +3,7 @@
 mod audit;
 mod bad_input;
 mod brand;
+mod exports;
 mod idempotence;
 mod layers;
 mod plan;

@@ -11,15 +11,13 @@
 //! invented.
 
 use std::collections::{BTreeMap, VecDeque};
-use std::io::{self, BufRead, Read};
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::Arc;
 
 use serde_json::Value;
 use socialset_model::{
     Account, AccountId, Follow, Interaction, InteractionKind, Post, PostId, Record, Timestamp,
 };
 
+use super::json_docs::Documents;
 use super::parse_time_text;
 use crate::error::RecordError;
 use crate::source::Source;
@@ -27,42 +25,15 @@ use crate::source::Source;
 const ACTOR_TYPES: [&str; 5] = ["Person", "Service", "Organization", "Group", "Application"];
 const POST_TYPES: [&str; 6] = ["Note", "Article", "Page", "Question", "Event", "Video"];
 
-/// Counts newlines as serde_json pulls bytes, so each document can be given its line.
-struct NewlineCounter {
-    inner: Box<dyn BufRead + Send>,
-    newlines: Arc<AtomicU64>,
-}
-
-impl Read for NewlineCounter {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        let n = self.inner.read(buf)?;
-        let count = buf[..n].iter().filter(|&&b| b == b'\n').count();
-        self.newlines.fetch_add(count as u64, Ordering::Relaxed);
-        Ok(n)
-    }
-}
-
-type Stream =
-    serde_json::StreamDeserializer<'static, serde_json::de::IoRead<NewlineCounter>, Value>;
-
 pub(crate) struct Reader {
-    stream: Stream,
-    newlines: Arc<AtomicU64>,
-    display: String,
+    docs: Documents,
     platform: String,
 }
 
 impl Reader {
     pub(crate) fn new(source: Source, platform: String) -> Self {
-        let newlines = Arc::new(AtomicU64::new(0));
-        let counter = NewlineCounter {
-            inner: source.reader,
-            newlines: Arc::clone(&newlines),
-        };
         Self {
-            stream: serde_json::Deserializer::from_reader(counter).into_iter(),
-            newlines,
-            display: source.display,
+            docs: Documents::new(source),
             platform,
         }
     }
@@ -72,37 +43,19 @@ impl Reader {
         out: &mut VecDeque<Record>,
         ignored: &mut BTreeMap<String, u64>,
     ) -> Result<bool, RecordError> {
-        // serde_json reads byte by byte through `Read`, so the count is exact where a
-        // document starts (whitespace between documents aside).
-        let line = self.newlines.load(Ordering::Relaxed) + 1;
-        match self.stream.next() {
-            None => Ok(false),
-            Some(Err(e)) => {
-                let problem = e.to_string();
-                let problem = problem
-                    .rfind(" at line ")
-                    .map_or(problem.as_str(), |i| &problem[..i]);
-                let at = if e.line() > 0 { e.line() as u64 } else { line };
-                // A syntax error leaves the stream unusable: nothing after it can be trusted.
-                Err(RecordError::fatal(
-                    &self.display,
-                    at,
-                    format!("is not valid JSON: {problem}"),
-                ))
-            }
-            Some(Ok(doc)) => {
-                let ctx = Ctx {
-                    file: &self.display,
-                    line,
-                    platform: &self.platform,
-                };
-                let mut records = Vec::new();
-                ctx.document(&doc, &mut records, ignored)
-                    .map_err(|e| e.raw(doc.to_string().as_bytes()))?;
-                out.extend(records);
-                Ok(true)
-            }
-        }
+        let Some(doc) = self.docs.next_doc()? else {
+            return Ok(false);
+        };
+        let ctx = Ctx {
+            file: self.docs.display(),
+            line: doc.line,
+            platform: &self.platform,
+        };
+        let mut records = Vec::new();
+        ctx.document(&doc.value, &mut records, ignored)
+            .map_err(|e| e.raw(doc.value.to_string().as_bytes()))?;
+        out.extend(records);
+        Ok(true)
     }
 }
 

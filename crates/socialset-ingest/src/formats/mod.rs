@@ -2,8 +2,10 @@
 
 mod activitypub;
 mod edges;
+mod json_docs;
 mod jsonl;
 pub(crate) mod time;
+mod twitter;
 
 use std::collections::{BTreeMap, VecDeque};
 
@@ -23,6 +25,7 @@ pub(crate) enum Reader {
         platform: String,
     },
     ActivityPub(activitypub::Reader),
+    Twitter(twitter::Reader),
 }
 
 #[derive(Clone, Copy)]
@@ -44,6 +47,12 @@ impl Reader {
             Format::ActivityPub => {
                 return Self::ActivityPub(activitypub::Reader::new(source, platform))
             }
+            Format::TwitterV1 => {
+                return Self::Twitter(twitter::Reader::new(source, twitter::Version::V1, platform))
+            }
+            Format::TwitterV2 => {
+                return Self::Twitter(twitter::Reader::new(source, twitter::Version::V2, platform))
+            }
         };
         Self::Lines {
             lines: Lines::new(source),
@@ -60,6 +69,7 @@ impl Reader {
     ) -> Result<bool, RecordError> {
         match self {
             Self::ActivityPub(r) => r.next_into(out, ignored),
+            Self::Twitter(r) => r.next_into(out, ignored),
             Self::Lines {
                 lines,
                 kind,

@@ -5,7 +5,9 @@ use std::path::{Path, PathBuf};
 use socialset_ingest::{detect_format, Format, ReadOptions, RecordReader};
 use socialset_model::{InteractionKind, Record};
 
-fn fixture(name: &str) -> PathBuf {
+mod twitter;
+
+pub(crate) fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../../tests/data")
         .join(name)

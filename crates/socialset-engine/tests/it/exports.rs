@@ -1,0 +1,95 @@
+//! Platform exports give the counts docs/FORMAT.md writes down: each row of its table "What
+//! the sample exports give" imported into an empty store. Rows under `../shared` run when that
+//! data is there (CI has it; `SOCIALSET_REQUIRE_SHARED_DATA=1` makes its absence a failure).
+
+use std::path::{Path, PathBuf};
+
+use socialset_engine::{ImportOptions, NoProgress, Workspace};
+
+struct Row {
+    path: String,
+    accounts: u64,
+    posts: u64,
+    interactions: u64,
+}
+
+fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn rows() -> Vec<Row> {
+    let doc = std::fs::read_to_string(repo().join("docs/FORMAT.md")).expect("docs/FORMAT.md");
+    let table = doc
+        .split("### What the sample exports give")
+        .nth(1)
+        .expect("the table of sample exports in docs/FORMAT.md");
+    table
+        .lines()
+        .filter(|l| l.starts_with("| ") && l.contains('`'))
+        .map(|l| {
+            let cells: Vec<&str> = l.trim_matches('|').split('|').map(str::trim).collect();
+            let number = |i: usize| {
+                cells[i]
+                    .parse::<u64>()
+                    .unwrap_or_else(|_| panic!("not a count in {l}"))
+            };
+            Row {
+                path: cells[1].trim_matches('`').to_owned(),
+                accounts: number(2),
+                posts: number(3),
+                interactions: number(4),
+            }
+        })
+        .collect()
+}
+
+#[test]
+fn the_sample_exports_give_the_documented_counts() {
+    let rows = rows();
+    assert!(rows.len() >= 7, "the table lost rows");
+    let require_shared = std::env::var("SOCIALSET_REQUIRE_SHARED_DATA").is_ok();
+    for row in rows {
+        let path = repo().join(&row.path);
+        if !path.exists() {
+            assert!(
+                !row.path.starts_with("../shared") || !require_shared,
+                "{} is required but missing",
+                row.path
+            );
+            assert!(row.path.starts_with("../shared"), "{} is missing", row.path);
+            eprintln!("skipped (no data here): {}", row.path);
+            continue;
+        }
+        let dir = tempfile::tempdir().expect("tempdir");
+        let input = if row.path.ends_with(".tar.gz") {
+            let unpacked = dir.path().join("unpacked");
+            let file = std::fs::File::open(&path).expect("archive");
+            tar::Archive::new(flate2::read::GzDecoder::new(file))
+                .unpack(&unpacked)
+                .expect("unpack");
+            unpacked
+        } else {
+            path
+        };
+        let mut w = Workspace::open(&dir.path().join("s.db")).expect("store");
+        let options = ImportOptions {
+            skip_bad: true,
+            rejects_dir: Some(dir.path().to_owned()),
+            ..ImportOptions::default()
+        };
+        let report = w
+            .import(&[input], &options, &mut NoProgress)
+            .unwrap_or_else(|e| panic!("{}: {e}", row.path));
+        let got = (
+            report.after.accounts,
+            report.after.posts,
+            report.after.interactions,
+        );
+        assert_eq!(
+            got,
+            (row.accounts, row.posts, row.interactions),
+            "{}: accounts, posts, interactions",
+            row.path
+        );
+    }
+}
