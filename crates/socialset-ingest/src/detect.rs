@@ -40,7 +40,7 @@ pub fn detect_format(path: &Path, display: &str) -> Result<Detection, RecordErro
         RecordError::fatal(
             display,
             0,
-            "cannot tell the format from the extension or the first lines; pass --format with one of jsonl, snap, ratings-csv, higgs, activitypub, twitter-v1, twitter-v2",
+            "cannot tell the format from the extension or the first lines; pass --format with one of jsonl, snap, ratings-csv, higgs, activitypub, twitter-v1, twitter-v2, reddit",
         )
     })
 }
@@ -79,6 +79,12 @@ fn detect_from(ext: &str, text: &str) -> Option<Detection> {
             return found(
                 Format::TwitterV2,
                 "author_id, public_metrics or twarc's metadata".into(),
+            );
+        }
+        if let Some(kind) = reddit_kind(text) {
+            return found(
+                Format::Reddit,
+                format!("Reddit things (\"kind\": \"{kind}\")"),
             );
         }
         if text.contains("\"id_str\"") && text.contains("\"screen_name\"") {
@@ -127,6 +133,30 @@ fn detect_from(ext: &str, text: &str) -> Option<Detection> {
 }
 
 /// The `"type"` of a one-line JSON object, if it has one.
+/// The Reddit thing kind a JSON text names (`"kind": "Listing"`, `t1`, `t3`…), if any.
+fn reddit_kind(text: &str) -> Option<&'static str> {
+    const KINDS: [&str; 8] = [
+        "Listing",
+        "t1",
+        "t2",
+        "t3",
+        "t5",
+        "more",
+        "TrophyList",
+        "t6",
+    ];
+    text.match_indices("\"kind\"").find_map(|(i, m)| {
+        let rest = text[i + m.len()..]
+            .trim_start()
+            .strip_prefix(':')?
+            .trim_start();
+        let rest = rest.strip_prefix('"')?;
+        KINDS
+            .into_iter()
+            .find(|k| rest.starts_with(k) && rest[k.len()..].starts_with('"'))
+    })
+}
+
 /// `{"552783667052167168": {…` — tweet ids as the first key.
 fn is_reply_tree(text: &str) -> bool {
     let Some(rest) = text.trim_start().strip_prefix('{') else {

@@ -42,10 +42,12 @@ pub enum Format {
     TwitterV1,
     /// X / Twitter API v2 responses (twarc2): `data`, `includes`, `errors`, `meta`.
     TwitterV2,
+    /// Reddit API JSON: listings, comment trees, accounts, subreddits.
+    Reddit,
 }
 
 impl Format {
-    pub const ALL: [Self; 7] = [
+    pub const ALL: [Self; 8] = [
         Self::Jsonl,
         Self::Snap,
         Self::RatingsCsv,
@@ -53,6 +55,7 @@ impl Format {
         Self::ActivityPub,
         Self::TwitterV1,
         Self::TwitterV2,
+        Self::Reddit,
     ];
 
     /// The name used on the command line (`--format NAME`).
@@ -65,6 +68,7 @@ impl Format {
             Self::ActivityPub => "activitypub",
             Self::TwitterV1 => "twitter-v1",
             Self::TwitterV2 => "twitter-v2",
+            Self::Reddit => "reddit",
         }
     }
 
@@ -78,6 +82,7 @@ impl Format {
             Self::ActivityPub => "ActivityPub / Mastodon JSON",
             Self::TwitterV1 => "X/Twitter API v1.1 JSON (tweets with their users)",
             Self::TwitterV2 => "X/Twitter API v2 JSON (twarc2 pages: data, includes, errors)",
+            Self::Reddit => "Reddit API JSON (listings, comment trees, accounts)",
         }
     }
 
@@ -90,6 +95,7 @@ impl Format {
             Self::Higgs => "higgs",
             Self::ActivityPub => "ap",
             Self::TwitterV1 | Self::TwitterV2 => "tw",
+            Self::Reddit => "rd",
         }
     }
 }

@@ -22,6 +22,7 @@ use crate::progress::ImportProgress;
 ///   activitypub  ActivityPub / Mastodon JSON: activities, actors, collections
 ///   twitter-v1   X/Twitter API v1.1 JSON: tweets with their users (PHEME, old archives)
 ///   twitter-v2   X/Twitter API v2 JSON as twarc2 saves it: data, includes, errors
+///   reddit       Reddit API JSON: listings, comment trees, accounts, subreddits
 /// Files may be gzip-compressed (detected from their first bytes). A directory is read
 /// whole, every file under it (READMEs, licences and notes left out).
 ///
@@ -43,8 +44,8 @@ pub struct Args {
     #[arg(required = true, value_name = "FILE")]
     files: Vec<PathBuf>,
 
-    /// Input format: auto, jsonl, snap, ratings-csv, higgs, activitypub, twitter-v1 or
-    /// twitter-v2.
+    /// Input format: auto, jsonl, snap, ratings-csv, higgs, activitypub, twitter-v1,
+    /// twitter-v2 or reddit.
     #[arg(long, default_value = "auto", value_name = "F")]
     format: String,
 

@@ -1,6 +1,7 @@
 //! Platform exports give the counts docs/FORMAT.md writes down: each row of its table "What
 //! the sample exports give" imported into an empty store. Rows under `../shared` run when that
 //! data is there (CI has it; `SOCIALSET_REQUIRE_SHARED_DATA=1` makes its absence a failure).
+//! Reddit rows are PRAW's recorded cassettes, unwrapped here into plain Reddit JSON first.
 
 use std::path::{Path, PathBuf};
 
@@ -43,6 +44,48 @@ fn rows() -> Vec<Row> {
         .collect()
 }
 
+/// The Reddit JSON recorded in PRAW's betamax cassettes (a file, or every `Test*.json[.gz]`
+/// of a folder), one response per line: what a Reddit export holds.
+fn unwrap_cassettes(path: &Path) -> String {
+    let files: Vec<PathBuf> = if path.is_dir() {
+        let mut f: Vec<PathBuf> = std::fs::read_dir(path)
+            .expect("folder")
+            .map(|e| e.expect("entry").path())
+            .filter(|p| {
+                p.file_name()
+                    .is_some_and(|n| n.to_string_lossy().starts_with("Test"))
+            })
+            .collect();
+        f.sort();
+        f
+    } else {
+        vec![path.to_owned()]
+    };
+    let mut out = String::new();
+    for file in files {
+        let mut text = String::new();
+        let f = std::fs::File::open(&file).expect("cassette");
+        if file.extension().is_some_and(|e| e == "gz") {
+            std::io::Read::read_to_string(&mut flate2::read::GzDecoder::new(f), &mut text)
+        } else {
+            std::io::Read::read_to_string(&mut std::io::BufReader::new(f), &mut text)
+        }
+        .expect("read");
+        let doc: serde_json::Value = serde_json::from_str(&text).expect("cassette JSON");
+        for i in doc["interactions"].as_array().into_iter().flatten() {
+            let token = i["request"]["uri"]
+                .as_str()
+                .is_some_and(|u| u.contains("access_token"));
+            let body = i["response"]["body"]["string"].as_str().unwrap_or_default();
+            if let (false, Ok(v)) = (token, serde_json::from_str::<serde_json::Value>(body)) {
+                out.push_str(&v.to_string());
+                out.push('\n');
+            }
+        }
+    }
+    out
+}
+
 #[test]
 fn the_sample_exports_give_the_documented_counts() {
     let rows = rows();
@@ -61,7 +104,11 @@ fn the_sample_exports_give_the_documented_counts() {
             continue;
         }
         let dir = tempfile::tempdir().expect("tempdir");
-        let input = if row.path.ends_with(".tar.gz") {
+        let input = if row.path.contains("cassettes") || row.path.contains("reddit") {
+            let unwrapped = dir.path().join("reddit.jsonl");
+            std::fs::write(&unwrapped, unwrap_cassettes(&path)).expect("write");
+            unwrapped
+        } else if row.path.ends_with(".tar.gz") {
             let unpacked = dir.path().join("unpacked");
             let file = std::fs::File::open(&path).expect("archive");
             tar::Archive::new(flate2::read::GzDecoder::new(file))

@@ -8,8 +8,12 @@ use std::io::{self, Read};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
-use serde_json::Value;
+use std::collections::{BTreeMap, VecDeque};
 
+use serde_json::Value;
+use socialset_model::{AccountId, Interaction, InteractionKind, PostId, Record, Timestamp};
+
+use super::parse_time_text;
 use crate::error::RecordError;
 use crate::source::{Lines, Source};
 
@@ -168,4 +172,218 @@ fn without_position(e: &serde_json::Error) -> String {
     problem
         .rfind(" at line ")
         .map_or(problem.clone(), |i| problem[..i].to_owned())
+}
+
+/// What reads one document into records: the page, the reader's own state, the document.
+type PageFn<S> = fn(&mut Page<'_>, &mut S, &Value);
+
+/// Reads the documents of a file page by page: a bad object of a page is an error of its own
+/// (given out one per call, after the page's good records), and the page's other objects
+/// are read.
+pub(crate) struct PageReader<S> {
+    docs: Documents,
+    platform: String,
+    state: S,
+    read: PageFn<S>,
+    pending: VecDeque<RecordError>,
+}
+
+impl<S> PageReader<S> {
+    pub(crate) fn new(source: Source, platform: String, state: S, read: PageFn<S>) -> Self {
+        Self {
+            docs: Documents::new(source),
+            platform,
+            state,
+            read,
+            pending: VecDeque::new(),
+        }
+    }
+
+    pub(crate) fn next_into(
+        &mut self,
+        out: &mut VecDeque<Record>,
+        ignored: &mut BTreeMap<String, u64>,
+    ) -> Result<bool, RecordError> {
+        if let Some(e) = self.pending.pop_front() {
+            return Err(e);
+        }
+        let Some(doc) = self.docs.next_doc()? else {
+            return Ok(false);
+        };
+        let mut page = Page {
+            file: self.docs.display(),
+            line: doc.line,
+            platform: &self.platform,
+            records: Vec::new(),
+            errors: Vec::new(),
+            ignored,
+        };
+        (self.read)(&mut page, &mut self.state, &doc.value);
+        let Page {
+            records, errors, ..
+        } = page;
+        let raw = (!errors.is_empty()).then(|| doc.value.to_string());
+        out.extend(records);
+        self.pending.extend(
+            errors
+                .into_iter()
+                .map(|e| e.raw(raw.as_deref().unwrap_or_default().as_bytes())),
+        );
+        match self.pending.pop_front() {
+            Some(e) => Err(e),
+            None => Ok(true),
+        }
+    }
+}
+
+/// One document being read: the records and errors it gives, and what it holds that is not
+/// imported.
+pub(crate) struct Page<'a> {
+    pub(crate) file: &'a str,
+    pub(crate) line: u64,
+    pub(crate) platform: &'a str,
+    pub(crate) records: Vec<Record>,
+    pub(crate) errors: Vec<RecordError>,
+    pub(crate) ignored: &'a mut BTreeMap<String, u64>,
+}
+
+/// Where a value sits in its document (`data[3].author_id`).
+pub(crate) fn at(path: &str, key: &str) -> String {
+    if path.is_empty() {
+        key.to_owned()
+    } else {
+        format!("{path}.{key}")
+    }
+}
+
+/// The `i`th item of the array at `key` (`includes.users[0]`).
+pub(crate) fn item(path: &str, key: &str, i: usize) -> String {
+    format!("{}[{i}]", at(path, key))
+}
+
+pub(crate) fn str_of<'v>(v: &'v Value, key: &str) -> Option<&'v str> {
+    v.get(key).and_then(Value::as_str)
+}
+
+/// The array at `key`, or none.
+pub(crate) fn list<'v>(v: &'v Value, key: &str) -> &'v [Value] {
+    v.get(key)
+        .and_then(Value::as_array)
+        .map_or(&[], Vec::as_slice)
+}
+
+/// Reading values of a page: each error names the field by its JSON path.
+impl Page<'_> {
+    pub(crate) fn error(&self, field: &str, problem: &str, value: &Value) -> RecordError {
+        RecordError::new(self.file, self.line, problem)
+            .field(field)
+            .value(&value.to_string())
+    }
+
+    pub(crate) fn ignore(&mut self, what: &str) {
+        *self.ignored.entry(what.to_owned()).or_default() += 1;
+    }
+
+    pub(crate) fn account_id(&self, id: &str) -> AccountId {
+        AccountId::namespaced(self.platform, id)
+    }
+
+    pub(crate) fn post_id(&self, id: &str) -> PostId {
+        PostId::namespaced(self.platform, id)
+    }
+
+    pub(crate) fn count(
+        &self,
+        v: &Value,
+        key: &str,
+        path: &str,
+    ) -> Result<Option<u64>, RecordError> {
+        match v.get(key) {
+            None | Some(Value::Null) => Ok(None),
+            Some(Value::Number(n)) if n.as_u64().is_some() => Ok(n.as_u64()),
+            Some(other) => {
+                Err(self.error(&at(path, key), "is not a whole number, zero or more", other))
+            }
+        }
+    }
+
+    pub(crate) fn text(
+        &self,
+        v: &Value,
+        key: &str,
+        path: &str,
+    ) -> Result<Option<String>, RecordError> {
+        match v.get(key) {
+            None | Some(Value::Null) => Ok(None),
+            Some(Value::String(s)) => Ok(Some(s.clone())),
+            Some(other) => Err(self.error(&at(path, key), "is not text", other)),
+        }
+    }
+
+    pub(crate) fn flag(
+        &self,
+        v: &Value,
+        key: &str,
+        path: &str,
+    ) -> Result<Option<bool>, RecordError> {
+        match v.get(key) {
+            None | Some(Value::Null) => Ok(None),
+            Some(Value::Bool(b)) => Ok(Some(*b)),
+            Some(other) => Err(self.error(&at(path, key), "is not true or false", other)),
+        }
+    }
+
+    pub(crate) fn time(
+        &self,
+        v: &Value,
+        key: &str,
+        path: &str,
+    ) -> Result<Option<Timestamp>, RecordError> {
+        match v.get(key) {
+            None | Some(Value::Null) => Ok(None),
+            Some(Value::String(s)) => parse_time_text(s)
+                .map(Some)
+                .map_err(|p| self.error(&at(path, key), p, &v[key])),
+            // Epoch seconds (Reddit's `created_utc`).
+            Some(Value::Number(n)) => n
+                .as_f64()
+                .and_then(Timestamp::from_epoch_seconds)
+                .map(Some)
+                .ok_or_else(|| {
+                    self.error(
+                        &at(path, key),
+                        "is an epoch time outside the years 1900–2200",
+                        &v[key],
+                    )
+                }),
+            Some(other) => Err(self.error(&at(path, key), "is not a time", other)),
+        }
+    }
+
+    /// Runs `f` on one object; its error is kept and the page goes on.
+    pub(crate) fn each(&mut self, f: impl FnOnce(&mut Self) -> Result<(), RecordError>) {
+        if let Err(e) = f(self) {
+            self.errors.push(e);
+        }
+    }
+
+    pub(crate) fn interaction(
+        &mut self,
+        src: &AccountId,
+        dst: AccountId,
+        kind: InteractionKind,
+        at: Option<Timestamp>,
+        post: &PostId,
+    ) {
+        if &dst != src {
+            self.records.push(Record::Interaction(Interaction {
+                src: src.clone(),
+                dst,
+                kind,
+                at,
+                post: Some(post.clone()),
+                weight: 1.0,
+            }));
+        }
+    }
 }

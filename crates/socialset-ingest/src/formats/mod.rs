@@ -4,6 +4,7 @@ mod activitypub;
 mod edges;
 mod json_docs;
 mod jsonl;
+mod reddit;
 pub(crate) mod time;
 mod twitter;
 
@@ -25,7 +26,8 @@ pub(crate) enum Reader {
         platform: String,
     },
     ActivityPub(activitypub::Reader),
-    Twitter(twitter::Reader),
+    Twitter(json_docs::PageReader<twitter::Version>),
+    Reddit(json_docs::PageReader<reddit::Authors>),
 }
 
 #[derive(Clone, Copy)]
@@ -47,11 +49,12 @@ impl Reader {
             Format::ActivityPub => {
                 return Self::ActivityPub(activitypub::Reader::new(source, platform))
             }
+            Format::Reddit => return Self::Reddit(reddit::reader(source, platform)),
             Format::TwitterV1 => {
-                return Self::Twitter(twitter::Reader::new(source, twitter::Version::V1, platform))
+                return Self::Twitter(twitter::reader(source, twitter::Version::V1, platform))
             }
             Format::TwitterV2 => {
-                return Self::Twitter(twitter::Reader::new(source, twitter::Version::V2, platform))
+                return Self::Twitter(twitter::reader(source, twitter::Version::V2, platform))
             }
         };
         Self::Lines {
@@ -70,6 +73,7 @@ impl Reader {
         match self {
             Self::ActivityPub(r) => r.next_into(out, ignored),
             Self::Twitter(r) => r.next_into(out, ignored),
+            Self::Reddit(r) => r.next_into(out, ignored),
             Self::Lines {
                 lines,
                 kind,

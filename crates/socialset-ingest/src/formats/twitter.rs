@@ -23,15 +23,12 @@
 //! A bad tweet or user is an error of its own (with its JSON path, e.g. `data[3].author_id`);
 //! the other objects of the same page are still read.
 
-use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::collections::HashMap;
 
 use serde_json::{Map, Value};
-use socialset_model::{
-    Account, AccountId, Interaction, InteractionKind, Post, PostId, Record, Timestamp,
-};
+use socialset_model::{Account, AccountId, InteractionKind, Post, Record};
 
-use super::json_docs::Documents;
-use super::parse_time_text;
+use super::json_docs::{at, item, list, str_of, Page, PageReader};
 use crate::error::RecordError;
 use crate::source::Source;
 
@@ -41,86 +38,17 @@ pub(crate) enum Version {
     V2,
 }
 
-pub(crate) struct Reader {
-    docs: Documents,
-    version: Version,
-    platform: String,
-    /// Errors of single objects of the last document, given out one per call.
-    pending: VecDeque<RecordError>,
-}
-
-impl Reader {
-    pub(crate) fn new(source: Source, version: Version, platform: String) -> Self {
-        Self {
-            docs: Documents::new(source),
-            version,
-            platform,
-            pending: VecDeque::new(),
-        }
-    }
-
-    pub(crate) fn next_into(
-        &mut self,
-        out: &mut VecDeque<Record>,
-        ignored: &mut BTreeMap<String, u64>,
-    ) -> Result<bool, RecordError> {
-        if let Some(e) = self.pending.pop_front() {
-            return Err(e);
-        }
-        let Some(doc) = self.docs.next_doc()? else {
-            return Ok(false);
-        };
-        let mut page = Page {
-            file: self.docs.display(),
-            line: doc.line,
-            platform: &self.platform,
-            records: Vec::new(),
-            errors: Vec::new(),
-            ignored,
-        };
-        match self.version {
-            Version::V1 => page.v1_document(&doc.value),
-            Version::V2 => page.v2_document(&doc.value),
-        }
-        let raw = (!page.errors.is_empty()).then(|| doc.value.to_string());
-        out.extend(page.records);
-        self.pending.extend(
-            page.errors
-                .into_iter()
-                .map(|e| e.raw(raw.as_deref().unwrap_or_default().as_bytes())),
-        );
-        match self.pending.pop_front() {
-            Some(e) => Err(e),
-            None => Ok(true),
-        }
-    }
-}
-
-/// One document being read: the records and errors it gives.
-struct Page<'a> {
-    file: &'a str,
-    line: u64,
-    platform: &'a str,
-    records: Vec<Record>,
-    errors: Vec<RecordError>,
-    ignored: &'a mut BTreeMap<String, u64>,
-}
-
-/// Where a value sits in its document (`data[3].author_id`).
-fn at(path: &str, key: &str) -> String {
-    if path.is_empty() {
-        key.to_owned()
-    } else {
-        format!("{path}.{key}")
-    }
-}
-
-fn item(path: &str, key: &str, i: usize) -> String {
-    format!("{}[{i}]", at(path, key))
-}
-
-fn str_of<'v>(v: &'v Value, key: &str) -> Option<&'v str> {
-    v.get(key).and_then(Value::as_str)
+/// Reads documents of one API version.
+pub(crate) fn reader(source: Source, version: Version, platform: String) -> PageReader<Version> {
+    PageReader::new(
+        source,
+        platform,
+        version,
+        |page, version, doc| match version {
+            Version::V1 => page.v1_document(doc),
+            Version::V2 => page.v2_document(doc),
+        },
+    )
 }
 
 /// Tweet text with Twitter's HTML escapes undone (v1.1 and v2 escape `&`, `<` and `>`).
@@ -178,24 +106,6 @@ impl<'v> Lookup<'v> {
 }
 
 impl Page<'_> {
-    fn error(&self, field: &str, problem: &str, value: &Value) -> RecordError {
-        RecordError::new(self.file, self.line, problem)
-            .field(field)
-            .value(&value.to_string())
-    }
-
-    fn ignore(&mut self, what: &str) {
-        *self.ignored.entry(what.to_owned()).or_default() += 1;
-    }
-
-    fn account_id(&self, id: &str) -> AccountId {
-        AccountId::namespaced(self.platform, id)
-    }
-
-    fn post_id(&self, id: &str) -> PostId {
-        PostId::namespaced(self.platform, id)
-    }
-
     /// An id given as a string (`id_str`, or v2's `id`) or, in v1.1, as a number.
     fn id(&self, v: &Value, keys: &[&str], path: &str) -> Result<Option<String>, RecordError> {
         for key in keys {
@@ -236,73 +146,10 @@ impl Page<'_> {
         })
     }
 
-    fn count(&self, v: &Value, key: &str, path: &str) -> Result<Option<u64>, RecordError> {
-        match v.get(key) {
-            None | Some(Value::Null) => Ok(None),
-            Some(Value::Number(n)) if n.as_u64().is_some() => Ok(n.as_u64()),
-            Some(other) => {
-                Err(self.error(&at(path, key), "is not a whole number, zero or more", other))
-            }
-        }
-    }
-
-    fn text(&self, v: &Value, key: &str, path: &str) -> Result<Option<String>, RecordError> {
-        match v.get(key) {
-            None | Some(Value::Null) => Ok(None),
-            Some(Value::String(s)) => Ok(Some(s.clone())),
-            Some(other) => Err(self.error(&at(path, key), "is not text", other)),
-        }
-    }
-
-    fn flag(&self, v: &Value, key: &str, path: &str) -> Result<Option<bool>, RecordError> {
-        match v.get(key) {
-            None | Some(Value::Null) => Ok(None),
-            Some(Value::Bool(b)) => Ok(Some(*b)),
-            Some(other) => Err(self.error(&at(path, key), "is not true or false", other)),
-        }
-    }
-
-    fn time(&self, v: &Value, key: &str, path: &str) -> Result<Option<Timestamp>, RecordError> {
-        match v.get(key) {
-            None | Some(Value::Null) => Ok(None),
-            Some(Value::String(s)) => parse_time_text(s)
-                .map(Some)
-                .map_err(|p| self.error(&at(path, key), p, &v[key])),
-            Some(other) => Err(self.error(&at(path, key), "is not a time", other)),
-        }
-    }
-
     fn lang(&self, v: &Value, path: &str) -> Result<Option<String>, RecordError> {
         Ok(self
             .text(v, "lang", path)?
             .filter(|l| !l.is_empty() && l != "und"))
-    }
-
-    /// Runs `f` on one object; its error is kept and the page goes on.
-    fn each(&mut self, f: impl FnOnce(&mut Self) -> Result<(), RecordError>) {
-        if let Err(e) = f(self) {
-            self.errors.push(e);
-        }
-    }
-
-    fn interaction(
-        &mut self,
-        src: &AccountId,
-        dst: AccountId,
-        kind: InteractionKind,
-        at: Option<Timestamp>,
-        post: &PostId,
-    ) {
-        if &dst != src {
-            self.records.push(Record::Interaction(Interaction {
-                src: src.clone(),
-                dst,
-                kind,
-                at,
-                post: Some(post.clone()),
-                weight: 1.0,
-            }));
-        }
     }
 
     // ---- API v1.1 ----
@@ -791,13 +638,6 @@ impl Page<'_> {
         self.records.push(Record::Post(post));
         Ok(())
     }
-}
-
-/// The array at `key`, or none.
-fn list<'v>(v: &'v Value, key: &str) -> &'v [Value] {
-    v.get(key)
-        .and_then(Value::as_array)
-        .map_or(&[], Vec::as_slice)
 }
 
 /// PHEME's `structure.json`: `{tweet id: {reply id: {…} or []}}`.
