@@ -33,7 +33,7 @@ pub(crate) struct Reader {
 impl Reader {
     pub(crate) fn new(source: Source, platform: String) -> Self {
         Self {
-            docs: Documents::new(source),
+            docs: Documents::new(source, None),
             platform,
         }
     }
@@ -53,7 +53,10 @@ impl Reader {
         };
         let mut records = Vec::new();
         ctx.document(&doc.value, &mut records, ignored)
-            .map_err(|e| e.raw(doc.value.to_string().as_bytes()))?;
+            .map_err(|e| {
+                let raw = doc.text.clone().unwrap_or_else(|| doc.value.to_string());
+                e.raw(raw.as_bytes())
+            })?;
         out.extend(records);
         Ok(true)
     }

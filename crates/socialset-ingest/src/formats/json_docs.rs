@@ -52,19 +52,25 @@ enum Mode {
 pub(crate) struct Documents {
     mode: Mode,
     display: String,
+    /// Object keys worth keeping (sorted), when a format reads only some: the others are
+    /// skipped unparsed, which is most of the work on a tweet. `None` keeps everything.
+    keep: Option<&'static [&'static str]>,
 }
 
-/// A document and the line it starts on.
+/// A document, the line it starts on and, read line by line, the line as written.
 pub(crate) struct Document {
     pub(crate) line: u64,
     pub(crate) value: Value,
+    pub(crate) text: Option<String>,
 }
 
 impl Documents {
-    pub(crate) fn new(source: Source) -> Self {
+    pub(crate) fn new(source: Source, keep: Option<&'static [&'static str]>) -> Self {
+        debug_assert!(keep.is_none_or(|k| k.windows(2).all(|w| w[0] < w[1])));
         Self {
             display: source.display.clone(),
             mode: Mode::Start(Lines::new(source)),
+            keep,
         }
     }
 
@@ -85,8 +91,16 @@ impl Documents {
                     if text.trim().is_empty() {
                         continue;
                     }
-                    return match serde_json::from_str::<Value>(text) {
-                        Ok(value) => Ok(Some(Document { line: no, value })),
+                    let parsed = match self.keep {
+                        None => serde_json::from_str::<Value>(text),
+                        Some(keep) => parse_pruned(text, keep),
+                    };
+                    return match parsed {
+                        Ok(value) => Ok(Some(Document {
+                            line: no,
+                            value,
+                            text: Some(text.to_owned()),
+                        })),
                         Err(e) => Err(RecordError::new(
                             &self.display,
                             no,
@@ -103,13 +117,22 @@ impl Documents {
                     if text.trim().is_empty() {
                         continue;
                     }
-                    if let Ok(value) = serde_json::from_str::<Value>(text) {
+                    let parsed = match self.keep {
+                        None => serde_json::from_str::<Value>(text),
+                        Some(keep) => parse_pruned(text, keep),
+                    };
+                    if let Ok(value) = parsed {
+                        let text = Some(text.to_owned());
                         let Mode::Start(lines) = std::mem::replace(&mut self.mode, Mode::Done)
                         else {
                             unreachable!("in the Start mode")
                         };
                         self.mode = Mode::Lines(lines);
-                        return Ok(Some(Document { line: no, value }));
+                        return Ok(Some(Document {
+                            line: no,
+                            value,
+                            text,
+                        }));
                     }
                     // A document over several lines: the file is one stream from this line.
                     let first = format!("{text}\n").into_bytes();
@@ -158,11 +181,102 @@ impl Documents {
                                 format!("is not valid JSON: {}", without_position(&e)),
                             ))
                         }
-                        Some(Ok(value)) => Ok(Some(Document { line, value })),
+                        Some(Ok(value)) => Ok(Some(Document {
+                            line,
+                            value,
+                            text: None,
+                        })),
                     };
                 }
             }
         }
+    }
+}
+
+fn parse_pruned(text: &str, keep: &'static [&'static str]) -> serde_json::Result<Value> {
+    let mut de = serde_json::Deserializer::from_str(text);
+    let v = serde::de::DeserializeSeed::deserialize(Pruned(keep), &mut de)?;
+    de.end()?;
+    Ok(v)
+}
+
+/// Builds a `Value` of the keys in `.0` (and of keys made of digits: tweet ids as keys), at
+/// any depth; the others are skipped without being built.
+#[derive(Clone, Copy)]
+struct Pruned(&'static [&'static str]);
+
+impl<'de> serde::de::DeserializeSeed<'de> for Pruned {
+    type Value = Value;
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for Pruned {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a JSON value")
+    }
+
+    fn visit_bool<E>(self, v: bool) -> Result<Value, E> {
+        Ok(Value::Bool(v))
+    }
+
+    fn visit_i64<E>(self, v: i64) -> Result<Value, E> {
+        Ok(Value::from(v))
+    }
+
+    fn visit_u64<E>(self, v: u64) -> Result<Value, E> {
+        Ok(Value::from(v))
+    }
+
+    fn visit_f64<E>(self, v: f64) -> Result<Value, E> {
+        Ok(serde_json::Number::from_f64(v).map_or(Value::Null, Value::Number))
+    }
+
+    fn visit_str<E>(self, v: &str) -> Result<Value, E> {
+        Ok(Value::String(v.to_owned()))
+    }
+
+    fn visit_string<E>(self, v: String) -> Result<Value, E> {
+        Ok(Value::String(v))
+    }
+
+    fn visit_unit<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+
+    fn visit_none<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+
+    fn visit_some<D: serde::Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
+        d.deserialize_any(self)
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        let mut out = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(1024));
+        while let Some(v) = seq.next_element_seed(self)? {
+            out.push(v);
+        }
+        Ok(Value::Array(out))
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        let mut out = serde_json::Map::new();
+        while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+            let wanted = self.0.binary_search(&key.as_ref()).is_ok()
+                || (!key.is_empty() && key.bytes().all(|b| b.is_ascii_digit()));
+            if wanted {
+                let v = map.next_value_seed(self)?;
+                out.insert(key.into_owned(), v);
+            } else {
+                map.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(Value::Object(out))
     }
 }
 
@@ -189,9 +303,15 @@ pub(crate) struct PageReader<S> {
 }
 
 impl<S> PageReader<S> {
-    pub(crate) fn new(source: Source, platform: String, state: S, read: PageFn<S>) -> Self {
+    pub(crate) fn new(
+        source: Source,
+        platform: String,
+        keep: Option<&'static [&'static str]>,
+        state: S,
+        read: PageFn<S>,
+    ) -> Self {
         Self {
-            docs: Documents::new(source),
+            docs: Documents::new(source, keep),
             platform,
             state,
             read,
@@ -222,7 +342,7 @@ impl<S> PageReader<S> {
         let Page {
             records, errors, ..
         } = page;
-        let raw = (!errors.is_empty()).then(|| doc.value.to_string());
+        let raw = (!errors.is_empty()).then(|| doc.text.unwrap_or_else(|| doc.value.to_string()));
         out.extend(records);
         self.pending.extend(
             errors

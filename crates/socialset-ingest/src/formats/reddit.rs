@@ -32,9 +32,11 @@ const AUTHORS_REMEMBERED: usize = 1 << 20;
 pub(crate) struct Authors(HashMap<String, AccountId>);
 
 pub(crate) fn reader(source: Source, platform: String) -> PageReader<Authors> {
+    // Reddit answers have keys that are ids (`user_data_by_account_ids`): everything kept.
     PageReader::new(
         source,
         platform,
+        None,
         Authors::default(),
         |page, authors, doc| {
             page.reddit_document(doc, "", authors);
