@@ -202,6 +202,21 @@ impl RecordReader {
         ))
     }
 
+    /// Reads `bytes` already in memory (plain, not gzip) as a file shown as `display`: for
+    /// uploads held in memory and for fuzzing.
+    pub fn from_bytes(bytes: Vec<u8>, display: &str, options: &ReadOptions) -> Self {
+        let source = source::Source {
+            reader: Box::new(std::io::Cursor::new(bytes)),
+            display: display.to_owned(),
+        };
+        Self {
+            inner: formats::Reader::new(source, options),
+            queue: VecDeque::new(),
+            finished: false,
+            ignored: BTreeMap::new(),
+        }
+    }
+
     /// What the file held that socialset does not import, by kind, with counts
     /// (e.g. ActivityPub `Undo` activities). Complete once the reader is exhausted.
     pub fn ignored(&self) -> &BTreeMap<String, u64> {

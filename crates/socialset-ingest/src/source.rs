@@ -127,6 +127,11 @@ impl Lines {
         &self.source.display
     }
 
+    /// The last line read, as text (empty if it was not UTF-8).
+    pub(crate) fn current(&self) -> &str {
+        std::str::from_utf8(&self.buf).unwrap_or_default()
+    }
+
     /// The rest of the file, unread.
     pub(crate) fn into_reader(self) -> Box<dyn BufRead + Send> {
         self.source.reader

@@ -54,7 +54,7 @@ impl Reader {
         let mut records = Vec::new();
         ctx.document(&doc.value, &mut records, ignored)
             .map_err(|e| {
-                let raw = doc.text.clone().unwrap_or_else(|| doc.value.to_string());
+                let raw = self.docs.as_written(&doc.value);
                 e.raw(raw.as_bytes())
             })?;
         out.extend(records);

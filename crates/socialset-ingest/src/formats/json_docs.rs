@@ -57,11 +57,10 @@ pub(crate) struct Documents {
     keep: Option<&'static [&'static str]>,
 }
 
-/// A document, the line it starts on and, read line by line, the line as written.
+/// A document and the line it starts on.
 pub(crate) struct Document {
     pub(crate) line: u64,
     pub(crate) value: Value,
-    pub(crate) text: Option<String>,
 }
 
 impl Documents {
@@ -76,6 +75,15 @@ impl Documents {
 
     pub(crate) fn display(&self) -> &str {
         &self.display
+    }
+
+    /// The last document as written, for a rejects file: the line itself when the file is
+    /// read line by line (a document kept only in part would lose fields), else `value`.
+    pub(crate) fn as_written(&self, value: &Value) -> String {
+        match &self.mode {
+            Mode::Lines(lines) => lines.current().to_owned(),
+            _ => value.to_string(),
+        }
     }
 
     /// The next document; `Ok(None)` at the end. After a fatal error, `Ok(None)` follows.
@@ -96,11 +104,7 @@ impl Documents {
                         Some(keep) => parse_pruned(text, keep),
                     };
                     return match parsed {
-                        Ok(value) => Ok(Some(Document {
-                            line: no,
-                            value,
-                            text: Some(text.to_owned()),
-                        })),
+                        Ok(value) => Ok(Some(Document { line: no, value })),
                         Err(e) => Err(RecordError::new(
                             &self.display,
                             no,
@@ -122,17 +126,12 @@ impl Documents {
                         Some(keep) => parse_pruned(text, keep),
                     };
                     if let Ok(value) = parsed {
-                        let text = Some(text.to_owned());
                         let Mode::Start(lines) = std::mem::replace(&mut self.mode, Mode::Done)
                         else {
                             unreachable!("in the Start mode")
                         };
                         self.mode = Mode::Lines(lines);
-                        return Ok(Some(Document {
-                            line: no,
-                            value,
-                            text,
-                        }));
+                        return Ok(Some(Document { line: no, value }));
                     }
                     // A document over several lines: the file is one stream from this line.
                     let first = format!("{text}\n").into_bytes();
@@ -181,11 +180,7 @@ impl Documents {
                                 format!("is not valid JSON: {}", without_position(&e)),
                             ))
                         }
-                        Some(Ok(value)) => Ok(Some(Document {
-                            line,
-                            value,
-                            text: None,
-                        })),
+                        Some(Ok(value)) => Ok(Some(Document { line, value })),
                     };
                 }
             }
@@ -342,7 +337,7 @@ impl<S> PageReader<S> {
         let Page {
             records, errors, ..
         } = page;
-        let raw = (!errors.is_empty()).then(|| doc.text.unwrap_or_else(|| doc.value.to_string()));
+        let raw = (!errors.is_empty()).then(|| self.docs.as_written(&doc.value));
         out.extend(records);
         self.pending.extend(
             errors
