@@ -12,8 +12,25 @@ use std::time::Instant;
 use anyhow::{bail, Context, Result};
 use socialset_ingest::{Format, ReadOptions, RecordReader};
 
-/// One line per document, of one export format, as the sample gives them.
-fn samples(data: &Path) -> Result<Vec<(Format, &'static str, Vec<String>)>> {
+/// Documents of one export format, as the sample gives them: one per line, or (`outbox`) all
+/// of them the items of one ActivityPub collection, as a Mastodon account export holds them.
+struct Sample {
+    format: Format,
+    what: &'static str,
+    lines: Vec<String>,
+    outbox: bool,
+}
+
+fn sample(format: Format, what: &'static str, lines: Vec<String>) -> Sample {
+    Sample {
+        format,
+        what,
+        lines,
+        outbox: false,
+    }
+}
+
+fn samples(data: &Path) -> Result<Vec<Sample>> {
     let mut out = Vec::new();
 
     // API v1.1: every PHEME tweet, one per line (as a streaming or search export holds them).
@@ -35,7 +52,11 @@ fn samples(data: &Path) -> Result<Vec<(Format, &'static str, Vec<String>)>> {
             tweets.push(v.to_string());
         }
     }
-    out.push((Format::TwitterV1, "PHEME tweets, one per line", tweets));
+    out.push(sample(
+        Format::TwitterV1,
+        "PHEME tweets, one per line",
+        tweets,
+    ));
 
     // API v2: twarc2's pages (the file with the deliberately broken line left out).
     let mut pages = Vec::new();
@@ -58,7 +79,7 @@ fn samples(data: &Path) -> Result<Vec<(Format, &'static str, Vec<String>)>> {
             );
         }
     }
-    out.push((
+    out.push(sample(
         Format::TwitterV2,
         "twarc2 pages (twarc-csv test data)",
         pages,
@@ -89,7 +110,11 @@ fn samples(data: &Path) -> Result<Vec<(Format, &'static str, Vec<String>)>> {
             }
         }
     }
-    out.push((Format::Reddit, "PRAW's recorded Reddit answers", answers));
+    out.push(sample(
+        Format::Reddit,
+        "PRAW's recorded Reddit answers",
+        answers,
+    ));
 
     // ActivityPub: the Mastodon / Friendica payloads.
     let mut activities = Vec::new();
@@ -107,11 +132,17 @@ fn samples(data: &Path) -> Result<Vec<(Format, &'static str, Vec<String>)>> {
             activities.push(v.to_string());
         }
     }
-    out.push((
+    out.push(sample(
         Format::ActivityPub,
-        "Mastodon / Friendica payloads",
-        activities,
+        "Mastodon / Friendica payloads, one per line",
+        activities.clone(),
     ));
+    out.push(Sample {
+        format: Format::ActivityPub,
+        what: "the same payloads as the items of one outbox document",
+        lines: activities,
+        outbox: true,
+    });
     Ok(out)
 }
 
@@ -124,27 +155,49 @@ pub fn bench_exports(root: &Path, args: &[String]) -> Result<()> {
     std::fs::create_dir_all(&dir)?;
     let me = std::env::current_exe()?;
     let mut rows = Vec::new();
-    for (format, what, lines) in samples(&data)? {
+    for Sample {
+        format,
+        what,
+        lines,
+        outbox,
+    } in samples(&data)?
+    {
         let sample_bytes: usize = lines.iter().map(|l| l.len() + 1).sum();
         if sample_bytes == 0 {
             bail!("no {} sample found", format.as_str());
         }
-        let path = dir.join(format!("{}.jsonl", format.as_str()));
+        let name = if outbox { "-outbox" } else { "" };
+        let path = dir.join(format!("{}{name}.jsonl", format.as_str()));
         let target = (gb * 1e9) as usize;
         let copies = target.div_ceil(sample_bytes);
         {
             let mut w = BufWriter::with_capacity(1 << 20, std::fs::File::create(&path)?);
+            if outbox {
+                w.write_all(
+                    br#"{"@context":"https://www.w3.org/ns/activitystreams","id":"https://example.social/users/bench/outbox","type":"OrderedCollection","orderedItems":["#,
+                )?;
+            }
+            let mut first = true;
             for _ in 0..copies {
                 for l in &lines {
+                    if outbox && !first {
+                        w.write_all(b",")?;
+                    }
+                    first = false;
                     w.write_all(l.as_bytes())?;
-                    w.write_all(b"\n")?;
+                    if !outbox {
+                        w.write_all(b"\n")?;
+                    }
                 }
+            }
+            if outbox {
+                w.write_all(b"]}\n")?;
             }
             w.flush()?;
         }
         let size = std::fs::metadata(&path)?.len();
         eprintln!(
-            "{}: {} documents × {copies} = {:.2} GB; reading…",
+            "{}{name}: {} documents × {copies} = {:.2} GB; reading…",
             format.as_str(),
             lines.len(),
             size as f64 / 1e9

@@ -33,7 +33,7 @@ pub(crate) struct Reader {
 impl Reader {
     pub(crate) fn new(source: Source, platform: String) -> Self {
         Self {
-            docs: Documents::new(source, None),
+            docs: Documents::split_collections(source),
             platform,
         }
     }

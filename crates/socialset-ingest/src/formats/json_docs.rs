@@ -46,6 +46,8 @@ enum Mode {
         /// The line the stream starts on.
         start: u64,
     },
+    /// Collections cut into their items as they are read.
+    Split(Box<Splitter>),
     Done,
 }
 
@@ -73,6 +75,25 @@ impl Documents {
         }
     }
 
+    /// Documents whose item lists (`orderedItems`, `items`) may be of any length — an
+    /// ActivityPub outbox of years of activity: the items are handed out one by one, each as
+    /// a collection of one item with its collection's `id` and `type`, and then the collection
+    /// without them; memory holds one item at a time. Top-level arrays are split the same way.
+    /// A syntax error ends the file.
+    pub(crate) fn split_collections(source: Source) -> Self {
+        Self {
+            display: source.display.clone(),
+            mode: Mode::Split(Box::new(Splitter {
+                display: source.display,
+                input: source.reader,
+                line: 1,
+                state: SplitState::Top,
+                buf: Vec::new(),
+            })),
+            keep: None,
+        }
+    }
+
     pub(crate) fn display(&self) -> &str {
         &self.display
     }
@@ -91,6 +112,19 @@ impl Documents {
         loop {
             match &mut self.mode {
                 Mode::Done => return Ok(None),
+                Mode::Split(splitter) => {
+                    return match splitter.next_doc() {
+                        Ok(Some(doc)) => Ok(Some(doc)),
+                        Ok(None) => {
+                            self.mode = Mode::Done;
+                            Ok(None)
+                        }
+                        Err(e) => {
+                            self.mode = Mode::Done;
+                            Err(e)
+                        }
+                    };
+                }
                 Mode::Lines(lines) => {
                     let Some((no, text)) = lines.next_line()? else {
                         self.mode = Mode::Done;
@@ -272,6 +306,312 @@ impl<'de> serde::de::Visitor<'de> for Pruned {
             }
         }
         Ok(Value::Object(out))
+    }
+}
+
+/// Where the splitter is: between documents, in a top-level array, in a top-level object
+/// (its other keys gathered in `header`), or in that object's item list.
+enum SplitState {
+    Top,
+    TopArray,
+    Object {
+        header: serde_json::Map<String, Value>,
+        line: u64,
+    },
+    Items {
+        header: serde_json::Map<String, Value>,
+        line: u64,
+        key: String,
+        context: serde_json::Map<String, Value>,
+    },
+}
+
+/// Cuts a stream of JSON documents into pieces of bounded size: the elements of a top-level
+/// array, and the items of a top-level object's `orderedItems` or `items` list, each handed
+/// out as a collection of one item with its collection's `id` and `type`, and then the object
+/// without its items. A scanner that follows strings and nesting finds where each value ends;
+/// each value is then parsed from its bytes. Memory: one item (or one other value) at a time.
+pub(crate) struct Splitter {
+    display: String,
+    input: Box<dyn io::BufRead + Send>,
+    /// The line of the next unread byte.
+    line: u64,
+    state: SplitState,
+    buf: Vec<u8>,
+}
+
+impl Splitter {
+    fn fatal(&self, line: u64, problem: impl Into<String>) -> RecordError {
+        RecordError::fatal(&self.display, line, problem)
+    }
+
+    fn io(&self, e: &io::Error) -> RecordError {
+        crate::source::read_error(&self.display, self.line, e)
+    }
+
+    /// Skips whitespace; the next byte, not consumed, or `None` at the end.
+    fn peek(&mut self) -> Result<Option<u8>, RecordError> {
+        loop {
+            let buf = match self.input.fill_buf() {
+                Ok(b) => b,
+                Err(e) => return Err(self.io(&e)),
+            };
+            let Some(&first) = buf.first() else {
+                return Ok(None);
+            };
+            if !first.is_ascii_whitespace() {
+                return Ok(Some(first));
+            }
+            let ws = buf.iter().take_while(|b| b.is_ascii_whitespace()).count();
+            let newlines = buf[..ws].iter().filter(|&&b| b == b'\n').count() as u64;
+            self.input.consume(ws);
+            self.line += newlines;
+        }
+    }
+
+    fn take(&mut self) {
+        self.input.consume(1);
+    }
+
+    /// Reads the bytes of one JSON value into `self.buf` (after whitespace): an object or an
+    /// array to its matching bracket, a string to its closing quote, a number or a literal to
+    /// the next delimiter.
+    fn scan_value(&mut self) -> Result<(), RecordError> {
+        self.buf.clear();
+        let start = self.line;
+        let Some(first) = self.peek()? else {
+            return Err(self.fatal(
+                start,
+                "is not valid JSON: the file ends where a value should be",
+            ));
+        };
+        let (mut depth, mut in_string, mut escaped) = (0u32, false, false);
+        let scalar = !matches!(first, b'{' | b'[' | b'"');
+        loop {
+            let chunk = match self.input.fill_buf() {
+                Ok(b) => b,
+                Err(e) => return Err(self.io(&e)),
+            };
+            if chunk.is_empty() {
+                if scalar && !self.buf.is_empty() {
+                    return Ok(());
+                }
+                return Err(
+                    self.fatal(self.line, "is not valid JSON: the file ends inside a value")
+                );
+            }
+            let mut end = None;
+            let mut newlines = 0u64;
+            for (i, &b) in chunk.iter().enumerate() {
+                if b == b'\n' {
+                    newlines += 1;
+                }
+                if scalar {
+                    if matches!(b, b',' | b']' | b'}') || b.is_ascii_whitespace() {
+                        end = Some(i);
+                        break;
+                    }
+                    continue;
+                }
+                if in_string {
+                    if escaped {
+                        escaped = false;
+                    } else if b == b'\\' {
+                        escaped = true;
+                    } else if b == b'"' {
+                        in_string = false;
+                        if depth == 0 {
+                            end = Some(i + 1);
+                            break;
+                        }
+                    }
+                    continue;
+                }
+                match b {
+                    b'"' => in_string = true,
+                    b'{' | b'[' => depth += 1,
+                    b'}' | b']' => {
+                        depth = depth.saturating_sub(1);
+                        if depth == 0 {
+                            end = Some(i + 1);
+                            break;
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            let used = end.unwrap_or(chunk.len());
+            // A scalar's delimiter (a newline among them) stays unread.
+            let counted = if scalar && end.is_some() && chunk.get(used) == Some(&b'\n') {
+                newlines - 1
+            } else {
+                newlines
+            };
+            self.buf.extend_from_slice(&chunk[..used]);
+            self.input.consume(used);
+            self.line += counted;
+            if end.is_some() {
+                return Ok(());
+            }
+        }
+    }
+
+    /// Parses the scanned bytes; `line` is where they start.
+    fn parse<T: serde::de::DeserializeOwned>(&self, line: u64) -> Result<T, RecordError> {
+        serde_json::from_slice(&self.buf).map_err(|e| {
+            self.fatal(
+                line + (e.line() as u64).saturating_sub(1),
+                format!("is not valid JSON: {}", without_position(&e)),
+            )
+        })
+    }
+
+    fn expect(&mut self, want: u8, what: &str) -> Result<(), RecordError> {
+        match self.peek()? {
+            Some(b) if b == want => {
+                self.take();
+                Ok(())
+            }
+            Some(b) => Err(self.fatal(
+                self.line,
+                format!(
+                    "is not valid JSON: expected {what}, found {:?}",
+                    char::from(b)
+                ),
+            )),
+            None => Err(self.fatal(
+                self.line,
+                format!("is not valid JSON: the file ends before {what}"),
+            )),
+        }
+    }
+
+    fn next_doc(&mut self) -> Result<Option<Document>, RecordError> {
+        loop {
+            match std::mem::replace(&mut self.state, SplitState::Top) {
+                SplitState::Top => match self.peek()? {
+                    None => return Ok(None),
+                    Some(b'[') => {
+                        self.take();
+                        self.state = SplitState::TopArray;
+                    }
+                    Some(b'{') => {
+                        let line = self.line;
+                        self.take();
+                        self.state = SplitState::Object {
+                            header: serde_json::Map::new(),
+                            line,
+                        };
+                    }
+                    Some(_) => {
+                        let line = self.line;
+                        self.scan_value()?;
+                        let value = self.parse(line)?;
+                        return Ok(Some(Document { line, value }));
+                    }
+                },
+                SplitState::TopArray => match self.peek()? {
+                    Some(b']') => self.take(),
+                    Some(b',') => {
+                        self.take();
+                        self.state = SplitState::TopArray;
+                    }
+                    _ => {
+                        let line = self.line;
+                        self.scan_value()?;
+                        let value = self.parse(line)?;
+                        self.state = SplitState::TopArray;
+                        return Ok(Some(Document { line, value }));
+                    }
+                },
+                SplitState::Object { mut header, line } => match self.peek()? {
+                    Some(b'}') => {
+                        self.take();
+                        return Ok(Some(Document {
+                            line,
+                            value: Value::Object(header),
+                        }));
+                    }
+                    Some(b',') => {
+                        self.take();
+                        self.state = SplitState::Object { header, line };
+                    }
+                    _ => {
+                        let at = self.line;
+                        self.scan_value()?;
+                        let key: String = self.parse(at)?;
+                        self.expect(b':', "':' after a key")?;
+                        if (key == "orderedItems" || key == "items") && self.peek()? == Some(b'[') {
+                            self.take();
+                            let mut context = serde_json::Map::new();
+                            for k in ["id", "type", "partOf"] {
+                                if let Some(v) = header.get(k) {
+                                    context.insert(k.to_owned(), v.clone());
+                                }
+                            }
+                            // Keys may come in any order: the items are a collection's whatever
+                            // its type says later. (An `id` after the items is not known to them.)
+                            context.entry("type").or_insert_with(|| {
+                                Value::from(if key == "items" {
+                                    "Collection"
+                                } else {
+                                    "OrderedCollection"
+                                })
+                            });
+                            self.state = SplitState::Items {
+                                header,
+                                line,
+                                key,
+                                context,
+                            };
+                        } else {
+                            let at = self.line;
+                            self.scan_value()?;
+                            let value = self.parse(at)?;
+                            header.insert(key, value);
+                            self.state = SplitState::Object { header, line };
+                        }
+                    }
+                },
+                SplitState::Items {
+                    header,
+                    line,
+                    key,
+                    context,
+                } => match self.peek()? {
+                    Some(b']') => {
+                        self.take();
+                        self.state = SplitState::Object { header, line };
+                    }
+                    Some(b',') => {
+                        self.take();
+                        self.state = SplitState::Items {
+                            header,
+                            line,
+                            key,
+                            context,
+                        };
+                    }
+                    _ => {
+                        let at = self.line;
+                        self.scan_value()?;
+                        let item: Value = self.parse(at)?;
+                        let mut one = context.clone();
+                        one.insert(key.clone(), Value::Array(vec![item]));
+                        self.state = SplitState::Items {
+                            header,
+                            line,
+                            key,
+                            context,
+                        };
+                        return Ok(Some(Document {
+                            line: at,
+                            value: Value::Object(one),
+                        }));
+                    }
+                },
+            }
+        }
     }
 }
 

@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 use socialset_ingest::{detect_format, Format, ReadOptions, RecordReader};
 use socialset_model::{InteractionKind, Record};
 
+mod outbox;
 mod reddit;
 mod twitter;
 
