@@ -117,6 +117,7 @@ await step("segments are charted and filtered", async () => {
     const cells = [...document.querySelectorAll("#segment-rows tr td:nth-child(2)")];
     return cells.length > 0 && cells.every((td) => td.textContent === "creator");
   });
+  await page.locator("#groups-summary").filter({ hasText: /groups|No groups/ }).waitFor();
 });
 
 await step("questions with their best answers, and posts filtered by kind", async () => {

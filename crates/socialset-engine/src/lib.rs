@@ -8,6 +8,7 @@ mod communities;
 mod demo;
 mod error;
 mod eval;
+mod groups;
 mod import;
 mod influence;
 mod plan;
@@ -38,6 +39,7 @@ pub use communities::{
 pub use demo::{demo_files, DemoFile, DEMO_MARKER};
 pub use error::{Error, Result};
 pub use eval::{eval_communities, eval_influence, CommunityEval, InfluenceEval, MethodScore};
+pub use groups::{GroupLine, GroupsReport};
 pub use import::{FileReport, ImportObserver, ImportOptions, ImportReport, NoProgress};
 pub use influence::{
     EngagerLine, ExplainReport, RankOptions, RankReport, RankedAccount, TierFilter,

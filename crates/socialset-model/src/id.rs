@@ -11,6 +11,11 @@ pub struct AccountId(String);
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct PostId(String);
 
+/// The external id of a group (a subreddit, a list, a discussion group), namespaced like
+/// [`AccountId`]: `rd:r/italy`, `tw:list/123`.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct GroupId(String);
+
 macro_rules! namespaced_id {
     ($ty:ident) => {
         impl $ty {
@@ -57,6 +62,7 @@ macro_rules! namespaced_id {
 
 namespaced_id!(AccountId);
 namespaced_id!(PostId);
+namespaced_id!(GroupId);
 
 #[cfg(test)]
 mod tests {

@@ -7,10 +7,10 @@ mod record;
 mod summary;
 mod time;
 
-pub use id::{AccountId, AccountIdx, PostId};
+pub use id::{AccountId, AccountIdx, GroupId, PostId};
 pub use record::{
-    Account, Conversion, Follow, Interaction, InteractionKind, Post, PostKind, Rating, Record,
-    RecordKind,
+    Account, Conversion, Follow, Group, Interaction, InteractionKind, Membership, Post, PostKind,
+    Rating, Record, RecordKind,
 };
 pub use summary::{AccountSummary, ClientType};
 pub use time::Timestamp;

@@ -6,7 +6,7 @@
 use std::fmt;
 use std::str::FromStr;
 
-use crate::{AccountId, PostId, Timestamp};
+use crate::{AccountId, GroupId, PostId, Timestamp};
 
 /// A social-media account. Only `id` is required: edges that name an unseen account create a
 /// bare account, filled in later by a full account record.
@@ -80,6 +80,8 @@ pub struct Post {
     pub views: Option<u64>,
     /// The client the post was made with ("Twitter for iPhone", "IFTTT", ...), when known.
     pub source: Option<String>,
+    /// The group it was posted in (a subreddit), when there is one.
+    pub group: Option<GroupId>,
 }
 
 /// What a post is: its author's own words, or a reaction to another post.
@@ -209,6 +211,38 @@ pub struct Conversion {
     pub code: Option<String>,
 }
 
+/// A group accounts belong to and post in: a subreddit, a list, a discussion group.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Group {
+    pub id: GroupId,
+    pub name: Option<String>,
+    pub description: Option<String>,
+    /// Members (subscribers) as the platform counts them, when known.
+    pub members: Option<u64>,
+    pub created_at: Option<Timestamp>,
+}
+
+impl Group {
+    /// A group known by its id only.
+    pub fn bare(id: GroupId) -> Self {
+        Self {
+            id,
+            name: None,
+            description: None,
+            members: None,
+            created_at: None,
+        }
+    }
+}
+
+/// An account's membership of a group (a list member, a follower of a group actor).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Membership {
+    pub group: GroupId,
+    pub account: AccountId,
+    pub at: Option<Timestamp>,
+}
+
 /// One record of any type, as an importer yields it.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Record {
@@ -218,6 +252,8 @@ pub enum Record {
     Interaction(Interaction),
     Rating(Rating),
     Conversion(Conversion),
+    Group(Group),
+    Membership(Membership),
 }
 
 /// The type of a [`Record`], for counting.
@@ -229,16 +265,20 @@ pub enum RecordKind {
     Interaction,
     Rating,
     Conversion,
+    Group,
+    Membership,
 }
 
 impl RecordKind {
-    pub const ALL: [Self; 6] = [
+    pub const ALL: [Self; 8] = [
         Self::Account,
         Self::Follow,
         Self::Post,
         Self::Interaction,
         Self::Rating,
         Self::Conversion,
+        Self::Group,
+        Self::Membership,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -249,6 +289,8 @@ impl RecordKind {
             Self::Interaction => "interaction",
             Self::Rating => "rating",
             Self::Conversion => "conversion",
+            Self::Group => "group",
+            Self::Membership => "membership",
         }
     }
 }
@@ -262,6 +304,8 @@ impl Record {
             Self::Interaction(_) => RecordKind::Interaction,
             Self::Rating(_) => RecordKind::Rating,
             Self::Conversion(_) => RecordKind::Conversion,
+            Self::Group(_) => RecordKind::Group,
+            Self::Membership(_) => RecordKind::Membership,
         }
     }
 }

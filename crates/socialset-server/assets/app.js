@@ -504,6 +504,29 @@ async function showSegments() {
     }),
   );
   pager("segments", r.offset, r.accounts.length, r.matching, state.limit);
+  await showGroups();
+}
+
+async function showGroups() {
+  const g = await api(`${base()}/groups?top=20`).catch(() => null);
+  $("groups-table").hidden = !g;
+  if (!g) {
+    $("groups-summary").textContent = "No groups in this workspace (Reddit and X/Twitter list exports bring them).";
+    $("group-rows").replaceChildren();
+    return;
+  }
+  $("groups-summary").textContent = `${fmt(g.total)} groups; ${fmt(g.posts_in_groups)} posts were made in one.`;
+  $("group-rows").replaceChildren(
+    ...g.groups.map((x) => {
+      const tr = document.createElement("tr");
+      cell(tr, x.name || x.id);
+      cell(tr, x.members === null ? "unknown" : fmt(x.members), true);
+      cell(tr, fmt(x.posts), true);
+      cell(tr, fmt(x.posters), true);
+      cell(tr, x.first_post ? (x.first_post === x.last_post ? x.first_post : `${x.first_post} – ${x.last_post}`) : "");
+      return tr;
+    }),
+  );
 }
 
 async function showDisclosure() {

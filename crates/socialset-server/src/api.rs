@@ -1250,3 +1250,57 @@ impl From<&socialset_engine::Classified> for SentimentJson {
         }
     }
 }
+
+/// One group (a subreddit, a list, a discussion group): what the platform says of it, and the
+/// activity recorded in it.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct GroupJson {
+    pub id: String,
+    pub name: Option<String>,
+    pub description: Option<String>,
+    /// Members as the platform counts them (null: not given).
+    pub members: Option<u64>,
+    /// Creation day, YYYY-MM-DD.
+    pub created: Option<String>,
+    /// Accounts recorded as members.
+    pub memberships: u64,
+    /// Posts made in it, and by how many distinct accounts.
+    pub posts: u64,
+    pub posters: u64,
+    /// Days of its first and last recorded posts, YYYY-MM-DD.
+    pub first_post: Option<String>,
+    pub last_post: Option<String>,
+}
+
+/// The groups of a workspace, the most posted-in first.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct GroupsJson {
+    pub total: usize,
+    pub posts_in_groups: u64,
+    pub groups: Vec<GroupJson>,
+}
+
+impl From<&socialset_engine::GroupsReport> for GroupsJson {
+    fn from(r: &socialset_engine::GroupsReport) -> Self {
+        Self {
+            total: r.total,
+            posts_in_groups: r.posts_in_groups,
+            groups: r
+                .groups
+                .iter()
+                .map(|g| GroupJson {
+                    id: g.id.clone(),
+                    name: g.name.clone(),
+                    description: g.description.clone(),
+                    members: g.members,
+                    created: g.created_at.map(day),
+                    memberships: g.memberships,
+                    posts: g.posts,
+                    posters: g.posters,
+                    first_post: g.first_post.map(day),
+                    last_post: g.last_post.map(day),
+                })
+                .collect(),
+        }
+    }
+}

@@ -20,7 +20,7 @@ use utoipa::{IntoParams, Modify, OpenApi};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::api::{
-    AccountAuditJson, AuditJson, CommunitiesJson, DisclosureJson, ExplainJson, Health,
+    AccountAuditJson, AuditJson, CommunitiesJson, DisclosureJson, ExplainJson, GroupsJson, Health,
     IndependenceJson, Job, LoginRequest, LoginResponse, PlanJson, PlanRequest, PodJson, RankJson,
     SegmentsJson, SentimentJson, SentimentRequest, Stats, TrustJson, UgcJson, WorkspaceEntry,
 };
@@ -70,6 +70,7 @@ fn parts() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(pods))
         .routes(routes!(segments))
         .routes(routes!(disclosure))
+        .routes(routes!(groups))
         .routes(routes!(sentiment))
         .routes(routes!(ugc))
         .routes(routes!(plan))
@@ -556,6 +557,48 @@ async fn audit(
     AccountAuditJson::of(&report)
         .map(Json)
         .ok_or_else(|| ApiError::not_found("account", "the audit listed no account"))
+}
+
+/// Query of the groups.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct GroupsQuery {
+    /// Groups to list (default 50, at most 1000; 0 lists all).
+    #[param(value_type = Option<u64>)]
+    top: Option<String>,
+}
+
+/// The groups (subreddits, lists, discussion groups), the most posted-in first, with their
+/// members and activity.
+#[utoipa::path(
+    get,
+    path = "/api/workspaces/{workspace}/groups",
+    params(("workspace" = String, Path, description = "Workspace name"), GroupsQuery),
+    responses(
+        (status = 200, body = GroupsJson),
+        (status = 400, body = crate::api::ErrorBody),
+        (status = 401, body = crate::api::ErrorBody),
+        (status = 404, body = crate::api::ErrorBody),
+    )
+)]
+async fn groups(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(workspace): Path<String>,
+    Query(q): Query<GroupsQuery>,
+) -> Result<Json<GroupsJson>, ApiError> {
+    member(&state, &caller, &workspace)?;
+    let top = number("top", q.top.as_deref(), 50, 1000)?;
+    let report = blocking(move || {
+        open_store(&state, &workspace)?
+            .groups(top)
+            .map_err(|e| match e {
+                socialset_engine::Error::Usage(m) => ApiError::not_found("groups", m),
+                other => other.into(),
+            })
+    })
+    .await?;
+    Ok(Json(GroupsJson::from(&report)))
 }
 
 /// Query of the disclosure check.

@@ -156,6 +156,7 @@ on_both_backends!(
     customer_voice_threads_and_filters,
     a_plan_within_its_budget_and_its_bad_requests,
     the_independence_of_an_account,
+    groups_with_their_members_and_activity,
     disclosure_of_sponsored_posts_and_the_sentiment_of_a_text,
     trust_from_interactions_and_of_one_account,
 );
@@ -825,6 +826,51 @@ async fn disclosure_of_sponsored_posts_and_the_sentiment_of_a_text(s: Server) {
         ask(r#"{"text": "x"}"#, None).await.0,
         StatusCode::UNAUTHORIZED
     );
+}
+
+async fn groups_with_their_members_and_activity(s: Server) {
+    let (status, text, _) = get(&s, "/api/workspaces/acme/groups", &s.vic).await;
+    assert_eq!(
+        status,
+        StatusCode::NOT_FOUND,
+        "nothing imported yet: {text}"
+    );
+    let data = "\
+{\"type\":\"group\",\"id\":\"rd:r/milano\",\"name\":\"r/milano\",\"members\":5400}
+{\"type\":\"membership\",\"group\":\"rd:r/milano\",\"account\":\"rd:ann\"}
+{\"type\":\"post\",\"id\":\"rd:t3_a\",\"author\":\"rd:ann\",\"text\":\"Aperitivo?\",\"group\":\"rd:r/milano\",\"at\":\"2016-03-01T10:00:00Z\"}
+{\"type\":\"post\",\"id\":\"rd:t1_b\",\"author\":\"rd:bob\",\"text\":\"Sì\",\"group\":\"rd:r/milano\",\"reply_to\":\"rd:t3_a\",\"at\":\"2016-03-02T10:00:00Z\"}
+{\"type\":\"post\",\"id\":\"rd:t3_c\",\"author\":\"rd:bob\",\"text\":\"Ciao\",\"group\":\"rd:r/torino\"}
+";
+    assert_eq!(import(&s, &s.ann, data).await["state"], "done");
+    let (status, text, _) = get(&s, "/api/workspaces/acme/groups", &s.vic).await;
+    assert_eq!(status, StatusCode::OK, "{text}");
+    let g = json(&text);
+    assert_eq!(
+        (g["total"].as_u64(), g["posts_in_groups"].as_u64()),
+        (Some(2), Some(3)),
+        "{g}"
+    );
+    let milano = &g["groups"][0];
+    assert_eq!(milano["id"], "rd:r/milano");
+    assert_eq!(milano["members"], 5400);
+    assert_eq!(
+        (milano["posts"].as_u64(), milano["posters"].as_u64()),
+        (Some(2), Some(2))
+    );
+    assert_eq!(milano["memberships"], 1);
+    assert_eq!(
+        (milano["first_post"].as_str(), milano["last_post"].as_str()),
+        (Some("2016-03-01"), Some("2016-03-02"))
+    );
+    assert_eq!(
+        g["groups"][1]["members"],
+        serde_json::Value::Null,
+        "unknown, not zero"
+    );
+    let (status, text, _) = get(&s, "/api/workspaces/acme/groups?top=lots", &s.vic).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(json(&text)["field"], "top");
 }
 
 async fn the_independence_of_an_account(s: Server) {

@@ -77,6 +77,25 @@ pub struct CampaignMember {
     pub codes: Vec<String>,
 }
 
+/// A group with what the store knows of it: what the platform said (name, description,
+/// member count, creation) and the activity recorded in it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct StoredGroup {
+    pub id: String,
+    pub name: Option<String>,
+    pub description: Option<String>,
+    /// Members as the platform counts them.
+    pub members: Option<u64>,
+    pub created_at: Option<Timestamp>,
+    /// Membership records stored for it.
+    pub memberships: u64,
+    /// Posts made in it, and by how many distinct accounts.
+    pub posts: u64,
+    pub posters: u64,
+    pub first_post: Option<Timestamp>,
+    pub last_post: Option<Timestamp>,
+}
+
 /// What analysis reads of a post.
 #[derive(Clone, Debug, PartialEq)]
 pub struct StoredPost {
@@ -131,6 +150,9 @@ pub trait Store {
     /// Every (campaign, member) pair named by a conversion, with the codes seen for it,
     /// ordered by campaign and member.
     fn campaign_members(&self) -> Result<Vec<CampaignMember>>;
+
+    /// Every group, the most posted-in first (then by id).
+    fn groups(&self) -> Result<Vec<StoredGroup>>;
 
     /// A fact about the store itself, if set.
     fn meta(&self, key: &str) -> Result<Option<String>>;

@@ -13,7 +13,7 @@ use socialset_model::{Account, AccountId, InteractionKind, PostId, PostKind, Rec
 use crate::sql::{count, json_list, json_strings, time_from_key, time_key, ROWS_PER_INSERT};
 use crate::{
     CampaignMember, Counts, Error, ImportTx, Result, Store, StoredAccount, StoredFollow,
-    StoredInteraction, StoredPost, StoredRating,
+    StoredGroup, StoredInteraction, StoredPost, StoredRating,
 };
 
 const SCHEMA: &str = "
@@ -40,6 +40,12 @@ CREATE TABLE IF NOT EXISTS conversions (
     code TEXT NOT NULL, value_eur DOUBLE PRECISION,
     PRIMARY KEY (campaign, member, kind, at, code));
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS groups (
+    id TEXT PRIMARY KEY, name TEXT, description TEXT, members BIGINT, created_at BIGINT);
+CREATE TABLE IF NOT EXISTS memberships (
+    grp TEXT NOT NULL, account BIGINT NOT NULL, at BIGINT, PRIMARY KEY (grp, account));
+ALTER TABLE posts ADD COLUMN IF NOT EXISTS grp TEXT;
+CREATE INDEX IF NOT EXISTS posts_grp ON posts (grp);
 ";
 
 /// A store in a PostgreSQL database.
@@ -359,6 +365,27 @@ impl Store for PostgresStore {
             .collect())
     }
 
+    fn groups(&self) -> Result<Vec<StoredGroup>> {
+        let rows = self.client().query(crate::sql::GROUPS, &[])?;
+        Ok(rows
+            .iter()
+            .map(|r| {
+                crate::sql::stored_group((
+                    r.get(0),
+                    r.get(1),
+                    r.get(2),
+                    r.get(3),
+                    r.get(4),
+                    r.get(5),
+                    r.get(6),
+                    r.get(7),
+                    r.get(8),
+                    r.get(9),
+                ))
+            })
+            .collect())
+    }
+
     fn campaign_members(&self) -> Result<Vec<CampaignMember>> {
         let rows = self.client().query(
             "SELECT campaign, member, code FROM conversions
@@ -560,6 +587,17 @@ impl PostgresImport<'_> {
     }
 }
 
+impl PostgresImport<'_> {
+    /// Makes sure a group named by a post or a membership has its row.
+    fn known_group(&mut self, group: &str) -> Result<()> {
+        self.tx.execute(
+            "INSERT INTO groups (id) VALUES ($1) ON CONFLICT (id) DO NOTHING",
+            &[&group],
+        )?;
+        Ok(())
+    }
+}
+
 impl ImportTx for PostgresImport<'_> {
     fn put(&mut self, record: &Record) -> Result<()> {
         match record {
@@ -601,14 +639,47 @@ impl ImportTx for PostgresImport<'_> {
                     ],
                 )?;
             }
+            Record::Group(g) => {
+                self.tx.execute(
+                    "INSERT INTO groups (id, name, description, members, created_at)
+                     VALUES ($1, $2, $3, $4, $5)
+                     ON CONFLICT (id) DO UPDATE SET
+                         name        = COALESCE(excluded.name, groups.name),
+                         description = COALESCE(excluded.description, groups.description),
+                         members     = COALESCE(excluded.members, groups.members),
+                         created_at  = COALESCE(excluded.created_at, groups.created_at)",
+                    &[
+                        &g.id.as_str(),
+                        &g.name,
+                        &g.description,
+                        &count(g.members),
+                        &g.created_at.map(Timestamp::epoch_ms),
+                    ],
+                )?;
+            }
+            Record::Membership(m) => {
+                let account = self.intern(&m.account)?;
+                self.flush()?;
+                self.known_group(m.group.as_str())?;
+                self.tx.execute(
+                    "INSERT INTO memberships (grp, account, at) VALUES ($1, $2, $3)
+                     ON CONFLICT (grp, account)
+                     DO UPDATE SET at = COALESCE(memberships.at, excluded.at)",
+                    &[&m.group.as_str(), &account, &m.at.map(Timestamp::epoch_ms)],
+                )?;
+            }
             Record::Post(p) => {
                 let author = self.intern(&p.author)?;
                 self.flush()?;
+                if let Some(g) = &p.group {
+                    self.known_group(g.as_str())?;
+                }
                 let mentions: Vec<&str> = p.mentions.iter().map(AccountId::as_str).collect();
                 self.tx.execute(
                     "INSERT INTO posts (id, author, at, text, lang, reply_to, share_of, quote_of,
-                         mentions, hashtags, urls, likes, shares, replies, views, source)
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
+                         mentions, hashtags, urls, likes, shares, replies, views, source, grp)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16,
+                             $17)
                      ON CONFLICT (id) DO UPDATE SET
                          author   = excluded.author,
                          at       = COALESCE(excluded.at, posts.at),
@@ -624,7 +695,8 @@ impl ImportTx for PostgresImport<'_> {
                          shares   = COALESCE(excluded.shares, posts.shares),
                          replies  = COALESCE(excluded.replies, posts.replies),
                          views    = COALESCE(excluded.views, posts.views),
-                         source   = COALESCE(excluded.source, posts.source)",
+                         source   = COALESCE(excluded.source, posts.source),
+                         grp      = COALESCE(excluded.grp, posts.grp)",
                     &[
                         &p.id.as_str(),
                         &author,
@@ -642,6 +714,7 @@ impl ImportTx for PostgresImport<'_> {
                         &count(p.replies),
                         &count(p.views),
                         &p.source,
+                        &p.group.as_ref().map(|g| g.as_str()),
                     ],
                 )?;
             }

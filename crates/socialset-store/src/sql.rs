@@ -78,3 +78,46 @@ pub(crate) fn campaign_members(
 pub(crate) fn count(v: Option<u64>) -> Option<i64> {
     v.map(|c| i64::try_from(c).unwrap_or(i64::MAX))
 }
+
+/// Every group with its activity, the most posted-in first: the same SQL on both backends.
+pub(crate) const GROUPS: &str = "
+    SELECT g.id, g.name, g.description, g.members, g.created_at,
+           (SELECT COUNT(*) FROM memberships m WHERE m.grp = g.id),
+           COUNT(p.idx), COUNT(DISTINCT p.author), MIN(p.at), MAX(p.at)
+    FROM groups g LEFT JOIN posts p ON p.grp = g.id
+    GROUP BY g.id, g.name, g.description, g.members, g.created_at
+    ORDER BY COUNT(p.idx) DESC, g.id";
+
+/// One row of `GROUPS`, read into a group.
+#[allow(clippy::type_complexity)]
+pub(crate) fn stored_group(
+    row: (
+        String,
+        Option<String>,
+        Option<String>,
+        Option<i64>,
+        Option<i64>,
+        i64,
+        i64,
+        i64,
+        Option<i64>,
+        Option<i64>,
+    ),
+) -> crate::StoredGroup {
+    let (id, name, description, members, created_at, memberships, posts, posters, first, last) =
+        row;
+    let time = |t: Option<i64>| t.and_then(Timestamp::from_epoch_ms);
+    let n = |v: i64| u64::try_from(v).unwrap_or(0);
+    crate::StoredGroup {
+        id,
+        name,
+        description,
+        members: members.and_then(|m| u64::try_from(m).ok()),
+        created_at: time(created_at),
+        memberships: n(memberships),
+        posts: n(posts),
+        posters: n(posters),
+        first_post: time(first),
+        last_post: time(last),
+    }
+}

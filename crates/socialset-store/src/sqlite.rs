@@ -5,22 +5,32 @@ use std::path::Path;
 use rusqlite::types::Value::Null;
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use rustc_hash::FxHashMap;
-use socialset_model::{Account, AccountId, InteractionKind, PostId, PostKind, Record, Timestamp};
+use socialset_model::{
+    Account, AccountId, GroupId, InteractionKind, PostId, PostKind, Record, Timestamp,
+};
 
 use crate::sql::{count, json_list, json_strings, time_from_key, time_key, ROWS_PER_INSERT};
 use crate::{
     CampaignMember, Counts, Error, ImportTx, Result, Store, StoredAccount, StoredFollow,
-    StoredInteraction, StoredPost, StoredRating,
+    StoredGroup, StoredInteraction, StoredPost, StoredRating,
 };
 
 /// Schema migrations, in order; `PRAGMA user_version` records how many have run.
-const MIGRATIONS: [&str; 2] = [
+const MIGRATIONS: [&str; 3] = [
     include_str!("schema.sql"),
     // 2: what the authenticity audit reads: the client a post was made with, and two
     // profile counts.
     "ALTER TABLE posts ADD COLUMN source TEXT;
      ALTER TABLE accounts ADD COLUMN listed INTEGER;
      ALTER TABLE accounts ADD COLUMN likes_given INTEGER;",
+    // 3: groups (subreddits, lists), their members, and the group a post was made in.
+    "CREATE TABLE groups (
+         id TEXT PRIMARY KEY, name TEXT, description TEXT, members INTEGER, created_at INTEGER);
+     CREATE TABLE memberships (
+         grp TEXT NOT NULL, account INTEGER NOT NULL, at INTEGER,
+         PRIMARY KEY (grp, account)) WITHOUT ROWID;
+     ALTER TABLE posts ADD COLUMN grp TEXT;
+     CREATE INDEX posts_grp ON posts (grp);",
 ];
 
 /// A store in one SQLite file.
@@ -260,6 +270,26 @@ impl Store for SqliteStore {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
+    fn groups(&self) -> Result<Vec<StoredGroup>> {
+        let mut stmt = self.conn.prepare(crate::sql::GROUPS)?;
+        let rows = stmt.query_map([], |r| {
+            Ok((
+                r.get(0)?,
+                r.get(1)?,
+                r.get(2)?,
+                r.get(3)?,
+                r.get(4)?,
+                r.get(5)?,
+                r.get(6)?,
+                r.get(7)?,
+                r.get(8)?,
+                r.get(9)?,
+            ))
+        })?;
+        let rows = rows.collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(rows.into_iter().map(crate::sql::stored_group).collect())
+    }
+
     fn campaign_members(&self) -> Result<Vec<CampaignMember>> {
         let mut stmt = self.conn.prepare(
             "SELECT campaign, member, code FROM conversions
@@ -476,6 +506,16 @@ impl SqliteImport<'_> {
     }
 }
 
+impl SqliteImport<'_> {
+    /// Makes sure a group named by a post or a membership has its row.
+    fn known_group(&mut self, group: &GroupId) -> Result<()> {
+        self.tx
+            .prepare_cached("INSERT INTO groups (id) VALUES (?1) ON CONFLICT (id) DO NOTHING")?
+            .execute(params![group.as_str()])?;
+        Ok(())
+    }
+}
+
 impl ImportTx for SqliteImport<'_> {
     fn put(&mut self, record: &Record) -> Result<()> {
         match record {
@@ -543,15 +583,51 @@ impl ImportTx for SqliteImport<'_> {
                         c.value_eur
                     ])?;
             }
+            Record::Group(g) => {
+                self.tx
+                    .prepare_cached(
+                        "INSERT INTO groups (id, name, description, members, created_at)
+                         VALUES (?1, ?2, ?3, ?4, ?5)
+                         ON CONFLICT (id) DO UPDATE SET
+                             name        = COALESCE(excluded.name, name),
+                             description = COALESCE(excluded.description, description),
+                             members     = COALESCE(excluded.members, members),
+                             created_at  = COALESCE(excluded.created_at, created_at)",
+                    )?
+                    .execute(params![
+                        g.id.as_str(),
+                        g.name,
+                        g.description,
+                        count(g.members),
+                        g.created_at.map(Timestamp::epoch_ms)
+                    ])?;
+            }
+            Record::Membership(m) => {
+                let account = self.intern(&m.account)?;
+                self.known_group(&m.group)?;
+                self.tx
+                    .prepare_cached(
+                        "INSERT INTO memberships (grp, account, at) VALUES (?1, ?2, ?3)
+                         ON CONFLICT DO UPDATE SET at = COALESCE(at, excluded.at)",
+                    )?
+                    .execute(params![
+                        m.group.as_str(),
+                        account,
+                        m.at.map(Timestamp::epoch_ms)
+                    ])?;
+            }
             Record::Post(p) => {
                 let author = self.intern(&p.author)?;
+                if let Some(g) = &p.group {
+                    self.known_group(g)?;
+                }
                 let mentions: Vec<&str> = p.mentions.iter().map(AccountId::as_str).collect();
                 self.tx
                     .prepare_cached(
                         "INSERT INTO posts (id, author, at, text, lang, reply_to, share_of, quote_of,
-                             mentions, hashtags, urls, likes, shares, replies, views, source)
+                             mentions, hashtags, urls, likes, shares, replies, views, source, grp)
                          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15,
-                                 ?16)
+                                 ?16, ?17)
                          ON CONFLICT (id) DO UPDATE SET
                              author   = excluded.author,
                              at       = COALESCE(excluded.at, at),
@@ -567,7 +643,8 @@ impl ImportTx for SqliteImport<'_> {
                              shares   = COALESCE(excluded.shares, shares),
                              replies  = COALESCE(excluded.replies, replies),
                              views    = COALESCE(excluded.views, views),
-                             source   = COALESCE(excluded.source, source)",
+                             source   = COALESCE(excluded.source, source),
+                             grp      = COALESCE(excluded.grp, grp)",
                     )?
                     .execute(params![
                         p.id.as_str(),
@@ -586,6 +663,7 @@ impl ImportTx for SqliteImport<'_> {
                         count(p.replies),
                         count(p.views),
                         p.source,
+                        p.group.as_ref().map(|g| g.as_str()),
                     ])?;
             }
         }

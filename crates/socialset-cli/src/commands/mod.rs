@@ -7,6 +7,7 @@ pub mod disclosure;
 pub mod eval;
 pub mod eval_bots;
 pub mod explain;
+pub mod groups;
 pub mod import;
 pub mod plan;
 pub mod pods;

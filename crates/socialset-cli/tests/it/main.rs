@@ -767,3 +767,57 @@ fn a_killed_server_loses_no_committed_import() {
         "{stats}"
     );
 }
+
+#[test]
+fn a_reddit_thread_and_an_x_list_imported_as_a_directory_give_their_groups() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("s.db");
+    let exports = dir.path().join("exports");
+    std::fs::create_dir(&exports).expect("mkdir");
+    // A real Reddit answer (PRAW's cassette, unwrapped) and a real twarc2 list page.
+    let cassette: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(fixture("reddit/TestSubmission.test_comments.json"))
+            .expect("cassette"),
+    )
+    .expect("json");
+    let body = cassette["interactions"][1]["response"]["body"]["string"]
+        .as_str()
+        .expect("a recorded answer");
+    std::fs::write(exports.join("thread.json"), body).expect("write");
+    std::fs::copy(
+        fixture("twitter/v2/lists.jsonl"),
+        exports.join("lists.jsonl"),
+    )
+    .expect("copy");
+    std::fs::write(exports.join("README.md"), "notes, not data\n").expect("write");
+    let out = socialset(&db, &["import", &exports.to_string_lossy()]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let g = json_of(&db, &["groups", "--top", "0", "--format", "json"]);
+    assert_eq!(g["total"], 7, "r/redditdev and 6 lists: {g}");
+    assert_eq!(g["groups"][0]["id"], "rd:r/redditdev");
+    assert_eq!(
+        (
+            g["groups"][0]["posts"].as_u64(),
+            g["groups"][0]["posters"].as_u64()
+        ),
+        (Some(3), Some(2))
+    );
+    let lists: Vec<&serde_json::Value> = g["groups"]
+        .as_array()
+        .expect("groups")
+        .iter()
+        .filter(|x| {
+            x["id"]
+                .as_str()
+                .is_some_and(|id| id.starts_with("tw:list/"))
+        })
+        .collect();
+    assert_eq!(lists.len(), 6);
+    assert!(lists.iter().all(|l| l["members"].is_u64()), "{lists:?}");
+    let csv = socialset(&db, &["groups", "--format", "csv"]);
+    assert!(String::from_utf8_lossy(&csv.stdout).starts_with("group,name,members,"));
+}

@@ -349,6 +349,7 @@ impl Ctx<'_> {
             replies: None,
             views: None,
             source: None,
+            group: None,
         }));
         Ok(())
     }
@@ -405,6 +406,7 @@ impl Ctx<'_> {
             replies: None,
             views: None,
             source: None,
+            group: None,
         }));
         Ok(())
     }

@@ -7,8 +7,8 @@
 use serde::de::{self, Deserializer, Visitor};
 use serde::Deserialize;
 use socialset_model::{
-    Account, AccountId, Conversion, Follow, Interaction, InteractionKind, Post, PostId, Rating,
-    Record, Timestamp,
+    Account, AccountId, Conversion, Follow, Group, GroupId, Interaction, InteractionKind,
+    Membership, Post, PostId, Rating, Record, Timestamp,
 };
 
 use super::{parse_time_text, Line};
@@ -70,8 +70,24 @@ pub(crate) fn parse(line: &Line<'_>) -> Result<Record, RecordError> {
                 code: w.code,
             })
         }),
+        "group" => typed_record::<GroupWire>(line).map(|w| {
+            Record::Group(Group {
+                id: GroupId::new(full_id(line.platform, &w.id.0)),
+                name: w.name,
+                description: w.description,
+                members: w.members.map(|c| c.0),
+                created_at: w.created_at.map(|t| t.0),
+            })
+        }),
+        "membership" => typed_record::<MembershipWire>(line).map(|w| {
+            Record::Membership(Membership {
+                group: GroupId::new(full_id(line.platform, &w.group.0)),
+                account: id(line.platform, &w.account),
+                at: w.at.map(|t| t.0),
+            })
+        }),
         other => Err(line
-            .error("is not a record type socialset knows: expected account, follow, post, interaction, rating or conversion")
+            .error("is not a record type socialset knows: expected account, follow, post, interaction, rating, conversion, group or membership")
             .field("type")
             .value(other)),
     }
@@ -310,6 +326,7 @@ struct PostWire {
     replies: Option<Count>,
     views: Option<Count>,
     source: Option<String>,
+    group: Option<NonEmpty>,
 }
 
 impl PostWire {
@@ -336,6 +353,7 @@ impl PostWire {
             replies: self.replies.map(|c| c.0),
             views: self.views.map(|c| c.0),
             source: self.source.filter(|s| !s.trim().is_empty()),
+            group: self.group.map(|g| GroupId::new(full_id(platform, &g.0))),
         }
     }
 }
@@ -391,6 +409,28 @@ struct ConversionWire {
     value_eur: Option<Finite>,
     at: Option<Time>,
     code: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct GroupWire {
+    #[serde(rename = "type")]
+    _type: String,
+    id: NonEmpty,
+    name: Option<String>,
+    description: Option<String>,
+    members: Option<Count>,
+    created_at: Option<Time>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct MembershipWire {
+    #[serde(rename = "type")]
+    _type: String,
+    group: NonEmpty,
+    account: NonEmpty,
+    at: Option<Time>,
 }
 
 #[cfg(test)]
@@ -457,7 +497,7 @@ mod tests {
             r#"{"type":"follow","src":"a"}"#,
             Err("in.jsonl:7: field \"dst\": is missing: it is required"),
         );
-        check(r#"{"type":"tweet"}"#, Err("in.jsonl:7: field \"type\": is not a record type socialset knows: expected account, follow, post, interaction, rating or conversion (tweet)"));
+        check(r#"{"type":"tweet"}"#, Err("in.jsonl:7: field \"type\": is not a record type socialset knows: expected account, follow, post, interaction, rating, conversion, group or membership (tweet)"));
         check(r#"{"type":"interaction","src":"a","dst":"b","kind":"poke"}"#,
             Err("in.jsonl:7: field \"kind\": \"poke\" is not one of reply, mention, share, quote, like"));
         check(r#"{"type":"account","id":"a","folowers":3}"#,

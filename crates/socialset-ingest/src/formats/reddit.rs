@@ -11,14 +11,17 @@
 //! subreddit (`t5` named `u_NAME`) gives NAME's followers. Ids: accounts `rd:NAME` (handle
 //! `u/NAME`), posts `rd:t1_…` / `rd:t3_…` (Reddit's full names).
 //!
+//! Subreddits are groups (`rd:r/NAME`): a `t5` gives its name, description, subscribers and
+//! creation time; each post and comment names the group it was made in.
+//!
 //! Not imported, and counted in the report: `more` stubs (comments the export does not
-//! hold), things by deleted accounts (`[deleted]`: no author to give them), subreddits other
-//! than user profiles (communities are not modelled yet), trophies, and anything else.
+//! hold), things by deleted accounts (`[deleted]`: no author to give them), trophies, and
+//! anything else.
 
 use std::collections::HashMap;
 
 use serde_json::Value;
-use socialset_model::{Account, AccountId, InteractionKind, Post, Record};
+use socialset_model::{Account, AccountId, Group, GroupId, InteractionKind, Post, Record};
 
 use super::json_docs::{at, item, list, str_of, Page, PageReader};
 use crate::error::RecordError;
@@ -42,6 +45,13 @@ pub(crate) fn reader(source: Source, platform: String) -> PageReader<Authors> {
             page.reddit_document(doc, "", authors);
         },
     )
+}
+
+impl Page<'_> {
+    /// A subreddit's group id: `rd:r/NAME`.
+    fn group_id(&self, subreddit: &str) -> GroupId {
+        GroupId::namespaced(self.platform, &format!("r/{subreddit}"))
+    }
 }
 
 /// Reddit's placeholder for a deleted or removed account.
@@ -122,7 +132,24 @@ impl Page<'_> {
                             Ok(())
                         });
                     }
-                    _ => self.ignore("subreddit (communities are not imported yet)"),
+                    _ => self.each(|p| {
+                        if name.is_empty() {
+                            return Err(p.error(
+                                &at(&data_path, "display_name"),
+                                "is missing: a subreddit needs its name",
+                                data.get("display_name").unwrap_or(&Value::Null),
+                            ));
+                        }
+                        let mut g = Group::bare(p.group_id(name));
+                        g.name = Some(format!("r/{name}"));
+                        g.description = p
+                            .text(data, "public_description", &data_path)?
+                            .filter(|d| !d.is_empty());
+                        g.members = p.count(data, "subscribers", &data_path)?;
+                        g.created_at = p.time(data, "created_utc", &data_path)?;
+                        p.records.push(Record::Group(g));
+                        Ok(())
+                    }),
                 }
             }
             "more" => self.ignore("\"more\" stub (comments the export does not hold)"),
@@ -246,6 +273,10 @@ impl Page<'_> {
             replies: self.count(data, "num_comments", path)?,
             views: None,
             source: None,
+            group: self
+                .text(data, "subreddit", path)?
+                .filter(|r| !r.is_empty() && !r.starts_with("u_"))
+                .map(|r| self.group_id(&r)),
         }));
         Ok(())
     }

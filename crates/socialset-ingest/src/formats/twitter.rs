@@ -18,7 +18,8 @@
 //! Not imported, and counted in the report: deletion and limit notices, compliance records,
 //! the API's `errors` (deleted, protected or withheld tweets, by title), superseded versions of
 //! edited tweets (the last version is kept), tweet counts and lists, PHEME's `structure.json`
-//! reply trees (the replies come from the tweets' own `in_reply_to_status_id`).
+//! reply trees (the replies come from the tweets' own `in_reply_to_status_id`). Lists (v2)
+//! are groups `tw:list/ID`.
 //!
 //! A bad tweet or user is an error of its own (with its JSON path, e.g. `data[3].author_id`);
 //! the other objects of the same page are still read.
@@ -26,7 +27,7 @@
 use std::collections::HashMap;
 
 use serde_json::{Map, Value};
-use socialset_model::{Account, AccountId, InteractionKind, Post, Record};
+use socialset_model::{Account, AccountId, Group, GroupId, InteractionKind, Post, Record};
 
 use super::json_docs::{at, item, list, str_of, Page, PageReader};
 use crate::error::RecordError;
@@ -73,8 +74,10 @@ const KEYS: &[&str] = &[
     "like_count",
     "limit",
     "listed_count",
+    "member_count",
     "mentions",
     "name",
+    "owner_id",
     "public_metrics",
     "quoted_status",
     "quoted_status_id",
@@ -394,7 +397,7 @@ impl Page<'_> {
             }
             for (i, h) in list(e, "hashtags").iter().enumerate() {
                 if let Some(tag) = self.text(h, "text", &item(&entities_path, "hashtags", i))? {
-                    hashtags.push(tag);
+                    hashtags.push(tag.trim_start_matches('#').to_lowercase());
                 }
             }
             for (i, u) in list(e, "urls").iter().enumerate() {
@@ -424,6 +427,7 @@ impl Page<'_> {
             replies: self.count(t, "reply_count", path)?,
             views: None,
             source: self.text(t, "source", path)?.and_then(|s| client_name(&s)),
+            group: None,
         };
         self.tweet_interactions(&post, replied, shared_author, quoted_author);
         self.records.push(Record::Post(post));
@@ -539,8 +543,10 @@ impl Page<'_> {
                 self.each(|p| p.v2_user(d, &path).map(|_| ()));
             } else if d.get("tweet_count").is_some() {
                 self.ignore("tweet counts");
+            } else if d.get("member_count").is_some() || d.get("owner_id").is_some() {
+                self.each(|p| p.v2_list(d, &path));
             } else {
-                self.ignore("data item that is neither a tweet nor a user (a list?)");
+                self.ignore("data item that is neither a tweet, a user nor a list");
             }
         }
         for (i, t) in tweets.iter().enumerate() {
@@ -555,6 +561,19 @@ impl Page<'_> {
             let title = str_of(e, "title").unwrap_or("untitled");
             self.ignore(&format!("API error: {title}"));
         }
+    }
+
+    /// A list: a group `tw:list/ID` (its members, when the export has them, are separate
+    /// lookups).
+    fn v2_list(&mut self, l: &Value, path: &str) -> Result<(), RecordError> {
+        let id = self.required_id(l, &["id"], path, "a list needs its id")?;
+        let mut g = Group::bare(GroupId::namespaced(self.platform, &format!("list/{id}")));
+        g.name = self.text(l, "name", path)?;
+        g.description = self.text(l, "description", path)?.filter(|d| !d.is_empty());
+        g.members = self.count(l, "member_count", path)?;
+        g.created_at = self.time(l, "created_at", path)?;
+        self.records.push(Record::Group(g));
+        Ok(())
     }
 
     fn v2_user(&mut self, u: &Value, path: &str) -> Result<AccountId, RecordError> {
@@ -667,7 +686,7 @@ impl Page<'_> {
             }
             for (i, h) in list(e, "hashtags").iter().enumerate() {
                 if let Some(tag) = self.text(h, "tag", &item(&e_path, "hashtags", i))? {
-                    hashtags.push(tag);
+                    hashtags.push(tag.trim_start_matches('#').to_lowercase());
                 }
             }
             for (i, u) in list(e, "urls").iter().enumerate() {
@@ -703,6 +722,7 @@ impl Page<'_> {
             replies: metric("reply_count", self)?,
             views: metric("impression_count", self)?,
             source: self.text(t, "source", path)?.and_then(|s| client_name(&s)),
+            group: None,
         };
         self.tweet_interactions(&post, replied, shared, quoted);
         self.records.push(Record::Post(post));

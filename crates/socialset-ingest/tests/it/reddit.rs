@@ -140,6 +140,19 @@ fn a_submission_and_its_comment_tree() {
         |t| t.starts_with("[PRAW] HTTPS enabled PRAW testing needed\n\nPRAW client developers")
     ));
     assert_eq!((submission.likes, submission.replies), (Some(11), Some(2)));
+    let groups: Vec<Option<&str>> = r
+        .records
+        .iter()
+        .filter_map(|x| match x {
+            Record::Post(p) => Some(p.group.as_ref().map(|g| g.as_str())),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        groups,
+        [Some("rd:r/redditdev"); 3],
+        "every post in its subreddit"
+    );
     assert!(submission.at.is_some());
 }
 

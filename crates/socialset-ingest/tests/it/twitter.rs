@@ -132,7 +132,11 @@ fn a_pheme_thread_keeps_its_reply_tree() {
         .find(|p| p.id.as_str() == "tw:552783667052167168")
         .expect("source tweet");
     assert_eq!(source.source.as_deref(), Some("TweetDeck"));
-    assert_eq!(source.hashtags, ["CharlieHebdo"]);
+    assert_eq!(
+        source.hashtags,
+        ["charliehebdo"],
+        "lower-case, as the store keeps tags"
+    );
     assert_eq!(source.likes, Some(38));
     assert!(source
         .text
@@ -271,10 +275,6 @@ fn compliance_counts_lists_and_api_errors_are_reported_not_imported() {
             "compliance record: delete (protected)",
         ),
         ("twitter/v2/counts.jsonl", "tweet counts"),
-        (
-            "twitter/v2/lists.jsonl",
-            "data item that is neither a tweet nor a user (a list?)",
-        ),
     ] {
         let (records, ignored) = read_ok(&fixture(name));
         assert!(records.is_empty(), "{name}");
@@ -386,4 +386,22 @@ fn truncated_and_duplicated_exports() {
         "[1, 2]\n\"text\"\n{\"x\": 1}\n",
     );
     assert!(records.is_empty() && errors.is_empty(), "{errors:?}");
+}
+
+#[test]
+fn lists_are_groups() {
+    let (records, _) = read_ok(&fixture("twitter/v2/lists.jsonl"));
+    let groups: Vec<_> = records
+        .iter()
+        .filter_map(|r| match r {
+            Record::Group(g) => Some(g),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(groups.len(), 6, "{records:?}");
+    let first = groups[0];
+    assert_eq!(first.id.as_str(), "tw:list/1354802865349435396");
+    assert_eq!(first.name.as_deref(), Some("recsyslabs Pilot Partners"));
+    assert_eq!(first.members, Some(3));
+    assert!(first.created_at.is_some() && first.description.is_some());
 }

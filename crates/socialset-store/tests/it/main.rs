@@ -4,8 +4,8 @@
 //! gets a fresh database there.
 
 use socialset_model::{
-    Account, AccountId, Conversion, Follow, Interaction, InteractionKind, Post, PostId, Rating,
-    Record, Timestamp,
+    Account, AccountId, Conversion, Follow, Group, GroupId, Interaction, InteractionKind,
+    Membership, Post, PostId, Rating, Record, Timestamp,
 };
 use socialset_store::{Counts, PostgresStore, SqliteStore, Store};
 
@@ -117,6 +117,87 @@ fn the_store_persists_and_meta_is_kept() {
 }
 
 #[test]
+fn groups_their_members_and_their_posts_on_both_backends() {
+    let at = |ms| Timestamp::from_epoch_ms(ms);
+    let post = |id: &str, author: &str, group: Option<&str>, ms| {
+        Record::Post(Post {
+            id: PostId::new(id),
+            author: AccountId::new(author),
+            at: at(ms),
+            text: Some(id.into()),
+            lang: None,
+            reply_to: None,
+            share_of: None,
+            quote_of: None,
+            mentions: Vec::new(),
+            hashtags: Vec::new(),
+            urls: Vec::new(),
+            likes: None,
+            shares: None,
+            replies: None,
+            views: None,
+            source: None,
+            group: group.map(GroupId::new),
+        })
+    };
+    let records = [
+        Record::Group(Group {
+            id: GroupId::new("rd:r/italy"),
+            name: Some("r/italy".into()),
+            description: Some("Italia".into()),
+            members: Some(1_000),
+            created_at: at(1_000),
+        }),
+        post("rd:t3_a", "rd:ann", Some("rd:r/italy"), 5_000),
+        post("rd:t1_b", "rd:bob", Some("rd:r/italy"), 9_000),
+        post("rd:t1_c", "rd:ann", Some("rd:r/italy"), 7_000),
+        post("rd:t3_d", "rd:cy", Some("rd:r/rust"), 8_000),
+        post("rd:t3_e", "rd:cy", None, 8_000),
+        Record::Membership(Membership {
+            group: GroupId::new("tw:list/9"),
+            account: AccountId::new("rd:dee"),
+            at: None,
+        }),
+        // A second sighting adds nothing and forgets nothing.
+        Record::Group(Group::bare(GroupId::new("rd:r/italy"))),
+    ];
+    let mut seen = Vec::new();
+    for (place, mut store) in backends() {
+        for _ in 0..2 {
+            let mut tx = store.begin_import().expect("tx");
+            for r in &records {
+                tx.put(r).expect("put");
+            }
+            tx.commit().expect("commit");
+        }
+        let groups = store.groups().expect("groups");
+        let ids: Vec<&str> = groups.iter().map(|g| g.id.as_str()).collect();
+        assert_eq!(ids, ["rd:r/italy", "rd:r/rust", "tw:list/9"], "{place}");
+        let italy = &groups[0];
+        assert_eq!(
+            (
+                italy.name.as_deref(),
+                italy.members,
+                italy.posts,
+                italy.posters
+            ),
+            (Some("r/italy"), Some(1_000), 3, 2),
+            "{place}"
+        );
+        assert_eq!(
+            (italy.first_post, italy.last_post, italy.created_at),
+            (at(5_000), at(9_000), at(1_000))
+        );
+        assert_eq!((groups[2].memberships, groups[2].posts), (1, 0), "{place}");
+        assert_eq!(groups[1].name, None, "known by its posts only");
+        seen.push(groups);
+    }
+    if seen.len() == 2 {
+        assert_eq!(seen[0], seen[1], "both backends read back the same");
+    }
+}
+
+#[test]
 fn schemas_of_one_database_are_separate_stores() {
     let Some(url) = postgres_url() else { return };
     let (acme, beta) = (
@@ -184,6 +265,7 @@ fn every_kind_of_record() -> Vec<Vec<Record>> {
         replies: Some(1),
         views: None,
         source: Some("Twitter for iPhone".into()),
+        group: None,
     };
     let interaction = |src: &str, dst: &str, kind, at| {
         Record::Interaction(Interaction {
