@@ -18,7 +18,7 @@ pub struct DemoFile {
 }
 
 /// The demo's files, in import order.
-pub fn demo_files() -> [DemoFile; 4] {
+pub fn demo_files() -> [DemoFile; 5] {
     [
         DemoFile {
             name: "higgs-activity-sample.txt.gz",
@@ -45,12 +45,21 @@ pub fn demo_files() -> [DemoFile; 4] {
             what: "real ActivityPub payloads from Mastodon and Friendica servers",
         },
         DemoFile {
-            name: "pheme-sample.jsonl.gz",
-            bytes: include_bytes!("../../../tests/data/demo/pheme-sample.jsonl.gz"),
-            format: Format::Jsonl,
+            name: "pheme-threads.jsonl.gz",
+            bytes: include_bytes!("../../../tests/data/demo/pheme-threads.jsonl.gz"),
+            format: Format::TwitterV1,
             edge_kind: EdgeKind::Follow,
             platform: "tw",
-            what: "real Twitter accounts, tweets and reply threads around breaking news (PHEME)",
+            what:
+                "real X/Twitter API v1.1 tweets and accounts: breaking-news reply threads (PHEME)",
+        },
+        DemoFile {
+            name: "reddit-funny-thread.jsonl.gz",
+            bytes: include_bytes!("../../../tests/data/demo/reddit-funny-thread.jsonl.gz"),
+            format: Format::Reddit,
+            edge_kind: EdgeKind::Follow,
+            platform: "rd",
+            what: "a real r/funny thread from the Reddit API: comment trees, deleted accounts",
         },
     ]
 }

@@ -1,4 +1,5 @@
-"""Cuts tests/data/demo/pheme-sample.jsonl.gz from the PHEME / RumourEval 2017 threads.
+"""Cuts tests/data/demo/pheme-sample.jsonl.gz and pheme-threads.jsonl.gz from the PHEME /
+RumourEval 2017 threads.
 
 Every third thread (in event and thread-id order) of ../shared/data/rumoureval2017-pheme,
 written in socialset's JSON Lines format (docs/FORMAT.md): each author's v1.1 `user` object as
@@ -72,6 +73,10 @@ for tid in sorted(tweets, key=int):
         if m["id_str"] not in (u["id_str"], replied):
             interactions.append({"type": "interaction", "src": uid, "dst": f"tw:{m['id_str']}", "kind": "mention",
                                  "at": post["at"], "post": post["id"]})
+# The same tweets as the API gave them, one per line: what the demo imports (v1.1 importer).
+with gzip.open("tests/data/demo/pheme-threads.jsonl.gz", "wt", encoding="utf-8") as out:
+    for tid in sorted(tweets, key=int):
+        out.write(json.dumps(tweets[tid], ensure_ascii=False, separators=(",", ":")) + "\n")
 with gzip.open("tests/data/demo/pheme-sample.jsonl.gz", "wt", encoding="utf-8") as out:
     for a in accounts.values():
         out.write(json.dumps({k: v for k, v in a.items() if v is not None}, ensure_ascii=False) + "\n")

@@ -120,8 +120,9 @@ fn show(args: &Args) -> Result<()> {
     print_independence(&workspace)?;
     print_plan(&workspace)?;
     print_ugc(&workspace)?;
+    print_groups(&workspace)?;
     println!(
-        "\nExplore it: socialset rank --db {0} --tier native | socialset explain --db {0} ACCOUNT | socialset communities --db {0} --window-days 2 | socialset audit --db {0} --all | socialset trust --db {0} | socialset disclosure --db {0} | socialset plan --db {0} --budget 500 | socialset ugc --db {0} --kind question | socialset segments --db {0} | socialset sentiment \"TEXT\"\nYour own data: socialset import --help",
+        "\nExplore it: socialset rank --db {0} --tier native | socialset explain --db {0} ACCOUNT | socialset communities --db {0} --window-days 2 | socialset audit --db {0} --all | socialset trust --db {0} | socialset disclosure --db {0} | socialset plan --db {0} --budget 500 | socialset ugc --db {0} --kind question | socialset segments --db {0} | socialset groups --db {0} | socialset sentiment \"TEXT\"\nYour own data: socialset import --help",
         args.db.display()
     );
     Ok(())
@@ -244,6 +245,59 @@ fn print_native_influencers(workspace: &Workspace, top: usize) -> Result<()> {
             parts.join(", ")
         );
     }
+    // The Higgs accounts are anonymous; the exports' real people carry their follower counts.
+    let all = workspace.rank(&RankOptions {
+        tier: Some(TierFilter::Native),
+        top: usize::MAX,
+        ..RankOptions::default()
+    })?;
+    let real: Vec<String> = all
+        .accounts
+        .iter()
+        .filter_map(|r| match r.influence.audience {
+            socialset_engine::Audience::Followers(n) => Some(format!(
+                "{} (#{}, {} followers, {} engagers)",
+                who(&r.id, r.handle.as_deref()),
+                r.influence.rank,
+                thousands(n),
+                r.influence.distinct_engagers
+            )),
+            socialset_engine::Audience::InGraph(_) => None,
+        })
+        .take(5)
+        .collect();
+    if !real.is_empty() {
+        println!(
+            "   Among real people whose exports give their follower counts (X/Twitter, Reddit): {}.",
+            real.join(", ")
+        );
+    }
+    Ok(())
+}
+
+fn print_groups(workspace: &Workspace) -> Result<()> {
+    let report = workspace.groups(3)?;
+    let parts: Vec<String> = report
+        .groups
+        .iter()
+        .map(|g| {
+            format!(
+                "{} ({} posts by {} accounts{})",
+                g.name.clone().unwrap_or_else(|| g.id.clone()),
+                thousands(g.posts),
+                thousands(g.posters),
+                g.members
+                    .map(|m| format!(", {} members", thousands(m)))
+                    .unwrap_or_default()
+            )
+        })
+        .collect();
+    println!(
+        "\n11. Groups people gather in ({} in the store, {} posts made in one): {}. `socialset groups` lists them.",
+        thousands(report.total as u64),
+        thousands(report.posts_in_groups),
+        parts.join("; ")
+    );
     Ok(())
 }
 
