@@ -257,3 +257,40 @@ fn bad_things_name_their_path_and_the_rest_of_the_listing_reads() {
         "a net score below zero is no count of upvotes"
     );
 }
+
+#[test]
+fn truncated_answers_missing_ids_and_comments_seen_twice() {
+    let answer = unwrap_cassette(&fixture("reddit/TestSubmission.test_comments.json"));
+    // Cut inside the second answer's line: that line is an error, the first is read.
+    let lines: Vec<&str> = answer.lines().collect();
+    assert_eq!(lines.len(), 1, "one recorded answer");
+    let whole = read_text(&answer);
+    let cut = format!("{answer}{}\n", &lines[0][..lines[0].len() / 2]);
+    let r = read_text(&cut);
+    assert_eq!(r.errors.len(), 1, "{:?}", r.errors);
+    assert_eq!(r.errors[0].line, 2);
+    assert!(
+        r.errors[0].problem.contains("not valid JSON"),
+        "{:?}",
+        r.errors[0]
+    );
+    assert_eq!(
+        r.records, whole.records,
+        "the whole answer before the cut is read"
+    );
+    // The same comments in two pages (a crawl's overlapping pages): the same records twice,
+    // which the store keeps once.
+    let twice = read_text(&format!("{answer}{answer}"));
+    assert_eq!(twice.records.len(), 2 * whole.records.len());
+    // A comment with neither a full name nor an id.
+    let r = read_text(
+        "{\"kind\":\"t1\",\"data\":{\"author\":\"ann\",\"parent_id\":\"t3_x\",\"body\":\"hi\"}}\n",
+    );
+    assert_eq!(r.errors.len(), 1);
+    assert_eq!(r.errors[0].field.as_deref(), Some("data.name"));
+    assert!(
+        r.errors[0].problem.contains("needs its id"),
+        "{:?}",
+        r.errors[0]
+    );
+}
