@@ -39,7 +39,7 @@ pub use communities::{
 pub use demo::{demo_files, DemoFile, DEMO_MARKER};
 pub use error::{Error, Result};
 pub use eval::{eval_communities, eval_influence, CommunityEval, InfluenceEval, MethodScore};
-pub use groups::{GroupLine, GroupsReport};
+pub use groups::GroupsReport;
 pub use import::{FileReport, ImportObserver, ImportOptions, ImportReport, NoProgress};
 pub use influence::{
     EngagerLine, ExplainReport, RankOptions, RankReport, RankedAccount, TierFilter,
@@ -67,7 +67,7 @@ pub use socialset_graph::Spread;
 pub use socialset_graph::{Convergence, Quality};
 pub use socialset_ingest::{parse_time, Detection, EdgeKind, Format, RecordError};
 pub use socialset_model::Timestamp;
-pub use socialset_store::Counts;
+pub use socialset_store::{Counts, StoredGroup};
 pub use summary::{AccountLine, RatingSummary, Summary};
 pub use trust::{
     eval_trust, eval_trust_loo, InteractionTrustLine, InteractionTrustReport, RatingScores,

@@ -77,14 +77,7 @@ impl PostgresStore {
     /// hold many stores (the server's workspaces).
     pub fn connect(url: &str) -> Result<Self> {
         let (server_url, schema) = split_schema(url)?;
-        let mut client = Client::connect(&server_url, NoTls).map_err(|source| Error::Connect {
-            url: server_url
-                .split('@')
-                .next_back()
-                .unwrap_or(&server_url)
-                .to_owned(),
-            source,
-        })?;
+        let mut client = connect_client(&server_url)?;
         // Two connections creating the same tables at once would race in the catalogue:
         // they take turns.
         let in_schema = match &schema {
@@ -107,6 +100,14 @@ impl PostgresStore {
     }
 }
 
+/// A client of the server at `url`; a failure names the server without the credentials.
+fn connect_client(url: &str) -> Result<Client> {
+    Client::connect(url, NoTls).map_err(|source| Error::Connect {
+        url: url.split('@').next_back().unwrap_or(url).to_owned(),
+        source,
+    })
+}
+
 /// Drops and creates the database `name` on the server of `url` (whose own database is used
 /// to connect), and gives the new database's URL: empty stores for tests and set-up scripts.
 pub fn recreate_database(url: &str, name: &str) -> Result<String> {
@@ -121,14 +122,7 @@ pub fn recreate_database(url: &str, name: &str) -> Result<String> {
         });
     }
     let (server_url, _) = split_schema(url)?;
-    let mut admin = Client::connect(&server_url, NoTls).map_err(|source| Error::Connect {
-        url: server_url
-            .split('@')
-            .next_back()
-            .unwrap_or(&server_url)
-            .to_owned(),
-        source,
-    })?;
+    let mut admin = connect_client(&server_url)?;
     // One statement each: a batch of several runs as a transaction, which these refuse.
     admin.batch_execute(&format!("DROP DATABASE IF EXISTS {name}"))?;
     admin.batch_execute(&format!("CREATE DATABASE {name}"))?;

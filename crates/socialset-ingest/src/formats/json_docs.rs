@@ -36,9 +36,12 @@ type Stream =
     serde_json::StreamDeserializer<'static, serde_json::de::IoRead<NewlineCounter>, Value>;
 
 enum Mode {
-    /// Not yet decided: the first non-blank line tells.
-    Start(Lines),
-    Lines(Lines),
+    /// One document per line, once the first non-blank line parsed whole (`decided`); until
+    /// then a line that does not parse starts a stream instead.
+    Lines {
+        lines: Lines,
+        decided: bool,
+    },
     Stream {
         stream: Box<Stream>,
         /// Newlines read before the stream's first byte, plus those it has read.
@@ -70,7 +73,10 @@ impl Documents {
         debug_assert!(keep.is_none_or(|k| k.windows(2).all(|w| w[0] < w[1])));
         Self {
             display: source.display.clone(),
-            mode: Mode::Start(Lines::new(source)),
+            mode: Mode::Lines {
+                lines: Lines::new(source),
+                decided: false,
+            },
             keep,
         }
     }
@@ -102,7 +108,7 @@ impl Documents {
     /// read line by line (a document kept only in part would lose fields), else `value`.
     pub(crate) fn as_written(&self, value: &Value) -> String {
         match &self.mode {
-            Mode::Lines(lines) => lines.current().to_owned(),
+            Mode::Lines { lines, .. } => lines.current().to_owned(),
             _ => value.to_string(),
         }
     }
@@ -125,7 +131,7 @@ impl Documents {
                         }
                     };
                 }
-                Mode::Lines(lines) => {
+                Mode::Lines { lines, decided } => {
                     let Some((no, text)) = lines.next_line()? else {
                         self.mode = Mode::Done;
                         return Ok(None);
@@ -137,40 +143,26 @@ impl Documents {
                         None => serde_json::from_str::<Value>(text),
                         Some(keep) => parse_pruned(text, keep),
                     };
-                    return match parsed {
-                        Ok(value) => Ok(Some(Document { line: no, value })),
-                        Err(e) => Err(RecordError::new(
-                            &self.display,
-                            no,
-                            format!("is not valid JSON: {}", without_position(&e)),
-                        )
-                        .raw(text.as_bytes())),
-                    };
-                }
-                Mode::Start(lines) => {
-                    let Some((no, text)) = lines.next_line()? else {
-                        self.mode = Mode::Done;
-                        return Ok(None);
-                    };
-                    if text.trim().is_empty() {
-                        continue;
-                    }
-                    let parsed = match self.keep {
-                        None => serde_json::from_str::<Value>(text),
-                        Some(keep) => parse_pruned(text, keep),
-                    };
-                    if let Ok(value) = parsed {
-                        let Mode::Start(lines) = std::mem::replace(&mut self.mode, Mode::Done)
-                        else {
-                            unreachable!("in the Start mode")
-                        };
-                        self.mode = Mode::Lines(lines);
-                        return Ok(Some(Document { line: no, value }));
+                    match parsed {
+                        Ok(value) => {
+                            *decided = true;
+                            return Ok(Some(Document { line: no, value }));
+                        }
+                        Err(e) if *decided => {
+                            return Err(RecordError::new(
+                                &self.display,
+                                no,
+                                format!("is not valid JSON: {}", without_position(&e)),
+                            )
+                            .raw(text.as_bytes()))
+                        }
+                        Err(_) => {}
                     }
                     // A document over several lines: the file is one stream from this line.
                     let first = format!("{text}\n").into_bytes();
-                    let Mode::Start(lines) = std::mem::replace(&mut self.mode, Mode::Done) else {
-                        unreachable!("in the Start mode")
+                    let Mode::Lines { lines, .. } = std::mem::replace(&mut self.mode, Mode::Done)
+                    else {
+                        unreachable!("in the Lines mode")
                     };
                     let rest = lines.into_reader();
                     let newlines = Arc::new(AtomicU64::new(no - 1));

@@ -395,20 +395,7 @@ impl Page<'_> {
                 mentions.push(a.id.clone());
                 self.records.push(Record::Account(a));
             }
-            for (i, h) in list(e, "hashtags").iter().enumerate() {
-                if let Some(tag) = self.text(h, "text", &item(&entities_path, "hashtags", i))? {
-                    hashtags.push(tag.trim_start_matches('#').to_lowercase());
-                }
-            }
-            for (i, u) in list(e, "urls").iter().enumerate() {
-                let u_path = item(&entities_path, "urls", i);
-                if let Some(url) = self
-                    .text(u, "expanded_url", &u_path)?
-                    .or(self.text(u, "url", &u_path)?)
-                {
-                    urls.push(url);
-                }
-            }
+            (hashtags, urls) = self.tags_and_links(e, &entities_path, "text")?;
         }
         let post = Post {
             id: post_id.clone(),
@@ -432,6 +419,33 @@ impl Page<'_> {
         self.tweet_interactions(&post, replied, shared_author, quoted_author);
         self.records.push(Record::Post(post));
         Ok(author)
+    }
+
+    /// A tweet's hashtags (lower-case, without `#`, as the store keeps them; `tag_key` is
+    /// v1.1's `text` or v2's `tag`) and its links (expanded where the export expands them).
+    fn tags_and_links(
+        &self,
+        entities: &Value,
+        path: &str,
+        tag_key: &str,
+    ) -> Result<(Vec<String>, Vec<String>), RecordError> {
+        let mut tags = Vec::new();
+        for (i, h) in list(entities, "hashtags").iter().enumerate() {
+            if let Some(tag) = self.text(h, tag_key, &item(path, "hashtags", i))? {
+                tags.push(tag.trim_start_matches('#').to_lowercase());
+            }
+        }
+        let mut links = Vec::new();
+        for (i, u) in list(entities, "urls").iter().enumerate() {
+            let u_path = item(path, "urls", i);
+            if let Some(url) = self
+                .text(u, "expanded_url", &u_path)?
+                .or(self.text(u, "url", &u_path)?)
+            {
+                links.push(url);
+            }
+        }
+        Ok((tags, links))
     }
 
     /// The interactions a tweet makes: reply, share, quote and mentions (an account named
@@ -684,20 +698,7 @@ impl Page<'_> {
                 mentions.push(a.id.clone());
                 self.records.push(Record::Account(a));
             }
-            for (i, h) in list(e, "hashtags").iter().enumerate() {
-                if let Some(tag) = self.text(h, "tag", &item(&e_path, "hashtags", i))? {
-                    hashtags.push(tag.trim_start_matches('#').to_lowercase());
-                }
-            }
-            for (i, u) in list(e, "urls").iter().enumerate() {
-                let u_path = item(&e_path, "urls", i);
-                if let Some(url) = self
-                    .text(u, "expanded_url", &u_path)?
-                    .or(self.text(u, "url", &u_path)?)
-                {
-                    urls.push(url);
-                }
-            }
+            (hashtags, urls) = self.tags_and_links(e, &e_path, "tag")?;
         }
         let metrics = t.get("public_metrics").filter(|m| !m.is_null());
         let m_path = at(path, "public_metrics");

@@ -15,6 +15,20 @@ pub(crate) fn fixture(name: &str) -> PathBuf {
         .join(name)
 }
 
+/// Every record and every error a reader gives, apart.
+pub(crate) fn drain(
+    reader: impl Iterator<Item = Result<Record, socialset_ingest::RecordError>>,
+) -> (Vec<Record>, Vec<socialset_ingest::RecordError>) {
+    let (mut records, mut errors) = (Vec::new(), Vec::new());
+    for r in reader {
+        match r {
+            Ok(r) => records.push(r),
+            Err(e) => errors.push(e),
+        }
+    }
+    (records, errors)
+}
+
 fn read(name: &str) -> Vec<Record> {
     let path = fixture(name);
     let format = detect_format(&path, name).expect("detect").format;

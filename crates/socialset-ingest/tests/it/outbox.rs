@@ -21,13 +21,7 @@ fn read(text: &str) -> (Vec<Record>, Vec<socialset_ingest::RecordError>) {
         "outbox.json",
         &ReadOptions::new(Format::ActivityPub),
     );
-    let (mut records, mut errors) = (Vec::new(), Vec::new());
-    for r in reader {
-        match r {
-            Ok(r) => records.push(r),
-            Err(e) => errors.push(e),
-        }
-    }
+    let (records, errors) = super::drain(reader);
     (records, errors)
 }
 

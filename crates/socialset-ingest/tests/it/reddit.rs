@@ -55,13 +55,7 @@ fn read_text(text: &str) -> Outcome {
     assert_eq!(format, Format::Reddit);
     let (mut reader, _) =
         RecordReader::open(&path, "reddit.jsonl", &ReadOptions::new(format)).expect("open");
-    let (mut records, mut errors) = (Vec::new(), Vec::new());
-    for r in reader.by_ref() {
-        match r {
-            Ok(r) => records.push(r),
-            Err(e) => errors.push(e),
-        }
-    }
+    let (records, errors) = super::drain(reader.by_ref());
     Outcome {
         records,
         errors,

@@ -17,13 +17,7 @@ fn read_all(path: &Path) -> (Vec<Record>, Vec<RecordError>, BTreeMap<String, u64
     let name = path.display().to_string();
     let format = detect_format(path, &name).expect("detect").format;
     let (mut reader, _) = RecordReader::open(path, &name, &ReadOptions::new(format)).expect("open");
-    let (mut records, mut errors) = (Vec::new(), Vec::new());
-    for r in reader.by_ref() {
-        match r {
-            Ok(r) => records.push(r),
-            Err(e) => errors.push(e),
-        }
-    }
+    let (records, errors) = super::drain(reader.by_ref());
     (records, errors, reader.ignored().clone())
 }
 
@@ -294,13 +288,7 @@ fn read_text(name: &str, format: Format, text: &str) -> (Vec<Record>, Vec<Record
     let path = dir.path().join(name);
     std::fs::write(&path, text).expect("write");
     let (reader, _) = RecordReader::open(&path, name, &ReadOptions::new(format)).expect("open");
-    let (mut records, mut errors) = (Vec::new(), Vec::new());
-    for r in reader {
-        match r {
-            Ok(r) => records.push(r),
-            Err(e) => errors.push(e),
-        }
-    }
+    let (records, errors) = super::drain(reader);
     (records, errors)
 }
 
