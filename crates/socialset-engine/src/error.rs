@@ -14,6 +14,9 @@ pub enum Error {
     /// The store failed.
     #[error(transparent)]
     Store(#[from] socialset_store::Error),
+    /// A component of ours failed (the full-text index): not the user's doing.
+    #[error("{0}")]
+    Internal(String),
     /// The file system failed.
     #[error("{context}: {source}")]
     Io {

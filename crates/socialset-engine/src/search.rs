@@ -32,7 +32,7 @@ fn analyzer(language: StemLanguage) -> TextAnalyzer {
 }
 
 fn search_error(e: impl std::fmt::Display) -> Error {
-    Error::Usage(format!("search: {e}"))
+    Error::Internal(format!("the full-text index failed: {e}"))
 }
 
 impl TextIndex {
