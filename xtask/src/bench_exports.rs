@@ -61,10 +61,7 @@ fn samples(data: &Path) -> Result<Vec<Sample>> {
     // API v2: twarc2's pages (the file with the deliberately broken line left out).
     let mut pages = Vec::new();
     let dir = data.join("twarc-v2-samples");
-    let mut names: Vec<PathBuf> = std::fs::read_dir(&dir)?
-        .map(|e| e.map(|e| e.path()))
-        .collect::<std::io::Result<_>>()?;
-    names.sort();
+    let names = sorted_files(&dir)?;
     for p in names {
         let name = p
             .file_name()
@@ -88,10 +85,7 @@ fn samples(data: &Path) -> Result<Vec<Sample>> {
     // Reddit: every answer recorded in PRAW's cassettes.
     let mut answers = Vec::new();
     let dir = data.join("praw-reddit-cassettes");
-    let mut names: Vec<PathBuf> = std::fs::read_dir(&dir)?
-        .map(|e| e.map(|e| e.path()))
-        .collect::<std::io::Result<_>>()?;
-    names.sort();
+    let names = sorted_files(&dir)?;
     for p in names
         .iter()
         .filter(|p| p.extension().is_some_and(|e| e == "json"))
@@ -119,10 +113,7 @@ fn samples(data: &Path) -> Result<Vec<Sample>> {
     // ActivityPub: the Mastodon / Friendica payloads.
     let mut activities = Vec::new();
     let dir = data.join("activitypub-mastodon-samples");
-    let mut names: Vec<PathBuf> = std::fs::read_dir(&dir)?
-        .map(|e| e.map(|e| e.path()))
-        .collect::<std::io::Result<_>>()?;
-    names.sort();
+    let names = sorted_files(&dir)?;
     // Every payload but the deliberately invalid profile.
     let valid = |p: &&PathBuf| {
         p.extension().is_some_and(|e| e == "json") && !p.to_string_lossy().contains("INVALID")
@@ -144,6 +135,15 @@ fn samples(data: &Path) -> Result<Vec<Sample>> {
         outbox: true,
     });
     Ok(out)
+}
+
+/// The files of `dir`, in name order.
+fn sorted_files(dir: &Path) -> Result<Vec<PathBuf>> {
+    let mut names: Vec<PathBuf> = std::fs::read_dir(dir)?
+        .map(|e| e.map(|e| e.path()))
+        .collect::<std::io::Result<_>>()?;
+    names.sort();
+    Ok(names)
 }
 
 /// `cargo xtask bench-exports [--gb G] [--write]`.

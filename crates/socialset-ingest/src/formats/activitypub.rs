@@ -10,14 +10,14 @@
 //! When neither gives it, the post keeps its `reply_to`/`share_of` link and no interaction is
 //! invented.
 
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::BTreeMap;
 
 use serde_json::Value;
 use socialset_model::{
     Account, AccountId, Follow, Interaction, InteractionKind, Post, PostId, Record, Timestamp,
 };
 
-use super::json_docs::Documents;
+use super::json_docs::{Documents, PageReader};
 use super::parse_time_text;
 use crate::error::RecordError;
 use crate::source::Source;
@@ -25,41 +25,26 @@ use crate::source::Source;
 const ACTOR_TYPES: [&str; 5] = ["Person", "Service", "Organization", "Group", "Application"];
 const POST_TYPES: [&str; 6] = ["Note", "Article", "Page", "Question", "Event", "Video"];
 
-pub(crate) struct Reader {
-    docs: Documents,
-    platform: String,
-}
-
-impl Reader {
-    pub(crate) fn new(source: Source, platform: String) -> Self {
-        Self {
-            docs: Documents::split_collections(source),
-            platform,
-        }
-    }
-
-    pub(crate) fn next_into(
-        &mut self,
-        out: &mut VecDeque<Record>,
-        ignored: &mut BTreeMap<String, u64>,
-    ) -> Result<bool, RecordError> {
-        let Some(doc) = self.docs.next_doc()? else {
-            return Ok(false);
-        };
-        let ctx = Ctx {
-            file: self.docs.display(),
-            line: doc.line,
-            platform: &self.platform,
-        };
-        let mut records = Vec::new();
-        ctx.document(&doc.value, &mut records, ignored)
-            .map_err(|e| {
-                let raw = self.docs.as_written(&doc.value);
-                e.raw(raw.as_bytes())
-            })?;
-        out.extend(records);
-        Ok(true)
-    }
+/// Reads activities, actors and collections (an outbox's items one at a time). A bad
+/// document is an error of its own and gives no records.
+pub(crate) fn reader(source: Source, platform: String) -> PageReader<()> {
+    PageReader::new(
+        Documents::split_collections(source),
+        platform,
+        (),
+        |page, (), doc| {
+            let ctx = Ctx {
+                file: page.file,
+                line: page.line,
+                platform: page.platform,
+            };
+            let mut records = Vec::new();
+            match ctx.document(doc, &mut records, page.ignored) {
+                Ok(()) => page.records.extend(records),
+                Err(e) => page.errors.push(e),
+            }
+        },
+    )
 }
 
 struct Ctx<'a> {

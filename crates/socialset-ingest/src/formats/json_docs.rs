@@ -630,15 +630,9 @@ pub(crate) struct PageReader<S> {
 }
 
 impl<S> PageReader<S> {
-    pub(crate) fn new(
-        source: Source,
-        platform: String,
-        keep: Option<&'static [&'static str]>,
-        state: S,
-        read: PageFn<S>,
-    ) -> Self {
+    pub(crate) fn new(docs: Documents, platform: String, state: S, read: PageFn<S>) -> Self {
         Self {
-            docs: Documents::new(source, keep),
+            docs,
             platform,
             state,
             read,

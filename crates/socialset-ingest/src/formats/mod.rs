@@ -25,7 +25,7 @@ pub(crate) enum Reader {
         kind: LineFormat,
         platform: String,
     },
-    ActivityPub(activitypub::Reader),
+    ActivityPub(json_docs::PageReader<()>),
     Twitter(json_docs::PageReader<twitter::Version>),
     Reddit(json_docs::PageReader<reddit::Authors>),
 }
@@ -46,9 +46,7 @@ impl Reader {
             Format::Snap => LineFormat::Snap(options.edge_kind),
             Format::RatingsCsv => LineFormat::RatingsCsv,
             Format::Higgs => LineFormat::Higgs,
-            Format::ActivityPub => {
-                return Self::ActivityPub(activitypub::Reader::new(source, platform))
-            }
+            Format::ActivityPub => return Self::ActivityPub(activitypub::reader(source, platform)),
             Format::Reddit => return Self::Reddit(reddit::reader(source, platform)),
             Format::TwitterV1 => {
                 return Self::Twitter(twitter::reader(source, twitter::Version::V1, platform))

@@ -23,7 +23,7 @@ use std::collections::HashMap;
 use serde_json::Value;
 use socialset_model::{Account, AccountId, Group, GroupId, InteractionKind, Post, Record};
 
-use super::json_docs::{at, item, list, str_of, Page, PageReader};
+use super::json_docs::{at, item, list, str_of, Documents, Page, PageReader};
 use crate::error::RecordError;
 use crate::source::Source;
 
@@ -37,9 +37,8 @@ pub(crate) struct Authors(HashMap<String, AccountId>);
 pub(crate) fn reader(source: Source, platform: String) -> PageReader<Authors> {
     // Reddit answers have keys that are ids (`user_data_by_account_ids`): everything kept.
     PageReader::new(
-        source,
+        Documents::new(source, None),
         platform,
-        None,
         Authors::default(),
         |page, authors, doc| {
             page.reddit_document(doc, "", authors);

@@ -29,7 +29,7 @@ use std::collections::HashMap;
 use serde_json::{Map, Value};
 use socialset_model::{Account, AccountId, Group, GroupId, InteractionKind, Post, Record};
 
-use super::json_docs::{at, item, list, str_of, Page, PageReader};
+use super::json_docs::{at, item, list, str_of, Documents, Page, PageReader};
 use crate::error::RecordError;
 use crate::source::Source;
 
@@ -113,9 +113,8 @@ const KEYS: &[&str] = &[
 /// Reads documents of one API version.
 pub(crate) fn reader(source: Source, version: Version, platform: String) -> PageReader<Version> {
     PageReader::new(
-        source,
+        Documents::new(source, Some(KEYS)),
         platform,
-        Some(KEYS),
         version,
         |page, version, doc| match version {
             Version::V1 => page.v1_document(doc),
@@ -374,15 +373,15 @@ impl Page<'_> {
             .id(t, &["in_reply_to_user_id_str", "in_reply_to_user_id"], path)?
             .map(|u| self.account_id(&u));
 
-        let entities = body.get("entities").or_else(|| t.get("entities"));
-        let entities_path = if body.get("entities").is_some() {
-            at(&body_path, "entities")
-        } else {
-            at(path, "entities")
+        let (entities, entities_path) = match body.get("entities") {
+            Some(e) => (Some(e), at(&body_path, "entities")),
+            None => (t.get("entities"), at(path, "entities")),
+        };
+        let (hashtags, urls) = match entities {
+            Some(e) => self.tags_and_links(e, &entities_path, "text")?,
+            None => Default::default(),
         };
         let mut mentions = Vec::new();
-        let mut hashtags = Vec::new();
-        let mut urls = Vec::new();
         if let Some(e) = entities {
             for (i, m) in list(e, "user_mentions").iter().enumerate() {
                 let m_path = item(&entities_path, "user_mentions", i);
@@ -395,7 +394,6 @@ impl Page<'_> {
                 mentions.push(a.id.clone());
                 self.records.push(Record::Account(a));
             }
-            (hashtags, urls) = self.tags_and_links(e, &entities_path, "text")?;
         }
         let post = Post {
             id: post_id.clone(),
@@ -674,11 +672,13 @@ impl Page<'_> {
             .id(t, &["in_reply_to_user_id"], path)?
             .map(|u| self.account_id(&u));
 
+        let e_path = at(path, "entities");
+        let (hashtags, urls) = match t.get("entities") {
+            Some(e) => self.tags_and_links(e, &e_path, "tag")?,
+            None => Default::default(),
+        };
         let mut mentions = Vec::new();
-        let mut hashtags = Vec::new();
-        let mut urls = Vec::new();
         if let Some(e) = t.get("entities") {
-            let e_path = at(path, "entities");
             for (i, m) in list(e, "mentions").iter().enumerate() {
                 let m_path = item(&e_path, "mentions", i);
                 let username = self.text(m, "username", &m_path)?;
@@ -698,7 +698,6 @@ impl Page<'_> {
                 mentions.push(a.id.clone());
                 self.records.push(Record::Account(a));
             }
-            (hashtags, urls) = self.tags_and_links(e, &e_path, "tag")?;
         }
         let metrics = t.get("public_metrics").filter(|m| !m.is_null());
         let m_path = at(path, "public_metrics");
