@@ -28,8 +28,13 @@ pub struct InfluenceGraph {
     /// Forward edges again, flat, for the hot loop of the simulations: each edge as (target,
     /// threshold), the probability p as the 32-bit threshold round(p·2³²) − 1 (an edge is
     /// live when a uniform 32-bit draw is at most it; edges of probability 0 are left out).
-    offsets: Vec<usize>,
+    /// A node with an odd number of edges gets one more, to the sentinel node `n` that is
+    /// always active (see `activity`), so that the simulations read edges two at a time, one
+    /// 64-bit draw each, with no loop for a remainder.
+    offsets: Vec<u32>,
     edges: Vec<(u32, u32)>,
+    /// How many edges there are, the sentinel's left out.
+    n_real_edges: usize,
     /// The audience as flags by node, when there is one.
     counted: Option<Vec<bool>>,
     /// The audience that counts: reach is the number of these nodes activated (all nodes
@@ -56,19 +61,25 @@ impl InfluenceGraph {
         let mut offsets = Vec::with_capacity(n + 1);
         let mut flat = Vec::with_capacity(forward.n_edges());
         offsets.push(0);
+        let mut n_real_edges = 0;
         for v in 0..n as u32 {
             for (t, w) in forward.out_edges(v) {
                 let scaled = (f64::from(w) * 4_294_967_296.0).round() as u64;
                 if let Some(threshold) = scaled.checked_sub(1) {
                     flat.push((t, threshold as u32));
+                    n_real_edges += 1;
                 }
             }
-            offsets.push(flat.len());
+            if (flat.len() - offsets[v as usize] as usize) % 2 == 1 {
+                flat.push((n as u32, 0));
+            }
+            offsets.push(u32::try_from(flat.len()).expect("at most 2^32 edges"));
         }
         Self {
             reverse,
             offsets,
             edges: flat,
+            n_real_edges,
             counted: None,
             audience: None,
             max_hops: u32::MAX,
@@ -144,8 +155,26 @@ impl InfluenceGraph {
     }
 
     pub fn n_edges(&self) -> usize {
-        self.edges.len()
+        self.n_real_edges
     }
+
+    /// The out-edges of `u` as (target, threshold), the sentinel's left out.
+    fn out_edges(&self, u: u32) -> &[(u32, u32)] {
+        let edges =
+            &self.edges[self.offsets[u as usize] as usize..self.offsets[u as usize + 1] as usize];
+        match edges.last() {
+            Some(&(v, _)) if v as usize == self.n_nodes() => &edges[..edges.len() - 1],
+            _ => edges,
+        }
+    }
+}
+
+/// Activity flags for the simulations on a graph of `n` nodes: all inactive but the
+/// sentinel `n`, which pads odd edge lists and must never be activated.
+fn activity(n: usize) -> Vec<bool> {
+    let mut active = vec![false; n + 1];
+    active[n] = true;
+    active
 }
 
 fn clamp_weights(g: Csr) -> Csr {
@@ -162,23 +191,6 @@ fn clamp_weights(g: Csr) -> Csr {
     Csr::from_edges(n, &edges)
 }
 
-/// Uniform 32-bit draws, two from each 64-bit output.
-struct Draws {
-    rng: SplitMix64,
-    spare: Option<u32>,
-}
-
-impl Draws {
-    fn next(&mut self) -> u32 {
-        if let Some(x) = self.spare.take() {
-            return x;
-        }
-        let r = self.rng.next_u64();
-        self.spare = Some((r >> 32) as u32);
-        r as u32
-    }
-}
-
 /// A seeded generator for draw number `i` of a run seeded `seed`.
 fn rng_for(seed: u64, i: u64) -> SplitMix64 {
     let mut mix = SplitMix64::new(seed ^ i.wrapping_mul(0x9E37_79B9_7F4A_7C15));
@@ -187,17 +199,17 @@ fn rng_for(seed: u64, i: u64) -> SplitMix64 {
 
 /// One independent-cascade simulation from `seeds`: how many audience nodes end active (the
 /// nodes reached are left in `queue[..tail]`, see `simulate_ic_reached`).
-/// `queue` has room for every node (each enters once) plus one slot: every edge writes its
-/// target there and only a firing edge moves the tail on, so the loop has no branch on the
-/// draws, which are random and would be mispredicted.
+/// `active` comes from `activity`; `queue` has room for every node (each enters once) plus
+/// one slot: every edge writes its target there and only a firing edge moves the tail on, so
+/// the loop has no branch on the draws, which are random and would be mispredicted.
 fn simulate_ic(
     g: &InfluenceGraph,
     seeds: &[u32],
-    draws: &mut Draws,
+    rng: &mut SplitMix64,
     active: &mut [bool],
     queue: &mut [u32],
 ) -> usize {
-    let tail = simulate_ic_reached(g, seeds, draws, active, queue);
+    let tail = simulate_ic_reached(g, seeds, rng, active, queue);
     let reached = &queue[..tail];
     if g.counted.is_none() {
         tail
@@ -211,7 +223,7 @@ fn simulate_ic(
 fn simulate_ic_reached(
     g: &InfluenceGraph,
     seeds: &[u32],
-    draws: &mut Draws,
+    rng: &mut SplitMix64,
     active: &mut [bool],
     queue: &mut [u32],
 ) -> usize {
@@ -236,23 +248,15 @@ fn simulate_ic_reached(
         }
         let u = queue[head] as usize;
         head += 1;
-        let edges = &g.edges[g.offsets[u]..g.offsets[u + 1]];
-        // Two edges per 64-bit draw.
-        let mut pairs = edges.chunks_exact(2);
-        for pair in pairs.by_ref() {
-            let r = draws.rng.next_u64();
+        // Two edges per 64-bit draw (edge lists are padded to even lengths).
+        for pair in g.edges[g.offsets[u] as usize..g.offsets[u + 1] as usize].chunks_exact(2) {
+            let r = rng.next_u64();
             for (&(v, t), d) in pair.iter().zip([r as u32, (r >> 32) as u32]) {
                 let fire = (d <= t) & !active[v as usize];
                 active[v as usize] |= fire;
                 queue[tail] = v;
                 tail += usize::from(fire);
             }
-        }
-        for &(v, t) in pairs.remainder() {
-            let fire = (draws.next() <= t) & !active[v as usize];
-            active[v as usize] |= fire;
-            queue[tail] = v;
-            tail += usize::from(fire);
         }
     }
     for &v in &queue[..tail] {
@@ -375,7 +379,7 @@ impl Simulator {
         let lt = model == Model::LinearThreshold;
         Self {
             model,
-            active: vec![false; n],
+            active: activity(n),
             queue: vec![0; if lt { 0 } else { n + 1 }],
             touched: Vec::new(),
             weight: vec![0.0; if lt { n } else { 0 }],
@@ -385,23 +389,21 @@ impl Simulator {
     }
 
     /// How many audience nodes one simulation from `seeds` activates.
-    fn count(&mut self, g: &InfluenceGraph, seeds: &[u32], rng: SplitMix64) -> usize {
+    fn count(&mut self, g: &InfluenceGraph, seeds: &[u32], mut rng: SplitMix64) -> usize {
         match self.model {
             Model::IndependentCascade => {
-                let mut draws = Draws { rng, spare: None };
-                simulate_ic(g, seeds, &mut draws, &mut self.active, &mut self.queue)
+                simulate_ic(g, seeds, &mut rng, &mut self.active, &mut self.queue)
             }
             Model::LinearThreshold => self.linear_threshold(g, seeds, rng, false),
         }
     }
 
     /// The nodes one simulation from `seeds` activates, audience or not.
-    fn run(&mut self, g: &InfluenceGraph, seeds: &[u32], rng: SplitMix64) -> &[u32] {
+    fn run(&mut self, g: &InfluenceGraph, seeds: &[u32], mut rng: SplitMix64) -> &[u32] {
         match self.model {
             Model::IndependentCascade => {
-                let mut draws = Draws { rng, spare: None };
                 let tail =
-                    simulate_ic_reached(g, seeds, &mut draws, &mut self.active, &mut self.queue);
+                    simulate_ic_reached(g, seeds, &mut rng, &mut self.active, &mut self.queue);
                 &self.queue[..tail]
             }
             Model::LinearThreshold => {
@@ -438,7 +440,7 @@ impl Simulator {
             }
         }
         while let Some(u) = frontier.pop() {
-            for &(v, t) in &g.edges[g.offsets[u as usize]..g.offsets[u as usize + 1]] {
+            for &(v, t) in g.out_edges(u) {
                 let vi = v as usize;
                 if active[vi] {
                     continue;
@@ -868,13 +870,7 @@ fn spread_on_one_thread(
     queue: &mut [u32],
 ) -> f64 {
     let total: usize = (0..simulations)
-        .map(|i| {
-            let mut draws = Draws {
-                rng: rng_for(seed, i as u64),
-                spare: None,
-            };
-            simulate_ic(g, seeds, &mut draws, active, queue)
-        })
+        .map(|i| simulate_ic(g, seeds, &mut rng_for(seed, i as u64), active, queue))
         .sum();
     total as f64 / simulations.max(1) as f64
 }
@@ -893,7 +889,7 @@ pub fn celf(g: &InfluenceGraph, k: usize, simulations: usize, seed: u64) -> Vec<
     let mut first: Vec<(f64, u32)> = (0..n as u32)
         .into_par_iter()
         .map_init(
-            || (vec![false; n], vec![0u32; n + 1]),
+            || (activity(n), vec![0u32; n + 1]),
             |(active, queue), v| {
                 let gain = if g.offsets[v as usize] == g.offsets[v as usize + 1] {
                     own(v)
@@ -923,7 +919,7 @@ pub fn celf(g: &InfluenceGraph, k: usize, simulations: usize, seed: u64) -> Vec<
         .into_iter()
         .map(|(gain, v)| Entry(gain, v, 0))
         .collect();
-    let (mut active, mut queue) = (vec![false; n], vec![0u32; n + 1]);
+    let (mut active, mut queue) = (activity(n), vec![0u32; n + 1]);
     let mut chosen: Vec<u32> = Vec::new();
     let mut picks = Vec::new();
     let mut current = 0.0;
