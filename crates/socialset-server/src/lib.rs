@@ -165,6 +165,9 @@ pub struct Inner {
     /// Full rankings by (workspace, filters), with the generation they were made at: pages
     /// of the leaderboard are cut from them.
     rankings: Mutex<HashMap<RankKey, (u64, Arc<socialset_engine::RankReport>)>>,
+    /// Each workspace's audit, with the generation it was made at; it lists as many
+    /// accounts as the deepest page asked for so far, rounded up to `AUDIT_BATCH`.
+    audits: Mutex<HashMap<String, (u64, Arc<socialset_engine::AuditReport>)>>,
     login_failures: Mutex<HashMap<String, (u32, std::time::Instant)>>,
     /// Workspaces known to hold data.
     with_data: Mutex<std::collections::HashSet<String>>,
@@ -205,6 +208,7 @@ impl AppState {
             jobs: Mutex::default(),
             import_locks: Mutex::default(),
             generation: Mutex::default(),
+            audits: Mutex::default(),
             rankings: Mutex::default(),
             login_failures: Mutex::default(),
             with_data: Mutex::default(),

@@ -688,6 +688,10 @@ impl PageQuery {
     }
 }
 
+/// How many accounts a workspace audit lists at least: pages within them are cut from the
+/// cached audit until the next import.
+const AUDIT_BATCH: usize = 200;
+
 /// The authenticity audit of the whole workspace: the most suspicious accounts first, a
 /// page at a time, with the totals and the engagement pods found.
 #[utoipa::path(
@@ -709,15 +713,37 @@ async fn audit_all(
 ) -> Result<Json<AuditJson>, ApiError> {
     member(&state, &caller, &workspace)?;
     let (offset, limit) = q.bounds()?;
-    let report = blocking(move || {
-        let options = AuditOptions {
-            // 0 would list every account.
-            top: offset.saturating_add(limit).max(1),
-            ..AuditOptions::default()
-        };
-        Ok(open_store(&state, &workspace)?.audit(&options)?)
-    })
-    .await?;
+    let need = offset.saturating_add(limit).max(1);
+    let generation = lock(&state.0.generation)
+        .get(&workspace)
+        .copied()
+        .unwrap_or(0);
+    // A cached audit serves every page it lists, or any page once it lists every account.
+    let cached = lock(&state.0.audits)
+        .get(&workspace)
+        .filter(|(g, r)| {
+            *g == generation && (r.accounts.len() >= need || r.accounts.len() == r.accounts_audited)
+        })
+        .map(|(_, r)| Arc::clone(r));
+    let report = match cached {
+        Some(r) => r,
+        None => {
+            let st = state.clone();
+            let ws = workspace.clone();
+            let report = blocking(move || {
+                let options = AuditOptions {
+                    // 0 would list every account.
+                    top: need.div_ceil(AUDIT_BATCH).saturating_mul(AUDIT_BATCH),
+                    ..AuditOptions::default()
+                };
+                Ok(open_store(&st, &ws)?.audit(&options)?)
+            })
+            .await?;
+            let report = Arc::new(report);
+            lock(&state.0.audits).insert(workspace, (generation, Arc::clone(&report)));
+            report
+        }
+    };
     let mut page = AuditJson::page(&report, offset);
     page.accounts.truncate(limit);
     Ok(Json(page))

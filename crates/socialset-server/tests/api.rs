@@ -688,6 +688,11 @@ async fn the_whole_audit_pods_segments_and_the_community_filter(s: Server) {
         assert_eq!(status, StatusCode::BAD_REQUEST, "{text}");
         assert_eq!(json(&text)["field"], "community");
     }
+    // Pages are cut from a cached audit; a new import makes it stale.
+    let newcomer = "{\"type\":\"interaction\",\"src\":\"tw:newcomer\",\"dst\":\"tw:p0\",\"kind\":\"reply\",\"at\":900000}\n";
+    assert_eq!(import(&s, &s.ann, newcomer).await["state"], "done");
+    let (_, text, _) = get(&s, "/api/workspaces/acme/audit?limit=3", &s.vic).await;
+    assert_eq!(json(&text)["accounts_audited"], 10, "{text}");
 }
 
 async fn customer_voice_threads_and_filters(s: Server) {
