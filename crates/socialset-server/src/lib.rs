@@ -152,6 +152,9 @@ const LOGIN_WINDOW: std::time::Duration = std::time::Duration::from_secs(300);
 
 type RankKey = (String, String);
 
+/// Engine reports by key, each with the workspace's import generation it was made at.
+pub(crate) type ReportCache<K, T> = Mutex<HashMap<K, (u64, Arc<T>)>>;
+
 /// What the handlers share.
 pub struct Inner {
     config: ServerConfig,
@@ -164,10 +167,10 @@ pub struct Inner {
     generation: Mutex<HashMap<String, u64>>,
     /// Full rankings by (workspace, filters), with the generation they were made at: pages
     /// of the leaderboard are cut from them.
-    rankings: Mutex<HashMap<RankKey, (u64, Arc<socialset_engine::RankReport>)>>,
+    rankings: ReportCache<RankKey, socialset_engine::RankReport>,
     /// Each workspace's audit, with the generation it was made at; it lists as many
     /// accounts as the deepest page asked for so far, rounded up to `AUDIT_BATCH`.
-    audits: Mutex<HashMap<String, (u64, Arc<socialset_engine::AuditReport>)>>,
+    audits: ReportCache<String, socialset_engine::AuditReport>,
     login_failures: Mutex<HashMap<String, (u32, std::time::Instant)>>,
     /// Workspaces known to hold data.
     with_data: Mutex<std::collections::HashSet<String>>,

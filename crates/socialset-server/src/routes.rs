@@ -24,7 +24,7 @@ use crate::api::{
     IndependenceJson, Job, LoginRequest, LoginResponse, PlanJson, PlanRequest, PodJson, RankJson,
     SegmentsJson, SentimentJson, SentimentRequest, Stats, TrustJson, UgcJson, WorkspaceEntry,
 };
-use crate::{lock, ApiError, AppState, Role, LOGIN_ATTEMPTS, LOGIN_WINDOW};
+use crate::{lock, ApiError, AppState, Inner, ReportCache, Role, LOGIN_ATTEMPTS, LOGIN_WINDOW};
 
 const SESSION_COOKIE: &str = "socialset_session";
 
@@ -200,6 +200,32 @@ async fn blocking<T: Send + 'static>(
     tokio::task::spawn_blocking(f)
         .await
         .map_err(ApiError::internal)?
+}
+
+/// The cached engine report of `cache` under `key`, while the workspace has had no import
+/// since it was made and `fits` it; else one `compute`d on a blocking thread, then cached.
+async fn cached<K: Eq + std::hash::Hash, T: Send + Sync + 'static>(
+    state: &AppState,
+    workspace: &str,
+    cache: fn(&Inner) -> &ReportCache<K, T>,
+    key: K,
+    fits: impl Fn(&T) -> bool,
+    compute: impl FnOnce() -> Result<T, ApiError> + Send + 'static,
+) -> Result<Arc<T>, ApiError> {
+    let generation = lock(&state.0.generation)
+        .get(workspace)
+        .copied()
+        .unwrap_or(0);
+    let hit = lock(cache(&state.0))
+        .get(&key)
+        .filter(|(g, r)| *g == generation && fits(r))
+        .map(|(_, r)| Arc::clone(r));
+    if let Some(report) = hit {
+        return Ok(report);
+    }
+    let report = Arc::new(blocking(compute).await?);
+    lock(cache(&state.0)).insert(key, (generation, Arc::clone(&report)));
+    Ok(report)
 }
 
 #[utoipa::path(get, path = "/health", security(()), responses((status = 200, body = Health)))]
@@ -423,40 +449,30 @@ async fn rank(
         workspace.clone(),
         format!("{tier:?}|{topic:?}|{community:?}"),
     );
-    let generation = lock(&state.0.generation)
-        .get(&workspace)
-        .copied()
-        .unwrap_or(0);
-    let cached = lock(&state.0.rankings)
-        .get(&key)
-        .filter(|(g, _)| *g == generation)
-        .map(|(_, r)| Arc::clone(r));
-    let report = match cached {
-        Some(r) => r,
-        None => {
-            let st = state.clone();
-            let ws = workspace.clone();
-            let report = blocking(move || {
-                let options = RankOptions {
-                    tier,
-                    topic,
-                    community,
-                    top: usize::MAX,
-                    ..RankOptions::default()
-                };
-                open_store(&st, &ws)?.rank(&options).map_err(|e| match e {
-                    socialset_engine::Error::Usage(m) if community.is_some() => {
-                        ApiError::bad("community", m)
-                    }
-                    other => other.into(),
-                })
+    let (st, ws) = (state.clone(), workspace.clone());
+    let report = cached(
+        &state,
+        &workspace,
+        |i| &i.rankings,
+        key,
+        |_| true,
+        move || {
+            let options = RankOptions {
+                tier,
+                topic,
+                community,
+                top: usize::MAX,
+                ..RankOptions::default()
+            };
+            open_store(&st, &ws)?.rank(&options).map_err(|e| match e {
+                socialset_engine::Error::Usage(m) if community.is_some() => {
+                    ApiError::bad("community", m)
+                }
+                other => other.into(),
             })
-            .await?;
-            let report = Arc::new(report);
-            lock(&state.0.rankings).insert(key, (generation, Arc::clone(&report)));
-            report
-        }
-    };
+        },
+    )
+    .await?;
     let page = RankJson::page(&report, offset, limit);
     if csv {
         let mut out = csv::Writer::from_writer(Vec::new());
@@ -714,36 +730,27 @@ async fn audit_all(
     member(&state, &caller, &workspace)?;
     let (offset, limit) = q.bounds()?;
     let need = offset.saturating_add(limit).max(1);
-    let generation = lock(&state.0.generation)
-        .get(&workspace)
-        .copied()
-        .unwrap_or(0);
     // A cached audit serves every page it lists, or any page once it lists every account.
-    let cached = lock(&state.0.audits)
-        .get(&workspace)
-        .filter(|(g, r)| {
-            *g == generation && (r.accounts.len() >= need || r.accounts.len() == r.accounts_audited)
-        })
-        .map(|(_, r)| Arc::clone(r));
-    let report = match cached {
-        Some(r) => r,
-        None => {
-            let st = state.clone();
-            let ws = workspace.clone();
-            let report = blocking(move || {
-                let options = AuditOptions {
-                    // 0 would list every account.
-                    top: need.div_ceil(AUDIT_BATCH).saturating_mul(AUDIT_BATCH),
-                    ..AuditOptions::default()
-                };
-                Ok(open_store(&st, &ws)?.audit(&options)?)
-            })
-            .await?;
-            let report = Arc::new(report);
-            lock(&state.0.audits).insert(workspace, (generation, Arc::clone(&report)));
-            report
-        }
+    let fits = |r: &socialset_engine::AuditReport| {
+        r.accounts.len() >= need || r.accounts.len() == r.accounts_audited
     };
+    let (st, ws) = (state.clone(), workspace.clone());
+    let report = cached(
+        &state,
+        &workspace,
+        |i| &i.audits,
+        workspace.clone(),
+        fits,
+        move || {
+            let options = AuditOptions {
+                // 0 would list every account.
+                top: need.div_ceil(AUDIT_BATCH).saturating_mul(AUDIT_BATCH),
+                ..AuditOptions::default()
+            };
+            Ok(open_store(&st, &ws)?.audit(&options)?)
+        },
+    )
+    .await?;
     let mut page = AuditJson::page(&report, offset);
     page.accounts.truncate(limit);
     Ok(Json(page))
