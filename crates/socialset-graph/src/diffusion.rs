@@ -35,6 +35,8 @@ pub struct InfluenceGraph {
     edges: Vec<(u32, u32)>,
     /// How many edges there are, the sentinel's left out.
     n_real_edges: usize,
+    /// The same edges in a leaner form, when every edge into a node has one probability.
+    per_target: Option<PerTarget>,
     /// The audience as flags by node, when there is one.
     counted: Option<Vec<bool>>,
     /// The audience that counts: reach is the number of these nodes activated (all nodes
@@ -75,11 +77,13 @@ impl InfluenceGraph {
             }
             offsets.push(u32::try_from(flat.len()).expect("at most 2^32 edges"));
         }
+        let per_target = PerTarget::of(n, &flat);
         Self {
             reverse,
             offsets,
             edges: flat,
             n_real_edges,
+            per_target,
             counted: None,
             audience: None,
             max_hops: u32::MAX,
@@ -169,6 +173,43 @@ impl InfluenceGraph {
     }
 }
 
+/// The independent cascade's edges when every edge into a node has the same probability, as
+/// under the weighted cascade (1/in-degree) or one probability everywhere: the edges as bare
+/// targets, laid out as `InfluenceGraph::edges` (same offsets, same sentinel), and each node's
+/// chance to be activated by one edge on 31 bits, round(p·2³¹), a draw below it firing (0 for
+/// the sentinel and for nodes no edge enters). The simulations keep a copy of the chances and
+/// set a node's to 0 while it is active, so that one load per edge both draws and checks.
+#[derive(Clone, Debug)]
+struct PerTarget {
+    targets: Vec<u32>,
+    chance: Vec<u32>,
+}
+
+impl PerTarget {
+    /// The lean form of `edges` (see `InfluenceGraph`), or `None` when some node has edges of
+    /// different probabilities into it.
+    fn of(n: usize, edges: &[(u32, u32)]) -> Option<Self> {
+        let mut chance = vec![0u32; n + 1];
+        let mut seen = vec![false; n + 1];
+        for &(v, t) in edges {
+            if v as usize == n {
+                continue;
+            }
+            // round((t + 1) / 2): t + 1 = round(p·2³²), in 1..=2³², so this is in 1..=2³¹.
+            let c = ((u64::from(t) + 2) >> 1) as u32;
+            let v = v as usize;
+            if seen[v] && chance[v] != c {
+                return None;
+            }
+            (seen[v], chance[v]) = (true, c);
+        }
+        Some(Self {
+            targets: edges.iter().map(|&(v, _)| v).collect(),
+            chance,
+        })
+    }
+}
+
 /// Activity flags for the simulations on a graph of `n` nodes: all inactive but the
 /// sentinel `n`, which pads odd edge lists and must never be activated.
 fn activity(n: usize) -> Vec<bool> {
@@ -197,30 +238,109 @@ fn rng_for(seed: u64, i: u64) -> SplitMix64 {
     SplitMix64::new(mix.next_u64())
 }
 
-/// One independent-cascade simulation from `seeds`: how many audience nodes end active (the
-/// nodes reached are left in `queue[..tail]`, see `simulate_ic_reached`).
-/// `active` comes from `activity`; `queue` has room for every node (each enters once) plus
-/// one slot: every edge writes its target there and only a firing edge moves the tail on, so
-/// the loop has no branch on the draws, which are random and would be mispredicted.
-fn simulate_ic(
-    g: &InfluenceGraph,
-    seeds: &[u32],
-    rng: &mut SplitMix64,
-    active: &mut [bool],
-    queue: &mut [u32],
-) -> usize {
-    let tail = simulate_ic_reached(g, seeds, rng, active, queue);
-    let reached = &queue[..tail];
-    if g.counted.is_none() {
-        tail
-    } else {
-        reached.iter().filter(|&&v| g.counts(v)).count()
+/// How many queue places ahead the simulations ask for a node's edges (and twice as many
+/// for its offsets): far enough that they arrive while the nodes before it are expanded.
+const AHEAD: usize = 6;
+
+/// Asks the CPU to start loading the cache line holding `x`; a hint, no effect on results.
+#[inline(always)]
+fn prefetch<T>(x: &T) {
+    #[cfg(all(
+        any(target_arch = "x86", target_arch = "x86_64"),
+        target_feature = "sse"
+    ))]
+    safe_arch::prefetch_t0(x);
+    #[cfg(not(all(
+        any(target_arch = "x86", target_arch = "x86_64"),
+        target_feature = "sse"
+    )))]
+    let _ = x;
+}
+
+/// One thread's buffers for independent-cascade simulations on one graph.
+struct Cascade {
+    /// Activity flags (see `activity`), when the graph's probabilities are per edge.
+    active: Vec<bool>,
+    /// Each node's chance (see `PerTarget`), 0 while it is active, when they are per target.
+    state: Vec<u32>,
+    /// The nodes reached, level by level: room for every node (each enters once) plus one,
+    /// as every edge writes its target at the tail and only a firing edge moves the tail on,
+    /// so that the loop has no branch on the draws, which are random and would be mispredicted.
+    queue: Vec<u32>,
+}
+
+impl Cascade {
+    fn new(g: &InfluenceGraph) -> Self {
+        let n = g.n_nodes();
+        let (active, state) = match &g.per_target {
+            Some(p) => (Vec::new(), p.chance.clone()),
+            None => (activity(n), Vec::new()),
+        };
+        Self {
+            active,
+            state,
+            queue: vec![0; n + 1],
+        }
+    }
+
+    /// One simulation from `seeds`: the nodes it reaches, audience or not, seeds included.
+    fn run(&mut self, g: &InfluenceGraph, seeds: &[u32], rng: &mut SplitMix64) -> &[u32] {
+        let tail = match &g.per_target {
+            Some(p) => reach_per_target(g, p, seeds, rng, &mut self.state, &mut self.queue),
+            None => reach_per_edge(g, seeds, rng, &mut self.active, &mut self.queue),
+        };
+        &self.queue[..tail]
+    }
+
+    /// One simulation from `seeds`: how many audience nodes it reaches.
+    fn count(&mut self, g: &InfluenceGraph, seeds: &[u32], rng: &mut SplitMix64) -> usize {
+        let reached = self.run(g, seeds, rng);
+        if g.counted.is_none() {
+            reached.len()
+        } else {
+            reached.iter().filter(|&&v| g.counts(v)).count()
+        }
     }
 }
 
-/// One independent-cascade simulation from `seeds`, leaving the nodes reached (audience or
-/// not) in `queue[..tail]` and returning `tail`; `active` is all false again on return.
-fn simulate_ic_reached(
+/// The cascade in `queue`, whose first `tail` nodes are the seeds, breadth first, level by
+/// level up to `g.max_hops`: `expand(u, queue, tail)` draws u's edges, appends the nodes they
+/// activate and returns the new tail; the new tail is returned. While a node is expanded, the
+/// CPU is asked for the offsets of the node 2·`AHEAD` places on and, through `fetch(edge)`,
+/// for the first edges of the node `AHEAD` places on: nodes are visited in no order memory
+/// likes, and on large graphs their edges are rarely in the cache. Places past the tail hold
+/// some earlier node, so a wasted hint is all they cost.
+fn breadth_first(
+    g: &InfluenceGraph,
+    queue: &mut [u32],
+    mut tail: usize,
+    fetch: impl Fn(usize),
+    mut expand: impl FnMut(usize, &mut [u32], usize) -> usize,
+) -> usize {
+    let last = queue.len() - 1;
+    let mut head = 0;
+    // `level_end` is where the current level ends in the queue.
+    let (mut level, mut level_end) = (0u32, tail);
+    while head < tail {
+        if head == level_end {
+            level += 1;
+            level_end = tail;
+        }
+        if level >= g.max_hops {
+            break;
+        }
+        prefetch(&g.offsets[queue[(head + 2 * AHEAD).min(last)] as usize]);
+        fetch(g.offsets[queue[(head + AHEAD).min(last)] as usize] as usize);
+        let u = queue[head] as usize;
+        head += 1;
+        tail = expand(u, queue, tail);
+    }
+    tail
+}
+
+/// One independent-cascade simulation from `seeds` with a probability per edge, leaving the
+/// nodes reached in `queue[..tail]` and returning `tail`; `active` is all false again on return.
+fn reach_per_edge(
     g: &InfluenceGraph,
     seeds: &[u32],
     rng: &mut SplitMix64,
@@ -235,21 +355,15 @@ fn simulate_ic_reached(
             tail += 1;
         }
     }
-    let mut head = 0;
-    // The queue holds the cascade level by level: `level_end` is where the current one ends.
-    let (mut level, mut level_end) = (0u32, tail);
-    while head < tail {
-        if head == level_end {
-            level += 1;
-            level_end = tail;
+    let edges = &g.edges;
+    let fetch = |e: usize| {
+        if let Some(x) = edges.get(e) {
+            prefetch(x);
         }
-        if level >= g.max_hops {
-            break;
-        }
-        let u = queue[head] as usize;
-        head += 1;
+    };
+    let tail = breadth_first(g, queue, tail, fetch, |u, queue, mut tail| {
         // Two edges per 64-bit draw (edge lists are padded to even lengths).
-        for pair in g.edges[g.offsets[u] as usize..g.offsets[u + 1] as usize].chunks_exact(2) {
+        for pair in edges[g.offsets[u] as usize..g.offsets[u + 1] as usize].chunks_exact(2) {
             let r = rng.next_u64();
             for (&(v, t), d) in pair.iter().zip([r as u32, (r >> 32) as u32]) {
                 let fire = (d <= t) & !active[v as usize];
@@ -258,9 +372,59 @@ fn simulate_ic_reached(
                 tail += usize::from(fire);
             }
         }
-    }
+        tail
+    });
     for &v in &queue[..tail] {
         active[v as usize] = false;
+    }
+    tail
+}
+
+/// The same with a probability per target (see `PerTarget`): `state` holds the chances, 0
+/// while a node is active, and holds the chances again on return.
+fn reach_per_target(
+    g: &InfluenceGraph,
+    p: &PerTarget,
+    seeds: &[u32],
+    rng: &mut SplitMix64,
+    state: &mut [u32],
+    queue: &mut [u32],
+) -> usize {
+    // Seeds are marked with a value no chance has (they are at most 2³¹), to skip repeats,
+    // then made active.
+    let mut tail = 0;
+    for &s in seeds {
+        if state[s as usize] != u32::MAX {
+            state[s as usize] = u32::MAX;
+            queue[tail] = s;
+            tail += 1;
+        }
+    }
+    for &s in &queue[..tail] {
+        state[s as usize] = 0;
+    }
+    let targets = &p.targets;
+    let fetch = |e: usize| {
+        if let Some(x) = targets.get(e) {
+            prefetch(x);
+        }
+    };
+    let tail = breadth_first(g, queue, tail, fetch, |u, queue, mut tail| {
+        // Two edges per 64-bit draw, 31 bits each.
+        for pair in targets[g.offsets[u] as usize..g.offsets[u + 1] as usize].chunks_exact(2) {
+            let r = rng.next_u64();
+            for (&v, d) in pair.iter().zip([(r as u32) >> 1, (r >> 33) as u32]) {
+                let chance = state[v as usize];
+                let fire = d < chance;
+                state[v as usize] = if fire { 0 } else { chance };
+                queue[tail] = v;
+                tail += usize::from(fire);
+            }
+        }
+        tail
+    });
+    for &v in &queue[..tail] {
+        state[v as usize] = p.chance[v as usize];
     }
     tail
 }
@@ -288,12 +452,11 @@ pub fn monte_carlo_spread(
     simulations: usize,
     seed: u64,
 ) -> Spread {
-    let n = g.n_nodes();
     let chunk = 256usize;
     let counts: Vec<f64> = (0..simulations.div_ceil(chunk))
         .into_par_iter()
         .flat_map_iter(|c| {
-            let mut sim = Simulator::new(n, model);
+            let mut sim = Simulator::new(g, model);
             let start = c * chunk;
             let end = (start + chunk).min(simulations);
             (start..end)
@@ -321,7 +484,7 @@ pub fn monte_carlo_overlap(
     let values: Vec<f64> = (0..simulations.div_ceil(chunk))
         .into_par_iter()
         .flat_map_iter(|c| {
-            let mut sim = Simulator::new(n, model);
+            let mut sim = Simulator::new(g, model);
             let mut mark = vec![u32::MAX; n];
             let start = c * chunk;
             let end = (start + chunk).min(simulations);
@@ -360,75 +523,71 @@ pub fn monte_carlo_overlap(
 }
 
 /// One thread's buffers for simulations under either model.
-struct Simulator {
-    model: Model,
+enum Simulator {
+    Cascade(Cascade),
+    Threshold(Threshold),
+}
+
+impl Simulator {
+    fn new(g: &InfluenceGraph, model: Model) -> Self {
+        match model {
+            Model::IndependentCascade => Self::Cascade(Cascade::new(g)),
+            Model::LinearThreshold => Self::Threshold(Threshold::new(g.n_nodes())),
+        }
+    }
+
+    /// How many audience nodes one simulation from `seeds` activates.
+    fn count(&mut self, g: &InfluenceGraph, seeds: &[u32], mut rng: SplitMix64) -> usize {
+        match self {
+            Self::Cascade(c) => c.count(g, seeds, &mut rng),
+            Self::Threshold(t) => t.run(g, seeds, rng, false),
+        }
+    }
+
+    /// The nodes one simulation from `seeds` activates, audience or not.
+    fn run(&mut self, g: &InfluenceGraph, seeds: &[u32], mut rng: SplitMix64) -> &[u32] {
+        match self {
+            Self::Cascade(c) => c.run(g, seeds, &mut rng),
+            Self::Threshold(t) => {
+                t.run(g, seeds, rng, true);
+                &t.out
+            }
+        }
+    }
+}
+
+/// One thread's buffers for linear-threshold simulations: activity flags (see `activity`),
+/// nodes reached by an active in-neighbour, their gathered in-weight and their threshold
+/// (`NaN` until drawn, the first time an active in-neighbour reaches them); and the active
+/// ones, when asked for.
+struct Threshold {
     active: Vec<bool>,
-    /// Independent cascade: the queue of reached nodes (room for all, plus one).
-    queue: Vec<u32>,
-    /// Linear threshold: nodes reached by an active in-neighbour, their gathered in-weight
-    /// and their threshold (`NaN` until drawn, the first time an active in-neighbour reaches
-    /// them); and the active ones, when asked for.
     touched: Vec<u32>,
     weight: Vec<f64>,
     threshold: Vec<f64>,
     out: Vec<u32>,
 }
 
-impl Simulator {
-    fn new(n: usize, model: Model) -> Self {
-        let lt = model == Model::LinearThreshold;
+impl Threshold {
+    fn new(n: usize) -> Self {
         Self {
-            model,
             active: activity(n),
-            queue: vec![0; if lt { 0 } else { n + 1 }],
             touched: Vec::new(),
-            weight: vec![0.0; if lt { n } else { 0 }],
-            threshold: vec![f64::NAN; if lt { n } else { 0 }],
+            weight: vec![0.0; n],
+            threshold: vec![f64::NAN; n],
             out: Vec::new(),
-        }
-    }
-
-    /// How many audience nodes one simulation from `seeds` activates.
-    fn count(&mut self, g: &InfluenceGraph, seeds: &[u32], mut rng: SplitMix64) -> usize {
-        match self.model {
-            Model::IndependentCascade => {
-                simulate_ic(g, seeds, &mut rng, &mut self.active, &mut self.queue)
-            }
-            Model::LinearThreshold => self.linear_threshold(g, seeds, rng, false),
-        }
-    }
-
-    /// The nodes one simulation from `seeds` activates, audience or not.
-    fn run(&mut self, g: &InfluenceGraph, seeds: &[u32], mut rng: SplitMix64) -> &[u32] {
-        match self.model {
-            Model::IndependentCascade => {
-                let tail =
-                    simulate_ic_reached(g, seeds, &mut rng, &mut self.active, &mut self.queue);
-                &self.queue[..tail]
-            }
-            Model::LinearThreshold => {
-                self.linear_threshold(g, seeds, rng, true);
-                &self.out
-            }
         }
     }
 
     /// One linear-threshold simulation: how many audience nodes end active; with `keep`, the
     /// active nodes are left in `out`.
-    fn linear_threshold(
-        &mut self,
-        g: &InfluenceGraph,
-        seeds: &[u32],
-        mut rng: SplitMix64,
-        keep: bool,
-    ) -> usize {
+    fn run(&mut self, g: &InfluenceGraph, seeds: &[u32], mut rng: SplitMix64, keep: bool) -> usize {
         let Self {
             active,
             touched,
             weight,
             threshold,
             out,
-            ..
         } = self;
         out.clear();
         let mut frontier: Vec<u32> = Vec::new();
@@ -866,11 +1025,10 @@ fn spread_on_one_thread(
     seeds: &[u32],
     simulations: usize,
     seed: u64,
-    active: &mut [bool],
-    queue: &mut [u32],
+    cascade: &mut Cascade,
 ) -> f64 {
     let total: usize = (0..simulations)
-        .map(|i| simulate_ic(g, seeds, &mut rng_for(seed, i as u64), active, queue))
+        .map(|i| cascade.count(g, seeds, &mut rng_for(seed, i as u64)))
         .sum();
     total as f64 / simulations.max(1) as f64
 }
@@ -889,12 +1047,12 @@ pub fn celf(g: &InfluenceGraph, k: usize, simulations: usize, seed: u64) -> Vec<
     let mut first: Vec<(f64, u32)> = (0..n as u32)
         .into_par_iter()
         .map_init(
-            || (activity(n), vec![0u32; n + 1]),
-            |(active, queue), v| {
+            || Cascade::new(g),
+            |cascade, v| {
                 let gain = if g.offsets[v as usize] == g.offsets[v as usize + 1] {
                     own(v)
                 } else {
-                    spread_on_one_thread(g, &[v], simulations, seed, active, queue)
+                    spread_on_one_thread(g, &[v], simulations, seed, cascade)
                 };
                 (gain, v)
             },
@@ -919,7 +1077,7 @@ pub fn celf(g: &InfluenceGraph, k: usize, simulations: usize, seed: u64) -> Vec<
         .into_iter()
         .map(|(gain, v)| Entry(gain, v, 0))
         .collect();
-    let (mut active, mut queue) = (activity(n), vec![0u32; n + 1]);
+    let mut cascade = Cascade::new(g);
     let mut chosen: Vec<u32> = Vec::new();
     let mut picks = Vec::new();
     let mut current = 0.0;
@@ -934,7 +1092,7 @@ pub fn celf(g: &InfluenceGraph, k: usize, simulations: usize, seed: u64) -> Vec<
             continue;
         }
         chosen.push(v);
-        let with = spread_on_one_thread(g, &chosen, simulations, seed, &mut active, &mut queue);
+        let with = spread_on_one_thread(g, &chosen, simulations, seed, &mut cascade);
         chosen.pop();
         heap.push(Entry(with - current, v, chosen.len()));
     }
@@ -1153,6 +1311,54 @@ mod tests {
             );
             assert_eq!(s.simulations, 200_000);
         }
+    }
+
+    #[test]
+    fn weighted_cascade_simulations_agree_with_the_exact_spread() {
+        // Weighted-cascade graphs run the per-target kernel: against every live-edge world,
+        // unbounded and within one and two hops, with a seed given twice.
+        let mut rng = SplitMix64::new(11);
+        for case in 0..3u64 {
+            let n = 7;
+            let (tiny, _) = tiny_graph(&mut rng, n, 11, 0.5, 0.0);
+            let pairs: Vec<(u32, u32)> = tiny.iter().map(|e| (e.0, e.1)).collect();
+            let g = InfluenceGraph::weighted_cascade(n, &pairs);
+            assert!(g.per_target.is_some());
+            let mut indeg = vec![0u32; n];
+            pairs.iter().for_each(|&(_, v)| indeg[v as usize] += 1);
+            let edges: Vec<(u32, u32, f64)> = pairs
+                .iter()
+                .map(|&(u, v)| (u, v, 1.0 / f64::from(indeg[v as usize])))
+                .collect();
+            for hops in [1, 2, usize::MAX] {
+                let exact = exact_spread_within(n, &edges, &[0, 1], hops);
+                let g = match hops {
+                    usize::MAX => g.clone(),
+                    h => g.clone().with_max_hops(h as u32),
+                };
+                let s =
+                    monte_carlo_spread(&g, Model::IndependentCascade, &[0, 1, 0], 100_000, case);
+                let half = (s.high - s.low) / 2.0;
+                assert!(
+                    (s.mean - exact).abs() <= 2.05 * half + 1e-3,
+                    "case {case}, {hops} hops: {} vs exact {exact} (±{half})",
+                    s.mean
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn the_lean_edges_serve_only_one_probability_per_target() {
+        let edge = |src, dst, weight| Edge { src, dst, weight };
+        let one = InfluenceGraph::new(3, &[edge(0, 2, 0.25), edge(1, 2, 0.25), edge(0, 1, 1.0)]);
+        let lean = one
+            .per_target
+            .as_ref()
+            .expect("one probability into each node");
+        assert_eq!(lean.chance, vec![0, 1 << 31, 1 << 29, 0]);
+        let two = InfluenceGraph::new(3, &[edge(0, 2, 0.25), edge(1, 2, 0.5)]);
+        assert!(two.per_target.is_none());
     }
 
     #[test]
