@@ -284,7 +284,7 @@ impl Cascade {
     }
 
     /// One simulation from `seeds`: the nodes it reaches, audience or not, seeds included.
-    fn run(&mut self, g: &InfluenceGraph, seeds: &[u32], rng: &mut SplitMix64) -> &[u32] {
+    fn run(&mut self, g: &InfluenceGraph, seeds: &[u32], rng: SplitMix64) -> &[u32] {
         let tail = match &g.per_target {
             Some(p) => reach_per_target(g, p, seeds, rng, &mut self.state, &mut self.queue),
             None => reach_per_edge(g, seeds, rng, &mut self.active, &mut self.queue),
@@ -293,7 +293,7 @@ impl Cascade {
     }
 
     /// One simulation from `seeds`: how many audience nodes it reaches.
-    fn count(&mut self, g: &InfluenceGraph, seeds: &[u32], rng: &mut SplitMix64) -> usize {
+    fn count(&mut self, g: &InfluenceGraph, seeds: &[u32], rng: SplitMix64) -> usize {
         let reached = self.run(g, seeds, rng);
         if g.counted.is_none() {
             reached.len()
@@ -343,7 +343,7 @@ fn breadth_first(
 fn reach_per_edge(
     g: &InfluenceGraph,
     seeds: &[u32],
-    rng: &mut SplitMix64,
+    mut rng: SplitMix64,
     active: &mut [bool],
     queue: &mut [u32],
 ) -> usize {
@@ -386,7 +386,7 @@ fn reach_per_target(
     g: &InfluenceGraph,
     p: &PerTarget,
     seeds: &[u32],
-    rng: &mut SplitMix64,
+    mut rng: SplitMix64,
     state: &mut [u32],
     queue: &mut [u32],
 ) -> usize {
@@ -537,17 +537,17 @@ impl Simulator {
     }
 
     /// How many audience nodes one simulation from `seeds` activates.
-    fn count(&mut self, g: &InfluenceGraph, seeds: &[u32], mut rng: SplitMix64) -> usize {
+    fn count(&mut self, g: &InfluenceGraph, seeds: &[u32], rng: SplitMix64) -> usize {
         match self {
-            Self::Cascade(c) => c.count(g, seeds, &mut rng),
+            Self::Cascade(c) => c.count(g, seeds, rng),
             Self::Threshold(t) => t.run(g, seeds, rng, false),
         }
     }
 
     /// The nodes one simulation from `seeds` activates, audience or not.
-    fn run(&mut self, g: &InfluenceGraph, seeds: &[u32], mut rng: SplitMix64) -> &[u32] {
+    fn run(&mut self, g: &InfluenceGraph, seeds: &[u32], rng: SplitMix64) -> &[u32] {
         match self {
-            Self::Cascade(c) => c.run(g, seeds, &mut rng),
+            Self::Cascade(c) => c.run(g, seeds, rng),
             Self::Threshold(t) => {
                 t.run(g, seeds, rng, true);
                 &t.out
@@ -1028,7 +1028,7 @@ fn spread_on_one_thread(
     cascade: &mut Cascade,
 ) -> f64 {
     let total: usize = (0..simulations)
-        .map(|i| cascade.count(g, seeds, &mut rng_for(seed, i as u64)))
+        .map(|i| cascade.count(g, seeds, rng_for(seed, i as u64)))
         .sum();
     total as f64 / simulations.max(1) as f64
 }
