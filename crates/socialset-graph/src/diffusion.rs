@@ -3,12 +3,13 @@
 //! Monte Carlo spread estimator with its confidence interval, reverse-reachable (RR) sets, and
 //! IMM (Tang, Shi, Xiao, SIGMOD 2015) with a budgeted, cost-aware selection.
 //!
-//! Every random draw comes from a `SplitMix64` seeded by (seed, simulation or sample index), so
-//! results depend on the seed only, never on the thread count.
+//! Every random draw comes from a `SplitMix64` seeded by (seed, simulation or sample index), or
+//! in the simulations' hot loops from a `WyRand` seeded by that, so results depend on the seed
+//! only, never on the thread count.
 
 use rayon::prelude::*;
 
-use crate::{Csr, Edge, SplitMix64};
+use crate::{Csr, Edge, SplitMix64, WyRand};
 
 /// How activation spreads.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -446,6 +447,7 @@ fn reach_per_edge(
             tail += 1;
         }
     }
+    let mut rng = WyRand::new(rng.next_u64());
     let edges = &g.edges;
     let fetch = |e: usize| {
         if let Some(x) = edges.get(e) {
@@ -502,6 +504,7 @@ fn reach_lean(
     for &s in &queue[..tail] {
         state[s as usize] = 0;
     }
+    let mut rng = WyRand::new(rng.next_u64());
     let (offsets, targets) = (&lean.offsets, &lean.targets);
     let fetch = |e: usize| {
         if let Some(x) = targets.get(e) {

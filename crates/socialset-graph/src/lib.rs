@@ -23,4 +23,4 @@ pub use kcore::core_numbers;
 pub use leiden::{leiden, LeidenConfig, Partition, Quality, RECOMMENDED_RESTARTS};
 pub use pagerank::{pagerank, Convergence, PageRank, PageRankConfig, PageRankGraph};
 pub use partition::{ari, modularity, nmi};
-pub use rng::SplitMix64;
+pub use rng::{SplitMix64, WyRand};
