@@ -321,11 +321,7 @@ fn prefetch<T>(x: &T) {
         target_feature = "sse"
     ))]
     safe_arch::prefetch_t0(x);
-    #[cfg(not(all(
-        any(target_arch = "x86", target_arch = "x86_64"),
-        target_feature = "sse"
-    )))]
-    let _ = x;
+    let _ = x; // elsewhere, no hint
 }
 
 /// One thread's buffers for independent-cascade simulations on one graph.
