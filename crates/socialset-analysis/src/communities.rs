@@ -9,8 +9,8 @@
 use std::collections::HashMap;
 
 use socialset_graph::{
-    ari, core_numbers, leiden, modularity, nmi, weakly_connected_components, Csr, Edge,
-    LeidenConfig, Quality,
+    ari, core_numbers, leiden, modularity, nmi, weakly_connected_components, Cancel, Cancelled,
+    Csr, Edge, LeidenConfig, Quality,
 };
 use socialset_model::{AccountIdx, Timestamp};
 
@@ -318,14 +318,39 @@ pub struct Stability {
     pub untimed_engagements: u64,
 }
 
+/// The active time windows of `window_ms` that `events` fall into (windows without engagement
+/// are skipped): how many Leiden runs `community_stability` makes, for callers that bound it.
+pub fn count_windows(events: &[Engagement], window_ms: i64) -> usize {
+    let window_ms = window_ms.max(1);
+    let Some(start) = events
+        .iter()
+        .filter_map(|e| e.at)
+        .map(Timestamp::epoch_ms)
+        .min()
+    else {
+        return 0;
+    };
+    let mut keys: Vec<i64> = events
+        .iter()
+        .filter_map(|e| e.at)
+        .map(|t| (t.epoch_ms() - start) / window_ms)
+        .collect();
+    keys.sort_unstable();
+    keys.dedup();
+    keys.len()
+}
+
 /// Runs Leiden in each window (same seed) and compares consecutive windows. Interactions only:
-/// follows rarely carry a time, so they cannot be placed in a window.
+/// follows rarely carry a time, so they cannot be placed in a window. Each window's graph holds
+/// only the accounts active in it, so a short window costs what its engagement costs, not what
+/// the whole store does; two windows are held at a time. Checks `cancel` between windows.
 pub fn community_stability(
     n_accounts: usize,
     events: &[Engagement],
     config: &CommunityConfig,
     window_ms: i64,
-) -> Stability {
+    cancel: &Cancel,
+) -> Result<Stability, Cancelled> {
     let timed: Vec<&Engagement> = events.iter().filter(|e| e.at.is_some()).collect();
     let untimed = (events.len() - timed.len()) as u64;
     let Some(start) = timed
@@ -333,10 +358,10 @@ pub fn community_stability(
         .filter_map(|e| e.at.map(Timestamp::epoch_ms))
         .min()
     else {
-        return Stability {
+        return Ok(Stability {
             comparisons: Vec::new(),
             untimed_engagements: untimed,
-        };
+        });
     };
     let window_ms = window_ms.max(1);
     // Only windows that hold engagement: data with gaps (months without activity) compares each
@@ -350,35 +375,65 @@ pub fn community_stability(
             .or_default()
             .push(*e);
     }
-    let windows: Vec<(i64, Communities)> = per_window
-        .iter()
-        .map(|(&w, events)| {
-            let quiet = CommunityConfig {
-                n_members: 0,
-                n_labels: 0,
-                ..*config
-            };
-            (w, detect_communities(n_accounts, events, &[], &[], &quiet))
-        })
-        .collect();
     let bounds = |w: i64| {
         let from = start + w * window_ms;
         let ts = |ms: i64| Timestamp::from_epoch_ms(ms.clamp(Timestamp::MIN_MS, Timestamp::MAX_MS));
         (ts(from), ts(from + window_ms))
     };
-    let comparisons = windows
-        .windows(2)
-        .filter_map(|pair| {
-            let ((wb, before), (wa, after)) = (&pair[0], &pair[1]);
+    let mut comparisons = Vec::new();
+    let mut previous: Option<(i64, Communities)> = None;
+    for (w, events) in per_window {
+        cancel.check()?;
+        let found = window_communities(n_accounts, &events, config);
+        if let Some((wb, before)) = &previous {
             let (b0, b1) = bounds(*wb);
-            let (a0, a1) = bounds(*wa);
-            Some(compare_windows(before, after, (b0?, b1?), (a0?, a1?)))
-        })
-        .collect();
-    Stability {
+            let (a0, a1) = bounds(w);
+            if let (Some(b0), Some(b1), Some(a0), Some(a1)) = (b0, b1, a0, a1) {
+                comparisons.push(compare_windows(before, &found, (b0, b1), (a0, a1)));
+            }
+        }
+        previous = Some((w, found));
+    }
+    Ok(Stability {
         comparisons,
         untimed_engagements: untimed,
+    })
+}
+
+/// The communities of one window's `events`, found on a graph of the accounts active in it
+/// (numbered in the order of their indices, so the result does not depend on event order),
+/// with the membership given back for all `n_accounts`.
+fn window_communities(
+    n_accounts: usize,
+    events: &[Engagement],
+    config: &CommunityConfig,
+) -> Communities {
+    let mut active: Vec<u32> = events.iter().flat_map(|e| [e.src.0, e.dst.0]).collect();
+    active.sort_unstable();
+    active.dedup();
+    let local = |v: AccountIdx| AccountIdx(active.partition_point(|&a| a < v.0) as u32);
+    let compact: Vec<Engagement> = events
+        .iter()
+        .map(|e| Engagement {
+            src: local(e.src),
+            dst: local(e.dst),
+            ..*e
+        })
+        .collect();
+    let quiet = CommunityConfig {
+        n_members: 0,
+        n_labels: 0,
+        ..*config
+    };
+    let mut found = detect_communities(active.len(), &compact, &[], &[], &quiet);
+    let mut membership = vec![NO_COMMUNITY; n_accounts];
+    for (i, &v) in active.iter().enumerate() {
+        membership[v as usize] = found.membership[i];
     }
+    found.membership = membership;
+    // Per-account figures of the compact graph would be misread as the store's.
+    found.core_numbers = Vec::new();
+    found
 }
 
 fn compare_windows(
@@ -489,7 +544,8 @@ mod tests {
             e.at = Timestamp::from_epoch_ms(day + 5);
         }
         events.extend(later);
-        let s = community_stability(7, &events, &CommunityConfig::default(), day);
+        let s = community_stability(7, &events, &CommunityConfig::default(), day, &Cancel::new())
+            .expect("not cancelled");
         assert_eq!(s.comparisons.len(), 1);
         let c = &s.comparisons[0];
         assert_eq!(c.accounts_in_both, 6);

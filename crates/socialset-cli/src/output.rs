@@ -22,13 +22,11 @@ pub fn table(header: &[&str], numeric: &[usize], rows: Vec<Vec<String>>) -> Tabl
 }
 
 /// Writes rows as CSV to stdout, with a header.
+/// Text cells that a spreadsheet would run as formulas are quoted (`api::spreadsheet_safe`).
 pub fn csv(header: &[&str], rows: &[Vec<String>]) -> anyhow::Result<()> {
-    let mut w = ::csv::Writer::from_writer(std::io::stdout().lock());
-    w.write_record(header)?;
-    for row in rows {
-        w.write_record(row)?;
-    }
-    w.flush()?;
+    let mut out =
+        socialset_server::api::write_csv(std::io::stdout().lock(), header, rows.iter().cloned())?;
+    std::io::Write::flush(&mut out)?;
     Ok(())
 }
 

@@ -2,8 +2,8 @@
 //! across time windows.
 
 use socialset_analysis::{
-    community_stability, detect_communities, Communities, CommunityConfig, EngagementWeights,
-    Stability,
+    community_stability, count_windows, detect_communities, Communities, CommunityConfig,
+    EngagementWeights, Stability,
 };
 use socialset_graph::{LeidenConfig, Quality};
 
@@ -124,15 +124,28 @@ impl Workspace {
         let n = data.accounts.len();
         let stability = match options.window_days {
             None => None,
-            Some(days) if days > 0.0 && days.is_finite() => Some(community_stability(
-                n,
-                &data.events,
-                &config,
-                (days * 86_400_000.0) as i64,
-            )),
+            Some(days) if days > 0.0 && days.is_finite() && days <= 1e6 => {
+                let window_ms = (days * 86_400_000.0) as i64;
+                let windows = count_windows(&data.events, window_ms);
+                let max = self.limits().max_windows;
+                if windows > max {
+                    return Err(Error::Refused {
+                        parameter: "window_days",
+                        message: format!(
+                            "windows of {days} days cut the engagement into {windows} windows, \
+                             each a Leiden run; the limit is {max} (--max-windows): choose \
+                             longer windows"
+                        ),
+                    });
+                }
+                Some(
+                    community_stability(n, &data.events, &config, window_ms, &self.cancel)
+                        .map_err(|_| Error::Cancelled)?,
+                )
+            }
             Some(days) => {
                 return Err(Error::Usage(format!(
-                    "--window-days must be a positive number of days, not {days}"
+                    "--window-days must be a positive number of days up to a million, not {days}"
                 )))
             }
         };

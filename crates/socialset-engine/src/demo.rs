@@ -106,7 +106,7 @@ impl Workspace {
                 edge_kind: None,
                 platform: Some(file.platform.to_owned()),
                 skip_bad: false,
-                rejects_dir: None,
+                ..ImportOptions::default()
             };
             let report = workspace.import(&[on_disk], &options, observer)?;
             reports.push((file, report));

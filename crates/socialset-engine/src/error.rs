@@ -11,12 +11,23 @@ pub enum Error {
     /// A request that cannot be carried out as asked.
     #[error("{0}")]
     Usage(String),
+    /// A request refused for one of its parameters (named as the API names it: `budget_eur`,
+    /// `window_days`), before any work: it buys nothing, or it cannot fit the limits.
+    #[error("{message}")]
+    Refused {
+        parameter: &'static str,
+        message: String,
+    },
     /// The store failed.
     #[error(transparent)]
     Store(#[from] socialset_store::Error),
     /// A component of ours failed (the full-text index): not the user's doing.
     #[error("{0}")]
     Internal(String),
+    /// The work was cancelled (its client went away, it ran past its time, or it was asked
+    /// to stop) before it finished; nothing was changed.
+    #[error("cancelled before it finished")]
+    Cancelled,
     /// The file system failed.
     #[error("{context}: {source}")]
     Io {
@@ -28,7 +39,10 @@ pub enum Error {
 impl Error {
     /// True when the user can fix it by changing their input or request.
     pub fn is_user_error(&self) -> bool {
-        matches!(self, Self::BadInput(_) | Self::Usage(_))
+        matches!(
+            self,
+            Self::BadInput(_) | Self::Usage(_) | Self::Refused { .. }
+        )
     }
 
     pub(crate) fn io(context: impl Into<String>) -> impl FnOnce(std::io::Error) -> Self {

@@ -215,7 +215,7 @@ pub fn eval_communities(
         edge_kind: Some(EdgeKind::Interaction(InteractionKind::Mention)),
         platform: Some("eval".into()),
         skip_bad: false,
-        rejects_dir: None,
+        ..ImportOptions::default()
     };
     let (_dir, ws) = scratch_workspace(edges, &options, observer)?;
     let (data, found, _) = ws.find_communities(&CommunityOptions {

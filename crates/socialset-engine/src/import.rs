@@ -7,7 +7,9 @@ use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;
 
-use socialset_ingest::{detect_format, EdgeKind, Format, ReadOptions, RecordError, RecordReader};
+use socialset_ingest::{
+    detect_format, EdgeKind, Format, ReadLimits, ReadOptions, RecordError, RecordReader,
+};
 use socialset_model::{Record, RecordKind};
 use socialset_store::{Counts, ImportTx};
 
@@ -27,6 +29,8 @@ pub struct ImportOptions {
     /// Where rejects files go; `None`: beside each input (or the current directory when the
     /// input's folder is read-only).
     pub rejects_dir: Option<PathBuf>,
+    /// The longest line and the largest decompressed size of each file.
+    pub limits: ReadLimits,
 }
 
 /// Told about an import as it goes (for progress bars); every method has a silent default.
@@ -236,6 +240,7 @@ fn import_file(
         format,
         edge_kind: options.edge_kind.unwrap_or(EdgeKind::Follow),
         platform: options.platform.clone(),
+        limits: options.limits,
     };
     let (reader, progress) =
         RecordReader::open(path, &display, &read_options).map_err(Error::BadInput)?;

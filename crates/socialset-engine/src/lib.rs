@@ -62,10 +62,10 @@ pub use socialset_analysis::ugc::{Segment, UgcKind, ValueCounts};
 pub use socialset_analysis::{
     Audience, EngagementWeights, Stability, Tier, TopicCoverage, WindowComparison,
 };
-pub use socialset_graph::Model;
 pub use socialset_graph::Spread;
+pub use socialset_graph::{Cancel, Model};
 pub use socialset_graph::{Convergence, Quality};
-pub use socialset_ingest::{parse_time, Detection, EdgeKind, Format, RecordError};
+pub use socialset_ingest::{parse_time, Detection, EdgeKind, Format, ReadLimits, RecordError};
 pub use socialset_model::Timestamp;
 pub use socialset_store::{Counts, StoredGroup};
 pub use summary::{AccountLine, RatingSummary, Summary};
@@ -85,6 +85,29 @@ pub const DEFAULT_DB: &str = "socialset.db";
 pub struct Workspace {
     store: Box<dyn Store + Send>,
     path: PathBuf,
+    limits: Limits,
+    cancel: Cancel,
+}
+
+/// How much work one engine call may do: what a request is refused for, before it starts,
+/// when it cannot fit. The defaults hold on the real data sets in docs/EVALUATION.md with
+/// room to spare; `socialset --help` and docs/LIMITS.md say how to change them.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Limits {
+    /// Memory the planner's reverse-reachable sets may hold (each phase of IMM; the plan
+    /// reports the accuracy it reached when this bound cut the sample short).
+    pub max_sample_bytes: u64,
+    /// The most time windows a stability analysis compares (each is a Leiden run).
+    pub max_windows: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self {
+            max_sample_bytes: 1 << 30,
+            max_windows: 100,
+        }
+    }
 }
 
 impl std::fmt::Debug for Workspace {
@@ -102,7 +125,37 @@ impl Workspace {
         Ok(Self {
             store: socialset_store::open(&path.to_string_lossy())?,
             path: path.to_owned(),
+            limits: Limits::default(),
+            cancel: Cancel::default(),
         })
+    }
+
+    /// How many imports the store has committed, from any process: a report computed at
+    /// another count is stale.
+    pub fn imports_committed(&self) -> Result<u64> {
+        Ok(self.store.imports_committed()?)
+    }
+
+    /// The same workspace with other limits on the work one call may do.
+    pub fn with_limits(mut self, limits: Limits) -> Self {
+        self.limits = limits;
+        self
+    }
+
+    /// The same workspace, its long calls stopping with `Error::Cancelled` once `cancel` is
+    /// set (by a server job's client leaving, a deadline, Ctrl-C).
+    pub fn with_cancel(mut self, cancel: Cancel) -> Self {
+        self.cancel = cancel;
+        self
+    }
+
+    pub fn limits(&self) -> &Limits {
+        &self.limits
+    }
+
+    /// `Err(Error::Cancelled)` once the workspace's work has been cancelled.
+    pub(crate) fn check_cancel(&self) -> Result<()> {
+        self.cancel.check().map_err(|_| Error::Cancelled)
     }
 
     /// True when `location` names a PostgreSQL database rather than a file.

@@ -7,8 +7,8 @@ use std::path::Path;
 
 use socialset_analysis::Tier;
 use socialset_graph::{
-    imm_for, monte_carlo_overlap, monte_carlo_spread, Constraints, Edge, InfluenceGraph, Model,
-    Spread,
+    imm_for, monte_carlo_overlap, monte_carlo_spread, Constraints, Edge, ImmLimits, InfluenceGraph,
+    Model, Spread,
 };
 
 use crate::social::SocialData;
@@ -228,6 +228,10 @@ pub struct PlanReport {
     pub audience_overlap: Option<Spread>,
     pub rr_sets: usize,
     pub epsilon: f64,
+    /// The accuracy IMM reached: `epsilon`, or a larger one when `Limits::max_sample_bytes`
+    /// cut its sample short (`sample_capped`).
+    pub epsilon_achieved: f64,
+    pub sample_capped: bool,
     /// Candidates left out as likely bots.
     pub left_out_as_bots: usize,
     /// Candidates left out for too little independence from brands.
@@ -294,6 +298,30 @@ impl Workspace {
                 && a.is_brand != Some(true)
         };
         let candidates = (0..n as u32).filter(|&v| native(v)).count();
+        // A budget that buys no candidate is the user's to fix, not a search to run: IMM
+        // would find no seed to establish a lower bound with and sample without end.
+        let cheapest = (0..n as u32)
+            .filter(|&v| native(v))
+            .map(|v| costs[v as usize])
+            .filter(|c| *c > 0.0)
+            .fold(f64::INFINITY, f64::min);
+        if candidates == 0 {
+            return Err(Error::Usage(format!(
+                "no account can be a member: none of the {n} has at most {} followers and is \
+                 neither excluded, a brand nor a likely bot (raise --max-followers)",
+                options.max_followers
+            )));
+        }
+        if options.budget + 1e-9 < cheapest {
+            return Err(Error::Refused {
+                parameter: "budget_eur",
+                message: format!(
+                    "a budget of €{} buys no member: the cheapest candidate costs €{} \
+                     (raise the budget, or lower the prices with --prices)",
+                    options.budget, cheapest
+                ),
+            });
+        }
         let k = options.k.unwrap_or(usize::MAX);
         let need_communities =
             options.max_per_community.is_some() || !options.audience_communities.is_empty();
@@ -359,6 +387,10 @@ impl Workspace {
             allowed: &native,
             per_group: per_group.zip(options.max_per_community),
         };
+        let limits = ImmLimits {
+            max_sample_bytes: self.limits().max_sample_bytes,
+            cancel: self.cancel.clone(),
+        };
         let result = imm_for(
             &g,
             options.model,
@@ -366,7 +398,10 @@ impl Workspace {
             1.0,
             options.seed,
             &constraints,
-        );
+            &limits,
+        )
+        .map_err(|_| Error::Cancelled)?;
+        self.check_cancel()?;
         let scale = n as f64 / result.rr_sets.max(1) as f64;
         let picks = result.picks.clone();
         let member = |v: u32, gain: Option<f64>| {
@@ -457,6 +492,8 @@ impl Workspace {
             audience_overlap,
             rr_sets: result.rr_sets,
             epsilon: options.epsilon,
+            epsilon_achieved: result.epsilon_achieved,
+            sample_capped: result.sample_capped,
             left_out_as_bots,
             left_out_as_dependent,
             model: options.model,

@@ -9,7 +9,7 @@
 
 use rayon::prelude::*;
 
-use crate::{Csr, Edge, SplitMix64, WyRand};
+use crate::{Cancel, Cancelled, Csr, Edge, SplitMix64, WyRand};
 
 /// How activation spreads.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -866,6 +866,48 @@ fn rr_sets(g: &InfluenceGraph, model: Model, from: usize, to: usize, seed: u64) 
         .collect()
 }
 
+/// What one RR set costs beside its members: the `Vec` that holds it.
+pub const RR_SET_OVERHEAD_BYTES: u64 = 24;
+
+/// Memory an RR set holds while a selection runs over it: the set itself and its entries in
+/// the selection's node → sets index (4 bytes each).
+fn rr_set_bytes(set: &[u32]) -> u64 {
+    RR_SET_OVERHEAD_BYTES + 8 * set.len() as u64
+}
+
+/// Extends `sets` up to `count` RR sets, the `i`-th of them numbered `first + i` (its seed),
+/// a batch at a time, checking between batches for cancellation and for the memory budget:
+/// RR sets past `limits.max_sample_bytes` (counted by `rr_set_bytes`, with `bytes` the count
+/// so far) are not kept. Which sets are kept depends on the seed only, so a capped sample is
+/// as deterministic as a full one. Returns whether the budget stopped it.
+#[allow(clippy::too_many_arguments)]
+fn extend_rr_sets(
+    g: &InfluenceGraph,
+    model: Model,
+    sets: &mut Vec<Vec<u32>>,
+    bytes: &mut u64,
+    first: usize,
+    count: usize,
+    seed: u64,
+    limits: &ImmLimits,
+) -> Result<bool, Cancelled> {
+    const BATCH: usize = 1 << 15;
+    while sets.len() < count {
+        limits.cancel.check()?;
+        let from = first + sets.len();
+        let to = first + count.min(sets.len() + BATCH);
+        for set in rr_sets(g, model, from, to, seed) {
+            let b = rr_set_bytes(&set);
+            if bytes.saturating_add(b) > limits.max_sample_bytes {
+                return Ok(true);
+            }
+            *bytes += b;
+            sets.push(set);
+        }
+    }
+    Ok(false)
+}
+
 /// A node chosen by a selection, with its marginal gain in RR sets covered.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Pick {
@@ -1063,9 +1105,35 @@ pub struct ImmResult {
     /// Estimated spread of the picks: n · covered / |R|.
     pub estimated_spread: f64,
     pub bounds: ImmBounds,
+    /// The accuracy the final sample supports: the ε asked for, or, when the memory budget
+    /// cut the sample short, the larger ε that so many RR sets give (λ* grows as 1/ε²), with
+    /// the same confidence.
+    pub epsilon_achieved: f64,
+    /// Whether `ImmLimits::max_sample_bytes` cut a sample short.
+    pub sample_capped: bool,
 }
 
-/// IMM under the independent cascade; see `imm_for`.
+/// Bounds on one IMM run: the memory its RR sets may hold, and a flag to stop it.
+#[derive(Clone, Debug)]
+pub struct ImmLimits {
+    /// Bytes the RR sets of one phase may hold, with the selection's index over them
+    /// (`RR_SET_OVERHEAD_BYTES` plus 8 bytes per member each). The sampling phase and the
+    /// final sample are held one after the other, never together.
+    pub max_sample_bytes: u64,
+    pub cancel: Cancel,
+}
+
+impl Default for ImmLimits {
+    /// No memory bound, never cancelled: for callers that bound their input themselves.
+    fn default() -> Self {
+        Self {
+            max_sample_bytes: u64::MAX,
+            cancel: Cancel::default(),
+        }
+    }
+}
+
+/// IMM under the independent cascade, without limits; see `imm_for`.
 pub fn imm(
     g: &InfluenceGraph,
     eps: f64,
@@ -1073,7 +1141,18 @@ pub fn imm(
     seed: u64,
     constraints: &Constraints<'_>,
 ) -> ImmResult {
-    imm_for(g, Model::IndependentCascade, eps, ell, seed, constraints)
+    match imm_for(
+        g,
+        Model::IndependentCascade,
+        eps,
+        ell,
+        seed,
+        constraints,
+        &ImmLimits::default(),
+    ) {
+        Ok(r) => r,
+        Err(Cancelled) => unreachable!("a flag no one else holds is never set"),
+    }
 }
 
 /// IMM under `model`: at most `k` seeds (or, with costs, as many as the
@@ -1081,6 +1160,11 @@ pub fn imm(
 /// budgeted selection the factor is that of the cost-aware greedy instead). The final
 /// selection uses RR sets drawn afresh after the sampling phase (Chen 2018's correction of the
 /// original analysis). Deterministic for `seed`.
+///
+/// Deviation from the paper: the RR sets of each phase are held within
+/// `limits.max_sample_bytes`. When the bound cuts the sampling phase short, the lower bound
+/// is the best the sets drawn establish; when it cuts the final sample short, the result
+/// says so and reports the ε those sets achieve (`ImmResult::epsilon_achieved`).
 pub fn imm_for(
     g: &InfluenceGraph,
     model: Model,
@@ -1088,7 +1172,8 @@ pub fn imm_for(
     ell: f64,
     seed: u64,
     constraints: &Constraints<'_>,
-) -> ImmResult {
+    limits: &ImmLimits,
+) -> Result<ImmResult, Cancelled> {
     let n = g.n_nodes();
     // The most seeds a plan can hold: k, and what the budget buys at the lowest cost.
     let k = match constraints.costs {
@@ -1110,13 +1195,13 @@ pub fn imm_for(
     let nf = g.audience_size() as f64;
     let mut lower_bound = 1.0;
     let mut sets: Vec<Vec<u32>> = Vec::new();
+    let mut bytes = 0u64;
+    let mut sample_capped = false;
     let rounds = (nf.log2() as usize).saturating_sub(1).max(1);
     for i in 1..=rounds {
         let x = nf / 2f64.powi(i as i32);
         let theta_i = (bounds.lambda_prime / x).ceil() as usize;
-        if sets.len() < theta_i {
-            sets.extend(rr_sets(g, model, sets.len(), theta_i, seed));
-        }
+        let capped = extend_rr_sets(g, model, &mut sets, &mut bytes, 0, theta_i, seed, limits)?;
         let picks = select(n, &sets, constraints);
         let covered: usize = picks.iter().map(|p| p.covered).sum();
         let estimate = nf * covered as f64 / sets.len().max(1) as f64;
@@ -1124,21 +1209,47 @@ pub fn imm_for(
             lower_bound = estimate / (1.0 + bounds.eps_prime);
             break;
         }
+        if capped {
+            // No more sets fit: the estimate of these is the best lower bound to be had.
+            sample_capped = true;
+            lower_bound = (estimate / (1.0 + bounds.eps_prime)).max(1.0);
+            break;
+        }
     }
-    let theta = (bounds.lambda_star / lower_bound).ceil().max(1.0) as usize;
+    let wanted = (bounds.lambda_star / lower_bound).max(1.0);
+    let theta = wanted.ceil() as usize;
     // Fresh RR sets for the final selection, numbered after the sampling phase's.
     let offset = sets.len();
     drop(sets);
-    let fresh = rr_sets(g, model, offset, offset + theta, seed);
+    let mut fresh = Vec::new();
+    let mut fresh_bytes = 0u64;
+    let capped = extend_rr_sets(
+        g,
+        model,
+        &mut fresh,
+        &mut fresh_bytes,
+        offset,
+        theta,
+        seed,
+        limits,
+    )?;
+    sample_capped |= capped;
     let picks = select(n, &fresh, constraints);
     let covered: usize = picks.iter().map(|p| p.covered).sum();
-    ImmResult {
+    let epsilon_achieved = if fresh.len() < theta {
+        eps * (wanted / fresh.len().max(1) as f64).sqrt()
+    } else {
+        eps
+    };
+    Ok(ImmResult {
         estimated_spread: nf * covered as f64 / fresh.len().max(1) as f64,
         picks,
         rr_sets: fresh.len(),
         lower_bound,
         bounds,
-    }
+        epsilon_achieved,
+        sample_capped,
+    })
 }
 
 /// Mean independent-cascade spread of `seeds` over `simulations` runs on one thread, with the
@@ -1565,7 +1676,9 @@ mod tests {
             1.0,
             4,
             &Constraints::top(3),
-        );
+            &ImmLimits::default(),
+        )
+        .expect("not cancelled");
         let seeds: Vec<u32> = r.picks.iter().map(|p| p.node).collect();
         let lt = monte_carlo_spread(&g, Model::LinearThreshold, &seeds, 100_000, 9);
         assert!(
@@ -1658,6 +1771,65 @@ mod tests {
                 "case {case}: CELF {seeds:?} spreads {ours}, optimum {best}"
             );
         }
+    }
+
+    #[test]
+    fn imm_within_a_memory_budget_keeps_to_it_and_says_what_accuracy_it_got() {
+        let mut rng = SplitMix64::new(5);
+        let pairs: Vec<(u32, u32)> = (0..3000)
+            .map(|_| (rng.below(400) as u32, rng.below(400) as u32))
+            .collect();
+        let g = InfluenceGraph::weighted_cascade(400, &pairs);
+        let free = imm(&g, 0.1, 1.0, 7, &Constraints::top(5));
+        assert!(!free.sample_capped);
+        assert_eq!(free.epsilon_achieved, 0.1);
+        let limits = ImmLimits {
+            max_sample_bytes: 200_000,
+            ..ImmLimits::default()
+        };
+        let run = || {
+            imm_for(
+                &g,
+                Model::IndependentCascade,
+                0.1,
+                1.0,
+                7,
+                &Constraints::top(5),
+                &limits,
+            )
+            .expect("not cancelled")
+        };
+        let capped = run();
+        assert!(capped.sample_capped);
+        assert!(capped.rr_sets < free.rr_sets, "{} sets", capped.rr_sets);
+        // The sets kept fit the budget: each costs its overhead and 8 bytes a member.
+        assert!(capped.rr_sets as u64 * RR_SET_OVERHEAD_BYTES <= limits.max_sample_bytes);
+        // Fewer sets, a looser guarantee: ε grows as 1/√|R|, and it is said.
+        assert!(capped.epsilon_achieved > 0.1, "{}", capped.epsilon_achieved);
+        // Still deterministic, and still a good choice on this graph.
+        assert_eq!(run(), capped);
+        let spread = |r: &ImmResult| {
+            let seeds: Vec<u32> = r.picks.iter().map(|p| p.node).collect();
+            monte_carlo_spread(&g, Model::IndependentCascade, &seeds, 20_000, 1).mean
+        };
+        assert!(spread(&capped) >= 0.9 * spread(&free));
+    }
+
+    #[test]
+    fn imm_stops_when_cancelled() {
+        let g = InfluenceGraph::weighted_cascade(50, &[(0, 1), (1, 2), (2, 3)]);
+        let limits = ImmLimits::default();
+        limits.cancel.cancel();
+        let r = imm_for(
+            &g,
+            Model::IndependentCascade,
+            0.1,
+            1.0,
+            1,
+            &Constraints::top(2),
+            &limits,
+        );
+        assert_eq!(r, Err(Cancelled));
     }
 
     #[test]

@@ -12,15 +12,18 @@ mod leiden;
 mod pagerank;
 mod partition;
 mod rng;
+mod stop;
 
 pub use components::{weakly_connected_components, Components};
 pub use csr::{Csr, Edge};
 pub use diffusion::{
     celf, imm, imm_bounds, imm_bounds_for, imm_for, monte_carlo_overlap, monte_carlo_spread,
-    select, Constraints, ImmBounds, ImmResult, InfluenceGraph, Model, Pick, Spread,
+    select, Constraints, ImmBounds, ImmLimits, ImmResult, InfluenceGraph, Model, Pick, Spread,
+    RR_SET_OVERHEAD_BYTES,
 };
 pub use kcore::core_numbers;
 pub use leiden::{leiden, LeidenConfig, Partition, Quality, RECOMMENDED_RESTARTS};
 pub use pagerank::{pagerank, Convergence, PageRank, PageRankConfig, PageRankGraph};
 pub use partition::{ari, modularity, nmi};
 pub use rng::{SplitMix64, WyRand};
+pub use stop::{Cancel, Cancelled};

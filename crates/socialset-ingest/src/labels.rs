@@ -30,7 +30,7 @@ pub struct AccountLabel {
 
 fn lines(path: &Path) -> Result<(String, Vec<String>), RecordError> {
     let shown = path.display().to_string();
-    let (mut src, _) = source::open(path, &shown)?;
+    let (mut src, _) = source::open(path, &shown, source::ReadLimits::default())?;
     let mut text = Vec::new();
     src.reader
         .read_to_end(&mut text)
@@ -360,7 +360,7 @@ pub struct PolarityLabelled {
 /// not. Errors name file, line and field.
 pub fn read_sentipolc(path: &Path) -> Result<Vec<PolarityLabelled>, RecordError> {
     let shown = path.display().to_string();
-    let (mut src, _) = source::open(path, &shown)?;
+    let (mut src, _) = source::open(path, &shown, source::ReadLimits::default())?;
     let mut bytes = Vec::new();
     src.reader
         .read_to_end(&mut bytes)

@@ -23,7 +23,7 @@ pub use labels::{
     AccountLabel, AnnotatedPost, AnnotatedQa, LabelledRead, LabelledSummary, PolarityLabelled,
     GILANI_BANDS,
 };
-pub use source::Progress;
+pub use source::{Progress, ReadLimits};
 
 /// The input formats socialset reads.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -159,6 +159,7 @@ pub struct ReadOptions {
     pub edge_kind: EdgeKind,
     /// Namespace for ids that carry no platform prefix (default: the format's own).
     pub platform: Option<String>,
+    pub limits: ReadLimits,
 }
 
 impl ReadOptions {
@@ -167,6 +168,7 @@ impl ReadOptions {
             format,
             edge_kind: EdgeKind::Follow,
             platform: None,
+            limits: ReadLimits::default(),
         }
     }
 
@@ -189,7 +191,7 @@ pub struct RecordReader {
 impl RecordReader {
     /// Opens `path` (shown in messages as `display`) to read with `options`.
     pub fn open(path: &Path, display: &str, options: &ReadOptions) -> Result<(Self, Progress)> {
-        let (source, progress) = source::open(path, display)?;
+        let (source, progress) = source::open(path, display, options.limits)?;
         let inner = formats::Reader::new(source, options);
         Ok((
             Self {
@@ -208,6 +210,7 @@ impl RecordReader {
         let source = source::Source {
             reader: Box::new(std::io::Cursor::new(bytes)),
             display: display.to_owned(),
+            limits: options.limits,
         };
         Self {
             inner: formats::Reader::new(source, options),

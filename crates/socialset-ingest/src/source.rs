@@ -30,6 +30,54 @@ impl<R: Read> Read for CountingReader<R> {
 pub(crate) struct Source {
     pub(crate) reader: Box<dyn BufRead + Send>,
     pub(crate) display: String,
+    pub(crate) limits: ReadLimits,
+}
+
+/// Bounds on what one input may hold, enforced while it streams, so a hostile file (a
+/// decompression bomb, a gigabyte without a line break) is refused with its file and line
+/// before it costs memory. The defaults are far above what real exports hold.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ReadLimits {
+    /// The longest line, or JSON document or collection item read as one: 64 MiB (a twarc2
+    /// page of 100 tweets with their expansions is about 1 MB).
+    pub max_line_bytes: usize,
+    /// The most bytes a file may decompress to (unbounded by default; the server bounds
+    /// uploads).
+    pub max_decompressed_bytes: u64,
+}
+
+impl Default for ReadLimits {
+    fn default() -> Self {
+        Self {
+            max_line_bytes: 64 << 20,
+            max_decompressed_bytes: u64::MAX,
+        }
+    }
+}
+
+/// Fails a read once more than `max` bytes have come through: the file decompresses to more
+/// than its limit.
+struct Bounded<R> {
+    inner: R,
+    read: u64,
+    max: u64,
+}
+
+impl<R: Read> Read for Bounded<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.read += n as u64;
+        if self.read > self.max {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidData,
+                format!(
+                    "it decompresses to more than {} bytes, the limit for one file",
+                    self.max
+                ),
+            ));
+        }
+        Ok(n)
+    }
 }
 
 /// The size of the file on disk and a live count of bytes read so far.
@@ -61,7 +109,11 @@ pub(crate) fn is_gzip(path: &Path) -> io::Result<bool> {
     Ok(got == 2 && magic == GZIP_MAGIC)
 }
 
-pub(crate) fn open(path: &Path, display: &str) -> Result<(Source, Progress), RecordError> {
+pub(crate) fn open(
+    path: &Path,
+    display: &str,
+    limits: ReadLimits,
+) -> Result<(Source, Progress), RecordError> {
     let io_err =
         |e: io::Error| RecordError::fatal(display, 0, format!("cannot read the file: {e}"));
     let file = File::open(path).map_err(io_err)?;
@@ -75,15 +127,27 @@ pub(crate) fn open(path: &Path, display: &str) -> Result<(Source, Progress), Rec
     let reader: Box<dyn BufRead + Send> = if gz {
         Box::new(BufReader::with_capacity(
             1 << 16,
-            MultiGzDecoder::new(BufReader::with_capacity(1 << 16, counted)),
+            Bounded {
+                inner: MultiGzDecoder::new(BufReader::with_capacity(1 << 16, counted)),
+                read: 0,
+                max: limits.max_decompressed_bytes,
+            },
         ))
     } else {
-        Box::new(BufReader::with_capacity(1 << 16, counted))
+        Box::new(BufReader::with_capacity(
+            1 << 16,
+            Bounded {
+                inner: counted,
+                read: 0,
+                max: limits.max_decompressed_bytes,
+            },
+        ))
     };
     Ok((
         Source {
             reader,
             display: display.to_owned(),
+            limits,
         },
         Progress {
             total_bytes,
@@ -132,6 +196,10 @@ impl Lines {
         std::str::from_utf8(&self.buf).unwrap_or_default()
     }
 
+    pub(crate) fn max_line_bytes(&self) -> usize {
+        self.source.limits.max_line_bytes
+    }
+
     /// The rest of the file, unread.
     pub(crate) fn into_reader(self) -> Box<dyn BufRead + Send> {
         self.source.reader
@@ -141,15 +209,18 @@ impl Lines {
     /// `Ok(None)` at the end of the file.
     pub(crate) fn next_line(&mut self) -> Result<Option<(u64, &str)>, RecordError> {
         self.buf.clear();
-        let n = self
-            .source
-            .reader
+        let max = self.source.limits.max_line_bytes;
+        let n = (&mut self.source.reader)
+            .take(max as u64 + 1)
             .read_until(b'\n', &mut self.buf)
             .map_err(|e| read_error(&self.source.display, self.line + 1, &e))?;
         if n == 0 {
             return Ok(None);
         }
         self.line += 1;
+        if self.buf.len() > max && self.buf.last() != Some(&b'\n') {
+            return Err(too_long(&self.source.display, self.line, max));
+        }
         while matches!(self.buf.last(), Some(b'\n' | b'\r')) {
             self.buf.pop();
         }
@@ -181,4 +252,18 @@ pub(crate) fn read_error(display: &str, line: u64, e: &io::Error) -> RecordError
         format!("cannot read the file: {e}")
     };
     RecordError::fatal(display, line, problem)
+}
+
+/// A line, document or item past `ReadLimits::max_line_bytes`: the rest of the file is not
+/// read.
+pub(crate) fn too_long(display: &str, line: u64, max: usize) -> RecordError {
+    RecordError::fatal(
+        display,
+        line,
+        format!(
+            "a line or document longer than {} MiB, the limit (--max-line-mb); no real export \
+             holds one, so the file is not read further",
+            max >> 20
+        ),
+    )
 }

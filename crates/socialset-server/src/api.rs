@@ -11,6 +11,33 @@ use utoipa::ToSchema;
 
 use crate::auth::Role;
 
+/// A CSV cell that a spreadsheet shows as text: a value that is not a number and starts with
+/// `=`, `+`, `-`, `@`, a tab or a carriage return would be run as a formula (an account's
+/// handle or a post's text is anyone's to choose), so it gets a leading `'`, as OWASP's
+/// advice on CSV injection says. Numbers, negative ones included, stay as they are.
+pub fn spreadsheet_safe(cell: &str) -> std::borrow::Cow<'_, str> {
+    let risky = cell.starts_with(['=', '+', '-', '@', '\t', '\r']);
+    if risky && cell.trim().parse::<f64>().is_err() {
+        std::borrow::Cow::Owned(format!("'{cell}"))
+    } else {
+        std::borrow::Cow::Borrowed(cell)
+    }
+}
+
+/// Writes `rows` under `header` as CSV, every cell through `spreadsheet_safe`.
+pub fn write_csv<W: std::io::Write>(
+    out: W,
+    header: &[&str],
+    rows: impl IntoIterator<Item = Vec<String>>,
+) -> csv::Result<W> {
+    let mut w = csv::Writer::from_writer(out);
+    w.write_record(header)?;
+    for row in rows {
+        w.write_record(row.iter().map(|c| spreadsheet_safe(c).into_owned()))?;
+    }
+    w.into_inner().map_err(|e| csv::Error::from(e.into_error()))
+}
+
 /// An error: what went wrong, the request field it concerns when there is one, and for
 /// internal errors the request id to quote (the details are in the server's log only).
 #[derive(Clone, Debug, Serialize, ToSchema)]
@@ -31,6 +58,20 @@ pub struct Health {
 pub struct LoginRequest {
     pub user: String,
     pub password: String,
+}
+
+/// A password change: the current password, and the new one (8 to 1024 characters).
+#[derive(Clone, Debug, Deserialize, ToSchema)]
+pub struct PasswordChange {
+    pub current_password: String,
+    pub new_password: String,
+}
+
+/// A member of a workspace, with their role.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct MemberEntry {
+    pub user: String,
+    pub role: Role,
 }
 
 /// A session token, also set as the `socialset_session` cookie.
@@ -878,6 +919,10 @@ pub struct PlanJson {
     pub model: String,
     pub probabilities: String,
     pub epsilon: f64,
+    /// The accuracy reached: `epsilon`, or larger when the memory limit on the sample
+    /// (`sample_capped`) cut it short.
+    pub epsilon_achieved: f64,
+    pub sample_capped: bool,
     pub rr_sets: usize,
     pub social_set: PlanSetJson,
     pub professional: Option<PlanSetJson>,
@@ -898,6 +943,8 @@ impl From<&socialset_engine::PlanReport> for PlanJson {
             model: format!("{:?}", r.model),
             probabilities: format!("{:?}", r.probabilities),
             epsilon: r.epsilon,
+            epsilon_achieved: r.epsilon_achieved,
+            sample_capped: r.sample_capped,
             rr_sets: r.rr_sets,
             social_set: (&r.social_set).into(),
             professional: r.professional.as_ref().map(PlanSetJson::from),

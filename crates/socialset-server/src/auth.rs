@@ -1,8 +1,11 @@
 //! Users, their roles per workspace, and their tokens, in `auth.db` beside the workspaces.
 //! Passwords are hashed with argon2 (salted, PHC strings); tokens are random, shown once, and
-//! stored as SHA-256 digests compared in constant time. A token is an API token (no expiry,
-//! made by `socialset token create`) or a session (made by logging in, for the dashboard,
-//! expiring after `SESSION_SECONDS`).
+//! stored as SHA-256 digests compared in constant time. A token is an API token (made by
+//! `socialset token create`, expiring when made with `--expires-days`) or a session (made by
+//! logging in, for the dashboard, expiring after `SESSION_SECONDS`). A password change or a
+//! removed user ends every token of theirs. Failed logins are counted here too, per user name
+//! and address and per address, so that the limits hold across restarts and concurrent
+//! requests, and an operator can lift them (`socialset user unlock`).
 
 use std::path::Path;
 use std::sync::Mutex;
@@ -105,6 +108,73 @@ pub fn new_password() -> Result<String, AuthError> {
     random_hex(9)
 }
 
+/// An argon2 PHC string for a new password, which must have 8 to 1024 characters.
+fn hash_password(password: &str) -> Result<String, AuthError> {
+    let n = password.chars().count();
+    if !(8..=1024).contains(&n) {
+        return Err(AuthError::Usage(
+            "a password has at least 8 characters (and at most 1024)".into(),
+        ));
+    }
+    let salt =
+        SaltString::from_b64(&random_hex(16)?).map_err(|e| AuthError::Hash(e.to_string()))?;
+    Ok(Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map_err(|e| AuthError::Hash(e.to_string()))?
+        .to_string())
+}
+
+/// A token as listed: never its secret.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+pub struct TokenInfo {
+    /// The id, the part of the token after `sst_` and before the next `_`.
+    pub id: String,
+    pub user: String,
+    /// api or session.
+    pub kind: String,
+    /// Unix seconds.
+    pub created: i64,
+    /// Unix seconds; none for an API token made without an expiry.
+    pub expires: Option<i64>,
+}
+
+/// A user as listed: name and memberships, never the password hash.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UserInfo {
+    pub name: String,
+    pub workspaces: Vec<(String, Role)>,
+    pub tokens: usize,
+}
+
+/// Limits on failed logins (`AuthDb::reserve_login`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct LoginLimits {
+    /// Attempts one address may make at one user name in a window.
+    pub per_user_and_address: u32,
+    /// Attempts one address may make at any names in a window.
+    pub per_address: u32,
+    /// The window, in seconds: a refused address may try again when it ends.
+    pub window_seconds: i64,
+}
+
+impl Default for LoginLimits {
+    fn default() -> Self {
+        Self {
+            per_user_and_address: 5,
+            per_address: 30,
+            window_seconds: 15 * 60,
+        }
+    }
+}
+
+/// Why a login attempt is refused before its password is checked.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LoginRefused {
+    pub retry_after_seconds: i64,
+    /// "user" when the name from this address is at its limit, "address" when the address is.
+    pub limit: &'static str,
+}
+
 fn digest(secret: &str) -> Vec<u8> {
     Sha256::digest(secret.as_bytes()).to_vec()
 }
@@ -112,7 +182,17 @@ fn digest(secret: &str) -> Vec<u8> {
 impl AuthDb {
     /// Opens (creating if needed) `auth.db` in `dir`.
     pub fn open(dir: &Path) -> Result<Self, AuthError> {
-        let conn = Connection::open(dir.join("auth.db"))?;
+        let path = dir.join("auth.db");
+        let conn = Connection::open(&path)?;
+        // Password hashes and token digests: readable by the server's user only. SQLite
+        // gives its -wal and -shm files the database file's mode.
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600))
+                .map_err(|e| AuthError::Usage(format!("{}: {e}", path.display())))?;
+        }
+        conn.busy_timeout(std::time::Duration::from_secs(10))?;
         conn.execute_batch(
             "PRAGMA journal_mode = WAL;
              CREATE TABLE IF NOT EXISTS users (
@@ -123,7 +203,11 @@ impl AuthDb {
              CREATE TABLE IF NOT EXISTS tokens (
                  id TEXT PRIMARY KEY, user TEXT NOT NULL REFERENCES users(name),
                  secret_sha256 BLOB NOT NULL, kind TEXT NOT NULL,
-                 created INTEGER NOT NULL, expires INTEGER);",
+                 created INTEGER NOT NULL, expires INTEGER);
+             CREATE INDEX IF NOT EXISTS tokens_user ON tokens (user);
+             CREATE TABLE IF NOT EXISTS login_attempts (
+                 key TEXT PRIMARY KEY, user TEXT, attempts INTEGER NOT NULL,
+                 window_start INTEGER NOT NULL);",
         )?;
         Ok(Self {
             conn: Mutex::new(conn),
@@ -169,22 +253,14 @@ impl AuthDb {
                 )))
             }
             (_, Some(p)) => {
-                if p.chars().count() < 8 {
-                    return Err(AuthError::Usage(
-                        "a password has at least 8 characters".into(),
-                    ));
-                }
-                let salt = SaltString::from_b64(&random_hex(16)?)
-                    .map_err(|e| AuthError::Hash(e.to_string()))?;
-                let hash = Argon2::default()
-                    .hash_password(p.as_bytes(), &salt)
-                    .map_err(|e| AuthError::Hash(e.to_string()))?
-                    .to_string();
+                let hash = hash_password(p)?;
                 conn.execute(
                     "INSERT INTO users (name, password) VALUES (?1, ?2)
                      ON CONFLICT (name) DO UPDATE SET password = excluded.password",
                     params![user, hash],
                 )?;
+                // A new password ends every session and token made under the old one.
+                conn.execute("DELETE FROM tokens WHERE user = ?1", [user])?;
             }
             (true, None) => {}
         }
@@ -232,6 +308,22 @@ impl AuthDb {
 
     /// A new token for `user` (an API token, or a session that expires), shown only now.
     pub fn create_token(&self, user: &str, session: bool) -> Result<String, AuthError> {
+        let expires = session.then_some(SESSION_SECONDS);
+        self.create_token_expiring(user, session, expires)
+    }
+
+    /// A new token for `user` that expires `seconds` from now (`None`: never).
+    pub fn create_token_expiring(
+        &self,
+        user: &str,
+        session: bool,
+        seconds: Option<i64>,
+    ) -> Result<String, AuthError> {
+        if seconds.is_some_and(|s| s <= 0 || s > 100 * 365 * 86_400) {
+            return Err(AuthError::Usage(
+                "a token expires between 1 second and 100 years from now".into(),
+            ));
+        }
         let conn = self.conn();
         let exists = conn
             .query_row("SELECT 1 FROM users WHERE name = ?1", [user], |_| Ok(()))
@@ -245,7 +337,7 @@ impl AuthDb {
         let id = random_hex(8)?;
         let secret = random_hex(32)?;
         let created = now();
-        let expires = session.then_some(created + SESSION_SECONDS);
+        let expires = seconds.map(|s| created + s);
         conn.execute(
             "INSERT INTO tokens (id, user, secret_sha256, kind, created, expires)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
@@ -291,6 +383,192 @@ impl AuthDb {
         Ok(())
     }
 
+    /// Changes `user`'s password; every session and token of theirs stops working.
+    pub fn set_password(&self, user: &str, password: &str) -> Result<(), AuthError> {
+        let hash = hash_password(password)?;
+        let mut conn = self.conn();
+        let tx = conn.transaction()?;
+        let changed = tx.execute(
+            "UPDATE users SET password = ?2 WHERE name = ?1",
+            params![user, hash],
+        )?;
+        if changed == 0 {
+            return Err(AuthError::Usage(format!("{user} is not a user")));
+        }
+        tx.execute("DELETE FROM tokens WHERE user = ?1", [user])?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Removes `user`: their memberships, sessions and tokens go with them.
+    pub fn remove_user(&self, user: &str) -> Result<(), AuthError> {
+        let mut conn = self.conn();
+        let tx = conn.transaction()?;
+        tx.execute("DELETE FROM tokens WHERE user = ?1", [user])?;
+        tx.execute("DELETE FROM members WHERE user = ?1", [user])?;
+        tx.execute("DELETE FROM login_attempts WHERE user = ?1", [user])?;
+        if tx.execute("DELETE FROM users WHERE name = ?1", [user])? == 0 {
+            return Err(AuthError::Usage(format!("{user} is not a user")));
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Ends `user`'s membership of `workspace` (their other workspaces and tokens stay).
+    pub fn remove_member(&self, user: &str, workspace: &str) -> Result<(), AuthError> {
+        let n = self.conn().execute(
+            "DELETE FROM members WHERE user = ?1 AND workspace = ?2",
+            [user, workspace],
+        )?;
+        if n == 0 {
+            return Err(AuthError::Usage(format!(
+                "{user} is not a member of {workspace}"
+            )));
+        }
+        Ok(())
+    }
+
+    /// Every user, by name, with their workspaces and how many live tokens they hold.
+    pub fn users(&self) -> Result<Vec<UserInfo>, AuthError> {
+        let names: Vec<(String, usize)> = {
+            let conn = self.conn();
+            let mut stmt = conn.prepare(
+                "SELECT name, (SELECT COUNT(*) FROM tokens t WHERE t.user = u.name
+                     AND (t.expires IS NULL OR t.expires > ?1))
+                 FROM users u ORDER BY name",
+            )?;
+            let rows = stmt.query_map([now()], |r| {
+                Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)? as usize))
+            })?;
+            rows.collect::<Result<_, _>>()?
+        };
+        names
+            .into_iter()
+            .map(|(name, tokens)| {
+                Ok(UserInfo {
+                    workspaces: self.workspaces(&name)?,
+                    name,
+                    tokens,
+                })
+            })
+            .collect()
+    }
+
+    /// The live tokens of `user` (of everyone with `None`), newest first; expired ones are
+    /// deleted on the way.
+    pub fn tokens(&self, user: Option<&str>) -> Result<Vec<TokenInfo>, AuthError> {
+        let conn = self.conn();
+        conn.execute(
+            "DELETE FROM tokens WHERE expires IS NOT NULL AND expires <= ?1",
+            [now()],
+        )?;
+        let mut stmt = conn.prepare(
+            "SELECT id, user, kind, created, expires FROM tokens
+             WHERE ?1 IS NULL OR user = ?1 ORDER BY created DESC, id",
+        )?;
+        let rows = stmt.query_map([user], |r| {
+            Ok(TokenInfo {
+                id: r.get(0)?,
+                user: r.get(1)?,
+                kind: r.get(2)?,
+                created: r.get(3)?,
+                expires: r.get(4)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Revokes the token with `id` when it is `user`'s (anyone's with `None`); false when
+    /// there is no such token.
+    pub fn revoke_id(&self, id: &str, user: Option<&str>) -> Result<bool, AuthError> {
+        let n = self.conn().execute(
+            "DELETE FROM tokens WHERE id = ?1 AND (?2 IS NULL OR user = ?2)",
+            params![id, user],
+        )?;
+        Ok(n > 0)
+    }
+
+    /// Counts a login attempt at `user` from `address` before its password is checked, so
+    /// that concurrent attempts cannot all slip under the limit; refuses it when the pair
+    /// or the address has used up its window. A refusal locks no one else out: another
+    /// address may still log in as `user`. Old windows are forgotten as they pass.
+    pub fn reserve_login(
+        &self,
+        user: &str,
+        address: &str,
+        limits: &LoginLimits,
+    ) -> Result<Result<(), LoginRefused>, AuthError> {
+        let t = now();
+        let mut conn = self.conn();
+        let tx = conn.transaction()?;
+        tx.execute(
+            "DELETE FROM login_attempts WHERE window_start <= ?1",
+            [t - limits.window_seconds],
+        )?;
+        let keys = [
+            (
+                format!("pair\u{1f}{user}\u{1f}{address}"),
+                Some(user),
+                limits.per_user_and_address,
+                "user",
+            ),
+            (
+                format!("addr\u{1f}{address}"),
+                None,
+                limits.per_address,
+                "address",
+            ),
+        ];
+        for (key, _, max, limit) in &keys {
+            let row: Option<(i64, i64)> = tx
+                .query_row(
+                    "SELECT attempts, window_start FROM login_attempts WHERE key = ?1",
+                    [key],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )
+                .optional()?;
+            if let Some((attempts, start)) = row {
+                if attempts >= i64::from(*max) {
+                    return Ok(Err(LoginRefused {
+                        retry_after_seconds: (start + limits.window_seconds - t).max(1),
+                        limit,
+                    }));
+                }
+            }
+        }
+        for (key, who, _, _) in &keys {
+            tx.execute(
+                "INSERT INTO login_attempts (key, user, attempts, window_start)
+                 VALUES (?1, ?2, 1, ?3)
+                 ON CONFLICT (key) DO UPDATE SET attempts = attempts + 1",
+                params![key, who, t],
+            )?;
+        }
+        tx.commit()?;
+        Ok(Ok(()))
+    }
+
+    /// A successful login gives back the attempts its name and address had used.
+    pub fn login_succeeded(&self, user: &str, address: &str) -> Result<(), AuthError> {
+        let conn = self.conn();
+        conn.execute(
+            "DELETE FROM login_attempts WHERE key = ?1",
+            [format!("pair\u{1f}{user}\u{1f}{address}")],
+        )?;
+        conn.execute(
+            "UPDATE login_attempts SET attempts = MAX(attempts - 1, 0) WHERE key = ?1",
+            [format!("addr\u{1f}{address}")],
+        )?;
+        Ok(())
+    }
+
+    /// Lifts every login limit on `user` (from any address); returns how many were lifted.
+    pub fn unlock(&self, user: &str) -> Result<usize, AuthError> {
+        Ok(self
+            .conn()
+            .execute("DELETE FROM login_attempts WHERE user = ?1", [user])?)
+    }
+
     /// `user`'s role in `workspace`, if a member.
     pub fn role(&self, user: &str, workspace: &str) -> Result<Option<Role>, AuthError> {
         let role: Option<String> = self
@@ -302,6 +580,24 @@ impl AuthDb {
             )
             .optional()?;
         Ok(role.and_then(|r| r.parse().ok()))
+    }
+
+    /// The members of `workspace`, by name, with their roles.
+    pub fn members(&self, workspace: &str) -> Result<Vec<(String, Role)>, AuthError> {
+        let conn = self.conn();
+        let mut stmt =
+            conn.prepare("SELECT user, role FROM members WHERE workspace = ?1 ORDER BY user")?;
+        let rows = stmt.query_map([workspace], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+        })?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (u, r) = row?;
+            if let Ok(role) = r.parse() {
+                out.push((u, role));
+            }
+        }
+        Ok(out)
     }
 
     /// The workspaces `user` belongs to, by name, with the role in each.

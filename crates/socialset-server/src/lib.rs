@@ -16,7 +16,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 
-pub use auth::{AuthDb, AuthError, Role};
+pub use auth::{AuthDb, AuthError, LoginLimits, Role, TokenInfo, UserInfo};
 
 use api::{ErrorBody, Job};
 
@@ -82,6 +82,16 @@ impl IntoResponse for ApiError {
 
 impl From<socialset_engine::Error> for ApiError {
     fn from(e: socialset_engine::Error) -> Self {
+        if matches!(e, socialset_engine::Error::Cancelled) {
+            return Self::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "the request ran past the server's time limit for one computation and was stopped",
+                None,
+            );
+        }
+        if let socialset_engine::Error::Refused { parameter, message } = &e {
+            return Self::new(StatusCode::UNPROCESSABLE_ENTITY, message, Some(parameter));
+        }
         if e.is_user_error() {
             Self::new(StatusCode::UNPROCESSABLE_ENTITY, e.to_string(), None)
         } else {
@@ -109,6 +119,25 @@ pub struct ServerConfig {
     /// A PostgreSQL database (postgres://…) to keep the workspaces in, each in its own
     /// schema `ws_NAME`; without it each is an SQLite file, `data_dir/workspaces/NAME.db`.
     pub database: Option<String>,
+    /// The most bytes one upload may decompress to; an upload is also refused past
+    /// `UPLOAD_EXPANSION` times its own size (a decompression bomb).
+    pub max_decompressed_bytes: u64,
+    /// The longest one computation (communities, a plan, a workspace's audit) may run before
+    /// it is stopped (503).
+    pub work_time_limit: std::time::Duration,
+    /// Computations that may run at once on the whole server; the rest wait their turn, so
+    /// that a core stays free for cheap requests (the cached leaderboard).
+    pub heavy_at_once: usize,
+    /// Computations that may wait; past them, a 503 asks to come back.
+    pub heavy_queued: usize,
+    /// The limits of each computation (the planner's sample, stability windows).
+    pub limits: socialset_engine::Limits,
+    /// Failed logins allowed per address and user name, and per address.
+    pub login_limits: auth::LoginLimits,
+    /// Password checks run at once (each holds about 19 MiB while argon2 runs).
+    pub password_checks_at_once: usize,
+    /// Logins that may wait for a password check; more are told to retry (429).
+    pub password_checks_queued: usize,
 }
 
 impl std::fmt::Debug for ServerConfig {
@@ -127,7 +156,16 @@ impl ServerConfig {
         Self {
             data_dir: data_dir.to_owned(),
             upload_limit: 4 << 30,
+            max_decompressed_bytes: 64 << 30,
+            work_time_limit: std::time::Duration::from_secs(300),
+            heavy_at_once: std::thread::available_parallelism()
+                .map_or(1, |n| n.get().saturating_sub(1).max(1)),
+            heavy_queued: 16,
+            limits: socialset_engine::Limits::default(),
             database: None,
+            login_limits: auth::LoginLimits::default(),
+            password_checks_at_once: 2,
+            password_checks_queued: 32,
         }
     }
 
@@ -146,14 +184,65 @@ impl ServerConfig {
     }
 }
 
-/// Failed logins a user name may have in `LOGIN_WINDOW` before being refused for its rest.
-const LOGIN_ATTEMPTS: u32 = 5;
-const LOGIN_WINDOW: std::time::Duration = std::time::Duration::from_secs(300);
+/// How many times its own size an upload may decompress to: real JSON compresses 5 to 20
+/// times, a decompression bomb a thousand.
+pub const UPLOAD_EXPANSION: u64 = 100;
+
+/// Password checks: argon2 takes about 19 MiB and tens of milliseconds each, so they run a
+/// few at a time, and past a short queue a login is told to come back (429) instead of
+/// holding memory while it waits.
+pub(crate) struct Verifications {
+    pub(crate) slots: tokio::sync::Semaphore,
+    waiting: std::sync::atomic::AtomicUsize,
+    max_waiting: usize,
+}
+
+/// A place in the queue of password checks, given back when dropped.
+pub(crate) struct Queued<'a>(&'a Verifications);
+
+impl Drop for Queued<'_> {
+    fn drop(&mut self) {
+        self.0
+            .waiting
+            .fetch_sub(1, std::sync::atomic::Ordering::SeqCst);
+    }
+}
+
+impl Verifications {
+    fn new(at_once: usize, max_waiting: usize) -> Self {
+        Self {
+            slots: tokio::sync::Semaphore::new(at_once.max(1)),
+            waiting: Default::default(),
+            max_waiting,
+        }
+    }
+
+    /// A place in the queue, or `None` when it is full.
+    pub(crate) fn enter(&self) -> Option<Queued<'_>> {
+        use std::sync::atomic::Ordering::SeqCst;
+        let before = self.waiting.fetch_add(1, SeqCst);
+        let place = Queued(self);
+        (before < self.max_waiting).then_some(place)
+    }
+}
 
 type RankKey = (String, String);
 
-/// Engine reports by key, each with the workspace's import generation it was made at.
-pub(crate) type ReportCache<K, T> = Mutex<HashMap<K, (u64, Arc<T>)>>;
+/// Engine reports by key, each with the count of imports its workspace's store had committed
+/// when it was made, and when it was last used. At most `CACHED_REPORTS` of each kind are
+/// kept; the least recently used goes first.
+pub(crate) type ReportCache<K, T> = Mutex<HashMap<K, Cached<T>>>;
+
+pub(crate) struct Cached<T> {
+    pub(crate) imports: u64,
+    pub(crate) used: std::time::Instant,
+    pub(crate) report: Arc<T>,
+}
+
+/// Reports kept per cache (rankings by filters, audits by workspace): enough for every
+/// filter a dashboard offers on a few busy workspaces, few enough to bound memory (a full
+/// ranking of 300,000 accounts is about 60 MB).
+pub(crate) const CACHED_REPORTS: usize = 32;
 
 /// What the handlers share.
 pub struct Inner {
@@ -163,15 +252,21 @@ pub struct Inner {
     /// One import at a time per workspace (SQLite would serialise them anyway; this makes
     /// the second wait instead of failing on a busy store).
     import_locks: Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
-    /// Each workspace's import generation; cached rankings of older ones are stale.
-    generation: Mutex<HashMap<String, u64>>,
     /// Full rankings by (workspace, filters), with the generation they were made at: pages
     /// of the leaderboard are cut from them.
     rankings: ReportCache<RankKey, socialset_engine::RankReport>,
     /// Each workspace's audit, with the generation it was made at; it lists as many
     /// accounts as the deepest page asked for so far, rounded up to `AUDIT_BATCH`.
     audits: ReportCache<String, socialset_engine::AuditReport>,
-    login_failures: Mutex<HashMap<String, (u32, std::time::Instant)>>,
+    /// Communities by (workspace, settings): a Leiden run with restarts is seconds to minutes
+    /// on a large workspace, the same until the next import.
+    communities: ReportCache<RankKey, socialset_engine::CommunityReport>,
+    verifications: Verifications,
+    /// Turns for heavy computations (`ServerConfig::heavy_at_once`), and how many wait.
+    heavy: tokio::sync::Semaphore,
+    heavy_waiting: std::sync::atomic::AtomicUsize,
+    /// One heavy computation at a time per workspace.
+    heavy_per_workspace: Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
     /// Workspaces known to hold data.
     with_data: Mutex<std::collections::HashSet<String>>,
 }
@@ -205,15 +300,23 @@ impl AppState {
                 .map_err(|e| ApiError::internal(format!("creating {}: {e}", dir.display())))?;
         }
         let auth = AuthDb::open(&config.data_dir)?;
+        let verifications = Verifications::new(
+            config.password_checks_at_once,
+            config.password_checks_queued,
+        );
+        let heavy = tokio::sync::Semaphore::new(config.heavy_at_once.max(1));
         Ok(Self(Arc::new(Inner {
+            heavy,
+            heavy_waiting: Default::default(),
+            heavy_per_workspace: Mutex::default(),
             config,
             auth,
             jobs: Mutex::default(),
             import_locks: Mutex::default(),
-            generation: Mutex::default(),
             audits: Mutex::default(),
             rankings: Mutex::default(),
-            login_failures: Mutex::default(),
+            communities: Mutex::default(),
+            verifications,
             with_data: Mutex::default(),
         })))
     }
@@ -266,9 +369,12 @@ pub async fn serve(config: ServerConfig, addr: std::net::SocketAddr) -> std::io:
         "socialset serve: listening on http://{} (OpenAPI at /openapi.json)",
         listener.local_addr()?
     );
-    axum::serve(listener, app(state))
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
-        .await
+    axum::serve(
+        listener,
+        app(state).into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
+    .await
 }

@@ -11,8 +11,8 @@ use axum::Json;
 use futures_util::StreamExt;
 use serde::Deserialize;
 use socialset_engine::{
-    AuditOptions, CommunityOptions, ImportOptions, Language, NoProgress, PlanOptions, Polarity,
-    Probabilities, RankOptions, TierFilter, TrustOptions, UgcKind, UgcOptions, Workspace,
+    AuditOptions, Cancel, CommunityOptions, ImportOptions, Language, NoProgress, PlanOptions,
+    Polarity, Probabilities, RankOptions, TierFilter, TrustOptions, UgcKind, UgcOptions, Workspace,
 };
 use tokio::io::AsyncWriteExt;
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
@@ -21,10 +21,11 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::api::{
     AccountAuditJson, AuditJson, CommunitiesJson, DisclosureJson, ExplainJson, GroupsJson, Health,
-    IndependenceJson, Job, LoginRequest, LoginResponse, PlanJson, PlanRequest, PodJson, RankJson,
-    SegmentsJson, SentimentJson, SentimentRequest, Stats, TrustJson, UgcJson, WorkspaceEntry,
+    IndependenceJson, Job, LoginRequest, LoginResponse, MemberEntry, PasswordChange, PlanJson,
+    PlanRequest, PodJson, RankJson, SegmentsJson, SentimentJson, SentimentRequest, Stats,
+    TrustJson, UgcJson, WorkspaceEntry,
 };
-use crate::{lock, ApiError, AppState, Inner, ReportCache, Role, LOGIN_ATTEMPTS, LOGIN_WINDOW};
+use crate::{lock, ApiError, AppState, Inner, ReportCache, Role};
 
 const SESSION_COOKIE: &str = "socialset_session";
 
@@ -60,6 +61,11 @@ fn parts() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(health))
         .routes(routes!(login))
         .routes(routes!(logout))
+        .routes(routes!(password))
+        .routes(routes!(tokens))
+        .routes(routes!(revoke_token))
+        .routes(routes!(members))
+        .routes(routes!(remove_member))
         .routes(routes!(workspaces))
         .routes(routes!(stats))
         .routes(routes!(rank))
@@ -202,29 +208,118 @@ async fn blocking<T: Send + 'static>(
         .map_err(ApiError::internal)?
 }
 
-/// The cached engine report of `cache` under `key`, while the workspace has had no import
-/// since it was made and `fits` it; else one `compute`d on a blocking thread, then cached.
-async fn cached<K: Eq + std::hash::Hash, T: Send + Sync + 'static>(
+/// Sets its flag when dropped: the handler's future is dropped when its client goes away,
+/// and the engine work it started stops at its next check.
+struct CancelOnDrop(Cancel);
+
+impl Drop for CancelOnDrop {
+    fn drop(&mut self) {
+        self.0.cancel();
+    }
+}
+
+/// Runs a heavy engine computation for `workspace` (`f` gets the flag to open the store
+/// with): one at a time per workspace and `heavy_at_once` on the server, waiting its turn in
+/// a bounded queue (503 past it); stopped when its client leaves or past
+/// `work_time_limit` (503).
+async fn heavy<T: Send + 'static>(
+    state: &AppState,
+    workspace: &str,
+    f: impl FnOnce(Cancel) -> Result<T, ApiError> + Send + 'static,
+) -> Result<T, ApiError> {
+    use std::sync::atomic::Ordering::SeqCst;
+    let cancel = Cancel::new();
+    let _on_drop = CancelOnDrop(cancel.clone());
+    struct Waiting<'a>(&'a std::sync::atomic::AtomicUsize);
+    impl Drop for Waiting<'_> {
+        fn drop(&mut self) {
+            self.0.fetch_sub(1, std::sync::atomic::Ordering::SeqCst);
+        }
+    }
+    let before = state.0.heavy_waiting.fetch_add(1, SeqCst);
+    let waiting = Waiting(&state.0.heavy_waiting);
+    if before >= state.0.config.heavy_queued {
+        return Err(ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "the server is busy with other computations: try again in a minute",
+            None,
+        ));
+    }
+    let one_per_workspace = Arc::clone(
+        lock(&state.0.heavy_per_workspace)
+            .entry(workspace.to_owned())
+            .or_default(),
+    );
+    let limit = state.0.config.work_time_limit;
+    let run = async {
+        let _workspace_turn = one_per_workspace.lock().await;
+        let _server_turn = state.0.heavy.acquire().await.map_err(ApiError::internal)?;
+        drop(waiting);
+        let c = cancel.clone();
+        tokio::task::spawn_blocking(move || f(c))
+            .await
+            .map_err(ApiError::internal)?
+    };
+    match tokio::time::timeout(limit, run).await {
+        Ok(result) => result,
+        Err(_) => {
+            cancel.cancel();
+            Err(ApiError::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                format!(
+                    "the computation ran past the server's limit of {} s and was stopped",
+                    limit.as_secs()
+                ),
+                None,
+            ))
+        }
+    }
+}
+
+/// The cached engine report of `cache` under `key`, while the workspace's store has
+/// committed no import since it was made (whoever imported: this server or a CLI beside it)
+/// and `fits` it; else one `compute`d on a blocking thread, then cached.
+async fn cached<K: Eq + std::hash::Hash + Clone, T: Send + Sync + 'static>(
     state: &AppState,
     workspace: &str,
     cache: fn(&Inner) -> &ReportCache<K, T>,
     key: K,
     fits: impl Fn(&T) -> bool,
-    compute: impl FnOnce() -> Result<T, ApiError> + Send + 'static,
+    compute: impl std::future::Future<Output = Result<T, ApiError>>,
 ) -> Result<Arc<T>, ApiError> {
-    let generation = lock(&state.0.generation)
-        .get(workspace)
-        .copied()
-        .unwrap_or(0);
-    let hit = lock(cache(&state.0))
-        .get(&key)
-        .filter(|(g, r)| *g == generation && fits(r))
-        .map(|(_, r)| Arc::clone(r));
+    let (st, ws) = (state.clone(), workspace.to_owned());
+    let imports = blocking(move || Ok(open_store(&st, &ws)?.imports_committed()?)).await?;
+    let hit = {
+        let mut map = lock(cache(&state.0));
+        map.get_mut(&key)
+            .filter(|c| c.imports == imports && fits(&c.report))
+            .map(|c| {
+                c.used = std::time::Instant::now();
+                Arc::clone(&c.report)
+            })
+    };
     if let Some(report) = hit {
         return Ok(report);
     }
-    let report = Arc::new(blocking(compute).await?);
-    lock(cache(&state.0)).insert(key, (generation, Arc::clone(&report)));
+    let report = Arc::new(compute.await?);
+    let mut map = lock(cache(&state.0));
+    if map.len() >= crate::CACHED_REPORTS && !map.contains_key(&key) {
+        if let Some(oldest) = map
+            .iter()
+            .min_by_key(|(_, c)| c.used)
+            .map(|(k, _)| k.clone())
+        {
+            map.remove(&oldest);
+        }
+    }
+    map.insert(
+        key,
+        crate::Cached {
+            imports,
+            used: std::time::Instant::now(),
+            report: Arc::clone(&report),
+        },
+    );
     Ok(report)
 }
 
@@ -235,8 +330,36 @@ async fn health() -> Json<Health> {
     })
 }
 
-/// Logs in: a session token, also set as a cookie. Five failed attempts for a user name
-/// within five minutes close it for the rest of them (429).
+/// The address a request came from (the peer of its connection), or "unknown" when the
+/// server was not told (a router called directly, as in tests).
+pub struct ClientAddr(String);
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientAddr {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(Self(
+            parts
+                .extensions
+                .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+                .map_or_else(|| "unknown".to_owned(), |c| c.0.ip().to_string()),
+        ))
+    }
+}
+
+/// A 429 that says when to come back.
+fn too_many(error: impl Into<String>, field: Option<&str>, retry_after_seconds: i64) -> Response {
+    let mut r = ApiError::new(StatusCode::TOO_MANY_REQUESTS, error, field).into_response();
+    if let Ok(v) = header::HeaderValue::from_str(&retry_after_seconds.to_string()) {
+        r.headers_mut().insert(header::RETRY_AFTER, v);
+    }
+    r
+}
+
+/// Logs in: a session token, also set as a cookie. Each address may try a user name five
+/// times and any names thirty times in fifteen minutes (429 with Retry-After past that);
+/// attempts are counted before the password is checked, so sending them at once gains
+/// nothing. Password checks run a few at a time; past a short queue, a 429.
 #[utoipa::path(
     post,
     path = "/api/login",
@@ -251,40 +374,64 @@ async fn health() -> Json<Health> {
 )]
 async fn login(
     State(state): State<AppState>,
+    ClientAddr(address): ClientAddr,
     body: Result<Json<LoginRequest>, JsonRejection>,
 ) -> Result<Response, ApiError> {
     // A body too large is a 413, a malformed one a 400 or 422: the rejection knows which.
     let Json(req) = body.map_err(|e| ApiError::new(e.status(), e.body_text(), Some("body")))?;
-    {
-        let mut failures = lock(&state.0.login_failures);
-        if let Some((n, since)) = failures.get(&req.user).copied() {
-            if since.elapsed() > LOGIN_WINDOW {
-                failures.remove(&req.user);
-            } else if n >= LOGIN_ATTEMPTS {
-                return Err(ApiError::new(
-                    StatusCode::TOO_MANY_REQUESTS,
-                    "too many failed logins for this user: try again in a few minutes",
-                    Some("user"),
-                ));
-            }
-        }
+    if req.user.is_empty() || req.user.len() > 128 || req.password.len() > 1024 {
+        return Err(ApiError::bad(
+            "user",
+            "wrong user name or password (a name has 1 to 128 characters, a password at most 1024)",
+        ));
     }
+    // Hold a place in the queue of password checks, or be told to come back.
+    let Some(_queued) = state.0.verifications.enter() else {
+        return Ok(too_many(
+            "the server is checking too many passwords at once: try again in a second",
+            None,
+            1,
+        ));
+    };
+    let limits = state.0.config.login_limits;
+    let (st, user, addr) = (state.clone(), req.user.clone(), address.clone());
+    let reserved = blocking(move || Ok(st.auth().reserve_login(&user, &addr, &limits)?)).await?;
+    if let Err(refused) = reserved {
+        let what = match refused.limit {
+            "user" => "too many failed logins for this user from your address",
+            _ => "too many failed logins from your address",
+        };
+        return Ok(too_many(
+            format!(
+                "{what}: try again in {} minutes, or ask the operator (socialset user unlock)",
+                (refused.retry_after_seconds + 59) / 60
+            ),
+            Some(if refused.limit == "user" {
+                "user"
+            } else {
+                "address"
+            }),
+            refused.retry_after_seconds,
+        ));
+    }
+    let _checking = state
+        .0
+        .verifications
+        .slots
+        .acquire()
+        .await
+        .map_err(ApiError::internal)?;
     let st = state.clone();
     let (user, password) = (req.user.clone(), req.password);
     let ok = blocking(move || Ok(st.auth().check_password(&user, &password)?)).await?;
     if !ok {
-        let mut failures = lock(&state.0.login_failures);
-        let entry = failures
-            .entry(req.user)
-            .or_insert((0, std::time::Instant::now()));
-        entry.0 += 1;
         return Err(ApiError::new(
             StatusCode::UNAUTHORIZED,
             "wrong user name or password",
             None,
         ));
     }
-    lock(&state.0.login_failures).remove(&req.user);
+    state.auth().login_succeeded(&req.user, &address)?;
     let token = state.auth().create_token(&req.user, true)?;
     let cookie = format!(
         "{SESSION_COOKIE}={token}; HttpOnly; SameSite=Strict; Path=/; Max-Age={}",
@@ -307,6 +454,162 @@ async fn logout(State(state): State<AppState>, caller: Caller) -> Result<Respons
     state.auth().revoke(&caller.token)?;
     let cookie = format!("{SESSION_COOKIE}=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0");
     Ok((StatusCode::NO_CONTENT, [(header::SET_COOKIE, cookie)]).into_response())
+}
+
+/// Changes the caller's password: every session and token of theirs ends, this one too
+/// (log in again). The current password is checked as a login is, with the same limits.
+#[utoipa::path(
+    post,
+    path = "/api/password",
+    request_body = PasswordChange,
+    responses(
+        (status = 204),
+        (status = 400, body = crate::api::ErrorBody),
+        (status = 401, body = crate::api::ErrorBody),
+        (status = 429, body = crate::api::ErrorBody),
+    )
+)]
+async fn password(
+    State(state): State<AppState>,
+    caller: Caller,
+    ClientAddr(address): ClientAddr,
+    body: Result<Json<PasswordChange>, JsonRejection>,
+) -> Result<Response, ApiError> {
+    let Json(req) = body.map_err(|e| ApiError::new(e.status(), e.body_text(), Some("body")))?;
+    let limits = state.0.config.login_limits;
+    let (st, user, addr) = (state.clone(), caller.user.clone(), address.clone());
+    if let Err(refused) =
+        blocking(move || Ok(st.auth().reserve_login(&user, &addr, &limits)?)).await?
+    {
+        return Ok(too_many(
+            "too many wrong passwords: try again later",
+            Some("current_password"),
+            refused.retry_after_seconds,
+        ));
+    }
+    let _checking = state
+        .0
+        .verifications
+        .slots
+        .acquire()
+        .await
+        .map_err(ApiError::internal)?;
+    let st = state.clone();
+    let user = caller.user.clone();
+    blocking(move || {
+        if !st.auth().check_password(&user, &req.current_password)? {
+            return Err(ApiError::new(
+                StatusCode::UNAUTHORIZED,
+                "the current password is wrong",
+                Some("current_password"),
+            ));
+        }
+        st.auth().login_succeeded(&user, &address)?;
+        st.auth()
+            .set_password(&user, &req.new_password)
+            .map_err(|e| match e {
+                crate::AuthError::Usage(m) => ApiError::bad("new_password", m),
+                other => other.into(),
+            })
+    })
+    .await?;
+    let cookie = format!("{SESSION_COOKIE}=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0");
+    Ok((StatusCode::NO_CONTENT, [(header::SET_COOKIE, cookie)]).into_response())
+}
+
+/// The caller's live tokens (API tokens and sessions): ids, kinds, times, never secrets.
+#[utoipa::path(
+    get,
+    path = "/api/tokens",
+    responses((status = 200, body = Vec<crate::TokenInfo>), (status = 401, body = crate::api::ErrorBody))
+)]
+async fn tokens(
+    State(state): State<AppState>,
+    caller: Caller,
+) -> Result<Json<Vec<crate::TokenInfo>>, ApiError> {
+    Ok(Json(state.auth().tokens(Some(&caller.user))?))
+}
+
+/// Revokes one of the caller's tokens by its id: it stops working now.
+#[utoipa::path(
+    delete,
+    path = "/api/tokens/{id}",
+    params(("id" = String, Path, description = "The token's id, as /api/tokens lists it")),
+    responses((status = 204), (status = 401, body = crate::api::ErrorBody), (status = 404, body = crate::api::ErrorBody))
+)]
+async fn revoke_token(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<StatusCode, ApiError> {
+    if state.auth().revoke_id(&id, Some(&caller.user))? {
+        Ok(StatusCode::NO_CONTENT)
+    } else {
+        Err(ApiError::not_found(
+            "id",
+            format!("you have no live token {id:?}"),
+        ))
+    }
+}
+
+/// The members of a workspace and their roles (admins of it only).
+#[utoipa::path(
+    get,
+    path = "/api/workspaces/{workspace}/members",
+    params(("workspace" = String, Path, description = "Workspace name")),
+    responses((status = 200, body = Vec<MemberEntry>), (status = 401, body = crate::api::ErrorBody), (status = 403, body = crate::api::ErrorBody), (status = 404, body = crate::api::ErrorBody))
+)]
+async fn members(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(workspace): Path<String>,
+) -> Result<Json<Vec<MemberEntry>>, ApiError> {
+    require_admin(&state, &caller, &workspace)?;
+    Ok(Json(
+        state
+            .auth()
+            .members(&workspace)?
+            .into_iter()
+            .map(|(user, role)| MemberEntry { user, role })
+            .collect(),
+    ))
+}
+
+/// Ends a user's membership of a workspace (admins of it only); the user's other
+/// workspaces and tokens stay.
+#[utoipa::path(
+    delete,
+    path = "/api/workspaces/{workspace}/members/{user}",
+    params(
+        ("workspace" = String, Path, description = "Workspace name"),
+        ("user" = String, Path, description = "The member's user name"),
+    ),
+    responses((status = 204), (status = 401, body = crate::api::ErrorBody), (status = 403, body = crate::api::ErrorBody), (status = 404, body = crate::api::ErrorBody))
+)]
+async fn remove_member(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path((workspace, user)): Path<(String, String)>,
+) -> Result<StatusCode, ApiError> {
+    require_admin(&state, &caller, &workspace)?;
+    state
+        .auth()
+        .remove_member(&user, &workspace)
+        .map_err(|e| match e {
+            crate::AuthError::Usage(m) => ApiError::not_found("user", m),
+            other => other.into(),
+        })?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+fn require_admin(state: &AppState, caller: &Caller, workspace: &str) -> Result<(), ApiError> {
+    let role = member(state, caller, workspace)?;
+    if role != Role::Admin {
+        return Err(ApiError::forbidden(format!(
+            "only an admin of {workspace:?} manages its members"
+        )));
+    }
+    Ok(())
 }
 
 /// The workspaces the caller is a member of, with their role in each.
@@ -343,7 +646,7 @@ fn open_store(state: &AppState, workspace: &str) -> Result<Workspace, ApiError> 
             format!("nothing has been imported into {workspace:?} yet"),
         ));
     }
-    Ok(Workspace::open(&state.store_path(workspace))?)
+    Ok(Workspace::open(&state.store_path(workspace))?.with_limits(state.0.config.limits.clone()))
 }
 
 /// Records in the workspace's store, by type.
@@ -456,7 +759,7 @@ async fn rank(
         |i| &i.rankings,
         key,
         |_| true,
-        move || {
+        blocking(move || {
             let options = RankOptions {
                 tier,
                 topic,
@@ -470,30 +773,13 @@ async fn rank(
                 }
                 other => other.into(),
             })
-        },
+        }),
     )
     .await?;
     let page = RankJson::page(&report, offset, limit);
     if csv {
-        let mut out = csv::Writer::from_writer(Vec::new());
-        let mut write = |record: &[String]| out.write_record(record).map_err(ApiError::internal);
-        write(
-            &[
-                "rank",
-                "id",
-                "handle",
-                "score",
-                "audience",
-                "audience_source",
-                "tier",
-                "native",
-                "distinct_engagers",
-                "confidence",
-            ]
-            .map(String::from),
-        )?;
-        for a in &page.accounts {
-            write(&[
+        let rows = page.accounts.iter().map(|a| {
+            vec![
                 a.rank.to_string(),
                 a.id.clone(),
                 a.handle.clone().unwrap_or_default(),
@@ -504,9 +790,21 @@ async fn rank(
                 a.native.to_string(),
                 a.distinct_engagers.to_string(),
                 a.confidence.to_string(),
-            ])?;
-        }
-        let out = out.into_inner().map_err(ApiError::internal)?;
+            ]
+        });
+        let columns = [
+            "rank",
+            "id",
+            "handle",
+            "score",
+            "audience",
+            "audience_source",
+            "tier",
+            "native",
+            "distinct_engagers",
+            "confidence",
+        ];
+        let out = crate::api::write_csv(Vec::new(), &columns, rows).map_err(ApiError::internal)?;
         return Ok(([(header::CONTENT_TYPE, "text/csv; charset=utf-8")], out).into_response());
     }
     Ok(Json(page).into_response())
@@ -741,14 +1039,14 @@ async fn audit_all(
         |i| &i.audits,
         workspace.clone(),
         fits,
-        move || {
+        heavy(&state, &workspace, move |cancel| {
             let options = AuditOptions {
                 // 0 would list every account.
                 top: need.div_ceil(AUDIT_BATCH).saturating_mul(AUDIT_BATCH),
                 ..AuditOptions::default()
             };
-            Ok(open_store(&st, &ws)?.audit(&options)?)
-        },
+            Ok(open_store(&st, &ws)?.with_cancel(cancel).audit(&options)?)
+        }),
     )
     .await?;
     let mut page = AuditJson::page(&report, offset);
@@ -972,7 +1270,13 @@ async fn plan(
         exclude: req.exclude,
         ..defaults
     };
-    let report = blocking(move || Ok(open_store(&state, &workspace)?.plan(&options)?)).await?;
+    let st = state.clone();
+    let report = heavy(&state, &workspace.clone(), move |cancel| {
+        Ok(open_store(&st, &workspace)?
+            .with_cancel(cancel)
+            .plan(&options)?)
+    })
+    .await?;
     Ok(Json(PlanJson::from(&report)))
 }
 
@@ -1142,16 +1446,27 @@ async fn communities(
                 })?,
         ),
     };
-    let report = blocking(move || {
-        let options = CommunityOptions {
-            top,
-            window_days,
-            ..CommunityOptions::default()
-        };
-        Ok(open_store(&state, &workspace)?.communities(&options)?)
-    })
+    let (st, ws) = (state.clone(), workspace.clone());
+    let key = (workspace.clone(), format!("{top}|{window_days:?}"));
+    let report = cached(
+        &state,
+        &workspace,
+        |i| &i.communities,
+        key,
+        |_| true,
+        heavy(&state, &workspace, move |cancel| {
+            let options = CommunityOptions {
+                top,
+                window_days,
+                ..CommunityOptions::default()
+            };
+            Ok(open_store(&st, &ws)?
+                .with_cancel(cancel)
+                .communities(&options)?)
+        }),
+    )
     .await?;
-    Ok(Json(CommunitiesJson::from(&report)))
+    Ok(Json(CommunitiesJson::from(report.as_ref())))
 }
 
 /// Query of an import.
@@ -1267,6 +1582,14 @@ async fn import(
         let options = ImportOptions {
             format,
             skip_bad: q.skip_bad.unwrap_or(false),
+            limits: socialset_engine::ReadLimits {
+                max_decompressed_bytes: st
+                    .0
+                    .config
+                    .max_decompressed_bytes
+                    .min(bytes.saturating_mul(crate::UPLOAD_EXPANSION).max(1 << 20)),
+                ..Default::default()
+            },
             ..ImportOptions::default()
         };
         let file = path.to_path_buf();
@@ -1287,7 +1610,6 @@ async fn import(
                 job.records_read = Some(report.records_read());
                 job.rejected = Some(report.rejected());
                 job.after = Some(Stats::from(&report.after));
-                *lock(&st.0.generation).entry(workspace).or_default() += 1;
             }
             Ok(Err(e)) => {
                 job.state = "failed".into();

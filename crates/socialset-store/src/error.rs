@@ -26,6 +26,8 @@ pub enum Error {
     BadUrl { url: String, reason: String },
     #[error("PostgreSQL error: {0}")]
     Postgres(#[from] postgres::Error),
+    #[error("the store is busy: {0}")]
+    Busy(String),
     #[error("stored {what} is corrupt: {detail}")]
     Corrupt { what: &'static str, detail: String },
 }

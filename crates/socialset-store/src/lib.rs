@@ -159,6 +159,15 @@ pub trait Store {
 
     /// Records a fact about the store itself.
     fn set_meta(&mut self, key: &str, value: &str) -> Result<()>;
+
+    /// How many imports have been committed to the store: anything computed from it at an
+    /// earlier count is stale.
+    fn imports_committed(&self) -> Result<u64> {
+        Ok(self
+            .meta(sql::IMPORTS_KEY)?
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0))
+    }
 }
 
 /// One import in progress. Dropping it without `commit` rolls everything back.

@@ -718,6 +718,7 @@ impl ImportTx for PostgresImport<'_> {
 
     fn commit(mut self: Box<Self>) -> Result<()> {
         self.flush()?;
+        self.tx.execute(crate::sql::COUNT_IMPORT, &[])?;
         self.tx.commit()?;
         Ok(())
     }

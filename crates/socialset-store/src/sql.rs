@@ -121,3 +121,11 @@ pub(crate) fn stored_group(
         last_post: time(last),
     }
 }
+
+/// The `meta` key counting committed imports: caches of what was computed from a store are
+/// stale once it moves, whoever imported (a server, or the CLI beside it).
+pub(crate) const IMPORTS_KEY: &str = "imports";
+
+/// Counts one more committed import, inside the import's transaction (both backends).
+pub(crate) const COUNT_IMPORT: &str = "INSERT INTO meta (key, value) VALUES ('imports', '1')
+     ON CONFLICT (key) DO UPDATE SET value = CAST(CAST(meta.value AS INTEGER) + 1 AS TEXT)";

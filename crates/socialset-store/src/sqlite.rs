@@ -33,6 +33,9 @@ const MIGRATIONS: [&str; 3] = [
      CREATE INDEX posts_grp ON posts (grp);",
 ];
 
+/// How long an import waits for another one to commit before giving up.
+const IMPORT_LOCK_WAIT: std::time::Duration = std::time::Duration::from_secs(30 * 60);
+
 /// A store in one SQLite file.
 pub struct SqliteStore {
     conn: Connection,
@@ -102,7 +105,22 @@ fn migrate(conn: &mut Connection, shown: &str) -> Result<()> {
 
 impl Store for SqliteStore {
     fn begin_import(&mut self) -> Result<Box<dyn ImportTx + '_>> {
-        let tx = self.conn.transaction()?;
+        // The write lock is taken now, not when the first row is written: a second import
+        // into the same store then waits here for the first to commit, where a read
+        // transaction upgraded later would fail at once with "database is locked".
+        self.conn.busy_timeout(IMPORT_LOCK_WAIT)?;
+        let begun = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate);
+        let tx = match begun {
+            Ok(tx) => tx,
+            Err(e) => {
+                return Err(Error::Busy(format!(
+                    "another import has held the store for more than {} minutes ({e})",
+                    IMPORT_LOCK_WAIT.as_secs() / 60
+                )))
+            }
+        };
         let max_idx: i64 = tx.query_row("SELECT COALESCE(MAX(idx), 0) FROM accounts", [], |r| {
             r.get(0)
         })?;
@@ -672,6 +690,7 @@ impl ImportTx for SqliteImport<'_> {
 
     fn commit(mut self: Box<Self>) -> Result<()> {
         self.flush_all()?;
+        self.tx.execute(crate::sql::COUNT_IMPORT, [])?;
         self.tx.commit()?;
         Ok(())
     }

@@ -66,6 +66,12 @@ pub struct Args {
     #[arg(long, value_name = "DIR", requires = "skip_bad")]
     rejects_dir: Option<PathBuf>,
 
+    /// The longest line (or JSON document, or item of a collection) a file may hold, in MiB;
+    /// a longer one stops the import with its file and line. No real export comes near the
+    /// default.
+    #[arg(long, env = "SOCIALSET_MAX_LINE_MB", default_value_t = socialset_engine::ReadLimits::default().max_line_bytes >> 20, value_name = "MIB")]
+    max_line_mb: usize,
+
     /// Print the report as JSON.
     #[arg(long)]
     json: bool,
@@ -85,6 +91,10 @@ pub fn run(args: Args) -> Result<()> {
         platform: args.platform,
         skip_bad: args.skip_bad,
         rejects_dir: args.rejects_dir,
+        limits: socialset_engine::ReadLimits {
+            max_line_bytes: args.max_line_mb.saturating_mul(1 << 20),
+            ..Default::default()
+        },
     };
     let mut workspace = args.store.open()?;
     let mut progress = ImportProgress::new(args.json);

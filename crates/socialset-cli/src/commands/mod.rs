@@ -29,6 +29,31 @@ pub struct StoreArgs {
     /// postgres://user[:password]@host[:port]/database.
     #[arg(long, env = "SOCIALSET_DB", default_value = socialset_engine::DEFAULT_DB, value_name = "PATH")]
     pub db: PathBuf,
+    #[command(flatten)]
+    pub limits: LimitArgs,
+}
+
+/// How much work one command may do (docs/LIMITS.md): a request past them is refused before
+/// it starts, or, for the planner's sample, done within them at the accuracy they allow.
+#[derive(Debug, clap::Args)]
+#[command(next_help_heading = "Limits")]
+pub struct LimitArgs {
+    /// Memory the planner's reverse-reachable sets may hold, in MiB; past it the plan says
+    /// which accuracy (ε) it reached.
+    #[arg(long, env = "SOCIALSET_MAX_SAMPLE_MB", default_value_t = socialset_engine::Limits::default().max_sample_bytes >> 20, value_name = "MIB")]
+    pub max_sample_mb: u64,
+    /// The most time windows `communities --window-days` compares.
+    #[arg(long, env = "SOCIALSET_MAX_WINDOWS", default_value_t = socialset_engine::Limits::default().max_windows, value_name = "N")]
+    pub max_windows: usize,
+}
+
+impl LimitArgs {
+    pub fn limits(&self) -> socialset_engine::Limits {
+        socialset_engine::Limits {
+            max_sample_bytes: self.max_sample_mb.saturating_mul(1 << 20),
+            max_windows: self.max_windows,
+        }
+    }
 }
 
 impl StoreArgs {
@@ -45,8 +70,9 @@ impl StoreArgs {
 
     pub fn open(&self) -> anyhow::Result<socialset_engine::Workspace> {
         use anyhow::Context;
-        socialset_engine::Workspace::open(&self.db)
-            .with_context(|| format!("opening the store {}", self.db.display()))
+        Ok(socialset_engine::Workspace::open(&self.db)
+            .with_context(|| format!("opening the store {}", self.db.display()))?
+            .with_limits(self.limits.limits()))
     }
 }
 

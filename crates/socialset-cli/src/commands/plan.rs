@@ -229,6 +229,12 @@ fn print(r: &PlanReport) {
         r.epsilon,
         thousands(r.rr_sets as u64)
     );
+    if r.sample_capped {
+        println!(
+            "The RR sets reached the memory limit (--max-sample-mb): the plan holds to ε = {:.3} instead of {}.",
+            r.epsilon_achieved, r.epsilon
+        );
+    }
     let rows = r
         .social_set
         .members

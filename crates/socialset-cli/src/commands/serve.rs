@@ -83,7 +83,8 @@ fn postgres_url(s: &str) -> Result<String, String> {
     }
 }
 
-/// Manage the users of `socialset serve`.
+/// Manage the users of `socialset serve` (run where the server's data directory is; a
+/// running server sees the changes at once).
 #[derive(Debug, clap::Args)]
 pub struct UserArgs {
     #[command(subcommand)]
@@ -93,7 +94,7 @@ pub struct UserArgs {
 #[derive(Debug, clap::Subcommand)]
 enum UserAction {
     /// Make NAME a member of a workspace with a role (creating the user, with a password, if
-    /// new; giving a password again changes it).
+    /// new; giving a password again changes it, which ends their sessions and tokens).
     ///
     ///   echo "$PASSWORD" | socialset user add ann --workspace acme --role admin --password-stdin
     #[command(verbatim_doc_comment)]
@@ -111,6 +112,54 @@ enum UserAction {
         #[command(flatten)]
         data: DataArgs,
     },
+    /// Every user, with their workspaces and roles and how many live tokens they hold.
+    List {
+        #[arg(long, value_enum, default_value = "table")]
+        format: crate::commands::OutputFormat,
+        #[command(flatten)]
+        data: DataArgs,
+    },
+    /// Remove NAME: their memberships, sessions and tokens end now. With --workspace, only
+    /// their membership of that workspace.
+    Remove {
+        name: String,
+        #[arg(long)]
+        workspace: Option<String>,
+        #[command(flatten)]
+        data: DataArgs,
+    },
+    /// Change NAME's password (from stdin's first line, else SOCIALSET_PASSWORD): every
+    /// session and token of theirs ends.
+    Passwd {
+        name: String,
+        #[command(flatten)]
+        data: DataArgs,
+    },
+    /// Lift the login limits on NAME (after too many failed logins from an address).
+    Unlock {
+        name: String,
+        #[command(flatten)]
+        data: DataArgs,
+    },
+}
+
+fn read_password(from_stdin: bool) -> Result<Option<String>> {
+    if from_stdin {
+        let mut line = String::new();
+        std::io::stdin()
+            .lock()
+            .read_line(&mut line)
+            .context("reading the password from stdin")?;
+        Ok(Some(line.trim_end_matches(['\n', '\r']).to_owned()))
+    } else {
+        Ok(std::env::var("SOCIALSET_PASSWORD").ok())
+    }
+}
+
+/// A day, from Unix seconds.
+fn unix_time(seconds: i64) -> String {
+    socialset_engine::Timestamp::from_epoch_ms(seconds.saturating_mul(1000))
+        .map_or_else(|| seconds.to_string(), socialset_server::api::day)
 }
 
 pub fn run_user(args: UserArgs) -> Result<()> {
@@ -122,23 +171,82 @@ pub fn run_user(args: UserArgs) -> Result<()> {
             password_stdin,
             data,
         } => {
-            let password = if password_stdin {
-                let mut line = String::new();
-                std::io::stdin()
-                    .lock()
-                    .read_line(&mut line)
-                    .context("reading the password from stdin")?;
-                Some(line.trim_end_matches(['\n', '\r']).to_owned())
-            } else {
-                std::env::var("SOCIALSET_PASSWORD").ok()
-            };
+            let password = read_password(password_stdin)?;
             data.state()?
                 .auth()
                 .add_user(&name, password.as_deref(), &workspace, role)?;
             println!("{name} is {} of {workspace}.", role.name());
-            Ok(())
+        }
+        UserAction::List { format, data } => {
+            let users = data.state()?.auth().users()?;
+            let rows: Vec<Vec<String>> = users
+                .iter()
+                .map(|u| {
+                    vec![
+                        u.name.clone(),
+                        u.workspaces
+                            .iter()
+                            .map(|(w, r)| format!("{w}:{}", r.name()))
+                            .collect::<Vec<_>>()
+                            .join(" "),
+                        u.tokens.to_string(),
+                    ]
+                })
+                .collect();
+            let header = ["user", "workspaces", "live_tokens"];
+            match format {
+                crate::commands::OutputFormat::Table => {
+                    println!("{}", crate::output::table(&header, &[], rows));
+                }
+                crate::commands::OutputFormat::Csv => crate::output::csv(&header, &rows)?,
+                crate::commands::OutputFormat::Json => {
+                    let json: Vec<serde_json::Value> = users
+                        .iter()
+                        .map(|u| {
+                            serde_json::json!({
+                                "user": u.name,
+                                "workspaces": u.workspaces.iter()
+                                    .map(|(w, r)| serde_json::json!({"workspace": w, "role": r.name()}))
+                                    .collect::<Vec<_>>(),
+                                "live_tokens": u.tokens,
+                            })
+                        })
+                        .collect();
+                    println!("{}", serde_json::to_string_pretty(&json)?);
+                }
+            }
+        }
+        UserAction::Remove {
+            name,
+            workspace,
+            data,
+        } => {
+            let state = data.state()?;
+            match workspace {
+                Some(w) => {
+                    state.auth().remove_member(&name, &w)?;
+                    println!("{name} is no longer a member of {w}.");
+                }
+                None => {
+                    state.auth().remove_user(&name)?;
+                    println!("{name} is removed; their sessions and tokens no longer work.");
+                }
+            }
+        }
+        UserAction::Passwd { name, data } => {
+            let Some(password) = read_password(std::env::var("SOCIALSET_PASSWORD").is_err())?
+            else {
+                anyhow::bail!("give the new password on stdin or in SOCIALSET_PASSWORD");
+            };
+            data.state()?.auth().set_password(&name, &password)?;
+            println!("{name}'s password is changed; their sessions and tokens no longer work.");
+        }
+        UserAction::Unlock { name, data } => {
+            let n = data.state()?.auth().unlock(&name)?;
+            println!("{name} may log in again ({n} limits lifted).");
         }
     }
+    Ok(())
 }
 
 /// Manage API tokens.
@@ -153,6 +261,25 @@ enum TokenAction {
     /// A new API token for USER, printed once (only its digest is stored).
     Create {
         user: String,
+        /// The token stops working this many days from now (default: never, until revoked).
+        #[arg(long, value_name = "DAYS")]
+        expires_days: Option<u32>,
+        #[command(flatten)]
+        data: DataArgs,
+    },
+    /// The live tokens (of USER, or everyone's): id, kind, when made, when they expire.
+    /// Never their secrets.
+    List {
+        user: Option<String>,
+        #[arg(long, value_enum, default_value = "table")]
+        format: crate::commands::OutputFormat,
+        #[command(flatten)]
+        data: DataArgs,
+    },
+    /// Revoke a token by its id (the part after `sst_` up to the next `_`, as `list` shows):
+    /// it stops working now.
+    Revoke {
+        id: String,
         #[command(flatten)]
         data: DataArgs,
     },
@@ -160,13 +287,55 @@ enum TokenAction {
 
 pub fn run_token(args: TokenArgs) -> Result<()> {
     match args.action {
-        TokenAction::Create { user, data } => {
-            let token = data.state()?.auth().create_token(&user, false)?;
+        TokenAction::Create {
+            user,
+            expires_days,
+            data,
+        } => {
+            let seconds = expires_days.map(|d| i64::from(d) * 86_400);
+            let token = data
+                .state()?
+                .auth()
+                .create_token_expiring(&user, false, seconds)?;
             println!("{token}");
             eprintln!(
                 "Keep it secret: it is shown only now. Send it as `Authorization: Bearer TOKEN`."
             );
-            Ok(())
+        }
+        TokenAction::List { user, format, data } => {
+            let tokens = data.state()?.auth().tokens(user.as_deref())?;
+            let rows: Vec<Vec<String>> = tokens
+                .iter()
+                .map(|t| {
+                    vec![
+                        t.id.clone(),
+                        t.user.clone(),
+                        t.kind.clone(),
+                        unix_time(t.created),
+                        t.expires.map_or_else(|| "never".into(), unix_time),
+                    ]
+                })
+                .collect();
+            let header = ["id", "user", "kind", "created", "expires"];
+            match format {
+                crate::commands::OutputFormat::Table => {
+                    println!("{}", crate::output::table(&header, &[], rows));
+                }
+                crate::commands::OutputFormat::Csv => crate::output::csv(&header, &rows)?,
+                crate::commands::OutputFormat::Json => {
+                    println!("{}", serde_json::to_string_pretty(&tokens)?);
+                }
+            }
+        }
+        TokenAction::Revoke { id, data } => {
+            let id = id.trim().trim_start_matches("sst_");
+            let id = id.split('_').next().unwrap_or(id);
+            if data.state()?.auth().revoke_id(id, None)? {
+                println!("Token {id} is revoked.");
+            } else {
+                anyhow::bail!("there is no live token {id} (socialset token list)");
+            }
         }
     }
+    Ok(())
 }

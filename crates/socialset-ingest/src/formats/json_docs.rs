@@ -21,6 +21,9 @@ use crate::source::{Lines, Source};
 struct NewlineCounter {
     inner: Box<dyn Read + Send>,
     newlines: Arc<AtomicU64>,
+    /// Bytes read since the last document ended, refused past `max_bytes`.
+    document_bytes: Arc<AtomicU64>,
+    max_bytes: u64,
 }
 
 impl Read for NewlineCounter {
@@ -28,9 +31,15 @@ impl Read for NewlineCounter {
         let n = self.inner.read(buf)?;
         let count = buf[..n].iter().filter(|&&b| b == b'\n').count();
         self.newlines.fetch_add(count as u64, Ordering::Relaxed);
+        if self.document_bytes.fetch_add(n as u64, Ordering::Relaxed) + n as u64 > self.max_bytes {
+            return Err(io::Error::other(DOCUMENT_TOO_LONG));
+        }
         Ok(n)
     }
 }
+
+/// How `NewlineCounter` says a document passed its limit (told apart from other errors).
+const DOCUMENT_TOO_LONG: &str = "document too long";
 
 type Stream =
     serde_json::StreamDeserializer<'static, serde_json::de::IoRead<NewlineCounter>, Value>;
@@ -46,6 +55,9 @@ enum Mode {
         stream: Box<Stream>,
         /// Newlines read before the stream's first byte, plus those it has read.
         newlines: Arc<AtomicU64>,
+        /// Bytes of the document being read (`NewlineCounter`), and their limit.
+        document_bytes: Arc<AtomicU64>,
+        max_bytes: usize,
         /// The line the stream starts on.
         start: u64,
     },
@@ -95,6 +107,7 @@ impl Documents {
                 line: 1,
                 state: SplitState::Top,
                 buf: Vec::new(),
+                max_bytes: source.limits.max_line_bytes,
             })),
             keep: None,
         }
@@ -164,32 +177,46 @@ impl Documents {
                     else {
                         unreachable!("in the Lines mode")
                     };
+                    let max_bytes = lines.max_line_bytes();
                     let rest = lines.into_reader();
                     let newlines = Arc::new(AtomicU64::new(no - 1));
+                    let document_bytes = Arc::new(AtomicU64::new(0));
                     let counter = NewlineCounter {
                         inner: Box::new(io::Cursor::new(first).chain(rest)),
                         newlines: Arc::clone(&newlines),
+                        document_bytes: Arc::clone(&document_bytes),
+                        max_bytes: max_bytes as u64,
                     };
                     self.mode = Mode::Stream {
                         stream: Box::new(
                             serde_json::Deserializer::from_reader(counter).into_iter(),
                         ),
                         newlines,
+                        document_bytes,
+                        max_bytes,
                         start: no,
                     };
                 }
                 Mode::Stream {
                     stream,
                     newlines,
+                    document_bytes,
+                    max_bytes,
                     start,
                 } => {
                     // serde_json reads byte by byte through `Read`, so the count is exact where
                     // a document starts (whitespace between documents aside).
                     let line = newlines.load(Ordering::Relaxed) + 1;
+                    document_bytes.store(0, Ordering::Relaxed);
+                    let max_bytes = *max_bytes;
                     return match stream.next() {
                         None => {
                             self.mode = Mode::Done;
                             Ok(None)
+                        }
+                        Some(Err(e)) if e.is_io() && e.to_string().contains(DOCUMENT_TOO_LONG) => {
+                            self.mode = Mode::Done;
+                            Err(crate::source::too_long(&self.display, line, max_bytes))
                         }
                         Some(Err(e)) => {
                             let at = if e.line() > 0 {
@@ -330,6 +357,8 @@ pub(crate) struct Splitter {
     line: u64,
     state: SplitState,
     buf: Vec<u8>,
+    /// The longest value read as one (`ReadLimits::max_line_bytes`).
+    max_bytes: usize,
 }
 
 impl Splitter {
@@ -442,6 +471,13 @@ impl Splitter {
             self.buf.extend_from_slice(&chunk[..used]);
             self.input.consume(used);
             self.line += counted;
+            if self.buf.len() > self.max_bytes {
+                return Err(crate::source::too_long(
+                    &self.display,
+                    start,
+                    self.max_bytes,
+                ));
+            }
             if end.is_some() {
                 return Ok(());
             }
