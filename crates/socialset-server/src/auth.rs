@@ -670,4 +670,101 @@ mod tests {
         assert!("owner".parse::<Role>().is_err());
         assert!(Role::Analyst.can_write() && !Role::Viewer.can_write());
     }
+
+    #[test]
+    fn a_password_change_or_removal_ends_every_token_and_tokens_can_expire() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let db = AuthDb::open(dir.path()).expect("open");
+        db.add_user("ann", Some("long enough"), "acme", Role::Admin)
+            .expect("add");
+        let api = db.create_token("ann", false).expect("token");
+        let session = db.create_token("ann", true).expect("session");
+        let listed = db.tokens(Some("ann")).expect("list");
+        assert_eq!(listed.len(), 2);
+        assert!(listed
+            .iter()
+            .any(|t| t.kind == "session" && t.expires.is_some()));
+        assert!(listed
+            .iter()
+            .any(|t| t.kind == "api" && t.expires.is_none()));
+        db.set_password("ann", "another long one").expect("passwd");
+        assert_eq!(db.user_of(&api).expect("lookup"), None);
+        assert_eq!(db.user_of(&session).expect("lookup"), None);
+        assert!(db.check_password("ann", "another long one").expect("check"));
+        // Giving a password again through `add_user` is a change too.
+        let t = db.create_token("ann", false).expect("token");
+        db.add_user("ann", Some("a third password"), "acme", Role::Admin)
+            .expect("re-add");
+        assert_eq!(db.user_of(&t).expect("lookup"), None);
+        // Revoked by id, and only by its owner when one is named.
+        let t = db.create_token("ann", false).expect("token");
+        let id = db.tokens(Some("ann")).expect("list")[0].id.clone();
+        assert!(!db.revoke_id(&id, Some("bob")).expect("not bob's"));
+        assert!(db.revoke_id(&id, Some("ann")).expect("ann's"));
+        assert_eq!(db.user_of(&t).expect("lookup"), None);
+        // Expiry: a token made to expire in the past is refused; one in the future works.
+        assert!(db.create_token_expiring("ann", false, Some(0)).is_err());
+        let later = db
+            .create_token_expiring("ann", false, Some(3600))
+            .expect("expiring");
+        assert_eq!(db.user_of(&later).expect("lookup").as_deref(), Some("ann"));
+        // Removing the user ends the rest.
+        db.remove_user("ann").expect("remove");
+        assert_eq!(db.user_of(&later).expect("lookup"), None);
+        assert!(db.workspaces("ann").expect("list").is_empty());
+        assert!(db.users().expect("users").is_empty());
+        assert!(
+            db.remove_user("ann").is_err(),
+            "removing twice names the mistake"
+        );
+    }
+
+    #[test]
+    fn login_attempts_are_counted_before_checking_and_per_address() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let db = std::sync::Arc::new(AuthDb::open(dir.path()).expect("open"));
+        let limits = LoginLimits::default();
+        // Forty attempts at once from one address: five get through, whatever the timing.
+        let through: usize = std::thread::scope(|scope| {
+            let handles: Vec<_> = (0..40)
+                .map(|_| {
+                    let db = std::sync::Arc::clone(&db);
+                    scope.spawn(move || db.reserve_login("vic", "10.0.0.1", &limits))
+                })
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| h.join().expect("thread").expect("db").is_ok())
+                .filter(|ok| *ok)
+                .count()
+        });
+        assert_eq!(through, limits.per_user_and_address as usize);
+        let refused = db
+            .reserve_login("vic", "10.0.0.1", &limits)
+            .expect("db")
+            .expect_err("over the limit");
+        assert_eq!(refused.limit, "user");
+        assert!(refused.retry_after_seconds > 0 && refused.retry_after_seconds <= 900);
+        // Another address is not locked out.
+        assert!(db
+            .reserve_login("vic", "10.0.0.2", &limits)
+            .expect("db")
+            .is_ok());
+        // An address trying many names meets its own limit.
+        for i in 0..limits.per_address {
+            let _ = db.reserve_login(&format!("u{i}"), "10.0.0.3", &limits);
+        }
+        assert_eq!(
+            db.reserve_login("zed", "10.0.0.3", &limits)
+                .expect("db")
+                .map_err(|r| r.limit),
+            Err("address")
+        );
+        // The operator lifts the limit on a name.
+        assert!(db.unlock("vic").expect("unlock") >= 1);
+        assert!(db
+            .reserve_login("vic", "10.0.0.1", &limits)
+            .expect("db")
+            .is_ok());
+    }
 }

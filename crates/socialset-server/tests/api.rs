@@ -11,6 +11,7 @@ use tower::ServiceExt;
 struct Server {
     _dir: tempfile::TempDir,
     app: axum::Router,
+    config: ServerConfig,
     ann: String,
     vic: String,
     bob: String,
@@ -22,7 +23,7 @@ fn server(database: Option<String>) -> Server {
     let dir = tempfile::tempdir().expect("tempdir");
     let mut config = ServerConfig::new(dir.path());
     config.database = database;
-    let state = AppState::open(config).expect("state");
+    let state = AppState::open(config.clone()).expect("state");
     let auth = state.auth();
     auth.add_user("ann", Some("ann's password"), "acme", Role::Admin)
         .expect("ann");
@@ -35,9 +36,17 @@ fn server(database: Option<String>) -> Server {
     Server {
         app: app(state),
         _dir: dir,
+        config,
         ann,
         vic,
         bob,
+    }
+}
+
+impl Server {
+    /// Where a workspace's store is, as the CLI would open it.
+    fn store_of(&self, workspace: &str) -> std::path::PathBuf {
+        self.config.workspace_store(workspace)
     }
 }
 
@@ -159,7 +168,313 @@ on_both_backends!(
     groups_with_their_members_and_activity,
     disclosure_of_sponsored_posts_and_the_sentiment_of_a_text,
     trust_from_interactions_and_of_one_account,
+    tokens_are_listed_revoked_and_ended_by_a_password_change,
+    requests_that_cannot_fit_are_refused_naming_their_field,
+    csv_cells_are_never_formulas,
+    caches_follow_imports_made_beside_the_server,
+    a_decompression_bomb_is_refused,
 );
+
+/// A login from `address` (as the connection's peer), with its status.
+async fn login_from(app: &axum::Router, address: &str, user: &str, password: &str) -> StatusCode {
+    let body = serde_json::json!({"user": user, "password": password}).to_string();
+    let mut req = Request::builder()
+        .method("POST")
+        .uri("/api/login")
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(Body::from(body))
+        .expect("request");
+    let peer: std::net::SocketAddr = format!("{address}:40000").parse().expect("address");
+    req.extensions_mut()
+        .insert(axum::extract::ConnectInfo(peer));
+    app.clone().oneshot(req).await.expect("response").status()
+}
+
+#[tokio::test]
+async fn concurrent_logins_cannot_pass_the_limit_nor_lock_out_another_address() {
+    let s = server(None);
+    // Forty attempts at once, the right password last: five are checked, the rest refused,
+    // so guessing at once gains nothing (before, all forty were checked).
+    let attempts = (0..40).map(|i| {
+        let app = s.app.clone();
+        let password = if i == 39 {
+            "vic's password"
+        } else {
+            "not it at all"
+        };
+        tokio::spawn(async move { login_from(&app, "10.1.1.1", "vic", password).await })
+    });
+    let mut statuses = Vec::new();
+    for a in attempts {
+        statuses.push(a.await.expect("task"));
+    }
+    let checked = statuses
+        .iter()
+        .filter(|s| **s != StatusCode::TOO_MANY_REQUESTS)
+        .count();
+    assert!(checked <= 5, "{checked} checked: {statuses:?}");
+    assert_eq!(
+        login_from(&s.app, "10.1.1.1", "vic", "vic's password").await,
+        StatusCode::TOO_MANY_REQUESTS
+    );
+    // The real vic, elsewhere, is not locked out.
+    assert_eq!(
+        login_from(&s.app, "10.2.2.2", "vic", "vic's password").await,
+        StatusCode::OK
+    );
+}
+
+async fn tokens_are_listed_revoked_and_ended_by_a_password_change(s: Server) {
+    let (status, text, _) = get(&s, "/api/tokens", &s.ann).await;
+    assert_eq!(status, StatusCode::OK, "{text}");
+    let listed = json(&text);
+    let id = s
+        .ann
+        .trim_start_matches("sst_")
+        .split('_')
+        .next()
+        .unwrap_or_default();
+    assert!(
+        listed
+            .as_array()
+            .is_some_and(|l| l.iter().any(|t| t["id"] == id)),
+        "{listed}"
+    );
+    assert!(!text.contains(&s.ann), "never a secret");
+    // Vic cannot revoke ann's token; ann can.
+    let path = format!("/api/tokens/{id}");
+    assert_eq!(
+        call(&s, "DELETE", &path, Some(&s.vic), Body::empty())
+            .await
+            .0,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        call(&s, "DELETE", &path, Some(&s.ann), Body::empty())
+            .await
+            .0,
+        StatusCode::NO_CONTENT
+    );
+    assert_eq!(
+        get(&s, "/api/workspaces", &s.ann).await.0,
+        StatusCode::UNAUTHORIZED
+    );
+    // A password change ends every token of the user, the one it was made with too.
+    let (status, text) = post_json(
+        &s,
+        "/api/password",
+        Some(&s.vic),
+        r#"{"current_password": "wrong!!!!", "new_password": "a new password"}"#,
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED, "{text}");
+    let (status, text) = post_json(
+        &s,
+        "/api/password",
+        Some(&s.vic),
+        r#"{"current_password": "vic's password", "new_password": "short"}"#,
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{text}");
+    assert_eq!(json(&text)["field"], "new_password");
+    let (status, text) = post_json(
+        &s,
+        "/api/password",
+        Some(&s.vic),
+        r#"{"current_password": "vic's password", "new_password": "a new password"}"#,
+    )
+    .await;
+    assert_eq!(status, StatusCode::NO_CONTENT, "{text}");
+    assert_eq!(
+        get(&s, "/api/workspaces", &s.vic).await.0,
+        StatusCode::UNAUTHORIZED
+    );
+    // Members: an admin lists and removes them; a viewer may not.
+    assert_eq!(
+        get(&s, "/api/workspaces/acme/members", &s.bob).await.0,
+        StatusCode::NOT_FOUND
+    );
+    let new_ann = {
+        let (status, text) = post_json(
+            &s,
+            "/api/login",
+            None,
+            r#"{"user": "ann", "password": "ann's password"}"#,
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK, "{text}");
+        json(&text)["token"].as_str().expect("token").to_owned()
+    };
+    let (status, text, _) = get(&s, "/api/workspaces/acme/members", &new_ann).await;
+    assert_eq!(status, StatusCode::OK, "{text}");
+    assert!(text.contains("\"vic\""), "{text}");
+    let (status, _, _) = call(
+        &s,
+        "DELETE",
+        "/api/workspaces/acme/members/vic",
+        Some(&new_ann),
+        Body::empty(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    let (_, text, _) = get(&s, "/api/workspaces/acme/members", &new_ann).await;
+    assert!(!text.contains("\"vic\""), "{text}");
+}
+
+async fn requests_that_cannot_fit_are_refused_naming_their_field(s: Server) {
+    assert_eq!(import(&s, &s.ann, DATA).await["state"], "done");
+    // A budget below the cheapest member: a plain error, at once (it used to sample RR sets
+    // without end and take the server's memory).
+    let (status, text) = post_json(
+        &s,
+        "/api/workspaces/acme/plans",
+        Some(&s.vic),
+        r#"{"budget_eur": 1.0}"#,
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{text}");
+    let e = json(&text);
+    assert_eq!(e["field"], "budget_eur", "{e}");
+    assert!(
+        e["error"].as_str().is_some_and(|m| m.contains("cheapest")),
+        "{e}"
+    );
+}
+
+#[tokio::test]
+async fn stability_windows_past_the_limit_are_refused() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut config = ServerConfig::new(dir.path());
+    config.limits.max_windows = 3;
+    let state = AppState::open(config.clone()).expect("state");
+    state
+        .auth()
+        .add_user("ann", Some("ann's password"), "acme", Role::Admin)
+        .expect("ann");
+    let token = state.auth().create_token("ann", false).expect("token");
+    let s = Server {
+        app: app(state),
+        _dir: dir,
+        config,
+        ann: token.clone(),
+        vic: token.clone(),
+        bob: token,
+    };
+    assert_eq!(import(&s, &s.ann, DATA).await["state"], "done");
+    let (status, text, _) = get(
+        &s,
+        "/api/workspaces/acme/communities?window_days=0.0001",
+        &s.ann,
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{text}");
+    let e = json(&text);
+    assert_eq!(e["field"], "window_days", "{e}");
+    assert!(
+        e["error"]
+            .as_str()
+            .is_some_and(|m| m.contains("limit is 3")),
+        "{e}"
+    );
+    // Windows within the limit are answered.
+    let (status, text, _) = get(&s, "/api/workspaces/acme/communities?window_days=1", &s.ann).await;
+    assert_eq!(status, StatusCode::OK, "{text}");
+}
+
+async fn csv_cells_are_never_formulas(s: Server) {
+    let data = format!(
+        "{DATA}{}\n{}\n",
+        r#"{"type":"account","id":"tw:x","handle":"=HYPERLINK(\"http://evil.example\",\"x\")","followers":10}"#,
+        r#"{"type":"interaction","src":"tw:a","dst":"tw:x","kind":"reply","at":160}"#
+    );
+    assert_eq!(import(&s, &s.ann, &data).await["state"], "done");
+    let (status, text, _) = get(
+        &s,
+        "/api/workspaces/acme/rank?format=csv&limit=1000",
+        &s.vic,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{text}");
+    assert!(text.contains("'=HYPERLINK("), "{text}");
+    assert!(
+        !text
+            .lines()
+            .any(|l| l.split(',').any(|c| c.trim_matches('"').starts_with('='))),
+        "{text}"
+    );
+}
+
+async fn caches_follow_imports_made_beside_the_server(s: Server) {
+    assert_eq!(import(&s, &s.ann, DATA).await["state"], "done");
+    let count = |text: &str| json(text)["accounts"].as_array().map_or(0, Vec::len);
+    let (_, before, _) = get(&s, "/api/workspaces/acme/rank?limit=1000", &s.vic).await;
+    assert_eq!(count(&before), 3, "{before}");
+    // An import by the CLI, straight into the workspace's store, not through the server.
+    let store = s.store_of("acme");
+    let file = s._dir.path().join("more.jsonl");
+    std::fs::write(
+        &file,
+        "{\"type\":\"interaction\",\"src\":\"tw:e\",\"dst\":\"tw:d\",\"kind\":\"reply\",\"at\":170}\n",
+    )
+    .expect("write");
+    tokio::task::spawn_blocking(move || {
+        socialset_engine::Workspace::open(&store)
+            .and_then(|mut w| {
+                w.import(
+                    &[file],
+                    &socialset_engine::ImportOptions::default(),
+                    &mut socialset_engine::NoProgress,
+                )
+            })
+            .expect("import beside the server")
+    })
+    .await
+    .expect("task");
+    let (_, after, _) = get(&s, "/api/workspaces/acme/rank?limit=1000", &s.vic).await;
+    assert_eq!(count(&after), 4, "the cached ranking was stale: {after}");
+}
+
+async fn a_decompression_bomb_is_refused(s: Server) {
+    use std::io::Write;
+    // 50 MB of one repeated line compresses to about 50 KB: a thousandfold expansion.
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    let line = "{\"type\":\"account\",\"id\":\"tw:a\",\"handle\":\"anna\"}\n";
+    for _ in 0..(50_000_000 / line.len()) {
+        gz.write_all(line.as_bytes()).expect("gzip");
+    }
+    let bytes = gz.finish().expect("gzip");
+    let (status, text, _) = call(
+        &s,
+        "POST",
+        "/api/workspaces/acme/imports?name=bomb.jsonl.gz",
+        Some(&s.ann),
+        Body::from(bytes),
+    )
+    .await;
+    assert_eq!(status, StatusCode::ACCEPTED, "{text}");
+    let id = json(&text)["id"].as_str().expect("id").to_owned();
+    let job = loop {
+        let (_, text, _) = get(&s, &format!("/api/workspaces/acme/imports/{id}"), &s.ann).await;
+        let job = json(&text);
+        if job["state"] != "running" {
+            break job;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    };
+    assert_eq!(job["state"], "failed", "{job}");
+    assert!(
+        job["error"]
+            .as_str()
+            .is_some_and(|e| e.contains("decompresses to more than")),
+        "{job}"
+    );
+    // Nothing landed.
+    let (status, text, _) = get(&s, "/api/workspaces/acme/stats", &s.ann).await;
+    assert!(
+        status == StatusCode::NOT_FOUND || json(&text)["accounts"] == 0,
+        "{text}"
+    );
+}
 
 fn json(text: &str) -> serde_json::Value {
     serde_json::from_str(text).unwrap_or_else(|e| panic!("{e}: {text}"))
@@ -265,7 +580,7 @@ async fn imports_run_as_jobs_and_bad_input_changes_nothing(s: Server) {
     assert_eq!(status, StatusCode::OK);
     assert_eq!(json(&text)["interactions"], 6);
     // A bad record fails the import, names its line and field, and the store is unchanged.
-    let bad = "{\"type\":\"account\",\"id\":\"tw:e\"}\n{\"type\":\"interaction\",\"src\":\"tw:e\",\"dst\":\"tw:a\",\"kind\":\"reply\",\"at\":\"soon\"}\n";
+    let bad = "{\"type\":\"account\",\"id\":\"tw:e\"}\n{\"type\":\"interaction\",\"src\":\"tw:e\",\"dst\":\"tw:d\",\"kind\":\"reply\",\"at\":\"soon\"}\n";
     let job = import(&s, &s.ann, bad).await;
     assert_eq!(job["state"], "failed", "{job}");
     let error = job["error"].as_str().unwrap_or_default();
@@ -511,7 +826,7 @@ async fn uploads_over_the_limit_are_refused() {
     let dir = tempfile::tempdir().expect("tempdir");
     let mut config = ServerConfig::new(dir.path());
     config.upload_limit = 100;
-    let state = AppState::open(config).expect("state");
+    let state = AppState::open(config.clone()).expect("state");
     state
         .auth()
         .add_user("ann", Some("ann's password"), "acme", Role::Admin)
@@ -520,6 +835,7 @@ async fn uploads_over_the_limit_are_refused() {
     let s = Server {
         app: app(state),
         _dir: dir,
+        config,
         ann: token.clone(),
         vic: token.clone(),
         bob: token,

@@ -119,3 +119,74 @@ fn the_demo_files_are_detected_as_their_formats() {
         assert_eq!(d.format, format, "{name}: {}", d.reason);
     }
 }
+
+/// Reads `text` (written to a file named `name`) with lines limited to `max_line_bytes`.
+fn read_limited(name: &str, text: &str, format: Format, max_line_bytes: usize) -> Vec<String> {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join(name);
+    std::fs::write(&path, text).expect("write");
+    let mut options = ReadOptions::new(format);
+    options.limits.max_line_bytes = max_line_bytes;
+    let (reader, _) = RecordReader::open(&path, name, &options).expect("open");
+    drain(reader).1.iter().map(ToString::to_string).collect()
+}
+
+#[test]
+fn lines_and_documents_past_the_limit_stop_the_file_naming_the_line() {
+    let short = "{\"type\":\"account\",\"id\":\"tw:a\"}\n";
+    let long = format!(
+        "{{\"type\":\"post\",\"id\":\"tw:p\",\"author\":\"tw:a\",\"text\":\"{}\"}}\n",
+        "x".repeat(5_000)
+    );
+    // JSON Lines: the second line is too long; the first is read, nothing after the second.
+    let errors = read_limited(
+        "a.jsonl",
+        &format!("{short}{long}{short}"),
+        Format::Jsonl,
+        1024,
+    );
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert!(errors[0].starts_with("a.jsonl:2:"), "{errors:?}");
+    assert!(errors[0].contains("longer than"), "{errors:?}");
+    // A stream of pretty-printed documents (ActivityPub): one document past the limit.
+    let note = format!(
+        "{{\n  \"type\": \"Create\", \"actor\": \"https://m.example/users/a\",\n  \"object\": {{\"type\": \"Note\", \"id\": \"https://m.example/users/a/statuses/1\", \"content\": \"{}\"}}\n}}\n",
+        "y".repeat(5_000)
+    );
+    let errors = read_limited("b.json", &note, Format::ActivityPub, 1024);
+    assert!(
+        errors.iter().any(|e| e.contains("longer than")),
+        "{errors:?}"
+    );
+    // Within the limit, the same files read cleanly.
+    assert!(read_limited("c.jsonl", &format!("{short}{long}"), Format::Jsonl, 1 << 20).is_empty());
+}
+
+#[test]
+fn a_file_that_decompresses_past_its_limit_is_refused() {
+    use std::io::Write;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("bomb.jsonl.gz");
+    let mut gz = flate2::write::GzEncoder::new(
+        std::fs::File::create(&path).expect("create"),
+        flate2::Compression::best(),
+    );
+    for _ in 0..100_000 {
+        gz.write_all(b"{\"type\":\"account\",\"id\":\"tw:a\"}\n")
+            .expect("gzip");
+    }
+    gz.finish().expect("gzip");
+    let mut options = ReadOptions::new(Format::Jsonl);
+    options.limits.max_decompressed_bytes = 100_000;
+    let (reader, _) = RecordReader::open(&path, "bomb.jsonl.gz", &options).expect("open");
+    let (records, errors) = drain(reader);
+    assert!(records.len() < 4_000, "{} records", records.len());
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert!(
+        errors[0]
+            .to_string()
+            .contains("decompresses to more than 100000 bytes"),
+        "{}",
+        errors[0]
+    );
+}

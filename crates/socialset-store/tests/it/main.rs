@@ -372,3 +372,36 @@ fn both_backends_read_back_the_same() {
         );
     }
 }
+
+#[test]
+fn a_second_import_into_one_sqlite_file_waits_for_the_first() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("store.db");
+    let mut first = SqliteStore::open(&path).expect("open");
+    let (started_tx, started) = std::sync::mpsc::channel();
+    let second = {
+        let path = path.clone();
+        std::thread::spawn(move || {
+            let mut store = SqliteStore::open(&path).expect("open");
+            started.recv().expect("the first import began");
+            // Began while the first holds the write lock: it waits, then lands.
+            let mut tx = store
+                .begin_import()
+                .expect("waits for the lock, does not fail");
+            tx.put(&follow("tw:c", "tw:d")).expect("put");
+            tx.commit().expect("commit");
+        })
+    };
+    {
+        let mut tx = first.begin_import().expect("begin");
+        tx.put(&follow("tw:a", "tw:b")).expect("put");
+        started_tx.send(()).expect("signal");
+        std::thread::sleep(std::time::Duration::from_millis(300));
+        tx.commit().expect("commit");
+    }
+    second.join().expect("the second import");
+    let store = SqliteStore::open(&path).expect("reopen");
+    assert_eq!(store.counts().expect("counts").follows, 2);
+    // Each committed import is counted, for caches of what was computed from the store.
+    assert_eq!(store.imports_committed().expect("count"), 2);
+}
