@@ -50,6 +50,30 @@ impl Account {
             likes_given: None,
         }
     }
+
+    /// What is known of the account once `later` (a later record of the same account) is
+    /// taken in: each value `later` knows replaces this one's, each it does not know is kept.
+    /// The stores upsert accounts by the same rule.
+    pub fn merge_from(&mut self, later: &Account) {
+        fn take<T: Clone>(value: &mut Option<T>, later: &Option<T>) {
+            if later.is_some() {
+                value.clone_from(later);
+            }
+        }
+        take(&mut self.platform, &later.platform);
+        take(&mut self.handle, &later.handle);
+        take(&mut self.name, &later.name);
+        take(&mut self.followers, &later.followers);
+        take(&mut self.following, &later.following);
+        take(&mut self.posts_count, &later.posts_count);
+        take(&mut self.created_at, &later.created_at);
+        take(&mut self.bio, &later.bio);
+        take(&mut self.verified, &later.verified);
+        take(&mut self.lang, &later.lang);
+        take(&mut self.is_brand, &later.is_brand);
+        take(&mut self.listed, &later.listed);
+        take(&mut self.likes_given, &later.likes_given);
+    }
 }
 
 /// `src` follows `dst`.
@@ -322,5 +346,20 @@ mod tests {
         }
         assert_eq!(InteractionKind::from_code(9), None);
         assert!("retweet".parse::<InteractionKind>().is_err());
+    }
+
+    #[test]
+    fn a_later_account_record_replaces_what_it_knows_and_keeps_the_rest() {
+        let mut a = Account::bare(AccountId::new("tw:1"));
+        a.handle = Some("old".into());
+        a.followers = Some(10);
+        let mut later = Account::bare(AccountId::new("tw:1"));
+        later.handle = Some("new".into());
+        later.verified = Some(true);
+        a.merge_from(&later);
+        assert_eq!(a.handle.as_deref(), Some("new"));
+        assert_eq!(a.followers, Some(10), "unknown later: kept");
+        assert_eq!(a.verified, Some(true));
+        assert_eq!(a.platform.as_deref(), Some("tw"));
     }
 }

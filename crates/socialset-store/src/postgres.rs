@@ -195,6 +195,8 @@ impl Store for PostgresStore {
             next_idx: max_idx + 1,
             started_empty: max_idx == 0,
             accounts: Vec::new(),
+            updates: Vec::new(),
+            update_of: FxHashMap::default(),
             follows: Vec::new(),
             interactions: Vec::new(),
             ratings: Vec::new(),
@@ -415,6 +417,12 @@ struct PostgresImport<'c> {
     started_empty: bool,
     /// Rows waiting to be written many per statement.
     accounts: Vec<(i64, String, Option<String>)>,
+    /// Account records waiting to be written, merged per account (`Account::merge_from`),
+    /// with where each account's is: an account seen many times in a batch is one UPDATE,
+    /// not one per record (the same row updated again and again in one transaction slows
+    /// PostgreSQL down with every version).
+    updates: Vec<(i64, Account)>,
+    update_of: FxHashMap<i64, usize>,
     follows: Vec<(i64, i64, i64)>,
     interactions: Vec<(i64, i64, i16, i64, Option<String>, f64)>,
     ratings: Vec<(i64, i64, i64, f64)>,
@@ -447,6 +455,10 @@ impl PostgresImport<'_> {
                 "",
             );
             self.tx.execute(&sql, &params)?;
+        }
+        self.update_of.clear();
+        for (idx, a) in std::mem::take(&mut self.updates) {
+            self.update_account(idx, &a)?;
         }
         let follows = std::mem::take(&mut self.follows);
         if !follows.is_empty() {
@@ -505,8 +517,11 @@ impl PostgresImport<'_> {
     }
 
     fn maybe_flush(&mut self) -> Result<()> {
-        let pending =
-            self.accounts.len() + self.follows.len() + self.interactions.len() + self.ratings.len();
+        let pending = self.accounts.len()
+            + self.updates.len()
+            + self.follows.len()
+            + self.interactions.len()
+            + self.ratings.len();
         if pending >= ROWS_PER_INSERT {
             self.flush()?;
         }
@@ -543,7 +558,18 @@ impl PostgresImport<'_> {
 
     fn put_account(&mut self, a: &Account) -> Result<()> {
         let idx = self.intern(&a.id)?;
-        self.flush()?;
+        match self.update_of.get(&idx) {
+            Some(&at) => self.updates[at].1.merge_from(a),
+            None => {
+                self.update_of.insert(idx, self.updates.len());
+                self.updates.push((idx, a.clone()));
+            }
+        }
+        self.maybe_flush()
+    }
+
+    /// Writes what `a` knows of the account at `idx`, keeping what it does not know.
+    fn update_account(&mut self, idx: i64, a: &Account) -> Result<()> {
         self.tx.execute(
             "UPDATE accounts SET
                  platform    = COALESCE($2, platform),

@@ -92,6 +92,36 @@ fn account_upserts_never_replace_known_values_with_missing_ones() {
 }
 
 #[test]
+fn one_account_repeated_through_an_import_keeps_every_last_known_value() {
+    // A batch and more of records of one account, each knowing a little: the store holds
+    // the last known value of each field, on both backends (PostgreSQL merges them before
+    // writing, so that a repeated account is not one UPDATE of the same row per record).
+    for (at, mut store) in backends() {
+        let mut tx = store.begin_import().expect("tx");
+        for i in 0..5_000u64 {
+            let mut a = Account::bare(AccountId::new("x:a"));
+            match i % 3 {
+                0 => a.followers = Some(i),
+                1 => a.handle = Some(format!("a{i}")),
+                _ => a.bio = None,
+            }
+            tx.put(&Record::Account(a)).expect("put");
+        }
+        tx.put(&follow("x:a", "x:b")).expect("put");
+        tx.commit().expect("commit");
+        let accounts = store.accounts().expect("accounts");
+        let a = &accounts
+            .iter()
+            .find(|(_, a)| a.id.as_str() == "x:a")
+            .expect("x:a")
+            .1;
+        assert_eq!(a.followers, Some(4_998), "{at}");
+        assert_eq!(a.handle.as_deref(), Some("a4999"), "{at}");
+        assert_eq!(store.counts().expect("counts").accounts, 2, "{at}");
+    }
+}
+
+#[test]
 fn the_store_persists_and_meta_is_kept() {
     let dir = tempfile::tempdir().expect("tempdir");
     let mut places = vec![dir.path().join("s.db").to_string_lossy().into_owned()];
