@@ -318,26 +318,66 @@ pub struct Stability {
     pub untimed_engagements: u64,
 }
 
-/// The active time windows of `window_ms` that `events` fall into (windows without engagement
-/// are skipped): how many Leiden runs `community_stability` makes, for callers that bound it.
-pub fn count_windows(events: &[Engagement], window_ms: i64) -> usize {
-    let window_ms = window_ms.max(1);
-    let Some(start) = events
-        .iter()
-        .filter_map(|e| e.at)
-        .map(Timestamp::epoch_ms)
-        .min()
-    else {
-        return 0;
-    };
-    let mut keys: Vec<i64> = events
-        .iter()
-        .filter_map(|e| e.at)
-        .map(|t| (t.epoch_ms() - start) / window_ms)
-        .collect();
-    keys.sort_unstable();
-    keys.dedup();
-    keys.len()
+/// Engagement cut into consecutive windows of `window_ms` from the first timed engagement;
+/// windows without engagement are skipped, so data with gaps (months without activity)
+/// compares each active window with the next active one. Cut once: callers bound the work by
+/// `len()` (each window is a Leiden run) before `community_stability` runs.
+#[derive(Clone, Debug, Default)]
+pub struct EngagementWindows {
+    start: i64,
+    window_ms: i64,
+    windows: std::collections::BTreeMap<i64, Vec<Engagement>>,
+    untimed: u64,
+}
+
+impl EngagementWindows {
+    pub fn split(events: &[Engagement], window_ms: i64) -> Self {
+        let window_ms = window_ms.max(1);
+        let untimed = events.iter().filter(|e| e.at.is_none()).count() as u64;
+        let Some(start) = events
+            .iter()
+            .filter_map(|e| e.at)
+            .map(Timestamp::epoch_ms)
+            .min()
+        else {
+            return Self {
+                untimed,
+                window_ms,
+                ..Self::default()
+            };
+        };
+        let mut windows: std::collections::BTreeMap<i64, Vec<Engagement>> = Default::default();
+        for e in events {
+            if let Some(at) = e.at {
+                windows
+                    .entry((at.epoch_ms() - start) / window_ms)
+                    .or_default()
+                    .push(*e);
+            }
+        }
+        Self {
+            start,
+            window_ms,
+            windows,
+            untimed,
+        }
+    }
+
+    /// Windows that hold engagement.
+    pub fn len(&self) -> usize {
+        self.windows.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.windows.is_empty()
+    }
+
+    /// Where window `w` begins and ends.
+    fn bounds(&self, w: i64) -> Option<(Timestamp, Timestamp)> {
+        let from = self.start + w * self.window_ms;
+        let ts = |ms: i64| Timestamp::from_epoch_ms(ms.clamp(Timestamp::MIN_MS, Timestamp::MAX_MS));
+        Some((ts(from)?, ts(from + self.window_ms)?))
+    }
 }
 
 /// Runs Leiden in each window (same seed) and compares consecutive windows. Interactions only:
@@ -346,57 +386,25 @@ pub fn count_windows(events: &[Engagement], window_ms: i64) -> usize {
 /// the whole store does; two windows are held at a time. Checks `cancel` between windows.
 pub fn community_stability(
     n_accounts: usize,
-    events: &[Engagement],
+    windows: &EngagementWindows,
     config: &CommunityConfig,
-    window_ms: i64,
     cancel: &Cancel,
 ) -> Result<Stability, Cancelled> {
-    let timed: Vec<&Engagement> = events.iter().filter(|e| e.at.is_some()).collect();
-    let untimed = (events.len() - timed.len()) as u64;
-    let Some(start) = timed
-        .iter()
-        .filter_map(|e| e.at.map(Timestamp::epoch_ms))
-        .min()
-    else {
-        return Ok(Stability {
-            comparisons: Vec::new(),
-            untimed_engagements: untimed,
-        });
-    };
-    let window_ms = window_ms.max(1);
-    // Only windows that hold engagement: data with gaps (months without activity) compares each
-    // active window with the next active one.
-    let mut per_window: std::collections::BTreeMap<i64, Vec<Engagement>> =
-        std::collections::BTreeMap::new();
-    for e in timed {
-        let at = e.at.map_or(start, Timestamp::epoch_ms);
-        per_window
-            .entry((at - start) / window_ms)
-            .or_default()
-            .push(*e);
-    }
-    let bounds = |w: i64| {
-        let from = start + w * window_ms;
-        let ts = |ms: i64| Timestamp::from_epoch_ms(ms.clamp(Timestamp::MIN_MS, Timestamp::MAX_MS));
-        (ts(from), ts(from + window_ms))
-    };
     let mut comparisons = Vec::new();
     let mut previous: Option<(i64, Communities)> = None;
-    for (w, events) in per_window {
+    for (&w, events) in &windows.windows {
         cancel.check()?;
-        let found = window_communities(n_accounts, &events, config);
+        let found = window_communities(n_accounts, events, config);
         if let Some((wb, before)) = &previous {
-            let (b0, b1) = bounds(*wb);
-            let (a0, a1) = bounds(w);
-            if let (Some(b0), Some(b1), Some(a0), Some(a1)) = (b0, b1, a0, a1) {
-                comparisons.push(compare_windows(before, &found, (b0, b1), (a0, a1)));
+            if let (Some(b), Some(a)) = (windows.bounds(*wb), windows.bounds(w)) {
+                comparisons.push(compare_windows(before, &found, b, a));
             }
         }
         previous = Some((w, found));
     }
     Ok(Stability {
         comparisons,
-        untimed_engagements: untimed,
+        untimed_engagements: windows.untimed,
     })
 }
 
@@ -544,7 +552,9 @@ mod tests {
             e.at = Timestamp::from_epoch_ms(day + 5);
         }
         events.extend(later);
-        let s = community_stability(7, &events, &CommunityConfig::default(), day, &Cancel::new())
+        let windows = EngagementWindows::split(&events, day);
+        assert_eq!(windows.len(), 2);
+        let s = community_stability(7, &windows, &CommunityConfig::default(), &Cancel::new())
             .expect("not cancelled");
         assert_eq!(s.comparisons.len(), 1);
         let c = &s.comparisons[0];

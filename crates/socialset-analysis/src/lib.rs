@@ -17,8 +17,8 @@ mod near_duplicates;
 mod trust;
 
 pub use communities::{
-    community_stability, count_windows, detect_communities, Communities, Community,
-    CommunityConfig, CommunityMatch, Stability, WindowComparison, NO_COMMUNITY,
+    community_stability, detect_communities, Communities, Community, CommunityConfig,
+    CommunityMatch, EngagementWindows, Stability, WindowComparison, NO_COMMUNITY,
 };
 pub use engagement::{
     engagement_by_account, engagement_rates, summarize_engagement, Engagement, EngagementSummary,

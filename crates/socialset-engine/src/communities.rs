@@ -2,8 +2,8 @@
 //! across time windows.
 
 use socialset_analysis::{
-    community_stability, count_windows, detect_communities, Communities, CommunityConfig,
-    EngagementWeights, Stability,
+    community_stability, detect_communities, Communities, CommunityConfig, EngagementWeights,
+    EngagementWindows, Stability,
 };
 use socialset_graph::{LeidenConfig, Quality};
 
@@ -125,23 +125,20 @@ impl Workspace {
         let stability = match options.window_days {
             None => None,
             Some(days) if days > 0.0 && days.is_finite() && days <= 1e6 => {
-                let window_ms = (days * 86_400_000.0) as i64;
-                let windows = count_windows(&data.events, window_ms);
+                let windows = EngagementWindows::split(&data.events, (days * 86_400_000.0) as i64);
                 let max = self.limits().max_windows;
-                if windows > max {
+                if windows.len() > max {
                     return Err(Error::Refused {
                         parameter: "window_days",
                         message: format!(
-                            "windows of {days} days cut the engagement into {windows} windows, \
+                            "windows of {days} days cut the engagement into {} windows, \
                              each a Leiden run; the limit is {max} (--max-windows): choose \
-                             longer windows"
+                             longer windows",
+                            windows.len()
                         ),
                     });
                 }
-                Some(
-                    community_stability(n, &data.events, &config, window_ms, &self.cancel)
-                        .map_err(|_| Error::Cancelled)?,
-                )
+                Some(community_stability(n, &windows, &config, &self.cancel)?)
             }
             Some(days) => {
                 return Err(Error::Usage(format!(

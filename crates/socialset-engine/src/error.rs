@@ -36,6 +36,12 @@ pub enum Error {
     },
 }
 
+impl From<socialset_graph::Cancelled> for Error {
+    fn from(_: socialset_graph::Cancelled) -> Self {
+        Self::Cancelled
+    }
+}
+
 impl Error {
     /// True when the user can fix it by changing their input or request.
     pub fn is_user_error(&self) -> bool {

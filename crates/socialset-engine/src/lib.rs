@@ -155,7 +155,7 @@ impl Workspace {
 
     /// `Err(Error::Cancelled)` once the workspace's work has been cancelled.
     pub(crate) fn check_cancel(&self) -> Result<()> {
-        self.cancel.check().map_err(|_| Error::Cancelled)
+        Ok(self.cancel.check()?)
     }
 
     /// True when `location` names a PostgreSQL database rather than a file.

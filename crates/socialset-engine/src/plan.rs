@@ -232,6 +232,8 @@ pub struct PlanReport {
     /// cut its sample short (`sample_capped`).
     pub epsilon_achieved: f64,
     pub sample_capped: bool,
+    /// Memory the final RR sets held (what `Limits::max_sample_bytes` bounds).
+    pub sample_bytes: u64,
     /// Candidates left out as likely bots.
     pub left_out_as_bots: usize,
     /// Candidates left out for too little independence from brands.
@@ -297,14 +299,13 @@ impl Workspace {
                 && a.followers.is_none_or(|f| f <= options.max_followers)
                 && a.is_brand != Some(true)
         };
-        let candidates = (0..n as u32).filter(|&v| native(v)).count();
         // A budget that buys no candidate is the user's to fix, not a search to run: IMM
         // would find no seed to establish a lower bound with and sample without end.
-        let cheapest = (0..n as u32)
+        let (candidates, cheapest) = (0..n as u32)
             .filter(|&v| native(v))
-            .map(|v| costs[v as usize])
-            .filter(|c| *c > 0.0)
-            .fold(f64::INFINITY, f64::min);
+            .fold((0, f64::INFINITY), |(count, min), v| {
+                (count + 1, min.min(costs[v as usize]))
+            });
         if candidates == 0 {
             return Err(Error::Usage(format!(
                 "no account can be a member: none of the {n} has at most {} followers and is \
@@ -399,8 +400,7 @@ impl Workspace {
             options.seed,
             &constraints,
             &limits,
-        )
-        .map_err(|_| Error::Cancelled)?;
+        )?;
         self.check_cancel()?;
         let scale = n as f64 / result.rr_sets.max(1) as f64;
         let picks = result.picks.clone();
@@ -494,6 +494,7 @@ impl Workspace {
             epsilon: options.epsilon,
             epsilon_achieved: result.epsilon_achieved,
             sample_capped: result.sample_capped,
+            sample_bytes: result.sample_bytes,
             left_out_as_bots,
             left_out_as_dependent,
             model: options.model,

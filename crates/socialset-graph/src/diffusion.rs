@@ -867,7 +867,7 @@ fn rr_sets(g: &InfluenceGraph, model: Model, from: usize, to: usize, seed: u64) 
 }
 
 /// What one RR set costs beside its members: the `Vec` that holds it.
-pub const RR_SET_OVERHEAD_BYTES: u64 = 24;
+const RR_SET_OVERHEAD_BYTES: u64 = 24;
 
 /// Memory an RR set holds while a selection runs over it: the set itself and its entries in
 /// the selection's node → sets index (4 bytes each).
@@ -875,37 +875,51 @@ fn rr_set_bytes(set: &[u32]) -> u64 {
     RR_SET_OVERHEAD_BYTES + 8 * set.len() as u64
 }
 
-/// Extends `sets` up to `count` RR sets, the `i`-th of them numbered `first + i` (its seed),
-/// a batch at a time, checking between batches for cancellation and for the memory budget:
-/// RR sets past `limits.max_sample_bytes` (counted by `rr_set_bytes`, with `bytes` the count
-/// so far) are not kept. Which sets are kept depends on the seed only, so a capped sample is
-/// as deterministic as a full one. Returns whether the budget stopped it.
-#[allow(clippy::too_many_arguments)]
-fn extend_rr_sets(
-    g: &InfluenceGraph,
-    model: Model,
-    sets: &mut Vec<Vec<u32>>,
-    bytes: &mut u64,
+/// The RR sets of one phase of IMM, the `i`-th numbered `first + i` (its seed), with the
+/// memory they hold (`rr_set_bytes`).
+struct Sample {
     first: usize,
-    count: usize,
-    seed: u64,
-    limits: &ImmLimits,
-) -> Result<bool, Cancelled> {
-    const BATCH: usize = 1 << 15;
-    while sets.len() < count {
-        limits.cancel.check()?;
-        let from = first + sets.len();
-        let to = first + count.min(sets.len() + BATCH);
-        for set in rr_sets(g, model, from, to, seed) {
-            let b = rr_set_bytes(&set);
-            if bytes.saturating_add(b) > limits.max_sample_bytes {
-                return Ok(true);
-            }
-            *bytes += b;
-            sets.push(set);
+    sets: Vec<Vec<u32>>,
+    bytes: u64,
+}
+
+impl Sample {
+    fn new(first: usize) -> Self {
+        Self {
+            first,
+            sets: Vec::new(),
+            bytes: 0,
         }
     }
-    Ok(false)
+
+    /// Draws RR sets up to `count` of them, a batch at a time, checking between batches for
+    /// cancellation and for `limits.max_sample_bytes`: sets past it are not kept. Which sets
+    /// are kept depends on the seed only, so a capped sample is as deterministic as a full
+    /// one. Returns whether the memory bound stopped it.
+    fn extend_to(
+        &mut self,
+        g: &InfluenceGraph,
+        model: Model,
+        count: usize,
+        seed: u64,
+        limits: &ImmLimits,
+    ) -> Result<bool, Cancelled> {
+        const BATCH: usize = 1 << 15;
+        while self.sets.len() < count {
+            limits.cancel.check()?;
+            let from = self.first + self.sets.len();
+            let to = self.first + count.min(self.sets.len() + BATCH);
+            for set in rr_sets(g, model, from, to, seed) {
+                let b = rr_set_bytes(&set);
+                if self.bytes.saturating_add(b) > limits.max_sample_bytes {
+                    return Ok(true);
+                }
+                self.bytes += b;
+                self.sets.push(set);
+            }
+        }
+        Ok(false)
+    }
 }
 
 /// A node chosen by a selection, with its marginal gain in RR sets covered.
@@ -1100,6 +1114,9 @@ pub struct ImmResult {
     pub picks: Vec<Pick>,
     /// RR sets behind the final selection.
     pub rr_sets: usize,
+    /// Memory they held with the selection's index (what `ImmLimits::max_sample_bytes`
+    /// bounds).
+    pub sample_bytes: u64,
     /// The lower bound on the optimum the sampling phase established.
     pub lower_bound: f64,
     /// Estimated spread of the picks: n · covered / |R|.
@@ -1117,7 +1134,7 @@ pub struct ImmResult {
 #[derive(Clone, Debug)]
 pub struct ImmLimits {
     /// Bytes the RR sets of one phase may hold, with the selection's index over them
-    /// (`RR_SET_OVERHEAD_BYTES` plus 8 bytes per member each). The sampling phase and the
+    /// (24 bytes plus 8 per member each). The sampling phase and the
     /// final sample are held one after the other, never together.
     pub max_sample_bytes: u64,
     pub cancel: Cancel,
@@ -1194,17 +1211,16 @@ pub fn imm_for(
     let bounds = imm_bounds_for(n.max(2), g.audience_size(), k.max(1), eps, ell);
     let nf = g.audience_size() as f64;
     let mut lower_bound = 1.0;
-    let mut sets: Vec<Vec<u32>> = Vec::new();
-    let mut bytes = 0u64;
+    let mut sampling = Sample::new(0);
     let mut sample_capped = false;
     let rounds = (nf.log2() as usize).saturating_sub(1).max(1);
     for i in 1..=rounds {
         let x = nf / 2f64.powi(i as i32);
         let theta_i = (bounds.lambda_prime / x).ceil() as usize;
-        let capped = extend_rr_sets(g, model, &mut sets, &mut bytes, 0, theta_i, seed, limits)?;
-        let picks = select(n, &sets, constraints);
+        let capped = sampling.extend_to(g, model, theta_i, seed, limits)?;
+        let picks = select(n, &sampling.sets, constraints);
         let covered: usize = picks.iter().map(|p| p.covered).sum();
-        let estimate = nf * covered as f64 / sets.len().max(1) as f64;
+        let estimate = nf * covered as f64 / sampling.sets.len().max(1) as f64;
         if estimate >= (1.0 + bounds.eps_prime) * x {
             lower_bound = estimate / (1.0 + bounds.eps_prime);
             break;
@@ -1219,32 +1235,21 @@ pub fn imm_for(
     let wanted = (bounds.lambda_star / lower_bound).max(1.0);
     let theta = wanted.ceil() as usize;
     // Fresh RR sets for the final selection, numbered after the sampling phase's.
-    let offset = sets.len();
-    drop(sets);
-    let mut fresh = Vec::new();
-    let mut fresh_bytes = 0u64;
-    let capped = extend_rr_sets(
-        g,
-        model,
-        &mut fresh,
-        &mut fresh_bytes,
-        offset,
-        theta,
-        seed,
-        limits,
-    )?;
-    sample_capped |= capped;
-    let picks = select(n, &fresh, constraints);
+    let mut fresh = Sample::new(sampling.sets.len());
+    drop(sampling);
+    sample_capped |= fresh.extend_to(g, model, theta, seed, limits)?;
+    let picks = select(n, &fresh.sets, constraints);
     let covered: usize = picks.iter().map(|p| p.covered).sum();
-    let epsilon_achieved = if fresh.len() < theta {
-        eps * (wanted / fresh.len().max(1) as f64).sqrt()
+    let epsilon_achieved = if fresh.sets.len() < theta {
+        eps * (wanted / fresh.sets.len().max(1) as f64).sqrt()
     } else {
         eps
     };
     Ok(ImmResult {
-        estimated_spread: nf * covered as f64 / fresh.len().max(1) as f64,
+        estimated_spread: nf * covered as f64 / fresh.sets.len().max(1) as f64,
         picks,
-        rr_sets: fresh.len(),
+        rr_sets: fresh.sets.len(),
+        sample_bytes: fresh.bytes,
         lower_bound,
         bounds,
         epsilon_achieved,
@@ -1804,6 +1809,8 @@ mod tests {
         assert!(capped.rr_sets < free.rr_sets, "{} sets", capped.rr_sets);
         // The sets kept fit the budget: each costs its overhead and 8 bytes a member.
         assert!(capped.rr_sets as u64 * RR_SET_OVERHEAD_BYTES <= limits.max_sample_bytes);
+        assert!(capped.sample_bytes <= limits.max_sample_bytes);
+        assert!(free.sample_bytes > limits.max_sample_bytes);
         // Fewer sets, a looser guarantee: ε grows as 1/√|R|, and it is said.
         assert!(capped.epsilon_achieved > 0.1, "{}", capped.epsilon_achieved);
         // Still deterministic, and still a good choice on this graph.

@@ -19,7 +19,6 @@ pub use csr::{Csr, Edge};
 pub use diffusion::{
     celf, imm, imm_bounds, imm_bounds_for, imm_for, monte_carlo_overlap, monte_carlo_spread,
     select, Constraints, ImmBounds, ImmLimits, ImmResult, InfluenceGraph, Model, Pick, Spread,
-    RR_SET_OVERHEAD_BYTES,
 };
 pub use kcore::core_numbers;
 pub use leiden::{leiden, LeidenConfig, Partition, Quality, RECOMMENDED_RESTARTS};

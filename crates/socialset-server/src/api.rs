@@ -924,6 +924,8 @@ pub struct PlanJson {
     pub epsilon_achieved: f64,
     pub sample_capped: bool,
     pub rr_sets: usize,
+    /// Memory the RR sets held, in bytes (bounded by the server's sample limit).
+    pub sample_bytes: u64,
     pub social_set: PlanSetJson,
     pub professional: Option<PlanSetJson>,
     /// |A ∩ B| / |A ∪ B| of the two plans' simulated audiences.
@@ -946,6 +948,7 @@ impl From<&socialset_engine::PlanReport> for PlanJson {
             epsilon_achieved: r.epsilon_achieved,
             sample_capped: r.sample_capped,
             rr_sets: r.rr_sets,
+            sample_bytes: r.sample_bytes,
             social_set: (&r.social_set).into(),
             professional: r.professional.as_ref().map(PlanSetJson::from),
             audience_overlap: r.audience_overlap.map(EstimateJson::from),

@@ -188,43 +188,65 @@ impl ServerConfig {
 /// times, a decompression bomb a thousand.
 pub const UPLOAD_EXPANSION: u64 = 100;
 
-/// Password checks: argon2 takes about 19 MiB and tens of milliseconds each, so they run a
-/// few at a time, and past a short queue a login is told to come back (429) instead of
-/// holding memory while it waits.
-pub(crate) struct Verifications {
-    pub(crate) slots: tokio::sync::Semaphore,
-    waiting: std::sync::atomic::AtomicUsize,
-    max_waiting: usize,
+/// Turns at something costly (argon2's password checks, heavy computations): `at_once` run,
+/// at most `max_in_line` are in line (those running included), and the rest are told to
+/// come back instead of holding memory while they wait.
+pub(crate) struct Turns {
+    slots: Arc<tokio::sync::Semaphore>,
+    in_line: Arc<std::sync::atomic::AtomicUsize>,
+    max_in_line: usize,
 }
 
-/// A place in the queue of password checks, given back when dropped.
-pub(crate) struct Queued<'a>(&'a Verifications);
+/// A place in line, given back when dropped.
+pub(crate) struct Place(Arc<std::sync::atomic::AtomicUsize>);
 
-impl Drop for Queued<'_> {
+impl Drop for Place {
     fn drop(&mut self) {
-        self.0
-            .waiting
-            .fetch_sub(1, std::sync::atomic::Ordering::SeqCst);
+        self.0.fetch_sub(1, std::sync::atomic::Ordering::SeqCst);
     }
 }
 
-impl Verifications {
-    fn new(at_once: usize, max_waiting: usize) -> Self {
+/// A turn: held by the work it was given to (moved into a blocking task, it lasts until the
+/// work really ends, even when its request has given up on it).
+pub(crate) struct Turn {
+    _slot: tokio::sync::OwnedSemaphorePermit,
+    _place: Place,
+}
+
+impl Turns {
+    fn new(at_once: usize, max_in_line: usize) -> Self {
         Self {
-            slots: tokio::sync::Semaphore::new(at_once.max(1)),
-            waiting: Default::default(),
-            max_waiting,
+            slots: Arc::new(tokio::sync::Semaphore::new(at_once.max(1))),
+            in_line: Arc::default(),
+            max_in_line: max_in_line.max(at_once),
         }
     }
 
-    /// A place in the queue, or `None` when it is full.
-    pub(crate) fn enter(&self) -> Option<Queued<'_>> {
-        use std::sync::atomic::Ordering::SeqCst;
-        let before = self.waiting.fetch_add(1, SeqCst);
-        let place = Queued(self);
-        (before < self.max_waiting).then_some(place)
+    /// A place in line, or `None` when the line is full.
+    pub(crate) fn enter(&self) -> Option<(Place, &Self)> {
+        let before = self
+            .in_line
+            .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        let place = Place(Arc::clone(&self.in_line));
+        (before < self.max_in_line).then_some((place, self))
+    }
+
+    /// Waits for a turn for the holder of `place`.
+    pub(crate) async fn turn(&self, place: Place) -> Result<Turn, ApiError> {
+        let slot = Arc::clone(&self.slots)
+            .acquire_owned()
+            .await
+            .map_err(ApiError::internal)?;
+        Ok(Turn {
+            _slot: slot,
+            _place: place,
+        })
     }
 }
+
+/// How long the server trusts the import count it last read from a workspace's store: an
+/// import by the CLI beside the server is seen within this; the server's own imports at once.
+const IMPORT_COUNT_TTL: std::time::Duration = std::time::Duration::from_secs(1);
 
 type RankKey = (String, String);
 
@@ -252,19 +274,20 @@ pub struct Inner {
     /// One import at a time per workspace (SQLite would serialise them anyway; this makes
     /// the second wait instead of failing on a busy store).
     import_locks: Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
-    /// Full rankings by (workspace, filters), with the generation they were made at: pages
-    /// of the leaderboard are cut from them.
+    /// Full rankings by (workspace, filters): pages of the leaderboard are cut from them.
     rankings: ReportCache<RankKey, socialset_engine::RankReport>,
-    /// Each workspace's audit, with the generation it was made at; it lists as many
-    /// accounts as the deepest page asked for so far, rounded up to `AUDIT_BATCH`.
+    /// Each workspace's audit; it lists as many accounts as the deepest page asked for so
+    /// far, rounded up to `AUDIT_BATCH`.
     audits: ReportCache<String, socialset_engine::AuditReport>,
     /// Communities by (workspace, settings): a Leiden run with restarts is seconds to minutes
     /// on a large workspace, the same until the next import.
     communities: ReportCache<RankKey, socialset_engine::CommunityReport>,
-    verifications: Verifications,
-    /// Turns for heavy computations (`ServerConfig::heavy_at_once`), and how many wait.
-    heavy: tokio::sync::Semaphore,
-    heavy_waiting: std::sync::atomic::AtomicUsize,
+    /// Turns at checking a password (`ServerConfig::password_checks_at_once`).
+    verifications: Turns,
+    /// Turns at heavy computations (`ServerConfig::heavy_at_once`).
+    heavy: Turns,
+    /// Each workspace's committed imports as last read from its store, and when.
+    import_counts: Mutex<HashMap<String, (u64, std::time::Instant)>>,
     /// One heavy computation at a time per workspace.
     heavy_per_workspace: Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
     /// Workspaces known to hold data.
@@ -300,14 +323,17 @@ impl AppState {
                 .map_err(|e| ApiError::internal(format!("creating {}: {e}", dir.display())))?;
         }
         let auth = AuthDb::open(&config.data_dir)?;
-        let verifications = Verifications::new(
+        let verifications = Turns::new(
             config.password_checks_at_once,
-            config.password_checks_queued,
+            config.password_checks_at_once + config.password_checks_queued,
         );
-        let heavy = tokio::sync::Semaphore::new(config.heavy_at_once.max(1));
+        let heavy = Turns::new(
+            config.heavy_at_once,
+            config.heavy_at_once + config.heavy_queued,
+        );
         Ok(Self(Arc::new(Inner {
             heavy,
-            heavy_waiting: Default::default(),
+            import_counts: Mutex::default(),
             heavy_per_workspace: Mutex::default(),
             config,
             auth,
@@ -327,6 +353,29 @@ impl AppState {
 
     fn store_path(&self, workspace: &str) -> PathBuf {
         self.0.config.workspace_store(workspace)
+    }
+
+    /// How many imports `workspace`'s store has committed (read at most once per
+    /// `IMPORT_COUNT_TTL`): cached reports made at another count are stale.
+    async fn imports_committed(&self, workspace: &str) -> Result<u64, ApiError> {
+        if let Some(&(n, read)) = lock(&self.0.import_counts).get(workspace) {
+            if read.elapsed() < IMPORT_COUNT_TTL {
+                return Ok(n);
+            }
+        }
+        let (st, ws) = (self.clone(), workspace.to_owned());
+        let n = tokio::task::spawn_blocking(move || {
+            Ok::<_, ApiError>(routes::open_store(&st, &ws)?.imports_committed()?)
+        })
+        .await
+        .map_err(ApiError::internal)??;
+        lock(&self.0.import_counts).insert(workspace.to_owned(), (n, std::time::Instant::now()));
+        Ok(n)
+    }
+
+    /// Forgets `workspace`'s import count, after an import by this server.
+    fn imports_changed(&self, workspace: &str) {
+        lock(&self.0.import_counts).remove(workspace);
     }
 
     /// Whether anything has been imported into `workspace` (once it has, it stays so: there

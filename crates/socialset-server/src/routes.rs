@@ -220,31 +220,23 @@ impl Drop for CancelOnDrop {
 
 /// Runs a heavy engine computation for `workspace` (`f` gets the flag to open the store
 /// with): one at a time per workspace and `heavy_at_once` on the server, waiting its turn in
-/// a bounded queue (503 past it); stopped when its client leaves or past
-/// `work_time_limit` (503).
+/// a bounded line (503 past it); stopped when its client leaves or past `work_time_limit`
+/// (503). Its turns are held by the blocking work itself, so a computation stopped at its
+/// next check keeps them until it has.
 async fn heavy<T: Send + 'static>(
     state: &AppState,
     workspace: &str,
     f: impl FnOnce(Cancel) -> Result<T, ApiError> + Send + 'static,
 ) -> Result<T, ApiError> {
-    use std::sync::atomic::Ordering::SeqCst;
     let cancel = Cancel::new();
     let _on_drop = CancelOnDrop(cancel.clone());
-    struct Waiting<'a>(&'a std::sync::atomic::AtomicUsize);
-    impl Drop for Waiting<'_> {
-        fn drop(&mut self) {
-            self.0.fetch_sub(1, std::sync::atomic::Ordering::SeqCst);
-        }
-    }
-    let before = state.0.heavy_waiting.fetch_add(1, SeqCst);
-    let waiting = Waiting(&state.0.heavy_waiting);
-    if before >= state.0.config.heavy_queued {
+    let Some((place, turns)) = state.0.heavy.enter() else {
         return Err(ApiError::new(
             StatusCode::SERVICE_UNAVAILABLE,
             "the server is busy with other computations: try again in a minute",
             None,
         ));
-    }
+    };
     let one_per_workspace = Arc::clone(
         lock(&state.0.heavy_per_workspace)
             .entry(workspace.to_owned())
@@ -252,13 +244,15 @@ async fn heavy<T: Send + 'static>(
     );
     let limit = state.0.config.work_time_limit;
     let run = async {
-        let _workspace_turn = one_per_workspace.lock().await;
-        let _server_turn = state.0.heavy.acquire().await.map_err(ApiError::internal)?;
-        drop(waiting);
+        let workspace_turn = one_per_workspace.lock_owned().await;
+        let server_turn = turns.turn(place).await?;
         let c = cancel.clone();
-        tokio::task::spawn_blocking(move || f(c))
-            .await
-            .map_err(ApiError::internal)?
+        tokio::task::spawn_blocking(move || {
+            let _turns = (workspace_turn, server_turn);
+            f(c)
+        })
+        .await
+        .map_err(ApiError::internal)?
     };
     match tokio::time::timeout(limit, run).await {
         Ok(result) => result,
@@ -278,7 +272,7 @@ async fn heavy<T: Send + 'static>(
 
 /// The cached engine report of `cache` under `key`, while the workspace's store has
 /// committed no import since it was made (whoever imported: this server or a CLI beside it)
-/// and `fits` it; else one `compute`d on a blocking thread, then cached.
+/// and `fits` it; else the one `compute` gives, then cached.
 async fn cached<K: Eq + std::hash::Hash + Clone, T: Send + Sync + 'static>(
     state: &AppState,
     workspace: &str,
@@ -287,8 +281,7 @@ async fn cached<K: Eq + std::hash::Hash + Clone, T: Send + Sync + 'static>(
     fits: impl Fn(&T) -> bool,
     compute: impl std::future::Future<Output = Result<T, ApiError>>,
 ) -> Result<Arc<T>, ApiError> {
-    let (st, ws) = (state.clone(), workspace.to_owned());
-    let imports = blocking(move || Ok(open_store(&st, &ws)?.imports_committed()?)).await?;
+    let imports = state.imports_committed(workspace).await?;
     let hit = {
         let mut map = lock(cache(&state.0));
         map.get_mut(&key)
@@ -356,6 +349,66 @@ fn too_many(error: impl Into<String>, field: Option<&str>, retry_after_seconds: 
     r
 }
 
+/// What checking a password under the login limits found.
+enum Checked {
+    Right,
+    Wrong,
+    /// Refused before checking (429): too many attempts, or too many checks at once.
+    Refused(Response),
+}
+
+/// Checks `password` for `user`, asked from `address`, within the login limits: the attempt
+/// is counted before the check (so attempts sent at once gain nothing), checks run a few at
+/// a time in a bounded line, and a right password gives back what its attempts used. A
+/// refusal for this name names `user_field`.
+async fn check_password(
+    state: &AppState,
+    user: &str,
+    address: &str,
+    password: String,
+    user_field: &'static str,
+) -> Result<Checked, ApiError> {
+    let Some((place, turns)) = state.0.verifications.enter() else {
+        return Ok(Checked::Refused(too_many(
+            "the server is checking too many passwords at once: try again in a second",
+            None,
+            1,
+        )));
+    };
+    let limits = state.0.config.login_limits;
+    let (st, name, addr) = (state.clone(), user.to_owned(), address.to_owned());
+    if let Err(refused) =
+        blocking(move || Ok(st.auth().reserve_login(&name, &addr, &limits)?)).await?
+    {
+        let (what, field) = match refused.limit {
+            "user" => (
+                "too many failed logins for this user from your address",
+                user_field,
+            ),
+            _ => ("too many failed logins from your address", "address"),
+        };
+        return Ok(Checked::Refused(too_many(
+            format!(
+                "{what}: try again in {} minutes, or ask the operator (socialset user unlock)",
+                (refused.retry_after_seconds + 59) / 60
+            ),
+            Some(field),
+            refused.retry_after_seconds,
+        )));
+    }
+    let turn = turns.turn(place).await?;
+    let (st, name, addr) = (state.clone(), user.to_owned(), address.to_owned());
+    blocking(move || {
+        let _turn = turn;
+        if !st.auth().check_password(&name, &password)? {
+            return Ok(Checked::Wrong);
+        }
+        st.auth().login_succeeded(&name, &addr)?;
+        Ok(Checked::Right)
+    })
+    .await
+}
+
 /// Logs in: a session token, also set as a cookie. Each address may try a user name five
 /// times and any names thirty times in fifteen minutes (429 with Retry-After past that);
 /// attempts are counted before the password is checked, so sending them at once gains
@@ -385,53 +438,17 @@ async fn login(
             "wrong user name or password (a name has 1 to 128 characters, a password at most 1024)",
         ));
     }
-    // Hold a place in the queue of password checks, or be told to come back.
-    let Some(_queued) = state.0.verifications.enter() else {
-        return Ok(too_many(
-            "the server is checking too many passwords at once: try again in a second",
-            None,
-            1,
-        ));
-    };
-    let limits = state.0.config.login_limits;
-    let (st, user, addr) = (state.clone(), req.user.clone(), address.clone());
-    let reserved = blocking(move || Ok(st.auth().reserve_login(&user, &addr, &limits)?)).await?;
-    if let Err(refused) = reserved {
-        let what = match refused.limit {
-            "user" => "too many failed logins for this user from your address",
-            _ => "too many failed logins from your address",
-        };
-        return Ok(too_many(
-            format!(
-                "{what}: try again in {} minutes, or ask the operator (socialset user unlock)",
-                (refused.retry_after_seconds + 59) / 60
-            ),
-            Some(if refused.limit == "user" {
-                "user"
-            } else {
-                "address"
-            }),
-            refused.retry_after_seconds,
-        ));
+    match check_password(&state, &req.user, &address, req.password, "user").await? {
+        Checked::Refused(r) => return Ok(r),
+        Checked::Wrong => {
+            return Err(ApiError::new(
+                StatusCode::UNAUTHORIZED,
+                "wrong user name or password",
+                None,
+            ))
+        }
+        Checked::Right => {}
     }
-    let _checking = state
-        .0
-        .verifications
-        .slots
-        .acquire()
-        .await
-        .map_err(ApiError::internal)?;
-    let st = state.clone();
-    let (user, password) = (req.user.clone(), req.password);
-    let ok = blocking(move || Ok(st.auth().check_password(&user, &password)?)).await?;
-    if !ok {
-        return Err(ApiError::new(
-            StatusCode::UNAUTHORIZED,
-            "wrong user name or password",
-            None,
-        ));
-    }
-    state.auth().login_succeeded(&req.user, &address)?;
     let token = state.auth().create_token(&req.user, true)?;
     let cookie = format!(
         "{SESSION_COOKIE}={token}; HttpOnly; SameSite=Strict; Path=/; Max-Age={}",
@@ -476,35 +493,27 @@ async fn password(
     body: Result<Json<PasswordChange>, JsonRejection>,
 ) -> Result<Response, ApiError> {
     let Json(req) = body.map_err(|e| ApiError::new(e.status(), e.body_text(), Some("body")))?;
-    let limits = state.0.config.login_limits;
-    let (st, user, addr) = (state.clone(), caller.user.clone(), address.clone());
-    if let Err(refused) =
-        blocking(move || Ok(st.auth().reserve_login(&user, &addr, &limits)?)).await?
-    {
-        return Ok(too_many(
-            "too many wrong passwords: try again later",
-            Some("current_password"),
-            refused.retry_after_seconds,
-        ));
-    }
-    let _checking = state
-        .0
-        .verifications
-        .slots
-        .acquire()
-        .await
-        .map_err(ApiError::internal)?;
-    let st = state.clone();
-    let user = caller.user.clone();
-    blocking(move || {
-        if !st.auth().check_password(&user, &req.current_password)? {
+    let checked = check_password(
+        &state,
+        &caller.user,
+        &address,
+        req.current_password,
+        "current_password",
+    )
+    .await?;
+    match checked {
+        Checked::Refused(r) => return Ok(r),
+        Checked::Wrong => {
             return Err(ApiError::new(
                 StatusCode::UNAUTHORIZED,
                 "the current password is wrong",
                 Some("current_password"),
-            ));
+            ))
         }
-        st.auth().login_succeeded(&user, &address)?;
+        Checked::Right => {}
+    }
+    let (st, user) = (state.clone(), caller.user.clone());
+    blocking(move || {
         st.auth()
             .set_password(&user, &req.new_password)
             .map_err(|e| match e {
@@ -639,7 +648,7 @@ async fn workspaces(
 }
 
 /// Opens a workspace's store for reading; one with nothing imported is a 404.
-fn open_store(state: &AppState, workspace: &str) -> Result<Workspace, ApiError> {
+pub(crate) fn open_store(state: &AppState, workspace: &str) -> Result<Workspace, ApiError> {
     if !state.has_data(workspace)? {
         return Err(ApiError::not_found(
             "workspace",
@@ -1610,6 +1619,7 @@ async fn import(
                 job.records_read = Some(report.records_read());
                 job.rejected = Some(report.rejected());
                 job.after = Some(Stats::from(&report.after));
+                st.imports_changed(&workspace);
             }
             Ok(Err(e)) => {
                 job.state = "failed".into();

@@ -43,6 +43,28 @@ fn server(database: Option<String>) -> Server {
     }
 }
 
+/// A server on SQLite configured by `configure`, with one user, ann, admin of acme, whose
+/// token stands for all three.
+fn one_admin_server(configure: impl FnOnce(&mut ServerConfig)) -> Server {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut config = ServerConfig::new(dir.path());
+    configure(&mut config);
+    let state = AppState::open(config.clone()).expect("state");
+    state
+        .auth()
+        .add_user("ann", Some("ann's password"), "acme", Role::Admin)
+        .expect("ann");
+    let token = state.auth().create_token("ann", false).expect("token");
+    Server {
+        app: app(state),
+        _dir: dir,
+        config,
+        ann: token.clone(),
+        vic: token.clone(),
+        bob: token,
+    }
+}
+
 impl Server {
     /// Where a workspace's store is, as the CLI would open it.
     fn store_of(&self, workspace: &str) -> std::path::PathBuf {
@@ -342,24 +364,27 @@ async fn requests_that_cannot_fit_are_refused_naming_their_field(s: Server) {
 }
 
 #[tokio::test]
+async fn heavy_work_past_its_time_limit_is_stopped() {
+    let s = one_admin_server(|config| config.work_time_limit = std::time::Duration::ZERO);
+    assert_eq!(import(&s, &s.ann, DATA).await["state"], "done");
+    let (status, text, _) = get(&s, "/api/workspaces/acme/communities", &s.ann).await;
+    assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "{text}");
+    assert!(
+        json(&text)["error"]
+            .as_str()
+            .is_some_and(|m| m.contains("limit of 0 s")),
+        "{text}"
+    );
+    // Cheap requests are not held back by it.
+    assert_eq!(
+        get(&s, "/api/workspaces/acme/rank", &s.ann).await.0,
+        StatusCode::OK
+    );
+}
+
+#[tokio::test]
 async fn stability_windows_past_the_limit_are_refused() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let mut config = ServerConfig::new(dir.path());
-    config.limits.max_windows = 3;
-    let state = AppState::open(config.clone()).expect("state");
-    state
-        .auth()
-        .add_user("ann", Some("ann's password"), "acme", Role::Admin)
-        .expect("ann");
-    let token = state.auth().create_token("ann", false).expect("token");
-    let s = Server {
-        app: app(state),
-        _dir: dir,
-        config,
-        ann: token.clone(),
-        vic: token.clone(),
-        bob: token,
-    };
+    let s = one_admin_server(|config| config.limits.max_windows = 3);
     assert_eq!(import(&s, &s.ann, DATA).await["state"], "done");
     let (status, text, _) = get(
         &s,
@@ -430,6 +455,8 @@ async fn caches_follow_imports_made_beside_the_server(s: Server) {
     })
     .await
     .expect("task");
+    // The server reads a store's import count at most once a second.
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
     let (_, after, _) = get(&s, "/api/workspaces/acme/rank?limit=1000", &s.vic).await;
     assert_eq!(count(&after), 4, "the cached ranking was stale: {after}");
 }
@@ -823,23 +850,7 @@ async fn concurrent_imports_into_one_workspace_all_land(s: Server) {
 
 #[tokio::test]
 async fn uploads_over_the_limit_are_refused() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let mut config = ServerConfig::new(dir.path());
-    config.upload_limit = 100;
-    let state = AppState::open(config.clone()).expect("state");
-    state
-        .auth()
-        .add_user("ann", Some("ann's password"), "acme", Role::Admin)
-        .expect("ann");
-    let token = state.auth().create_token("ann", false).expect("token");
-    let s = Server {
-        app: app(state),
-        _dir: dir,
-        config,
-        ann: token.clone(),
-        vic: token.clone(),
-        bob: token,
-    };
+    let s = one_admin_server(|config| config.upload_limit = 100);
     let (status, text, _) = call(
         &s,
         "POST",

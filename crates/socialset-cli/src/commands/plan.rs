@@ -210,7 +210,7 @@ fn summary(name: &str, s: &PlanSet) -> String {
 
 fn print(r: &PlanReport) {
     println!(
-        "Budget €{:.0}; {} accounts ({} in the target audience), {} influence links ({}, {} probabilities); {} native candidates ({} likely bots and {} dependent on brands left out); IMM ε = {} on {} RR sets.",
+        "Budget €{:.0}; {} accounts ({} in the target audience), {} influence links ({}, {} probabilities); {} native candidates ({} likely bots and {} dependent on brands left out); IMM ε = {} on {} RR sets ({} MiB).",
         r.budget,
         thousands(r.accounts as u64),
         thousands(r.audience as u64),
@@ -227,7 +227,8 @@ fn print(r: &PlanReport) {
         thousands(r.left_out_as_bots as u64),
         thousands(r.left_out_as_dependent as u64),
         r.epsilon,
-        thousands(r.rr_sets as u64)
+        thousands(r.rr_sets as u64),
+        thousands(r.sample_bytes.div_ceil(1 << 20))
     );
     if r.sample_capped {
         println!(

@@ -145,6 +145,9 @@ enum UserAction {
 
 fn read_password(from_stdin: bool) -> Result<Option<String>> {
     if from_stdin {
+        if std::io::IsTerminal::is_terminal(&std::io::stdin()) {
+            eprint!("Password (it shows as you type; pipe it in to keep it off the screen): ");
+        }
         let mut line = String::new();
         std::io::stdin()
             .lock()
