@@ -317,8 +317,8 @@ impl Workspace {
             return Err(Error::Refused {
                 parameter: "budget_eur",
                 message: format!(
-                    "a budget of €{} buys no member: the cheapest candidate costs €{} \
-                     (raise the budget, or lower the prices with --prices)",
+                    "a budget of €{} buys no member: the cheapest candidate costs €{}; raise \
+                     the budget, or lower the price list",
                     options.budget, cheapest
                 ),
             });

@@ -157,7 +157,7 @@ impl ServerConfig {
             data_dir: data_dir.to_owned(),
             upload_limit: 4 << 30,
             max_decompressed_bytes: 64 << 30,
-            work_time_limit: std::time::Duration::from_secs(300),
+            work_time_limit: DEFAULT_WORK_TIME_LIMIT,
             heavy_at_once: std::thread::available_parallelism()
                 .map_or(1, |n| n.get().saturating_sub(1).max(1)),
             heavy_queued: 16,
@@ -183,6 +183,10 @@ impl ServerConfig {
         }
     }
 }
+
+/// How long one computation may run by default: the slowest default computation on the
+/// Higgs store (a plan under linear threshold, 42 s; docs/LIMITS.md) with room to spare.
+pub const DEFAULT_WORK_TIME_LIMIT: std::time::Duration = std::time::Duration::from_secs(300);
 
 /// How many times its own size an upload may decompress to: real JSON compresses 5 to 20
 /// times, a decompression bomb a thousand.

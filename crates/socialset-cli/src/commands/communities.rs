@@ -62,6 +62,8 @@ pub struct Args {
 
     #[command(flatten)]
     store: StoreArgs,
+    #[command(flatten)]
+    limit: super::WindowLimit,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -93,7 +95,13 @@ pub fn run(args: Args) -> Result<()> {
         window_days: args.window_days,
         top: args.top,
     };
-    let report = args.store.open_existing()?.communities(&options)?;
+    let mut limits = socialset_engine::Limits::default();
+    args.limit.apply(&mut limits);
+    let report = args
+        .store
+        .open_existing()?
+        .with_limits(limits)
+        .communities(&options)?;
     let rows: Vec<Vec<String>> = report
         .communities
         .iter()

@@ -29,30 +29,39 @@ pub struct StoreArgs {
     /// postgres://user[:password]@host[:port]/database.
     #[arg(long, env = "SOCIALSET_DB", default_value = socialset_engine::DEFAULT_DB, value_name = "PATH")]
     pub db: PathBuf,
-    #[command(flatten)]
-    pub limits: LimitArgs,
 }
 
-/// How much work one command may do (docs/LIMITS.md): a request past them is refused before
-/// it starts, or, for the planner's sample, done within them at the accuracy they allow.
+/// The memory the planner's sample may hold (docs/LIMITS.md), for `plan` and `serve`.
 #[derive(Debug, clap::Args)]
 #[command(next_help_heading = "Limits")]
-pub struct LimitArgs {
+pub struct SampleLimit {
     /// Memory the planner's reverse-reachable sets may hold, in MiB; past it the plan says
-    /// which accuracy (ε) it reached.
+    /// which accuracy (ε) it reached. The largest sample of the real data sets in
+    /// docs/LIMITS.md is 130 MiB.
     #[arg(long, env = "SOCIALSET_MAX_SAMPLE_MB", default_value_t = socialset_engine::Limits::default().max_sample_bytes >> 20, value_name = "MIB")]
     pub max_sample_mb: u64,
-    /// The most time windows `communities --window-days` compares.
+}
+
+/// The windows a stability analysis may compare (docs/LIMITS.md), for `communities` and
+/// `serve`.
+#[derive(Debug, clap::Args)]
+#[command(next_help_heading = "Limits")]
+pub struct WindowLimit {
+    /// The most time windows `--window-days` may cut the engagement into (each is a Leiden
+    /// run); more are refused before any is run.
     #[arg(long, env = "SOCIALSET_MAX_WINDOWS", default_value_t = socialset_engine::Limits::default().max_windows, value_name = "N")]
     pub max_windows: usize,
 }
 
-impl LimitArgs {
-    pub fn limits(&self) -> socialset_engine::Limits {
-        socialset_engine::Limits {
-            max_sample_bytes: self.max_sample_mb.saturating_mul(1 << 20),
-            max_windows: self.max_windows,
-        }
+impl SampleLimit {
+    pub fn apply(&self, limits: &mut socialset_engine::Limits) {
+        limits.max_sample_bytes = self.max_sample_mb.saturating_mul(1 << 20);
+    }
+}
+
+impl WindowLimit {
+    pub fn apply(&self, limits: &mut socialset_engine::Limits) {
+        limits.max_windows = self.max_windows;
     }
 }
 
@@ -70,9 +79,8 @@ impl StoreArgs {
 
     pub fn open(&self) -> anyhow::Result<socialset_engine::Workspace> {
         use anyhow::Context;
-        Ok(socialset_engine::Workspace::open(&self.db)
-            .with_context(|| format!("opening the store {}", self.db.display()))?
-            .with_limits(self.limits.limits()))
+        socialset_engine::Workspace::open(&self.db)
+            .with_context(|| format!("opening the store {}", self.db.display()))
     }
 }
 

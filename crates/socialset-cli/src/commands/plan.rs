@@ -110,6 +110,8 @@ pub struct Args {
     graph: GraphArgs,
     #[command(flatten)]
     store: StoreArgs,
+    #[command(flatten)]
+    limit: super::SampleLimit,
 }
 
 pub fn run(args: Args) -> Result<()> {
@@ -160,7 +162,13 @@ pub fn run(args: Args) -> Result<()> {
         },
         window: args.graph.window(),
     };
-    let r = args.store.open_existing()?.plan(&options)?;
+    let mut limits = socialset_engine::Limits::default();
+    args.limit.apply(&mut limits);
+    let r = args
+        .store
+        .open_existing()?
+        .with_limits(limits)
+        .plan(&options)?;
     match args.format {
         OutputFormat::Json => println!("{}", serde_json::to_string_pretty(&to_json(&r))?),
         OutputFormat::Csv => {

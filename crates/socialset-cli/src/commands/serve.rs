@@ -59,6 +59,18 @@ pub struct Args {
     print_openapi: bool,
     #[command(flatten)]
     data: DataArgs,
+    /// The longest one computation (communities, a plan, a workspace's audit) may run before
+    /// it is stopped with a 503.
+    #[arg(long, default_value_t = socialset_server::DEFAULT_WORK_TIME_LIMIT.as_secs(), value_name = "SECONDS", help_heading = "Limits")]
+    work_seconds: u64,
+    /// Computations run at once on the whole server (default: one core fewer than the
+    /// machine has, at least one); others wait their turn, one per workspace.
+    #[arg(long, value_name = "N", help_heading = "Limits")]
+    computations_at_once: Option<usize>,
+    #[command(flatten)]
+    sample: super::SampleLimit,
+    #[command(flatten)]
+    windows: super::WindowLimit,
 }
 
 pub fn run(args: Args) -> Result<()> {
@@ -69,6 +81,12 @@ pub fn run(args: Args) -> Result<()> {
     let mut config = ServerConfig::new(&args.data.data);
     config.upload_limit = args.upload_limit.saturating_mul(1 << 20);
     config.database = args.db;
+    config.work_time_limit = std::time::Duration::from_secs(args.work_seconds);
+    if let Some(n) = args.computations_at_once {
+        config.heavy_at_once = n.max(1);
+    }
+    args.sample.apply(&mut config.limits);
+    args.windows.apply(&mut config.limits);
     let runtime = tokio::runtime::Runtime::new().context("starting the server's runtime")?;
     runtime
         .block_on(socialset_server::serve(config, args.addr))
