@@ -9,8 +9,8 @@
 use std::collections::HashMap;
 
 use socialset_graph::{
-    ari, core_numbers, leiden, modularity, nmi, weakly_connected_components, Cancel, Cancelled,
-    Csr, Edge, LeidenConfig, Quality,
+    ari, core_numbers, leiden_until, modularity, nmi, weakly_connected_components, Cancel,
+    Cancelled, Csr, Edge, LeidenConfig, Progress, Quality,
 };
 use socialset_model::{AccountIdx, Timestamp};
 
@@ -80,7 +80,8 @@ pub fn detect_communities(
     follows: &[FollowEdge],
     posts: &[PostText],
     config: &CommunityConfig,
-) -> Communities {
+    cancel: &Cancel,
+) -> Result<Communities, Cancelled> {
     let directed = Layers::build(n_accounts, events, follows).combined(&config.weights);
     let edges: Vec<Edge> = directed
         .edges()
@@ -90,7 +91,7 @@ pub fn detect_communities(
     let active: Vec<bool> = (0..n_accounts as u32)
         .map(|v| g.out_degree(v) > 0)
         .collect();
-    let partition = leiden(&g, &config.leiden);
+    let partition = leiden_until(&g, &config.leiden, cancel)?;
     let resolution = match config.leiden.quality {
         Quality::Modularity { resolution } => resolution,
         Quality::Cpm { .. } => 1.0,
@@ -188,7 +189,7 @@ pub fn detect_communities(
             .iter()
             .filter_map(|e| Some((*position.get(&e.src)?, *position.get(&e.dst)?))),
     );
-    Communities {
+    Ok(Communities {
         membership,
         communities,
         modularity: q,
@@ -196,7 +197,7 @@ pub fn detect_communities(
         core_numbers: core_numbers(&g),
         components: wcc.count(),
         largest_component: wcc.sizes.first().copied().unwrap_or(0),
-    }
+    })
 }
 
 /// Words too common to label anything (English and Italian).
@@ -383,18 +384,24 @@ impl EngagementWindows {
 /// Runs Leiden in each window (same seed) and compares consecutive windows. Interactions only:
 /// follows rarely carry a time, so they cannot be placed in a window. Each window's graph holds
 /// only the accounts active in it, so a short window costs what its engagement costs, not what
-/// the whole store does; two windows are held at a time. Checks `cancel` between windows.
+/// the whole store does; two windows are held at a time. Stops soon after `cancel` is set;
+/// tells `progress` which window it is on.
 pub fn community_stability(
     n_accounts: usize,
     windows: &EngagementWindows,
     config: &CommunityConfig,
     cancel: &Cancel,
+    progress: &Progress,
 ) -> Result<Stability, Cancelled> {
     let mut comparisons = Vec::new();
     let mut previous: Option<(i64, Communities)> = None;
-    for (&w, events) in &windows.windows {
-        cancel.check()?;
-        let found = window_communities(n_accounts, events, config);
+    for (i, (&w, events)) in windows.windows.iter().enumerate() {
+        progress.step(
+            format!("stability: window {} of {}", i + 1, windows.len()),
+            windows.len() as u64,
+        );
+        progress.set(i as u64);
+        let found = window_communities(n_accounts, events, config, cancel)?;
         if let Some((wb, before)) = &previous {
             if let (Some(b), Some(a)) = (windows.bounds(*wb), windows.bounds(w)) {
                 comparisons.push(compare_windows(before, &found, b, a));
@@ -415,7 +422,8 @@ fn window_communities(
     n_accounts: usize,
     events: &[Engagement],
     config: &CommunityConfig,
-) -> Communities {
+    cancel: &Cancel,
+) -> Result<Communities, Cancelled> {
     let mut active: Vec<u32> = events.iter().flat_map(|e| [e.src.0, e.dst.0]).collect();
     active.sort_unstable();
     active.dedup();
@@ -433,7 +441,7 @@ fn window_communities(
         n_labels: 0,
         ..*config
     };
-    let mut found = detect_communities(active.len(), &compact, &[], &[], &quiet);
+    let mut found = detect_communities(active.len(), &compact, &[], &[], &quiet, cancel)?;
     let mut membership = vec![NO_COMMUNITY; n_accounts];
     for (i, &v) in active.iter().enumerate() {
         membership[v as usize] = found.membership[i];
@@ -441,7 +449,7 @@ fn window_communities(
     found.membership = membership;
     // Per-account figures of the compact graph would be misread as the store's.
     found.core_numbers = Vec::new();
-    found
+    Ok(found)
 }
 
 fn compare_windows(
@@ -527,7 +535,15 @@ mod tests {
                 hashtags: vec![],
             },
         ];
-        let c = detect_communities(7, &two_groups(), &[], &posts, &CommunityConfig::default());
+        let c = detect_communities(
+            7,
+            &two_groups(),
+            &[],
+            &posts,
+            &CommunityConfig::default(),
+            &Cancel::default(),
+        )
+        .expect("not cancelled");
         assert_eq!(c.communities.len(), 2);
         assert_eq!(c.membership[0], c.membership[2]);
         assert_ne!(c.membership[0], c.membership[3]);
@@ -554,8 +570,22 @@ mod tests {
         events.extend(later);
         let windows = EngagementWindows::split(&events, day);
         assert_eq!(windows.len(), 2);
-        let s = community_stability(7, &windows, &CommunityConfig::default(), &Cancel::new())
-            .expect("not cancelled");
+        let progress = Progress::new();
+        let s = community_stability(
+            7,
+            &windows,
+            &CommunityConfig::default(),
+            &Cancel::new(),
+            &progress,
+        )
+        .expect("not cancelled");
+        assert_eq!(progress.status().step, "stability: window 2 of 2");
+        let cancel = Cancel::new();
+        cancel.cancel();
+        assert_eq!(
+            community_stability(7, &windows, &CommunityConfig::default(), &cancel, &progress),
+            Err(Cancelled)
+        );
         assert_eq!(s.comparisons.len(), 1);
         let c = &s.comparisons[0];
         assert_eq!(c.accounts_in_both, 6);

@@ -101,3 +101,35 @@ impl ImportObserver for ImportProgress {
         }
     }
 }
+
+/// Runs `work` with a spinner on stderr that shows the step `progress` is on and how far
+/// through it (the same figures a server job reports), redrawn ten times a second; nothing is
+/// drawn when stderr is not a terminal.
+pub fn watch<T>(progress: &socialset_engine::Progress, work: impl FnOnce() -> T) -> T {
+    if !std::io::IsTerminal::is_terminal(&std::io::stderr()) {
+        return work();
+    }
+    let bar = ProgressBar::new_spinner();
+    bar.set_style(
+        ProgressStyle::with_template("{spinner} {elapsed} {msg}")
+            .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+    );
+    let done = std::sync::atomic::AtomicBool::new(false);
+    std::thread::scope(|scope| {
+        scope.spawn(|| {
+            while !done.load(std::sync::atomic::Ordering::Relaxed) {
+                let s = progress.status();
+                bar.set_message(match s.fraction() {
+                    Some(f) => format!("{} ({:.0}%)", s.step, 100.0 * f),
+                    None => s.step,
+                });
+                bar.tick();
+                std::thread::sleep(std::time::Duration::from_millis(100));
+            }
+            bar.finish_and_clear();
+        });
+        let out = work();
+        done.store(true, std::sync::atomic::Ordering::Relaxed);
+        out
+    })
+}

@@ -301,6 +301,7 @@ fn pod_lines(data: &SocialData, pods: &[Pod]) -> Vec<PodLine> {
 impl Workspace {
     fn score_accounts(&self, options: &AuditOptions) -> Result<Scored> {
         let (model, info) = load_model(options.model.as_deref())?;
+        self.step("reading the store", 0)?;
         let data = self.load_social(&options.window)?;
         if data.accounts.is_empty() {
             return Err(Error::Usage(
@@ -313,9 +314,15 @@ impl Workspace {
             evidence,
             verdict,
             used,
-        } = judge(&data, &model, options.threshold);
+        } = {
+            self.step(&format!("scoring {} accounts", data.accounts.len()), 0)?;
+            judge(&data, &model, options.threshold)
+        };
+        self.step("indexing audiences", 0)?;
         let audience = AudienceIndex::build(data.accounts.len(), &data.events, &data.follows);
+        self.step("looking for engagement pods", 0)?;
         let pods = find_pods(data.accounts.len(), &data.events, &options.pods);
+        self.check_cancel()?;
         Ok(Scored {
             data,
             rows,

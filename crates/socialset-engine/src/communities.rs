@@ -5,7 +5,7 @@ use socialset_analysis::{
     community_stability, detect_communities, Communities, CommunityConfig, EngagementWeights,
     EngagementWindows, Stability,
 };
-use socialset_graph::{LeidenConfig, Quality};
+use socialset_graph::{Cancel, LeidenConfig, Quality};
 
 use crate::social::{SocialData, TimeWindow};
 use crate::{Error, Result, Workspace};
@@ -85,8 +85,16 @@ impl Workspace {
         &self,
         options: &CommunityOptions,
     ) -> Result<(SocialData, Communities, CommunityConfig)> {
+        self.step("reading the store", 0)?;
         let data = self.load_social(&options.window)?;
-        let (found, config) = communities_of(&data, options)?;
+        self.step(
+            &format!(
+                "finding communities among {} accounts (Leiden)",
+                data.accounts.len()
+            ),
+            0,
+        )?;
+        let (found, config) = communities_of(&data, options, &self.cancel)?;
         Ok((data, found, config))
     }
 }
@@ -95,6 +103,7 @@ impl Workspace {
 pub(crate) fn communities_of(
     data: &SocialData,
     options: &CommunityOptions,
+    cancel: &Cancel,
 ) -> Result<(Communities, CommunityConfig)> {
     data.require_events("cluster")?;
     let config = CommunityConfig {
@@ -113,7 +122,8 @@ pub(crate) fn communities_of(
         &data.follows,
         &data.posts,
         &config,
-    );
+        cancel,
+    )?;
     Ok((found, config))
 }
 
@@ -138,7 +148,13 @@ impl Workspace {
                         ),
                     });
                 }
-                Some(community_stability(n, &windows, &config, &self.cancel)?)
+                Some(community_stability(
+                    n,
+                    &windows,
+                    &config,
+                    &self.cancel,
+                    &self.progress,
+                )?)
             }
             Some(days) => {
                 return Err(Error::Usage(format!(

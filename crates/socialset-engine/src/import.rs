@@ -13,7 +13,7 @@ use socialset_ingest::{
 use socialset_model::{Record, RecordKind};
 use socialset_store::{Counts, ImportTx};
 
-use crate::{Error, Result, Workspace};
+use crate::{Cancel, Error, Result, Workspace};
 
 /// How to import.
 #[derive(Clone, Debug, Default)]
@@ -116,14 +116,14 @@ impl Workspace {
         if files.is_empty() {
             return Err(Error::Usage("name at least one file to import".into()));
         }
-        let files = expand_directories(files)?;
+        let (files, mut skipped_files) = expand_directories(files)?;
         let before = self.store.counts()?;
         let mut reports = Vec::with_capacity(files.len());
-        let mut skipped_files = Vec::new();
         {
             let mut tx = self.store.begin_import()?;
             for (path, in_directory) in &files {
-                match import_file(tx.as_mut(), path, *in_directory, options, observer)? {
+                let cancel = &self.cancel;
+                match import_file(tx.as_mut(), path, *in_directory, options, observer, cancel)? {
                     Ok(report) => reports.push(report),
                     Err(why) => skipped_files.push((path.display().to_string(), why)),
                 }
@@ -140,29 +140,60 @@ impl Workspace {
     }
 }
 
+/// Files found in directories, each marked as found in one, and the files and folders left
+/// out, each with why.
+type Expanded = (Vec<(PathBuf, bool)>, Vec<(String, String)>);
+
 /// `paths` with every directory replaced by the files under it, in name order (hidden files
-/// and folders left out), each marked as found in a directory.
-fn expand_directories(paths: &[PathBuf]) -> Result<Vec<(PathBuf, bool)>> {
+/// and folders left out), each marked as found in a directory; with the files and folders
+/// left out and why (documentation, a link back to a folder already read).
+fn expand_directories(paths: &[PathBuf]) -> Result<Expanded> {
     let mut out = Vec::new();
+    let mut skipped = Vec::new();
     for path in paths {
         if path.is_dir() {
             let before = out.len();
-            walk(path, &mut out)?;
+            let mut seen = std::collections::HashSet::new();
+            walk(path, &mut out, &mut skipped, &mut seen)?;
             if out.len() == before {
+                let left_out: Vec<String> = skipped
+                    .iter()
+                    .take(5)
+                    .map(|(f, why)| format!("{f} ({why})"))
+                    .collect();
                 return Err(Error::Usage(format!(
-                    "{}: the directory holds no files",
-                    path.display()
+                    "{}: the directory holds no data files{}",
+                    path.display(),
+                    if left_out.is_empty() {
+                        String::new()
+                    } else {
+                        format!("; left out: {}", left_out.join(", "))
+                    }
                 )));
             }
         } else {
             out.push((path.clone(), false));
         }
     }
-    Ok(out)
+    Ok((out, skipped))
 }
 
-fn walk(dir: &Path, out: &mut Vec<(PathBuf, bool)>) -> Result<()> {
+/// Adds the files under `dir` to `out`. Each folder is read once, by its real path, so a link
+/// back to a folder above it (a loop) or to one read already is left out, not followed.
+fn walk(
+    dir: &Path,
+    out: &mut Vec<(PathBuf, bool)>,
+    skipped: &mut Vec<(String, String)>,
+    seen: &mut std::collections::HashSet<PathBuf>,
+) -> Result<()> {
     let unreadable = |e: std::io::Error| Error::Usage(format!("{}: {e}", dir.display()));
+    if !seen.insert(std::fs::canonicalize(dir).map_err(unreadable)?) {
+        skipped.push((
+            dir.display().to_string(),
+            "a link to a folder already read (a loop, or the same data twice)".into(),
+        ));
+        return Ok(());
+    }
     let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
         .map_err(unreadable)?
         .map(|e| e.map(|e| e.path()))
@@ -177,23 +208,30 @@ fn walk(dir: &Path, out: &mut Vec<(PathBuf, bool)>) -> Result<()> {
             continue;
         }
         if p.is_dir() {
-            walk(&p, out)?;
-        } else if !is_documentation_or_ours(&p) {
+            walk(&p, out, skipped, seen)?;
+        } else if let Some(why) = documentation_or_ours(&p) {
+            skipped.push((p.display().to_string(), why.into()));
+        } else {
             out.push((p, true));
         }
     }
     Ok(())
 }
 
-/// Files a directory of data holds beside the data: its READMEs, licences and notes, and the
-/// rejects files of earlier imports. Never read when a directory is imported.
-fn is_documentation_or_ours(path: &Path) -> bool {
+/// Why a file a directory of data holds beside the data is left out, when it is one: its
+/// READMEs, licences and notes, scripts, and the rejects files of earlier imports. Plain
+/// `.txt` files are read: SNAP publishes its edge lists so (a note that is no edge list is
+/// left out by format detection, saying so).
+fn documentation_or_ours(path: &Path) -> Option<&'static str> {
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().to_lowercase())
         .unwrap_or_default();
     let name = name.strip_suffix(".gz").unwrap_or(&name);
-    [
+    if name.ends_with(".rejects.jsonl") {
+        return Some("the rejects of an earlier import");
+    }
+    let documentation = [
         "readme",
         "license",
         "licence",
@@ -203,10 +241,10 @@ fn is_documentation_or_ours(path: &Path) -> bool {
     ]
     .iter()
     .any(|p| name.starts_with(p))
-        || name.ends_with(".rejects.jsonl")
-        || [".md", ".txt", ".rst", ".html", ".pdf", ".py", ".sh", ".dat"]
+        || [".md", ".rst", ".html", ".pdf", ".py", ".sh", ".dat"]
             .iter()
-            .any(|e| name.ends_with(e))
+            .any(|e| name.ends_with(e));
+    documentation.then_some("documentation or code, not data")
 }
 
 /// Imports one file; `Ok(Err(why))` when a file found in a directory is of no format
@@ -217,6 +255,7 @@ fn import_file(
     in_directory: bool,
     options: &ImportOptions,
     observer: &mut dyn ImportObserver,
+    cancel: &Cancel,
 ) -> Result<std::result::Result<FileReport, String>> {
     let display = path.display().to_string();
     if !path.is_file() {
@@ -264,6 +303,8 @@ fn import_file(
         for msg in receive {
             match msg {
                 Msg::Batch(batch) => {
+                    // Cancelled: the transaction is dropped, and with it everything written.
+                    cancel.check()?;
                     for record in &batch {
                         tx.put(record)?;
                         *report.records.entry(record.kind()).or_default() += 1;
@@ -344,7 +385,7 @@ fn create_rejects_file(input: &Path, dir: Option<&Path>) -> Result<(File, PathBu
     );
     if let Some(dir) = dir {
         let at = dir.join(&name);
-        let f = File::create(&at).map_err(Error::io(format!("creating {}", at.display())))?;
+        let f = create_private(&at).map_err(Error::io(format!("creating {}", at.display())))?;
         return Ok((f, at));
     }
     let beside = input.with_file_name(&name);
@@ -357,17 +398,27 @@ fn create_rejects_file(input: &Path, dir: Option<&Path>) -> Result<(File, PathBu
     let created = if folder_read_only {
         Err(std::io::Error::from(std::io::ErrorKind::PermissionDenied))
     } else {
-        File::create(&beside)
+        create_private(&beside)
     };
     match created {
         Ok(f) => Ok((f, beside)),
         Err(_) => {
             let here = PathBuf::from(&name);
             let f =
-                File::create(&here).map_err(Error::io(format!("creating {}", here.display())))?;
+                create_private(&here).map_err(Error::io(format!("creating {}", here.display())))?;
             Ok((f, here))
         }
     }
+}
+
+/// A new file (or one emptied) readable by its owner only: rejects hold the records as
+/// given, names and messages included.
+fn create_private(path: &Path) -> std::io::Result<File> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    options.open(path)
 }
 
 fn write_reject(w: &mut impl Write, e: &RecordError) -> std::io::Result<()> {

@@ -184,7 +184,8 @@ impl Workspace {
                     window: options.window,
                     ..crate::CommunityOptions::default()
                 };
-                let (found, _) = crate::communities::communities_of(&data, &community_options)?;
+                let (found, _) =
+                    crate::communities::communities_of(&data, &community_options, &self.cancel)?;
                 if !found.communities.iter().any(|c| c.id == wanted) {
                     return Err(Error::Usage(format!(
                         "there is no community {wanted}: `socialset communities` lists them ({} found)",

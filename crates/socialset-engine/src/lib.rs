@@ -63,7 +63,7 @@ pub use socialset_analysis::{
     Audience, EngagementWeights, Stability, Tier, TopicCoverage, WindowComparison,
 };
 pub use socialset_graph::Spread;
-pub use socialset_graph::{Cancel, Model};
+pub use socialset_graph::{Cancel, Model, Progress, Status};
 pub use socialset_graph::{Convergence, Quality};
 pub use socialset_ingest::{parse_time, Detection, EdgeKind, Format, ReadLimits, RecordError};
 pub use socialset_model::Timestamp;
@@ -87,6 +87,7 @@ pub struct Workspace {
     path: PathBuf,
     limits: Limits,
     cancel: Cancel,
+    progress: Progress,
 }
 
 /// How much work one engine call may do: what a request is refused for, before it starts,
@@ -127,6 +128,7 @@ impl Workspace {
             path: path.to_owned(),
             limits: Limits::default(),
             cancel: Cancel::default(),
+            progress: Progress::default(),
         })
     }
 
@@ -147,6 +149,21 @@ impl Workspace {
     pub fn with_cancel(mut self, cancel: Cancel) -> Self {
         self.cancel = cancel;
         self
+    }
+
+    /// The same workspace, its long calls telling `progress` which step they are on and how
+    /// far through it (for a server job's progress figure or a terminal's spinner).
+    pub fn with_progress(mut self, progress: Progress) -> Self {
+        self.progress = progress;
+        self
+    }
+
+    /// Starts a step of a long call (`total` units, 0 when it cannot count them), once the
+    /// work has not been cancelled.
+    pub(crate) fn step(&self, step: &str, total: u64) -> Result<()> {
+        self.check_cancel()?;
+        self.progress.step(step, total);
+        Ok(())
     }
 
     pub fn limits(&self) -> &Limits {

@@ -7,8 +7,8 @@ use std::path::Path;
 
 use socialset_analysis::Tier;
 use socialset_graph::{
-    imm_for, monte_carlo_overlap, monte_carlo_spread, Constraints, Edge, ImmLimits, InfluenceGraph,
-    Model, Spread,
+    imm_for, monte_carlo_overlap, monte_carlo_spread, monte_carlo_spread_until, Constraints, Edge,
+    ImmLimits, InfluenceGraph, Model, Spread,
 };
 
 use crate::social::SocialData;
@@ -257,6 +257,7 @@ impl Workspace {
         if !(options.epsilon > 0.0 && options.epsilon < 1.0) {
             return Err(Error::Usage("epsilon must be between 0 and 1".into()));
         }
+        self.step("reading the store", 0)?;
         let data = self.load_social(&options.window)?;
         data.require_events("plan on")?;
         let n = data.accounts.len();
@@ -329,12 +330,14 @@ impl Workspace {
         let community: Option<Vec<u32>> = match need_communities {
             false => None,
             true => {
+                self.step("finding communities (Leiden)", 0)?;
                 let (found, _) = crate::communities::communities_of(
                     &data,
                     &crate::CommunityOptions {
                         window: options.window,
                         ..crate::CommunityOptions::default()
                     },
+                    &self.cancel,
                 )?;
                 Some(found.membership)
             }
@@ -391,6 +394,7 @@ impl Workspace {
         let limits = ImmLimits {
             max_sample_bytes: self.limits().max_sample_bytes,
             cancel: self.cancel.clone(),
+            progress: self.progress.clone(),
         };
         let result = imm_for(
             &g,
@@ -415,16 +419,30 @@ impl Workspace {
                 community: per_group.map(|c| c[v as usize]),
             }
         };
-        let set = |nodes: &[u32], members: Vec<PlanMember>| -> PlanSet {
-            let reach =
-                monte_carlo_spread(&g, options.model, nodes, options.simulations, options.seed);
+        let set = |nodes: &[u32], members: Vec<PlanMember>| -> Result<PlanSet> {
+            self.progress.step(
+                format!(
+                    "simulating the reach of {} members ({} runs)",
+                    nodes.len(),
+                    options.simulations
+                ),
+                0,
+            );
+            let reach = monte_carlo_spread_until(
+                &g,
+                options.model,
+                nodes,
+                options.simulations,
+                options.seed,
+                &self.cancel,
+            )?;
             let cost: f64 = members.iter().map(|m| m.cost).sum();
-            PlanSet {
+            Ok(PlanSet {
                 reach_per_euro: if cost > 0.0 { reach.mean / cost } else { 0.0 },
                 members,
                 cost,
                 reach,
-            }
+            })
         };
         let social_nodes: Vec<u32> = picks.iter().map(|p| p.node).collect();
         let social_set = set(
@@ -433,7 +451,7 @@ impl Workspace {
                 .iter()
                 .map(|p| member(p.node, Some(p.covered as f64 * scale)))
                 .collect(),
-        );
+        )?;
         let mut professional = None;
         let mut audience_overlap = None;
         if options.compare_professional {
@@ -471,7 +489,8 @@ impl Workspace {
             }
             if !chosen.is_empty() {
                 let members = chosen.iter().map(|&v| member(v, None)).collect();
-                professional = Some(set(&chosen, members));
+                professional = Some(set(&chosen, members)?);
+                self.check_cancel()?;
                 audience_overlap = Some(monte_carlo_overlap(
                     &g,
                     options.model,

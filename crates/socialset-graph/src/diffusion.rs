@@ -9,7 +9,7 @@
 
 use rayon::prelude::*;
 
-use crate::{Cancel, Cancelled, Csr, Edge, SplitMix64, WyRand};
+use crate::{Cancel, Cancelled, Csr, Edge, Progress, SplitMix64, WyRand};
 
 /// How activation spreads.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -559,6 +559,23 @@ pub fn monte_carlo_spread(
     simulations: usize,
     seed: u64,
 ) -> Spread {
+    match monte_carlo_spread_until(g, model, seeds, simulations, seed, &Cancel::default()) {
+        Ok(spread) => spread,
+        // Nobody else holds the flag, so it is never set.
+        Err(Cancelled) => mean_interval(&[]),
+    }
+}
+
+/// `monte_carlo_spread`, stopping with `Cancelled` soon after `cancel` is set (it is checked
+/// before each chunk of 256 simulations).
+pub fn monte_carlo_spread_until(
+    g: &InfluenceGraph,
+    model: Model,
+    seeds: &[u32],
+    simulations: usize,
+    seed: u64,
+    cancel: &Cancel,
+) -> Result<Spread, Cancelled> {
     // Unbounded cascades on the lean form run with certain edges merged (see `merge_certain`).
     let merged = match (&g.per_target, model) {
         (Some(lean), Model::IndependentCascade) if g.max_hops == u32::MAX => {
@@ -570,6 +587,9 @@ pub fn monte_carlo_spread(
     let counts: Vec<f64> = (0..simulations.div_ceil(chunk))
         .into_par_iter()
         .flat_map_iter(|c| {
+            if cancel.is_cancelled() {
+                return Vec::new();
+            }
             let mut sim = Simulator::new(g, model);
             let start = c * chunk;
             let end = (start + chunk).min(simulations);
@@ -587,7 +607,8 @@ pub fn monte_carlo_spread(
                 .collect::<Vec<_>>()
         })
         .collect();
-    mean_interval(&counts)
+    cancel.check()?;
+    Ok(mean_interval(&counts))
 }
 
 /// How much two seed sets' audiences overlap under `model`: in each of `simulations` runs
@@ -907,6 +928,7 @@ impl Sample {
         const BATCH: usize = 1 << 15;
         while self.sets.len() < count {
             limits.cancel.check()?;
+            limits.progress.set(self.sets.len() as u64);
             let from = self.first + self.sets.len();
             let to = self.first + count.min(self.sets.len() + BATCH);
             for set in rr_sets(g, model, from, to, seed) {
@@ -1138,6 +1160,8 @@ pub struct ImmLimits {
     /// final sample are held one after the other, never together.
     pub max_sample_bytes: u64,
     pub cancel: Cancel,
+    /// Told the RR sets drawn of each phase's target.
+    pub progress: Progress,
 }
 
 impl Default for ImmLimits {
@@ -1146,6 +1170,7 @@ impl Default for ImmLimits {
         Self {
             max_sample_bytes: u64::MAX,
             cancel: Cancel::default(),
+            progress: Progress::default(),
         }
     }
 }
@@ -1217,6 +1242,10 @@ pub fn imm_for(
     for i in 1..=rounds {
         let x = nf / 2f64.powi(i as i32);
         let theta_i = (bounds.lambda_prime / x).ceil() as usize;
+        limits.progress.step(
+            format!("estimating the reach: sample {i} of at most {rounds}"),
+            theta_i as u64,
+        );
         let capped = sampling.extend_to(g, model, theta_i, seed, limits)?;
         let picks = select(n, &sampling.sets, constraints);
         let covered: usize = picks.iter().map(|p| p.covered).sum();
@@ -1237,6 +1266,10 @@ pub fn imm_for(
     // Fresh RR sets for the final selection, numbered after the sampling phase's.
     let mut fresh = Sample::new(sampling.sets.len());
     drop(sampling);
+    limits.progress.step(
+        "drawing the final sample of reverse-reachable sets",
+        theta as u64,
+    );
     sample_capped |= fresh.extend_to(g, model, theta, seed, limits)?;
     let picks = select(n, &fresh.sets, constraints);
     let covered: usize = picks.iter().map(|p| p.covered).sum();

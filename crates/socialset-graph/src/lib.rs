@@ -18,11 +18,12 @@ pub use components::{weakly_connected_components, Components};
 pub use csr::{Csr, Edge};
 pub use diffusion::{
     celf, imm, imm_bounds, imm_bounds_for, imm_for, monte_carlo_overlap, monte_carlo_spread,
-    select, Constraints, ImmBounds, ImmLimits, ImmResult, InfluenceGraph, Model, Pick, Spread,
+    monte_carlo_spread_until, select, Constraints, ImmBounds, ImmLimits, ImmResult, InfluenceGraph,
+    Model, Pick, Spread,
 };
 pub use kcore::core_numbers;
-pub use leiden::{leiden, LeidenConfig, Partition, Quality, RECOMMENDED_RESTARTS};
+pub use leiden::{leiden, leiden_until, LeidenConfig, Partition, Quality, RECOMMENDED_RESTARTS};
 pub use pagerank::{pagerank, Convergence, PageRank, PageRankConfig, PageRankGraph};
 pub use partition::{ari, modularity, nmi};
 pub use rng::{SplitMix64, WyRand};
-pub use stop::{Cancel, Cancelled};
+pub use stop::{Cancel, Cancelled, Progress, Status};

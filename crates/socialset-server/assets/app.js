@@ -25,6 +25,50 @@ function status(message) {
   $("status").textContent = message || "";
 }
 
+// Thrown to stop a view's work when the analyst has moved to another view: not an error.
+class Left extends Error {}
+const report = (e) => (e instanceof Left ? null : status(e.message));
+
+// The job the current view waits for (a new view stops waiting for the old one's: the job
+// goes on on the server, and its result is served at once when asked for again).
+let waitingFor = null;
+
+// Runs a computation as a server job, showing its step and progress with a Cancel button,
+// and gives its result once done; throws when it failed or was cancelled.
+async function runJob(request) {
+  let job = await api(`${base()}/jobs`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(request),
+  });
+  const mine = {};
+  waitingFor = mine;
+  const panel = $("job");
+  try {
+    while (["queued", "running", "cancelling"].includes(job.state)) {
+      panel.hidden = false;
+      const pct = job.progress === null || job.progress === undefined ? "" : ` (${fmt(job.progress * 100)}%)`;
+      $("job-step").textContent = `${job.state === "cancelling" ? "Cancelling" : job.step || job.state}${pct}`;
+      if (pct) $("job-bar").value = job.progress;
+      else $("job-bar").removeAttribute("value");
+      const id = job.id;
+      $("job-cancel").disabled = job.state === "cancelling";
+      $("job-cancel").onclick = () =>
+        api(`${base()}/jobs/${encodeURIComponent(id)}`, { method: "DELETE" }).catch(report);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      if (waitingFor !== mine) throw new Left("left");
+      job = await api(`${base()}/jobs/${encodeURIComponent(id)}`);
+    }
+  } finally {
+    if (waitingFor === mine) {
+      panel.hidden = true;
+      waitingFor = null;
+    }
+  }
+  if (job.state === "done") return job.result;
+  throw new Error(job.state === "cancelled" ? "Cancelled." : job.error || `The job ended ${job.state}.`);
+}
+
 function show(id) {
   for (const s of document.querySelectorAll("main > section")) s.hidden = s.id !== id;
   $("nav").hidden = id === "login";
@@ -73,6 +117,8 @@ function route() {
   // Before the workspaces are known (a hash change while logging in), start() routes.
   if (!state.ws) return;
   status("");
+  waitingFor = null;
+  $("job").hidden = true;
   $("nav-import").hidden = !["admin", "analyst"].includes(role());
   const view = location.hash.slice(1) || "leaderboard";
   const run = view.startsWith("account/")
@@ -92,7 +138,7 @@ function route() {
       : view === "import"
         ? Promise.resolve(show("import"))
         : showLeaderboard();
-  run.catch((e) => status(e.message));
+  run.catch(report);
 }
 
 async function showLeaderboard() {
@@ -271,7 +317,8 @@ function describe(c) {
 
 async function showCommunities() {
   show("communities");
-  const c = await api(`${base()}/communities?top=20`);
+  $("communities-summary").textContent = "Finding the communities…";
+  const c = await runJob({ kind: "communities", top: 20 });
   $("communities-summary").textContent =
     `${fmt(c.n_communities)} communities hold ${fmt(c.accounts_in_communities)} accounts ` +
     `(modularity ${fmt(c.modularity, 3)}); the ${c.communities.length} largest are drawn. ` +
@@ -315,7 +362,7 @@ async function showCommunities() {
 async function showStability() {
   const days = Number($("window-days").value);
   $("stability-summary").textContent = "Finding the communities of every window…";
-  const c = await api(`${base()}/communities?top=5&window_days=${encodeURIComponent(days)}`);
+  const c = await runJob({ kind: "communities", top: 5, window_days: days });
   // Pairs of windows that share fewer than ten active accounts say next to nothing about
   // stability (a partition of two accounts agrees perfectly or not at all).
   const all = (c.stability && c.stability.windows) || [];
@@ -431,6 +478,7 @@ function pager(prefix, offset, shown, total, limit) {
 async function showAudit() {
   show("audit");
   $("audit-all-summary").textContent = "Auditing every account…";
+  await runJob({ kind: "audit" });
   const a = await api(`${base()}/audit?offset=${state.auditOffset}&limit=${state.limit}`);
   $("audit-all-summary").textContent =
     `${fmt(a.accounts_audited)} accounts audited: ${fmt(a.likely_bots)} likely bots ` +
@@ -587,11 +635,7 @@ $("plan-form").addEventListener("submit", async (ev) => {
     };
     const topic = $("plan-topic").value.trim();
     if (topic) body.topic = topic;
-    const p = await api(`${base()}/plans`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify(body),
-    });
+    const p = await runJob({ kind: "plan", plan: body });
     let text = `Social Set: ${reachText(p.social_set)}.`;
     if (p.professional) {
       text += ` Professional plan: ${reachText(p.professional)}.`;
@@ -605,7 +649,7 @@ $("plan-form").addEventListener("submit", async (ev) => {
     $("pro-table").hidden = !p.professional;
     $("pro-rows").replaceChildren(...(p.professional ? planRows(p.professional.members, false) : []));
   } catch (e) {
-    $("plan-summary").textContent = e.message;
+    if (!(e instanceof Left)) $("plan-summary").textContent = e.message;
   }
 });
 
@@ -629,7 +673,7 @@ $("classify-form").addEventListener("submit", async (ev) => {
 $("segment-filters").addEventListener("submit", (ev) => {
   ev.preventDefault();
   state.segmentOffset = 0;
-  showSegments().catch((e) => status(e.message));
+  showSegments().catch(report);
 });
 
 for (const [prefix, key, view] of [
@@ -639,22 +683,22 @@ for (const [prefix, key, view] of [
 ]) {
   $(`${prefix}-prev`).addEventListener("click", () => {
     state[key] = Math.max(0, state[key] - state.limit);
-    view().catch((e) => status(e.message));
+    view().catch(report);
   });
   $(`${prefix}-next`).addEventListener("click", () => {
     state[key] += state.limit;
-    view().catch((e) => status(e.message));
+    view().catch(report);
   });
 }
 
 $("ugc-filters").addEventListener("submit", (ev) => {
   ev.preventDefault();
-  showUgc().catch((e) => status(e.message));
+  showUgc().catch(report);
 });
 
 $("stability-form").addEventListener("submit", (ev) => {
   ev.preventDefault();
-  showStability().catch((e) => status(e.message));
+  showStability().catch(report);
 });
 
 $("login-form").addEventListener("submit", async (ev) => {
@@ -690,17 +734,17 @@ $("workspace").addEventListener("change", () => {
 $("filters").addEventListener("submit", (ev) => {
   ev.preventDefault();
   state.offset = 0;
-  showLeaderboard().catch((e) => status(e.message));
+  showLeaderboard().catch(report);
 });
 
 $("prev").addEventListener("click", () => {
   state.offset = Math.max(0, state.offset - state.limit);
-  showLeaderboard().catch((e) => status(e.message));
+  showLeaderboard().catch(report);
 });
 
 $("next").addEventListener("click", () => {
   state.offset += state.limit;
-  showLeaderboard().catch((e) => status(e.message));
+  showLeaderboard().catch(report);
 });
 
 $("import-form").addEventListener("submit", async (ev) => {

@@ -90,7 +90,7 @@ pub struct WorkspaceEntry {
 }
 
 /// Records in a workspace's store, by type.
-#[derive(Clone, Debug, Serialize, ToSchema)]
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
 pub struct Stats {
     pub accounts: u64,
     pub follows: u64,
@@ -304,21 +304,63 @@ impl From<&ExplainReport> for ExplainJson {
     }
 }
 
-/// Where an import job stands.
-#[derive(Clone, Debug, Serialize, ToSchema)]
+/// Where a job stands: an import, or a computation (communities, a plan, a workspace's audit)
+/// run in the background with a progress figure, which can be cancelled.
+#[derive(Clone, Debug, Default, Serialize, Deserialize, ToSchema)]
 pub struct Job {
     pub id: String,
     pub workspace: String,
-    /// `running`, `done` or `failed`.
+    /// `import`, `communities`, `plan` or `audit`.
+    pub kind: String,
+    /// `queued` (waiting its turn), `running`, `cancelling`, `done`, `failed`, `cancelled`,
+    /// or `interrupted` (the server stopped while it ran: start it again).
     pub state: String,
-    /// Bytes received of the upload.
+    /// The step it is on, while queued or running.
+    pub step: Option<String>,
+    /// How far through that step, from 0 to 1, when the step can say.
+    pub progress: Option<f64>,
+    /// Who started it.
+    pub created_by: String,
+    /// Epoch seconds it was started, and ended.
+    pub created_at: i64,
+    pub finished_at: Option<i64>,
+    /// Imports: the uploaded file's name, and the bytes received of it.
+    pub name: Option<String>,
     pub bytes: u64,
-    /// When done: records read, bad records skipped, and the store's counts after.
+    /// Imports, when done: records read, bad records skipped, and the store's counts after.
     pub records_read: Option<u64>,
     pub rejected: Option<u64>,
     pub after: Option<Stats>,
+    /// Imports with skipped records: where the uploader downloads them (JSON Lines, one
+    /// record and why it was refused per line).
+    pub rejects: Option<String>,
     /// When failed: why (for bad input, naming line and field).
     pub error: Option<String>,
+    /// Computations, when done: what the synchronous route returns (`CommunitiesJson`,
+    /// `PlanJson`, or for an audit `AuditSummaryJson`). Left out of job lists.
+    #[schema(value_type = Option<Object>)]
+    pub result: Option<serde_json::Value>,
+}
+
+/// A computation to run as a job: `kind` is `communities` (with `top` and `window_days`, as
+/// the communities route takes them), `plan` (with `plan`, as the plans route takes it) or
+/// `audit` (the whole workspace's audit, whose pages the audit route then serves at once).
+#[derive(Clone, Debug, Deserialize, ToSchema)]
+pub struct JobRequest {
+    pub kind: String,
+    pub top: Option<u64>,
+    pub window_days: Option<f64>,
+    pub plan: Option<PlanRequest>,
+}
+
+/// What a workspace's audit found, as its job's result.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct AuditSummaryJson {
+    pub accounts: usize,
+    pub likely_bots: usize,
+    pub looks_real: usize,
+    pub too_little_data: usize,
+    pub pods: usize,
 }
 
 /// A day as YYYY-MM-DD (UTC).
@@ -957,7 +999,7 @@ impl From<&socialset_engine::PlanReport> for PlanJson {
 }
 
 /// What to plan: the budget and, optionally, the constraints `socialset plan` takes.
-#[derive(Clone, Debug, Deserialize, ToSchema)]
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
 pub struct PlanRequest {
     /// Euros to spend.
     pub budget_eur: f64,

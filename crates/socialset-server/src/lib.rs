@@ -6,6 +6,7 @@
 
 pub mod api;
 pub mod auth;
+mod jobs;
 mod routes;
 
 use std::collections::HashMap;
@@ -18,7 +19,7 @@ use axum::Json;
 
 pub use auth::{AuthDb, AuthError, LoginLimits, Role, TokenInfo, UserInfo};
 
-use api::{ErrorBody, Job};
+use api::ErrorBody;
 
 /// An API error: its status and JSON body.
 #[derive(Debug)]
@@ -138,6 +139,8 @@ pub struct ServerConfig {
     pub password_checks_at_once: usize,
     /// Logins that may wait for a password check; more are told to retry (429).
     pub password_checks_queued: usize,
+    /// How long a connection may take to send its headers, or stay idle between requests.
+    pub header_timeout: std::time::Duration,
 }
 
 impl std::fmt::Debug for ServerConfig {
@@ -166,6 +169,7 @@ impl ServerConfig {
             login_limits: auth::LoginLimits::default(),
             password_checks_at_once: 2,
             password_checks_queued: 32,
+            header_timeout: HEADER_TIMEOUT,
         }
     }
 
@@ -274,7 +278,9 @@ pub(crate) const CACHED_REPORTS: usize = 32;
 pub struct Inner {
     config: ServerConfig,
     auth: AuthDb,
-    jobs: Mutex<HashMap<String, Job>>,
+    /// Jobs queued or running (bounded by the lines for heavy work and for imports).
+    jobs: Mutex<HashMap<String, jobs::Live>>,
+    jobs_db: jobs::JobsDb,
     /// One import at a time per workspace (SQLite would serialise them anyway; this makes
     /// the second wait instead of failing on a busy store).
     import_locks: Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
@@ -322,11 +328,24 @@ impl AppState {
             config.data_dir.clone(),
             config.data_dir.join("workspaces"),
             config.data_dir.join("uploads"),
+            config.data_dir.join("rejects"),
         ] {
             std::fs::create_dir_all(&dir)
                 .map_err(|e| ApiError::internal(format!("creating {}: {e}", dir.display())))?;
         }
+        // Uploads are removed when their import ends; any still here were left by a server
+        // that stopped mid-import (their jobs are marked interrupted below).
+        let uploads = config.data_dir.join("uploads");
+        for entry in std::fs::read_dir(&uploads)
+            .map_err(|e| ApiError::internal(format!("reading {}: {e}", uploads.display())))?
+            .flatten()
+        {
+            if entry.file_type().is_ok_and(|t| t.is_file()) {
+                let _ = std::fs::remove_file(entry.path());
+            }
+        }
         let auth = AuthDb::open(&config.data_dir)?;
+        let jobs_db = jobs::JobsDb::open(&config.data_dir)?;
         let verifications = Turns::new(
             config.password_checks_at_once,
             config.password_checks_at_once + config.password_checks_queued,
@@ -342,6 +361,7 @@ impl AppState {
             config,
             auth,
             jobs: Mutex::default(),
+            jobs_db,
             import_locks: Mutex::default(),
             audits: Mutex::default(),
             rankings: Mutex::default(),
@@ -414,20 +434,116 @@ pub fn openapi_json() -> String {
         .unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))
 }
 
-/// Serves until Ctrl-C.
+/// How long a connection may take to send a request's headers, and stay idle between
+/// requests: a slow or idle connection holds a socket and a task (200 slow connections were
+/// held 70 s before this).
+pub const HEADER_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// How long a request's body may pause between two chunks (a slow upload is fine, a stalled
+/// one is not).
+pub const BODY_IDLE_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(60);
+
+/// Connections held at once; past them a new connection is closed at once.
+pub const MAX_CONNECTIONS: usize = 1024;
+
+/// How long a stopping server waits for the requests in flight.
+pub const DRAIN_TIME: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// Serves on `addr` until Ctrl-C or SIGTERM, then finishes the requests in flight.
 pub async fn serve(config: ServerConfig, addr: std::net::SocketAddr) -> std::io::Result<()> {
-    let state = AppState::open(config).map_err(|e| std::io::Error::other(e.body.error))?;
     let listener = tokio::net::TcpListener::bind(addr).await?;
+    serve_on(listener, config, stop_signal()).await
+}
+
+/// Ctrl-C, or SIGTERM (what `systemctl stop` and `docker stop` send).
+async fn stop_signal() {
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => {}
+        () = term => {}
+    }
+}
+
+/// Serves on `listener` until `stop` completes: each connection must send its headers within
+/// `HEADER_TIMEOUT` (and is closed when idle that long between requests), at most
+/// `MAX_CONNECTIONS` are held, and on `stop` new connections are refused while those in
+/// flight get up to `DRAIN_TIME` to finish.
+pub async fn serve_on(
+    listener: tokio::net::TcpListener,
+    config: ServerConfig,
+    stop: impl std::future::Future<Output = ()>,
+) -> std::io::Result<()> {
+    let header_timeout = config.header_timeout;
+    let state = AppState::open(config).map_err(|e| std::io::Error::other(e.body.error))?;
+    let router = app(state);
     eprintln!(
         "socialset serve: listening on http://{} (OpenAPI at /openapi.json)",
         listener.local_addr()?
     );
-    axum::serve(
-        listener,
-        app(state).into_make_service_with_connect_info::<std::net::SocketAddr>(),
-    )
-    .with_graceful_shutdown(async {
-        let _ = tokio::signal::ctrl_c().await;
-    })
-    .await
+    let graceful = hyper_util::server::graceful::GracefulShutdown::new();
+    let slots = Arc::new(tokio::sync::Semaphore::new(MAX_CONNECTIONS));
+    let mut http = hyper::server::conn::http1::Builder::new();
+    http.timer(hyper_util::rt::TokioTimer::new())
+        .header_read_timeout(header_timeout);
+    tokio::pin!(stop);
+    loop {
+        let (stream, peer) = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok(c) => c,
+                Err(e) => {
+                    // Out of file descriptors, say: wait for connections to end.
+                    eprintln!("socialset serve: accepting a connection: {e}");
+                    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+                    continue;
+                }
+            },
+            () = &mut stop => break,
+        };
+        let Ok(slot) = Arc::clone(&slots).try_acquire_owned() else {
+            drop(stream);
+            continue;
+        };
+        let service = tower::ServiceExt::map_request(
+            router.clone(),
+            move |mut req: axum::http::Request<hyper::body::Incoming>| {
+                req.extensions_mut()
+                    .insert(axum::extract::ConnectInfo(peer));
+                req
+            },
+        );
+        let connection = graceful.watch(http.serve_connection(
+            hyper_util::rt::TokioIo::new(stream),
+            hyper_util::service::TowerToHyperService::new(service),
+        ));
+        tokio::spawn(async move {
+            let _slot = slot;
+            // A connection that breaks off or times out is the client's affair.
+            let _ = connection.await;
+        });
+    }
+    drop(listener);
+    eprintln!(
+        "socialset serve: stopping; finishing the requests in flight (at most {} s)",
+        DRAIN_TIME.as_secs()
+    );
+    if tokio::time::timeout(DRAIN_TIME, graceful.shutdown())
+        .await
+        .is_err()
+    {
+        eprintln!(
+            "socialset serve: requests still in flight after {} s were cut",
+            DRAIN_TIME.as_secs()
+        );
+    }
+    Ok(())
 }

@@ -11,8 +11,8 @@ use axum::Json;
 use futures_util::StreamExt;
 use serde::Deserialize;
 use socialset_engine::{
-    AuditOptions, Cancel, CommunityOptions, ImportOptions, Language, NoProgress, PlanOptions,
-    Polarity, Probabilities, RankOptions, TierFilter, TrustOptions, UgcKind, UgcOptions, Workspace,
+    AuditOptions, Cancel, CommunityOptions, ImportOptions, Language, PlanOptions, Polarity,
+    Probabilities, RankOptions, TierFilter, TrustOptions, UgcKind, UgcOptions, Workspace,
 };
 use tokio::io::AsyncWriteExt;
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
@@ -20,10 +20,10 @@ use utoipa::{IntoParams, Modify, OpenApi};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::api::{
-    AccountAuditJson, AuditJson, CommunitiesJson, DisclosureJson, ExplainJson, GroupsJson, Health,
-    IndependenceJson, Job, LoginRequest, LoginResponse, MemberEntry, PasswordChange, PlanJson,
-    PlanRequest, PodJson, RankJson, SegmentsJson, SentimentJson, SentimentRequest, Stats,
-    TrustJson, UgcJson, WorkspaceEntry,
+    AccountAuditJson, AuditJson, AuditSummaryJson, CommunitiesJson, DisclosureJson, ExplainJson,
+    GroupsJson, Health, IndependenceJson, Job, JobRequest, LoginRequest, LoginResponse,
+    MemberEntry, PasswordChange, PlanJson, PlanRequest, PodJson, RankJson, SegmentsJson,
+    SentimentJson, SentimentRequest, Stats, TrustJson, UgcJson, WorkspaceEntry,
 };
 use crate::{lock, ApiError, AppState, Inner, ReportCache, Role};
 
@@ -84,6 +84,9 @@ fn parts() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(trust))
         .routes(routes!(import))
         .routes(routes!(import_job))
+        .routes(routes!(import_rejects))
+        .routes(routes!(create_job, list_jobs))
+        .routes(routes!(get_job, cancel_job))
         .split_for_parts()
 }
 
@@ -117,7 +120,44 @@ pub fn router(state: AppState) -> axum::Router {
         )
         // JSON bodies are small; uploads stream past this (and have their own limit).
         .layer(DefaultBodyLimit::max(64 * 1024))
+        .layer(tower_http::timeout::RequestBodyTimeoutLayer::new(
+            crate::BODY_IDLE_TIMEOUT,
+        ))
+        .layer(axum::middleware::from_fn(same_origin))
         .with_state(state)
+}
+
+/// Refuses a request that would change something when a browser says it comes from another
+/// site (its `Origin` is not this server's `Host`, or `Sec-Fetch-Site: cross-site`): the
+/// session cookie would otherwise let any page a member visits import, plan or log out in
+/// their name (cross-site request forgery). Reading and clients that send no `Origin` (the
+/// CLI, scripts with a bearer token) are not concerned.
+async fn same_origin(req: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    use axum::http::Method;
+    let changes = !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
+    if changes {
+        let headers = req.headers();
+        let host = headers.get(header::HOST).and_then(|h| h.to_str().ok());
+        let foreign_origin = headers.get(header::ORIGIN).is_some_and(|o| {
+            let origin_host = o
+                .to_str()
+                .ok()
+                .and_then(|o| o.split_once("://"))
+                .map(|(_, rest)| rest);
+            origin_host.is_none() || origin_host != host
+        });
+        let cross_site = headers
+            .get("sec-fetch-site")
+            .is_some_and(|v| v.as_bytes() == b"cross-site");
+        if foreign_origin || cross_site {
+            return ApiError::forbidden(
+                "a request from another site may not change anything here (its Origin is not \
+                 this server)",
+            )
+            .into_response();
+        }
+    }
+    next.run(req).await
 }
 
 const INDEX_HTML: &str = include_str!("../assets/index.html");
@@ -218,11 +258,8 @@ impl Drop for CancelOnDrop {
     }
 }
 
-/// Runs a heavy engine computation for `workspace` (`f` gets the flag to open the store
-/// with): one at a time per workspace and `heavy_at_once` on the server, waiting its turn in
-/// a bounded line (503 past it); stopped when its client leaves or past `work_time_limit`
-/// (503). Its turns are held by the blocking work itself, so a computation stopped at its
-/// next check keeps them until it has.
+/// Runs a heavy engine computation for `workspace` while its client waits (`f` gets the flag
+/// to open the store with), stopped when the client leaves: see `run_heavy`.
 async fn heavy<T: Send + 'static>(
     state: &AppState,
     workspace: &str,
@@ -230,13 +267,37 @@ async fn heavy<T: Send + 'static>(
 ) -> Result<T, ApiError> {
     let cancel = Cancel::new();
     let _on_drop = CancelOnDrop(cancel.clone());
-    let Some((place, turns)) = state.0.heavy.enter() else {
-        return Err(ApiError::new(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "the server is busy with other computations: try again in a minute",
-            None,
-        ));
-    };
+    let place = enter_heavy(state)?;
+    run_heavy(state, workspace, place, cancel, f).await
+}
+
+/// A place in the line for heavy computations, or 503 when it is full.
+fn enter_heavy(state: &AppState) -> Result<crate::Place, ApiError> {
+    state
+        .0
+        .heavy
+        .enter()
+        .map(|(place, _)| place)
+        .ok_or_else(|| {
+            ApiError::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "the server is busy with other computations: try again in a minute",
+                None,
+            )
+        })
+}
+
+/// Runs a heavy computation holding `place` in line: one at a time per workspace and
+/// `heavy_at_once` on the server, stopped once `cancel` is set or past `work_time_limit`
+/// (503). Its turns are held by the blocking work itself, so a computation stopped at its
+/// next check keeps them until it has.
+async fn run_heavy<T: Send + 'static>(
+    state: &AppState,
+    workspace: &str,
+    place: crate::Place,
+    cancel: Cancel,
+    f: impl FnOnce(Cancel) -> Result<T, ApiError> + Send + 'static,
+) -> Result<T, ApiError> {
     let one_per_workspace = Arc::clone(
         lock(&state.0.heavy_per_workspace)
             .entry(workspace.to_owned())
@@ -245,7 +306,7 @@ async fn heavy<T: Send + 'static>(
     let limit = state.0.config.work_time_limit;
     let run = async {
         let workspace_turn = one_per_workspace.lock_owned().await;
-        let server_turn = turns.turn(place).await?;
+        let server_turn = state.0.heavy.turn(place).await?;
         let c = cancel.clone();
         tokio::task::spawn_blocking(move || {
             let _turns = (workspace_turn, server_turn);
@@ -295,7 +356,19 @@ async fn cached<K: Eq + std::hash::Hash + Clone, T: Send + Sync + 'static>(
         return Ok(report);
     }
     let report = Arc::new(compute.await?);
-    let mut map = lock(cache(&state.0));
+    remember(cache(&state.0), key, imports, Arc::clone(&report));
+    Ok(report)
+}
+
+/// Keeps `report`, made at the store's import count `imports`, in `cache` under `key`,
+/// forgetting the least recently used report past `CACHED_REPORTS`.
+fn remember<K: Eq + std::hash::Hash + Clone, T>(
+    cache: &ReportCache<K, T>,
+    key: K,
+    imports: u64,
+    report: Arc<T>,
+) {
+    let mut map = lock(cache);
     if map.len() >= crate::CACHED_REPORTS && !map.contains_key(&key) {
         if let Some(oldest) = map
             .iter()
@@ -310,10 +383,9 @@ async fn cached<K: Eq + std::hash::Hash + Clone, T: Send + Sync + 'static>(
         crate::Cached {
             imports,
             used: std::time::Instant::now(),
-            report: Arc::clone(&report),
+            report,
         },
     );
-    Ok(report)
 }
 
 #[utoipa::path(get, path = "/health", security(()), responses((status = 200, body = Health)))]
@@ -1216,31 +1288,8 @@ async fn ugc(
     Ok(Json(UgcJson::from(&report)))
 }
 
-/// Plans a Social Set: the native influencers that reach the most people for the budget
-/// (budgeted IMM), each with the reach it adds, the expected reach with its interval and reach
-/// per euro; with `compare_professional`, the same budget spent on professional influencers
-/// and the overlap of the two audiences. Reading only: every member may plan.
-#[utoipa::path(
-    post,
-    path = "/api/workspaces/{workspace}/plans",
-    params(("workspace" = String, Path, description = "Workspace name")),
-    request_body = PlanRequest,
-    responses(
-        (status = 200, body = PlanJson),
-        (status = 400, body = crate::api::ErrorBody),
-        (status = 401, body = crate::api::ErrorBody),
-        (status = 404, body = crate::api::ErrorBody),
-        (status = 422, body = crate::api::ErrorBody),
-    )
-)]
-async fn plan(
-    State(state): State<AppState>,
-    caller: Caller,
-    Path(workspace): Path<String>,
-    body: Result<Json<PlanRequest>, JsonRejection>,
-) -> Result<Json<PlanJson>, ApiError> {
-    member(&state, &caller, &workspace)?;
-    let Json(req) = body.map_err(|e| ApiError::new(e.status(), e.body_text(), Some("body")))?;
+/// The planner's options for a plan request, its fields checked.
+fn plan_options(req: PlanRequest) -> Result<PlanOptions, ApiError> {
     if !(req.budget_eur.is_finite() && req.budget_eur > 0.0 && req.budget_eur <= 1e9) {
         return Err(ApiError::bad(
             "budget_eur",
@@ -1266,7 +1315,7 @@ async fn plan(
         }
     };
     let defaults = PlanOptions::default();
-    let options = PlanOptions {
+    Ok(PlanOptions {
         budget: req.budget_eur,
         k: req.k,
         max_followers: req.max_followers.unwrap_or(defaults.max_followers),
@@ -1278,7 +1327,35 @@ async fn plan(
         probabilities,
         exclude: req.exclude,
         ..defaults
-    };
+    })
+}
+
+/// Plans a Social Set: the native influencers that reach the most people for the budget
+/// (budgeted IMM), each with the reach it adds, the expected reach with its interval and reach
+/// per euro; with `compare_professional`, the same budget spent on professional influencers
+/// and the overlap of the two audiences. Reading only: every member may plan.
+#[utoipa::path(
+    post,
+    path = "/api/workspaces/{workspace}/plans",
+    params(("workspace" = String, Path, description = "Workspace name")),
+    request_body = PlanRequest,
+    responses(
+        (status = 200, body = PlanJson),
+        (status = 400, body = crate::api::ErrorBody),
+        (status = 401, body = crate::api::ErrorBody),
+        (status = 404, body = crate::api::ErrorBody),
+        (status = 422, body = crate::api::ErrorBody),
+    )
+)]
+async fn plan(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(workspace): Path<String>,
+    body: Result<Json<PlanRequest>, JsonRejection>,
+) -> Result<Json<PlanJson>, ApiError> {
+    member(&state, &caller, &workspace)?;
+    let Json(req) = body.map_err(|e| ApiError::new(e.status(), e.body_text(), Some("body")))?;
+    let options = plan_options(req)?;
     let st = state.clone();
     let report = heavy(&state, &workspace.clone(), move |cancel| {
         Ok(open_store(&st, &workspace)?
@@ -1442,19 +1519,14 @@ async fn communities(
     let top = number("top", q.top.as_deref(), 12, 200)?;
     let window_days = match q.window_days.as_deref() {
         None => None,
-        Some(d) => Some(
-            d.trim()
-                .parse::<f64>()
-                .ok()
-                .filter(|x| x.is_finite() && *x > 0.0)
-                .ok_or_else(|| {
-                    ApiError::bad(
-                        "window_days",
-                        format!("window_days is a positive number of days, not {d:?}"),
-                    )
-                })?,
-        ),
+        Some(d) => Some(d.trim().parse::<f64>().map_err(|_| {
+            ApiError::bad(
+                "window_days",
+                format!("window_days is a positive number of days, not {d:?}"),
+            )
+        })?),
     };
+    let options = community_options(top, window_days)?;
     let (st, ws) = (state.clone(), workspace.clone());
     let key = (workspace.clone(), format!("{top}|{window_days:?}"));
     let report = cached(
@@ -1464,11 +1536,6 @@ async fn communities(
         key,
         |_| true,
         heavy(&state, &workspace, move |cancel| {
-            let options = CommunityOptions {
-                top,
-                window_days,
-                ..CommunityOptions::default()
-            };
             Ok(open_store(&st, &ws)?
                 .with_cancel(cancel)
                 .communities(&options)?)
@@ -1476,6 +1543,27 @@ async fn communities(
     )
     .await?;
     Ok(Json(CommunitiesJson::from(report.as_ref())))
+}
+
+/// The communities' options for `top` (at most 200) and `window_days`, checked.
+fn community_options(top: usize, window_days: Option<f64>) -> Result<CommunityOptions, ApiError> {
+    if top > 200 {
+        return Err(ApiError::bad(
+            "top",
+            format!("top is at most 200, not {top}"),
+        ));
+    }
+    if let Some(d) = window_days.filter(|d| !(d.is_finite() && *d > 0.0)) {
+        return Err(ApiError::bad(
+            "window_days",
+            format!("window_days is a positive number of days, not {d}"),
+        ));
+    }
+    Ok(CommunityOptions {
+        top,
+        window_days,
+        ..CommunityOptions::default()
+    })
 }
 
 /// Query of an import.
@@ -1529,7 +1617,18 @@ async fn import(
                 .map_err(|e| ApiError::bad("format", e.to_string()))?,
         ),
     };
-    let name = q.name.unwrap_or_else(|| "data.jsonl".into());
+    if state.live_imports(&workspace) >= crate::jobs::IMPORTS_QUEUED {
+        return Err(ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            format!(
+                "{} imports into {workspace:?} are waiting already: try again when one is done",
+                crate::jobs::IMPORTS_QUEUED
+            ),
+            None,
+        ));
+    }
+    let caller_workspace = workspace.clone();
+    let name = q.name.clone().unwrap_or_else(|| "data.jsonl".into());
     // Keep the name's extensions (the format and gzip are told by them), nothing else of it.
     let suffix: String = name
         .rsplit('/')
@@ -1568,29 +1667,44 @@ async fn import(
     out.flush().await.map_err(ApiError::internal)?;
     drop(out);
     let id = crate::auth::random_hex(8)?;
-    let job = Job {
-        id: id.clone(),
-        workspace: workspace.clone(),
-        state: "running".into(),
-        bytes,
-        records_read: None,
-        rejected: None,
-        after: None,
-        error: None,
-    };
-    lock(&state.0.jobs).insert(id.clone(), job.clone());
+    let uploaded = name.rsplit('/').next().unwrap_or(&name).to_owned();
+    let (cancel, progress) = (Cancel::new(), socialset_engine::Progress::new());
+    progress.step("waiting for the workspace's previous import", 0);
+    state.begin_job(
+        crate::jobs::Live {
+            job: Job {
+                id: id.clone(),
+                workspace: workspace.clone(),
+                kind: "import".into(),
+                state: "queued".into(),
+                created_by: caller.user.clone(),
+                created_at: crate::jobs::now(),
+                name: Some(uploaded.clone()),
+                bytes,
+                ..Job::default()
+            },
+            key: format!("import|{id}"),
+            cancel: cancel.clone(),
+            progress: progress.clone(),
+        },
+        None,
+    )?;
     let lock_for = Arc::clone(
         lock(&state.0.import_locks)
             .entry(workspace.clone())
             .or_default(),
     );
     let st = state.clone();
+    let job_id = id.clone();
     tokio::spawn(async move {
         let _one_at_a_time = lock_for.lock().await;
+        st.job_running(&job_id);
         let store = st.store_path(&workspace);
+        let rejects_dir = st.0.config.data_dir.join("rejects");
         let options = ImportOptions {
             format,
             skip_bad: q.skip_bad.unwrap_or(false),
+            rejects_dir: Some(rejects_dir.clone()),
             limits: socialset_engine::ReadLimits {
                 max_decompressed_bytes: st
                     .0
@@ -1602,29 +1716,49 @@ async fn import(
             ..ImportOptions::default()
         };
         let file = path.to_path_buf();
+        let temp_name = file.display().to_string();
+        let mut observer = UploadProgress(progress, uploaded.clone());
         let result = tokio::task::spawn_blocking(move || {
-            let r = Workspace::open(&store)
-                .and_then(|mut w| w.import(&[file], &options, &mut NoProgress));
+            let r = Workspace::open(&store).and_then(|w| {
+                w.with_cancel(cancel)
+                    .import(&[file], &options, &mut observer)
+            });
+            // The upload goes whatever happened; a server stopped before this removes it
+            // when it starts again.
             drop(path);
             r
         })
         .await;
-        let mut jobs = lock(&st.0.jobs);
-        let Some(job) = jobs.get_mut(&id) else {
-            return;
+        // The uploader knows the file by the name they gave, not by the server's temp path.
+        let named = |m: String| m.replace(&temp_name, &uploaded);
+        let rejects = match &result {
+            Ok(Ok(report)) => report
+                .files
+                .iter()
+                .find_map(|f| f.rejects_path.clone())
+                .and_then(|at| {
+                    std::fs::rename(&at, rejects_dir.join(format!("{job_id}.jsonl"))).ok()
+                })
+                .map(|()| format!("/api/workspaces/{workspace}/imports/{job_id}/rejects")),
+            _ => None,
         };
-        match result {
+        let imported = matches!(result, Ok(Ok(_)));
+        st.end_job(&job_id, None, |job| match result {
             Ok(Ok(report)) => {
                 job.state = "done".into();
                 job.records_read = Some(report.records_read());
                 job.rejected = Some(report.rejected());
                 job.after = Some(Stats::from(&report.after));
-                st.imports_changed(&workspace);
+                job.rejects = rejects;
+            }
+            Ok(Err(socialset_engine::Error::Cancelled)) => {
+                job.state = "cancelled".into();
+                job.error = Some("cancelled: the store is as it was before the import".into());
             }
             Ok(Err(e)) => {
                 job.state = "failed".into();
                 job.error = Some(if e.is_user_error() {
-                    e.to_string()
+                    named(e.to_string())
                 } else {
                     ApiError::internal(e).body.request_id.map_or_else(
                         || "internal error".into(),
@@ -1636,9 +1770,110 @@ async fn import(
                 job.state = "failed".into();
                 job.error = Some(format!("the import stopped: {e}"));
             }
+        });
+        if imported {
+            st.imports_changed(&workspace);
         }
     });
+    let job = state
+        .job(&caller_workspace, &id)?
+        .ok_or_else(|| ApiError::internal("an import just started is missing"))?;
     Ok((StatusCode::ACCEPTED, Json(job)))
+}
+
+/// An import's progress as its job shows it: bytes of the upload read.
+struct UploadProgress(socialset_engine::Progress, String);
+
+impl socialset_engine::ImportObserver for UploadProgress {
+    fn file_started(
+        &mut self,
+        _file: &str,
+        format: socialset_engine::Format,
+        _reason: Option<&str>,
+        total_bytes: u64,
+    ) {
+        self.0.step(
+            format!("reading {} as {}", self.1, format.describe()),
+            total_bytes,
+        );
+    }
+
+    fn progress(&mut self, bytes_read: u64, _records: u64) {
+        self.0.set(bytes_read);
+    }
+
+    fn committing(&mut self) {
+        self.0.step("writing to the store", 0);
+    }
+}
+
+/// The records an import skipped (with `skip_bad`), one JSON object per line: the line, the
+/// field, why, and the record as given. For whoever started the import, and admins.
+#[utoipa::path(
+    get,
+    path = "/api/workspaces/{workspace}/imports/{job}/rejects",
+    params(
+        ("workspace" = String, Path, description = "Workspace name"),
+        ("job" = String, Path, description = "The id the import returned"),
+    ),
+    responses(
+        (status = 200, content_type = "application/x-ndjson", description = "The rejected records"),
+        (status = 401, body = crate::api::ErrorBody),
+        (status = 403, body = crate::api::ErrorBody),
+        (status = 404, body = crate::api::ErrorBody),
+    )
+)]
+async fn import_rejects(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path((workspace, job)): Path<(String, String)>,
+) -> Result<Response, ApiError> {
+    let role = member(&state, &caller, &workspace)?;
+    let none = || {
+        ApiError::not_found(
+            "job",
+            format!("no rejects of an import {job:?} in {workspace:?}"),
+        )
+    };
+    let found = state.job(&workspace, &job)?.ok_or_else(none)?;
+    if found.rejects.is_none() {
+        return Err(none());
+    }
+    if found.created_by != caller.user && role != Role::Admin {
+        return Err(ApiError::forbidden(format!(
+            "only {} (who imported it) or an admin of {workspace:?} can read its rejects",
+            found.created_by
+        )));
+    }
+    let at = state
+        .0
+        .config
+        .data_dir
+        .join("rejects")
+        .join(format!("{}.jsonl", found.id));
+    let file = tokio::fs::File::open(&at).await.map_err(|_| none())?;
+    let chunks = futures_util::stream::unfold(file, |mut file| async move {
+        let mut buf = vec![0u8; 64 * 1024];
+        match tokio::io::AsyncReadExt::read(&mut file, &mut buf).await {
+            Ok(0) => None,
+            Ok(n) => {
+                buf.truncate(n);
+                Some((Ok::<_, std::io::Error>(buf), file))
+            }
+            Err(e) => Some((Err(e), file)),
+        }
+    });
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/x-ndjson".to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{}.rejects.jsonl\"", found.id),
+            ),
+        ],
+        Body::from_stream(chunks),
+    )
+        .into_response())
 }
 
 /// Where an import job stands.
@@ -1657,12 +1892,289 @@ async fn import_job(
     Path((workspace, job)): Path<(String, String)>,
 ) -> Result<Json<Job>, ApiError> {
     member(&state, &caller, &workspace)?;
-    lock(&state.0.jobs)
-        .get(&job)
-        .filter(|j| j.workspace == workspace)
-        .cloned()
+    state
+        .job(&workspace, &job)?
+        .filter(|j| j.kind == "import")
         .map(Json)
         .ok_or_else(|| {
             ApiError::not_found("job", format!("no import job {job:?} in {workspace:?}"))
         })
+}
+
+/// A computation run as a job: given the workspace (with the job's cancellation flag and
+/// progress) and the store's import count it started at, it gives the job's result.
+type JobWork = Box<dyn FnOnce(Workspace, u64) -> Result<serde_json::Value, ApiError> + Send>;
+
+fn to_json_value(x: impl serde::Serialize) -> Result<serde_json::Value, ApiError> {
+    serde_json::to_value(x).map_err(ApiError::internal)
+}
+
+/// Starts a computation as a job: communities (with stability), a plan, or the whole
+/// workspace's audit. It waits its turn with the server's other computations (one at a time
+/// per workspace), reports its step and progress, can be cancelled, and stops past the
+/// server's time limit. The same work asked again joins the job already running, and once it
+/// is done its result is served at once (200) until the workspace's next import, across
+/// restarts.
+#[utoipa::path(
+    post,
+    path = "/api/workspaces/{workspace}/jobs",
+    params(("workspace" = String, Path, description = "Workspace name")),
+    request_body = JobRequest,
+    responses(
+        (status = 200, body = Job, description = "The same work, done since the last import: its result"),
+        (status = 202, body = Job, description = "Started (or joined): poll it"),
+        (status = 400, body = crate::api::ErrorBody),
+        (status = 401, body = crate::api::ErrorBody),
+        (status = 404, body = crate::api::ErrorBody),
+        (status = 503, body = crate::api::ErrorBody, description = "Too many computations wait already"),
+    )
+)]
+async fn create_job(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(workspace): Path<String>,
+    body: Result<Json<JobRequest>, JsonRejection>,
+) -> Result<(StatusCode, Json<Job>), ApiError> {
+    member(&state, &caller, &workspace)?;
+    let Json(req) = body.map_err(|e| ApiError::new(e.status(), e.body_text(), Some("body")))?;
+    // An audit's pages are served from memory: its result is only reused while they are.
+    let mut reuse_done = true;
+    let (key, work): (String, JobWork) = match req.kind.as_str() {
+        "communities" => {
+            let top = req.top.map_or(12, |t| t.min(u64::from(u32::MAX)) as usize);
+            let options = community_options(top, req.window_days)?;
+            (
+                format!("communities|{top}|{:?}", req.window_days),
+                Box::new(move |ws, _| {
+                    to_json_value(CommunitiesJson::from(&ws.communities(&options)?))
+                }),
+            )
+        }
+        "plan" => {
+            let plan = req.plan.ok_or_else(|| {
+                ApiError::bad(
+                    "plan",
+                    "a plan job needs `plan`, as the plans route takes it",
+                )
+            })?;
+            let key = format!("plan|{}", to_json_value(&plan)?);
+            let options = plan_options(plan)?;
+            (
+                key,
+                Box::new(move |ws, _| to_json_value(PlanJson::from(&ws.plan(&options)?))),
+            )
+        }
+        "audit" => {
+            let imports = state.imports_committed(&workspace).await?;
+            reuse_done = lock(&state.0.audits)
+                .get(&workspace)
+                .is_some_and(|c| c.imports == imports);
+            let (st, name) = (state.clone(), workspace.clone());
+            (
+                "audit".into(),
+                Box::new(move |ws, imports| {
+                    let report = ws.audit(&AuditOptions {
+                        top: AUDIT_BATCH,
+                        ..AuditOptions::default()
+                    })?;
+                    let summary = AuditSummaryJson {
+                        accounts: report.accounts_audited,
+                        likely_bots: report.likely_bots,
+                        looks_real: report
+                            .accounts_audited
+                            .saturating_sub(report.likely_bots + report.too_little_data),
+                        too_little_data: report.too_little_data,
+                        pods: report.pods.len(),
+                    };
+                    // Its pages are then served from the cache, as the audit route makes them.
+                    remember(&st.0.audits, name, imports, Arc::new(report));
+                    to_json_value(summary)
+                }),
+            )
+        }
+        other => {
+            return Err(ApiError::bad(
+                "kind",
+                format!("kind is communities, plan or audit, not {other:?}"),
+            ))
+        }
+    };
+    let job = NewJob {
+        user: &caller.user,
+        workspace: &workspace,
+        kind: &req.kind,
+        key,
+        reuse_done,
+    };
+    start_job(&state, job, work).await
+}
+
+/// A computation job about to start: who asks, where, what (`key`: the same for the same
+/// work), and whether a result of the same work since the last import may be served instead.
+struct NewJob<'a> {
+    user: &'a str,
+    workspace: &'a str,
+    kind: &'a str,
+    key: String,
+    reuse_done: bool,
+}
+
+async fn start_job(
+    state: &AppState,
+    new: NewJob<'_>,
+    work: JobWork,
+) -> Result<(StatusCode, Json<Job>), ApiError> {
+    let NewJob {
+        user,
+        workspace,
+        kind,
+        key,
+        reuse_done,
+    } = new;
+    let imports = state.imports_committed(workspace).await?;
+    if let Some(job) = state.live_job_of(workspace, &key) {
+        return Ok((StatusCode::ACCEPTED, Json(job)));
+    }
+    if reuse_done {
+        if let Some(job) = state.0.jobs_db.done(workspace, &key, imports)? {
+            return Ok((StatusCode::OK, Json(job)));
+        }
+    }
+    let place = enter_heavy(state)?;
+    let id = crate::auth::random_hex(8)?;
+    let (cancel, progress) = (Cancel::new(), socialset_engine::Progress::new());
+    progress.step("waiting for its turn", 0);
+    let job = Job {
+        id: id.clone(),
+        workspace: workspace.to_owned(),
+        kind: kind.to_owned(),
+        state: "queued".into(),
+        created_by: user.to_owned(),
+        created_at: crate::jobs::now(),
+        ..Job::default()
+    };
+    state.begin_job(
+        crate::jobs::Live {
+            job,
+            key,
+            cancel: cancel.clone(),
+            progress: progress.clone(),
+        },
+        Some(imports),
+    )?;
+    let (st, ws, job_id) = (state.clone(), workspace.to_owned(), id.clone());
+    tokio::spawn(async move {
+        let (inner_st, inner_ws, inner_id) = (st.clone(), ws.clone(), job_id.clone());
+        let result = run_heavy(&st, &ws, place, cancel, move |cancel| {
+            inner_st.job_running(&inner_id);
+            let w = open_store(&inner_st, &inner_ws)?
+                .with_cancel(cancel)
+                .with_progress(progress);
+            work(w, imports)
+        })
+        .await;
+        st.end_job(&job_id, Some(imports), |job| match result {
+            Ok(value) => {
+                job.state = "done".into();
+                job.result = Some(value);
+            }
+            Err(_) if job.state == "cancelling" => job.state = "cancelled".into(),
+            Err(e) => {
+                job.state = "failed".into();
+                job.error = Some(e.body.error);
+            }
+        });
+    });
+    let job = state
+        .job(workspace, &id)?
+        .ok_or_else(|| ApiError::internal("a job just started is missing"))?;
+    Ok((StatusCode::ACCEPTED, Json(job)))
+}
+
+/// The workspace's jobs: those queued or running, then the most recent ones (at most 50, or
+/// `limit`), without their results.
+#[utoipa::path(
+    get,
+    path = "/api/workspaces/{workspace}/jobs",
+    params(("workspace" = String, Path, description = "Workspace name"), PageQuery),
+    responses(
+        (status = 200, body = Vec<Job>),
+        (status = 401, body = crate::api::ErrorBody),
+        (status = 404, body = crate::api::ErrorBody),
+    )
+)]
+async fn list_jobs(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(workspace): Path<String>,
+    Query(q): Query<PageQuery>,
+) -> Result<Json<Vec<Job>>, ApiError> {
+    member(&state, &caller, &workspace)?;
+    let (_, limit) = q.bounds()?;
+    Ok(Json(state.jobs(&workspace, limit)?))
+}
+
+/// Where a job stands: its state, step and progress, and once done its result.
+#[utoipa::path(
+    get,
+    path = "/api/workspaces/{workspace}/jobs/{job}",
+    params(
+        ("workspace" = String, Path, description = "Workspace name"),
+        ("job" = String, Path, description = "The id the job was given"),
+    ),
+    responses(
+        (status = 200, body = Job),
+        (status = 401, body = crate::api::ErrorBody),
+        (status = 404, body = crate::api::ErrorBody),
+    )
+)]
+async fn get_job(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path((workspace, job)): Path<(String, String)>,
+) -> Result<Json<Job>, ApiError> {
+    member(&state, &caller, &workspace)?;
+    state
+        .job(&workspace, &job)?
+        .map(Json)
+        .ok_or_else(|| ApiError::not_found("job", format!("no job {job:?} in {workspace:?}")))
+}
+
+/// Cancels a job (its starter or an admin of the workspace): it stops at its next check,
+/// within a second, and ends `cancelled`; an import leaves the store as it was. A job that
+/// has ended is returned as it is.
+#[utoipa::path(
+    delete,
+    path = "/api/workspaces/{workspace}/jobs/{job}",
+    params(
+        ("workspace" = String, Path, description = "Workspace name"),
+        ("job" = String, Path, description = "The id the job was given"),
+    ),
+    responses(
+        (status = 200, body = Job),
+        (status = 401, body = crate::api::ErrorBody),
+        (status = 403, body = crate::api::ErrorBody),
+        (status = 404, body = crate::api::ErrorBody),
+    )
+)]
+async fn cancel_job(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path((workspace, job)): Path<(String, String)>,
+) -> Result<Json<Job>, ApiError> {
+    let role = member(&state, &caller, &workspace)?;
+    let found = state
+        .job(&workspace, &job)?
+        .ok_or_else(|| ApiError::not_found("job", format!("no job {job:?} in {workspace:?}")))?;
+    if found.created_by != caller.user && role != Role::Admin {
+        return Err(ApiError::forbidden(format!(
+            "only {} (who started it) or an admin of {workspace:?} can cancel this job",
+            found.created_by
+        )));
+    }
+    state.cancel_job(&workspace, &job)?;
+    state
+        .job(&workspace, &job)?
+        .map(Json)
+        .ok_or_else(|| ApiError::not_found("job", format!("no job {job:?} in {workspace:?}")))
 }

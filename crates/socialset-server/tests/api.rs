@@ -195,6 +195,8 @@ on_both_backends!(
     csv_cells_are_never_formulas,
     caches_follow_imports_made_beside_the_server,
     a_decompression_bomb_is_refused,
+    computations_run_as_jobs_and_their_results_are_kept,
+    rejects_are_the_uploaders_to_download_and_errors_name_the_uploaded_file,
 );
 
 /// A login from `address` (as the connection's peer), with its status.
@@ -480,14 +482,7 @@ async fn a_decompression_bomb_is_refused(s: Server) {
     .await;
     assert_eq!(status, StatusCode::ACCEPTED, "{text}");
     let id = json(&text)["id"].as_str().expect("id").to_owned();
-    let job = loop {
-        let (_, text, _) = get(&s, &format!("/api/workspaces/acme/imports/{id}"), &s.ann).await;
-        let job = json(&text);
-        if job["state"] != "running" {
-            break job;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
-    };
+    let job = ended(&s, &s.ann, &format!("/api/workspaces/acme/imports/{id}")).await;
     assert_eq!(job["state"], "failed", "{job}");
     assert!(
         job["error"]
@@ -532,16 +527,40 @@ async fn import(s: &Server, token: &str, data: &str) -> serde_json::Value {
     .await;
     assert_eq!(status, StatusCode::ACCEPTED, "{text}");
     let id = json(&text)["id"].as_str().expect("job id").to_owned();
-    for _ in 0..500 {
-        let (status, text, _) = get(s, &format!("/api/workspaces/acme/imports/{id}"), token).await;
+    ended(s, token, &format!("/api/workspaces/acme/imports/{id}")).await
+}
+
+/// Polls the job at `uri` as `token` until it has ended.
+async fn ended(s: &Server, token: &str, uri: &str) -> serde_json::Value {
+    for _ in 0..1000 {
+        let (status, text, _) = get(s, uri, token).await;
         assert_eq!(status, StatusCode::OK, "{text}");
         let job = json(&text);
-        if job["state"] != "running" {
+        if !is_live(&job) {
             return job;
         }
-        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
     }
-    panic!("the import never ended");
+    panic!("the job at {uri} never ended");
+}
+
+fn is_live(job: &serde_json::Value) -> bool {
+    ["queued", "running", "cancelling"].contains(&job["state"].as_str().unwrap_or_default())
+}
+
+/// Starts the computation `request` as a job in acme as `token`: its status, and the job
+/// once it has ended.
+async fn run_job(s: &Server, token: &str, request: &str) -> (StatusCode, serde_json::Value) {
+    let (status, text) = post_json(s, "/api/workspaces/acme/jobs", Some(token), request).await;
+    assert!(
+        status == StatusCode::OK || status == StatusCode::ACCEPTED,
+        "{status}: {text}"
+    );
+    let id = json(&text)["id"].as_str().expect("job id").to_owned();
+    (
+        status,
+        ended(s, token, &format!("/api/workspaces/acme/jobs/{id}")).await,
+    )
 }
 
 async fn authentication_roles_and_workspaces(s: Server) {
@@ -1262,4 +1281,426 @@ async fn trust_from_interactions_and_of_one_account(s: Server) {
     let (status, text, _) = get(&s, "/api/workspaces/acme/trust?from=gossip", &s.vic).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert_eq!(json(&text)["field"], "from");
+}
+
+async fn computations_run_as_jobs_and_their_results_are_kept(s: Server) {
+    assert_eq!(import(&s, &s.ann, DATA).await["state"], "done");
+    let (status, job) = run_job(&s, &s.vic, r#"{"kind": "communities", "top": 5}"#).await;
+    assert_eq!(status, StatusCode::ACCEPTED, "{job}");
+    assert_eq!(
+        (job["state"].as_str(), job["kind"].as_str()),
+        (Some("done"), Some("communities")),
+        "{job}"
+    );
+    assert_eq!(job["created_by"], "vic");
+    assert!(
+        job["result"]["n_communities"]
+            .as_u64()
+            .is_some_and(|n| n >= 1),
+        "{job}"
+    );
+    assert!(
+        job["finished_at"]
+            .as_i64()
+            .is_some_and(|t| t >= job["created_at"].as_i64().unwrap_or(i64::MAX)),
+        "{job}"
+    );
+    // The same work asked again is served from the kept result, until the next import.
+    let (status, again) = run_job(&s, &s.ann, r#"{"kind": "communities", "top": 5}"#).await;
+    assert_eq!(
+        (status, &again["id"]),
+        (StatusCode::OK, &job["id"]),
+        "{again}"
+    );
+    let (_, plan) = run_job(
+        &s,
+        &s.vic,
+        r#"{"kind": "plan", "plan": {"budget_eur": 500, "max_followers": 5000}}"#,
+    )
+    .await;
+    assert_eq!(plan["state"], "done", "{plan}");
+    assert!(
+        plan["result"]["social_set"]["members"]
+            .as_array()
+            .is_some_and(|m| !m.is_empty()),
+        "{plan}"
+    );
+    let (_, audit) = run_job(&s, &s.vic, r#"{"kind": "audit"}"#).await;
+    assert_eq!(audit["state"], "done", "{audit}");
+    assert_eq!(audit["result"]["accounts"], 4, "{audit}");
+    // Its pages come from what the job made.
+    let (status, text, _) = get(&s, "/api/workspaces/acme/audit?limit=2", &s.vic).await;
+    assert_eq!(
+        (status, json(&text)["accounts_audited"].as_u64()),
+        (StatusCode::OK, Some(4)),
+        "{text}"
+    );
+    // A job refused by the engine fails saying why; a plan that buys no one is refused before.
+    let (status, text) = post_json(
+        &s,
+        "/api/workspaces/acme/jobs",
+        Some(&s.vic),
+        r#"{"kind": "plan", "plan": {"budget_eur": -1}}"#,
+    )
+    .await;
+    assert_eq!(
+        (status, json(&text)["field"].as_str()),
+        (StatusCode::BAD_REQUEST, Some("budget_eur")),
+        "{text}"
+    );
+    let (status, text) = post_json(
+        &s,
+        "/api/workspaces/acme/jobs",
+        Some(&s.vic),
+        r#"{"kind": "mine"}"#,
+    )
+    .await;
+    assert_eq!(
+        (status, json(&text)["field"].as_str()),
+        (StatusCode::BAD_REQUEST, Some("kind")),
+        "{text}"
+    );
+    // Listed newest first, without results; an ended job is not cancelled, and only its
+    // starter or an admin may ask.
+    let (status, text, _) = get(&s, "/api/workspaces/acme/jobs", &s.vic).await;
+    assert_eq!(status, StatusCode::OK, "{text}");
+    let list = json(&text);
+    let kinds: Vec<&str> = list
+        .as_array()
+        .expect("jobs")
+        .iter()
+        .filter_map(|j| j["kind"].as_str())
+        .collect();
+    assert_eq!(kinds, ["audit", "plan", "communities", "import"], "{list}");
+    assert!(
+        list.as_array()
+            .expect("jobs")
+            .iter()
+            .all(|j| j["result"].is_null()),
+        "{list}"
+    );
+    let id = job["id"].as_str().expect("id");
+    let (status, text, _) = call(
+        &s,
+        "DELETE",
+        &format!("/api/workspaces/acme/jobs/{id}"),
+        Some(&s.ann),
+        Body::empty(),
+    )
+    .await;
+    assert_eq!(
+        (status, json(&text)["state"].as_str()),
+        (StatusCode::OK, Some("done")),
+        "{text}"
+    );
+    let (status, _, _) = call(
+        &s,
+        "DELETE",
+        &format!("/api/workspaces/acme/jobs/{id}"),
+        Some(&s.bob),
+        Body::empty(),
+    )
+    .await;
+    assert_eq!(
+        status,
+        StatusCode::NOT_FOUND,
+        "another workspace's member sees no job"
+    );
+    // After an import the kept result is stale: the work runs again.
+    assert_eq!(
+        import(&s, &s.ann, "{\"type\":\"account\",\"id\":\"tw:z\"}\n").await["state"],
+        "done"
+    );
+    let (status, fresh) = run_job(&s, &s.vic, r#"{"kind": "communities", "top": 5}"#).await;
+    assert_eq!(status, StatusCode::ACCEPTED, "{fresh}");
+    assert_ne!(fresh["id"], job["id"]);
+}
+
+async fn rejects_are_the_uploaders_to_download_and_errors_name_the_uploaded_file(s: Server) {
+    let bad_line = "{\"type\":\"interaction\",\"src\":\"tw:a\",\"dst\":\"tw:b\",\"kind\":\"reply\",\"at\":\"soon\"}\n";
+    let (status, text, _) = call(
+        &s,
+        "POST",
+        "/api/workspaces/acme/imports?name=my-export.jsonl&skip_bad=true",
+        Some(&s.ann),
+        Body::from(format!("{DATA}{bad_line}")),
+    )
+    .await;
+    assert_eq!(status, StatusCode::ACCEPTED, "{text}");
+    let id = json(&text)["id"].as_str().expect("id").to_owned();
+    let job = ended(&s, &s.ann, &format!("/api/workspaces/acme/imports/{id}")).await;
+    assert_eq!(
+        (job["state"].as_str(), job["rejected"].as_u64()),
+        (Some("done"), Some(1)),
+        "{job}"
+    );
+    assert_eq!(job["name"], "my-export.jsonl");
+    let url = job["rejects"].as_str().expect("a rejects link").to_owned();
+    let (status, text, headers) = get(&s, &url, &s.ann).await;
+    assert_eq!(status, StatusCode::OK, "{text}");
+    assert_eq!(headers[header::CONTENT_TYPE], "application/x-ndjson");
+    let reject = json(text.lines().next().expect("one rejected record"));
+    assert_eq!(
+        (reject["line"].as_u64(), reject["field"].as_str()),
+        (Some(11), Some("at")),
+        "{reject}"
+    );
+    // A viewer who did not upload it cannot read it; nobody outside the workspace sees it.
+    assert_eq!(get(&s, &url, &s.vic).await.0, StatusCode::FORBIDDEN);
+    assert_eq!(get(&s, &url, &s.bob).await.0, StatusCode::NOT_FOUND);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let at = s
+            .config
+            .data_dir
+            .join("rejects")
+            .join(format!("{id}.jsonl"));
+        let mode = std::fs::metadata(&at)
+            .expect("the rejects file")
+            .permissions()
+            .mode();
+        assert_eq!(
+            mode & 0o077,
+            0,
+            "rejects are the server's user's only: {mode:o}"
+        );
+        // The upload itself is gone.
+        assert_eq!(
+            std::fs::read_dir(s.config.data_dir.join("uploads"))
+                .expect("uploads")
+                .count(),
+            0
+        );
+    }
+    // A failed import names the file as uploaded, never the server's temp path.
+    let (_, text, _) = call(
+        &s,
+        "POST",
+        "/api/workspaces/acme/imports?name=broken.jsonl",
+        Some(&s.ann),
+        Body::from(bad_line),
+    )
+    .await;
+    let id = json(&text)["id"].as_str().expect("id").to_owned();
+    let job = ended(&s, &s.ann, &format!("/api/workspaces/acme/imports/{id}")).await;
+    let error = job["error"].as_str().unwrap_or_default();
+    assert!(
+        error.contains("broken.jsonl:1") && !error.contains("upload-"),
+        "{error}"
+    );
+}
+
+#[tokio::test]
+async fn a_job_cancelled_stops_and_changes_nothing_and_a_restart_marks_running_jobs_interrupted() {
+    let s = one_admin_server(|_| {});
+    assert_eq!(import(&s, &s.ann, DATA).await["state"], "done");
+    // An upload big enough to be caught while it runs: 300,000 interactions.
+    let mut big = String::with_capacity(30 << 20);
+    for i in 0..300_000u32 {
+        big.push_str(&format!(
+            "{{\"type\":\"interaction\",\"src\":\"tw:u{}\",\"dst\":\"tw:a\",\"kind\":\"like\",\"at\":{i}}}\n",
+            i % 5000
+        ));
+    }
+    let (status, text, _) = call(
+        &s,
+        "POST",
+        "/api/workspaces/acme/imports?name=big.jsonl",
+        Some(&s.ann),
+        Body::from(big),
+    )
+    .await;
+    assert_eq!(status, StatusCode::ACCEPTED, "{text}");
+    let id = json(&text)["id"].as_str().expect("id").to_owned();
+    let (status, text, _) = call(
+        &s,
+        "DELETE",
+        &format!("/api/workspaces/acme/jobs/{id}"),
+        Some(&s.ann),
+        Body::empty(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{text}");
+    let started = std::time::Instant::now();
+    let job = ended(&s, &s.ann, &format!("/api/workspaces/acme/imports/{id}")).await;
+    assert_eq!(job["state"], "cancelled", "{job}");
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(5),
+        "{:?}",
+        started.elapsed()
+    );
+    let (_, text, _) = get(&s, "/api/workspaces/acme/stats", &s.ann).await;
+    assert_eq!(
+        json(&text)["interactions"],
+        6,
+        "the cancelled import added nothing"
+    );
+
+    // A server that stops while a job runs leaves it so in jobs.db; the next one says
+    // `interrupted`, and a job's id never becomes a 404.
+    let db = rusqlite::Connection::open(s.config.data_dir.join("jobs.db")).expect("jobs.db");
+    let running = serde_json::json!({
+        "id": "feedc0de", "workspace": "acme", "kind": "plan", "state": "running",
+        "created_by": "ann", "created_at": 1, "bytes": 0
+    });
+    db.execute(
+        "INSERT INTO jobs (id, workspace, key, imports, state, created, job) VALUES ('feedc0de', 'acme', 'plan|x', 1, 'running', 1, ?1)",
+        [running.to_string()],
+    )
+    .expect("insert");
+    drop(db);
+    std::fs::write(
+        s.config.data_dir.join("uploads").join("upload-left.jsonl"),
+        "{}",
+    )
+    .expect("write");
+    let restarted = AppState::open(s.config.clone()).expect("restart");
+    let s2 = Server {
+        app: app(restarted),
+        ..s
+    };
+    let (status, text, _) = get(&s2, "/api/workspaces/acme/jobs/feedc0de", &s2.ann).await;
+    assert_eq!(status, StatusCode::OK, "{text}");
+    let job = json(&text);
+    assert_eq!(job["state"], "interrupted", "{job}");
+    assert!(
+        job["error"]
+            .as_str()
+            .is_some_and(|e| e.contains("start it again")),
+        "{job}"
+    );
+    assert_eq!(
+        std::fs::read_dir(s2.config.data_dir.join("uploads"))
+            .expect("uploads")
+            .count(),
+        0,
+        "uploads left by a stopped server are removed"
+    );
+}
+
+#[tokio::test]
+async fn requests_from_another_site_may_not_change_anything() {
+    let s = one_admin_server(|_| {});
+    let send = |method: &str, uri: &str, headers: &[(&str, &str)]| {
+        let mut req = Request::builder()
+            .method(method)
+            .uri(uri)
+            .header(header::AUTHORIZATION, format!("Bearer {}", s.ann))
+            .header(header::HOST, "socialset.example:8080");
+        for (k, v) in headers {
+            req = req.header(*k, *v);
+        }
+        let app = s.app.clone();
+        let req = req
+            .body(Body::from("{\"type\":\"account\",\"id\":\"tw:x\"}\n"))
+            .expect("request");
+        async move { app.oneshot(req).await.expect("response").status() }
+    };
+    // A page elsewhere posting text/plain (no preflight) in a member's name.
+    for headers in [
+        &[
+            ("origin", "https://evil.example"),
+            ("content-type", "text/plain"),
+        ][..],
+        &[("origin", "null")][..],
+        &[("sec-fetch-site", "cross-site")][..],
+    ] {
+        assert_eq!(
+            send("POST", "/api/workspaces/acme/imports?name=x.jsonl", headers).await,
+            StatusCode::FORBIDDEN,
+            "{headers:?}"
+        );
+    }
+    assert_eq!(
+        send(
+            "DELETE",
+            "/api/workspaces/acme/jobs/abc",
+            &[("origin", "http://evil.example")]
+        )
+        .await,
+        StatusCode::FORBIDDEN
+    );
+    // The dashboard itself, scripts without an Origin, and reading from anywhere are served.
+    assert_eq!(
+        send(
+            "POST",
+            "/api/workspaces/acme/imports?name=x.jsonl",
+            &[("origin", "http://socialset.example:8080")]
+        )
+        .await,
+        StatusCode::ACCEPTED
+    );
+    assert_eq!(
+        send("POST", "/api/workspaces/acme/imports?name=x.jsonl", &[]).await,
+        StatusCode::ACCEPTED
+    );
+    assert_eq!(
+        send(
+            "GET",
+            "/api/workspaces",
+            &[("origin", "https://evil.example")]
+        )
+        .await,
+        StatusCode::OK
+    );
+}
+
+#[tokio::test]
+async fn slow_connections_are_closed_and_a_stopped_server_refuses_new_ones() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut config = ServerConfig::new(dir.path());
+    config.header_timeout = std::time::Duration::from_millis(300);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(socialset_server::serve_on(listener, config, async {
+        let _ = stopped.await;
+    }));
+    // Headers that never end (slowloris): the connection is closed, not held.
+    let mut slow = tokio::net::TcpStream::connect(addr).await.expect("connect");
+    slow.write_all(b"GET /health HTTP/1.1\r\nHost: x\r\n")
+        .await
+        .expect("write");
+    let started = std::time::Instant::now();
+    let mut buf = Vec::new();
+    let read = tokio::time::timeout(
+        std::time::Duration::from_secs(5),
+        slow.read_to_end(&mut buf),
+    )
+    .await;
+    assert!(read.is_ok(), "the slow connection was still open after 5 s");
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(3),
+        "{:?}",
+        started.elapsed()
+    );
+    // A connection idle after its request is closed too.
+    let mut idle = tokio::net::TcpStream::connect(addr).await.expect("connect");
+    idle.write_all(b"GET /health HTTP/1.1\r\nHost: x\r\n\r\n")
+        .await
+        .expect("write");
+    let mut buf = Vec::new();
+    let read = tokio::time::timeout(
+        std::time::Duration::from_secs(5),
+        idle.read_to_end(&mut buf),
+    )
+    .await;
+    assert!(read.is_ok(), "the idle connection was still open after 5 s");
+    assert!(
+        String::from_utf8_lossy(&buf).starts_with("HTTP/1.1 200"),
+        "{}",
+        String::from_utf8_lossy(&buf)
+    );
+    // Stopped, it ends, and takes no new connection.
+    let _ = stop.send(());
+    tokio::time::timeout(std::time::Duration::from_secs(5), server)
+        .await
+        .expect("the server stopped")
+        .expect("task")
+        .expect("served");
+    assert!(tokio::net::TcpStream::connect(addr).await.is_err());
 }

@@ -78,11 +78,12 @@ pub fn run(args: Args) -> Result<()> {
         pods: PodConfig::default(),
         window: args.graph.window(),
     };
-    let ws = args.store.open_existing()?;
-    let report = match &args.account {
-        Some(a) => ws.audit_account(a, &options)?,
-        None => ws.audit(&options)?,
-    };
+    let progress = socialset_engine::Progress::new();
+    let ws = args.store.open_existing()?.with_progress(progress.clone());
+    let report = crate::progress::watch(&progress, || match &args.account {
+        Some(a) => ws.audit_account(a, &options),
+        None => ws.audit(&options),
+    })?;
     match args.format {
         OutputFormat::Json => println!("{}", serde_json::to_string_pretty(&to_json(&report))?),
         OutputFormat::Csv => csv(

@@ -97,11 +97,13 @@ pub fn run(args: Args) -> Result<()> {
     };
     let mut limits = socialset_engine::Limits::default();
     args.limit.apply(&mut limits);
-    let report = args
+    let progress = socialset_engine::Progress::new();
+    let ws = args
         .store
         .open_existing()?
         .with_limits(limits)
-        .communities(&options)?;
+        .with_progress(progress.clone());
+    let report = crate::progress::watch(&progress, || ws.communities(&options))?;
     let rows: Vec<Vec<String>> = report
         .communities
         .iter()

@@ -198,22 +198,20 @@ pub fn print_report(report: &ImportReport, store: &str) {
         );
     }
     if !report.skipped_files.is_empty() {
-        let names: Vec<&str> = report
-            .skipped_files
-            .iter()
-            .take(5)
-            .map(|(f, _)| f.as_str())
-            .collect();
+        const SHOWN: usize = 10;
         println!(
-            "{} files in the directories given are of no format socialset reads, left out: {}{}",
-            thousands(report.skipped_files.len() as u64),
-            names.join(", "),
-            if report.skipped_files.len() > names.len() {
-                ", …"
-            } else {
-                ""
-            }
+            "left out {} of what the directories given hold:",
+            thousands(report.skipped_files.len() as u64)
         );
+        for (file, why) in report.skipped_files.iter().take(SHOWN) {
+            println!("  {file}: {why}");
+        }
+        if report.skipped_files.len() > SHOWN {
+            println!(
+                "  … and {} more (--json lists them all)",
+                thousands((report.skipped_files.len() - SHOWN) as u64)
+            );
+        }
     }
     let added = added(&report.before, &report.after);
     if added.is_empty() {

@@ -164,11 +164,13 @@ pub fn run(args: Args) -> Result<()> {
     };
     let mut limits = socialset_engine::Limits::default();
     args.limit.apply(&mut limits);
-    let r = args
+    let progress = socialset_engine::Progress::new();
+    let ws = args
         .store
         .open_existing()?
         .with_limits(limits)
-        .plan(&options)?;
+        .with_progress(progress.clone());
+    let r = crate::progress::watch(&progress, || ws.plan(&options))?;
     match args.format {
         OutputFormat::Json => println!("{}", serde_json::to_string_pretty(&to_json(&r))?),
         OutputFormat::Csv => {

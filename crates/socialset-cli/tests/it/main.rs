@@ -750,7 +750,7 @@ fn a_killed_server_loses_no_committed_import() {
         let (_, body) = http(&addr, "GET", &path, &token, "");
         let job: serde_json::Value = serde_json::from_str(&body).expect("job");
         state = job["state"].as_str().unwrap_or_default().to_owned();
-        if state != "running" {
+        if state != "running" && state != "queued" {
             break;
         }
         std::thread::sleep(std::time::Duration::from_millis(20));
@@ -824,4 +824,103 @@ fn a_reddit_thread_and_an_x_list_imported_as_a_directory_give_their_groups() {
     assert!(lists.iter().all(|l| l["members"].is_u64()), "{lists:?}");
     let csv = socialset(&db, &["groups", "--format", "csv"]);
     assert!(String::from_utf8_lossy(&csv.stdout).starts_with("group,name,members,"));
+}
+
+#[test]
+fn a_directory_import_reads_snap_txt_files_says_what_it_left_out_and_follows_no_loop() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("s.db");
+    let data = dir.path().join("higgs-twitter");
+    std::fs::create_dir(&data).expect("mkdir");
+    // As SNAP publishes its sets: the data as .txt(.gz) beside a README and notes.
+    std::fs::copy(
+        fixture("demo/higgs-activity-sample.txt.gz"),
+        data.join("higgs-activity_time.txt.gz"),
+    )
+    .expect("copy");
+    std::fs::write(
+        data.join("edges.txt"),
+        "# a SNAP edge list\n1\t2\n2\t3\n3\t1\n",
+    )
+    .expect("write");
+    std::fs::write(
+        data.join("notes.txt"),
+        "Collected in July 2012, see the paper.\n",
+    )
+    .expect("write");
+    std::fs::write(data.join("README.md"), "# Higgs\n").expect("write");
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(&data, data.join("again")).expect("symlink");
+    let out = socialset(&db, &["import", &data.to_string_lossy()]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let counts = stats(&db);
+    assert_eq!(counts["interactions"], 28747, "{stdout}");
+    assert_eq!(counts["follows"], 3, "{stdout}");
+    for left_out in [
+        "README.md: documentation",
+        "notes.txt:",
+        "again: a link to a folder already read",
+    ] {
+        assert!(stdout.contains(left_out), "{left_out:?} in {stdout}");
+    }
+    // A directory of nothing but notes says what it left out, and fails.
+    let notes = dir.path().join("notes");
+    std::fs::create_dir(&notes).expect("mkdir");
+    std::fs::write(notes.join("README.txt"), "nothing here\n").expect("write");
+    let out = socialset(&db, &["import", &notes.to_string_lossy()]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("holds no data files; left out:") && stderr.contains("README.txt"),
+        "{stderr}"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn sigterm_stops_the_server_cleanly() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let log = dir.path().join("server.log");
+    let mut server = Command::new(env!("CARGO_BIN_EXE_socialset"))
+        .args(["serve", "--addr", "127.0.0.1:0", "--data"])
+        .arg(dir.path().join("server"))
+        .stderr(std::fs::File::create(&log).expect("log"))
+        .spawn()
+        .expect("serve");
+    let listening = (0..100).any(|_| {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+        std::fs::read_to_string(&log).is_ok_and(|l| l.contains("listening on"))
+    });
+    assert!(
+        listening,
+        "{}",
+        std::fs::read_to_string(&log).unwrap_or_default()
+    );
+    let sent = Command::new("kill")
+        .args(["-TERM", &server.id().to_string()])
+        .status()
+        .expect("kill");
+    assert!(sent.success());
+    let started = std::time::Instant::now();
+    let status = loop {
+        if let Some(status) = server.try_wait().expect("wait") {
+            break status;
+        }
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(10),
+            "still running 10 s after SIGTERM"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    };
+    let text = std::fs::read_to_string(&log).unwrap_or_default();
+    assert!(status.success(), "{status}: {text}");
+    assert!(
+        text.contains("stopping; finishing the requests in flight"),
+        "{text}"
+    );
 }
