@@ -2,6 +2,7 @@
 //! `cargo xtask bench-import` (import speed against igraph, written to docs/BENCHMARKS.md),
 //! `cargo xtask eval-import` (imported counts against published ones, docs/EVALUATION.md).
 
+mod abuse_bench;
 mod audit;
 mod bench;
 mod bench_exports;
@@ -46,6 +47,7 @@ fn main() -> Result<()> {
         Some("bench-audit") => audit::bench_audit(&repo_root(), &args[1..]),
         Some("eval-trust") => audit::eval_trust(&repo_root(), &args[1..]),
         Some("bench-serve") => serve_bench::bench_serve(&repo_root(), &args[1..]),
+        Some("bench-abuse") => abuse_bench::bench_abuse(&repo_root(), &args[1..]),
         Some("bench-exports") => bench_exports::bench_exports(&repo_root(), &args[1..]),
         Some("bench-exports-read") => bench_exports::read_one(&args[1..]),
         _ => {
@@ -65,6 +67,9 @@ fn main() -> Result<()> {
   bench-serve    the leaderboard endpoint of `socialset serve` on the Higgs store under wrk
                  (installed from Debian if missing): requests/s, p50/p90/p99; --seconds S,
                  --connections C, --write
+  bench-abuse    the attacks of issue 20 against a release server on the Higgs store, each
+                 while R cached leaderboard requests/s run: answers, memory, p50/p99; then how
+                 long a cancelled job keeps using CPU; --rate R (500), --seconds S (10), --write
   bench-sentiment  sentiment scoring speed on one core: SENTIPOLC's Italian tweets and the
                  demo's English PHEME tweets, each repeated to 100,000; --write
   spread FILE    seeds by each method and their spread on a SNAP edge list, as JSON (used

@@ -5,9 +5,8 @@
 //! The server and wrk share the 2 cores, so the latencies are at saturation, an upper bound
 //! on those at any lower rate.
 
-use std::io::{BufRead, BufReader};
 use std::path::Path;
-use std::process::{Command, Stdio};
+use std::process::Command;
 
 use anyhow::{bail, Context, Result};
 
@@ -16,8 +15,6 @@ use crate::bench::{cpu_model, status, today};
 pub fn bench_serve(root: &Path, args: &[String]) -> Result<()> {
     let seconds: u64 = crate::flag(args, "--seconds", 20)?;
     let connections: u64 = crate::flag(args, "--connections", 16)?;
-    let data = crate::shared_data(root)?;
-    let higgs = data.join("higgs-twitter/higgs-activity_time.txt.gz");
     if Command::new("wrk").arg("--version").output().is_err() {
         eprintln!("installing wrk (Debian)");
         status(
@@ -25,79 +22,10 @@ pub fn bench_serve(root: &Path, args: &[String]) -> Result<()> {
             "apt-get install wrk",
         )?;
     }
-    status(
-        Command::new("cargo").args(["build", "--release", "--quiet", "-p", "socialset-cli"]),
-        "building socialset",
-    )?;
-    let bin = root.join("target/release/socialset");
-    let dir = root.join("target/bench-serve");
-    let store = dir.join("workspaces/higgs.db");
-    if !store.exists() {
-        std::fs::create_dir_all(dir.join("workspaces"))?;
-        eprintln!("importing Higgs into {}", store.display());
-        status(
-            Command::new(&bin)
-                .arg("import")
-                .arg("--db")
-                .arg(&store)
-                .arg(&higgs),
-            "importing Higgs",
-        )?;
-    }
-    let stats = Command::new(&bin)
-        .args(["stats", "--json", "--db"])
-        .arg(&store)
-        .output()?;
-    let stats: serde_json::Value = serde_json::from_slice(&stats.stdout)?;
-    let size = format!(
-        "{} accounts, {} interactions",
-        stats["accounts"], stats["interactions"]
-    );
-    let password = "bench-serve password";
-    let mut add = Command::new(&bin)
-        .args([
-            "user",
-            "add",
-            "bench",
-            "--workspace",
-            "higgs",
-            "--role",
-            "viewer",
-        ])
-        .arg("--password-stdin")
-        .arg("--data")
-        .arg(&dir)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::null())
-        .spawn()?;
-    if let Some(mut stdin) = add.stdin.take() {
-        use std::io::Write;
-        writeln!(stdin, "{password}")?;
-    }
-    if !add.wait()?.success() {
-        bail!("socialset user add failed");
-    }
-    let token = Command::new(&bin)
-        .args(["token", "create", "bench", "--data"])
-        .arg(&dir)
-        .stderr(Stdio::null())
-        .output()?;
-    let token = String::from_utf8(token.stdout)?.trim().to_owned();
-
-    let mut server = Command::new(&bin)
-        .args(["serve", "--addr", "127.0.0.1:0", "--data"])
-        .arg(&dir)
-        .stderr(Stdio::piped())
-        .spawn()?;
+    let server = crate::abuse_bench::HiggsServer::start(root, "bench-serve")?;
+    let (size, token) = (server.size.clone(), server.viewer.clone());
     let result = (|| -> Result<String> {
-        let err = server.stderr.take().context("server stderr")?;
-        let mut line = String::new();
-        BufReader::new(err).read_line(&mut line)?;
-        let base = line
-            .split_whitespace()
-            .find(|w| w.starts_with("http://"))
-            .with_context(|| format!("no address in {line:?}"))?
-            .to_owned();
+        let base = format!("http://{}", server.addr);
         let url = format!("{base}/api/workspaces/higgs/rank?tier=native&limit=50");
         // The first request ranks the store; later ones are cut from the cached ranking.
         let start = std::time::Instant::now();
@@ -157,8 +85,7 @@ pub fn bench_serve(root: &Path, args: &[String]) -> Result<()> {
             pick("99%"),
         ))
     })();
-    let _ = server.kill();
-    let _ = server.wait();
+    drop(server);
     let table = result?;
     print!("{table}");
     if args.iter().any(|a| a == "--write") {

@@ -306,7 +306,12 @@ fn import_file(
                     // Cancelled: the transaction is dropped, and with it everything written.
                     cancel.check()?;
                     for record in &batch {
-                        tx.put(record)?;
+                        tx.put(record).map_err(|e| match e {
+                            socialset_store::Error::Conflict(why) => {
+                                Error::Usage(format!("{display}: {why}"))
+                            }
+                            other => other.into(),
+                        })?;
                         *report.records.entry(record.kind()).or_default() += 1;
                     }
                     n_records += batch.len() as u64;

@@ -186,6 +186,7 @@ pub struct RecordReader {
     queue: VecDeque<Record>,
     finished: bool,
     ignored: BTreeMap<String, u64>,
+    max_field_bytes: usize,
 }
 
 impl RecordReader {
@@ -199,6 +200,7 @@ impl RecordReader {
                 queue: VecDeque::new(),
                 finished: false,
                 ignored: BTreeMap::new(),
+                max_field_bytes: options.limits.max_field_bytes,
             },
             progress,
         ))
@@ -217,6 +219,7 @@ impl RecordReader {
             queue: VecDeque::new(),
             finished: false,
             ignored: BTreeMap::new(),
+            max_field_bytes: options.limits.max_field_bytes,
         }
     }
 
@@ -225,6 +228,55 @@ impl RecordReader {
     pub fn ignored(&self) -> &BTreeMap<String, u64> {
         &self.ignored
     }
+}
+
+impl RecordReader {
+    /// The first of the records just read with a text field past `max_field_bytes`, taken
+    /// out of the queue as an error naming its line and field.
+    fn oversized(&mut self) -> Option<RecordError> {
+        let max = self.max_field_bytes;
+        let (at, field, len) = self.queue.iter().enumerate().find_map(|(i, r)| {
+            longest_text(r)
+                .filter(|(_, len)| *len > max)
+                .map(|(f, len)| (i, f, len))
+        })?;
+        self.queue.remove(at);
+        let (file, line) = self.inner.position();
+        Some(
+            RecordError::new(
+                file,
+                line,
+                format!("is {len} bytes long: the longest field socialset reads is {max} bytes"),
+            )
+            .field(field),
+        )
+    }
+}
+
+/// A record's longest text field, and its length in bytes.
+fn longest_text(r: &Record) -> Option<(&'static str, usize)> {
+    let len = |s: &Option<String>| s.as_ref().map_or(0, String::len);
+    let fields: Vec<(&'static str, usize)> = match r {
+        Record::Account(a) => vec![
+            ("id", a.id.as_str().len()),
+            ("handle", len(&a.handle)),
+            ("name", len(&a.name)),
+            ("bio", len(&a.bio)),
+        ],
+        Record::Post(p) => vec![
+            ("id", p.id.as_str().len()),
+            ("author", p.author.as_str().len()),
+            ("text", len(&p.text)),
+            ("source", len(&p.source)),
+        ],
+        Record::Group(g) => vec![
+            ("id", g.id.as_str().len()),
+            ("name", len(&g.name)),
+            ("description", len(&g.description)),
+        ],
+        _ => return None,
+    };
+    fields.into_iter().max_by_key(|(_, n)| *n)
 }
 
 impl Iterator for RecordReader {
@@ -239,7 +291,11 @@ impl Iterator for RecordReader {
                 return None;
             }
             match self.inner.next_into(&mut self.queue, &mut self.ignored) {
-                Ok(true) => {}
+                Ok(true) => {
+                    if let Some(e) = self.oversized() {
+                        return Some(Err(e));
+                    }
+                }
                 Ok(false) => self.finished = true,
                 Err(e) => {
                     if e.fatal {

@@ -44,6 +44,9 @@ pub struct ReadLimits {
     /// The most bytes a file may decompress to (unbounded by default; the server bounds
     /// uploads).
     pub max_decompressed_bytes: u64,
+    /// The longest text field of a record (a post's text, a bio, a name, an id): 1 MiB. The
+    /// longest a platform allows is a Reddit self-post, 40,000 characters (160 KB at most).
+    pub max_field_bytes: usize,
 }
 
 impl Default for ReadLimits {
@@ -51,6 +54,7 @@ impl Default for ReadLimits {
         Self {
             max_line_bytes: 64 << 20,
             max_decompressed_bytes: u64::MAX,
+            max_field_bytes: 1 << 20,
         }
     }
 }
@@ -189,6 +193,11 @@ impl Lines {
 
     pub(crate) fn display(&self) -> &str {
         &self.source.display
+    }
+
+    /// The number of the last line read (1 is the first).
+    pub(crate) fn line(&self) -> u64 {
+        self.line
     }
 
     /// The last line read, as text (empty if it was not UTF-8).

@@ -30,6 +30,19 @@ pub enum Error {
     Busy(String),
     #[error("stored {what} is corrupt: {detail}")]
     Corrupt { what: &'static str, detail: String },
+    /// A record contradicts what the store holds in a way no merge can settle.
+    #[error("{0}")]
+    Conflict(String),
+}
+
+/// The refusal of a post record whose author is not the one the store holds: a post keeps
+/// the author it was first imported with (a repeated id from another account is a mistake in
+/// the data, or a collision of ids, never a change of author).
+pub(crate) fn other_author(post: &str, stored: &str, given: &str) -> Error {
+    Error::Conflict(format!(
+        "field \"author\": post {post} is by {stored}, but a record gives {given} as its author \
+         (a post keeps its first author; is the id from another platform or export?)"
+    ))
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -695,7 +695,7 @@ impl ImportTx for PostgresImport<'_> {
                     self.known_group(g.as_str())?;
                 }
                 let mentions: Vec<&str> = p.mentions.iter().map(AccountId::as_str).collect();
-                self.tx.execute(
+                let written = self.tx.execute(
                     "INSERT INTO posts (id, author, at, text, lang, reply_to, share_of, quote_of,
                          mentions, hashtags, urls, likes, shares, replies, views, source, grp)
                      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16,
@@ -716,7 +716,8 @@ impl ImportTx for PostgresImport<'_> {
                          replies  = COALESCE(excluded.replies, posts.replies),
                          views    = COALESCE(excluded.views, posts.views),
                          source   = COALESCE(excluded.source, posts.source),
-                         grp      = COALESCE(excluded.grp, posts.grp)",
+                         grp      = COALESCE(excluded.grp, posts.grp)
+                     WHERE posts.author = excluded.author",
                     &[
                         &p.id.as_str(),
                         &author,
@@ -737,6 +738,21 @@ impl ImportTx for PostgresImport<'_> {
                         &p.group.as_ref().map(|g| g.as_str()),
                     ],
                 )?;
+                if written == 0 {
+                    let stored: String = self
+                        .tx
+                        .query_one(
+                            "SELECT a.id FROM posts p JOIN accounts a ON a.idx = p.author
+                             WHERE p.id = $1",
+                            &[&p.id.as_str()],
+                        )?
+                        .get(0);
+                    return Err(crate::error::other_author(
+                        p.id.as_str(),
+                        &stored,
+                        p.author.as_str(),
+                    ));
+                }
             }
         }
         self.maybe_flush()

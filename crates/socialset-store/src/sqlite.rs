@@ -640,7 +640,8 @@ impl ImportTx for SqliteImport<'_> {
                     self.known_group(g)?;
                 }
                 let mentions: Vec<&str> = p.mentions.iter().map(AccountId::as_str).collect();
-                self.tx
+                let written = self
+                    .tx
                     .prepare_cached(
                         "INSERT INTO posts (id, author, at, text, lang, reply_to, share_of, quote_of,
                              mentions, hashtags, urls, likes, shares, replies, views, source, grp)
@@ -662,7 +663,8 @@ impl ImportTx for SqliteImport<'_> {
                              replies  = COALESCE(excluded.replies, replies),
                              views    = COALESCE(excluded.views, views),
                              source   = COALESCE(excluded.source, source),
-                             grp      = COALESCE(excluded.grp, grp)",
+                             grp      = COALESCE(excluded.grp, grp)
+                         WHERE author = excluded.author",
                     )?
                     .execute(params![
                         p.id.as_str(),
@@ -683,6 +685,19 @@ impl ImportTx for SqliteImport<'_> {
                         p.source,
                         p.group.as_ref().map(|g| g.as_str()),
                     ])?;
+                if written == 0 {
+                    let stored: String = self.tx.query_row(
+                        "SELECT a.id FROM posts p JOIN accounts a ON a.idx = p.author
+                         WHERE p.id = ?1",
+                        [p.id.as_str()],
+                        |r| r.get(0),
+                    )?;
+                    return Err(crate::error::other_author(
+                        p.id.as_str(),
+                        &stored,
+                        p.author.as_str(),
+                    ));
+                }
             }
         }
         Ok(())

@@ -72,6 +72,12 @@ pub struct Args {
     #[arg(long, env = "SOCIALSET_MAX_LINE_MB", default_value_t = socialset_engine::ReadLimits::default().max_line_bytes >> 20, value_name = "MIB")]
     max_line_mb: usize,
 
+    /// The longest text field of a record (a post's text, a bio, a name, an id), in KiB; a
+    /// longer one is a bad record naming its line and field (skipped with --skip-bad). The
+    /// longest any platform allows is a Reddit self-post, at most 160 KiB.
+    #[arg(long, env = "SOCIALSET_MAX_FIELD_KB", default_value_t = socialset_engine::ReadLimits::default().max_field_bytes >> 10, value_name = "KIB")]
+    max_field_kb: usize,
+
     /// Print the report as JSON.
     #[arg(long)]
     json: bool,
@@ -93,6 +99,7 @@ pub fn run(args: Args) -> Result<()> {
         rejects_dir: args.rejects_dir,
         limits: socialset_engine::ReadLimits {
             max_line_bytes: args.max_line_mb.saturating_mul(1 << 20),
+            max_field_bytes: args.max_field_kb.saturating_mul(1 << 10),
             ..Default::default()
         },
     };

@@ -89,7 +89,26 @@ fn huge_value() {
     check_rejected(
         "bad.jsonl",
         format!("{PREFIX}{{\"type\":\"account\",\"id\":\"tw:a\",\"followers\":123456789012345678901234567890}}\n").as_bytes(),
-        ":3: field \"followers\": is not a whole number within range (1.2345678901234568e29)",
+        ":3: field \"followers\": is larger than any count a platform gives (at most 9223372036854775807) (1.2345678901234568e29)",
+    );
+    // Past what the store holds but within an unsigned 64-bit number: refused too, where it
+    // was clamped to 2^63 − 1 in silence.
+    check_rejected(
+        "bad.jsonl",
+        format!("{PREFIX}{{\"type\":\"account\",\"id\":\"tw:a\",\"followers\":9223372036854775808}}\n").as_bytes(),
+        ":3: field \"followers\": is larger than any count a platform gives (at most 9223372036854775807) (9223372036854775808)",
+    );
+}
+
+#[test]
+fn a_post_id_repeated_by_another_author() {
+    check_rejected(
+        "bad.jsonl",
+        format!(
+            "{PREFIX}{{\"type\":\"post\",\"id\":\"tw:p9\",\"author\":\"tw:new1\"}}\n{{\"type\":\"post\",\"id\":\"tw:p9\",\"author\":\"tw:ann\"}}\n"
+        )
+        .as_bytes(),
+        ": field \"author\": post tw:p9 is by tw:new1, but a record gives tw:ann as its author (a post keeps its first author; is the id from another platform or export?)",
     );
 }
 

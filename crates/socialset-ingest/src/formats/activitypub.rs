@@ -429,6 +429,9 @@ impl Ctx<'_> {
             let count = total.as_u64().ok_or_else(|| {
                 self.error("totalItems", "is not a whole number, zero or more", total)
             })?;
+            if count > super::MAX_COUNT {
+                return Err(self.error("totalItems", super::COUNT_TOO_LARGE, total));
+            }
             if let Some(owner) = owner_followers.or(owner_following) {
                 let mut account = Account::bare(self.account_id(owner));
                 if owner_followers.is_some() {

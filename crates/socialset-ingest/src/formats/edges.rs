@@ -95,8 +95,12 @@ pub(crate) fn parse_snap(line: &Line<'_>, kind: EdgeKind) -> Result<Record, Reco
     })
 }
 
-/// `src,dst,rating[,time]`. A first line whose rating is not a number is a header and is
-/// skipped (`Ok(None)`).
+/// What the rating column of a header line is called: a first line whose third field is one
+/// of these is a header and is skipped (`Ok(None)`). Any other first line is data, so a bad
+/// first record is an error like any other, not a header skipped in silence.
+const RATING_HEADERS: [&str; 6] = ["rating", "weight", "value", "score", "sign", "trust"];
+
+/// `src,dst,rating[,time]`, after an optional header line (`RATING_HEADERS`).
 pub(crate) fn parse_ratings_csv(line: &Line<'_>) -> Result<Option<Record>, RecordError> {
     let fields: Vec<&str> = line.text.split(',').collect();
     if !(3..=4).contains(&fields.len()) {
@@ -107,7 +111,8 @@ pub(crate) fn parse_ratings_csv(line: &Line<'_>) -> Result<Option<Record>, Recor
             ))
             .value(line.text));
     }
-    if line.no == 1 && fields[2].trim().parse::<f64>().is_err() {
+    let rating_name = fields[2].trim().trim_matches('"').to_ascii_lowercase();
+    if line.no == 1 && RATING_HEADERS.contains(&rating_name.as_str()) {
         return Ok(None);
     }
     Ok(Some(Record::Rating(Rating {
@@ -209,5 +214,20 @@ mod tests {
             ..line("source,target,rating,time")
         };
         assert_eq!(parse_ratings_csv(&header), Ok(None));
+        let quoted = Line {
+            no: 1,
+            ..line("\"SOURCE\",\"TARGET\",\"RATING\"")
+        };
+        assert_eq!(parse_ratings_csv(&quoted), Ok(None));
+        // A first record with a bad rating is not taken for a header.
+        let bad = Line {
+            no: 1,
+            ..line("6,2,ten,1289241911")
+        };
+        assert!(
+            parse_ratings_csv(&bad).is_err_and(|e| e.to_string().contains("rating")),
+            "{:?}",
+            parse_ratings_csv(&bad)
+        );
     }
 }

@@ -664,6 +664,8 @@ pub(crate) struct PageReader<S> {
     state: S,
     read: PageFn<S>,
     pending: VecDeque<RecordError>,
+    /// The line the last document read starts on.
+    last_line: u64,
 }
 
 impl<S> PageReader<S> {
@@ -674,7 +676,13 @@ impl<S> PageReader<S> {
             state,
             read,
             pending: VecDeque::new(),
+            last_line: 0,
         }
+    }
+
+    /// The file, and the line the last document read starts on.
+    pub(crate) fn position(&self) -> (&str, u64) {
+        (self.docs.display(), self.last_line)
     }
 
     pub(crate) fn next_into(
@@ -688,6 +696,7 @@ impl<S> PageReader<S> {
         let Some(doc) = self.docs.next_doc()? else {
             return Ok(false);
         };
+        self.last_line = doc.line;
         let mut page = Page {
             file: self.docs.display(),
             line: doc.line,
@@ -778,7 +787,12 @@ impl Page<'_> {
     ) -> Result<Option<u64>, RecordError> {
         match v.get(key) {
             None | Some(Value::Null) => Ok(None),
-            Some(Value::Number(n)) if n.as_u64().is_some() => Ok(n.as_u64()),
+            Some(Value::Number(n)) if n.as_u64().is_some_and(|n| n <= super::MAX_COUNT) => {
+                Ok(n.as_u64())
+            }
+            Some(other @ Value::Number(n)) if n.as_u64().is_some() => {
+                Err(self.error(&at(path, key), super::COUNT_TOO_LARGE, other))
+            }
             Some(other) => {
                 Err(self.error(&at(path, key), "is not a whole number, zero or more", other))
             }

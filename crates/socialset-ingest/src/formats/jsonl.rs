@@ -164,6 +164,9 @@ impl<'de> Deserialize<'de> for Count {
                 f.write_str("a whole number, zero or more")
             }
             fn visit_u64<E: de::Error>(self, v: u64) -> Result<Count, E> {
+                if v > super::MAX_COUNT {
+                    return Err(E::custom(format!("{} ({v})", super::COUNT_TOO_LARGE)));
+                }
                 Ok(Count(v))
             }
             fn visit_i64<E: de::Error>(self, v: i64) -> Result<Count, E> {
@@ -172,8 +175,14 @@ impl<'de> Deserialize<'de> for Count {
                     .map_err(|_| E::custom(format!("is negative: a count is zero or more ({v})")))
             }
             fn visit_f64<E: de::Error>(self, v: f64) -> Result<Count, E> {
-                if v.fract() == 0.0 && v >= 0.0 && v < u64::MAX as f64 {
+                if v.fract() == 0.0 && v >= 0.0 && v <= super::MAX_COUNT as f64 {
                     Ok(Count(v as u64))
+                } else if v.fract() == 0.0 && v > 0.0 {
+                    Err(E::custom(format!(
+                        "{} ({})",
+                        super::COUNT_TOO_LARGE,
+                        show(v)
+                    )))
                 } else if v < 0.0 {
                     Err(E::custom(format!(
                         "is negative: a count is zero or more ({})",
@@ -508,7 +517,20 @@ mod tests {
         );
         check(
             r#"{"type":"account","id":"a","followers":1e300}"#,
-            Err("in.jsonl:7: field \"followers\": is not a whole number within range (1e300)"),
+            Err("in.jsonl:7: field \"followers\": is larger than any count a platform gives (at most 9223372036854775807) (1e300)"),
+        );
+        // Past what the store holds: refused, never clamped to 2^63 − 1.
+        check(
+            r#"{"type":"account","id":"a","followers":9223372036854775808}"#,
+            Err("in.jsonl:7: field \"followers\": is larger than any count a platform gives (at most 9223372036854775807) (9223372036854775808)"),
+        );
+        check(
+            r#"{"type":"account","id":"a","followers":9223372036854775807}"#,
+            Ok("followers: Some(9223372036854775807)"),
+        );
+        check(
+            r#"{"type":"account","id":"a","followers":1.5}"#,
+            Err("in.jsonl:7: field \"followers\": is not a whole number within range (1.5)"),
         );
     }
 }

@@ -18,6 +18,14 @@ use crate::{EdgeKind, Format, ReadOptions};
 
 pub use time::parse_time_text;
 
+/// The largest count a store holds (a signed 64-bit integer in SQL). No platform counts
+/// followers, posts or items past it; a record that does is refused, not clamped.
+pub(crate) const MAX_COUNT: u64 = i64::MAX as u64;
+
+/// What a refused count is told.
+pub(crate) const COUNT_TOO_LARGE: &str =
+    "is larger than any count a platform gives (at most 9223372036854775807)";
+
 /// What the reader of one format keeps between calls.
 pub(crate) enum Reader {
     Lines {
@@ -59,6 +67,16 @@ impl Reader {
             lines: Lines::new(source),
             kind,
             platform,
+        }
+    }
+
+    /// The file, and the line the records read last come from.
+    pub(crate) fn position(&self) -> (&str, u64) {
+        match self {
+            Self::ActivityPub(r) => r.position(),
+            Self::Twitter(r) => r.position(),
+            Self::Reddit(r) => r.position(),
+            Self::Lines { lines, .. } => (lines.display(), lines.line()),
         }
     }
 

@@ -163,6 +163,30 @@ fn lines_and_documents_past_the_limit_stop_the_file_naming_the_line() {
 }
 
 #[test]
+fn a_field_past_the_limit_is_a_bad_record_naming_its_line_and_field() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("p.jsonl");
+    let post = |text: &str| {
+        format!("{{\"type\":\"post\",\"id\":\"tw:p\",\"author\":\"tw:a\",\"text\":\"{text}\"}}\n")
+    };
+    std::fs::write(
+        &path,
+        format!("{}{}{}", post("hi"), post(&"z".repeat(3000)), post("ok")),
+    )
+    .expect("write");
+    let mut options = ReadOptions::new(Format::Jsonl);
+    options.limits.max_field_bytes = 2048;
+    let (reader, _) = RecordReader::open(&path, "p.jsonl", &options).expect("open");
+    let (records, errors) = drain(reader);
+    assert_eq!(records.len(), 2, "the lines around it are read");
+    let errors: Vec<String> = errors.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        errors,
+        ["p.jsonl:2: field \"text\": is 3000 bytes long: the longest field socialset reads is 2048 bytes"]
+    );
+}
+
+#[test]
 fn a_file_that_decompresses_past_its_limit_is_refused() {
     use std::io::Write;
     let dir = tempfile::tempdir().expect("tempdir");

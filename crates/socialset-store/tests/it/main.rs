@@ -435,3 +435,58 @@ fn a_second_import_into_one_sqlite_file_waits_for_the_first() {
     // Each committed import is counted, for caches of what was computed from the store.
     assert_eq!(store.imports_committed().expect("count"), 2);
 }
+
+#[test]
+fn a_post_keeps_its_author_and_a_record_giving_another_is_refused() {
+    let post = |author: &str, likes: Option<u64>| {
+        Record::Post(Post {
+            id: PostId::new("x:p1"),
+            author: AccountId::new(author),
+            at: Timestamp::from_epoch_ms(1_000),
+            text: Some("hello".into()),
+            lang: None,
+            reply_to: None,
+            share_of: None,
+            quote_of: None,
+            mentions: Vec::new(),
+            hashtags: Vec::new(),
+            urls: Vec::new(),
+            likes,
+            shares: None,
+            replies: None,
+            views: None,
+            source: None,
+            group: None,
+        })
+    };
+    for (at, mut store) in backends() {
+        let mut tx = store.begin_import().expect("tx");
+        tx.put(&post("x:a", None)).expect("put");
+        tx.commit().expect("commit");
+        // The same post again, by its author, adds what it knows.
+        let mut tx = store.begin_import().expect("tx");
+        tx.put(&post("x:a", Some(7))).expect("the same author");
+        tx.commit().expect("commit");
+        // Another author: refused, naming the post and both authors; nothing changes.
+        let mut tx = store.begin_import().expect("tx");
+        let e = tx.put(&post("x:b", None)).expect_err("another author");
+        drop(tx);
+        let message = e.to_string();
+        assert!(
+            matches!(e, socialset_store::Error::Conflict(_))
+                && message.contains("post x:p1 is by x:a")
+                && message.contains("x:b"),
+            "{at}: {message}"
+        );
+        let posts = store.posts().expect("posts");
+        assert_eq!(posts.len(), 1, "{at}");
+        let first = store
+            .accounts()
+            .expect("accounts")
+            .into_iter()
+            .find(|(_, a)| a.id.as_str() == "x:a")
+            .map(|(k, _)| k)
+            .expect("x:a");
+        assert_eq!(posts[0].author, first, "{at}");
+    }
+}
