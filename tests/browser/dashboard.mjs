@@ -88,6 +88,17 @@ await step("community stability over time is charted", async () => {
   assert.match(await page.locator("#stability-summary").textContent(), /NMI \d/);
 });
 
+await step("communities and stability ran as jobs, listed and done", async () => {
+  const jobs = await page.evaluate(async () => {
+    const ws = document.querySelector("#workspace").value;
+    const r = await fetch(`/api/workspaces/${ws}/jobs`);
+    return r.json();
+  });
+  const done = jobs.filter((j) => j.kind === "communities" && j.state === "done");
+  assert.ok(done.length >= 2, JSON.stringify(jobs));
+  assert.equal(await page.locator("#job").isHidden(), true, "no progress shown once done");
+});
+
 await step("a community's own leaderboard", async () => {
   const button = page.locator("#community-detail button");
   const id = (await button.textContent()).match(/\d+/)[0];

@@ -25,6 +25,8 @@ pub(crate) struct HiggsServer {
     pub(crate) admin: String,
     pub(crate) viewer: String,
     pub(crate) size: String,
+    /// Ids of accounts on the leaderboard, once it has been asked for.
+    pub(crate) accounts: Vec<String>,
 }
 
 impl Drop for HiggsServer {
@@ -68,6 +70,18 @@ impl HiggsServer {
             "{} accounts, {} interactions",
             stats["accounts"], stats["interactions"]
         );
+        // Users, their login attempts and jobs from an earlier run would change what the
+        // attacks meet (an address already over its login limit): start them afresh.
+        for file in [
+            "auth.db",
+            "auth.db-wal",
+            "auth.db-shm",
+            "jobs.db",
+            "jobs.db-wal",
+            "jobs.db-shm",
+        ] {
+            let _ = std::fs::remove_file(dir.join(file));
+        }
         let mut tokens = Vec::new();
         for (user, role) in [("bench-admin", "admin"), ("bench-viewer", "viewer")] {
             let mut add = Command::new(&bin)
@@ -119,6 +133,7 @@ impl HiggsServer {
             admin,
             viewer,
             size,
+            accounts: Vec::new(),
         })
     }
 
@@ -392,18 +407,31 @@ fn attacks(seconds: u64) -> Vec<Attack> {
             }),
         ),
         (
-            "a viewer's rankings for 200 different topics",
+            "200 explanations of accounts at once (each reads the whole workspace)",
             Box::new(|s: &HiggsServer| {
+                let handles: Vec<_> = (0..200)
+                    .map(|i| {
+                        let (addr, auth) = (s.addr.clone(), bearer(&s.viewer));
+                        let id = s.accounts[i % s.accounts.len().max(1)].clone();
+                        std::thread::spawn(move || -> Option<u16> {
+                            Conn::open(&addr)
+                                .ok()?
+                                .send(
+                                    "GET",
+                                    &format!("/api/workspaces/higgs/accounts/{id}/explain"),
+                                    &[("Authorization", &auth)],
+                                    b"",
+                                )
+                                .ok()
+                                .map(|(c, _)| c)
+                        })
+                    })
+                    .collect();
                 let mut codes = std::collections::BTreeMap::new();
-                let mut conn = Conn::open(&s.addr)?;
-                for i in 0..200 {
-                    let (code, _) = conn.send(
-                        "GET",
-                        &format!("/api/workspaces/higgs/rank?limit=10&topic=word{i}"),
-                        &[("Authorization", &bearer(&s.viewer))],
-                        b"",
-                    )?;
-                    *codes.entry(code).or_insert(0) += 1;
+                for h in handles {
+                    *codes
+                        .entry(h.join().ok().flatten().unwrap_or(0))
+                        .or_insert(0) += 1;
                 }
                 Ok(format!("{codes:?}"))
             }),
@@ -511,6 +539,41 @@ fn attacks(seconds: u64) -> Vec<Attack> {
     ]
 }
 
+/// Asks for `path` (a heavy synchronous route), leaves after `after`, and measures how long
+/// the server keeps using CPU, as `cancel_delay` does.
+fn client_leaves(s: &HiggsServer, path: &str, after: Duration) -> Result<String> {
+    let mut stream = TcpStream::connect(&s.addr)?;
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: bench\r\nAuthorization: {}\r\n\r\n",
+        bearer(&s.viewer)
+    )?;
+    std::thread::sleep(after);
+    drop(stream);
+    let left = Instant::now();
+    Ok(format!(
+        "| `GET {path}`, its client leaving after {} s | — | {:.2} s | stopped |",
+        after.as_secs(),
+        until_quiet(s.pid(), left)
+    ))
+}
+
+/// Seconds from `since` until `pid` uses under 10 ms of CPU in 100 ms.
+fn until_quiet(pid: u32, since: Instant) -> f64 {
+    let mut last = cpu_seconds(pid);
+    loop {
+        std::thread::sleep(Duration::from_millis(100));
+        let now = cpu_seconds(pid);
+        if now - last < 0.01 {
+            return (since.elapsed().as_secs_f64() - 0.1).max(0.0);
+        }
+        last = now;
+        if since.elapsed() > Duration::from_secs(60) {
+            return f64::INFINITY;
+        }
+    }
+}
+
 /// Starts a computation job, waits `after`, cancels it, and measures how long the server
 /// keeps using CPU: until a 100 ms window in which it used under 10 ms.
 fn cancel_delay(s: &HiggsServer, request: &str, after: Duration) -> Result<String> {
@@ -546,19 +609,7 @@ fn cancel_delay(s: &HiggsServer, request: &str, after: Duration) -> Result<Strin
         &[("Authorization", &auth)],
         b"",
     )?;
-    let pid = s.pid();
-    let mut last = cpu_seconds(pid);
-    let quiet_after = loop {
-        std::thread::sleep(Duration::from_millis(100));
-        let now = cpu_seconds(pid);
-        if now - last < 0.01 {
-            break cancelled.elapsed().as_secs_f64() - 0.1;
-        }
-        last = now;
-        if cancelled.elapsed() > Duration::from_secs(60) {
-            break f64::INFINITY;
-        }
-    };
+    let quiet_after = until_quiet(s.pid(), cancelled);
     let (_, body) = conn.send(
         "GET",
         &format!("/api/workspaces/higgs/jobs/{id}"),
@@ -567,8 +618,7 @@ fn cancel_delay(s: &HiggsServer, request: &str, after: Duration) -> Result<Strin
     )?;
     let after_job: serde_json::Value = serde_json::from_slice(&body)?;
     Ok(format!(
-        "| `{request}` | {step} | {:.2} s | {} |",
-        quiet_after.max(0.0),
+        "| `{request}` | {step} | {quiet_after:.2} s | {} |",
         after_job["state"].as_str().unwrap_or_default()
     ))
 }
@@ -576,11 +626,11 @@ fn cancel_delay(s: &HiggsServer, request: &str, after: Duration) -> Result<Strin
 pub fn bench_abuse(root: &Path, args: &[String]) -> Result<()> {
     let rate: f64 = crate::flag(args, "--rate", 500.0)?;
     let seconds: u64 = crate::flag(args, "--seconds", 10)?;
-    let server = HiggsServer::start(root, "bench-abuse")?;
+    let mut server = HiggsServer::start(root, "bench-abuse")?;
     // Warm up: the ranking the leaderboard is cut from, then a few seconds of load.
     let mut conn = Conn::open(&server.addr)?;
     let warm = Instant::now();
-    let (code, _) = conn.send(
+    let (code, body) = conn.send(
         "GET",
         "/api/workspaces/higgs/rank?tier=native&limit=50",
         &[("Authorization", &bearer(&server.viewer))],
@@ -589,7 +639,39 @@ pub fn bench_abuse(root: &Path, args: &[String]) -> Result<()> {
     if code != 200 {
         bail!("the leaderboard answered {code}");
     }
+    let board: serde_json::Value = serde_json::from_slice(&body)?;
+    server.accounts = board["accounts"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|x| x["id"].as_str().map(str::to_owned))
+                .collect()
+        })
+        .unwrap_or_default();
     eprintln!("ranked Higgs in {:.1} s", warm.elapsed().as_secs_f64());
+    // The baseline holds the workspace's data and its usual computations: a plan and the
+    // communities, as an analyst would ask for them, before any attack.
+    for (method, path, body) in [
+        (
+            "POST",
+            "/api/workspaces/higgs/plans",
+            r#"{"budget_eur": 1000}"#,
+        ),
+        ("GET", "/api/workspaces/higgs/communities?top=12", ""),
+    ] {
+        let (code, text) = conn.send(
+            method,
+            path,
+            &[
+                ("Authorization", &bearer(&server.viewer)),
+                ("Content-Type", "application/json"),
+            ],
+            body.as_bytes(),
+        )?;
+        if code != 200 {
+            bail!("{path}: {code} {}", String::from_utf8_lossy(&text));
+        }
+    }
     let stop = Arc::new(AtomicBool::new(false));
     let timer = {
         let stop = Arc::clone(&stop);
@@ -600,9 +682,9 @@ pub fn bench_abuse(root: &Path, args: &[String]) -> Result<()> {
     };
     let (quiet, quiet_failed) = paced_load(&server.addr, &server.viewer, rate, &stop);
     let _ = timer.join();
-    let (baseline, _) = memory_mib(server.pid());
+    let (rss, baseline) = memory_mib(server.pid());
     let mut rows = vec![format!(
-        "| none (the load alone) | — | {baseline:.0} | — | {:.1} | {:.1} | {} | {quiet_failed} |",
+        "| none (the load alone) | — | {rss:.0} | — | {:.1} | {:.1} | {} | {quiet_failed} |",
         percentile(&quiet, 0.5),
         percentile(&quiet, 0.99),
         quiet.len()
@@ -658,7 +740,7 @@ pub fn bench_abuse(root: &Path, args: &[String]) -> Result<()> {
             r#"{"kind": "plan", "plan": {"budget_eur": 10000, "hops": 1, "probabilities": "engagement"}}"#,
             4.0,
         ),
-        (r#"{"kind": "audit"}"#, 3.0),
+        (r#"{"kind": "audit"}"#, 0.7),
     ] {
         eprintln!("cancelling {request}");
         cancels.push(
@@ -666,6 +748,15 @@ pub fn bench_abuse(root: &Path, args: &[String]) -> Result<()> {
                 .unwrap_or_else(|e| format!("| `{request}` | error: {e:#} | | |")),
         );
     }
+    eprintln!("a client leaving GET communities?window_days=0.1");
+    cancels.push(
+        client_leaves(
+            &server,
+            "/api/workspaces/higgs/communities?top=7&window_days=0.1",
+            Duration::from_secs(5),
+        )
+        .unwrap_or_else(|e| format!("| client leaving | error: {e:#} | | |")),
+    );
     let (_, peak) = memory_mib(server.pid());
     let table = format!(
         "Measured {} on a {}-core {} with `cargo xtask bench-abuse --rate {rate} --seconds {seconds}`: a release \
@@ -675,7 +766,8 @@ pub fn bench_abuse(root: &Path, args: &[String]) -> Result<()> {
          (cached) at {rate} requests/s, counted from when each was due.\n\n\
          | attack | what the server answered | RSS after (MiB) | peak beyond baseline (MiB) | p50 (ms) | p99 (ms) | answered | failed |\n\
          |---|---|---:|---:|---:|---:|---:|---:|\n{}\n\n\
-         Peak resident memory over the whole run: {peak:.0} MiB (baseline {baseline:.0} MiB).\n\n\
+         Peak resident memory over the whole run: {peak:.0} MiB; the baseline, {baseline:.0} MiB, is the \
+         peak of the warmed-up server: the workspace's data, a plan for €1,000 and its communities.\n\n\
          A job cancelled by its client (`DELETE …/jobs/ID`) — time from the cancel until the server's CPU use \
          falls under 10 ms per 100 ms, without load:\n\n\
          | job | step it was on | CPU stopped after | state |\n|---|---|---:|---|\n{}\n",

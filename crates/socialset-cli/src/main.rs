@@ -7,6 +7,10 @@ mod progress;
 
 use std::process::ExitCode;
 
+/// See Cargo.toml: freed memory goes back to the system, whichever thread freed it.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use clap::{Parser, Subcommand};
 
 /// socialset: find, vet and measure native influencers in real social-interaction data.

@@ -131,6 +131,12 @@ pub struct ServerConfig {
     pub heavy_at_once: usize,
     /// Computations that may wait; past them, a 503 asks to come back.
     pub heavy_queued: usize,
+    /// Requests that read a workspace's whole data (uncached rankings, an account's
+    /// explanation, audit or trust, segments, pods…) at once on the server; each holds a
+    /// workspace in memory while it runs.
+    pub reads_at_once: usize,
+    /// Such requests that may wait; past them, a 503 asks to come back.
+    pub reads_queued: usize,
     /// The limits of each computation (the planner's sample, stability windows).
     pub limits: socialset_engine::Limits,
     /// Failed logins allowed per address and user name, and per address.
@@ -164,6 +170,8 @@ impl ServerConfig {
             heavy_at_once: std::thread::available_parallelism()
                 .map_or(1, |n| n.get().saturating_sub(1).max(1)),
             heavy_queued: 16,
+            reads_at_once: std::thread::available_parallelism().map_or(2, |n| n.get().max(2)),
+            reads_queued: 64,
             limits: socialset_engine::Limits::default(),
             database: None,
             login_limits: auth::LoginLimits::default(),
@@ -296,6 +304,8 @@ pub struct Inner {
     verifications: Turns,
     /// Turns at heavy computations (`ServerConfig::heavy_at_once`).
     heavy: Turns,
+    /// Turns at reading a workspace's data (`ServerConfig::reads_at_once`).
+    reads: Turns,
     /// Each workspace's committed imports as last read from its store, and when.
     import_counts: Mutex<HashMap<String, (u64, std::time::Instant)>>,
     /// One heavy computation at a time per workspace.
@@ -354,8 +364,13 @@ impl AppState {
             config.heavy_at_once,
             config.heavy_at_once + config.heavy_queued,
         );
+        let reads = Turns::new(
+            config.reads_at_once,
+            config.reads_at_once + config.reads_queued,
+        );
         Ok(Self(Arc::new(Inner {
             heavy,
+            reads,
             import_counts: Mutex::default(),
             heavy_per_workspace: Mutex::default(),
             config,

@@ -124,6 +124,10 @@ pub fn router(state: AppState) -> axum::Router {
             crate::BODY_IDLE_TIMEOUT,
         ))
         .layer(axum::middleware::from_fn(same_origin))
+        .fallback(|| async {
+            ApiError::not_found("path", "no such route: see /openapi.json for the API")
+        })
+        .layer(axum::middleware::from_fn(json_errors))
         .with_state(state)
 }
 
@@ -158,6 +162,44 @@ async fn same_origin(req: axum::extract::Request, next: axum::middleware::Next) 
         }
     }
     next.run(req).await
+}
+
+/// Every error answers with the documented JSON body (`ErrorBody`): the framework's own
+/// refusals (a query or path it cannot parse, a method a route does not take, a body past its
+/// limit, a stalled body) come as plain text or empty, and are rewritten here with their text
+/// as the error.
+async fn json_errors(req: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    let response = next.run(req).await;
+    let status = response.status();
+    let is_json = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|t| t.starts_with("application/json"));
+    if status.as_u16() < 400 || is_json {
+        return response;
+    }
+    let (parts, body) = response.into_parts();
+    // The framework's messages are a line or two; more is not an error message.
+    let text = axum::body::to_bytes(body, 4096)
+        .await
+        .map(|b| String::from_utf8_lossy(&b).trim().to_owned())
+        .unwrap_or_default();
+    let error = if text.is_empty() {
+        status
+            .canonical_reason()
+            .unwrap_or("the request failed")
+            .to_owned()
+    } else {
+        text
+    };
+    let mut rewritten = ApiError::new(status, error, None).into_response();
+    for (name, value) in &parts.headers {
+        if name != header::CONTENT_TYPE && name != header::CONTENT_LENGTH {
+            rewritten.headers_mut().append(name.clone(), value.clone());
+        }
+    }
+    rewritten
 }
 
 const INDEX_HTML: &str = include_str!("../assets/index.html");
@@ -246,6 +288,31 @@ async fn blocking<T: Send + 'static>(
     tokio::task::spawn_blocking(f)
         .await
         .map_err(ApiError::internal)?
+}
+
+/// Runs engine work that reads a workspace's store (a pass over its data: a ranking, an
+/// account's explanation or audit, segments, pods…) off the async threads, `reads_at_once` at
+/// a time on the server, in a bounded line (503 past it): each loads a whole workspace (about
+/// 300 MB on Higgs), so unbounded they would let a few hundred concurrent requests exhaust
+/// memory. Cached answers do not come here.
+async fn read_work<T: Send + 'static>(
+    state: AppState,
+    f: impl FnOnce() -> Result<T, ApiError> + Send + 'static,
+) -> Result<T, ApiError> {
+    let Some((place, turns)) = state.0.reads.enter() else {
+        return Err(ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "the server is busy reading workspaces' data for other requests: try again in a few seconds",
+            None,
+        ));
+    };
+    let turn = turns.turn(place).await?;
+    tokio::task::spawn_blocking(move || {
+        let _turn = turn;
+        f()
+    })
+    .await
+    .map_err(ApiError::internal)?
 }
 
 /// Sets its flag when dropped: the handler's future is dropped when its client goes away,
@@ -743,7 +810,10 @@ async fn stats(
     Path(workspace): Path<String>,
 ) -> Result<Json<Stats>, ApiError> {
     member(&state, &caller, &workspace)?;
-    let counts = blocking(move || Ok(open_store(&state, &workspace)?.stats()?)).await?;
+    let counts = read_work(state.clone(), move || {
+        Ok(open_store(&state, &workspace)?.stats()?)
+    })
+    .await?;
     Ok(Json(Stats::from(&counts)))
 }
 
@@ -840,7 +910,7 @@ async fn rank(
         |i| &i.rankings,
         key,
         |_| true,
-        blocking(move || {
+        read_work(state.clone(), move || {
             let options = RankOptions {
                 tier,
                 topic,
@@ -911,7 +981,7 @@ async fn explain(
     Path((workspace, account)): Path<(String, String)>,
 ) -> Result<Json<ExplainJson>, ApiError> {
     member(&state, &caller, &workspace)?;
-    let report = blocking(move || {
+    let report = read_work(state.clone(), move || {
         let store = open_store(&state, &workspace)?;
         store
             .explain(&account, &RankOptions::default())
@@ -942,7 +1012,7 @@ async fn audit(
     Path((workspace, account)): Path<(String, String)>,
 ) -> Result<Json<AccountAuditJson>, ApiError> {
     member(&state, &caller, &workspace)?;
-    let report = blocking(move || {
+    let report = read_work(state.clone(), move || {
         let store = open_store(&state, &workspace)?;
         store
             .audit_account(&account, &AuditOptions::default())
@@ -984,7 +1054,7 @@ async fn groups(
 ) -> Result<Json<GroupsJson>, ApiError> {
     member(&state, &caller, &workspace)?;
     let top = number("top", q.top.as_deref(), 50, 1000)?;
-    let report = blocking(move || {
+    let report = read_work(state.clone(), move || {
         open_store(&state, &workspace)?
             .groups(top)
             .map_err(|e| match e {
@@ -1028,7 +1098,7 @@ async fn disclosure(
     member(&state, &caller, &workspace)?;
     let (offset, limit) = page.bounds()?;
     let account = q.account.filter(|a| !a.trim().is_empty());
-    let report = blocking(move || {
+    let report = read_work(state.clone(), move || {
         let store = open_store(&state, &workspace)?;
         match &account {
             Some(a) => store.disclosure(Some(a), None).map_err(account_error),
@@ -1153,7 +1223,7 @@ async fn pods(
     Path(workspace): Path<String>,
 ) -> Result<Json<Vec<PodJson>>, ApiError> {
     member(&state, &caller, &workspace)?;
-    let pods = blocking(move || {
+    let pods = read_work(state.clone(), move || {
         Ok(open_store(&state, &workspace)?.pods(&Default::default(), &Default::default())?)
     })
     .await?;
@@ -1199,9 +1269,10 @@ async fn segments(
             )
         })?),
     };
-    let report =
-        blocking(move || Ok(open_store(&state, &workspace)?.segments(&Default::default())?))
-            .await?;
+    let report = read_work(state.clone(), move || {
+        Ok(open_store(&state, &workspace)?.segments(&Default::default())?)
+    })
+    .await?;
     Ok(Json(SegmentsJson::page(&report, segment, offset, limit)))
 }
 
@@ -1279,7 +1350,7 @@ async fn ugc(
         top: number("top", q.top.as_deref(), 50, 1000)?,
         ..UgcOptions::default()
     };
-    let report = blocking(move || {
+    let report = read_work(state.clone(), move || {
         open_store(&state, &workspace)?
             .ugc(&options)
             .map_err(ApiError::from)
@@ -1387,7 +1458,7 @@ async fn independence(
     Path((workspace, account)): Path<(String, String)>,
 ) -> Result<Json<IndependenceJson>, ApiError> {
     member(&state, &caller, &workspace)?;
-    let report = blocking(move || {
+    let report = read_work(state.clone(), move || {
         open_store(&state, &workspace)?
             .independence(&account, None)
             .map_err(account_error)
@@ -1443,7 +1514,7 @@ async fn trust(
         }
     };
     let account = q.account.filter(|a| !a.trim().is_empty());
-    let mut report = blocking(move || {
+    let mut report = read_work(state.clone(), move || {
         let store = open_store(&state, &workspace)?;
         let options = TrustOptions {
             // One account: rank them all, then keep it.

@@ -1704,3 +1704,75 @@ async fn slow_connections_are_closed_and_a_stopped_server_refuses_new_ones() {
         .expect("served");
     assert!(tokio::net::TcpStream::connect(addr).await.is_err());
 }
+
+#[tokio::test]
+async fn requests_that_read_a_whole_workspace_wait_in_a_bounded_line() {
+    let s = one_admin_server(|config| {
+        config.reads_at_once = 1;
+        config.reads_queued = 0;
+    });
+    assert_eq!(import(&s, &s.ann, DATA).await["state"], "done");
+    // Fifty explanations at once: each reads the workspace; one runs, the rest are told to
+    // come back instead of each holding a copy of the workspace in memory.
+    let calls = (0..50).map(|_| get(&s, "/api/workspaces/acme/accounts/tw:a/explain", &s.ann));
+    let answers = futures_util::future::join_all(calls).await;
+    let ok = answers
+        .iter()
+        .filter(|(c, _, _)| *c == StatusCode::OK)
+        .count();
+    let busy: Vec<&String> = answers
+        .iter()
+        .filter(|(c, _, _)| *c == StatusCode::SERVICE_UNAVAILABLE)
+        .map(|(_, t, _)| t)
+        .collect();
+    assert_eq!(ok + busy.len(), 50, "only 200 or 503");
+    assert!(
+        ok >= 1 && !busy.is_empty(),
+        "{ok} answered, {} refused",
+        busy.len()
+    );
+    assert!(json(busy[0])["error"]
+        .as_str()
+        .is_some_and(|e| e.contains("try again")));
+    // Once the line is free, the same request is answered.
+    assert_eq!(
+        get(&s, "/api/workspaces/acme/accounts/tw:a/explain", &s.ann)
+            .await
+            .0,
+        StatusCode::OK
+    );
+}
+
+#[tokio::test]
+async fn every_error_is_the_documented_json() {
+    let s = one_admin_server(|_| {});
+    for (method, uri, want) in [
+        ("PUT", "/api/workspaces", StatusCode::METHOD_NOT_ALLOWED),
+        ("GET", "/api/nothing/here", StatusCode::NOT_FOUND),
+        (
+            "DELETE",
+            "/api/workspaces/acme/stats",
+            StatusCode::METHOD_NOT_ALLOWED,
+        ),
+    ] {
+        let (status, text, headers) = call(&s, method, uri, Some(&s.ann), Body::empty()).await;
+        assert_eq!(status, want, "{method} {uri}: {text}");
+        assert_eq!(
+            headers[header::CONTENT_TYPE],
+            "application/json",
+            "{method} {uri}"
+        );
+        assert!(
+            json(&text)["error"].as_str().is_some_and(|e| !e.is_empty()),
+            "{method} {uri}: {text}"
+        );
+    }
+    // The dashboard is still HTML.
+    let (status, text, _) = call(&s, "GET", "/", None, Body::empty()).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        text.starts_with("<!doctype html>") || text.starts_with("<!DOCTYPE html>"),
+        "{}",
+        &text[..40.min(text.len())]
+    );
+}
