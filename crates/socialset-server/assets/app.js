@@ -29,13 +29,20 @@ function status(message) {
 class Left extends Error {}
 const report = (e) => (e instanceof Left ? null : status(e.message));
 
+// Shows why a view's job ended without a result in the element `id` (where its "working…"
+// text was), then passes the error on.
+const shownIn = (id) => (e) => {
+  if (!(e instanceof Left)) $(id).textContent = `${e.message} Nothing was computed; ask again when you are ready.`;
+  throw e;
+};
+
 // The job the current view waits for (a new view stops waiting for the old one's: the job
 // goes on on the server, and its result is served at once when asked for again).
 let waitingFor = null;
 
-// Runs a computation as a server job, showing its step and progress with a Cancel button,
-// and gives its result once done; throws when it failed or was cancelled.
-async function runJob(request) {
+// Runs a computation as a server job, showing what it is (`label`), its step and progress with
+// a Cancel button, and gives its result once done; throws when it failed or was cancelled.
+async function runJob(request, label) {
   let job = await api(`${base()}/jobs`, {
     method: "POST",
     headers: { "content-type": "application/json" },
@@ -48,7 +55,8 @@ async function runJob(request) {
     while (["queued", "running", "cancelling"].includes(job.state)) {
       panel.hidden = false;
       const pct = job.progress === null || job.progress === undefined ? "" : ` (${fmt(job.progress * 100)}%)`;
-      $("job-step").textContent = `${job.state === "cancelling" ? "Cancelling" : job.step || job.state}${pct}`;
+      const step = (job.step || job.state).replace(/\d{4,}/g, (d) => fmt(Number(d)));
+      $("job-step").textContent = `${label}: ${job.state === "cancelling" ? "cancelling" : step}${pct}`;
       if (pct) $("job-bar").value = job.progress;
       else $("job-bar").removeAttribute("value");
       const id = job.id;
@@ -318,7 +326,7 @@ function describe(c) {
 async function showCommunities() {
   show("communities");
   $("communities-summary").textContent = "Finding the communities…";
-  const c = await runJob({ kind: "communities", top: 20 });
+  const c = await runJob({ kind: "communities", top: 20 }, "Communities").catch(shownIn("communities-summary"));
   $("communities-summary").textContent =
     `${fmt(c.n_communities)} communities hold ${fmt(c.accounts_in_communities)} accounts ` +
     `(modularity ${fmt(c.modularity, 3)}); the ${c.communities.length} largest are drawn. ` +
@@ -362,7 +370,9 @@ async function showCommunities() {
 async function showStability() {
   const days = Number($("window-days").value);
   $("stability-summary").textContent = "Finding the communities of every window…";
-  const c = await runJob({ kind: "communities", top: 5, window_days: days });
+  const c = await runJob({ kind: "communities", top: 5, window_days: days }, "Stability over time").catch(
+    shownIn("stability-summary"),
+  );
   // Pairs of windows that share fewer than ten active accounts say next to nothing about
   // stability (a partition of two accounts agrees perfectly or not at all).
   const all = (c.stability && c.stability.windows) || [];
@@ -478,7 +488,7 @@ function pager(prefix, offset, shown, total, limit) {
 async function showAudit() {
   show("audit");
   $("audit-all-summary").textContent = "Auditing every account…";
-  await runJob({ kind: "audit" });
+  await runJob({ kind: "audit" }, "Audit of every account").catch(shownIn("audit-all-summary"));
   const a = await api(`${base()}/audit?offset=${state.auditOffset}&limit=${state.limit}`);
   $("audit-all-summary").textContent =
     `${fmt(a.accounts_audited)} accounts audited: ${fmt(a.likely_bots)} likely bots ` +
@@ -635,7 +645,7 @@ $("plan-form").addEventListener("submit", async (ev) => {
     };
     const topic = $("plan-topic").value.trim();
     if (topic) body.topic = topic;
-    const p = await runJob({ kind: "plan", plan: body });
+    const p = await runJob({ kind: "plan", plan: body }, "Plan");
     let text = `Social Set: ${reachText(p.social_set)}.`;
     if (p.professional) {
       text += ` Professional plan: ${reachText(p.professional)}.`;
