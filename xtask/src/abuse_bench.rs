@@ -37,16 +37,23 @@ impl Drop for HiggsServer {
 }
 
 impl HiggsServer {
-    /// Builds the release binary, imports Higgs once into `target/NAME/workspaces/higgs.db`,
-    /// adds the users, and starts the server (its log in `target/NAME/server.log`).
-    pub(crate) fn start(root: &Path, name: &str) -> Result<Self> {
+    /// Builds the binary (release, or the debug one CI has built), imports Higgs once into
+    /// `target/NAME/workspaces/higgs.db`, adds the users, and starts the server (its log in
+    /// `target/NAME/server.log`).
+    pub(crate) fn start(root: &Path, name: &str, release: bool) -> Result<Self> {
         let data = crate::shared_data(root)?;
         let higgs = data.join("higgs-twitter/higgs-activity_time.txt.gz");
-        status(
-            Command::new("cargo").args(["build", "--release", "--quiet", "-p", "socialset-cli"]),
-            "building socialset",
-        )?;
-        let bin = root.join("target/release/socialset");
+        let mut build = Command::new("cargo");
+        build.args(["build", "--quiet", "-p", "socialset-cli"]);
+        if release {
+            build.arg("--release");
+        }
+        status(&mut build, "building socialset")?;
+        let bin = root.join(if release {
+            "target/release/socialset"
+        } else {
+            "target/debug/socialset"
+        });
         let dir = root.join("target").join(name);
         let store = dir.join("workspaces/higgs.db");
         if !store.exists() {
@@ -335,14 +342,21 @@ type Attack = (
     Box<dyn FnOnce(&HiggsServer) -> Result<String>>,
 );
 
-fn attacks(seconds: u64) -> Vec<Attack> {
+/// How many times the costly attacks repeat: fewer in `--check`, on the debug build.
+#[derive(Clone, Copy)]
+struct Scale {
+    plans: usize,
+    explanations: usize,
+}
+
+fn attacks(seconds: u64, scale: Scale) -> Vec<Attack> {
     vec![
         (
-            "plan with a budget below the cheapest member (€30), 20 times",
-            Box::new(|s: &HiggsServer| {
+            "plans with a budget below the cheapest member (€30)",
+            Box::new(move |s: &HiggsServer| {
                 let mut codes = std::collections::BTreeMap::new();
                 let mut conn = Conn::open(&s.addr)?;
-                for _ in 0..20 {
+                for _ in 0..scale.plans {
                     let (code, _) = conn.send(
                         "POST",
                         "/api/workspaces/higgs/plans",
@@ -407,9 +421,9 @@ fn attacks(seconds: u64) -> Vec<Attack> {
             }),
         ),
         (
-            "200 explanations of accounts at once (each reads the whole workspace)",
-            Box::new(|s: &HiggsServer| {
-                let handles: Vec<_> = (0..200)
+            "explanations of accounts, all at once (each reads the whole workspace)",
+            Box::new(move |s: &HiggsServer| {
+                let handles: Vec<_> = (0..scale.explanations)
                     .map(|i| {
                         let (addr, auth) = (s.addr.clone(), bearer(&s.viewer));
                         let id = s.accounts[i % s.accounts.len().max(1)].clone();
@@ -541,7 +555,7 @@ fn attacks(seconds: u64) -> Vec<Attack> {
 
 /// Asks for `path` (a heavy synchronous route), leaves after `after`, and measures how long
 /// the server keeps using CPU, as `cancel_delay` does.
-fn client_leaves(s: &HiggsServer, path: &str, after: Duration) -> Result<String> {
+fn client_leaves(s: &HiggsServer, path: &str, after: Duration) -> Result<(String, f64)> {
     let mut stream = TcpStream::connect(&s.addr)?;
     write!(
         stream,
@@ -551,10 +565,13 @@ fn client_leaves(s: &HiggsServer, path: &str, after: Duration) -> Result<String>
     std::thread::sleep(after);
     drop(stream);
     let left = Instant::now();
-    Ok(format!(
-        "| `GET {path}`, its client leaving after {} s | — | {:.2} s | stopped |",
-        after.as_secs(),
-        until_quiet(s.pid(), left)
+    let quiet = until_quiet(s.pid(), left);
+    Ok((
+        format!(
+            "| `GET {path}`, its client leaving after {} s | — | {quiet:.2} s | stopped |",
+            after.as_secs()
+        ),
+        quiet,
     ))
 }
 
@@ -574,9 +591,12 @@ fn until_quiet(pid: u32, since: Instant) -> f64 {
     }
 }
 
-/// Starts a computation job, waits `after`, cancels it, and measures how long the server
-/// keeps using CPU: until a 100 ms window in which it used under 10 ms.
-fn cancel_delay(s: &HiggsServer, request: &str, after: Duration) -> Result<String> {
+/// A cancellation measured: the table's row, the seconds the CPU kept going, the job's state.
+type Cancelled = (String, f64, String);
+
+/// Starts a computation job, waits until it reports a step starting with `step` and then
+/// `after` more, cancels it, and measures how long the server keeps using CPU.
+fn cancel_delay(s: &HiggsServer, request: &str, step: &str, after: Duration) -> Result<Cancelled> {
     let mut conn = Conn::open(&s.addr)?;
     let auth = bearer(&s.admin);
     let (code, body) = conn.send(
@@ -592,41 +612,60 @@ fn cancel_delay(s: &HiggsServer, request: &str, after: Duration) -> Result<Strin
         bail!("{request}: {code} {}", String::from_utf8_lossy(&body));
     }
     let job: serde_json::Value = serde_json::from_slice(&body)?;
-    let id = job["id"].as_str().unwrap_or_default().to_owned();
+    let path = format!(
+        "/api/workspaces/higgs/jobs/{}",
+        job["id"].as_str().unwrap_or_default()
+    );
+    let deadline = Instant::now() + Duration::from_secs(600);
+    let on = loop {
+        let (_, body) = conn.send("GET", &path, &[("Authorization", &auth)], b"")?;
+        let job: serde_json::Value = serde_json::from_slice(&body)?;
+        let now = job["step"].as_str().unwrap_or_default().to_owned();
+        if now.starts_with(step) {
+            break now;
+        }
+        if !["queued", "running"].contains(&job["state"].as_str().unwrap_or_default())
+            || Instant::now() > deadline
+        {
+            bail!("{request} ended or stalled before its step {step:?}: {job}");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
     std::thread::sleep(after);
-    let (_, body) = conn.send(
-        "GET",
-        &format!("/api/workspaces/higgs/jobs/{id}"),
-        &[("Authorization", &auth)],
-        b"",
-    )?;
-    let before: serde_json::Value = serde_json::from_slice(&body)?;
-    let step = before["step"].as_str().unwrap_or_default().to_owned();
     let cancelled = Instant::now();
-    conn.send(
-        "DELETE",
-        &format!("/api/workspaces/higgs/jobs/{id}"),
-        &[("Authorization", &auth)],
-        b"",
-    )?;
+    conn.send("DELETE", &path, &[("Authorization", &auth)], b"")?;
     let quiet_after = until_quiet(s.pid(), cancelled);
-    let (_, body) = conn.send(
-        "GET",
-        &format!("/api/workspaces/higgs/jobs/{id}"),
-        &[("Authorization", &auth)],
-        b"",
-    )?;
-    let after_job: serde_json::Value = serde_json::from_slice(&body)?;
-    Ok(format!(
-        "| `{request}` | {step} | {quiet_after:.2} s | {} |",
-        after_job["state"].as_str().unwrap_or_default()
+    let (_, body) = conn.send("GET", &path, &[("Authorization", &auth)], b"")?;
+    let ended: serde_json::Value = serde_json::from_slice(&body)?;
+    let state = ended["state"].as_str().unwrap_or_default().to_owned();
+    Ok((
+        format!("| `{request}` | {on} | {quiet_after:.2} s | {state} |"),
+        quiet_after,
+        state,
     ))
 }
 
 pub fn bench_abuse(root: &Path, args: &[String]) -> Result<()> {
-    let rate: f64 = crate::flag(args, "--rate", 500.0)?;
-    let seconds: u64 = crate::flag(args, "--seconds", 10)?;
-    let mut server = HiggsServer::start(root, "bench-abuse")?;
+    // --check: CI's guard, on the debug build CI has made: fewer repeats, no figures written,
+    // and a failure when the server goes down, a leaderboard request fails, or a cancelled
+    // job keeps the CPU past a second.
+    let check = args.iter().any(|a| a == "--check");
+    let rate: f64 = crate::flag(args, "--rate", if check { 100.0 } else { 500.0 })?;
+    let seconds: u64 = crate::flag(args, "--seconds", if check { 3 } else { 10 })?;
+    let scale = if check {
+        Scale {
+            plans: 2,
+            explanations: 6,
+        }
+    } else {
+        Scale {
+            plans: 20,
+            explanations: 200,
+        }
+    };
+    let name = if check { "check-abuse" } else { "bench-abuse" };
+    let mut server = HiggsServer::start(root, name, !check)?;
+    let mut problems: Vec<String> = Vec::new();
     // Warm up: the ranking the leaderboard is cut from, then a few seconds of load.
     let mut conn = Conn::open(&server.addr)?;
     let warm = Instant::now();
@@ -650,15 +689,21 @@ pub fn bench_abuse(root: &Path, args: &[String]) -> Result<()> {
         .unwrap_or_default();
     eprintln!("ranked Higgs in {:.1} s", warm.elapsed().as_secs_f64());
     // The baseline holds the workspace's data and its usual computations: a plan and the
-    // communities, as an analyst would ask for them, before any attack.
-    for (method, path, body) in [
-        (
-            "POST",
-            "/api/workspaces/higgs/plans",
-            r#"{"budget_eur": 1000}"#,
-        ),
-        ("GET", "/api/workspaces/higgs/communities?top=12", ""),
-    ] {
+    // communities, as an analyst would ask for them, before any attack (not in a check: the
+    // debug build would take minutes).
+    let warm_up: &[(&str, &str, &str)] = if check {
+        &[]
+    } else {
+        &[
+            (
+                "POST",
+                "/api/workspaces/higgs/plans",
+                r#"{"budget_eur": 1000}"#,
+            ),
+            ("GET", "/api/workspaces/higgs/communities?top=12", ""),
+        ]
+    };
+    for &(method, path, body) in warm_up {
         let (code, text) = conn.send(
             method,
             path,
@@ -689,7 +734,7 @@ pub fn bench_abuse(root: &Path, args: &[String]) -> Result<()> {
         percentile(&quiet, 0.99),
         quiet.len()
     )];
-    for (name, attack) in attacks(seconds) {
+    for (name, attack) in attacks(seconds, scale) {
         eprintln!("attack: {name}");
         let stop = Arc::new(AtomicBool::new(false));
         let load = {
@@ -723,40 +768,85 @@ pub fn bench_abuse(root: &Path, args: &[String]) -> Result<()> {
             percentile(&latencies, 0.99),
             latencies.len(),
         ));
+        if failed > 0 {
+            problems.push(format!("{name}: {failed} leaderboard requests failed"));
+        }
         if !alive {
+            problems.push(format!("{name}: the server went down"));
             break;
         }
     }
     // Give a computation the client left time to stop before measuring cancellations.
     std::thread::sleep(Duration::from_secs(3));
     let mut cancels = Vec::new();
-    for (request, after) in [
-        (r#"{"kind": "communities", "top": 12}"#, 1.5),
-        (
-            r#"{"kind": "communities", "top": 5, "window_days": 0.1}"#,
-            8.0,
-        ),
-        (
-            r#"{"kind": "plan", "plan": {"budget_eur": 10000, "hops": 1, "probabilities": "engagement"}}"#,
-            4.0,
-        ),
-        (r#"{"kind": "audit"}"#, 0.7),
-    ] {
+    let jobs: &[(&str, &str, f64)] = if check {
+        // Leiden: its checks are as frequent on the debug build; the audit's and the planner's
+        // steps are coarser, and are measured on the release build only.
+        &[(
+            r#"{"kind": "communities", "top": 12}"#,
+            "finding communities",
+            0.5,
+        )]
+    } else {
+        &[
+            (
+                r#"{"kind": "communities", "top": 12}"#,
+                "finding communities",
+                1.0,
+            ),
+            (
+                r#"{"kind": "communities", "top": 5, "window_days": 0.1}"#,
+                "stability: window",
+                1.0,
+            ),
+            (
+                r#"{"kind": "plan", "plan": {"budget_eur": 10000, "hops": 1, "probabilities": "engagement"}}"#,
+                "estimating the reach",
+                1.0,
+            ),
+            (r#"{"kind": "audit"}"#, "scoring", 0.2),
+        ]
+    };
+    for &(request, step, after) in jobs {
         eprintln!("cancelling {request}");
-        cancels.push(
-            cancel_delay(&server, request, Duration::from_secs_f64(after))
-                .unwrap_or_else(|e| format!("| `{request}` | error: {e:#} | | |")),
-        );
+        match cancel_delay(&server, request, step, Duration::from_secs_f64(after)) {
+            Ok((row, seconds, state)) => {
+                if seconds >= 1.0 || state != "cancelled" {
+                    problems.push(format!(
+                        "{request}: {state}, CPU for {seconds:.2} s after the cancel"
+                    ));
+                }
+                cancels.push(row);
+            }
+            Err(e) => {
+                problems.push(format!("{request}: {e:#}"));
+                cancels.push(format!("| `{request}` | error: {e:#} | | |"));
+            }
+        }
     }
     eprintln!("a client leaving GET communities?window_days=0.1");
-    cancels.push(
-        client_leaves(
-            &server,
-            "/api/workspaces/higgs/communities?top=7&window_days=0.1",
-            Duration::from_secs(5),
-        )
-        .unwrap_or_else(|e| format!("| client leaving | error: {e:#} | | |")),
-    );
+    match client_leaves(
+        &server,
+        "/api/workspaces/higgs/communities?top=7&window_days=0.1",
+        // Past reading the store (its load is not interrupted): into Leiden.
+        Duration::from_secs(if check { 30 } else { 5 }),
+    ) {
+        Ok((row, seconds)) => {
+            if seconds >= 1.0 {
+                problems.push(format!("a client leaving: CPU for {seconds:.2} s after"));
+            }
+            cancels.push(row);
+        }
+        Err(e) => problems.push(format!("a client leaving: {e:#}")),
+    }
+    if check {
+        if problems.is_empty() {
+            eprintln!("bench-abuse --check: the server held every attack, and cancelled jobs stopped within a second");
+            eprintln!("{}", cancels.join("\n"));
+            return Ok(());
+        }
+        bail!("bench-abuse --check:\n  {}", problems.join("\n  "));
+    }
     let (_, peak) = memory_mib(server.pid());
     let table = format!(
         "Measured {} on a {}-core {} with `cargo xtask bench-abuse --rate {rate} --seconds {seconds}`: a release \

@@ -22,7 +22,7 @@ pub fn bench_serve(root: &Path, args: &[String]) -> Result<()> {
             "apt-get install wrk",
         )?;
     }
-    let server = crate::abuse_bench::HiggsServer::start(root, "bench-serve")?;
+    let server = crate::abuse_bench::HiggsServer::start(root, "bench-serve", true)?;
     let (size, token) = (server.size.clone(), server.viewer.clone());
     let result = (|| -> Result<String> {
         let base = format!("http://{}", server.addr);
