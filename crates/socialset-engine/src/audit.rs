@@ -13,7 +13,7 @@ use socialset_analysis::{brier, classification, roc_auc, stratified_folds};
 use socialset_ingest::{read_account_labels, read_gilani_dir, LabelledSummary};
 
 use crate::social::{SocialData, TimeWindow};
-use crate::{Error, Result, Workspace};
+use crate::{Cancel, Error, Result, Workspace};
 
 /// The default model, trained by `socialset train-audit --data ../shared/data/gilani-2017`
 /// and shipped in the repository as `crates/socialset-engine/models/audit-default.json`.
@@ -204,14 +204,22 @@ struct Judged {
     used: [bool; socialset_analysis::audit::N_FEATURES],
 }
 
-fn judge(data: &SocialData, model: &AuditModel, threshold: f64) -> Judged {
+/// Accounts scored between two looks at the cancellation flag (a few tens of milliseconds).
+const SCORED_AT_ONCE: usize = 16_384;
+
+fn judge(data: &SocialData, model: &AuditModel, threshold: f64, cancel: &Cancel) -> Result<Judged> {
     let rows = compute_features(&FeatureInput {
         accounts: &data.accounts,
         posts: &data.activity,
         events: &data.events,
         reference_time: data.latest_time(),
     });
-    let probability = model.probabilities(&rows);
+    // Row by row the same as all at once; in slices, so that a cancelled audit stops soon.
+    let mut probability = Vec::with_capacity(rows.len());
+    for slice in rows.chunks(SCORED_AT_ONCE) {
+        cancel.check()?;
+        probability.extend(model.probabilities(slice));
+    }
     let used = model.used_features();
     let evidence: Vec<usize> = rows
         .iter()
@@ -235,20 +243,20 @@ fn judge(data: &SocialData, model: &AuditModel, threshold: f64) -> Judged {
             }
         })
         .collect();
-    Judged {
+    Ok(Judged {
         rows,
         probability,
         evidence,
         verdict,
         used,
-    }
+    })
 }
 
 /// Every account's bot probability and verdict by the built-in model (dense order), for
 /// other capabilities that must leave likely bots out.
-pub(crate) fn bot_verdicts(data: &SocialData) -> Result<(Vec<f64>, Vec<Verdict>)> {
+pub(crate) fn bot_verdicts(data: &SocialData, cancel: &Cancel) -> Result<(Vec<f64>, Vec<Verdict>)> {
     let (model, _) = load_model(None)?;
-    let j = judge(data, &model, DEFAULT_THRESHOLD);
+    let j = judge(data, &model, DEFAULT_THRESHOLD, cancel)?;
     Ok((j.probability, j.verdict))
 }
 
@@ -316,7 +324,7 @@ impl Workspace {
             used,
         } = {
             self.step(&format!("scoring {} accounts", data.accounts.len()), 0)?;
-            judge(&data, &model, options.threshold)
+            judge(&data, &model, options.threshold, &self.cancel)?
         };
         self.step("indexing audiences", 0)?;
         let audience = AudienceIndex::build(data.accounts.len(), &data.events, &data.follows);

@@ -273,7 +273,7 @@ impl Workspace {
         }
         let mut left_out_as_bots = 0;
         if let Some(min) = options.min_authenticity {
-            let (probability, verdict) = crate::audit::bot_verdicts(&data)?;
+            let (probability, verdict) = crate::audit::bot_verdicts(&data, &self.cancel)?;
             for v in 0..n {
                 if verdict[v] == crate::Verdict::LikelyBot
                     && 1.0 - probability[v] < min

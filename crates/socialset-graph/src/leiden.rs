@@ -265,7 +265,10 @@ fn one_iteration(
         if n_communities == level.n() || cancel.is_cancelled() {
             return node_of.iter().map(|&a| community[a as usize]).collect();
         }
-        let refined = refine(level, &community, scale, theta, rng);
+        let refined = refine(level, &community, scale, theta, rng, cancel);
+        if cancel.is_cancelled() {
+            return node_of.iter().map(|&a| community[a as usize]).collect();
+        }
         let (aggregate, aggregate_of, aggregate_community) = aggregate(level, &refined, &community);
         for a in node_of.iter_mut() {
             *a = aggregate_of[*a as usize];
@@ -411,6 +414,7 @@ fn refine(
     scale: f64,
     theta: f64,
     rng: &mut SplitMix64,
+    cancel: &Cancel,
 ) -> Vec<u32> {
     let n = level.n();
     let mut refined: Vec<u32> = (0..n as u32).collect();
@@ -432,7 +436,11 @@ fn refine(
     let mut to_sub = vec![0.0; n];
     let mut touched: Vec<u32> = Vec::new();
     let mut candidates: Vec<(u32, f64)> = Vec::new();
-    for &v in &order {
+    for (visit, &v) in order.iter().enumerate() {
+        // Cancelled: the refinement stops part-way; the caller discards it.
+        if visit as u32 % CANCEL_CHECK_EVERY == 0 && cancel.is_cancelled() {
+            break;
+        }
         let v = v as usize;
         let c = community[v] as usize;
         let a_v = level.node_weight[v];
@@ -615,6 +623,18 @@ mod tests {
         assert_eq!(p.membership, vec![0, 0, 0, 0, 0, 1, 1, 1, 1, 1]);
         let q = modularity(&two_cliques(), &p.membership, 1.0);
         assert!((q - 0.452_380_952).abs() < 1e-6, "{q}");
+    }
+
+    #[test]
+    fn a_cancelled_run_gives_nothing_and_an_uncancelled_one_the_same_as_leiden() {
+        let cancel = Cancel::new();
+        let config = LeidenConfig::default();
+        assert_eq!(
+            leiden_until(&two_cliques(), &config, &cancel),
+            Ok(leiden(&two_cliques(), &config))
+        );
+        cancel.cancel();
+        assert_eq!(leiden_until(&two_cliques(), &config, &cancel), Err(Cancelled));
     }
 
     #[test]

@@ -147,6 +147,10 @@ pub struct ServerConfig {
     pub password_checks_queued: usize,
     /// How long a connection may take to send its headers, or stay idle between requests.
     pub header_timeout: std::time::Duration,
+    /// Reverse proxies in front of the server: for requests from them, the client's address
+    /// (which the login limits count by) is taken from `X-Forwarded-For`. Without it, every
+    /// client behind a proxy shares one address, and 30 failed logins lock everyone out.
+    pub trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 impl std::fmt::Debug for ServerConfig {
@@ -178,6 +182,7 @@ impl ServerConfig {
             password_checks_at_once: 2,
             password_checks_queued: 32,
             header_timeout: HEADER_TIMEOUT,
+            trusted_proxies: Vec::new(),
         }
     }
 

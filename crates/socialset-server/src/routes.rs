@@ -465,20 +465,47 @@ async fn health() -> Json<Health> {
     })
 }
 
-/// The address a request came from (the peer of its connection), or "unknown" when the
-/// server was not told (a router called directly, as in tests).
+/// The address a request came from: the peer of its connection, or, when that peer is one of
+/// the server's trusted proxies (`ServerConfig::trusted_proxies`), the address the proxy says
+/// it forwarded for (the last entry of `X-Forwarded-For` that is not itself a trusted proxy).
+/// "unknown" when the server was not told (a router called directly, as in tests). The
+/// header of anyone else is ignored: it would let a client pick its own address and escape
+/// the login limits.
 pub struct ClientAddr(String);
 
-impl<S: Send + Sync> FromRequestParts<S> for ClientAddr {
+impl FromRequestParts<AppState> for ClientAddr {
     type Rejection = std::convert::Infallible;
 
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        Ok(Self(
-            parts
-                .extensions
-                .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
-                .map_or_else(|| "unknown".to_owned(), |c| c.0.ip().to_string()),
-        ))
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let Some(peer) = parts
+            .extensions
+            .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+            .map(|c| c.0.ip())
+        else {
+            return Ok(Self("unknown".to_owned()));
+        };
+        let trusted = &state.0.config.trusted_proxies;
+        if !trusted.contains(&peer) {
+            return Ok(Self(peer.to_string()));
+        }
+        let forwarded = parts
+            .headers
+            .get_all("x-forwarded-for")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(','))
+            .filter_map(|a| a.trim().parse::<std::net::IpAddr>().ok())
+            .collect::<Vec<_>>();
+        let client = forwarded
+            .iter()
+            .rev()
+            .find(|a| !trusted.contains(a))
+            .copied()
+            .unwrap_or(peer);
+        Ok(Self(client.to_string()))
     }
 }
 

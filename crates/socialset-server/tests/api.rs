@@ -1776,3 +1776,59 @@ async fn every_error_is_the_documented_json() {
         &text[..40.min(text.len())]
     );
 }
+
+/// A login through a proxy at `proxy`, for the client `forwarded_for`.
+async fn login_via(
+    app: &axum::Router,
+    proxy: &str,
+    forwarded_for: &str,
+    password: &str,
+) -> StatusCode {
+    let body = serde_json::json!({"user": "ann", "password": password}).to_string();
+    let mut req = Request::builder()
+        .method("POST")
+        .uri("/api/login")
+        .header(header::CONTENT_TYPE, "application/json")
+        .header("x-forwarded-for", forwarded_for)
+        .body(Body::from(body))
+        .expect("request");
+    let peer: std::net::SocketAddr = format!("{proxy}:40000").parse().expect("address");
+    req.extensions_mut()
+        .insert(axum::extract::ConnectInfo(peer));
+    app.clone().oneshot(req).await.expect("response").status()
+}
+
+#[tokio::test]
+async fn behind_a_trusted_proxy_login_limits_count_the_forwarded_client() {
+    let proxy = "10.0.0.7";
+    let s = one_admin_server(|config| config.trusted_proxies = vec![proxy.parse().expect("ip")]);
+    // One client behind the proxy guesses until it is refused...
+    let mut refused = false;
+    for i in 0..40 {
+        let status = login_via(&s.app, proxy, "203.0.113.9", &format!("guess {i}")).await;
+        refused |= status == StatusCode::TOO_MANY_REQUESTS;
+    }
+    assert!(refused, "the guessing client is limited");
+    // ...and another client behind the same proxy still logs in.
+    assert_eq!(
+        login_via(&s.app, proxy, "198.51.100.4", "ann's password").await,
+        StatusCode::OK
+    );
+    // From anyone else, the header is ignored: a client cannot pick its own address.
+    let direct = one_admin_server(|_| {});
+    let mut refused = false;
+    for i in 0..40 {
+        let status = login_via(
+            &direct.app,
+            "192.0.2.1",
+            &format!("198.51.100.{i}"),
+            "wrong",
+        )
+        .await;
+        refused |= status == StatusCode::TOO_MANY_REQUESTS;
+    }
+    assert!(
+        refused,
+        "forged X-Forwarded-For headers do not escape the limit"
+    );
+}

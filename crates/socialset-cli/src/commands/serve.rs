@@ -71,6 +71,12 @@ pub struct Args {
     sample: super::SampleLimit,
     #[command(flatten)]
     windows: super::WindowLimit,
+    /// A reverse proxy in front of the server (its IP address; repeat for several): the
+    /// client's address, which the login limits count by, is then read from the
+    /// X-Forwarded-For header it sets. Without it, everyone behind the proxy shares its
+    /// address. Never name an address clients can connect from directly.
+    #[arg(long = "trusted-proxy", value_name = "IP")]
+    trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 pub fn run(args: Args) -> Result<()> {
@@ -87,6 +93,7 @@ pub fn run(args: Args) -> Result<()> {
     }
     args.sample.apply(&mut config.limits);
     args.windows.apply(&mut config.limits);
+    config.trusted_proxies = args.trusted_proxies;
     let runtime = tokio::runtime::Runtime::new().context("starting the server's runtime")?;
     runtime
         .block_on(socialset_server::serve(config, args.addr))
