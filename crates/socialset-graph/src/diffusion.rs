@@ -993,6 +993,18 @@ impl<'a> Constraints<'a> {
 /// Naor 1999). Nodes not allowed are never chosen; a group that has its quota takes no more.
 /// Ties go to the lower node.
 pub fn select(n: usize, sets: &[Vec<u32>], c: &Constraints<'_>) -> Vec<Pick> {
+    // Nobody else holds the flag, so it is never set.
+    select_until(n, sets, c, &Cancel::default()).unwrap_or_default()
+}
+
+/// `select`, stopping with `Cancelled` soon after `cancel` is set: it is checked before each
+/// pick (a pass over the nodes).
+pub fn select_until(
+    n: usize,
+    sets: &[Vec<u32>],
+    c: &Constraints<'_>,
+    cancel: &Cancel,
+) -> Result<Vec<Pick>, Cancelled> {
     let (k, costs, allowed) = (c.k, c.costs, c.allowed);
     let mut group_used: std::collections::BTreeMap<u32, usize> = Default::default();
     let group_full = |v: usize, used: &std::collections::BTreeMap<u32, usize>| {
@@ -1029,6 +1041,7 @@ pub fn select(n: usize, sets: &[Vec<u32>], c: &Constraints<'_>) -> Vec<Pick> {
         if chosen.len() >= k {
             break;
         }
+        cancel.check()?;
         let mut best: Option<(usize, f64)> = None;
         for v in 0..n {
             if taken[v] || gain[v] == 0 || !allowed(v as u32) || group_full(v, &group_used) {
@@ -1072,14 +1085,14 @@ pub fn select(n: usize, sets: &[Vec<u32>], c: &Constraints<'_>) -> Vec<Pick> {
         let total: usize = chosen.iter().map(|p| p.covered).sum();
         if let Some(v) = single {
             if count[v] > total {
-                return vec![Pick {
+                return Ok(vec![Pick {
                     node: v as u32,
                     covered: count[v],
-                }];
+                }]);
             }
         }
     }
-    chosen
+    Ok(chosen)
 }
 
 fn ln_choose(n: usize, k: usize) -> f64 {
@@ -1247,7 +1260,7 @@ pub fn imm_for(
             theta_i as u64,
         );
         let capped = sampling.extend_to(g, model, theta_i, seed, limits)?;
-        let picks = select(n, &sampling.sets, constraints);
+        let picks = select_until(n, &sampling.sets, constraints, &limits.cancel)?;
         let covered: usize = picks.iter().map(|p| p.covered).sum();
         let estimate = nf * covered as f64 / sampling.sets.len().max(1) as f64;
         if estimate >= (1.0 + bounds.eps_prime) * x {
@@ -1271,7 +1284,7 @@ pub fn imm_for(
         theta as u64,
     );
     sample_capped |= fresh.extend_to(g, model, theta, seed, limits)?;
-    let picks = select(n, &fresh.sets, constraints);
+    let picks = select_until(n, &fresh.sets, constraints, &limits.cancel)?;
     let covered: usize = picks.iter().map(|p| p.covered).sum();
     let epsilon_achieved = if fresh.sets.len() < theta {
         eps * (wanted / fresh.sets.len().max(1) as f64).sqrt()

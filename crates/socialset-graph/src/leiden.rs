@@ -634,7 +634,10 @@ mod tests {
             Ok(leiden(&two_cliques(), &config))
         );
         cancel.cancel();
-        assert_eq!(leiden_until(&two_cliques(), &config, &cancel), Err(Cancelled));
+        assert_eq!(
+            leiden_until(&two_cliques(), &config, &cancel),
+            Err(Cancelled)
+        );
     }
 
     #[test]
