@@ -342,6 +342,69 @@ type Attack = (
     Box<dyn FnOnce(&HiggsServer) -> Result<String>>,
 );
 
+/// One request of an attack.
+struct Ask {
+    method: &'static str,
+    path: String,
+    headers: Vec<(&'static str, String)>,
+    body: Vec<u8>,
+}
+
+impl Ask {
+    fn send(&self, conn: &mut Conn) -> std::io::Result<u16> {
+        let headers: Vec<(&str, &str)> =
+            self.headers.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        conn.send(self.method, &self.path, &headers, &self.body)
+            .map(|(code, _)| code)
+    }
+}
+
+/// The statuses answered, counted (0: no answer).
+fn tally(codes: impl IntoIterator<Item = u16>) -> String {
+    let mut counted = std::collections::BTreeMap::new();
+    for c in codes {
+        *counted.entry(c).or_insert(0) += 1;
+    }
+    format!("{counted:?}")
+}
+
+/// Sends `asks` all at once, each on a connection of its own.
+fn all_at_once(addr: &str, asks: Vec<Ask>) -> String {
+    let handles: Vec<_> = asks
+        .into_iter()
+        .map(|ask| {
+            let addr = addr.to_owned();
+            std::thread::spawn(move || {
+                Conn::open(&addr)
+                    .and_then(|mut c| ask.send(&mut c))
+                    .unwrap_or(0)
+            })
+        })
+        .collect();
+    tally(handles.into_iter().map(|h| h.join().unwrap_or(0)))
+}
+
+/// Sends `asks` one after another on one connection.
+fn one_after_another(addr: &str, asks: Vec<Ask>) -> Result<String> {
+    let mut conn = Conn::open(addr)?;
+    let codes = asks
+        .iter()
+        .map(|a| a.send(&mut conn))
+        .collect::<std::io::Result<Vec<u16>>>()?;
+    Ok(tally(codes))
+}
+
+fn login(user: &str, password: &str) -> Ask {
+    Ask {
+        method: "POST",
+        path: "/api/login".into(),
+        headers: vec![("Content-Type", "application/json".into())],
+        body: serde_json::json!({"user": user, "password": password})
+            .to_string()
+            .into_bytes(),
+    }
+}
+
 /// How many times the costly attacks repeat: fewer in `--check`, on the debug build.
 #[derive(Clone, Copy)]
 struct Scale {
@@ -354,100 +417,48 @@ fn attacks(seconds: u64, scale: Scale) -> Vec<Attack> {
         (
             "plans with a budget below the cheapest member (€30)",
             Box::new(move |s: &HiggsServer| {
-                let mut codes = std::collections::BTreeMap::new();
-                let mut conn = Conn::open(&s.addr)?;
-                for _ in 0..scale.plans {
-                    let (code, _) = conn.send(
-                        "POST",
-                        "/api/workspaces/higgs/plans",
-                        &[
-                            ("Authorization", &bearer(&s.viewer)),
-                            ("Content-Type", "application/json"),
-                        ],
-                        br#"{"budget_eur": 30}"#,
-                    )?;
-                    *codes.entry(code).or_insert(0) += 1;
-                }
-                Ok(format!("{codes:?}"))
+                let plan = || Ask {
+                    method: "POST",
+                    path: "/api/workspaces/higgs/plans".into(),
+                    headers: vec![
+                        ("Authorization", bearer(&s.viewer)),
+                        ("Content-Type", "application/json".into()),
+                    ],
+                    body: br#"{"budget_eur": 30}"#.to_vec(),
+                };
+                one_after_another(&s.addr, (0..scale.plans).map(|_| plan()).collect())
             }),
         ),
         (
             "200 concurrent logins with wrong passwords",
             Box::new(|s: &HiggsServer| {
-                let handles: Vec<_> = (0..200)
-                    .map(|i| {
-                        let addr = s.addr.clone();
-                        std::thread::spawn(move || -> Option<u16> {
-                            let body =
-                                format!(r#"{{"user": "bench-admin", "password": "guess {i}"}}"#);
-                            Conn::open(&addr)
-                                .ok()?
-                                .send(
-                                    "POST",
-                                    "/api/login",
-                                    &[("Content-Type", "application/json")],
-                                    body.as_bytes(),
-                                )
-                                .ok()
-                                .map(|(c, _)| c)
-                        })
-                    })
-                    .collect();
-                let mut codes = std::collections::BTreeMap::new();
-                for h in handles {
-                    *codes
-                        .entry(h.join().ok().flatten().unwrap_or(0))
-                        .or_insert(0) += 1;
-                }
-                Ok(format!("{codes:?}"))
+                let guesses = (0..200).map(|i| login("bench-admin", &format!("guess {i}")));
+                Ok(all_at_once(&s.addr, guesses.collect()))
             }),
         ),
         (
             "400 failed logins at 400 different names",
             Box::new(|s: &HiggsServer| {
-                let mut codes = std::collections::BTreeMap::new();
-                let mut conn = Conn::open(&s.addr)?;
-                for i in 0..400 {
-                    let body = format!(r#"{{"user": "nobody{i}", "password": "x"}}"#);
-                    let (code, _) = conn.send(
-                        "POST",
-                        "/api/login",
-                        &[("Content-Type", "application/json")],
-                        body.as_bytes(),
-                    )?;
-                    *codes.entry(code).or_insert(0) += 1;
-                }
-                Ok(format!("{codes:?}"))
+                let names = (0..400).map(|i| login(&format!("nobody{i}"), "x"));
+                one_after_another(&s.addr, names.collect())
             }),
         ),
         (
             "explanations of accounts, all at once (each reads the whole workspace)",
             Box::new(move |s: &HiggsServer| {
-                let handles: Vec<_> = (0..scale.explanations)
-                    .map(|i| {
-                        let (addr, auth) = (s.addr.clone(), bearer(&s.viewer));
-                        let id = s.accounts[i % s.accounts.len().max(1)].clone();
-                        std::thread::spawn(move || -> Option<u16> {
-                            Conn::open(&addr)
-                                .ok()?
-                                .send(
-                                    "GET",
-                                    &format!("/api/workspaces/higgs/accounts/{id}/explain"),
-                                    &[("Authorization", &auth)],
-                                    b"",
-                                )
-                                .ok()
-                                .map(|(c, _)| c)
-                        })
-                    })
-                    .collect();
-                let mut codes = std::collections::BTreeMap::new();
-                for h in handles {
-                    *codes
-                        .entry(h.join().ok().flatten().unwrap_or(0))
-                        .or_insert(0) += 1;
-                }
-                Ok(format!("{codes:?}"))
+                let explain = |i: usize| Ask {
+                    method: "GET",
+                    path: format!(
+                        "/api/workspaces/higgs/accounts/{}/explain",
+                        s.accounts[i % s.accounts.len().max(1)]
+                    ),
+                    headers: vec![("Authorization", bearer(&s.viewer))],
+                    body: Vec::new(),
+                };
+                Ok(all_at_once(
+                    &s.addr,
+                    (0..scale.explanations).map(explain).collect(),
+                ))
             }),
         ),
         (
@@ -779,6 +790,10 @@ pub fn bench_abuse(root: &Path, args: &[String]) -> Result<()> {
     // Give a computation the client left time to stop before measuring cancellations.
     std::thread::sleep(Duration::from_secs(3));
     let mut cancels = Vec::new();
+    // The issue's bound is a second, which the release build meets with room (0.01-0.11 s in
+    // docs/BENCHMARKS.md); the unoptimised build frees and unwinds several times slower, so
+    // its guard allows two: it catches a cancellation not wired at all (tens of seconds).
+    let stop_within = if check { 2.0 } else { 1.0 };
     let jobs: &[(&str, &str, f64)] = if check {
         // Leiden: its checks are as frequent on the debug build; the audit's and the planner's
         // steps are coarser, and are measured on the release build only.
@@ -811,7 +826,7 @@ pub fn bench_abuse(root: &Path, args: &[String]) -> Result<()> {
         eprintln!("cancelling {request}");
         match cancel_delay(&server, request, step, Duration::from_secs_f64(after)) {
             Ok((row, seconds, state)) => {
-                if seconds >= 1.0 || state != "cancelled" {
+                if seconds >= stop_within || state != "cancelled" {
                     problems.push(format!(
                         "{request}: {state}, CPU for {seconds:.2} s after the cancel"
                     ));
@@ -832,7 +847,7 @@ pub fn bench_abuse(root: &Path, args: &[String]) -> Result<()> {
         Duration::from_secs(if check { 30 } else { 5 }),
     ) {
         Ok((row, seconds)) => {
-            if seconds >= 1.0 {
+            if seconds >= stop_within {
                 problems.push(format!("a client leaving: CPU for {seconds:.2} s after"));
             }
             cancels.push(row);
@@ -841,7 +856,7 @@ pub fn bench_abuse(root: &Path, args: &[String]) -> Result<()> {
     }
     if check {
         if problems.is_empty() {
-            eprintln!("bench-abuse --check: the server held every attack, and cancelled jobs stopped within a second");
+            eprintln!("bench-abuse --check: the server held every attack, and cancelled work stopped within {stop_within} s (debug build)");
             eprintln!("{}", cancels.join("\n"));
             return Ok(());
         }

@@ -1945,12 +1945,7 @@ async fn import_rejects(
     if found.rejects.is_none() {
         return Err(none());
     }
-    if found.created_by != caller.user && role != Role::Admin {
-        return Err(ApiError::forbidden(format!(
-            "only {} (who imported it) or an admin of {workspace:?} can read its rejects",
-            found.created_by
-        )));
-    }
+    starter_or_admin(&found, &caller, role, "read its rejects")?;
     let at = state
         .0
         .config
@@ -2220,6 +2215,25 @@ async fn list_jobs(
     Ok(Json(state.jobs(&workspace, limit)?))
 }
 
+/// The job `id` of `workspace` as it stands, or a 404 naming the field.
+fn job_of(state: &AppState, workspace: &str, id: &str) -> Result<Job, ApiError> {
+    state
+        .job(workspace, id)?
+        .ok_or_else(|| ApiError::not_found("job", format!("no job {id:?} in {workspace:?}")))
+}
+
+/// Only whoever started `job`, or an admin of its workspace, may `act` on it (cancel it,
+/// read its rejects).
+fn starter_or_admin(job: &Job, caller: &Caller, role: Role, act: &str) -> Result<(), ApiError> {
+    if job.created_by == caller.user || role == Role::Admin {
+        return Ok(());
+    }
+    Err(ApiError::forbidden(format!(
+        "only {} (who started it) or an admin of {:?} can {act}",
+        job.created_by, job.workspace
+    )))
+}
+
 /// Where a job stands: its state, step and progress, and once done its result.
 #[utoipa::path(
     get,
@@ -2240,10 +2254,7 @@ async fn get_job(
     Path((workspace, job)): Path<(String, String)>,
 ) -> Result<Json<Job>, ApiError> {
     member(&state, &caller, &workspace)?;
-    state
-        .job(&workspace, &job)?
-        .map(Json)
-        .ok_or_else(|| ApiError::not_found("job", format!("no job {job:?} in {workspace:?}")))
+    job_of(&state, &workspace, &job).map(Json)
 }
 
 /// Cancels a job (its starter or an admin of the workspace): it stops at its next check,
@@ -2269,18 +2280,12 @@ async fn cancel_job(
     Path((workspace, job)): Path<(String, String)>,
 ) -> Result<Json<Job>, ApiError> {
     let role = member(&state, &caller, &workspace)?;
-    let found = state
-        .job(&workspace, &job)?
-        .ok_or_else(|| ApiError::not_found("job", format!("no job {job:?} in {workspace:?}")))?;
-    if found.created_by != caller.user && role != Role::Admin {
-        return Err(ApiError::forbidden(format!(
-            "only {} (who started it) or an admin of {workspace:?} can cancel this job",
-            found.created_by
-        )));
-    }
+    starter_or_admin(
+        &job_of(&state, &workspace, &job)?,
+        &caller,
+        role,
+        "cancel it",
+    )?;
     state.cancel_job(&workspace, &job)?;
-    state
-        .job(&workspace, &job)?
-        .map(Json)
-        .ok_or_else(|| ApiError::not_found("job", format!("no job {job:?} in {workspace:?}")))
+    job_of(&state, &workspace, &job).map(Json)
 }

@@ -201,13 +201,26 @@ on_both_backends!(
 
 /// A login from `address` (as the connection's peer), with its status.
 async fn login_from(app: &axum::Router, address: &str, user: &str, password: &str) -> StatusCode {
+    login_as(app, address, None, user, password).await
+}
+
+/// A login from the peer `address`, saying it forwards for `forwarded_for` when given.
+async fn login_as(
+    app: &axum::Router,
+    address: &str,
+    forwarded_for: Option<&str>,
+    user: &str,
+    password: &str,
+) -> StatusCode {
     let body = serde_json::json!({"user": user, "password": password}).to_string();
     let mut req = Request::builder()
         .method("POST")
         .uri("/api/login")
-        .header(header::CONTENT_TYPE, "application/json")
-        .body(Body::from(body))
-        .expect("request");
+        .header(header::CONTENT_TYPE, "application/json");
+    if let Some(client) = forwarded_for {
+        req = req.header("x-forwarded-for", client);
+    }
+    let mut req = req.body(Body::from(body)).expect("request");
     let peer: std::net::SocketAddr = format!("{address}:40000").parse().expect("address");
     req.extensions_mut()
         .insert(axum::extract::ConnectInfo(peer));
@@ -1784,18 +1797,7 @@ async fn login_via(
     forwarded_for: &str,
     password: &str,
 ) -> StatusCode {
-    let body = serde_json::json!({"user": "ann", "password": password}).to_string();
-    let mut req = Request::builder()
-        .method("POST")
-        .uri("/api/login")
-        .header(header::CONTENT_TYPE, "application/json")
-        .header("x-forwarded-for", forwarded_for)
-        .body(Body::from(body))
-        .expect("request");
-    let peer: std::net::SocketAddr = format!("{proxy}:40000").parse().expect("address");
-    req.extensions_mut()
-        .insert(axum::extract::ConnectInfo(peer));
-    app.clone().oneshot(req).await.expect("response").status()
+    login_as(app, proxy, Some(forwarded_for), "ann", password).await
 }
 
 #[tokio::test]

@@ -9,6 +9,29 @@ use socialset_model::{
 };
 use socialset_store::{Counts, PostgresStore, SqliteStore, Store};
 
+/// A post with its id as its text.
+fn post(id: &str, author: &str, group: Option<&str>, at_ms: i64, likes: Option<u64>) -> Record {
+    Record::Post(Post {
+        id: PostId::new(id),
+        author: AccountId::new(author),
+        at: Timestamp::from_epoch_ms(at_ms),
+        text: Some(id.into()),
+        lang: None,
+        reply_to: None,
+        share_of: None,
+        quote_of: None,
+        mentions: Vec::new(),
+        hashtags: Vec::new(),
+        urls: Vec::new(),
+        likes,
+        shares: None,
+        replies: None,
+        views: None,
+        source: None,
+        group: group.map(GroupId::new),
+    })
+}
+
 fn follow(a: &str, b: &str) -> Record {
     Record::Follow(Follow {
         src: AccountId::new(a),
@@ -149,27 +172,7 @@ fn the_store_persists_and_meta_is_kept() {
 #[test]
 fn groups_their_members_and_their_posts_on_both_backends() {
     let at = |ms| Timestamp::from_epoch_ms(ms);
-    let post = |id: &str, author: &str, group: Option<&str>, ms| {
-        Record::Post(Post {
-            id: PostId::new(id),
-            author: AccountId::new(author),
-            at: at(ms),
-            text: Some(id.into()),
-            lang: None,
-            reply_to: None,
-            share_of: None,
-            quote_of: None,
-            mentions: Vec::new(),
-            hashtags: Vec::new(),
-            urls: Vec::new(),
-            likes: None,
-            shares: None,
-            replies: None,
-            views: None,
-            source: None,
-            group: group.map(GroupId::new),
-        })
-    };
+    let post = |id: &str, author: &str, group: Option<&str>, ms| post(id, author, group, ms, None);
     let records = [
         Record::Group(Group {
             id: GroupId::new("rd:r/italy"),
@@ -438,27 +441,7 @@ fn a_second_import_into_one_sqlite_file_waits_for_the_first() {
 
 #[test]
 fn a_post_keeps_its_author_and_a_record_giving_another_is_refused() {
-    let post = |author: &str, likes: Option<u64>| {
-        Record::Post(Post {
-            id: PostId::new("x:p1"),
-            author: AccountId::new(author),
-            at: Timestamp::from_epoch_ms(1_000),
-            text: Some("hello".into()),
-            lang: None,
-            reply_to: None,
-            share_of: None,
-            quote_of: None,
-            mentions: Vec::new(),
-            hashtags: Vec::new(),
-            urls: Vec::new(),
-            likes,
-            shares: None,
-            replies: None,
-            views: None,
-            source: None,
-            group: None,
-        })
-    };
+    let post = |author: &str, likes: Option<u64>| post("x:p1", author, None, 1_000, likes);
     for (at, mut store) in backends() {
         let mut tx = store.begin_import().expect("tx");
         tx.put(&post("x:a", None)).expect("put");
