@@ -78,8 +78,9 @@ pub fn run(args: Args) -> Result<()> {
         pods: PodConfig::default(),
         window: args.graph.window(),
     };
-    let progress = socialset_engine::Progress::new();
-    let ws = args.store.open_existing()?.with_progress(progress.clone());
+    let (ws, progress) = args
+        .store
+        .open_watched(socialset_engine::Limits::default())?;
     let report = crate::progress::watch(&progress, || match &args.account {
         Some(a) => ws.audit_account(a, &options),
         None => ws.audit(&options),

@@ -97,12 +97,7 @@ pub fn run(args: Args) -> Result<()> {
     };
     let mut limits = socialset_engine::Limits::default();
     args.limit.apply(&mut limits);
-    let progress = socialset_engine::Progress::new();
-    let ws = args
-        .store
-        .open_existing()?
-        .with_limits(limits)
-        .with_progress(progress.clone());
+    let (ws, progress) = args.store.open_watched(limits)?;
     let report = crate::progress::watch(&progress, || ws.communities(&options))?;
     let rows: Vec<Vec<String>> = report
         .communities

@@ -66,6 +66,20 @@ impl WindowLimit {
 }
 
 impl StoreArgs {
+    /// `open_existing` with `limits`, its long calls reporting to the returned `Progress` (for
+    /// `crate::progress::watch`).
+    pub fn open_watched(
+        &self,
+        limits: socialset_engine::Limits,
+    ) -> anyhow::Result<(socialset_engine::Workspace, socialset_engine::Progress)> {
+        let progress = socialset_engine::Progress::new();
+        let ws = self
+            .open_existing()?
+            .with_limits(limits)
+            .with_progress(progress.clone());
+        Ok((ws, progress))
+    }
+
     /// Opens a store that must exist already (for commands that only read).
     pub fn open_existing(&self) -> anyhow::Result<socialset_engine::Workspace> {
         if !self.db.exists() && !socialset_engine::Workspace::is_database_url(&self.db) {

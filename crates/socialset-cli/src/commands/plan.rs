@@ -164,12 +164,7 @@ pub fn run(args: Args) -> Result<()> {
     };
     let mut limits = socialset_engine::Limits::default();
     args.limit.apply(&mut limits);
-    let progress = socialset_engine::Progress::new();
-    let ws = args
-        .store
-        .open_existing()?
-        .with_limits(limits)
-        .with_progress(progress.clone());
+    let (ws, progress) = args.store.open_watched(limits)?;
     let r = crate::progress::watch(&progress, || ws.plan(&options))?;
     match args.format {
         OutputFormat::Json => println!("{}", serde_json::to_string_pretty(&to_json(&r))?),
