@@ -2,12 +2,15 @@
 //! the other backend, behind the same `Store` trait (`open` picks by the location given). This
 //! is the only crate that knows SQL.
 
+mod campaigns;
 mod error;
 mod postgres;
 mod sql;
 mod sqlite;
 
-use socialset_model::{Account, InteractionKind, PostId, PostKind, Record, Timestamp};
+use socialset_model::{
+    Account, Campaign, Click, InteractionKind, Member, Order, PostId, PostKind, Record, Timestamp,
+};
 
 pub use error::{Error, Result};
 pub use postgres::{recreate_database, PostgresStore};
@@ -153,6 +156,37 @@ pub trait Store {
 
     /// Every group, the most posted-in first (then by id).
     fn groups(&self) -> Result<Vec<StoredGroup>>;
+
+    /// Adds a campaign; `false` when one of that name exists (nothing is changed then).
+    fn create_campaign(&mut self, campaign: &Campaign) -> Result<bool>;
+
+    /// Every campaign, the newest first.
+    fn campaigns(&self) -> Result<Vec<Campaign>>;
+
+    /// Adds members to a campaign in one transaction, or updates the role, fee, status and
+    /// predicted reach of those already in it (their link and promo code stay). A link or
+    /// promo code another member holds is a `Conflict`, and nothing is written.
+    fn put_members(&mut self, campaign: &str, members: &[Member]) -> Result<()>;
+
+    /// A campaign's members, natives first, then by account.
+    fn members(&self, campaign: &str) -> Result<Vec<Member>>;
+
+    /// Every tracking link: (link, campaign, member account id).
+    fn links(&self) -> Result<Vec<(String, String, String)>>;
+
+    /// Records clicks in one transaction, durable when this returns; gives their ids in order.
+    fn add_clicks(&mut self, clicks: &[Click]) -> Result<Vec<i64>>;
+
+    /// A campaign's clicks, in the order they were recorded.
+    fn clicks(&self, campaign: &str) -> Result<Vec<Click>>;
+
+    /// Records orders in one transaction; an order id the campaign already holds is left as it
+    /// was. Gives how many were new.
+    fn add_orders(&mut self, orders: &[Order]) -> Result<usize>;
+
+    /// A campaign's orders: those recorded by `add_orders`, then the `conversion` records
+    /// imports stored under its name (attributed to the member they name, valued in euros).
+    fn orders(&self, campaign: &str) -> Result<Vec<Order>>;
 
     /// A fact about the store itself, if set.
     fn meta(&self, key: &str) -> Result<Option<String>>;

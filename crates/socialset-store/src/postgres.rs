@@ -8,8 +8,12 @@ use std::sync::Mutex;
 use postgres::types::ToSql;
 use postgres::{Client, NoTls, Transaction};
 use rustc_hash::FxHashMap;
-use socialset_model::{Account, AccountId, InteractionKind, PostId, PostKind, Record, Timestamp};
+use socialset_model::{
+    Account, AccountId, Campaign, Click, InteractionKind, Member, Order, PostId, PostKind, Record,
+    Timestamp,
+};
 
+use crate::campaigns::{self, Cells};
 use crate::sql::{count, json_list, json_strings, time_from_key, time_key, ROWS_PER_INSERT};
 use crate::{
     CampaignMember, Counts, Error, ImportTx, Result, Store, StoredAccount, StoredFollow,
@@ -85,12 +89,27 @@ impl PostgresStore {
             None => String::new(),
         };
         client.batch_execute(&format!(
-            "BEGIN; SELECT pg_advisory_xact_lock({SCHEMA_LOCK}); {in_schema} {SCHEMA} COMMIT;"
+            "BEGIN; SELECT pg_advisory_xact_lock({SCHEMA_LOCK}); {in_schema} {SCHEMA} {} COMMIT;",
+            campaigns::POSTGRES_TABLES
         ))?;
         Ok(Self {
             client: Mutex::new(client),
             url: url.to_owned(),
         })
+    }
+
+    /// The rows of `sql`, each read by `read`.
+    fn read_rows<T>(
+        &self,
+        sql: &str,
+        params: &[&(dyn ToSql + Sync)],
+        read: impl Fn(&dyn Cells) -> Result<T>,
+    ) -> Result<Vec<T>> {
+        self.client()
+            .query(sql, params)?
+            .iter()
+            .map(|r| read(r))
+            .collect()
     }
 
     fn client(&self) -> std::sync::MutexGuard<'_, Client> {
@@ -391,6 +410,143 @@ impl Store for PostgresStore {
         Ok(crate::sql::campaign_members(
             rows.iter().map(|r| (r.get(0), r.get(1), r.get(2))),
         ))
+    }
+
+    fn create_campaign(&mut self, c: &Campaign) -> Result<bool> {
+        let n = self.client().execute(
+            campaigns::INSERT_CAMPAIGN,
+            &[
+                &c.name,
+                &c.brand,
+                &c.brief,
+                &c.objective.name(),
+                &c.start.epoch_ms(),
+                &c.end.epoch_ms(),
+                &c.budget,
+                &c.currency,
+                &c.destination,
+                &json_list(&c.hashtags),
+                &json_list(&c.disclosure),
+                &c.webhook_secret,
+                &c.created_at.epoch_ms(),
+            ],
+        )?;
+        Ok(n == 1)
+    }
+
+    fn campaigns(&self) -> Result<Vec<Campaign>> {
+        self.read_rows(campaigns::SELECT_CAMPAIGNS, &[], campaigns::campaign_of)
+    }
+
+    fn put_members(&mut self, campaign: &str, members: &[Member]) -> Result<()> {
+        let mut client = self.client();
+        let mut tx = client.transaction()?;
+        let stmt = tx.prepare(campaigns::UPSERT_MEMBER)?;
+        for m in members {
+            tx.execute(
+                &stmt,
+                &[
+                    &campaign,
+                    &m.account.as_str(),
+                    &m.role.name(),
+                    &m.fee,
+                    &m.status.name(),
+                    &m.link,
+                    &m.promo_code,
+                    &m.predicted_reach,
+                ],
+            )
+            .map_err(|e| {
+                if e.code() == Some(&postgres::error::SqlState::UNIQUE_VIOLATION) {
+                    campaigns::taken(m)
+                } else {
+                    e.into()
+                }
+            })?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    fn members(&self, campaign: &str) -> Result<Vec<Member>> {
+        self.read_rows(
+            campaigns::SELECT_MEMBERS,
+            &[&campaign],
+            campaigns::member_of,
+        )
+    }
+
+    fn links(&self) -> Result<Vec<(String, String, String)>> {
+        self.read_rows(campaigns::SELECT_LINKS, &[], |r| {
+            Ok((r.text(0)?, r.text(1)?, r.text(2)?))
+        })
+    }
+
+    fn add_clicks(&mut self, clicks: &[Click]) -> Result<Vec<i64>> {
+        let mut client = self.client();
+        let mut tx = client.transaction()?;
+        let stmt = tx.prepare(
+            "INSERT INTO clicks (campaign, member, at, visitor, not_counted)
+             VALUES ($1, $2, $3, $4, $5) RETURNING id",
+        )?;
+        let mut ids = Vec::with_capacity(clicks.len());
+        for c in clicks {
+            let row = tx.query_one(
+                &stmt,
+                &[
+                    &c.campaign,
+                    &c.member.as_str(),
+                    &c.at.epoch_ms(),
+                    &c.visitor,
+                    &c.not_counted.map(|n| n.name()),
+                ],
+            )?;
+            ids.push(row.try_get(0)?);
+        }
+        tx.commit()?;
+        Ok(ids)
+    }
+
+    fn clicks(&self, campaign: &str) -> Result<Vec<Click>> {
+        self.read_rows(campaigns::SELECT_CLICKS, &[&campaign], campaigns::click_of)
+    }
+
+    fn add_orders(&mut self, orders: &[Order]) -> Result<usize> {
+        let mut client = self.client();
+        let mut tx = client.transaction()?;
+        let stmt = tx.prepare(campaigns::INSERT_ORDER)?;
+        let mut added = 0;
+        for o in orders {
+            added += tx.execute(
+                &stmt,
+                &[
+                    &o.campaign,
+                    &o.order_id,
+                    &o.at.epoch_ms(),
+                    &o.value,
+                    &o.original_currency,
+                    &o.original_value,
+                    &o.rate,
+                    &o.code,
+                    &o.click,
+                    &o.member.as_ref().map(AccountId::as_str),
+                    &o.source.name(),
+                ],
+            )? as usize;
+        }
+        tx.commit()?;
+        Ok(added)
+    }
+
+    fn orders(&self, campaign: &str) -> Result<Vec<Order>> {
+        let mut out =
+            self.read_rows(campaigns::SELECT_ORDERS, &[&campaign], campaigns::order_of)?;
+        out.extend(self.read_rows(
+            campaigns::SELECT_IMPORTED,
+            &[&campaign],
+            campaigns::imported_order,
+        )?);
+        Ok(out)
     }
 
     fn meta(&self, key: &str) -> Result<Option<String>> {

@@ -6,9 +6,11 @@ use rusqlite::types::Value::Null;
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use rustc_hash::FxHashMap;
 use socialset_model::{
-    Account, AccountId, GroupId, InteractionKind, PostId, PostKind, Record, Timestamp,
+    Account, AccountId, Campaign, Click, GroupId, InteractionKind, Member, Order, PostId, PostKind,
+    Record, Timestamp,
 };
 
+use crate::campaigns::{self, Cells};
 use crate::sql::{count, json_list, json_strings, time_from_key, time_key, ROWS_PER_INSERT};
 use crate::{
     CampaignMember, Counts, Error, ImportTx, Result, Store, StoredAccount, StoredFollow,
@@ -16,7 +18,7 @@ use crate::{
 };
 
 /// Schema migrations, in order; `PRAGMA user_version` records how many have run.
-const MIGRATIONS: [&str; 3] = [
+const MIGRATIONS: [&str; 4] = [
     include_str!("schema.sql"),
     // 2: what the authenticity audit reads: the client a post was made with, and two
     // profile counts.
@@ -31,6 +33,8 @@ const MIGRATIONS: [&str; 3] = [
          PRIMARY KEY (grp, account)) WITHOUT ROWID;
      ALTER TABLE posts ADD COLUMN grp TEXT;
      CREATE INDEX posts_grp ON posts (grp);",
+    // 4: campaigns, their members with tracking links and promo codes, clicks, orders.
+    crate::campaigns::SQLITE_TABLES,
 ];
 
 /// How long an import waits for another one to commit before giving up.
@@ -81,6 +85,36 @@ impl SqliteStore {
         let mut conn = Connection::open_in_memory()?;
         migrate(&mut conn, ":memory:")?;
         Ok(Self { conn })
+    }
+}
+
+impl SqliteStore {
+    /// The rows of `sql` (written with `$n` placeholders), each read by `read`.
+    fn read_rows<T, P: rusqlite::Params>(
+        &self,
+        sql: &str,
+        params: P,
+        read: impl Fn(&dyn Cells) -> Result<T>,
+    ) -> Result<Vec<T>> {
+        let mut stmt = self.conn.prepare_cached(&campaigns::for_sqlite(sql))?;
+        let mut rows = stmt.query(params)?;
+        let mut out = Vec::new();
+        while let Some(row) = rows.next()? {
+            out.push(read(row)?);
+        }
+        Ok(out)
+    }
+}
+
+/// A member whose link or promo code another member holds.
+fn taken(e: rusqlite::Error, m: &Member) -> Error {
+    match e {
+        rusqlite::Error::SqliteFailure(f, _)
+            if f.code == rusqlite::ErrorCode::ConstraintViolation =>
+        {
+            crate::campaigns::taken(m)
+        }
+        e => e.into(),
     }
 }
 
@@ -322,6 +356,126 @@ impl Store for SqliteStore {
         })?;
         let rows = rows.collect::<rusqlite::Result<Vec<_>>>()?;
         Ok(crate::sql::campaign_members(rows))
+    }
+
+    fn create_campaign(&mut self, c: &Campaign) -> Result<bool> {
+        let n = self.conn.execute(
+            &campaigns::for_sqlite(campaigns::INSERT_CAMPAIGN),
+            params![
+                c.name,
+                c.brand,
+                c.brief,
+                c.objective.name(),
+                c.start.epoch_ms(),
+                c.end.epoch_ms(),
+                c.budget,
+                c.currency,
+                c.destination,
+                json_list(&c.hashtags),
+                json_list(&c.disclosure),
+                c.webhook_secret,
+                c.created_at.epoch_ms(),
+            ],
+        )?;
+        Ok(n == 1)
+    }
+
+    fn campaigns(&self) -> Result<Vec<Campaign>> {
+        self.read_rows(campaigns::SELECT_CAMPAIGNS, [], campaigns::campaign_of)
+    }
+
+    fn put_members(&mut self, campaign: &str, members: &[Member]) -> Result<()> {
+        let tx = self.conn.transaction()?;
+        {
+            let mut stmt = tx.prepare(&campaigns::for_sqlite(campaigns::UPSERT_MEMBER))?;
+            for m in members {
+                stmt.execute(params![
+                    campaign,
+                    m.account.as_str(),
+                    m.role.name(),
+                    m.fee,
+                    m.status.name(),
+                    m.link,
+                    m.promo_code,
+                    m.predicted_reach,
+                ])
+                .map_err(|e| taken(e, m))?;
+            }
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    fn members(&self, campaign: &str) -> Result<Vec<Member>> {
+        self.read_rows(campaigns::SELECT_MEMBERS, [campaign], campaigns::member_of)
+    }
+
+    fn links(&self) -> Result<Vec<(String, String, String)>> {
+        self.read_rows(campaigns::SELECT_LINKS, [], |r| {
+            Ok((r.text(0)?, r.text(1)?, r.text(2)?))
+        })
+    }
+
+    fn add_clicks(&mut self, clicks: &[Click]) -> Result<Vec<i64>> {
+        let tx = self.conn.transaction()?;
+        let mut ids = Vec::with_capacity(clicks.len());
+        {
+            let mut stmt = tx.prepare_cached(
+                "INSERT INTO clicks (campaign, member, at, visitor, not_counted)
+                 VALUES (?1, ?2, ?3, ?4, ?5)",
+            )?;
+            for c in clicks {
+                stmt.execute(params![
+                    c.campaign,
+                    c.member.as_str(),
+                    c.at.epoch_ms(),
+                    c.visitor,
+                    c.not_counted.map(|n| n.name()),
+                ])?;
+                ids.push(tx.last_insert_rowid());
+            }
+        }
+        tx.commit()?;
+        Ok(ids)
+    }
+
+    fn clicks(&self, campaign: &str) -> Result<Vec<Click>> {
+        self.read_rows(campaigns::SELECT_CLICKS, [campaign], campaigns::click_of)
+    }
+
+    fn add_orders(&mut self, orders: &[Order]) -> Result<usize> {
+        let tx = self.conn.transaction()?;
+        let mut added = 0;
+        {
+            let mut stmt = tx.prepare(&campaigns::for_sqlite(campaigns::INSERT_ORDER))?;
+            for o in orders {
+                added += stmt.execute(params![
+                    o.campaign,
+                    o.order_id,
+                    o.at.epoch_ms(),
+                    o.value,
+                    o.original_currency,
+                    o.original_value,
+                    o.rate,
+                    o.code,
+                    o.click,
+                    o.member.as_ref().map(AccountId::as_str),
+                    o.source.name(),
+                ])?;
+            }
+        }
+        tx.commit()?;
+        Ok(added)
+    }
+
+    fn orders(&self, campaign: &str) -> Result<Vec<Order>> {
+        let mut out = self.read_rows(campaigns::SELECT_ORDERS, [campaign], campaigns::order_of)?;
+        out.extend(self.read_rows(
+            campaigns::SELECT_IMPORTED,
+            [campaign],
+            campaigns::imported_order,
+        )?);
+        Ok(out)
     }
 
     fn meta(&self, key: &str) -> Result<Option<String>> {

@@ -473,3 +473,156 @@ fn a_post_keeps_its_author_and_a_record_giving_another_is_refused() {
         assert_eq!(posts[0].author, first, "{at}");
     }
 }
+
+fn campaign(name: &str) -> socialset_model::Campaign {
+    socialset_model::Campaign {
+        name: name.into(),
+        brand: "acme".into(),
+        brief: Some("summer drinks".into()),
+        objective: socialset_model::Objective::Conversions,
+        start: Timestamp::from_epoch_ms(1_000).expect("time"),
+        end: Timestamp::from_epoch_ms(9_000_000).expect("time"),
+        budget: 500.0,
+        currency: "EUR".into(),
+        destination: "https://shop.example/summer".into(),
+        hashtags: vec!["acmesummer".into()],
+        disclosure: vec!["#adv".into()],
+        webhook_secret: "s3cret".into(),
+        created_at: Timestamp::from_epoch_ms(500).expect("time"),
+    }
+}
+
+fn member(account: &str, link: &str, code: &str) -> socialset_model::Member {
+    socialset_model::Member {
+        account: AccountId::new(account),
+        role: socialset_model::Role::Native,
+        fee: 50.0,
+        status: socialset_model::MemberStatus::Invited,
+        link: link.into(),
+        promo_code: code.into(),
+        predicted_reach: Some(120.0),
+    }
+}
+
+#[test]
+fn campaigns_members_clicks_and_orders_on_both_backends() {
+    use socialset_model::{Click, MemberStatus, NotCounted, Order, OrderSource};
+    let mut seen = Vec::new();
+    for (at, mut store) in backends() {
+        let c = campaign("summer");
+        assert!(store.create_campaign(&c).expect("create"), "{at}");
+        assert!(
+            !store.create_campaign(&c).expect("again"),
+            "{at}: a name is taken once"
+        );
+        assert_eq!(store.campaigns().expect("read"), vec![c.clone()], "{at}");
+
+        store
+            .put_members(
+                "summer",
+                &[
+                    member("tw:ann", "L1", "ANN10"),
+                    member("tw:bob", "L2", "BOB10"),
+                ],
+            )
+            .expect("members");
+        // An update keeps the link and code, changes the status and fee.
+        let mut ann = member("tw:ann", "OTHER", "OTHER");
+        ann.status = MemberStatus::Posted;
+        ann.fee = 60.0;
+        ann.predicted_reach = None;
+        store.put_members("summer", &[ann]).expect("update");
+        // Another member taking bob's code is refused, and nothing of that call is written.
+        let err = store
+            .put_members(
+                "summer",
+                &[
+                    member("tw:cat", "L3", "CAT10"),
+                    member("tw:dan", "L4", "BOB10"),
+                ],
+            )
+            .expect_err("taken code");
+        assert!(err.to_string().contains("tw:dan"), "{at}: {err}");
+        let members = store.members("summer").expect("members");
+        assert_eq!(members.len(), 2, "{at}: the refused call wrote nothing");
+        assert_eq!(
+            (members[0].link.as_str(), members[0].status, members[0].fee),
+            ("L1", MemberStatus::Posted, 60.0)
+        );
+        assert_eq!(
+            members[0].predicted_reach,
+            Some(120.0),
+            "{at}: a missing prediction keeps the known one"
+        );
+        assert_eq!(store.links().expect("links").len(), 2);
+
+        let click = |visitor: &str, not_counted| Click {
+            id: 0,
+            campaign: "summer".into(),
+            member: AccountId::new("tw:ann"),
+            at: Timestamp::from_epoch_ms(2_000).expect("time"),
+            visitor: visitor.into(),
+            not_counted,
+        };
+        let ids = store
+            .add_clicks(&[click("v1", None), click("v2", Some(NotCounted::Preview))])
+            .expect("clicks");
+        assert_eq!(ids.len(), 2);
+        assert!(ids[1] > ids[0]);
+        let clicks = store.clicks("summer").expect("clicks");
+        assert_eq!(clicks.iter().map(|c| c.id).collect::<Vec<_>>(), ids);
+        assert_eq!(clicks[1].not_counted, Some(NotCounted::Preview));
+
+        let order = |id: &str| Order {
+            campaign: "summer".into(),
+            order_id: id.into(),
+            at: Timestamp::from_epoch_ms(3_000).expect("time"),
+            value: 18.4,
+            original_currency: "USD".into(),
+            original_value: 20.0,
+            rate: 0.92,
+            code: Some("ANN10".into()),
+            click: Some(ids[0]),
+            member: None,
+            source: OrderSource::Webhook,
+        };
+        assert_eq!(
+            store
+                .add_orders(&[order("#1001"), order("#1002")])
+                .expect("orders"),
+            2
+        );
+        assert_eq!(
+            store.add_orders(&[order("#1001")]).expect("repeat"),
+            0,
+            "{at}: a repeated order id is counted once"
+        );
+
+        // An imported conversion record becomes an order attributed to the member it names.
+        let mut tx = store.begin_import().expect("tx");
+        tx.put(&Record::Conversion(Conversion {
+            campaign: "summer".into(),
+            member: AccountId::new("tw:bob"),
+            kind: "sale".into(),
+            value_eur: Some(30.0),
+            at: None,
+            code: Some("bob10".into()),
+        }))
+        .expect("put");
+        tx.commit().expect("commit");
+        let orders = store.orders("summer").expect("orders");
+        assert_eq!(orders.len(), 3, "{at}");
+        let imported = &orders[2];
+        assert_eq!(imported.source, OrderSource::Import);
+        assert_eq!(imported.member, Some(AccountId::new("tw:bob")));
+        assert_eq!(
+            imported.at, c.start,
+            "{at}: an imported conversion without a time counts at the start"
+        );
+        assert_eq!(imported.code.as_deref(), Some("BOB10"));
+        seen.push((members, clicks, orders));
+    }
+    if seen.len() == 2 {
+        assert_eq!(seen[0], seen[1], "both backends read back the same");
+    }
+}
