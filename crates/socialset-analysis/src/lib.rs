@@ -5,6 +5,7 @@
 
 pub mod audit;
 pub mod brand;
+pub mod campaign;
 pub mod sentiment;
 pub mod ugc;
 

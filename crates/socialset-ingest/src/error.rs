@@ -69,6 +69,16 @@ impl RecordError {
         self
     }
 
+    /// The error of a field inside `outer` (an array element of a JSON body): its field
+    /// becomes `outer.field`, or `outer` when it named none.
+    pub(crate) fn within(mut self, outer: &str) -> Self {
+        self.0.field = Some(match self.0.field.take() {
+            Some(f) => format!("{outer}.{f}"),
+            None => outer.to_owned(),
+        });
+        self
+    }
+
     pub(crate) fn raw(mut self, raw: &[u8]) -> Self {
         self.0.raw = Some(raw.to_vec());
         self

@@ -6,6 +6,7 @@ mod detect;
 mod error;
 mod formats;
 mod labels;
+mod orders;
 mod source;
 
 use std::collections::BTreeMap;
@@ -22,6 +23,9 @@ pub use labels::{
     read_gilani_file, read_sentipolc, read_stance_labels, read_texts, read_texts_with_ids,
     AccountLabel, AnnotatedPost, AnnotatedQa, LabelledRead, LabelledSummary, PolarityLabelled,
     GILANI_BANDS,
+};
+pub use orders::{
+    orders_from_json, read_orders, OrderFile, OrderLayout, OrderLine, MAX_ORDER_VALUE,
 };
 pub use source::{Progress, ReadLimits};
 
