@@ -274,7 +274,7 @@ fn interval(value: f64, mut draws: Vec<f64>, n: usize) -> Estimate {
 
 /// A ratio of sums over members, Σ num / Σ den, on the log scale: its value, and the
 /// standard error of its logarithm by the delta method (`None` when it cannot be formed: a
-/// zero sum, or a single member).
+/// zero sum, or a single member). The error is zero when every member has the same ratio.
 fn log_ratio(num: &[f64], den: &[f64], pick: &[usize]) -> Option<(f64, f64)> {
     let n = pick.len();
     if n < 2 {
@@ -290,8 +290,7 @@ fn log_ratio(num: &[f64], den: &[f64], pick: &[usize]) -> Option<(f64, f64)> {
     let u = |i: usize| num[i] / mn - den[i] / md;
     let mean_u = pick.iter().map(|&i| u(i)).sum::<f64>() / n as f64;
     let var = pick.iter().map(|&i| (u(i) - mean_u).powi(2)).sum::<f64>() / (n - 1) as f64;
-    let se = (var / n as f64).sqrt();
-    (se > 0.0).then(|| ((sn / sd).ln(), se))
+    Some(((sn / sd).ln(), (var / n as f64).sqrt()))
 }
 
 /// The studentized bootstrap ("bootstrap-t", Efron & Tibshirani 1993, ch. 12) interval of a
@@ -317,6 +316,9 @@ fn bootstrap_t(
         Some((value, var.sqrt()))
     };
     let (value, se) = combine(&all)?;
+    if se <= 0.0 {
+        return None;
+    }
     let mut t = Vec::with_capacity(resamples);
     let mut picks: Vec<Vec<usize>> = all.iter().map(|a| vec![0; a.len()]).collect();
     for _ in 0..resamples {
@@ -327,7 +329,9 @@ fn bootstrap_t(
             }
         }
         t.push(match combine(&picks) {
-            Some((v, s)) => (v - value) / s,
+            // A resample of members all alike has no spread of its own to standardise by:
+            // the whole sample's error stands in for it.
+            Some((v, s)) => (v - value) / if s > 0.0 { s } else { se },
             // A resample with no conversions on the numerator's side (or none at all on
             // the denominator's) has an unbounded ratio.
             None => f64::INFINITY,
