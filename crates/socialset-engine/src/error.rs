@@ -11,6 +11,9 @@ pub enum Error {
     /// A request that cannot be carried out as asked.
     #[error("{0}")]
     Usage(String),
+    /// What the request names does not exist (a campaign, a member).
+    #[error("{0}")]
+    NotFound(String),
     /// A request refused for one of its parameters (named as the API names it: `budget_eur`,
     /// `window_days`), before any work: it buys nothing, or it cannot fit the limits.
     #[error("{message}")]
@@ -47,7 +50,7 @@ impl Error {
     pub fn is_user_error(&self) -> bool {
         matches!(
             self,
-            Self::BadInput(_) | Self::Usage(_) | Self::Refused { .. }
+            Self::BadInput(_) | Self::Usage(_) | Self::NotFound(_) | Self::Refused { .. }
         )
     }
 

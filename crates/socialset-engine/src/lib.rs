@@ -4,6 +4,7 @@
 
 mod audit;
 mod brand;
+mod campaign;
 mod communities;
 mod demo;
 mod error;
@@ -33,6 +34,11 @@ pub use brand::{
     eval_disclosure, AccountDisclosure, CampaignDisclosure, DisclosureCounts, DisclosureEval,
     DisclosureReport, IndependenceReport, Miss, PostDisclosure, CONFIG_FILE,
 };
+pub use campaign::{
+    eval_campaign_intervals, is_http_url, random_code, CampaignPost, CampaignReport, CampaignSpec,
+    ClickCounts, ConversionsAdded, DayLine, MemberLine, NewMember, Rates, ReachCheck,
+    ReportOptions, Unclaimed, VoicePeriod, DEFAULT_WINDOW_DAYS,
+};
 pub use communities::{
     CommunityLine, CommunityLink, CommunityOptions, CommunityReport, DEFAULT_RESTARTS,
 };
@@ -57,6 +63,9 @@ pub use socialset_analysis::audit::{
     TrainParams, N_FEATURES,
 };
 pub use socialset_analysis::brand::{Disclosure, Independence};
+pub use socialset_analysis::campaign::{
+    Comparison, CostVerdict, Coverage, Estimate, Figures, MemberActivity, StatsConfig,
+};
 pub use socialset_analysis::sentiment::{Language, LinearModel, Polarity, SentipolcScore};
 pub use socialset_analysis::ugc::{Segment, UgcKind, ValueCounts};
 pub use socialset_analysis::{
@@ -65,8 +74,12 @@ pub use socialset_analysis::{
 pub use socialset_graph::Spread;
 pub use socialset_graph::{Cancel, Model, Progress, Status};
 pub use socialset_graph::{Convergence, Quality};
+pub use socialset_ingest::{orders_from_json, OrderLine};
 pub use socialset_ingest::{parse_time, Detection, EdgeKind, Format, ReadLimits, RecordError};
-pub use socialset_model::Timestamp;
+pub use socialset_model::{
+    AccountId, Campaign, Click, Member, MemberStatus, NotCounted, Objective, Order, OrderSource,
+    Role, Timestamp,
+};
 pub use socialset_store::{Counts, StoredGroup};
 pub use summary::{AccountLine, RatingSummary, Summary};
 pub use trust::{

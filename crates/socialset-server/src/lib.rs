@@ -93,6 +93,9 @@ impl From<socialset_engine::Error> for ApiError {
         if let socialset_engine::Error::Refused { parameter, message } = &e {
             return Self::new(StatusCode::UNPROCESSABLE_ENTITY, message, Some(parameter));
         }
+        if let socialset_engine::Error::NotFound(message) = &e {
+            return Self::new(StatusCode::NOT_FOUND, message, None);
+        }
         if e.is_user_error() {
             Self::new(StatusCode::UNPROCESSABLE_ENTITY, e.to_string(), None)
         } else {

@@ -122,7 +122,10 @@ pub fn attribute(
     in_time.sort_by_key(|&i| (clicks[i].at, clicks[i].id));
     let mut visits: FxHashMap<&str, Vec<usize>> = FxHashMap::default();
     for i in in_time {
-        visits.entry(clicks[i].visitor.as_str()).or_default().push(i);
+        visits
+            .entry(clicks[i].visitor.as_str())
+            .or_default()
+            .push(i);
     }
     orders
         .iter()

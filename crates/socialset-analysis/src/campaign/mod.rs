@@ -12,5 +12,5 @@ pub use attribution::{
 pub use simulate::{interval_coverage, Coverage, Population};
 pub use stats::{
     campaign_statistics, compare_roles, group_figures, member_figures, poisson_interval, ratio_of,
-    CampaignStats, Comparison, Estimate, Figures, MemberActivity, StatsConfig, Verdict,
+    CampaignStats, Comparison, CostVerdict, Estimate, Figures, MemberActivity, StatsConfig,
 };

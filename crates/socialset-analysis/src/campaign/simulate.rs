@@ -182,8 +182,8 @@ pub fn interval_coverage(
         hits[5] += usize::from(covers(s.comparison.cpa_ratio.as_ref(), truth_ratio));
         hits[6] += usize::from(covers(s.comparison.cpe_ratio.as_ref(), truth_cpe_ratio));
         match s.comparison.verdict {
-            super::Verdict::NativesCheaper => called_n += 1,
-            super::Verdict::ProfessionalsCheaper => called_p += 1,
+            super::CostVerdict::NativesCheaper => called_n += 1,
+            super::CostVerdict::ProfessionalsCheaper => called_p += 1,
             _ => {}
         }
         if let Some(r) = s.comparison.cpa_ratio {

@@ -71,12 +71,12 @@ pub struct Comparison {
     pub cpa_ratio: Option<Estimate>,
     /// Natives' cost per engagement over professionals'.
     pub cpe_ratio: Option<Estimate>,
-    pub verdict: Verdict,
+    pub verdict: CostVerdict,
 }
 
 /// What the data show of natives against professionals, on cost per acquisition.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Verdict {
+pub enum CostVerdict {
     /// The whole interval of the ratio is below 1.
     NativesCheaper,
     /// The whole interval is above 1.
@@ -87,7 +87,7 @@ pub enum Verdict {
     NotComparable,
 }
 
-impl Verdict {
+impl CostVerdict {
     /// The plain sentence the report prints.
     pub fn sentence(self, ratio: Option<&Estimate>) -> String {
         let shown = |r: &Estimate| {
@@ -99,15 +99,15 @@ impl Verdict {
             format!("{:.2} (95% interval {:.2}–{high})", r.value, r.low)
         };
         match (self, ratio) {
-            (Verdict::NativesCheaper, Some(r)) => format!(
+            (CostVerdict::NativesCheaper, Some(r)) => format!(
                 "The data show natives converting cheaper: their cost per acquisition is {} times the professionals'.",
                 shown(r)
             ),
-            (Verdict::ProfessionalsCheaper, Some(r)) => format!(
+            (CostVerdict::ProfessionalsCheaper, Some(r)) => format!(
                 "The data show the opposite: natives' cost per acquisition is {} times the professionals'.",
                 shown(r)
             ),
-            (Verdict::CannotTell, Some(r)) => format!(
+            (CostVerdict::CannotTell, Some(r)) => format!(
                 "The data cannot tell natives and professionals apart yet: natives' cost per acquisition is {} times the professionals', and the interval holds 1.",
                 shown(r)
             ),
@@ -485,10 +485,10 @@ pub fn compare_roles(natives: &Figures, professionals: &Figures) -> Comparison {
         professionals.cost_per_engagement.as_ref(),
     );
     let verdict = match &cpa_ratio {
-        None => Verdict::NotComparable,
-        Some(r) if r.high < 1.0 => Verdict::NativesCheaper,
-        Some(r) if r.low > 1.0 => Verdict::ProfessionalsCheaper,
-        Some(_) => Verdict::CannotTell,
+        None => CostVerdict::NotComparable,
+        Some(r) if r.high < 1.0 => CostVerdict::NativesCheaper,
+        Some(r) if r.low > 1.0 => CostVerdict::ProfessionalsCheaper,
+        Some(_) => CostVerdict::CannotTell,
     };
     Comparison {
         cpa_ratio,
@@ -583,10 +583,10 @@ mod tests {
         let cfg = StatsConfig::default();
         let group = |g: &[MemberActivity]| group_figures(&g.iter().collect::<Vec<_>>(), &cfg, 1);
         let c = compare_roles(&group(&cheap), &group(&dear));
-        assert_eq!(c.verdict, Verdict::NativesCheaper, "{c:?}");
+        assert_eq!(c.verdict, CostVerdict::NativesCheaper, "{c:?}");
         let same = compare_roles(&group(&cheap), &group(&cheap[..6]));
-        assert_eq!(same.verdict, Verdict::CannotTell, "{same:?}");
-        assert!(Verdict::CannotTell
+        assert_eq!(same.verdict, CostVerdict::CannotTell, "{same:?}");
+        assert!(CostVerdict::CannotTell
             .sentence(same.cpa_ratio.as_ref())
             .contains("cannot tell"));
     }

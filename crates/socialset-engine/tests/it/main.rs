@@ -2,7 +2,9 @@
 
 mod audit;
 mod bad_input;
+
 mod brand;
+mod campaign;
 mod exports;
 mod idempotence;
 mod layers;
