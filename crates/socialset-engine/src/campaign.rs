@@ -625,8 +625,8 @@ impl Workspace {
     }
 
     /// Makes up clicks and orders for a campaign's members, for the demo: each member's
-    /// visits Poisson around a share of the reach its plan predicted (half for natives, a
-    /// fifth for professionals), each visit converting with 4% (natives) or 2% (professionals), some
+    /// visits Poisson around 0.4 per unit of its fee (what a market pricing reach fairly would
+    /// give), each visit converting with 4% (natives) or 2% (professionals), some
     /// orders by promo code alone, a few nobody can claim, a few crawler and preview requests
     /// and repeats. Everything made is labelled simulated in the report.
     pub fn simulate_campaign(&mut self, name: &str, seed: u64) -> Result<()> {
@@ -638,11 +638,11 @@ impl Workspace {
         let mut clicks = Vec::new();
         let mut converts = Vec::new();
         for (i, m) in members.iter().enumerate() {
-            let (share, p) = match m.role {
-                Role::Native => (0.5, 0.04),
-                Role::Professional => (0.2, 0.02),
+            let p = match m.role {
+                Role::Native => 0.04,
+                Role::Professional => 0.02,
             };
-            let visits = poisson(m.predicted_reach.unwrap_or(20.0).max(1.0) * share, &mut rng);
+            let visits = poisson(m.fee * 0.4, &mut rng);
             for k in 0..visits {
                 let t = campaign.start.epoch_ms() + (rng.next_f64() * span as f64) as i64;
                 let visitor = format!("simulated-{i}-{k}");

@@ -77,8 +77,8 @@ pub use socialset_graph::{Convergence, Quality};
 pub use socialset_ingest::{orders_from_json, OrderLine};
 pub use socialset_ingest::{parse_time, Detection, EdgeKind, Format, ReadLimits, RecordError};
 pub use socialset_model::{
-    AccountId, Campaign, Click, Member, MemberStatus, NotCounted, Objective, Order, OrderSource,
-    Role, Timestamp,
+    is_currency_code, AccountId, Campaign, Click, Member, MemberStatus, NotCounted, Objective,
+    Order, OrderSource, Role, Timestamp,
 };
 pub use socialset_store::{Counts, StoredGroup};
 pub use summary::{AccountLine, RatingSummary, Summary};

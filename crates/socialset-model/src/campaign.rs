@@ -195,7 +195,7 @@ mod tests {
             assert_eq!(r.name().parse::<Role>(), Ok(*r));
         }
         assert_eq!(" Native ".parse::<Role>(), Ok(Role::Native));
-        let err = "celebrity".parse::<Role>().unwrap_err();
+        let err = "celebrity".parse::<Role>().expect_err("not a role");
         assert_eq!(err, "not a member role (one of native, professional)");
         assert_eq!("paid".parse::<MemberStatus>(), Ok(MemberStatus::Paid));
     }

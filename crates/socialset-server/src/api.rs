@@ -1396,3 +1396,548 @@ impl From<&socialset_engine::GroupsReport> for GroupsJson {
         }
     }
 }
+
+/// A moment as RFC 3339 in UTC, to the second (`2026-07-02T10:00:00Z`).
+pub fn moment(t: Timestamp) -> String {
+    let secs = t.epoch_seconds().rem_euclid(86_400);
+    format!(
+        "{}T{:02}:{:02}:{:02}Z",
+        day(t),
+        secs / 3600,
+        secs % 3600 / 60,
+        secs % 60
+    )
+}
+
+/// A value with its 95% interval; `high` is null when the data cannot bound it (a cost per
+/// acquisition without conversions).
+#[derive(Clone, Copy, Debug, Serialize, ToSchema)]
+pub struct IntervalJson {
+    /// Null when it cannot be computed (a cost per acquisition with no conversions).
+    pub value: Option<f64>,
+    pub low: f64,
+    pub high: Option<f64>,
+}
+
+impl From<&socialset_engine::Estimate> for IntervalJson {
+    fn from(e: &socialset_engine::Estimate) -> Self {
+        let finite = |v: f64| v.is_finite().then_some(v);
+        Self {
+            value: finite(e.value),
+            low: if e.low.is_finite() { e.low } else { 0.0 },
+            high: finite(e.high),
+        }
+    }
+}
+
+fn interval(e: Option<&socialset_engine::Estimate>) -> Option<IntervalJson> {
+    e.map(IntervalJson::from)
+}
+
+/// A campaign (its webhook secret is shown only when it is created).
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct CampaignJson {
+    pub name: String,
+    pub brand: String,
+    pub brief: Option<String>,
+    /// reach, engagement or conversions.
+    pub objective: String,
+    pub start: String,
+    pub end: String,
+    pub budget: f64,
+    /// ISO 4217.
+    pub currency: String,
+    /// Where every tracking link leads (fixed for the campaign).
+    pub destination: String,
+    pub hashtags: Vec<String>,
+    /// Labels members' posts must carry.
+    pub disclosure: Vec<String>,
+    pub created_at: String,
+}
+
+impl From<&socialset_engine::Campaign> for CampaignJson {
+    fn from(c: &socialset_engine::Campaign) -> Self {
+        Self {
+            name: c.name.clone(),
+            brand: c.brand.clone(),
+            brief: c.brief.clone(),
+            objective: c.objective.name().to_owned(),
+            start: moment(c.start),
+            end: moment(c.end),
+            budget: c.budget,
+            currency: c.currency.clone(),
+            destination: c.destination.clone(),
+            hashtags: c.hashtags.clone(),
+            disclosure: c.disclosure.clone(),
+            created_at: moment(c.created_at),
+        }
+    }
+}
+
+/// A campaign just created, with the secret its conversion webhook is signed with: keep it,
+/// it is not shown again.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct CampaignCreatedJson {
+    pub campaign: CampaignJson,
+    /// HMAC-SHA256 key: sign `TIMESTAMP.BODY` and send `X-Socialset-Signature: t=TIMESTAMP,v1=HEX`.
+    pub webhook_secret: String,
+}
+
+/// The campaigns of a workspace, the newest first.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct CampaignsJson {
+    pub campaigns: Vec<CampaignJson>,
+}
+
+/// What a new campaign is.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct CampaignRequest {
+    /// 1–64 letters, digits, - and _.
+    pub name: String,
+    pub brand: String,
+    pub brief: Option<String>,
+    /// reach, engagement or conversions (default conversions).
+    pub objective: Option<String>,
+    /// RFC 3339 time or a date.
+    pub start: String,
+    pub end: String,
+    pub budget: f64,
+    /// ISO 4217 (default EUR).
+    pub currency: Option<String>,
+    /// An http(s) URL: where every tracking link leads.
+    pub destination: String,
+    #[serde(default)]
+    pub hashtags: Vec<String>,
+    #[serde(default)]
+    pub disclosure: Vec<String>,
+}
+
+/// A member of a campaign with its tracking link and promo code.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct CampaignMemberJson {
+    pub account: String,
+    /// native or professional.
+    pub role: String,
+    pub fee: f64,
+    /// invited, accepted, posted or paid.
+    pub status: String,
+    /// The code of its tracking link: `/r/{link}` on the server.
+    pub link: String,
+    pub promo_code: String,
+    /// Accounts the plan predicted it would add to the reach.
+    pub predicted_reach: Option<f64>,
+}
+
+impl From<&socialset_engine::Member> for CampaignMemberJson {
+    fn from(m: &socialset_engine::Member) -> Self {
+        Self {
+            account: m.account.as_str().to_owned(),
+            role: m.role.name().to_owned(),
+            fee: m.fee,
+            status: m.status.name().to_owned(),
+            link: m.link.clone(),
+            promo_code: m.promo_code.clone(),
+            predicted_reach: m.predicted_reach,
+        }
+    }
+}
+
+/// A campaign's members.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct CampaignMembersJson {
+    pub members: Vec<CampaignMemberJson>,
+}
+
+/// A member to add (or to update: role, fee, status).
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct NewCampaignMemberJson {
+    /// An account id, or the @handle of an imported account.
+    pub account: String,
+    /// native or professional.
+    pub role: String,
+    pub fee: f64,
+    /// invited (default), accepted, posted or paid.
+    pub status: Option<String>,
+    /// Made from the handle when not given.
+    pub promo_code: Option<String>,
+}
+
+/// Members to add: listed, or a plan's (the answer of the plans route, as it came).
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct MembersRequest {
+    #[serde(default)]
+    pub members: Vec<NewCampaignMemberJson>,
+    /// A plan: its Social Set joins as natives, its professional plan as professionals.
+    #[schema(value_type = Option<Object>)]
+    pub plan: Option<serde_json::Value>,
+}
+
+/// What adding conversions did.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct ConversionsJson {
+    /// The layout a file was read as (none for a webhook).
+    pub layout: Option<String>,
+    pub read: usize,
+    pub added: usize,
+    /// Orders the campaign already held: a repeated order id is counted once.
+    pub already_held: usize,
+    /// Rows repeating an order of the same file (Shopify's item rows).
+    pub repeated_rows: usize,
+}
+
+impl From<&socialset_engine::ConversionsAdded> for ConversionsJson {
+    fn from(c: &socialset_engine::ConversionsAdded) -> Self {
+        Self {
+            layout: c.layout.map(str::to_owned),
+            read: c.read,
+            added: c.added,
+            already_held: c.already_held,
+            repeated_rows: c.repeated_rows,
+        }
+    }
+}
+
+/// The figures of a member, a role or the campaign, every rate and ratio with its 95%
+/// interval: Wilson for the conversion rate, for a member Garwood's Poisson interval on its
+/// counts, for a group the bootstrap over its members.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct FiguresJson {
+    pub members: usize,
+    pub cost: f64,
+    pub posts: u64,
+    /// Distinct accounts that engaged with the campaign posts.
+    pub reach: u64,
+    pub engagements: u64,
+    /// Visits through the tracking links (crawlers, previews, prefetches and repeats within
+    /// 30 minutes left out) and the distinct visitors among them.
+    pub clicks: u64,
+    pub unique_visitors: u64,
+    pub converting_clicks: u64,
+    pub conversions: u64,
+    pub revenue: f64,
+    /// Converting visits over visits.
+    pub conversion_rate: Option<IntervalJson>,
+    pub cost_per_acquisition: Option<IntervalJson>,
+    /// Revenue over cost.
+    pub return_on_spend: Option<IntervalJson>,
+    pub cost_per_engagement: Option<IntervalJson>,
+}
+
+impl From<&socialset_engine::Figures> for FiguresJson {
+    fn from(f: &socialset_engine::Figures) -> Self {
+        let t = &f.totals;
+        Self {
+            members: f.members,
+            cost: t.fee,
+            posts: t.posts,
+            reach: t.reach,
+            engagements: t.engagements,
+            clicks: t.clicks,
+            unique_visitors: t.unique_visitors,
+            converting_clicks: t.converting_clicks,
+            conversions: t.conversions,
+            revenue: t.revenue,
+            conversion_rate: interval(f.conversion_rate.as_ref()),
+            cost_per_acquisition: interval(f.cost_per_acquisition.as_ref()),
+            return_on_spend: interval(f.return_on_spend.as_ref()),
+            cost_per_engagement: interval(f.cost_per_engagement.as_ref()),
+        }
+    }
+}
+
+/// One member's line of the report.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct MemberReportJson {
+    #[serde(flatten)]
+    pub member: CampaignMemberJson,
+    pub handle: Option<String>,
+    pub followers: Option<u64>,
+    /// Whether the account is in the imported data (its posts can be found).
+    pub in_data: bool,
+    pub figures: FiguresJson,
+}
+
+/// Natives against professionals.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct ComparisonJson {
+    /// Natives' cost per acquisition over professionals' (below 1: natives cheaper).
+    pub cpa_ratio: Option<IntervalJson>,
+    pub cpe_ratio: Option<IntervalJson>,
+    /// natives_cheaper, professionals_cheaper, cannot_tell or not_comparable.
+    pub verdict: String,
+    /// The plain sentence.
+    pub sentence: String,
+}
+
+/// Clicks as the redirect recorded them.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct ClicksJson {
+    pub requests: u64,
+    pub visits: u64,
+    pub unique_visitors: u64,
+    pub repeats: u64,
+    pub crawlers: u64,
+    pub previews: u64,
+    pub prefetches: u64,
+}
+
+/// Orders nobody can claim, counted apart.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct UnclaimedJson {
+    pub orders: u64,
+    pub revenue: f64,
+    pub by_reason: Vec<ReasonCountJson>,
+}
+
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct ReasonCountJson {
+    pub reason: String,
+    pub orders: u64,
+}
+
+/// The plan's predicted reach of a role against what its posts reached.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct ReachCheckJson {
+    pub role: String,
+    pub predicted: Option<IntervalJson>,
+    pub observed: u64,
+}
+
+/// A member's post carrying the campaign.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct CampaignPostJson {
+    pub id: String,
+    pub member: String,
+    pub at: Option<String>,
+    /// link, code, #hashtag.
+    pub matched_by: Vec<String>,
+    pub engagements: u64,
+    pub reach: u64,
+    /// compliant, label buried, label unclear or undisclosed.
+    pub disclosure: String,
+    pub required_label: bool,
+}
+
+/// One day of clicks and conversions.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct DayJson {
+    pub day: String,
+    pub visits: u64,
+    pub conversions: u64,
+    pub revenue: f64,
+}
+
+/// What non-members said of the brand in a period as long as the campaign.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct VoiceJson {
+    /// before, during or after.
+    pub period: String,
+    pub since: String,
+    pub until: String,
+    pub mentions: u64,
+    pub mentions_per_day: IntervalJson,
+    pub questions: u64,
+    pub question_share: Option<IntervalJson>,
+    pub positive_share: Option<IntervalJson>,
+}
+
+/// A campaign's report: per member, per role and in all, natives against professionals,
+/// clicks, unclaimed orders, predicted against observed reach, posts, a timeline and what
+/// customers said.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct CampaignReportJson {
+    pub campaign: CampaignJson,
+    pub window_days: u32,
+    /// What was made up for a demo ("clicks and orders"); null for a real campaign.
+    pub simulated: Option<String>,
+    pub simulated_orders: u64,
+    pub members: Vec<MemberReportJson>,
+    pub natives: FiguresJson,
+    pub professionals: FiguresJson,
+    pub total: FiguresJson,
+    pub comparison: ComparisonJson,
+    pub clicks: ClicksJson,
+    pub unclaimed: UnclaimedJson,
+    pub reach: Vec<ReachCheckJson>,
+    pub posts: Vec<CampaignPostJson>,
+    pub timeline: Vec<DayJson>,
+    pub voice: Vec<VoiceJson>,
+}
+
+impl From<&socialset_engine::CampaignReport> for CampaignReportJson {
+    fn from(r: &socialset_engine::CampaignReport) -> Self {
+        use socialset_engine::CostVerdict;
+        let c = &r.clicks;
+        Self {
+            campaign: (&r.campaign).into(),
+            window_days: r.window_days,
+            simulated: r.simulated.clone(),
+            simulated_orders: r.simulated_orders,
+            members: r
+                .members
+                .iter()
+                .map(|m| MemberReportJson {
+                    member: (&m.member).into(),
+                    handle: m.handle.clone(),
+                    followers: m.followers,
+                    in_data: m.in_data,
+                    figures: (&m.figures).into(),
+                })
+                .collect(),
+            natives: (&r.natives).into(),
+            professionals: (&r.professionals).into(),
+            total: (&r.total).into(),
+            comparison: ComparisonJson {
+                cpa_ratio: interval(r.comparison.cpa_ratio.as_ref()),
+                cpe_ratio: interval(r.comparison.cpe_ratio.as_ref()),
+                verdict: match r.comparison.verdict {
+                    CostVerdict::NativesCheaper => "natives_cheaper",
+                    CostVerdict::ProfessionalsCheaper => "professionals_cheaper",
+                    CostVerdict::CannotTell => "cannot_tell",
+                    CostVerdict::NotComparable => "not_comparable",
+                }
+                .to_owned(),
+                sentence: r.verdict.clone(),
+            },
+            clicks: ClicksJson {
+                requests: c.requests,
+                visits: c.visits,
+                unique_visitors: c.unique_visitors,
+                repeats: c.repeats,
+                crawlers: c.crawlers,
+                previews: c.previews,
+                prefetches: c.prefetches,
+            },
+            unclaimed: UnclaimedJson {
+                orders: r.unclaimed.orders,
+                revenue: r.unclaimed.revenue,
+                by_reason: r
+                    .unclaimed
+                    .by_reason
+                    .iter()
+                    .map(|(reason, orders)| ReasonCountJson {
+                        reason: (*reason).to_owned(),
+                        orders: *orders,
+                    })
+                    .collect(),
+            },
+            reach: r
+                .reach
+                .iter()
+                .map(|x| ReachCheckJson {
+                    role: x.role.name().to_owned(),
+                    predicted: interval(x.predicted.as_ref()),
+                    observed: x.observed,
+                })
+                .collect(),
+            posts: r
+                .posts
+                .iter()
+                .map(|p| CampaignPostJson {
+                    id: p.id.clone(),
+                    member: p.member.clone(),
+                    at: p.at.map(moment),
+                    matched_by: p.matched_by.clone(),
+                    engagements: p.engagements,
+                    reach: p.reach,
+                    disclosure: p.disclosure.to_owned(),
+                    required_label: p.required_label,
+                })
+                .collect(),
+            timeline: r
+                .timeline
+                .iter()
+                .map(|d| DayJson {
+                    day: day(d.day),
+                    visits: d.visits,
+                    conversions: d.conversions,
+                    revenue: d.revenue,
+                })
+                .collect(),
+            voice: r
+                .voice
+                .iter()
+                .map(|v| VoiceJson {
+                    period: v.period.to_owned(),
+                    since: moment(v.since),
+                    until: moment(v.until),
+                    mentions: v.mentions,
+                    mentions_per_day: (&v.mentions_per_day).into(),
+                    questions: v.questions,
+                    question_share: interval(v.question_share.as_ref()),
+                    positive_share: interval(v.positive_share.as_ref()),
+                })
+                .collect(),
+        }
+    }
+}
+
+/// The report's members as CSV rows (`MEMBER_CSV_HEADER`), one per member, then one per role
+/// and one for the campaign: every interval as its value, low and high.
+pub fn campaign_csv_rows(r: &CampaignReportJson) -> Vec<Vec<String>> {
+    let opt = |v: Option<f64>| v.map_or_else(String::new, |x| format!("{x:.6}"));
+    let three = |i: &Option<IntervalJson>| match i {
+        Some(i) => [opt(i.value), format!("{:.6}", i.low), opt(i.high)],
+        None => [String::new(), String::new(), String::new()],
+    };
+    let row = |who: &str, role: &str, f: &FiguresJson| {
+        let mut v = vec![
+            who.to_owned(),
+            role.to_owned(),
+            f.members.to_string(),
+            format!("{:.2}", f.cost),
+            f.posts.to_string(),
+            f.reach.to_string(),
+            f.engagements.to_string(),
+            f.clicks.to_string(),
+            f.unique_visitors.to_string(),
+            f.conversions.to_string(),
+            format!("{:.2}", f.revenue),
+        ];
+        for i in [
+            &f.conversion_rate,
+            &f.cost_per_acquisition,
+            &f.return_on_spend,
+            &f.cost_per_engagement,
+        ] {
+            v.extend(three(i));
+        }
+        v
+    };
+    let mut rows: Vec<Vec<String>> = r
+        .members
+        .iter()
+        .map(|m| row(&m.member.account, &m.member.role, &m.figures))
+        .collect();
+    rows.push(row("(natives)", "native", &r.natives));
+    rows.push(row("(professionals)", "professional", &r.professionals));
+    rows.push(row("(campaign)", "", &r.total));
+    rows
+}
+
+/// The header of `campaign_csv_rows`.
+pub const MEMBER_CSV_HEADER: [&str; 23] = [
+    "member",
+    "role",
+    "members",
+    "cost",
+    "posts",
+    "reach",
+    "engagements",
+    "clicks",
+    "unique_visitors",
+    "conversions",
+    "revenue",
+    "conversion_rate",
+    "conversion_rate_low",
+    "conversion_rate_high",
+    "cost_per_acquisition",
+    "cost_per_acquisition_low",
+    "cost_per_acquisition_high",
+    "return_on_spend",
+    "return_on_spend_low",
+    "return_on_spend_high",
+    "cost_per_engagement",
+    "cost_per_engagement_low",
+    "cost_per_engagement_high",
+];

@@ -7,6 +7,7 @@
 pub mod api;
 pub mod auth;
 mod jobs;
+pub mod report_html;
 mod routes;
 
 use std::collections::HashMap;

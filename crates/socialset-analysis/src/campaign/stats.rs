@@ -359,6 +359,10 @@ fn resample(group: &[&MemberActivity], rng: &mut SplitMix64) -> (f64, f64, f64, 
     (fee, conv, revenue, eng)
 }
 
+/// Fewer members than this are not resampled (two members have three distinct resamples):
+/// their ratios get the pooled count's Poisson interval instead.
+pub const MIN_BOOTSTRAP_MEMBERS: usize = 3;
+
 /// A group's columns: fees, conversions, revenue, engagements.
 struct Columns {
     fee: Vec<f64>,
@@ -406,6 +410,16 @@ pub fn group_figures(group: &[&MemberActivity], config: &StatsConfig, stream: u6
     let costly = n > 0 && t.fee > 0.0;
     let mut cost_per = |count: &[f64], total: f64, pick: fn(&(f64, f64, f64, f64)) -> f64| {
         costly.then(|| {
+            if total == 0.0 || n < MIN_BOOTSTRAP_MEMBERS {
+                // Nothing bought by anyone (no resample can bound it), or too few members to
+                // resample: the pooled count's Poisson interval, as for one member.
+                let (lo, hi) = poisson_interval(total as u64);
+                return Estimate {
+                    value: per(t.fee, total),
+                    low: per(t.fee, hi),
+                    high: per(t.fee, lo),
+                };
+            }
             ratio_interval(
                 per(t.fee, total),
                 &[(&c.fee, count)],
@@ -422,6 +436,23 @@ pub fn group_figures(group: &[&MemberActivity], config: &StatsConfig, stream: u6
     let cost_per_acquisition = cost_per(&c.conversions, t.conversions as f64, |s| s.1);
     let cost_per_engagement = cost_per(&c.engagements, t.engagements as f64, |s| s.3);
     let return_on_spend = costly.then(|| {
+        if n < MIN_BOOTSTRAP_MEMBERS {
+            let (lo, hi) = poisson_interval(t.conversions);
+            let per_order = if t.conversions > 0 {
+                t.revenue / t.conversions as f64
+            } else {
+                0.0
+            };
+            return Estimate {
+                value: t.revenue / t.fee,
+                low: lo * per_order / t.fee,
+                high: if t.conversions > 0 {
+                    hi * per_order / t.fee
+                } else {
+                    f64::INFINITY
+                },
+            };
+        }
         ratio_interval(
             t.revenue / t.fee,
             &[(&c.revenue, &c.fee)],

@@ -83,7 +83,7 @@ fn show(args: &Args) -> Result<()> {
         args.db.display()
     );
     let mut progress = ImportProgress::new(true);
-    let (workspace, imports) = Workspace::create_demo(&args.db, &mut progress)?;
+    let (mut workspace, imports) = Workspace::create_demo(&args.db, &mut progress)?;
     println!(
         "1. Import: real public data, streamed into the embedded store in one transaction per file"
     );
@@ -118,11 +118,12 @@ fn show(args: &Args) -> Result<()> {
     }
     print_interaction_trust(&workspace)?;
     print_independence(&workspace)?;
-    print_plan(&workspace)?;
+    let plan = print_plan(&workspace)?;
     print_ugc(&workspace)?;
     print_groups(&workspace)?;
+    print_campaign(&mut workspace, &plan)?;
     println!(
-        "\nExplore it: socialset rank --db {0} --tier native | socialset explain --db {0} ACCOUNT | socialset communities --db {0} --window-days 2 | socialset audit --db {0} --all | socialset trust --db {0} | socialset disclosure --db {0} | socialset plan --db {0} --budget 500 | socialset ugc --db {0} --kind question | socialset segments --db {0} | socialset groups --db {0} | socialset sentiment \"TEXT\"\nYour own data: socialset import --help",
+        "\nExplore it: socialset rank --db {0} --tier native | socialset explain --db {0} ACCOUNT | socialset communities --db {0} --window-days 2 | socialset audit --db {0} --all | socialset trust --db {0} | socialset disclosure --db {0} | socialset plan --db {0} --budget 500 | socialset ugc --db {0} --kind question | socialset segments --db {0} | socialset groups --db {0} | socialset campaign report demo-campaign --db {0} | socialset sentiment \"TEXT\"\nYour own data: socialset import --help",
         args.db.display()
     );
     Ok(())
@@ -317,7 +318,7 @@ fn print_trust(workspace: &Workspace) -> Result<()> {
     Ok(())
 }
 
-fn print_plan(workspace: &Workspace) -> Result<()> {
+fn print_plan(workspace: &Workspace) -> Result<socialset_engine::PlanReport> {
     let r = workspace.plan(&socialset_engine::PlanOptions {
         budget: 500.0,
         ..Default::default()
@@ -357,6 +358,49 @@ fn print_plan(workspace: &Workspace) -> Result<()> {
             );
         }
     }
+    Ok(r)
+}
+
+/// The Social Set run as a campaign, with made-up clicks and orders (labelled as such).
+fn print_campaign(workspace: &mut Workspace, plan: &socialset_engine::PlanReport) -> Result<()> {
+    let day = |d: &str| socialset_engine::parse_time(d).map_err(|p| anyhow::anyhow!("{d} {p}"));
+    workspace.create_campaign(&socialset_engine::CampaignSpec {
+        name: "demo-campaign".into(),
+        brand: "cern".into(),
+        brief: Some("The Higgs announcement, run through the Social Set above".into()),
+        objective: socialset_engine::Objective::Conversions,
+        start: day("2012-07-01")?,
+        end: day("2012-07-08")?,
+        budget: plan.budget,
+        currency: "EUR".into(),
+        destination: "https://shop.example/higgs".into(),
+        hashtags: vec!["higgs".into()],
+        disclosure: vec!["#adv".into()],
+    })?;
+    workspace.add_members_from_plan_report("demo-campaign", plan)?;
+    workspace.simulate_campaign("demo-campaign", 2012)?;
+    let r =
+        workspace.campaign_report("demo-campaign", &socialset_engine::ReportOptions::default())?;
+    let j = socialset_server::api::CampaignReportJson::from(&r);
+    let show = |f: &socialset_server::api::FiguresJson| {
+        format!(
+            "{} members, cost €{:.0}, {} visits, {} conversions, conversion rate {}, cost per acquisition {}",
+            f.members,
+            f.cost,
+            f.clicks,
+            f.conversions,
+            socialset_server::report_html::shown(f.conversion_rate.as_ref(), true),
+            socialset_server::report_html::shown(f.cost_per_acquisition.as_ref(), false),
+        )
+    };
+    println!(
+        "\n12. The Social Set run as a campaign (SIMULATED clicks and orders, made up for this demo — not results): each member got a tracking link and a promo code; natives: {}; professionals: {}. {} Orders nobody could claim, counted apart: {}. `socialset campaign report demo-campaign --db {}` shows it all (`--format html` for a brand's inbox).",
+        show(&j.natives),
+        show(&j.professionals),
+        j.comparison.sentence,
+        j.unclaimed.orders,
+        workspace.path().display()
+    );
     Ok(())
 }
 

@@ -1,6 +1,7 @@
 //! One module per command; each calls one engine method.
 
 pub mod audit;
+pub mod campaign;
 pub mod communities;
 pub mod demo;
 pub mod disclosure;
