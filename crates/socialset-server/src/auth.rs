@@ -600,6 +600,14 @@ impl AuthDb {
         Ok(out)
     }
 
+    /// Every workspace someone is a member of, by name.
+    pub fn all_workspaces(&self) -> Result<Vec<String>, AuthError> {
+        let conn = self.conn();
+        let mut stmt = conn.prepare("SELECT DISTINCT workspace FROM members ORDER BY workspace")?;
+        let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
     /// The workspaces `user` belongs to, by name, with the role in each.
     pub fn workspaces(&self, user: &str) -> Result<Vec<(String, Role)>, AuthError> {
         let conn = self.conn();

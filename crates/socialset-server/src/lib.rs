@@ -6,6 +6,7 @@
 
 pub mod api;
 pub mod auth;
+pub mod campaigns;
 mod jobs;
 pub mod report_html;
 mod routes;
@@ -321,6 +322,12 @@ pub struct Inner {
     heavy_per_workspace: Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
     /// Workspaces known to hold data.
     with_data: Mutex<std::collections::HashSet<String>>,
+    /// Every workspace's tracking links (`campaigns::Links`).
+    links: campaigns::Links,
+    /// One thread per workspace storing its clicks.
+    click_writers: campaigns::ClickWriters,
+    /// The secret visitors' daily keys are made from (`DATA/click-secret`, mode 0600).
+    click_secret: Vec<u8>,
 }
 
 impl std::fmt::Debug for Inner {
@@ -329,6 +336,30 @@ impl std::fmt::Debug for Inner {
             .field("config", &self.config)
             .finish()
     }
+}
+
+/// The server's secret for visitors' keys: read from `DATA/click-secret`, made (mode 0600) on
+/// the first start.
+fn click_secret(dir: &std::path::Path) -> Result<Vec<u8>, ApiError> {
+    let path = dir.join("click-secret");
+    match std::fs::read(&path) {
+        Ok(s) if s.len() >= 32 => return Ok(s),
+        Ok(_) | Err(_) => {}
+    }
+    let secret = auth::random_hex(32)
+        .map_err(ApiError::internal)?
+        .into_bytes();
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let mut f = options
+        .open(&path)
+        .map_err(|e| ApiError::internal(format!("creating {}: {e}", path.display())))?;
+    std::io::Write::write_all(&mut f, &secret)
+        .and_then(|()| f.sync_all())
+        .map_err(|e| ApiError::internal(format!("writing {}: {e}", path.display())))?;
+    Ok(secret)
 }
 
 /// Locks a mutex whose data stays valid even if a holder panicked (plain maps).
@@ -364,6 +395,7 @@ impl AppState {
             }
         }
         let auth = AuthDb::open(&config.data_dir)?;
+        let click_secret = click_secret(&config.data_dir)?;
         let jobs_db = jobs::JobsDb::open(&config.data_dir)?;
         let verifications = Turns::new(
             config.password_checks_at_once,
@@ -392,7 +424,15 @@ impl AppState {
             communities: Mutex::default(),
             verifications,
             with_data: Mutex::default(),
+            links: campaigns::Links::default(),
+            click_writers: campaigns::ClickWriters::default(),
+            click_secret,
         })))
+    }
+
+    /// Notes that `workspace` now has a store (a campaign was created in it).
+    fn mark_has_data(&self, workspace: &str) {
+        lock(&self.0.with_data).insert(workspace.to_owned());
     }
 
     pub fn auth(&self) -> &AuthDb {

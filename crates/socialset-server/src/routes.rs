@@ -57,7 +57,7 @@ impl Modify for Security {
 }
 
 fn parts() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
-    OpenApiRouter::with_openapi(ApiDoc::openapi())
+    crate::campaigns::routes(OpenApiRouter::with_openapi(ApiDoc::openapi()))
         .routes(routes!(health))
         .routes(routes!(login))
         .routes(routes!(logout))
@@ -171,12 +171,14 @@ async fn same_origin(req: axum::extract::Request, next: axum::middleware::Next) 
 async fn json_errors(req: axum::extract::Request, next: axum::middleware::Next) -> Response {
     let response = next.run(req).await;
     let status = response.status();
-    let is_json = response
+    // JSON is ours; HTML is ours too (the plain page of an unknown tracking link, meant for
+    // a person's browser). The framework's refusals are plain text.
+    let is_ours = response
         .headers()
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|t| t.starts_with("application/json"));
-    if status.as_u16() < 400 || is_json {
+        .is_some_and(|t| t.starts_with("application/json") || t.starts_with("text/html"));
+    if status.as_u16() < 400 || is_ours {
         return response;
     }
     let (parts, body) = response.into_parts();
@@ -223,7 +225,7 @@ async fn asset(content_type: &'static str, body: &'static str) -> Response {
 }
 
 /// The user a request comes from, by its bearer token or session cookie.
-pub struct Caller {
+pub(crate) struct Caller {
     user: String,
     token: String,
 }
@@ -265,7 +267,7 @@ impl FromRequestParts<AppState> for Caller {
 
 /// The caller's role in `workspace`; a workspace they are not a member of does not exist for
 /// them (404, whether it exists or not).
-fn member(state: &AppState, caller: &Caller, workspace: &str) -> Result<Role, ApiError> {
+pub(crate) fn member(state: &AppState, caller: &Caller, workspace: &str) -> Result<Role, ApiError> {
     let no = || ApiError::not_found("workspace", format!("no workspace {workspace:?} of yours"));
     if !crate::auth::valid_workspace(workspace) {
         return Err(no());
@@ -282,7 +284,7 @@ fn account_error(e: socialset_engine::Error) -> ApiError {
 }
 
 /// Runs blocking engine work off the async threads.
-async fn blocking<T: Send + 'static>(
+pub(crate) async fn blocking<T: Send + 'static>(
     f: impl FnOnce() -> Result<T, ApiError> + Send + 'static,
 ) -> Result<T, ApiError> {
     tokio::task::spawn_blocking(f)
@@ -295,7 +297,7 @@ async fn blocking<T: Send + 'static>(
 /// a time on the server, in a bounded line (503 past it): each loads a whole workspace (about
 /// 300 MB on Higgs), so unbounded they would let a few hundred concurrent requests exhaust
 /// memory. Cached answers do not come here.
-async fn read_work<T: Send + 'static>(
+pub(crate) async fn read_work<T: Send + 'static>(
     state: AppState,
     f: impl FnOnce() -> Result<T, ApiError> + Send + 'static,
 ) -> Result<T, ApiError> {
@@ -471,7 +473,7 @@ async fn health() -> Json<Health> {
 /// "unknown" when the server was not told (a router called directly, as in tests). The
 /// header of anyone else is ignored: it would let a client pick its own address and escape
 /// the login limits.
-pub struct ClientAddr(String);
+pub(crate) struct ClientAddr(pub(crate) String);
 
 impl FromRequestParts<AppState> for ClientAddr {
     type Rejection = std::convert::Infallible;

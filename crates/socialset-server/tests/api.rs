@@ -197,6 +197,7 @@ on_both_backends!(
     a_decompression_bomb_is_refused,
     computations_run_as_jobs_and_their_results_are_kept,
     rejects_are_the_uploaders_to_download_and_errors_name_the_uploaded_file,
+    a_campaign_its_links_its_signed_conversions_and_its_report,
 );
 
 /// A login from `address` (as the connection's peer), with its status.
@@ -1833,4 +1834,308 @@ async fn behind_a_trusted_proxy_login_limits_count_the_forwarded_client() {
         refused,
         "forged X-Forwarded-For headers do not escape the limit"
     );
+}
+
+/// A GET of a tracking link as a browser (or the client `user_agent` names) would send it.
+async fn follow(
+    s: &Server,
+    uri: &str,
+    user_agent: &str,
+) -> (StatusCode, String, axum::http::HeaderMap) {
+    let req = Request::builder()
+        .method("GET")
+        .uri(uri)
+        .header(header::USER_AGENT, user_agent)
+        .body(Body::empty())
+        .expect("request");
+    let resp = s.app.clone().oneshot(req).await.expect("response");
+    let status = resp.status();
+    let headers = resp.headers().clone();
+    let bytes = resp.into_body().collect().await.expect("body").to_bytes();
+    (
+        status,
+        String::from_utf8_lossy(&bytes).into_owned(),
+        headers,
+    )
+}
+
+/// POSTs a webhook body signed at `t` with `secret` (or with the header given as is).
+async fn webhook(
+    s: &Server,
+    uri: &str,
+    signature: Option<String>,
+    body: &str,
+) -> (StatusCode, String) {
+    let mut req = Request::builder()
+        .method("POST")
+        .uri(uri)
+        .header(header::CONTENT_TYPE, "application/json");
+    if let Some(sig) = signature {
+        req = req.header("x-socialset-signature", sig);
+    }
+    let resp = s
+        .app
+        .clone()
+        .oneshot(req.body(Body::from(body.to_owned())).expect("request"))
+        .await
+        .expect("response");
+    let status = resp.status();
+    let bytes = resp.into_body().collect().await.expect("body").to_bytes();
+    (status, String::from_utf8_lossy(&bytes).into_owned())
+}
+
+fn signed(secret: &str, t: i64, body: &str) -> Option<String> {
+    Some(format!(
+        "t={t},v1={}",
+        socialset_server::campaigns::sign(secret, t, body.as_bytes())
+    ))
+}
+
+fn unix_now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .expect("clock")
+        .as_secs() as i64
+}
+
+async fn a_campaign_its_links_its_signed_conversions_and_its_report(s: Server) {
+    const CHROME: &str = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Safari/537.36";
+    let base = "/api/workspaces/acme/campaigns";
+    let campaign = r##"{"name":"summer","brand":"acme","start":"2026-01-01","end":"2099-12-31","budget":1000,"currency":"EUR","destination":"https://shop.example/summer?src=x#buy","hashtags":["acmesummer"],"disclosure":["#adv"]}"##;
+    let (status, text) = post_json(&s, base, Some(&s.vic), campaign).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "a viewer cannot: {text}");
+    let bad = campaign.replace(
+        "https://shop.example/summer?src=x#buy",
+        "javascript:alert(1)",
+    );
+    let (status, text) = post_json(&s, base, Some(&s.ann), &bad).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{text}");
+    assert_eq!(json(&text)["field"], "destination");
+    let (status, text) = post_json(&s, base, Some(&s.ann), campaign).await;
+    assert_eq!(status, StatusCode::CREATED, "{text}");
+    let secret = json(&text)["webhook_secret"]
+        .as_str()
+        .expect("secret")
+        .to_owned();
+    let ended = campaign
+        .replace("\"summer\"", "\"spring\"")
+        .replace("2099-12-31", "2026-01-02");
+    assert_eq!(
+        post_json(&s, base, Some(&s.ann), &ended).await.0,
+        StatusCode::CREATED
+    );
+    let (status, text, _) = get(&s, base, &s.vic).await;
+    assert_eq!(status, StatusCode::OK, "{text}");
+    assert_eq!(json(&text)["campaigns"].as_array().map(Vec::len), Some(2));
+    assert!(!text.contains(&secret), "the secret is shown once");
+
+    let members = r#"{"members":[{"account":"tw:ann","role":"native","fee":100,"promo_code":"ann10"},{"account":"tw:bob","role":"professional","fee":900}]}"#;
+    let (status, text) =
+        post_json(&s, &format!("{base}/summer/members"), Some(&s.ann), members).await;
+    assert_eq!(status, StatusCode::OK, "{text}");
+    let m = json(&text);
+    let link_of = |who: &str| {
+        m["members"]
+            .as_array()
+            .expect("members")
+            .iter()
+            .find(|x| x["account"] == who)
+            .and_then(|x| x["link"].as_str())
+            .expect("link")
+            .to_owned()
+    };
+    let (ann, bob) = (link_of("tw:ann"), link_of("tw:bob"));
+    let (status, text) = post_json(
+        &s,
+        &format!("{base}/spring/members"),
+        Some(&s.ann),
+        r#"{"members":[{"account":"tw:cat","role":"native","fee":10}]}"#,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{text}");
+    let ended_link = json(&text)["members"][0]["link"]
+        .as_str()
+        .expect("link")
+        .to_owned();
+    let (status, text) =
+        post_json(&s, &format!("{base}/nope/members"), Some(&s.ann), members).await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "{text}");
+    let (status, text) = post_json(
+        &s,
+        &format!("{base}/summer/members"),
+        Some(&s.ann),
+        r#"{"members":[{"account":"tw:dan","role":"celebrity","fee":1}]}"#,
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{text}");
+    assert_eq!(json(&text)["field"], "members[0].role");
+
+    // The redirect: UTM parameters and the click id, before the fragment; a query on the
+    // link cannot change where it leads.
+    let (status, _, headers) =
+        follow(&s, &format!("/r/{ann}?to=https://evil.example"), CHROME).await;
+    assert_eq!(status, StatusCode::FOUND);
+    let location = headers[header::LOCATION]
+        .to_str()
+        .expect("location")
+        .to_owned();
+    assert!(location.starts_with("https://shop.example/summer?src=x&utm_source=socialset&utm_medium=native-influencer&utm_campaign=summer&utm_content=tw%3Aann&ss_click="), "{location}");
+    assert!(location.ends_with("#buy"), "{location}");
+    assert!(!location.contains("evil"), "no open redirect");
+    let click: i64 = location
+        .split("ss_click=")
+        .nth(1)
+        .and_then(|r| r.split('#').next())
+        .and_then(|n| n.parse().ok())
+        .expect("click id");
+    // The same browser again (a repeat), a link preview, another link.
+    assert_eq!(
+        follow(&s, &format!("/r/{ann}"), CHROME).await.0,
+        StatusCode::FOUND
+    );
+    assert_eq!(
+        follow(&s, &format!("/r/{ann}"), "facebookexternalhit/1.1")
+            .await
+            .0,
+        StatusCode::FOUND
+    );
+    // Another visitor (another browser) on bob's link.
+    let firefox = "Mozilla/5.0 (X11; Linux x86_64; rv:121.0) Gecko/20100101 Firefox/121.0";
+    assert_eq!(
+        follow(&s, &format!("/r/{bob}"), firefox).await.0,
+        StatusCode::FOUND
+    );
+    let (status, text, headers) = follow(&s, "/r/nosuchcode", CHROME).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(headers[header::CONTENT_TYPE]
+        .to_str()
+        .expect("type")
+        .starts_with("text/html"));
+    assert!(text.contains("unknown or has ended"), "{text}");
+    assert_eq!(
+        follow(&s, "/r/../../etc", CHROME).await.0,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        follow(&s, &format!("/r/{ended_link}"), CHROME).await.0,
+        StatusCode::NOT_FOUND,
+        "an ended campaign's link"
+    );
+
+    // The webhook: signature, stale timestamp, replay, duplicate order, currencies.
+    let hook = format!("{base}/summer/conversions");
+    let t = unix_now();
+    let order = format!(
+        r#"{{"order_id":"1001","at":"{}","value":30,"currency":"EUR","click":{click}}}"#,
+        t + 60
+    );
+    assert_eq!(
+        webhook(&s, &hook, None, &order).await.0,
+        StatusCode::UNAUTHORIZED,
+        "unsigned"
+    );
+    assert_eq!(
+        webhook(&s, &hook, signed("wrong secret", t, &order), &order)
+            .await
+            .0,
+        StatusCode::UNAUTHORIZED
+    );
+    let (status, text) = webhook(&s, &hook, signed(&secret, t - 301, &order), &order).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED, "stale: {text}");
+    assert_eq!(json(&text)["field"], "x-socialset-signature");
+    let tampered = order.replace("30", "3000");
+    assert_eq!(
+        webhook(&s, &hook, signed(&secret, t, &order), &tampered)
+            .await
+            .0,
+        StatusCode::UNAUTHORIZED,
+        "a body changed after signing"
+    );
+    let (status, text) = webhook(&s, &hook, signed(&secret, t, &order), &order).await;
+    assert_eq!(status, StatusCode::OK, "{text}");
+    assert_eq!(json(&text)["added"], 1);
+    let (status, text) = webhook(&s, &hook, signed(&secret, t, &order), &order).await;
+    assert_eq!(status, StatusCode::OK, "a replay is harmless: {text}");
+    assert_eq!(
+        (
+            json(&text)["added"].as_u64(),
+            json(&text)["already_held"].as_u64()
+        ),
+        (Some(0), Some(1))
+    );
+    let dollars = r#"[{"order_id":"1002","at":"2026-07-03T10:00:00Z","value":"50","currency":"usd","code":"ANN10"},{"order_id":"1003","at":"2026-07-03T11:00:00Z","value":20,"currency":"EUR"}]"#;
+    let (status, text) = webhook(&s, &hook, signed(&secret, t, dollars), dollars).await;
+    assert_eq!(
+        status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "no rate for USD: {text}"
+    );
+    assert!(text.contains("USD"), "{text}");
+    let (status, text) = webhook(
+        &s,
+        &format!("{hook}?rate=USD:0.9"),
+        signed(&secret, t, dollars),
+        dollars,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{text}");
+    assert_eq!(json(&text)["added"], 2);
+    let broken = r#"[{"order_id":"1004","at":"2026-07-03","value":"lots","currency":"EUR"}]"#;
+    let (status, text) = webhook(&s, &hook, signed(&secret, t, broken), broken).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{text}");
+    assert_eq!(json(&text)["field"], "[0].value");
+    assert_eq!(
+        webhook(
+            &s,
+            "/api/workspaces/acme/campaigns/nope/conversions",
+            signed(&secret, t, &order),
+            &order
+        )
+        .await
+        .0,
+        StatusCode::NOT_FOUND
+    );
+
+    // The report: one visit and one repeat of ann, one preview, one visit of bob; order 1001
+    // through ann's click, 1002 by ann's code (45 EUR), 1003 nobody's.
+    let (status, text, _) = get(&s, &format!("{base}/summer/report"), &s.vic).await;
+    assert_eq!(status, StatusCode::OK, "{text}");
+    let r = json(&text);
+    assert_eq!(r["clicks"]["requests"], 4, "{}", r["clicks"]);
+    assert_eq!(
+        (
+            r["clicks"]["visits"].as_u64(),
+            r["clicks"]["repeats"].as_u64(),
+            r["clicks"]["previews"].as_u64()
+        ),
+        (Some(2), Some(1), Some(1))
+    );
+    let ann_line = r["members"]
+        .as_array()
+        .expect("members")
+        .iter()
+        .find(|x| x["account"] == "tw:ann")
+        .expect("ann")
+        .clone();
+    assert_eq!(ann_line["figures"]["conversions"], 2);
+    assert_eq!(ann_line["figures"]["revenue"], 75.0);
+    assert_eq!(ann_line["figures"]["clicks"], 1);
+    assert_eq!(r["unclaimed"]["orders"], 1);
+    assert!(r["comparison"]["sentence"]
+        .as_str()
+        .is_some_and(|s| !s.is_empty()));
+    let (status, html, headers) =
+        get(&s, &format!("{base}/summer/report?format=html"), &s.vic).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(headers[header::CONTENT_TYPE]
+        .to_str()
+        .expect("type")
+        .starts_with("text/html"));
+    assert!(html.contains("<svg") && html.contains("Natives against professionals"));
+    let (status, csv, _) = get(&s, &format!("{base}/summer/report?format=csv"), &s.vic).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(csv.starts_with("member,role,members,cost"), "{csv}");
+    let (status, text, _) = get(&s, &format!("{base}/summer/report?window_days=0"), &s.vic).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{text}");
+    assert_eq!(json(&text)["field"], "window_days");
 }
