@@ -273,12 +273,45 @@ fn clock_ticks() -> f64 {
 /// Paced leaderboard requests at `rate` per second on `threads` keep-alive connections until
 /// `stop`: each request's latency counted from when it was due; failures counted apart.
 fn paced_load(addr: &str, token: &str, rate: f64, stop: &Arc<AtomicBool>) -> (Vec<f64>, u64) {
+    let auth = vec![("Authorization".to_owned(), bearer(token))];
+    let (latencies, failed, _) = paced_requests(
+        addr,
+        "/api/workspaces/higgs/rank?tier=native&limit=50",
+        &auth,
+        200,
+        rate,
+        stop,
+    );
+    (latencies, failed)
+}
+
+/// Paced GETs of `path` with `headers` at `rate` per second on 8 keep-alive connections until
+/// `stop` (open loop: each latency counted from when the request was due): the sorted
+/// latencies of the answers with status `expect` (ms), the failures, and how many answers
+/// had that status.
+pub(crate) fn paced_requests(
+    addr: &str,
+    path: &str,
+    headers: &[(String, String)],
+    expect: u16,
+    rate: f64,
+    stop: &Arc<AtomicBool>,
+) -> (Vec<f64>, u64, u64) {
     const THREADS: usize = 8;
     let every = Duration::from_secs_f64(THREADS as f64 / rate);
     let handles: Vec<_> = (0..THREADS)
         .map(|t| {
-            let (addr, token, stop) = (addr.to_owned(), bearer(token), Arc::clone(stop));
+            let (addr, path, headers, stop) = (
+                addr.to_owned(),
+                path.to_owned(),
+                headers.to_vec(),
+                Arc::clone(stop),
+            );
             std::thread::spawn(move || {
+                let headers: Vec<(&str, &str)> = headers
+                    .iter()
+                    .map(|(k, v)| (k.as_str(), v.as_str()))
+                    .collect();
                 let mut latencies = Vec::new();
                 let mut failed = 0u64;
                 let mut conn = Conn::open(&addr).ok();
@@ -298,13 +331,10 @@ fn paced_load(addr: &str, token: &str, rate: f64, stop: &Arc<AtomicBool>) -> (Ve
                             continue;
                         }
                     };
-                    match c.send(
-                        "GET",
-                        "/api/workspaces/higgs/rank?tier=native&limit=50",
-                        &[("Authorization", &token)],
-                        b"",
-                    ) {
-                        Ok((200, _)) => latencies.push(due.elapsed().as_secs_f64() * 1000.0),
+                    match c.send("GET", &path, &headers, b"") {
+                        Ok((code, _)) if code == expect => {
+                            latencies.push(due.elapsed().as_secs_f64() * 1000.0);
+                        }
                         Ok(_) => failed += 1,
                         Err(_) => {
                             failed += 1;
@@ -326,10 +356,11 @@ fn paced_load(addr: &str, token: &str, rate: f64, stop: &Arc<AtomicBool>) -> (Ve
         }
     }
     all.sort_by(f64::total_cmp);
-    (all, failed)
+    let ok = all.len() as u64;
+    (all, failed, ok)
 }
 
-fn percentile(sorted: &[f64], p: f64) -> f64 {
+pub(crate) fn percentile(sorted: &[f64], p: f64) -> f64 {
     if sorted.is_empty() {
         return f64::NAN;
     }

@@ -6,6 +6,7 @@ mod abuse_bench;
 mod audit;
 mod bench;
 mod bench_exports;
+mod campaign_bench;
 mod eval;
 mod kernels;
 mod peers;
@@ -48,6 +49,8 @@ fn main() -> Result<()> {
         Some("eval-trust") => audit::eval_trust(&repo_root(), &args[1..]),
         Some("bench-serve") => serve_bench::bench_serve(&repo_root(), &args[1..]),
         Some("bench-abuse") => abuse_bench::bench_abuse(&repo_root(), &args[1..]),
+        Some("bench-campaigns") => campaign_bench::bench_campaigns(&repo_root(), &args[1..]),
+        Some("eval-campaigns") => campaign_bench::eval_campaigns(&repo_root(), &args[1..]),
         Some("bench-exports") => bench_exports::bench_exports(&repo_root(), &args[1..]),
         Some("bench-exports-read") => bench_exports::read_one(&args[1..]),
         _ => {
@@ -70,6 +73,12 @@ fn main() -> Result<()> {
   bench-abuse    the attacks of issue 20 against a release server on the Higgs store, each
                  while R cached leaderboard requests/s run: answers, memory, p50/p99; then how
                  long a cancelled job keeps using CPU; --rate R (500), --seconds S (10), --write
+  bench-campaigns  the report of a campaign with 1,000 members, 1,000,000 clicks and
+                 100,000 conversions; then GET /r/{{code}} paced at R/s on a release server:
+                 p50/p99, clicks stored against redirects; --rate R (2000), --seconds S, --write
+  eval-campaigns the report's 95% intervals over 1,000 simulated campaigns (coverage of the
+                 conversion rate, cost per acquisition and native/professional ratio), and
+                 engagement per follower by tier on PHEME and twarc v2; --write
   bench-sentiment  sentiment scoring speed on one core: SENTIPOLC's Italian tweets and the
                  demo's English PHEME tweets, each repeated to 100,000; --write
   spread FILE    seeds by each method and their spread on a SNAP edge list, as JSON (used

@@ -1145,3 +1145,150 @@ pub fn eval_campaign_intervals(campaigns: usize, seed: u64) -> stats::Coverage {
         StatsConfig::default().resamples,
     )
 }
+
+/// The coverage of the report's intervals under other populations than the seeds' (a check
+/// that they hold where the simulation was not designed around).
+pub fn eval_campaign_intervals_with(
+    natives: &stats::Population,
+    professionals: &stats::Population,
+    campaigns: usize,
+    seed: u64,
+) -> stats::Coverage {
+    stats::interval_coverage(
+        natives,
+        professionals,
+        campaigns,
+        seed,
+        StatsConfig::default().resamples,
+    )
+}
+
+/// Follower bands for engagement per follower: (label, lowest, highest).
+pub const FOLLOWER_BANDS: [(&str, u64, u64); 6] = [
+    ("under 1k", 1, 999),
+    ("1k–5k (native)", 1_000, 5_000),
+    ("5k–10k", 5_001, 9_999),
+    ("10k–100k", 10_000, 99_999),
+    ("100k–1M", 100_000, 999_999),
+    ("1M and more", 1_000_000, u64::MAX),
+];
+
+/// Engagement per follower in one follower band.
+#[derive(Clone, Debug, PartialEq)]
+pub struct BandEngagement {
+    pub band: &'static str,
+    pub accounts: usize,
+    pub posts: usize,
+    /// The median over accounts of (likes + shares per post) / followers.
+    pub median: f64,
+    /// The mean over accounts, with a seeded bootstrap 95% interval over accounts.
+    pub mean: Estimate,
+}
+
+/// Engagement per follower by band, for posts of one kind.
+#[derive(Clone, Debug, PartialEq)]
+pub struct EngagementByBand {
+    /// "original posts" or "replies".
+    pub posts_of: &'static str,
+    pub bands: Vec<BandEngagement>,
+}
+
+/// Does a smaller account draw more engagement per follower? Imports `files` into a throwaway
+/// store and, for every account with a known follower count, averages the likes and shares
+/// its posts received on record per follower; original posts and replies apart (a reply
+/// draws far less than a post, and small accounts reply more). Bands by followers.
+pub fn eval_engagement_by_band(
+    files: &[std::path::PathBuf],
+    rejects: &Path,
+) -> Result<Vec<EngagementByBand>> {
+    let dir = tempfile::tempdir().map_err(Error::io("a temporary folder"))?;
+    let mut ws = Workspace::open(&dir.path().join("e.db"))?;
+    ws.import(
+        files,
+        &crate::ImportOptions {
+            skip_bad: true,
+            rejects_dir: Some(rejects.to_owned()),
+            ..crate::ImportOptions::default()
+        },
+        &mut crate::NoProgress,
+    )?;
+    let followers: HashMap<i64, u64> = ws
+        .store
+        .accounts()?
+        .into_iter()
+        .filter_map(|(k, a)| a.followers.filter(|f| *f > 0).map(|f| (k.0, f)))
+        .collect();
+    let posts = ws.store.posts()?;
+    let mut out = Vec::new();
+    for (posts_of, replies) in [("original posts", false), ("replies", true)] {
+        // Per account: the sum of engagement per follower and the number of posts.
+        let mut per: BTreeMap<i64, (f64, usize)> = BTreeMap::new();
+        for p in &posts {
+            let is_reply = p.kind == socialset_model::PostKind::Reply;
+            if is_reply != replies || p.kind == socialset_model::PostKind::Share {
+                continue;
+            }
+            let (Some(&f), Some(likes), Some(shares)) =
+                (followers.get(&p.author.0), p.likes, p.shares)
+            else {
+                continue;
+            };
+            let e = per.entry(p.author.0).or_default();
+            e.0 += (likes + shares) as f64 / f as f64;
+            e.1 += 1;
+        }
+        let bands = FOLLOWER_BANDS
+            .iter()
+            .map(|&(band, lo, hi)| {
+                let mut values: Vec<f64> = Vec::new();
+                let mut n_posts = 0;
+                for (k, (sum, n)) in &per {
+                    let f = followers[k];
+                    if (lo..=hi).contains(&f) {
+                        values.push(sum / *n as f64);
+                        n_posts += n;
+                    }
+                }
+                values.sort_by(f64::total_cmp);
+                let mean = values.iter().sum::<f64>() / values.len().max(1) as f64;
+                let mut rng = socialset_graph::SplitMix64::new(2016);
+                let mut draws: Vec<f64> = (0..2000)
+                    .map(|_| {
+                        (0..values.len())
+                            .map(|_| values[rng.below(values.len())])
+                            .sum::<f64>()
+                            / values.len().max(1) as f64
+                    })
+                    .collect();
+                draws.sort_by(f64::total_cmp);
+                let q = |p: f64| {
+                    draws
+                        .get(((draws.len() - 1) as f64 * p).round() as usize)
+                        .copied()
+                        .unwrap_or(f64::NAN)
+                };
+                BandEngagement {
+                    band,
+                    accounts: values.len(),
+                    posts: n_posts,
+                    median: values.get(values.len() / 2).copied().unwrap_or(f64::NAN),
+                    mean: Estimate {
+                        value: mean,
+                        low: if values.is_empty() {
+                            f64::NAN
+                        } else {
+                            q(0.025)
+                        },
+                        high: if values.is_empty() {
+                            f64::NAN
+                        } else {
+                            q(0.975)
+                        },
+                    },
+                }
+            })
+            .collect();
+        out.push(EngagementByBand { posts_of, bands });
+    }
+    Ok(out)
+}

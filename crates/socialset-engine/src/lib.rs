@@ -35,9 +35,10 @@ pub use brand::{
     DisclosureReport, IndependenceReport, Miss, PostDisclosure, CONFIG_FILE,
 };
 pub use campaign::{
-    eval_campaign_intervals, is_http_url, random_code, CampaignPost, CampaignReport, CampaignSpec,
-    ClickCounts, ConversionsAdded, DayLine, MemberLine, NewMember, Rates, ReachCheck,
-    ReportOptions, Unclaimed, VoicePeriod, DEFAULT_WINDOW_DAYS,
+    eval_campaign_intervals, eval_campaign_intervals_with, eval_engagement_by_band, is_http_url,
+    random_code, BandEngagement, CampaignPost, CampaignReport, CampaignSpec, ClickCounts,
+    ConversionsAdded, DayLine, EngagementByBand, MemberLine, NewMember, Rates, ReachCheck,
+    ReportOptions, Unclaimed, VoicePeriod, DEFAULT_WINDOW_DAYS, FOLLOWER_BANDS,
 };
 pub use communities::{
     CommunityLine, CommunityLink, CommunityOptions, CommunityReport, DEFAULT_RESTARTS,
@@ -64,7 +65,7 @@ pub use socialset_analysis::audit::{
 };
 pub use socialset_analysis::brand::{Disclosure, Independence};
 pub use socialset_analysis::campaign::{
-    Comparison, CostVerdict, Coverage, Estimate, Figures, MemberActivity, StatsConfig,
+    Comparison, CostVerdict, Coverage, Estimate, Figures, MemberActivity, Population, StatsConfig,
 };
 pub use socialset_analysis::sentiment::{Language, LinearModel, Polarity, SentipolcScore};
 pub use socialset_analysis::ugc::{Segment, UgcKind, ValueCounts};
