@@ -85,7 +85,7 @@ fn big_store(path: &Path) -> Result<()> {
                     campaign: "big".into(),
                     member: m.account.clone(),
                     at: ts(start + (rng.next_f64() * 30.0 * day as f64) as i64),
-                    visitor: format!("{:024x}", rng.below(400_000)),
+                    visitor: rng.below(400_000) as u64,
                     not_counted: (rng.below(33) == 0).then_some(NotCounted::Crawler),
                 }
             })

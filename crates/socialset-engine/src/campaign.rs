@@ -7,8 +7,8 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::Path;
 
 use socialset_analysis::campaign::{
-    self as stats, attribute, campaign_statistics, click_fates, Claim, ClickFate, Comparison,
-    Estimate, Figures, MemberActivity, StatsConfig,
+    self as stats, attribute, campaign_statistics, click_fates, Claim, ClickEvent, ClickFate,
+    Comparison, Estimate, Figures, MemberActivity, StatsConfig,
 };
 use socialset_analysis::sentiment::Polarity;
 use socialset_analysis::ugc::UgcKind;
@@ -645,7 +645,9 @@ impl Workspace {
             let visits = poisson(m.fee * 0.4, &mut rng);
             for k in 0..visits {
                 let t = campaign.start.epoch_ms() + (rng.next_f64() * span as f64) as i64;
-                let visitor = format!("simulated-{i}-{k}");
+                // A made-up visitor per visit (the high bit set: never a server's hash… nor
+                // does it matter, they are labelled simulated).
+                let visitor = (1u64 << 63) | ((i as u64) << 32) | k;
                 let not_counted = match rng.below(50) {
                     0 => Some(NotCounted::Crawler),
                     1 => Some(NotCounted::Preview),
@@ -656,7 +658,7 @@ impl Workspace {
                     campaign: name.to_owned(),
                     member: m.account.clone(),
                     at: at(t),
-                    visitor: visitor.clone(),
+                    visitor,
                     not_counted,
                 });
                 if rng.below(10) == 0 {
@@ -722,17 +724,49 @@ impl Workspace {
         let campaign = self.campaign(name)?;
         let members = self.store.members(name)?;
         self.progress.step("clicks", 0);
-        let clicks = self.store.clicks(name)?;
-        let orders = self.store.orders(name)?;
+        let stored = self.store.clicks(name)?;
         self.cancel.check()?;
-        let fates = click_fates(&clicks);
-        let claims = attribute(&members, &clicks, &fates, &orders, options.window_days);
-
         let index: HashMap<&str, usize> = members
             .iter()
             .enumerate()
             .map(|(i, m)| (m.account.as_str(), i))
             .collect();
+        // The clicks' fates are worked out while the orders are read.
+        let (clicks, fates, orders) = std::thread::scope(|scope| {
+            let worked = scope.spawn(|| {
+                let member_of: Vec<u32> = stored
+                    .accounts
+                    .iter()
+                    .map(|a| {
+                        index
+                            .get(a.as_str())
+                            .map_or(stats::NO_MEMBER, |&i| i as u32)
+                    })
+                    .collect();
+                let clicks: Vec<ClickEvent> = stored
+                    .clicks
+                    .iter()
+                    .map(|c| ClickEvent {
+                        id: c.id,
+                        member: member_of[c.account as usize],
+                        at: c.at.epoch_ms(),
+                        visitor: c.visitor,
+                        not_counted: c.not_counted,
+                    })
+                    .collect();
+                let fates = click_fates(&clicks);
+                (clicks, fates)
+            });
+            let orders = self.store.orders(name);
+            let (clicks, fates) = worked
+                .join()
+                .map_err(|_| Error::Internal("working out the clicks failed".into()))?;
+            Ok::<_, Error>((clicks, fates, orders?))
+        })?;
+        drop(stored);
+        self.cancel.check()?;
+        let claims = attribute(&members, &clicks, &fates, &orders, options.window_days);
+
         let mut activity: Vec<MemberActivity> = members
             .iter()
             .map(|m| MemberActivity {
@@ -744,18 +778,14 @@ impl Workspace {
             requests: clicks.len() as u64,
             ..ClickCounts::default()
         };
-        let mut visitors: Vec<HashSet<&str>> = vec![HashSet::new(); members.len()];
-        let mut all_visitors: HashSet<&str> = HashSet::new();
         let mut timeline: BTreeMap<i64, DayLine> = BTreeMap::new();
         for (c, fate) in clicks.iter().zip(&fates) {
             match fate {
                 ClickFate::Visit => {
                     counts.visits += 1;
-                    all_visitors.insert(&c.visitor);
-                    day(&mut timeline, c.at).visits += 1;
-                    if let Some(&m) = index.get(c.member.as_str()) {
-                        activity[m].clicks += 1;
-                        visitors[m].insert(&c.visitor);
+                    day_line(&mut timeline, c.at).visits += 1;
+                    if let Some(a) = activity.get_mut(c.member as usize) {
+                        a.clicks += 1;
                     }
                 }
                 ClickFate::Repeat => counts.repeats += 1,
@@ -764,10 +794,11 @@ impl Workspace {
                 ClickFate::NotCounted(NotCounted::Prefetch) => counts.prefetches += 1,
             }
         }
-        counts.unique_visitors = all_visitors.len() as u64;
-        for (m, v) in visitors.iter().enumerate() {
-            activity[m].unique_visitors = v.len() as u64;
+        let (per_member, all_visitors) = stats::distinct_visitors(&clicks, &fates, members.len());
+        for (a, n) in activity.iter_mut().zip(per_member) {
+            a.unique_visitors = n;
         }
+        counts.unique_visitors = all_visitors;
         let mut converting: HashSet<usize> = HashSet::new();
         let mut unclaimed = Unclaimed::default();
         let mut reasons: BTreeMap<&'static str, u64> = BTreeMap::new();
@@ -791,7 +822,7 @@ impl Workspace {
             };
             activity[member].conversions += 1;
             activity[member].revenue += o.value;
-            let d = day(&mut timeline, o.at);
+            let d = day_line(&mut timeline, o.at.epoch_ms());
             d.conversions += 1;
             d.revenue += o.value;
         }
@@ -1087,11 +1118,12 @@ fn poisson(mean: f64, rng: &mut socialset_graph::SplitMix64) -> u64 {
     }
 }
 
-/// The timeline's line for the (UTC) day of `t`.
-fn day(timeline: &mut BTreeMap<i64, DayLine>, t: Timestamp) -> &mut DayLine {
-    let d = t.epoch_ms().div_euclid(DAY_MS) * DAY_MS;
+/// The timeline's line for the (UTC) day of `at` (epoch milliseconds).
+fn day_line(timeline: &mut BTreeMap<i64, DayLine>, at: i64) -> &mut DayLine {
+    let d = at.div_euclid(DAY_MS) * DAY_MS;
     timeline.entry(d).or_insert_with(|| DayLine {
-        day: Timestamp::from_epoch_ms(d).unwrap_or(t),
+        day: Timestamp::from_epoch_ms(d)
+            .unwrap_or_else(|| Timestamp::from_epoch_ms(0).expect("epoch")),
         visits: 0,
         conversions: 0,
         revenue: 0.0,

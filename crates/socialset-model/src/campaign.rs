@@ -134,9 +134,9 @@ pub struct Click {
     pub campaign: String,
     pub member: AccountId,
     pub at: Timestamp,
-    /// A keyed hash of the visitor's address and user agent, with a key that changes daily:
-    /// the same visitor on the same day, never who they are.
-    pub visitor: String,
+    /// A keyed hash of the visitor's address and user agent (64 bits), with a key that
+    /// changes daily: the same visitor on the same day, never who they are.
+    pub visitor: u64,
     /// `Some` when the request was not a person's visit.
     pub not_counted: Option<NotCounted>,
 }

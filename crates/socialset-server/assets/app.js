@@ -1,6 +1,6 @@
 // socialset dashboard: plain JavaScript over the HTTP API (no build step, nothing fetched
 // from elsewhere). Views: log in, leaderboard, account, communities map, audit, segments,
-// disclosure, customer voice, plan, import.
+// disclosure, customer voice, plan, campaigns, import.
 "use strict";
 
 const $ = (id) => document.getElementById(id);
@@ -143,6 +143,10 @@ function route() {
         ? showUgc()
         : view === "plan"
           ? Promise.resolve(show("plan"))
+      : view === "campaigns"
+        ? showCampaigns()
+      : view.startsWith("campaign/")
+        ? showCampaign(decodeURIComponent(view.slice("campaign/".length)))
       : view === "import"
         ? Promise.resolve(show("import"))
         : showLeaderboard();
@@ -658,8 +662,255 @@ $("plan-form").addEventListener("submit", async (ev) => {
     $("plan-rows").replaceChildren(...planRows(p.social_set.members, true));
     $("pro-table").hidden = !p.professional;
     $("pro-rows").replaceChildren(...(p.professional ? planRows(p.professional.members, false) : []));
+    lastPlan = p;
+    $("plan-campaign-form").hidden = !canWrite();
   } catch (e) {
     if (!(e instanceof Left)) $("plan-summary").textContent = e.message;
+  }
+});
+
+// A value with its 95% interval as text; `percent` shows shares as percentages.
+function interval(i, percent, digits = 2) {
+  if (!i) return "—";
+  const f = (v) => (percent ? `${fmt(v * 100, 1)}%` : fmt(v, digits));
+  const value = i.value === null ? "none" : f(i.value);
+  return `${value} (${f(i.low)}–${i.high === null ? "∞" : f(i.high)})`;
+}
+
+const canWrite = () => ["admin", "analyst"].includes(role());
+
+async function showCampaigns() {
+  show("campaigns");
+  $("campaign-form").hidden = !canWrite();
+  const r = await api(`${base()}/campaigns`);
+  $("campaigns-summary").textContent = r.campaigns.length
+    ? `${fmt(r.campaigns.length)} campaigns. Open one for what it earned, natives against professionals.`
+    : "No campaigns yet: plan a Social Set and run it as a campaign, or create one here.";
+  $("campaign-rows").replaceChildren(
+    ...r.campaigns.map((c) => {
+      const tr = document.createElement("tr");
+      const a = document.createElement("a");
+      a.href = `#campaign/${encodeURIComponent(c.name)}`;
+      a.textContent = c.name;
+      cell(tr, "").appendChild(a);
+      cell(tr, c.brand);
+      cell(tr, c.objective);
+      cell(tr, c.start.slice(0, 10));
+      cell(tr, c.end.slice(0, 10));
+      cell(tr, `${fmt(c.budget, 0)} ${c.currency}`, true);
+      return tr;
+    }),
+  );
+}
+
+// Draws horizontal interval bars: rows of [label, interval], on a shared axis from 0.
+function intervalBars(target, rows, unit, markOne) {
+  const known = rows.filter(([, i]) => i && i.value !== null);
+  target.replaceChildren();
+  if (!known.length) {
+    const t = svg("text", { x: 10, y: 30, class: "lbl" });
+    t.textContent = "Not enough data yet: no conversions on one side.";
+    target.appendChild(t);
+    return;
+  }
+  const top = Math.max(markOne ? 1.5 : 0, ...known.map(([, i]) => (i.high === null ? i.value * 3 : i.high)));
+  const x = (v) => 260 + Math.min(1, v / top) * 480;
+  const height = known.length * 34 + 16;
+  target.setAttribute("viewBox", `0 0 800 ${height}`);
+  if (markOne) target.appendChild(svg("line", { x1: x(1), x2: x(1), y1: 0, y2: height, class: "one" }));
+  known.forEach(([label, i], k) => {
+    const y = 22 + k * 34;
+    const l = svg("text", { x: 6, y: y + 4, class: "lbl" });
+    l.textContent = label;
+    target.appendChild(l);
+    target.appendChild(svg("line", { x1: x(i.low), x2: i.high === null ? 780 : x(i.high), y1: y, y2: y, class: "ci" }));
+    target.appendChild(svg("circle", { cx: x(i.value), cy: y, r: 5, class: "pt" }));
+    const v = svg("text", { x: x(i.value) + 8, y: y - 8, class: "lbl" });
+    v.textContent = `${interval(i, false)} ${unit}`;
+    target.appendChild(v);
+  });
+}
+
+function funnel(target, t) {
+  const steps = [["Engaged accounts", t.reach], ["Engagements", t.engagements], ["Visits", t.clicks], ["Conversions", t.conversions]];
+  const max = Math.max(1, ...steps.map((s) => s[1]));
+  target.replaceChildren();
+  steps.forEach(([label, n], k) => {
+    const y = 8 + k * 35;
+    const l = svg("text", { x: 6, y: y + 17, class: "lbl" });
+    l.textContent = label;
+    target.appendChild(l);
+    const w = Math.max(1, (n / max) * 520);
+    target.appendChild(svg("rect", { x: 200, y, width: w, height: 24, class: "bar" }));
+    const v = svg("text", { x: 206 + w, y: y + 17, class: "lbl" });
+    v.textContent = fmt(n);
+    target.appendChild(v);
+  });
+}
+
+function timeline(target, days) {
+  target.replaceChildren();
+  if (!days.length) {
+    const t = svg("text", { x: 10, y: 30, class: "lbl" });
+    t.textContent = "No visits or conversions yet.";
+    target.appendChild(t);
+    return;
+  }
+  const max = Math.max(1, ...days.map((d) => Math.max(d.visits, d.conversions)));
+  const [w, h] = [800, 150];
+  const step = w / days.length;
+  days.forEach((d, k) => {
+    const x = k * step;
+    const vh = (d.visits / max) * h;
+    const ch = (d.conversions / max) * h;
+    const bar = svg("rect", { x, y: h - vh, width: Math.max(0.5, step * 0.45), height: vh, class: "bar" });
+    const tip = svg("title", {});
+    tip.textContent = `${d.day}: ${d.visits} visits, ${d.conversions} conversions`;
+    bar.appendChild(tip);
+    target.appendChild(bar);
+    target.appendChild(svg("rect", { x: x + step * 0.45, y: h - ch, width: Math.max(0.5, step * 0.45), height: ch, class: "bar2" }));
+  });
+  for (const [x, anchor, text] of [[0, "start", days[0].day], [w, "end", days[days.length - 1].day]]) {
+    const t = svg("text", { x, y: h + 18, class: "lbl", "text-anchor": anchor });
+    t.textContent = text;
+    target.appendChild(t);
+  }
+}
+
+async function showCampaign(name) {
+  show("campaign");
+  $("campaign-title").textContent = `Campaign ${name}`;
+  $("campaign-verdict").textContent = "Reading the campaign…";
+  const path = `${base()}/campaigns/${encodeURIComponent(name)}`;
+  const [r, m] = await Promise.all([api(`${path}/report`), api(`${path}/members`)]);
+  const c = r.campaign;
+  const cur = c.currency;
+  $("campaign-meta").textContent = `${c.brand} · ${c.start.slice(0, 10)} to ${c.end.slice(0, 10)} · objective ${c.objective} · budget ${fmt(c.budget, 0)} ${cur} · links lead to ${c.destination} · attribution window ${r.window_days} days`;
+  $("campaign-simulated").hidden = !r.simulated;
+  $("campaign-simulated").textContent = r.simulated
+    ? `Simulated: the ${r.simulated} of this campaign were made up for a demonstration (${fmt(r.simulated_orders)} orders). They are not real results.`
+    : "";
+  $("campaign-verdict").textContent = r.comparison.sentence;
+  intervalBars($("campaign-compare"), [
+    [`Cost per acquisition, natives (${cur})`, r.natives.cost_per_acquisition],
+    [`Cost per acquisition, professionals (${cur})`, r.professionals.cost_per_acquisition],
+  ], cur, false);
+  intervalBars($("campaign-ratio"), [
+    ["Cost per acquisition, natives / pros", r.comparison.cpa_ratio],
+    ["Cost per engagement, natives / pros", r.comparison.cpe_ratio],
+  ], "×", true);
+  funnel($("campaign-funnel"), r.total);
+  timeline($("campaign-timeline"), r.timeline);
+  $("campaign-roles").replaceChildren(
+    ...[["Natives", r.natives], ["Professionals", r.professionals], ["Campaign", r.total]].map(([label, f]) => {
+      const tr = document.createElement("tr");
+      cell(tr, label);
+      cell(tr, fmt(f.members), true);
+      cell(tr, `${fmt(f.cost, 0)} ${cur}`, true);
+      cell(tr, fmt(f.clicks), true);
+      cell(tr, fmt(f.conversions), true);
+      cell(tr, interval(f.conversion_rate, true));
+      cell(tr, interval(f.cost_per_acquisition, false));
+      cell(tr, interval(f.return_on_spend, false));
+      cell(tr, interval(f.cost_per_engagement, false));
+      return tr;
+    }),
+  );
+  const links = new Map(m.members.map((x) => [x.account, x.link]));
+  $("campaign-members").replaceChildren(
+    ...r.members.map((x) => {
+      const tr = document.createElement("tr");
+      cell(tr, "").appendChild(accountLink(x.account, x.handle));
+      cell(tr, x.role);
+      cell(tr, x.status);
+      cell(tr, `${location.origin}/r/${links.get(x.account) || x.link}`);
+      cell(tr, x.promo_code);
+      cell(tr, fmt(x.fee, 0), true);
+      cell(tr, fmt(x.figures.clicks), true);
+      cell(tr, fmt(x.figures.conversions), true);
+      cell(tr, interval(x.figures.conversion_rate, true));
+      cell(tr, interval(x.figures.cost_per_acquisition, false));
+      return tr;
+    }),
+  );
+  const k = r.clicks;
+  const u = r.unclaimed;
+  $("campaign-clicks").textContent =
+    `Clicks: ${fmt(k.requests)} requests, ${fmt(k.visits)} visits from ${fmt(k.unique_visitors)} visitors; not counted: ` +
+    `${fmt(k.repeats)} repeats within 30 minutes, ${fmt(k.crawlers)} crawlers, ${fmt(k.previews)} link previews, ${fmt(k.prefetches)} prefetches. ` +
+    `Orders nobody can claim, counted apart: ${fmt(u.orders)} (${fmt(u.revenue, 2)} ${cur})` +
+    (u.by_reason.length ? `: ${u.by_reason.map((x) => `${fmt(x.orders)} ${x.reason}`).join("; ")}.` : ".");
+  $("campaign-reach").textContent = r.reach
+    .map((x) => `The ${x.role}s: the plan predicted a reach of ${interval(x.predicted, false, 0)}; their campaign posts reached ${fmt(x.observed)} accounts that engaged.`)
+    .join(" ");
+  $("campaign-voice").replaceChildren(
+    ...r.voice.map((v) => {
+      const tr = document.createElement("tr");
+      cell(tr, v.period);
+      cell(tr, fmt(v.mentions), true);
+      cell(tr, interval(v.mentions_per_day, false));
+      cell(tr, interval(v.question_share, true));
+      cell(tr, interval(v.positive_share, true));
+      return tr;
+    }),
+  );
+  $("campaign-html").href = `${path}/report?format=html`;
+  $("campaign-csv").href = `${path}/report?format=csv`;
+}
+
+$("campaign-form").addEventListener("submit", async (ev) => {
+  ev.preventDefault();
+  const out = $("campaign-created");
+  try {
+    const c = await api(`${base()}/campaigns`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({
+        name: $("c-name").value.trim(),
+        brand: $("c-brand").value.trim(),
+        start: $("c-start").value,
+        end: $("c-end").value,
+        budget: Number($("c-budget").value),
+        currency: $("c-currency").value.trim().toUpperCase(),
+        destination: $("c-destination").value.trim(),
+        hashtags: $("c-hashtags").value.split(",").map((h) => h.trim()).filter(Boolean),
+      }),
+    });
+    out.textContent = `Created ${c.campaign.name}. Its webhook secret, shown only now (the shop signs conversions with it): ${c.webhook_secret}`;
+    await showCampaigns();
+  } catch (e) {
+    out.textContent = e.message;
+  }
+});
+
+// The last plan made, to run as a campaign.
+let lastPlan = null;
+
+$("plan-campaign-form").addEventListener("submit", async (ev) => {
+  ev.preventDefault();
+  const out = $("plan-campaign-result");
+  try {
+    const name = $("pc-name").value.trim();
+    await api(`${base()}/campaigns`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({
+        name,
+        brand: $("pc-brand").value.trim(),
+        start: $("pc-start").value,
+        end: $("pc-end").value,
+        budget: lastPlan.budget_eur,
+        destination: $("pc-destination").value.trim(),
+      }),
+    });
+    await api(`${base()}/campaigns/${encodeURIComponent(name)}/members`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ plan: lastPlan }),
+    });
+    location.hash = `#campaign/${encodeURIComponent(name)}`;
+  } catch (e) {
+    out.textContent = e.message;
   }
 });
 

@@ -298,7 +298,7 @@ pub fn classify_request(headers: &HeaderMap) -> Option<NotCounted> {
 /// The visitor of a request: a keyed hash of its address and user agent under the day's key
 /// (HMAC of the server's secret and the day), so the same visitor is recognised within a day
 /// and no address is kept.
-fn visitor(secret: &[u8], day: i64, address: &str, user_agent: &str) -> String {
+fn visitor(secret: &[u8], day: i64, address: &str, user_agent: &str) -> u64 {
     let mut daily = HmacSha256::new_from_slice(secret).expect("HMAC takes any key");
     daily.update(&day.to_le_bytes());
     let key = daily.finalize().into_bytes();
@@ -306,7 +306,10 @@ fn visitor(secret: &[u8], day: i64, address: &str, user_agent: &str) -> String {
     mac.update(address.as_bytes());
     mac.update(&[0]);
     mac.update(user_agent.as_bytes());
-    hex(&mac.finalize().into_bytes()[..12])
+    let digest = mac.finalize().into_bytes();
+    let mut first = [0u8; 8];
+    first.copy_from_slice(&digest[..8]);
+    u64::from_le_bytes(first)
 }
 
 fn hex(bytes: &[u8]) -> String {
@@ -931,7 +934,6 @@ mod tests {
         assert_eq!(a, visitor(b"k", 100, "1.2.3.4", "ua"));
         assert_ne!(a, visitor(b"k", 101, "1.2.3.4", "ua"));
         assert_ne!(a, visitor(b"k", 100, "1.2.3.5", "ua"));
-        assert!(!a.contains("1.2.3.4"));
     }
 
     #[test]

@@ -2,12 +2,12 @@
 //! share (the SQL is written with `$n` placeholders; SQLite takes them as `?n`).
 
 use socialset_model::{
-    AccountId, Campaign, Click, Member, MemberStatus, NotCounted, Objective, Order, OrderSource,
-    Role, Timestamp,
+    AccountId, Campaign, Member, MemberStatus, NotCounted, Objective, Order, OrderSource, Role,
+    Timestamp,
 };
 
 use crate::sql::json_strings;
-use crate::{Error, Result};
+use crate::{Error, Result, StoredClick, StoredClicks};
 
 /// Migration 4 on SQLite (PostgreSQL runs the same with its types in `postgres::SCHEMA`).
 pub(crate) const SQLITE_TABLES: &str = "
@@ -23,7 +23,7 @@ CREATE TABLE campaign_members (
 CREATE UNIQUE INDEX campaign_members_code ON campaign_members (campaign, promo_code);
 CREATE TABLE clicks (
     id INTEGER PRIMARY KEY, campaign TEXT NOT NULL, member TEXT NOT NULL, at INTEGER NOT NULL,
-    visitor TEXT NOT NULL, not_counted TEXT);
+    visitor INTEGER NOT NULL, not_counted TEXT);
 CREATE INDEX clicks_campaign ON clicks (campaign, id);
 CREATE TABLE orders (
     campaign TEXT NOT NULL, order_id TEXT NOT NULL, at INTEGER NOT NULL, value REAL NOT NULL,
@@ -47,7 +47,7 @@ CREATE UNIQUE INDEX IF NOT EXISTS campaign_members_code
     ON campaign_members (campaign, promo_code);
 CREATE TABLE IF NOT EXISTS clicks (
     id BIGSERIAL PRIMARY KEY, campaign TEXT NOT NULL, member TEXT NOT NULL, at BIGINT NOT NULL,
-    visitor TEXT NOT NULL, not_counted TEXT);
+    visitor BIGINT NOT NULL, not_counted TEXT);
 CREATE INDEX IF NOT EXISTS clicks_campaign ON clicks (campaign, id);
 CREATE TABLE IF NOT EXISTS orders (
     campaign TEXT NOT NULL, order_id TEXT NOT NULL, at BIGINT NOT NULL,
@@ -80,7 +80,7 @@ pub(crate) const SELECT_MEMBERS: &str = "SELECT account, role, fee, status, link
 pub(crate) const SELECT_LINKS: &str =
     "SELECT link, campaign, account FROM campaign_members ORDER BY link";
 
-pub(crate) const SELECT_CLICKS: &str = "SELECT id, campaign, member, at, visitor, not_counted
+pub(crate) const SELECT_CLICKS: &str = "SELECT id, member, at, visitor, not_counted
     FROM clicks WHERE campaign = $1 ORDER BY id";
 
 pub(crate) const INSERT_ORDER: &str = "INSERT INTO orders (campaign, order_id, at, value,
@@ -202,19 +202,48 @@ pub(crate) fn member_of(r: &dyn Cells) -> Result<Member> {
     })
 }
 
-pub(crate) fn click_of(r: &dyn Cells) -> Result<Click> {
-    const WHAT: &str = "click";
-    Ok(Click {
-        id: r.int(0)?,
-        campaign: r.text(1)?,
-        member: AccountId::new(r.text(2)?),
-        at: time(r.int(3)?, WHAT)?,
-        visitor: r.text(4)?,
-        not_counted: r
-            .opt_text(5)?
-            .map(|s| parsed::<NotCounted>(&s, WHAT))
-            .transpose()?,
-    })
+/// Builds `StoredClicks` row by row: accounts interned, visitors hashed.
+#[derive(Default)]
+pub(crate) struct ClickReader {
+    out: StoredClicks,
+    index: rustc_hash::FxHashMap<String, u32>,
+}
+
+impl ClickReader {
+    pub(crate) fn push(
+        &mut self,
+        id: i64,
+        account: &str,
+        at: i64,
+        visitor: i64,
+        not_counted: Option<&str>,
+    ) -> Result<()> {
+        const WHAT: &str = "click";
+        let account = match self.index.get(account) {
+            Some(&i) => i,
+            None => {
+                let i = self.out.accounts.len() as u32;
+                self.out.accounts.push(account.to_owned());
+                self.index.insert(account.to_owned(), i);
+                i
+            }
+        };
+        self.out.clicks.push(StoredClick {
+            id,
+            account,
+            at: time(at, WHAT)?,
+            // Stored as the same 64 bits, signed.
+            visitor: visitor as u64,
+            not_counted: not_counted
+                .map(|s| parsed::<NotCounted>(s, WHAT))
+                .transpose()?,
+        });
+        Ok(())
+    }
+
+    pub(crate) fn finish(self) -> StoredClicks {
+        self.out
+    }
 }
 
 pub(crate) fn order_of(r: &dyn Cells) -> Result<Order> {

@@ -80,6 +80,23 @@ pub struct CampaignMember {
     pub codes: Vec<String>,
 }
 
+/// A click as a report reads it: its member by index into `StoredClicks::accounts`.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct StoredClick {
+    pub id: i64,
+    pub account: u32,
+    pub at: Timestamp,
+    pub visitor: u64,
+    pub not_counted: Option<socialset_model::NotCounted>,
+}
+
+/// A campaign's clicks and the accounts they name.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct StoredClicks {
+    pub accounts: Vec<String>,
+    pub clicks: Vec<StoredClick>,
+}
+
 /// A group with what the store knows of it: what the platform said (name, description,
 /// member count, creation) and the activity recorded in it.
 #[derive(Clone, Debug, PartialEq)]
@@ -177,8 +194,9 @@ pub trait Store {
     /// Records clicks in one transaction, durable when this returns; gives their ids in order.
     fn add_clicks(&mut self, clicks: &[Click]) -> Result<Vec<i64>>;
 
-    /// A campaign's clicks, in the order they were recorded.
-    fn clicks(&self, campaign: &str) -> Result<Vec<Click>>;
+    /// A campaign's clicks, in the order they were recorded, compactly (a report reads
+    /// millions).
+    fn clicks(&self, campaign: &str) -> Result<StoredClicks>;
 
     /// Records orders in one transaction; an order id the campaign already holds is left as it
     /// was. Gives how many were new.

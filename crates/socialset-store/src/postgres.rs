@@ -16,8 +16,8 @@ use socialset_model::{
 use crate::campaigns::{self, Cells};
 use crate::sql::{count, json_list, json_strings, time_from_key, time_key, ROWS_PER_INSERT};
 use crate::{
-    CampaignMember, Counts, Error, ImportTx, Result, Store, StoredAccount, StoredFollow,
-    StoredGroup, StoredInteraction, StoredPost, StoredRating,
+    CampaignMember, Counts, Error, ImportTx, Result, Store, StoredAccount, StoredClicks,
+    StoredFollow, StoredGroup, StoredInteraction, StoredPost, StoredRating,
 };
 
 const SCHEMA: &str = "
@@ -497,7 +497,7 @@ impl Store for PostgresStore {
                     &c.campaign,
                     &c.member.as_str(),
                     &c.at.epoch_ms(),
-                    &c.visitor,
+                    &(c.visitor as i64),
                     &c.not_counted.map(|n| n.name()),
                 ],
             )?;
@@ -507,8 +507,21 @@ impl Store for PostgresStore {
         Ok(ids)
     }
 
-    fn clicks(&self, campaign: &str) -> Result<Vec<Click>> {
-        self.read_rows(campaigns::SELECT_CLICKS, &[&campaign], campaigns::click_of)
+    fn clicks(&self, campaign: &str) -> Result<StoredClicks> {
+        let mut reader = campaigns::ClickReader::default();
+        for r in self
+            .client()
+            .query(campaigns::SELECT_CLICKS, &[&campaign])?
+        {
+            reader.push(
+                r.try_get(0)?,
+                r.try_get::<_, &str>(1)?,
+                r.try_get(2)?,
+                r.try_get(3)?,
+                r.try_get::<_, Option<&str>>(4)?,
+            )?;
+        }
+        Ok(reader.finish())
     }
 
     fn add_orders(&mut self, orders: &[Order]) -> Result<usize> {

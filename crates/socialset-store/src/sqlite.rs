@@ -13,8 +13,8 @@ use socialset_model::{
 use crate::campaigns::{self, Cells};
 use crate::sql::{count, json_list, json_strings, time_from_key, time_key, ROWS_PER_INSERT};
 use crate::{
-    CampaignMember, Counts, Error, ImportTx, Result, Store, StoredAccount, StoredFollow,
-    StoredGroup, StoredInteraction, StoredPost, StoredRating,
+    CampaignMember, Counts, Error, ImportTx, Result, Store, StoredAccount, StoredClicks,
+    StoredFollow, StoredGroup, StoredInteraction, StoredPost, StoredRating,
 };
 
 /// Schema migrations, in order; `PRAGMA user_version` records how many have run.
@@ -429,7 +429,7 @@ impl Store for SqliteStore {
                     c.campaign,
                     c.member.as_str(),
                     c.at.epoch_ms(),
-                    c.visitor,
+                    c.visitor as i64,
                     c.not_counted.map(|n| n.name()),
                 ])?;
                 ids.push(tx.last_insert_rowid());
@@ -439,8 +439,24 @@ impl Store for SqliteStore {
         Ok(ids)
     }
 
-    fn clicks(&self, campaign: &str) -> Result<Vec<Click>> {
-        self.read_rows(campaigns::SELECT_CLICKS, [campaign], campaigns::click_of)
+    fn clicks(&self, campaign: &str) -> Result<StoredClicks> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(&campaigns::for_sqlite(campaigns::SELECT_CLICKS))?;
+        let mut rows = stmt.query([campaign])?;
+        let mut reader = campaigns::ClickReader::default();
+        while let Some(r) = rows.next()? {
+            reader.push(
+                r.get(0)?,
+                r.get_ref(1)?.as_str().map_err(rusqlite::Error::from)?,
+                r.get(2)?,
+                r.get(3)?,
+                r.get_ref(4)?
+                    .as_str_or_null()
+                    .map_err(rusqlite::Error::from)?,
+            )?;
+        }
+        Ok(reader.finish())
     }
 
     fn add_orders(&mut self, orders: &[Order]) -> Result<usize> {

@@ -6,9 +6,13 @@
 //! member of the visitor's last visit within the attribution window before the order (the
 //! click the shop passed back says who the visitor is). Orders nobody can claim are counted
 //! apart, never spread over members.
+//!
+//! Clicks come compact (`ClickEvent`: a report reads millions): no strings, no map per
+//! visitor; visits are sorted once by (visitor, time) and searched.
 
+use rayon::slice::ParallelSliceMut;
 use rustc_hash::FxHashMap;
-use socialset_model::{Click, Member, Order};
+use socialset_model::{Member, NotCounted, Order};
 
 /// Repeats of one visitor on one link within this long count once (as Google Analytics'
 /// session timeout, and Bitly's).
@@ -18,35 +22,86 @@ pub const REPEAT_WINDOW_MS: i64 = 30 * 60 * 1000;
 /// 30 days).
 pub const DEFAULT_WINDOW_DAYS: u32 = 30;
 
+/// No member: a click on the link of an account no longer in the campaign.
+pub const NO_MEMBER: u32 = u32::MAX;
+
+/// A click as attribution needs it.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct ClickEvent {
+    pub id: i64,
+    /// Index into the campaign's members, or `NO_MEMBER`.
+    pub member: u32,
+    /// Epoch milliseconds.
+    pub at: i64,
+    /// The visitor, hashed.
+    pub visitor: u64,
+    pub not_counted: Option<NotCounted>,
+}
+
 /// What became of one click.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ClickFate {
     Visit,
     /// The same visitor on the same link within `REPEAT_WINDOW_MS` of a counted visit.
     Repeat,
-    NotCounted(socialset_model::NotCounted),
+    NotCounted(NotCounted),
 }
 
-/// Each click's fate, in the order given (the store's order of recording).
-pub fn click_fates(clicks: &[Click]) -> Vec<ClickFate> {
-    let mut last_visit: FxHashMap<(&str, &str), i64> = FxHashMap::default();
-    clicks
+/// Each click's fate, in the order given (the store's order of recording). Each visitor's
+/// clicks on each link are walked in time order (by sorting, not a map: a report reads
+/// millions): one within 30 minutes of the last counted visit is a repeat.
+pub fn click_fates(clicks: &[ClickEvent]) -> Vec<ClickFate> {
+    let mut fates: Vec<ClickFate> = clicks
         .iter()
         .map(|c| {
-            if let Some(reason) = c.not_counted {
-                return ClickFate::NotCounted(reason);
-            }
-            let key = (c.member.as_str(), c.visitor.as_str());
-            let at = c.at.epoch_ms();
-            match last_visit.get(&key) {
-                Some(&prev) if at >= prev && at - prev < REPEAT_WINDOW_MS => ClickFate::Repeat,
-                _ => {
-                    last_visit.insert(key, at);
-                    ClickFate::Visit
-                }
-            }
+            c.not_counted
+                .map_or(ClickFate::Visit, ClickFate::NotCounted)
         })
-        .collect()
+        .collect();
+    // Keys beside their index, sorted in place (no indirection while sorting).
+    let mut people: Vec<(u32, u64, i64, usize)> = clicks
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| c.not_counted.is_none())
+        .map(|(i, c)| (c.member, c.visitor, c.at, i))
+        .collect();
+    people.par_sort_unstable();
+    let mut last: Option<(u32, u64, i64)> = None;
+    for (member, visitor, at, i) in people {
+        match last {
+            Some((m, v, t)) if m == member && v == visitor && at - t < REPEAT_WINDOW_MS => {
+                fates[i] = ClickFate::Repeat;
+            }
+            _ => last = Some((member, visitor, at)),
+        }
+    }
+    fates
+}
+
+/// Distinct visitors: per member (`members` long), and over the whole campaign.
+pub fn distinct_visitors(
+    clicks: &[ClickEvent],
+    fates: &[ClickFate],
+    members: usize,
+) -> (Vec<u64>, u64) {
+    let mut pairs: Vec<(u32, u64)> = clicks
+        .iter()
+        .zip(fates)
+        .filter(|(_, f)| **f == ClickFate::Visit)
+        .map(|(c, _)| (c.member, c.visitor))
+        .collect();
+    pairs.par_sort_unstable();
+    pairs.dedup();
+    let mut per = vec![0u64; members];
+    for &(m, _) in &pairs {
+        if let Some(n) = per.get_mut(m as usize) {
+            *n += 1;
+        }
+    }
+    let mut visitors: Vec<u64> = pairs.into_iter().map(|(_, v)| v).collect();
+    visitors.par_sort_unstable();
+    visitors.dedup();
+    (per, visitors.len() as u64)
 }
 
 /// Why an order went to its member, or why it went to nobody.
@@ -98,7 +153,7 @@ impl Unclaimed {
 /// Each order's claim (members and clicks by their index in the slices given).
 pub fn attribute(
     members: &[Member],
-    clicks: &[Click],
+    clicks: &[ClickEvent],
     fates: &[ClickFate],
     orders: &[Order],
     window_days: u32,
@@ -114,19 +169,29 @@ pub fn attribute(
         .enumerate()
         .map(|(i, m)| (m.promo_code.to_ascii_uppercase(), i))
         .collect();
-    let by_id: FxHashMap<i64, usize> = clicks.iter().enumerate().map(|(i, c)| (c.id, i)).collect();
-    // Each visitor's visits, in time order.
-    let mut in_time: Vec<usize> = (0..clicks.len())
-        .filter(|&i| fates[i] == ClickFate::Visit)
+    // Clicks come in the order of their ids (the store's order of recording): found by a
+    // binary search, else through a map.
+    let sorted = clicks.windows(2).all(|w| w[0].id < w[1].id);
+    let by_id: FxHashMap<i64, usize> = if sorted {
+        FxHashMap::default()
+    } else {
+        clicks.iter().enumerate().map(|(i, c)| (c.id, i)).collect()
+    };
+    let find = |id: i64| -> Option<usize> {
+        if sorted {
+            clicks.binary_search_by_key(&id, |c| c.id).ok()
+        } else {
+            by_id.get(&id).copied()
+        }
+    };
+    // Every visit of a member, by (visitor, time, id), beside its index.
+    let mut visits: Vec<(u64, i64, i64, usize)> = clicks
+        .iter()
+        .enumerate()
+        .filter(|&(i, c)| fates[i] == ClickFate::Visit && c.member != NO_MEMBER)
+        .map(|(i, c)| (c.visitor, c.at, c.id, i))
         .collect();
-    in_time.sort_by_key(|&i| (clicks[i].at, clicks[i].id));
-    let mut visits: FxHashMap<&str, Vec<usize>> = FxHashMap::default();
-    for i in in_time {
-        visits
-            .entry(clicks[i].visitor.as_str())
-            .or_default()
-            .push(i);
-    }
+    visits.par_sort_unstable();
     orders
         .iter()
         .map(|o| {
@@ -148,21 +213,22 @@ pub fn attribute(
                     Unclaimed::NoCodeOrClick
                 });
             };
-            let Some(&named) = by_id.get(&click_id) else {
+            let Some(named) = find(click_id) else {
                 return Claim::Unclaimed(Unclaimed::UnknownClick);
             };
-            let at = o.at.epoch_ms();
-            let last = visits
-                .get(clicks[named].visitor.as_str())
-                .and_then(|v| {
-                    v.iter()
-                        .rev()
-                        .find(|&&i| clicks[i].at.epoch_ms() <= at)
-                        .copied()
-                })
-                .filter(|&i| at - clicks[i].at.epoch_ms() <= window_ms);
-            match last.and_then(|i| by_account.get(clicks[i].member.as_str()).map(|&m| (m, i))) {
-                Some((member, click)) => Claim::Click { member, click },
+            let (visitor, at) = (clicks[named].visitor, o.at.epoch_ms());
+            // The visitor's last visit at or before the order.
+            let end = visits.partition_point(|&(v, t, _, _)| (v, t) <= (visitor, at));
+            let last = end
+                .checked_sub(1)
+                .map(|k| visits[k])
+                .filter(|&(v, t, _, _)| v == visitor && at - t <= window_ms)
+                .map(|(_, _, _, i)| i);
+            match last {
+                Some(click) => Claim::Click {
+                    member: clicks[click].member as usize,
+                    click,
+                },
                 None => Claim::Unclaimed(Unclaimed::OutsideWindow),
             }
         })
@@ -172,7 +238,7 @@ pub fn attribute(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use socialset_model::{AccountId, MemberStatus, NotCounted, OrderSource, Role, Timestamp};
+    use socialset_model::{AccountId, MemberStatus, OrderSource, Role, Timestamp};
 
     const MIN: i64 = 60_000;
     const DAY: i64 = 86_400_000;
@@ -191,17 +257,16 @@ mod tests {
 
     fn click(
         id: i64,
-        member: &str,
+        member: u32,
         at: i64,
-        visitor: &str,
+        visitor: u64,
         not_counted: Option<NotCounted>,
-    ) -> Click {
-        Click {
+    ) -> ClickEvent {
+        ClickEvent {
             id,
-            campaign: "c".into(),
-            member: AccountId::new(member),
-            at: Timestamp::from_epoch_ms(at).expect("time"),
-            visitor: visitor.into(),
+            member,
+            at,
+            visitor,
             not_counted,
         }
     }
@@ -225,11 +290,11 @@ mod tests {
     #[test]
     fn repeats_within_thirty_minutes_and_robots_do_not_count() {
         let clicks = [
-            click(1, "ann", 0, "v1", None),
-            click(2, "ann", 29 * MIN, "v1", None),
-            click(3, "ann", 31 * MIN, "v1", None),
-            click(4, "bob", 31 * MIN, "v1", None),
-            click(5, "ann", 32 * MIN, "v2", Some(NotCounted::Preview)),
+            click(1, 0, 0, 1, None),
+            click(2, 0, 29 * MIN, 1, None),
+            click(3, 0, 31 * MIN, 1, None),
+            click(4, 1, 31 * MIN, 1, None),
+            click(5, 0, 32 * MIN, 2, Some(NotCounted::Preview)),
         ];
         assert_eq!(
             click_fates(&clicks),
@@ -247,9 +312,9 @@ mod tests {
     fn a_code_beats_a_click_and_the_last_visit_within_the_window_wins() {
         let members = [member("ann", "ANN10"), member("bob", "BOB10")];
         let clicks = [
-            click(1, "ann", 0, "v1", None),
-            click(2, "bob", DAY, "v1", None),
-            click(3, "bob", 2 * DAY, "v2", Some(NotCounted::Crawler)),
+            click(1, 0, 0, 1, None),
+            click(2, 1, DAY, 1, None),
+            click(3, 1, 2 * DAY, 2, Some(NotCounted::Crawler)),
         ];
         let fates = click_fates(&clicks);
         let orders = [

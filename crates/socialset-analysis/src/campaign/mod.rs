@@ -7,7 +7,8 @@ mod simulate;
 mod stats;
 
 pub use attribution::{
-    attribute, click_fates, Claim, ClickFate, Unclaimed, DEFAULT_WINDOW_DAYS, REPEAT_WINDOW_MS,
+    attribute, click_fates, distinct_visitors, Claim, ClickEvent, ClickFate, Unclaimed,
+    DEFAULT_WINDOW_DAYS, NO_MEMBER, REPEAT_WINDOW_MS,
 };
 pub use simulate::{interval_coverage, Coverage, Population};
 pub use stats::{

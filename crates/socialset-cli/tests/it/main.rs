@@ -924,3 +924,138 @@ fn sigterm_stops_the_server_cleanly() {
         "{text}"
     );
 }
+
+/// Follows a tracking link over a fresh connection as a browser would: the status, or `None`
+/// when the server is gone.
+fn follow_link(addr: &str, path: &str) -> Option<u16> {
+    use std::io::{Read, Write};
+    let mut stream = std::net::TcpStream::connect(addr).ok()?;
+    stream
+        .set_read_timeout(Some(std::time::Duration::from_secs(10)))
+        .ok()?;
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: {addr}\r\nUser-Agent: Mozilla/5.0 (X11; Linux x86_64) Firefox/121.0\r\nConnection: close\r\n\r\n"
+    )
+    .ok()?;
+    let mut response = String::new();
+    stream.read_to_string(&mut response).ok()?;
+    response.split_whitespace().nth(1)?.parse().ok()
+}
+
+#[test]
+fn a_server_killed_under_load_keeps_every_click_it_redirected() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let data = dir.path().join("server");
+    let store = data.join("workspaces/acme.db");
+    std::fs::create_dir_all(store.parent().expect("dir")).expect("mkdir");
+    let cli = |args: &[&str]| {
+        let out = Command::new(env!("CARGO_BIN_EXE_socialset"))
+            .args(args)
+            .arg("--db")
+            .arg(&store)
+            .output()
+            .expect("socialset");
+        assert!(
+            out.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        out.stdout
+    };
+    cli(&[
+        "campaign",
+        "create",
+        "load",
+        "--brand",
+        "acme",
+        "--start",
+        "2026-01-01",
+        "--end",
+        "2099-01-01",
+        "--budget",
+        "100",
+        "--destination",
+        "https://shop.example/load",
+    ]);
+    let added: serde_json::Value = serde_json::from_slice(&cli(&[
+        "campaign",
+        "add",
+        "load",
+        "--account",
+        "tw:ann",
+        "--fee",
+        "50",
+        "--format",
+        "json",
+    ]))
+    .expect("members");
+    let link = added["members"][0]["link"]
+        .as_str()
+        .expect("link")
+        .to_owned();
+    // The server reads links of the workspaces its users belong to.
+    let mut add = Command::new(env!("CARGO_BIN_EXE_socialset"))
+        .args([
+            "user",
+            "add",
+            "ann",
+            "--workspace",
+            "acme",
+            "--role",
+            "admin",
+            "--password-stdin",
+            "--data",
+        ])
+        .arg(&data)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .spawn()
+        .expect("user add");
+    {
+        use std::io::Write;
+        writeln!(add.stdin.take().expect("stdin"), "a long password").expect("password");
+    }
+    assert!(add.wait().expect("user add").success());
+
+    let (mut server, addr) = start_server(&data);
+    let path = format!("/r/{link}");
+    assert_eq!(follow_link(&addr, &path), Some(302), "the link works");
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let clients: Vec<_> = (0..8)
+        .map(|_| {
+            let (addr, path, stop) = (addr.clone(), path.clone(), stop.clone());
+            std::thread::spawn(move || {
+                let mut redirected = 0u64;
+                while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                    match follow_link(&addr, &path) {
+                        Some(302) => redirected += 1,
+                        Some(other) => panic!("answered {other}"),
+                        None => break,
+                    }
+                }
+                redirected
+            })
+        })
+        .collect();
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    // Killed outright (SIGKILL) while the clients are still following the link.
+    server.kill().expect("kill");
+    server.wait().expect("wait");
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    let redirected: u64 = 1 + clients
+        .into_iter()
+        .map(|c| c.join().expect("client"))
+        .sum::<u64>();
+    assert!(redirected > 50, "the load ran: {redirected} redirects");
+    let report: serde_json::Value =
+        serde_json::from_slice(&cli(&["campaign", "report", "load", "--format", "json"]))
+            .expect("report");
+    let stored = report["clicks"]["requests"].as_u64().expect("clicks");
+    // Every redirect answered was stored first; a click stored as the server died may not
+    // have been answered (one per client at most).
+    assert!(
+        stored >= redirected && stored <= redirected + 8,
+        "{stored} clicks stored for {redirected} redirects answered"
+    );
+}

@@ -147,25 +147,25 @@ fn a_campaign_from_members_to_report() {
     assert!(e.to_string().contains("ANN10"), "{e}");
 
     // Clicks: a visit, a repeat, a preview; another visitor.
-    let click = |m: &str, at: &str, v: &str, nc| Click {
+    let click = |m: &str, at: &str, v: u64, nc| Click {
         id: 0,
         campaign: "summer".into(),
         member: socialset_engine::AccountId::new(m),
         at: ts(at),
-        visitor: v.into(),
+        visitor: v,
         not_counted: nc,
     };
     let ids = ws
         .record_clicks(&[
-            click("tw:ann", "2026-07-02T12:00:00Z", "v1", None),
-            click("tw:ann", "2026-07-02T12:10:00Z", "v1", None),
+            click("tw:ann", "2026-07-02T12:00:00Z", 1, None),
+            click("tw:ann", "2026-07-02T12:10:00Z", 1, None),
             click(
                 "tw:ann",
                 "2026-07-02T12:11:00Z",
-                "bot",
+                99,
                 Some(socialset_engine::NotCounted::Preview),
             ),
-            click("tw:bob", "2026-07-03T12:00:00Z", "v2", None),
+            click("tw:bob", "2026-07-03T12:00:00Z", 2, None),
         ])
         .expect("clicks");
 

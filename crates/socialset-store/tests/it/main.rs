@@ -556,22 +556,28 @@ fn campaigns_members_clicks_and_orders_on_both_backends() {
         );
         assert_eq!(store.links().expect("links").len(), 2);
 
-        let click = |visitor: &str, not_counted| Click {
+        let click = |visitor: u64, not_counted| Click {
             id: 0,
             campaign: "summer".into(),
             member: AccountId::new("tw:ann"),
             at: Timestamp::from_epoch_ms(2_000).expect("time"),
-            visitor: visitor.into(),
+            visitor,
             not_counted,
         };
         let ids = store
-            .add_clicks(&[click("v1", None), click("v2", Some(NotCounted::Preview))])
+            .add_clicks(&[click(1, None), click(u64::MAX, Some(NotCounted::Preview))])
             .expect("clicks");
         assert_eq!(ids.len(), 2);
         assert!(ids[1] > ids[0]);
         let clicks = store.clicks("summer").expect("clicks");
-        assert_eq!(clicks.iter().map(|c| c.id).collect::<Vec<_>>(), ids);
-        assert_eq!(clicks[1].not_counted, Some(NotCounted::Preview));
+        assert_eq!(clicks.clicks.iter().map(|c| c.id).collect::<Vec<_>>(), ids);
+        assert_eq!(clicks.accounts, vec!["tw:ann".to_owned()]);
+        assert_eq!(clicks.clicks[1].not_counted, Some(NotCounted::Preview));
+        assert_eq!(
+            (clicks.clicks[0].visitor, clicks.clicks[1].visitor),
+            (1, u64::MAX),
+            "all 64 bits kept"
+        );
 
         let order = |id: &str| Order {
             campaign: "summer".into(),
