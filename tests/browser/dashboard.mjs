@@ -1,10 +1,13 @@
 // End-to-end test of the dashboard in headless Chromium (Debian's, driven by playwright-core):
 // log in, filter the leaderboard, open an account, see the community map render, a
-// community's leaderboard, the workspace's audit and segments, and check that a viewer is
-// refused an import. Run by .ci/browser-test, which starts the server
+// community's leaderboard, the workspace's audit and segments, the demo's campaign, a tracking
+// link followed to a local page and a signed conversion seen on the campaign page, and check
+// that a viewer is refused an import. Run by .ci/browser-test, which starts the server
 // on the demo store and passes its address and the users' passwords.
 import { chromium } from "playwright-core";
 import assert from "node:assert/strict";
+import { createHmac } from "node:crypto";
+import { createServer } from "node:http";
 
 const base = process.argv[2];
 const [admin, adminPassword, viewer, viewerPassword] = process.argv.slice(3);
@@ -161,6 +164,88 @@ await step("plan a Social Set against professionals", async () => {
   await page.locator("#plan-summary").filter({ hasText: "per euro" }).waitFor({ timeout: 120000 });
   assert.ok((await page.locator("#plan-rows tr").count()) > 0, "members listed");
   assert.match(await page.locator("#plan-summary").textContent(), /Professional plan/);
+});
+
+await step("the demo's campaign: simulated and said so, a verdict, members with intervals", async () => {
+  await page.goto(`${base}/#campaigns`);
+  await page.locator("#campaign-rows a", { hasText: "demo-campaign" }).click();
+  await page.locator("#campaign-members tr").first().waitFor({ timeout: 20000 });
+  assert.equal(await page.locator("#campaign-simulated").isVisible(), true, "labelled simulated");
+  assert.match(await page.locator("#campaign-verdict").textContent(), /natives|cannot/);
+  assert.ok((await page.locator("#campaign-funnel rect").count()) === 4, "a funnel of four steps");
+  assert.ok((await page.locator("#campaign-timeline rect").count()) > 0, "a timeline");
+  const rate = await page.locator("#campaign-members tr td:nth-child(9)").first().textContent();
+  assert.match(rate, /%.*\(.*–.*\)/, `an interval: ${rate}`);
+});
+
+await step("a tracking link leads to the shop with UTM parameters; a signed order shows on the campaign page", async () => {
+  // The shop: a local page that records what arrives.
+  const arrived = [];
+  const shop = createServer((req, res) => {
+    arrived.push(req.url);
+    res.writeHead(200, { "content-type": "text/html" });
+    res.end("<!doctype html><title>Shop</title><h1>Thanks for visiting</h1>");
+  });
+  await new Promise((resolve) => shop.listen(0, "127.0.0.1", resolve));
+  const shopUrl = `http://127.0.0.1:${shop.address().port}/landing?from=test`;
+  try {
+    const name = `browser-${Date.now()}`;
+    const made = await page.evaluate(async ([name, shopUrl]) => {
+      const ws = document.querySelector("#workspace").value;
+      const post = (path, body) =>
+        fetch(`/api/workspaces/${ws}${path}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) })
+          .then(async (r) => [r.status, await r.json()]);
+      const c = await post("/campaigns", { name, brand: "cern", start: "2026-01-01", end: "2099-01-01", budget: 100, destination: shopUrl });
+      const m = await post(`/campaigns/${name}/members`, { members: [{ account: "tw:browser-test", role: "native", fee: 100, promo_code: "BROWSER10" }] });
+      return { ws, created: c, members: m };
+    }, [name, shopUrl]);
+    assert.equal(made.created[0], 201, JSON.stringify(made.created));
+    assert.equal(made.members[0], 200, JSON.stringify(made.members));
+    const link = made.members[1].members[0].link;
+    const secret = made.created[1].webhook_secret;
+
+    // A person's browser follows the link (headless Chromium says so in its user agent, and
+    // would be counted as a robot).
+    const context = await browser.newContext({ userAgent: "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36" });
+    const visitor = await context.newPage();
+    await visitor.goto(`${base}/r/${link}`);
+    await visitor.locator("h1", { hasText: "Thanks for visiting" }).waitFor();
+    const landed = new URL(visitor.url());
+    await context.close();
+    assert.equal(landed.pathname, "/landing");
+    for (const [k, v] of [["from", "test"], ["utm_source", "socialset"], ["utm_medium", "native-influencer"], ["utm_campaign", name], ["utm_content", "tw:browser-test"]]) {
+      assert.equal(landed.searchParams.get(k), v, `${k} in ${landed}`);
+    }
+    const click = landed.searchParams.get("ss_click");
+    assert.match(click || "", /^\d+$/, `ss_click in ${landed}`);
+    assert.ok(arrived.some((u) => u.includes(`ss_click=${click}`)), `the shop saw ${arrived}`);
+
+    // The shop sends the order, signed.
+    const body = JSON.stringify({ order_id: "B-1", at: String(Math.floor(Date.now() / 1000) + 5), value: 42, currency: "EUR", click: Number(click) });
+    const t = Math.floor(Date.now() / 1000);
+    const sig = createHmac("sha256", secret).update(`${t}.${body}`).digest("hex");
+    const hook = await fetch(`${base}/api/workspaces/${made.ws}/campaigns/${name}/conversions`, {
+      method: "POST",
+      headers: { "content-type": "application/json", "x-socialset-signature": `t=${t},v1=${sig}` },
+      body,
+    });
+    assert.equal(hook.status, 200, await hook.text());
+    const forged = await fetch(`${base}/api/workspaces/${made.ws}/campaigns/${name}/conversions`, {
+      method: "POST",
+      headers: { "content-type": "application/json", "x-socialset-signature": `t=${t},v1=${"0".repeat(64)}` },
+      body,
+    });
+    assert.equal(forged.status, 401, "a forged signature");
+
+    await page.goto(`${base}/#campaign/${name}`);
+    await page.locator("#campaign-members tr td a", { hasText: "tw:browser-test" }).waitFor({ timeout: 20000 });
+    const cells = await page.locator("#campaign-members tr").first().locator("td").allTextContents();
+    assert.equal(cells[6], "1", `one visit: ${cells}`);
+    assert.equal(cells[7], "1", `one conversion: ${cells}`);
+    assert.match(await page.locator("#campaign-clicks").textContent(), /1 visits from 1 visitors/);
+  } finally {
+    shop.close();
+  }
 });
 
 await step("an admin sees the import form", async () => {

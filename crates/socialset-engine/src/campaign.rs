@@ -724,6 +724,16 @@ impl Workspace {
         let campaign = self.campaign(name)?;
         let members = self.store.members(name)?;
         self.progress.step("clicks", 0);
+        let held = self.store.click_count(name)?;
+        if held > self.limits.max_campaign_clicks {
+            return Err(refused(
+                "campaign",
+                format!(
+                    "{name} holds {held} clicks, more than the {} a report may read (about 200 bytes each): raise --max-campaign-clicks (docs/LIMITS.md)",
+                    self.limits.max_campaign_clicks
+                ),
+            ));
+        }
         let stored = self.store.clicks(name)?;
         self.cancel.check()?;
         let index: HashMap<&str, usize> = members

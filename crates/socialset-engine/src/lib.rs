@@ -114,6 +114,9 @@ pub struct Limits {
     pub max_sample_bytes: u64,
     /// The most time windows a stability analysis compares (each is a Leiden run).
     pub max_windows: usize,
+    /// The most clicks a campaign report reads (about 200 bytes each at its peak: a million
+    /// clicks with 100,000 orders peaked at 215 MB).
+    pub max_campaign_clicks: u64,
 }
 
 impl Default for Limits {
@@ -121,6 +124,7 @@ impl Default for Limits {
         Self {
             max_sample_bytes: 1 << 30,
             max_windows: 100,
+            max_campaign_clicks: 5_000_000,
         }
     }
 }

@@ -194,6 +194,9 @@ pub trait Store {
     /// Records clicks in one transaction, durable when this returns; gives their ids in order.
     fn add_clicks(&mut self, clicks: &[Click]) -> Result<Vec<i64>>;
 
+    /// How many clicks a campaign holds (a report is refused past a limit before reading them).
+    fn click_count(&self, campaign: &str) -> Result<u64>;
+
     /// A campaign's clicks, in the order they were recorded, compactly (a report reads
     /// millions).
     fn clicks(&self, campaign: &str) -> Result<StoredClicks>;

@@ -507,6 +507,14 @@ impl Store for PostgresStore {
         Ok(ids)
     }
 
+    fn click_count(&self, campaign: &str) -> Result<u64> {
+        let n: i64 = self
+            .client()
+            .query_one("SELECT COUNT(*) FROM clicks WHERE campaign = $1", &[&campaign])?
+            .try_get(0)?;
+        Ok(n as u64)
+    }
+
     fn clicks(&self, campaign: &str) -> Result<StoredClicks> {
         let mut reader = campaigns::ClickReader::default();
         for r in self

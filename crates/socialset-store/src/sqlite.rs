@@ -439,6 +439,15 @@ impl Store for SqliteStore {
         Ok(ids)
     }
 
+    fn click_count(&self, campaign: &str) -> Result<u64> {
+        let n: i64 = self.conn.query_row(
+            "SELECT COUNT(*) FROM clicks WHERE campaign = ?1",
+            [campaign],
+            |r| r.get(0),
+        )?;
+        Ok(n as u64)
+    }
+
     fn clicks(&self, campaign: &str) -> Result<StoredClicks> {
         let mut stmt = self
             .conn

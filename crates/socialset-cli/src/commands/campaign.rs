@@ -162,6 +162,8 @@ struct ReportArgs {
     #[arg(long, value_enum, default_value = "table")]
     format: ReportFormat,
     #[command(flatten)]
+    limit: super::ClickLimit,
+    #[command(flatten)]
     store: StoreArgs,
 }
 
@@ -418,7 +420,9 @@ fn print_links(
 }
 
 fn report(a: ReportArgs) -> Result<()> {
-    let (ws, progress) = a.store.open_watched(socialset_engine::Limits::default())?;
+    let mut limits = socialset_engine::Limits::default();
+    a.limit.apply(&mut limits);
+    let (ws, progress) = a.store.open_watched(limits)?;
     let options = ReportOptions {
         window_days: a.window_days,
         stats: socialset_engine::StatsConfig {

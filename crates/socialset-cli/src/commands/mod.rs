@@ -54,6 +54,22 @@ pub struct WindowLimit {
     pub max_windows: usize,
 }
 
+/// The clicks a campaign report may read (docs/LIMITS.md), for `campaign report` and `serve`.
+#[derive(Debug, clap::Args)]
+#[command(next_help_heading = "Limits")]
+pub struct ClickLimit {
+    /// The most clicks a campaign report reads (about 200 bytes each while it works); a
+    /// campaign holding more is refused before any is read.
+    #[arg(long, env = "SOCIALSET_MAX_CAMPAIGN_CLICKS", default_value_t = socialset_engine::Limits::default().max_campaign_clicks, value_name = "N")]
+    pub max_campaign_clicks: u64,
+}
+
+impl ClickLimit {
+    pub fn apply(&self, limits: &mut socialset_engine::Limits) {
+        limits.max_campaign_clicks = self.max_campaign_clicks;
+    }
+}
+
 impl SampleLimit {
     pub fn apply(&self, limits: &mut socialset_engine::Limits) {
         limits.max_sample_bytes = self.max_sample_mb.saturating_mul(1 << 20);

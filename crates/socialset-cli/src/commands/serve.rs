@@ -71,6 +71,8 @@ pub struct Args {
     sample: super::SampleLimit,
     #[command(flatten)]
     windows: super::WindowLimit,
+    #[command(flatten)]
+    clicks: super::ClickLimit,
     /// A reverse proxy in front of the server (its IP address; repeat for several): the
     /// client's address, which the login limits count by, is then read from the
     /// X-Forwarded-For header it sets. Without it, everyone behind the proxy shares its
@@ -93,6 +95,7 @@ pub fn run(args: Args) -> Result<()> {
     }
     args.sample.apply(&mut config.limits);
     args.windows.apply(&mut config.limits);
+    args.clicks.apply(&mut config.limits);
     config.trusted_proxies = args.trusted_proxies;
     let runtime = tokio::runtime::Runtime::new().context("starting the server's runtime")?;
     runtime
