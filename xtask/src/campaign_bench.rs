@@ -136,6 +136,18 @@ fn report_seconds(bin: &Path, db: &Path) -> Result<f64> {
     Ok(seconds)
 }
 
+/// The clicks a campaign's report counts.
+fn stored_clicks(
+    cli: &dyn Fn(&[&str]) -> Result<std::process::Output>,
+    name: &str,
+) -> Result<u64> {
+    let report = cli(&["campaign", "report", name, "--format", "json"])?;
+    let r: serde_json::Value = serde_json::from_slice(&report.stdout)?;
+    r["clicks"]["requests"]
+        .as_u64()
+        .context("no click count in the report")
+}
+
 pub fn bench_campaigns(root: &Path, args: &[String]) -> Result<()> {
     let rate: f64 = crate::flag(args, "--rate", 2000.0)?;
     let seconds: u64 = crate::flag(args, "--seconds", 20)?;
@@ -228,10 +240,45 @@ pub fn bench_campaigns(root: &Path, args: &[String]) -> Result<()> {
     std::thread::sleep(Duration::from_secs(seconds));
     stop.store(true, Ordering::Relaxed);
     let (latencies, failed, answered) = load.join().map_err(|_| anyhow::anyhow!("load"))?;
+    // Then wrk, closed loop, at saturation: the most the two cores redirect, and whether every
+    // redirect answered was stored even then (wrk counts each answer; the store each click).
+    if Command::new("wrk").arg("--version").output().is_err() {
+        eprintln!("installing wrk (Debian)");
+        status(
+            Command::new("apt-get").args(["install", "-y", "-q", "wrk"]),
+            "apt-get install wrk",
+        )?;
+    }
+    let before_wrk = stored_clicks(&cli, &name)?;
+    let out = Command::new("wrk")
+        .args(["-t2", "-c16", "-d10s", "--latency", "-H"])
+        .arg(format!("User-Agent: {}", ua[0].1))
+        .arg(format!("http://{}{path}", server.addr))
+        .output()
+        .context("running wrk")?;
+    let wrk = String::from_utf8_lossy(&out.stdout).into_owned();
+    eprintln!("{wrk}");
+    let after_wrk = stored_clicks(&cli, &name)?;
+    let field = |key: &str| -> String {
+        wrk.lines()
+            .map(str::trim)
+            .find(|l| l.starts_with(key))
+            .and_then(|l| l.split_whitespace().nth(1))
+            .unwrap_or("?")
+            .to_owned()
+    };
+    let wrk_requests: u64 = wrk
+        .lines()
+        .find(|l| l.contains("requests in"))
+        .and_then(|l| l.split_whitespace().next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(0);
+    let wrk_errors = wrk
+        .lines()
+        .find(|l| l.contains("Socket errors"))
+        .map_or("none".to_owned(), |l| l.trim().to_owned());
     drop(server);
-    let report = cli(&["campaign", "report", &name, "--format", "json"])?;
-    let r: serde_json::Value = serde_json::from_slice(&report.stdout)?;
-    let stored = r["clicks"]["requests"].as_u64().unwrap_or(0);
+    let stored = before_wrk;
     let sent = answered + warm_ok;
     let achieved = answered as f64 / seconds as f64;
     let table = format!(
@@ -240,7 +287,9 @@ pub fn bench_campaigns(root: &Path, args: &[String]) -> Result<()> {
          | report of a campaign with 1,000 members, 1,000,000 clicks, 100,000 conversions (`socialset campaign report --format json`, release, median of 3) | {report_median:.2} s |\n\
          | `GET /r/{{code}}` paced at {rate:.0}/s for {seconds} s on 8 keep-alive connections (Higgs workspace): redirects answered | {answered} ({achieved:.0}/s), {failed} failed |\n\
          | redirect latency p50 / p90 / p99 / max | {:.2} / {:.2} / {:.2} / {:.2} ms |\n\
-         | clicks stored / redirects answered (with the warm-up's {warm_ok}) | {stored} / {sent} |\n",
+         | clicks stored / redirects answered (with the warm-up's {warm_ok}) | {stored} / {sent} |\n\
+         | wrk -t2 -c16 -d10s at saturation (closed loop): requests/s, p50 / p90 / p99 | {} /s, {} / {} / {} ({wrk_errors}) |\n\
+         | clicks stored / redirects wrk received | {} / {wrk_requests} |\n",
         today(),
         std::thread::available_parallelism().map_or(0, |n| n.get()),
         cpu_model(),
@@ -248,10 +297,21 @@ pub fn bench_campaigns(root: &Path, args: &[String]) -> Result<()> {
         percentile(&latencies, 0.9),
         percentile(&latencies, 0.99),
         latencies.last().copied().unwrap_or(f64::NAN),
+        field("Requests/sec:"),
+        field("50%"),
+        field("90%"),
+        field("99%"),
+        after_wrk - before_wrk,
     );
     println!("{table}");
     if stored != sent {
         bail!("{stored} clicks stored for {sent} redirects answered");
+    }
+    if after_wrk - before_wrk < wrk_requests {
+        bail!(
+            "{} clicks stored for {wrk_requests} redirects wrk received",
+            after_wrk - before_wrk
+        );
     }
     if args.iter().any(|a| a == "--write") {
         crate::write_between_markers(&root.join("docs/BENCHMARKS.md"), "bench-campaigns", &table)?;
