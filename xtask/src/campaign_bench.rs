@@ -137,10 +137,7 @@ fn report_seconds(bin: &Path, db: &Path) -> Result<f64> {
 }
 
 /// The clicks a campaign's report counts.
-fn stored_clicks(
-    cli: &dyn Fn(&[&str]) -> Result<std::process::Output>,
-    name: &str,
-) -> Result<u64> {
+fn stored_clicks(cli: &dyn Fn(&[&str]) -> Result<std::process::Output>, name: &str) -> Result<u64> {
     let report = cli(&["campaign", "report", name, "--format", "json"])?;
     let r: serde_json::Value = serde_json::from_slice(&report.stdout)?;
     r["clicks"]["requests"]

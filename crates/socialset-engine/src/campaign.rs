@@ -236,20 +236,24 @@ fn finite_money(v: f64) -> bool {
     v.is_finite() && (0.0..=1e12).contains(&v)
 }
 
-/// A promo code from a handle: its letters and digits, upper case, at most 10, then two
-/// digits (`ANNA10`); `PROMO` when the handle has none.
-fn code_from(handle: &str, n: u32) -> String {
-    let stem: String = handle
-        .chars()
-        .filter(char::is_ascii_alphanumeric)
-        .take(10)
-        .collect::<String>()
-        .to_ascii_uppercase();
-    let stem = if stem.is_empty() {
-        "PROMO".into()
-    } else {
-        stem
+/// A promo code from a handle (or an id without one): its letters and digits, upper case, at
+/// most 10, then two digits (`ANNA10`); an id of digits only takes its platform in front
+/// (`HIGGS8810`) so that a code is never a bare number; `PROMO` when there is nothing.
+fn code_from(id: &AccountId, handle: Option<&str>, n: u32) -> String {
+    let clean = |s: &str, most: usize| -> String {
+        s.chars()
+            .filter(char::is_ascii_alphanumeric)
+            .take(most)
+            .collect::<String>()
+            .to_ascii_uppercase()
     };
+    let mut stem = clean(handle.unwrap_or(id.local()), 10);
+    if !stem.chars().any(|c| c.is_ascii_alphabetic()) {
+        stem = format!("{}{stem}", clean(id.platform().unwrap_or("promo"), 5));
+    }
+    if stem.is_empty() {
+        stem = "PROMO".into();
+    }
     format!("{stem}{:02}", 10 + n % 90)
 }
 
@@ -397,11 +401,15 @@ impl Workspace {
                     c
                 }
                 (None, None) => {
-                    let stem = handle.as_deref().unwrap_or(id.local());
-                    (0..)
-                        .map(|n| code_from(stem, n))
+                    // Ninety tries with the handle's stem (a stem shared by many handles runs
+                    // out), then a random code.
+                    match (0..90)
+                        .map(|n| code_from(&id, handle.as_deref(), n))
                         .find(|c| !codes.contains(c))
-                        .unwrap_or_default()
+                    {
+                        Some(c) => c,
+                        None => random_code(8)?.to_ascii_uppercase(),
+                    }
                 }
             };
             if held.is_none() && !codes.insert(promo_code.clone()) {

@@ -756,13 +756,15 @@ function timeline(target, days) {
     target.appendChild(t);
     return;
   }
-  const max = Math.max(1, ...days.map((d) => Math.max(d.visits, d.conversions)));
+  // Visits and conversions each on their own scale: conversions are a few per hundred visits.
+  const maxVisits = Math.max(1, ...days.map((d) => d.visits));
+  const maxConversions = Math.max(1, ...days.map((d) => d.conversions));
   const [w, h] = [800, 150];
   const step = w / days.length;
   days.forEach((d, k) => {
     const x = k * step;
-    const vh = (d.visits / max) * h;
-    const ch = (d.conversions / max) * h;
+    const vh = (d.visits / maxVisits) * h;
+    const ch = (d.conversions / maxConversions) * h;
     const bar = svg("rect", { x, y: h - vh, width: Math.max(0.5, step * 0.45), height: vh, class: "bar" });
     const tip = svg("title", {});
     tip.textContent = `${d.day}: ${d.visits} visits, ${d.conversions} conversions`;
@@ -770,6 +772,9 @@ function timeline(target, days) {
     target.appendChild(bar);
     target.appendChild(svg("rect", { x: x + step * 0.45, y: h - ch, width: Math.max(0.5, step * 0.45), height: ch, class: "bar2" }));
   });
+  const scale = svg("text", { x: w / 2, y: h + 18, class: "lbl", "text-anchor": "middle" });
+  scale.textContent = `highest day: ${fmt(maxVisits)} visits, ${fmt(maxConversions)} conversions`;
+  target.appendChild(scale);
   for (const [x, anchor, text] of [[0, "start", days[0].day], [w, "end", days[days.length - 1].day]]) {
     const t = svg("text", { x, y: h + 18, class: "lbl", "text-anchor": anchor });
     t.textContent = text;
@@ -800,6 +805,11 @@ async function showCampaign(name) {
     ["Cost per engagement, natives / pros", r.comparison.cpe_ratio],
   ], "×", true);
   funnel($("campaign-funnel"), r.total);
+  $("campaign-funnel-caption").textContent =
+    "Funnel: accounts that engaged with the campaign posts, engagements, visits through the tracking links, conversions." +
+    (r.posts.length
+      ? ` ${fmt(r.posts.length)} campaign posts found in the imported data.`
+      : " No campaign post was found in the imported data (a member's post in the campaign's time carrying its link, code or hashtag): import the members' posts to see their reach and engagement.");
   timeline($("campaign-timeline"), r.timeline);
   $("campaign-roles").replaceChildren(
     ...[["Natives", r.natives], ["Professionals", r.professionals], ["Campaign", r.total]].map(([label, f]) => {

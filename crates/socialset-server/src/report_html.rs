@@ -75,13 +75,11 @@ fn timeline(r: &CampaignReportJson) -> String {
         return "<p class=\"muted\">No clicks or conversions yet.</p>".into();
     }
     let n = r.timeline.len();
-    let max = r
-        .timeline
-        .iter()
-        .map(|d| d.visits.max(d.conversions))
-        .max()
-        .unwrap_or(0)
-        .max(1) as f64;
+    // Visits and conversions each on their own scale (a few conversions per hundred visits).
+    let top = |f: fn(&crate::api::DayJson) -> u64| {
+        r.timeline.iter().map(f).max().unwrap_or(0).max(1) as f64
+    };
+    let (max_visits, max_conversions) = (top(|d| d.visits), top(|d| d.conversions));
     let (w, h) = (640.0, 160.0);
     let step = w / n as f64;
     let mut svg = format!(
@@ -90,8 +88,8 @@ fn timeline(r: &CampaignReportJson) -> String {
     );
     for (i, d) in r.timeline.iter().enumerate() {
         let x = i as f64 * step;
-        let vh = d.visits as f64 / max * h;
-        let ch = d.conversions as f64 / max * h;
+        let vh = d.visits as f64 / max_visits * h;
+        let ch = d.conversions as f64 / max_conversions * h;
         let _ = write!(
             svg,
             "<rect x=\"{x:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"{vh:.1}\" class=\"bar\"><title>{}: {} visits</title></rect><rect x=\"{:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"{ch:.1}\" class=\"bar2\"><title>{}: {} conversions</title></rect>",
@@ -225,7 +223,7 @@ pub fn campaign_html(r: &CampaignReportJson) -> String {
     h.push_str(&funnel(&r.total));
     h.push_str("<h2>Clicks and conversions per day</h2>");
     h.push_str(&timeline(r));
-    h.push_str("<p class=\"legend\"><span class=\"k1\"></span>visits <span class=\"k2\"></span>conversions</p>");
+    h.push_str("<p class=\"legend\"><span class=\"k1\"></span>visits <span class=\"k2\"></span>conversions (each on its own scale)</p>");
     h.push_str("<h2>By role</h2><table><thead><tr><th></th><th>members</th><th>cost</th><th>visits</th><th>conversions</th><th>conversion rate</th><th>cost per acquisition</th><th>return on spend</th><th>cost per engagement</th></tr></thead><tbody>");
     for (label, f) in [
         ("Natives", &r.natives),

@@ -510,7 +510,10 @@ impl Store for PostgresStore {
     fn click_count(&self, campaign: &str) -> Result<u64> {
         let n: i64 = self
             .client()
-            .query_one("SELECT COUNT(*) FROM clicks WHERE campaign = $1", &[&campaign])?
+            .query_one(
+                "SELECT COUNT(*) FROM clicks WHERE campaign = $1",
+                &[&campaign],
+            )?
             .try_get(0)?;
         Ok(n as u64)
     }

@@ -134,6 +134,9 @@ pub enum Unclaimed {
     UnknownClick,
     /// The visitor's visits were all after the order or longer ago than the window.
     OutsideWindow,
+    /// The click it names was a robot's (a crawler, a link preview, a prefetch), and its
+    /// visitor made no visit within the window.
+    RobotClick,
     /// The member an import named is not in the campaign.
     NotAMember,
 }
@@ -145,6 +148,7 @@ impl Unclaimed {
             Unclaimed::UnknownCode => "a code that is no member's, and no click",
             Unclaimed::UnknownClick => "a click that is not the campaign's",
             Unclaimed::OutsideWindow => "no visit within the attribution window before it",
+            Unclaimed::RobotClick => "its click was a robot's (crawler, preview or prefetch)",
             Unclaimed::NotAMember => "names an account that is not a member",
         }
     }
@@ -229,6 +233,9 @@ pub fn attribute(
                     member: clicks[click].member as usize,
                     click,
                 },
+                None if matches!(fates[named], ClickFate::NotCounted(_)) => {
+                    Claim::Unclaimed(Unclaimed::RobotClick)
+                }
                 None => Claim::Unclaimed(Unclaimed::OutsideWindow),
             }
         })
@@ -327,7 +334,7 @@ mod tests {
             // Window edge: exactly 30 days after bob's visit counts, a millisecond later not.
             order("o4", DAY + 30 * DAY, None, Some(2)),
             order("o5", DAY + 30 * DAY + 1, None, Some(2)),
-            // A crawler's click is no visit.
+            // A crawler's click is no visit, and says so.
             order("o6", 2 * DAY, None, Some(3)),
             order("o7", 2 * DAY, Some("NOBODY"), None),
             order("o8", 2 * DAY, None, None),
@@ -351,7 +358,7 @@ mod tests {
                     click: 1
                 },
                 Claim::Unclaimed(Unclaimed::OutsideWindow),
-                Claim::Unclaimed(Unclaimed::OutsideWindow),
+                Claim::Unclaimed(Unclaimed::RobotClick),
                 Claim::Unclaimed(Unclaimed::UnknownCode),
                 Claim::Unclaimed(Unclaimed::NoCodeOrClick),
                 Claim::Unclaimed(Unclaimed::UnknownClick),

@@ -295,3 +295,40 @@ fn a_campaign_from_members_to_report() {
         }
     ));
 }
+
+#[test]
+fn promo_codes_are_made_from_handles_never_bare_numbers_and_never_repeat() {
+    let (_d, db) = store();
+    let mut ws = Workspace::open(&db).expect("open");
+    ws.create_campaign(&spec("codes")).expect("create");
+    let auto = |account: &str| NewMember {
+        promo_code: None,
+        ..member(account, Role::Native, 10.0, "")
+    };
+    // 95 accounts whose ids share a 10-character stem: 90 codes from it, then random ones.
+    let mut new: Vec<NewMember> = (0..95)
+        .map(|i| auto(&format!("zz:verylonghandle{i}")))
+        .collect();
+    new.push(auto("@ann"));
+    new.push(auto("higgs:8812"));
+    let members = ws.add_members("codes", &new).expect("members");
+    let codes: std::collections::HashSet<&str> =
+        members.iter().map(|m| m.promo_code.as_str()).collect();
+    assert_eq!(codes.len(), members.len(), "every code is unique");
+    let of = |id: &str| {
+        members
+            .iter()
+            .find(|m| m.account.as_str() == id)
+            .map(|m| m.promo_code.clone())
+            .expect(id)
+    };
+    assert_eq!(of("tw:ann"), "ANN10");
+    assert_eq!(
+        of("higgs:8812"),
+        "HIGGS881210",
+        "a bare number takes its platform"
+    );
+    assert!(codes
+        .iter()
+        .all(|c| c.chars().any(|ch| ch.is_ascii_alphabetic())));
+}
