@@ -128,7 +128,7 @@ fn check(
     let currency = currency_text.to_ascii_uppercase();
     if !socialset_model::is_currency_code(&currency) {
         return Err(
-            err("is not an ISO 4217 currency code (three letters, e.g. EUR)")
+            err("is not an active ISO 4217 currency code (e.g. EUR, USD, GBP)")
                 .field(names[3])
                 .value(&currency_text),
         );
