@@ -436,7 +436,7 @@ mod tests {
             ),
             (
                 "order_id,at,value,currency\n1,2026-07-10,5,euro\n",
-                "field \"currency\": is not an ISO 4217",
+                "field \"currency\": is not an active ISO 4217",
             ),
             (
                 "order_id,at,value,currency\n1,yesterday,5,EUR\n",
