@@ -102,7 +102,9 @@ fn big_store(path: &Path) -> Result<()> {
                 at: ts(start + (rng.next_f64() * 35.0 * day as f64) as i64),
                 value: 20.0 + rng.below(80) as f64,
                 currency: "EUR".into(),
-                code: (kind >= 6 && kind < 9).then(|| format!("CODE{}", rng.below(MEMBERS))),
+                code: (6..9)
+                    .contains(&kind)
+                    .then(|| format!("CODE{}", rng.below(MEMBERS))),
                 click: (kind < 6).then(|| ids[rng.below(ids.len())]),
             }
         })
