@@ -51,8 +51,12 @@ pub use import::{FileReport, ImportObserver, ImportOptions, ImportReport, NoProg
 pub use influence::{
     EngagerLine, ExplainReport, RankOptions, RankReport, RankedAccount, TierFilter,
 };
-pub use plan::{PlanMember, PlanOptions, PlanReport, PlanSet, PriceList, Probabilities};
-pub use plan_eval::{eval_plan, ObservedPlan, PlanEval};
+pub use plan::{
+    LearnedFit, PlanMember, PlanOptions, PlanReport, PlanSet, PriceList, Probabilities,
+};
+pub use plan_eval::{
+    eval_plan, eval_plan_halves, HalfEval, HalvesEval, ObservedPlan, ObservedReach, PlanEval,
+};
 pub use search::TextIndex;
 pub use sentiment::{
     classify, english_scores, eval_sentiment, sentiment, train_sentiment, Classified,
@@ -67,6 +71,7 @@ pub use socialset_analysis::brand::{Disclosure, Independence};
 pub use socialset_analysis::campaign::{
     Comparison, CostVerdict, Coverage, Estimate, Figures, MemberActivity, Population, StatsConfig,
 };
+pub use socialset_analysis::forecast::{Backtest, CandidateScore, ReachForecast};
 pub use socialset_analysis::sentiment::{Language, LinearModel, Polarity, SentipolcScore};
 pub use socialset_analysis::ugc::{Segment, UgcKind, ValueCounts};
 pub use socialset_analysis::{

@@ -109,13 +109,38 @@ impl PriceList {
 /// Where the influence graph's probabilities come from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub enum Probabilities {
+    /// Learned from the timed history (`socialset_analysis::forecast`): each account's
+    /// time-decayed share of engagement, its past engagers' return rates and its rate of new
+    /// engagers, one hop, scaled by the activity the data set is expected to see over the
+    /// horizon; the half-life chosen by a held-out test on the history's last quarter. Reach
+    /// is a forecast with a predictive interval. The default: it forecast best on real
+    /// cascades (docs/EVALUATION.md says how it was chosen).
+    #[default]
+    Learned,
     /// Every edge into an account has probability 1 / (its number of distinct influencers)
     /// (Kempe et al. 2003): needs no history beyond who engages with whom.
-    #[default]
     WeightedCascade,
     /// The share of the influencer's posts the account engaged with, as observed
     /// (`socialset_analysis::engagement_rates`).
     Engagement,
+}
+
+impl Probabilities {
+    pub const ALL: [Self; 3] = [Self::Learned, Self::WeightedCascade, Self::Engagement];
+
+    /// The name the CLI and the API use.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Learned => "learned",
+            Self::WeightedCascade => "weighted-cascade",
+            Self::Engagement => "engagement",
+        }
+    }
+
+    /// The probabilities named `name` (as [`Probabilities::name`] gives).
+    pub fn parse(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|p| p.name() == name)
+    }
 }
 
 /// How to plan.
@@ -162,6 +187,11 @@ pub struct PlanOptions {
     /// own engagers only, as on platforms that record a share against the original author.
     pub hops: Option<u32>,
     pub window: TimeWindow,
+    /// Days the campaign runs: the horizon of the learned model's forecast.
+    pub horizon_days: f64,
+    /// Count an account whose follower count is unknown as a native candidate (its in-graph
+    /// audience the only evidence); by default it is in tier "unknown" and left out.
+    pub assume_native_if_unknown: bool,
 }
 
 impl Default for PlanOptions {
@@ -183,9 +213,11 @@ impl Default for PlanOptions {
             min_authenticity: Some(0.5),
             min_independence: None,
             model: Model::IndependentCascade,
-            probabilities: Probabilities::WeightedCascade,
+            probabilities: Probabilities::Learned,
             hops: None,
             window: TimeWindow::default(),
+            horizon_days: 7.0,
+            assume_native_if_unknown: false,
         }
     }
 }
@@ -202,6 +234,9 @@ pub struct PlanMember {
     pub marginal_reach: Option<f64>,
     /// Its community, when the plan caps members per community.
     pub community: Option<u32>,
+    /// Verified, institutional or brand, as the platform's profile says (a flag for the
+    /// reader: such accounts are rarely "ordinary people").
+    pub flags: Vec<&'static str>,
 }
 
 /// A set of accounts, what it costs and whom it reaches.
@@ -209,9 +244,17 @@ pub struct PlanMember {
 pub struct PlanSet {
     pub members: Vec<PlanMember>,
     pub cost: f64,
-    /// Expected accounts reached (members included), with its 95% interval.
+    /// Expected accounts reached inside the imported data, with its 95% interval: under the
+    /// learned model a forecast over the horizon (members not counted) whose interval is
+    /// predictive (`forecast` says of what); under the others the Monte Carlo expectation
+    /// (members included) whose interval is the simulation's error only.
     pub reach: Spread,
     pub reach_per_euro: f64,
+    /// The forecast's parts, under the learned model.
+    pub forecast: Option<socialset_analysis::forecast::ReachForecast>,
+    /// The members' followers summed: the nominal audience the platform reports, which the
+    /// data cannot observe (`None` when any member's count is unknown).
+    pub nominal_audience: Option<u64>,
 }
 
 /// The Social Set and, when asked, the professional plan beside it.
@@ -242,6 +285,27 @@ pub struct PlanReport {
     pub probabilities: Probabilities,
     /// How many accounts reach is counted among (all accounts without a target audience).
     pub audience: usize,
+    /// Accounts left out of the candidates because their follower count is unknown.
+    pub left_out_unknown_audience: usize,
+    /// The learned model's fit, under `Probabilities::Learned`.
+    pub learned: Option<LearnedFit>,
+}
+
+/// How the learned model was fitted and chosen.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LearnedFit {
+    pub horizon_days: f64,
+    /// The half-life the held-out test chose (`None`: no decay).
+    pub half_life_hours: Option<f64>,
+    /// Each candidate's held-out score.
+    pub candidates: Vec<socialset_analysis::forecast::CandidateScore>,
+    /// Interactions the whole data set is expected to see over the horizon.
+    pub volume: f64,
+    /// The activity trend: power-law decay exponent and hours since the last peak.
+    pub trend_alpha: f64,
+    pub hours_since_peak: f64,
+    /// Past forecasts made inside the history to calibrate the interval.
+    pub backtests: Vec<socialset_analysis::forecast::Backtest>,
 }
 
 impl Workspace {
@@ -297,8 +361,19 @@ impl Workspace {
         let native = |v: u32| {
             let a = &data.accounts[v as usize];
             !excluded[v as usize]
-                && a.followers.is_none_or(|f| f <= options.max_followers)
+                && a.followers.map_or(options.assume_native_if_unknown, |f| {
+                    f <= options.max_followers
+                })
                 && a.is_brand != Some(true)
+        };
+        let left_out_unknown_audience = if options.assume_native_if_unknown {
+            0
+        } else {
+            data.accounts
+                .iter()
+                .enumerate()
+                .filter(|(v, a)| !excluded[*v] && a.followers.is_none() && a.is_brand != Some(true))
+                .count()
         };
         // A budget that buys no candidate is the user's to fix, not a search to run: IMM
         // would find no seed to establish a lower bound with and sample without end.
@@ -308,9 +383,17 @@ impl Workspace {
                 (count + 1, min.min(costs[v as usize]))
             });
         if candidates == 0 {
+            let unknown = if left_out_unknown_audience > 0 {
+                format!(
+                    "; {left_out_unknown_audience} accounts have no known follower count \
+                     (--assume-native-if-unknown counts them as natives)"
+                )
+            } else {
+                String::new()
+            };
             return Err(Error::Usage(format!(
-                "no account can be a member: none of the {n} has at most {} followers and is \
-                 neither excluded, a brand nor a likely bot (raise --max-followers)",
+                "no account can be a member: none of the {n} has at most {} known followers and \
+                 is neither excluded, a brand nor a likely bot (raise --max-followers){unknown}",
                 options.max_followers
             )));
         }
@@ -372,7 +455,7 @@ impl Workspace {
                 Some(t) => t.iter().zip(&interested).map(|(a, b)| *a && *b).collect(),
             });
         }
-        if let Some(t) = target {
+        if let Some(t) = &target {
             let members: Vec<u32> = (0..n as u32).filter(|&v| t[v as usize]).collect();
             g = g.with_audience(members).ok_or_else(|| {
                 Error::Usage(
@@ -391,23 +474,63 @@ impl Workspace {
             allowed: &native,
             per_group: per_group.zip(options.max_per_community),
         };
-        let limits = ImmLimits {
-            max_sample_bytes: self.limits().max_sample_bytes,
-            cancel: self.cancel.clone(),
-            progress: self.progress.clone(),
+        let timed;
+        let learned = match options.probabilities {
+            Probabilities::Learned => {
+                timed = socialset_analysis::forecast::TimedEngagement::from_events(&data.events);
+                Some(self.learn(&data, &timed, options)?)
+            }
+            _ => None,
         };
-        let result = imm_for(
-            &g,
-            options.model,
-            options.epsilon,
-            1.0,
-            options.seed,
-            &constraints,
-            &limits,
-        )?;
+        let hours = options.horizon_days * 24.0;
+        let (picks, rr_sets, epsilon_achieved, sample_capped, sample_bytes): (
+            Vec<(u32, f64)>,
+            _,
+            _,
+            _,
+            _,
+        ) = match &learned {
+            Some((forecaster, _)) => {
+                self.step("choosing members by forecast reach", 0)?;
+                let picks = forecaster.model.select(
+                    forecaster.volume(hours),
+                    target.as_deref(),
+                    &constraints,
+                    &self.cancel,
+                )?;
+                (picks, 0, options.epsilon, false, 0)
+            }
+            None => {
+                let limits = ImmLimits {
+                    max_sample_bytes: self.limits().max_sample_bytes,
+                    cancel: self.cancel.clone(),
+                    progress: self.progress.clone(),
+                };
+                let result = imm_for(
+                    &g,
+                    options.model,
+                    options.epsilon,
+                    1.0,
+                    options.seed,
+                    &constraints,
+                    &limits,
+                )?;
+                let scale = n as f64 / result.rr_sets.max(1) as f64;
+                let picks = result
+                    .picks
+                    .iter()
+                    .map(|p| (p.node, p.covered as f64 * scale))
+                    .collect();
+                (
+                    picks,
+                    result.rr_sets,
+                    result.epsilon_achieved,
+                    result.sample_capped,
+                    result.sample_bytes,
+                )
+            }
+        };
         self.check_cancel()?;
-        let scale = n as f64 / result.rr_sets.max(1) as f64;
-        let picks = result.picks.clone();
         let member = |v: u32, gain: Option<f64>| {
             let a = &data.accounts[v as usize];
             PlanMember {
@@ -417,40 +540,47 @@ impl Workspace {
                 cost: costs[v as usize],
                 marginal_reach: gain,
                 community: per_group.map(|c| c[v as usize]),
+                flags: profile_flags(a),
             }
         };
         let set = |nodes: &[u32], members: Vec<PlanMember>| -> Result<PlanSet> {
-            self.progress.step(
-                format!(
-                    "simulating the reach of {} members ({} runs)",
-                    nodes.len(),
-                    options.simulations
-                ),
-                0,
-            );
-            let reach = monte_carlo_spread_until(
-                &g,
-                options.model,
-                nodes,
-                options.simulations,
-                options.seed,
-                &self.cancel,
-            )?;
-            let cost: f64 = members.iter().map(|m| m.cost).sum();
-            Ok(PlanSet {
-                reach_per_euro: if cost > 0.0 { reach.mean / cost } else { 0.0 },
-                members,
-                cost,
-                reach,
-            })
+            let (reach, forecast) = match &learned {
+                Some((forecaster, _)) => {
+                    let f = forecaster.forecast(nodes, hours, target.as_deref());
+                    let reach = Spread {
+                        mean: f.point,
+                        low: f.low,
+                        high: f.high,
+                        simulations: 0,
+                    };
+                    (reach, Some(f))
+                }
+                None => {
+                    self.progress.step(
+                        format!(
+                            "simulating the reach of {} members ({} runs)",
+                            nodes.len(),
+                            options.simulations
+                        ),
+                        0,
+                    );
+                    let reach = monte_carlo_spread_until(
+                        &g,
+                        options.model,
+                        nodes,
+                        options.simulations,
+                        options.seed,
+                        &self.cancel,
+                    )?;
+                    (reach, None)
+                }
+            };
+            Ok(finish_set(members, reach, forecast))
         };
-        let social_nodes: Vec<u32> = picks.iter().map(|p| p.node).collect();
+        let social_nodes: Vec<u32> = picks.iter().map(|p| p.0).collect();
         let social_set = set(
             &social_nodes,
-            picks
-                .iter()
-                .map(|p| member(p.node, Some(p.covered as f64 * scale)))
-                .collect(),
+            picks.iter().map(|p| member(p.0, Some(p.1))).collect(),
         )?;
         let mut professional = None;
         let mut audience_overlap = None;
@@ -491,14 +621,16 @@ impl Workspace {
                 let members = chosen.iter().map(|&v| member(v, None)).collect();
                 professional = Some(set(&chosen, members)?);
                 self.check_cancel()?;
-                audience_overlap = Some(monte_carlo_overlap(
-                    &g,
-                    options.model,
-                    &social_nodes,
-                    &chosen,
-                    options.simulations,
-                    options.seed,
-                ));
+                if learned.is_none() {
+                    audience_overlap = Some(monte_carlo_overlap(
+                        &g,
+                        options.model,
+                        &social_nodes,
+                        &chosen,
+                        options.simulations,
+                        options.seed,
+                    ));
+                }
             }
         }
         Ok(PlanReport {
@@ -509,17 +641,119 @@ impl Workspace {
             social_set,
             professional,
             audience_overlap,
-            rr_sets: result.rr_sets,
+            rr_sets,
             epsilon: options.epsilon,
-            epsilon_achieved: result.epsilon_achieved,
-            sample_capped: result.sample_capped,
-            sample_bytes: result.sample_bytes,
+            epsilon_achieved,
+            sample_capped,
+            sample_bytes,
             left_out_as_bots,
             left_out_as_dependent,
             model: options.model,
             probabilities: options.probabilities,
             audience: g.audience_size(),
+            left_out_unknown_audience,
+            learned: learned.map(|(_, fit)| fit),
         })
+    }
+
+    /// The learned model for `data`'s timed history: the half-life chosen by the held-out
+    /// test, then fitted on the whole history and calibrated on past forecasts inside it.
+    fn learn<'t>(
+        &self,
+        data: &SocialData,
+        timed: &'t [socialset_analysis::forecast::TimedEngagement],
+        options: &PlanOptions,
+    ) -> Result<(socialset_analysis::forecast::Forecaster<'t>, LearnedFit)> {
+        use socialset_analysis::forecast::{select_model, Candidate, Forecaster};
+        if !(options.horizon_days.is_finite()
+            && options.horizon_days > 0.0
+            && options.horizon_days <= 366.0)
+        {
+            return Err(Error::Refused {
+                parameter: "horizon_days",
+                message: format!(
+                    "a campaign of {} days cannot be forecast: give more than 0 and at most 366 days",
+                    options.horizon_days
+                ),
+            });
+        }
+        let (Some(start), Some(last)) = (
+            timed.iter().map(|e| e.at_ms).min(),
+            timed.iter().map(|e| e.at_ms).max(),
+        ) else {
+            return Err(Error::Usage(
+                "the learned model needs interactions with times, and these have none: plan \
+                 with --probabilities weighted-cascade"
+                    .into(),
+            ));
+        };
+        let end = options
+            .window
+            .until
+            .map_or(last + 1, |u| u.epoch_ms().min(last + 1).max(start + 1));
+        self.step("choosing the half-life on the history's last quarter", 0)?;
+        let (_, candidates) = select_model(data.accounts.len(), timed, start, end);
+        let half_life = candidates
+            .iter()
+            .filter_map(|c| match c.candidate {
+                Candidate::DecayedShares(h) => Some((h, c.log_likelihood)),
+                _ => None,
+            })
+            .max_by(|a, b| a.1.total_cmp(&b.1))
+            .and_then(|(h, _)| h);
+        self.step(
+            "learning return and discovery rates (bootstrap and past forecasts)",
+            0,
+        )?;
+        let forecaster = Forecaster::new(
+            data.accounts.len(),
+            timed,
+            start,
+            end,
+            half_life,
+            options.seed,
+        );
+        self.check_cancel()?;
+        let fit = LearnedFit {
+            horizon_days: options.horizon_days,
+            half_life_hours: half_life,
+            candidates,
+            volume: forecaster.volume(options.horizon_days * 24.0),
+            trend_alpha: forecaster.trend.alpha,
+            hours_since_peak: forecaster.trend.hours_since_peak,
+            backtests: forecaster.backtests.clone(),
+        };
+        Ok((forecaster, fit))
+    }
+}
+
+/// What a profile says that a reader of a plan should see: verified, a brand.
+pub(crate) fn profile_flags(a: &socialset_model::Account) -> Vec<&'static str> {
+    let mut flags = Vec::new();
+    if a.verified == Some(true) {
+        flags.push("verified");
+    }
+    if a.is_brand == Some(true) {
+        flags.push("brand");
+    }
+    flags
+}
+
+/// A set's members, reach and costs together.
+fn finish_set(
+    members: Vec<PlanMember>,
+    reach: Spread,
+    forecast: Option<socialset_analysis::forecast::ReachForecast>,
+) -> PlanSet {
+    let cost: f64 = members.iter().map(|m| m.cost).sum();
+    let nominal_audience = members.iter().map(|m| m.followers).sum::<Option<u64>>();
+    PlanSet {
+        reach_per_euro: if cost > 0.0 { reach.mean / cost } else { 0.0 },
+        members,
+        cost,
+        reach,
+        forecast,
+        nominal_audience,
     }
 }
 
@@ -547,7 +781,9 @@ fn influence_graph(data: &SocialData, options: &PlanOptions) -> InfluenceGraph {
             let pairs: Vec<(u32, u32)> = data.events.iter().map(|e| (e.dst.0, e.src.0)).collect();
             InfluenceGraph::weighted_cascade(n, &pairs)
         }
-        Probabilities::Engagement => {
+        // The learned model does not walk this graph; one hop of observed engagement stands in
+        // where a graph is still asked for (the professional plan's overlap).
+        Probabilities::Engagement | Probabilities::Learned => {
             let mut authored = vec![0u32; n];
             for p in &data.posts {
                 authored[p.author.0 as usize] += 1;
@@ -574,7 +810,6 @@ impl Workspace {
         nodes: &[u32],
         options: &PlanOptions,
     ) -> Result<PlanSet> {
-        let g = influence_graph(data, options);
         let members: Vec<PlanMember> = nodes
             .iter()
             .map(|&v| {
@@ -586,16 +821,24 @@ impl Workspace {
                     cost: options.prices.price(a.followers),
                     marginal_reach: None,
                     community: None,
+                    flags: profile_flags(a),
                 }
             })
             .collect();
+        if options.probabilities == Probabilities::Learned {
+            let timed = socialset_analysis::forecast::TimedEngagement::from_events(&data.events);
+            let (forecaster, _) = self.learn(data, &timed, options)?;
+            let f = forecaster.forecast(nodes, options.horizon_days * 24.0, None);
+            let reach = Spread {
+                mean: f.point,
+                low: f.low,
+                high: f.high,
+                simulations: 0,
+            };
+            return Ok(finish_set(members, reach, Some(f)));
+        }
+        let g = influence_graph(data, options);
         let reach = monte_carlo_spread(&g, options.model, nodes, options.simulations, options.seed);
-        let cost: f64 = members.iter().map(|m| m.cost).sum();
-        Ok(PlanSet {
-            reach_per_euro: if cost > 0.0 { reach.mean / cost } else { 0.0 },
-            members,
-            cost,
-            reach,
-        })
+        Ok(finish_set(members, reach, None))
     }
 }

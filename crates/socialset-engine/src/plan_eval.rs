@@ -21,8 +21,12 @@ pub struct ObservedPlan {
     pub name: &'static str,
     pub members: usize,
     pub cost: f64,
-    /// Expected reach on the planning days' graph (Monte Carlo, 95% interval).
+    /// Predicted reach: under the learned model the forecast over the test days with its 95%
+    /// predictive interval (members not counted); under the others the Monte Carlo
+    /// expectation on the planning days' graph (members included, the simulation's interval).
     pub predicted: socialset_graph::Spread,
+    /// The learned forecast's parts.
+    pub forecast: Option<socialset_analysis::forecast::ReachForecast>,
     /// Distinct accounts (members excluded) that engaged with any member in the test days.
     pub observed_reach: usize,
     pub observed_per_euro: f64,
@@ -33,6 +37,10 @@ pub struct ObservedPlan {
 /// The real-cascade evaluation's figures.
 #[derive(Clone, Debug, PartialEq)]
 pub struct PlanEval {
+    pub probabilities: crate::Probabilities,
+    pub hops: Option<u32>,
+    /// The learned model's fit, under `Probabilities::Learned`.
+    pub learned: Option<crate::LearnedFit>,
     pub train: (Timestamp, Timestamp),
     pub test: (Timestamp, Timestamp),
     pub budget: f64,
@@ -77,56 +85,15 @@ pub fn eval_plan(
     ws.import(&[profiles], &ImportOptions::default(), observer)?;
     drop(train_data);
 
-    let report = ws.plan(&PlanOptions {
-        window: train,
-        compare_professional: true,
+    let options = &PlanOptions {
+        horizon_days: test_days,
         ..options.clone()
-    })?;
-    let test_data = ws.load_social(&test)?;
-    let index: HashMap<&str, u32> = test_data
-        .accounts
-        .iter()
-        .enumerate()
-        .map(|(i, a)| (a.id.as_str(), i as u32))
-        .collect();
-    let observe = |name: &'static str, set: &PlanSet| -> ObservedPlan {
-        let members: HashSet<u32> = set
-            .members
-            .iter()
-            .filter_map(|m| index.get(m.id.as_str()).copied())
-            .collect();
-        let mut reached = HashSet::new();
-        let mut engaged = HashSet::new();
-        for e in &test_data.events {
-            if members.contains(&e.dst.0) && !members.contains(&e.src.0) {
-                reached.insert(e.src.0);
-                engaged.insert(e.dst.0);
-            }
-        }
-        ObservedPlan {
-            name,
-            members: set.members.len(),
-            cost: set.cost,
-            predicted: set.reach,
-            observed_reach: reached.len(),
-            observed_per_euro: if set.cost > 0.0 {
-                reached.len() as f64 / set.cost
-            } else {
-                0.0
-            },
-            members_engaged: engaged.len(),
-        }
     };
-    let mut plans = vec![observe("Social Set (IMM on days 1–4)", &report.social_set)];
-    let top = ws.top_natives_plan(&train, options)?;
-    plans.push(observe(
-        "natives with the most engagers (same budget)",
-        &top,
-    ));
-    if let Some(p) = &report.professional {
-        plans.push(observe("professional plan (largest accounts)", p));
-    }
+    let (report, plans) = ws.plan_and_observe(&train, &test, options)?;
     Ok(PlanEval {
+        probabilities: options.probabilities,
+        hops: options.hops,
+        learned: report.learned.clone(),
         train: bounds(&train)?,
         test: bounds(&test)?,
         budget: options.budget,
@@ -136,7 +103,184 @@ pub fn eval_plan(
     })
 }
 
+/// What a set of accounts drew in a time window.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ObservedReach {
+    /// Distinct accounts, members excluded, that engaged with any member.
+    pub reach: usize,
+    /// Members that drew any engagement at all.
+    pub members_engaged: usize,
+}
+
+/// One burst of activity planned on its first half and observed on its second.
+#[derive(Clone, Debug, PartialEq)]
+pub struct HalfEval {
+    pub train: (Timestamp, Timestamp),
+    pub test: (Timestamp, Timestamp),
+    /// Timed interactions in the burst.
+    pub interactions: usize,
+    /// The plans, or why none could be made (a budget that buys no one, say).
+    pub plans: std::result::Result<Vec<ObservedPlan>, String>,
+}
+
+/// The check on bursts of activity: each planned on its first half.
+#[derive(Clone, Debug, PartialEq)]
+pub struct HalvesEval {
+    pub probabilities: crate::Probabilities,
+    pub hops: Option<u32>,
+    pub budget: f64,
+    pub max_followers: u64,
+    pub gap_hours: f64,
+    pub bursts: Vec<HalfEval>,
+}
+
+/// Plans on the first half of each burst of `data`'s timed interactions and observes the
+/// second half (the forecast's horizon is the half's length). Bursts are cut where no
+/// interaction happened for `gap_hours` (the events of PHEME are weeks apart); bursts of
+/// fewer than `min_interactions` are left out. Follower counts are the data's own: accounts
+/// without one are no natives unless `options` says so.
+pub fn eval_plan_halves(
+    data: &Path,
+    gap_hours: f64,
+    min_interactions: usize,
+    options: &PlanOptions,
+    observer: &mut dyn ImportObserver,
+) -> Result<HalvesEval> {
+    let (_dir, ws) = scratch_workspace(data, &ImportOptions::default(), observer)?;
+    let all = ws.load_social(&TimeWindow::default())?;
+    let mut times: Vec<i64> = all
+        .events
+        .iter()
+        .filter_map(|e| e.at.map(|t| t.epoch_ms()))
+        .collect();
+    drop(all);
+    times.sort_unstable();
+    let gap = (gap_hours * 3_600_000.0) as i64;
+    let mut bursts = Vec::new();
+    let mut start = 0;
+    for k in 1..=times.len() {
+        if k == times.len() || times[k] - times[k - 1] >= gap {
+            if k - start >= min_interactions {
+                bursts.push((times[start], times[k - 1], k - start));
+            }
+            start = k;
+        }
+    }
+    let at = |ms: i64| {
+        Timestamp::from_epoch_ms(ms)
+            .ok_or_else(|| Error::Usage("a burst falls outside 1900–2200".into()))
+    };
+    let mut out = Vec::new();
+    for (first, last, interactions) in bursts {
+        let mid = first + (last + 1 - first) / 2;
+        let (t0, t1, t2) = (at(first)?, at(mid)?, at(last + 1)?);
+        let train = TimeWindow {
+            since: Some(t0),
+            until: Some(t1),
+        };
+        let test = TimeWindow {
+            since: Some(t1),
+            until: Some(t2),
+        };
+        let horizon_days = (last + 1 - mid) as f64 / 86_400_000.0;
+        let plans = match ws.plan_and_observe(
+            &train,
+            &test,
+            &PlanOptions {
+                horizon_days,
+                ..options.clone()
+            },
+        ) {
+            Ok((_, plans)) => Ok(plans),
+            Err(Error::Usage(m) | Error::Refused { message: m, .. }) => Err(m),
+            Err(e) => return Err(e),
+        };
+        out.push(HalfEval {
+            train: (t0, t1),
+            test: (t1, t2),
+            interactions,
+            plans,
+        });
+    }
+    Ok(HalvesEval {
+        probabilities: options.probabilities,
+        hops: options.hops,
+        budget: options.budget,
+        max_followers: options.max_followers,
+        gap_hours,
+        bursts: out,
+    })
+}
+
 impl Workspace {
+    /// Plans on `train` (and the professional plan beside it, and the natives with the most
+    /// engagers at the same budget), then observes each plan's reach in `test`.
+    fn plan_and_observe(
+        &self,
+        train: &TimeWindow,
+        test: &TimeWindow,
+        options: &PlanOptions,
+    ) -> Result<(crate::PlanReport, Vec<ObservedPlan>)> {
+        let report = self.plan(&PlanOptions {
+            window: *train,
+            compare_professional: true,
+            ..options.clone()
+        })?;
+        let observe = |name: &'static str, set: &PlanSet| -> Result<ObservedPlan> {
+            let ids: Vec<&str> = set.members.iter().map(|m| m.id.as_str()).collect();
+            let seen = self.observed_reach(&ids, test)?;
+            Ok(ObservedPlan {
+                name,
+                members: set.members.len(),
+                cost: set.cost,
+                predicted: set.reach,
+                forecast: set.forecast.clone(),
+                observed_reach: seen.reach,
+                observed_per_euro: if set.cost > 0.0 {
+                    seen.reach as f64 / set.cost
+                } else {
+                    0.0
+                },
+                members_engaged: seen.members_engaged,
+            })
+        };
+        let mut plans = vec![observe("Social Set", &report.social_set)?];
+        let top = self.top_natives_plan(train, options)?;
+        plans.push(observe(
+            "natives with the most engagers (same budget)",
+            &top,
+        )?);
+        if let Some(p) = &report.professional {
+            plans.push(observe("professional plan (largest accounts)", p)?);
+        }
+        Ok((report, plans))
+    }
+
+    /// Who engaged with the accounts `ids` (ids or handles not in the store are skipped) in
+    /// `window`: what a plan's forecast is checked against.
+    pub fn observed_reach(&self, ids: &[&str], window: &TimeWindow) -> Result<ObservedReach> {
+        let data = self.load_social(window)?;
+        let index: HashMap<&str, u32> = data
+            .accounts
+            .iter()
+            .enumerate()
+            .map(|(i, a)| (a.id.as_str(), i as u32))
+            .collect();
+        let members: HashSet<u32> = ids.iter().filter_map(|id| index.get(id).copied()).collect();
+        let mut reached = HashSet::new();
+        let mut engaged = HashSet::new();
+        for e in &data.events {
+            if members.contains(&e.dst.0) && !members.contains(&e.src.0) {
+                reached.insert(e.src.0);
+                engaged.insert(e.dst.0);
+            }
+        }
+        Ok(ObservedReach {
+            reach: reached.len(),
+            members_engaged: engaged.len(),
+        })
+    }
+
     /// The baseline a planner without a diffusion model would pick: native accounts in order
     /// of distinct engagers in `window`, each bought while the budget (and k) allow.
     fn top_natives_plan(&self, window: &TimeWindow, options: &PlanOptions) -> Result<PlanSet> {
@@ -147,7 +291,9 @@ impl Workspace {
             .filter(|&v| {
                 data.accounts[v]
                     .followers
-                    .is_none_or(|f| f <= options.max_followers)
+                    .map_or(options.assume_native_if_unknown, |f| {
+                        f <= options.max_followers
+                    })
             })
             .collect();
         order.sort_by_key(|&v| (std::cmp::Reverse(engagers[v].distinct_engagers), v));

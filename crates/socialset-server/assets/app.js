@@ -631,13 +631,28 @@ function planRows(members, withGain) {
     cell(tr, m.followers === null ? "unknown" : fmt(m.followers), true);
     cell(tr, fmt(m.cost_eur, 0), true);
     if (withGain) cell(tr, m.marginal_reach === null ? "" : `+${fmt(m.marginal_reach, 1)}`, true);
+    cell(tr, m.flags.join(", "));
     return tr;
   });
 }
 
-const reachText = (s) =>
-  `${s.members.length} members for €${fmt(s.cost_eur, 0)} reach ${fmt(s.reach.mean, 0)} accounts ` +
-  `(95% interval ${fmt(s.reach.low, 0)}–${fmt(s.reach.high, 0)}), ${fmt(s.reach_per_euro, 2)} per euro`;
+// A plan's reach in words: which figure is observable in the data, which interval it is.
+const reachText = (s) => {
+  const forecast = s.forecast !== null;
+  const what = forecast ? "forecast to reach" : "expected (simulated) to reach";
+  const kind = forecast ? "95% predictive interval" : "95% interval of the simulation only";
+  const nominal = s.nominal_audience === null
+    ? "some members' follower counts are unknown"
+    : `${fmt(s.nominal_audience)} followers: their nominal audience, which the data cannot observe`;
+  return `${s.members.length} members for €${fmt(s.cost_eur, 0)} are ${what} ${fmt(s.reach.mean, 0)} accounts ` +
+    `inside the imported data (${kind} ${fmt(s.reach.low, 0)}–${fmt(s.reach.high, 0)}), ` +
+    `${fmt(s.reach_per_euro, 2)} per euro; ${nominal}`;
+};
+
+// Where a forecast's interval comes from.
+const partsText = (f) =>
+  ` Interval parts (sd of log reach): learned parameters ${fmt(f.sd_parameters, 2)}, outcome ${fmt(f.sd_outcome, 2)}, ` +
+  (f.backtests ? `past forecasts ${fmt(f.sd_past_forecasts, 2)} (${f.backtests} backtests).` : "no past forecast could be made: not calibrated.");
 
 $("plan-form").addEventListener("submit", async (ev) => {
   ev.preventDefault();
@@ -646,18 +661,30 @@ $("plan-form").addEventListener("submit", async (ev) => {
     const body = {
       budget_eur: Number($("budget").value),
       compare_professional: $("compare").checked,
+      horizon_days: Number($("plan-days").value),
+      assume_native_if_unknown: $("assume-native").checked,
     };
     const topic = $("plan-topic").value.trim();
     if (topic) body.topic = topic;
+    const until = $("plan-until").value;
+    if (until) body.until = until;
     const p = await runJob({ kind: "plan", plan: body }, "Plan");
     let text = `Social Set: ${reachText(p.social_set)}.`;
+    if (p.social_set.forecast) text += partsText(p.social_set.forecast);
     if (p.professional) {
       text += ` Professional plan: ${reachText(p.professional)}.`;
+      text += " The professionals' followers mostly lie outside the data: the two plans compare only inside it.";
       if (p.audience_overlap) {
         text += ` The two audiences overlap by ${fmt(p.audience_overlap.mean * 100, 1)}%.`;
       }
     }
     if (p.left_out_as_bots) text += ` ${fmt(p.left_out_as_bots)} likely bots were left out.`;
+    if (p.left_out_unknown_audience) {
+      text += ` ${fmt(p.left_out_unknown_audience)} accounts with unknown follower counts were left out (tick the box to count them as natives).`;
+    }
+    if (p.learned && p.learned.volume < 10) {
+      text += " The data set's activity has faded: little or nothing is expected over the campaign's days. Plan on activity before a date when it was active.";
+    }
     $("plan-summary").textContent = text;
     $("plan-rows").replaceChildren(...planRows(p.social_set.members, true));
     $("pro-table").hidden = !p.professional;

@@ -909,6 +909,36 @@ pub struct PlanMemberJson {
     /// professional plan.
     pub marginal_reach: Option<f64>,
     pub community: Option<u32>,
+    /// What the profile says: `verified`, `brand` (such accounts are rarely ordinary people).
+    pub flags: Vec<String>,
+}
+
+/// A learned reach forecast and where its interval's width comes from: each part is a
+/// standard deviation of log(reach + 0.5); the interval joins all three.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct ForecastJson {
+    /// Interactions the whole data set is expected to see over the horizon.
+    pub volume: f64,
+    /// The learned parameters' uncertainty (a bootstrap over the history).
+    pub sd_parameters: f64,
+    /// The outcome's own randomness (a count of accounts).
+    pub sd_outcome: f64,
+    /// The excess error of past forecasts made inside the history, grown to the horizon.
+    pub sd_past_forecasts: f64,
+    /// How many past forecasts calibrated it (0: the interval is not calibrated).
+    pub backtests: usize,
+}
+
+impl From<&socialset_engine::ReachForecast> for ForecastJson {
+    fn from(f: &socialset_engine::ReachForecast) -> Self {
+        Self {
+            volume: f.volume,
+            sd_parameters: f.sd_parameters,
+            sd_outcome: f.sd_outcome,
+            sd_past_forecasts: f.sd_past_forecasts,
+            backtests: f.backtests,
+        }
+    }
 }
 
 /// A set of accounts, what it costs and whom it reaches.
@@ -916,11 +946,20 @@ pub struct PlanMemberJson {
 pub struct PlanSetJson {
     pub members: Vec<PlanMemberJson>,
     pub cost_eur: f64,
-    /// Expected accounts reached (members included).
+    /// Accounts reached **inside the imported data**, the only reach socialset observes:
+    /// under the learned model a forecast over the horizon with its 95% predictive interval
+    /// (members not counted, `simulations` 0); under the others the Monte Carlo expectation
+    /// (members included) whose interval is the simulation's error only.
     pub reach: EstimateJson,
     pub reach_per_euro: f64,
     /// The interval of the reach per euro, when anything was spent.
     pub reach_per_euro_interval: Option<[f64; 2]>,
+    /// The members' followers summed: the nominal audience the platform reports. The data
+    /// cannot observe it, so it is not comparable with `reach` (null when a member's count
+    /// is unknown).
+    pub nominal_audience: Option<u64>,
+    /// The forecast's parts, under the learned model.
+    pub forecast: Option<ForecastJson>,
 }
 
 impl From<&socialset_engine::PlanSet> for PlanSetJson {
@@ -936,6 +975,7 @@ impl From<&socialset_engine::PlanSet> for PlanSetJson {
                     cost_eur: m.cost,
                     marginal_reach: m.marginal_reach,
                     community: m.community,
+                    flags: m.flags.iter().map(|f| (*f).to_owned()).collect(),
                 })
                 .collect(),
             cost_eur: s.cost,
@@ -943,6 +983,8 @@ impl From<&socialset_engine::PlanSet> for PlanSetJson {
             reach_per_euro: s.reach_per_euro,
             reach_per_euro_interval: (s.cost > 0.0)
                 .then(|| [s.reach.low / s.cost, s.reach.high / s.cost]),
+            nominal_audience: s.nominal_audience,
+            forecast: s.forecast.as_ref().map(ForecastJson::from),
         }
     }
 }
@@ -958,8 +1000,14 @@ pub struct PlanJson {
     pub audience: usize,
     pub left_out_as_bots: usize,
     pub left_out_as_dependent: usize,
+    /// Accounts left out because their follower count is unknown (0 when the request
+    /// assumed them native).
+    pub left_out_unknown_audience: usize,
     pub model: String,
+    /// `learned`, `weighted-cascade` or `engagement`.
     pub probabilities: String,
+    /// How the learned model was fitted and chosen, under `learned`.
+    pub learned: Option<LearnedJson>,
     pub epsilon: f64,
     /// The accuracy reached: `epsilon`, or larger when the memory limit on the sample
     /// (`sample_capped`) cut it short.
@@ -984,8 +1032,10 @@ impl From<&socialset_engine::PlanReport> for PlanJson {
             audience: r.audience,
             left_out_as_bots: r.left_out_as_bots,
             left_out_as_dependent: r.left_out_as_dependent,
+            left_out_unknown_audience: r.left_out_unknown_audience,
             model: format!("{:?}", r.model),
-            probabilities: format!("{:?}", r.probabilities),
+            probabilities: r.probabilities.name().to_owned(),
+            learned: r.learned.as_ref().map(LearnedJson::from),
             epsilon: r.epsilon,
             epsilon_achieved: r.epsilon_achieved,
             sample_capped: r.sample_capped,
@@ -994,6 +1044,53 @@ impl From<&socialset_engine::PlanReport> for PlanJson {
             social_set: (&r.social_set).into(),
             professional: r.professional.as_ref().map(PlanSetJson::from),
             audience_overlap: r.audience_overlap.map(EstimateJson::from),
+        }
+    }
+}
+
+/// A held-out score of one candidate model (higher log-likelihood is better).
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct CandidateJson {
+    pub model: String,
+    pub log_likelihood: f64,
+    pub mean_abs_error: f64,
+}
+
+/// How the learned model was fitted: the horizon, the half-life the held-out test chose on the
+/// history's last quarter and every candidate's score, the activity expected over the horizon.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct LearnedJson {
+    pub horizon_days: f64,
+    /// Null: no decay won.
+    pub half_life_hours: Option<f64>,
+    pub candidates: Vec<CandidateJson>,
+    /// Interactions the whole data set is expected to see over the horizon.
+    pub volume: f64,
+    /// The activity's power-law decay exponent after its last peak (0: a steady level).
+    pub trend_alpha: f64,
+    pub hours_since_peak: f64,
+    /// Past forecasts made inside the history that calibrate the interval.
+    pub backtests: usize,
+}
+
+impl From<&socialset_engine::LearnedFit> for LearnedJson {
+    fn from(f: &socialset_engine::LearnedFit) -> Self {
+        Self {
+            horizon_days: f.horizon_days,
+            half_life_hours: f.half_life_hours,
+            candidates: f
+                .candidates
+                .iter()
+                .map(|c| CandidateJson {
+                    model: c.candidate.label(),
+                    log_likelihood: c.log_likelihood,
+                    mean_abs_error: c.mean_abs_error,
+                })
+                .collect(),
+            volume: f.volume,
+            trend_alpha: f.trend_alpha,
+            hours_since_peak: f.hours_since_peak,
+            backtests: f.backtests.len(),
         }
     }
 }
@@ -1019,8 +1116,23 @@ pub struct PlanRequest {
     pub compare_professional: bool,
     /// Cascades of at most this many steps (1: the members' own engagers).
     pub hops: Option<u32>,
-    /// `weighted-cascade` (default) or `engagement` (observed engagement rates).
+    /// `learned` (default: learned from the timed history, reach forecast over the horizon
+    /// with a predictive interval), `weighted-cascade` or `engagement` (observed engagement
+    /// rates).
     pub probabilities: Option<String>,
+    /// The campaign's length in days: the learned forecast's horizon (default 7; more than 0,
+    /// at most 366).
+    pub horizon_days: Option<f64>,
+    /// Count accounts whose follower count is unknown as native candidates (default false:
+    /// they are left out, and `left_out_unknown_audience` says how many).
+    #[serde(default)]
+    pub assume_native_if_unknown: bool,
+    /// Plan on the engagement at or after this time only (RFC 3339, YYYY-MM-DD or epoch
+    /// seconds).
+    pub since: Option<String>,
+    /// Plan on the engagement before this time only: the forecast starts there (a store
+    /// whose activity has faded is planned on a window when it was active).
+    pub until: Option<String>,
     /// Accounts never chosen (ids or handles).
     #[serde(default)]
     pub exclude: Vec<String>,

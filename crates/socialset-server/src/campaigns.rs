@@ -494,7 +494,7 @@ async fn list_campaigns(
     }))
 }
 
-fn parse_time(field: &str, text: &str) -> Result<Timestamp, ApiError> {
+pub(crate) fn parse_time(field: &str, text: &str) -> Result<Timestamp, ApiError> {
     socialset_engine::parse_time(text).map_err(|p| ApiError::bad(field, format!("{text:?} {p}")))
 }
 

@@ -1407,19 +1407,35 @@ fn plan_options(req: PlanRequest) -> Result<PlanOptions, ApiError> {
         };
         return Err(ApiError::bad(field, format!("{field} must be at least 1")));
     }
-    let probabilities = match req.probabilities.as_deref().unwrap_or("weighted-cascade") {
-        "weighted-cascade" => Probabilities::WeightedCascade,
-        "engagement" => Probabilities::Engagement,
-        other => {
-            return Err(ApiError::bad(
+    let probabilities = match req.probabilities.as_deref() {
+        None => Probabilities::default(),
+        Some(name) => Probabilities::parse(name).ok_or_else(|| {
+            ApiError::bad(
                 "probabilities",
-                format!("probabilities is weighted-cascade or engagement, not {other:?}"),
-            ))
-        }
+                format!("probabilities is learned, weighted-cascade or engagement, not {name:?}"),
+            )
+        })?,
     };
     let defaults = PlanOptions::default();
+    let horizon_days = req.horizon_days.unwrap_or(defaults.horizon_days);
+    if !(horizon_days.is_finite() && horizon_days > 0.0 && horizon_days <= 366.0) {
+        return Err(ApiError::bad(
+            "horizon_days",
+            "horizon_days is the campaign's length in days: more than 0, at most 366",
+        ));
+    }
+    let time = |field: &str, text: Option<&str>| {
+        text.filter(|t| !t.trim().is_empty())
+            .map(|t| crate::campaigns::parse_time(field, t.trim()))
+            .transpose()
+    };
+    let window = socialset_engine::TimeWindow {
+        since: time("since", req.since.as_deref())?,
+        until: time("until", req.until.as_deref())?,
+    };
     Ok(PlanOptions {
         budget: req.budget_eur,
+        window,
         k: req.k,
         max_followers: req.max_followers.unwrap_or(defaults.max_followers),
         topic: req.topic.filter(|t| !t.trim().is_empty()),
@@ -1428,6 +1444,8 @@ fn plan_options(req: PlanRequest) -> Result<PlanOptions, ApiError> {
         compare_professional: req.compare_professional,
         hops: req.hops,
         probabilities,
+        horizon_days,
+        assume_native_if_unknown: req.assume_native_if_unknown,
         exclude: req.exclude,
         ..defaults
     })

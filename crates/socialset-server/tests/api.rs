@@ -1109,7 +1109,28 @@ async fn a_plan_within_its_budget_and_its_bad_requests(s: Server) {
         reach["low"].as_f64() <= reach["mean"].as_f64()
             && reach["mean"].as_f64() <= reach["high"].as_f64()
     );
+    // The default: reach learned and forecast, its interval's parts said, the nominal
+    // audience apart from the observed reach.
+    assert_eq!(p["probabilities"], "learned", "{p}");
+    assert_eq!(p["learned"]["horizon_days"], 7.0, "{p}");
+    assert!(p["social_set"]["forecast"]["sd_outcome"].is_number(), "{p}");
+    assert!(p["social_set"]["nominal_audience"].is_u64(), "{p}");
+    assert_eq!(p["left_out_unknown_audience"], 0, "{p}");
+    let (status, p) = post(serde_json::json!({
+        "budget_eur": 500.0, "probabilities": "weighted-cascade", "until": "1970-01-01T00:02:00Z"
+    }))
+    .await;
+    assert_eq!(status, StatusCode::OK, "{p}");
+    assert!(p["social_set"]["forecast"].is_null(), "{p}");
     for (body, field) in [
+        (
+            serde_json::json!({"budget_eur": 100.0, "horizon_days": 0.0}),
+            "horizon_days",
+        ),
+        (
+            serde_json::json!({"budget_eur": 100.0, "until": "next tuesday"}),
+            "until",
+        ),
         (serde_json::json!({"budget_eur": -5.0}), "budget_eur"),
         (serde_json::json!({"budget_eur": 100.0, "k": 0}), "k"),
         (

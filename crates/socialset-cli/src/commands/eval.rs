@@ -13,9 +13,12 @@ use crate::progress::ImportProgress;
 ///   influence     does influence on the first days predict the engagement of the next ones?
 ///                 (Higgs Twitter: rank on days 1–4, measure days 5–7; Spearman and
 ///                 precision@100 against in-degree and interaction count, in the same run)
-///   plan          does the Social Set reach people in reality? (Higgs: plan on days 1–4,
-///                 count who engaged with each plan's members on days 5–7: the Social Set
-///                 against the natives with the most engagers and the professional plan)
+///   plan          does the Social Set reach people in reality, and did its forecast come
+///                 true? (Higgs: plan on days 1–4, count who engaged with each plan's members
+///                 on days 5–7: the Social Set against the natives with the most engagers and
+///                 the professional plan, for each model of reach; --halves: each burst of a
+///                 data set with follower counts, e.g. PHEME's events, planned on its first
+///                 half and observed on its second)
 ///   sentiment     does the sentiment model get Italian polarity right? (SENTIPOLC 2016's
 ///                 official metric on a file in its column format, scored by the shipped
 ///                 model; --cross-validate: 10-fold cross-validation trained on the file)
@@ -146,15 +149,27 @@ enum What {
         /// The most followers a Social Set member may have.
         #[arg(long, default_value_t = 5_000, value_name = "N")]
         max_followers: u64,
-        /// Edge probabilities: weighted-cascade or engagement.
-        #[arg(long, default_value = "weighted-cascade", value_parser = ["weighted-cascade", "engagement"])]
+        /// The planner's reach model: `learned` (the default's), `weighted-cascade`,
+        /// `engagement`, or `all` (each of them, `engagement` with one hop, in one run).
+        #[arg(long, default_value = "all", value_parser = ["all", "learned", "weighted-cascade", "engagement"])]
         probabilities: String,
-        /// At most this many steps from a member (1: the members' own engagers only).
+        /// At most this many steps from a member (1: the members' own engagers only), for a
+        /// model that simulates cascades.
         #[arg(long, value_name = "N")]
         hops: Option<u32>,
         /// Seed of IMM and the simulations.
         #[arg(long, default_value_t = 42, value_name = "S")]
         seed: u64,
+        /// Plan on the first half of each burst of activity and observe the second, with the
+        /// data's own follower counts (instead of days from the start and followers assumed).
+        #[arg(long)]
+        halves: bool,
+        /// With --halves: bursts are apart by at least this many hours without interaction.
+        #[arg(long, default_value_t = 72.0, value_name = "H")]
+        gap_hours: f64,
+        /// With --halves: bursts with fewer timed interactions are left out.
+        #[arg(long, default_value_t = 200, value_name = "N")]
+        min_interactions: usize,
         /// Print JSON.
         #[arg(long)]
         json: bool,
@@ -381,37 +396,70 @@ pub fn run(args: Args) -> Result<()> {
             probabilities,
             hops,
             seed,
+            halves,
+            gap_hours,
+            min_interactions,
             json,
         } => {
             if !(train_days > 0.0 && test_days > 0.0) {
                 anyhow::bail!("--train-days and --test-days must be positive");
             }
-            let options = socialset_engine::PlanOptions {
-                budget,
-                max_followers,
-                seed,
-                probabilities: if probabilities == "engagement" {
-                    socialset_engine::Probabilities::Engagement
-                } else {
-                    socialset_engine::Probabilities::WeightedCascade
-                },
-                hops,
-                // Interaction files hold no profiles for the audit to judge.
-                min_authenticity: None,
-                ..Default::default()
+            use socialset_engine::Probabilities;
+            let models: Vec<(Probabilities, Option<u32>)> = match probabilities.as_str() {
+                "all" => vec![
+                    (Probabilities::Learned, None),
+                    (Probabilities::Engagement, Some(1)),
+                    (Probabilities::WeightedCascade, hops),
+                ],
+                name => vec![(Probabilities::parse(name).unwrap_or_default(), hops)],
             };
-            let e = socialset_engine::eval_plan(
-                &data,
-                train_days,
-                test_days,
-                followers_per_engager,
-                &options,
-                &mut progress,
-            )?;
-            if json {
-                println!("{}", serde_json::to_string_pretty(&plan_json(&e))?);
+            let options = models.into_iter().map(|(probabilities, hops)| {
+                socialset_engine::PlanOptions {
+                    budget,
+                    max_followers,
+                    seed,
+                    probabilities,
+                    hops,
+                    // Interaction files hold no profiles for the audit to judge; bursts of
+                    // platform exports do.
+                    min_authenticity: if halves {
+                        socialset_engine::PlanOptions::default().min_authenticity
+                    } else {
+                        None
+                    },
+                    ..Default::default()
+                }
+            });
+            if halves {
+                if gap_hours.is_nan() || gap_hours <= 0.0 {
+                    anyhow::bail!("--gap-hours must be positive");
+                }
+                let evals = options
+                    .map(|o| {
+                        socialset_engine::eval_plan_halves(
+                            &data,
+                            gap_hours,
+                            min_interactions,
+                            &o,
+                            &mut progress,
+                        )
+                    })
+                    .collect::<Result<Vec<_>, _>>()?;
+                emit(&evals, json, halves_json, print_halves)?;
             } else {
-                print_plan(&e);
+                let evals = options
+                    .map(|o| {
+                        socialset_engine::eval_plan(
+                            &data,
+                            train_days,
+                            test_days,
+                            followers_per_engager,
+                            &o,
+                            &mut progress,
+                        )
+                    })
+                    .collect::<Result<Vec<_>, _>>()?;
+                emit(&evals, json, plan_json, print_plan)?;
             }
         }
         What::Sentiment {
@@ -630,43 +678,207 @@ pub fn run(args: Args) -> Result<()> {
     Ok(())
 }
 
+/// Each evaluation as one JSON array, or printed one after another.
+fn emit<T>(
+    evals: &[T],
+    json: bool,
+    to_json: fn(&T) -> serde_json::Value,
+    print: fn(&T),
+) -> Result<()> {
+    if json {
+        let all: Vec<serde_json::Value> = evals.iter().map(to_json).collect();
+        println!("{}", serde_json::to_string_pretty(&all)?);
+    } else {
+        evals.iter().for_each(print);
+    }
+    Ok(())
+}
+
+/// A model's name as the eval tables give it.
+fn model_name(e: &socialset_engine::PlanEval) -> String {
+    name_of(e.probabilities, e.hops)
+}
+
+fn name_of(p: socialset_engine::Probabilities, hops: Option<u32>) -> String {
+    match hops {
+        Some(h) => format!("{}, {h} hop{}", p.name(), if h == 1 { "" } else { "s" }),
+        None => p.name().to_owned(),
+    }
+}
+
+fn observed_json(p: &socialset_engine::ObservedPlan) -> serde_json::Value {
+    let (error, within_30, contained) = verdict(p);
+    serde_json::json!({
+        "plan": p.name, "members": p.members, "cost": p.cost,
+        "predicted_reach": {"mean": p.predicted.mean, "low": p.predicted.low, "high": p.predicted.high},
+        "interval": if p.forecast.is_some() { "predictive" } else { "simulation only" },
+        "forecast": p.forecast.as_ref().map(|f| serde_json::json!({
+            "volume": f.volume, "sd_parameters": f.sd_parameters, "sd_outcome": f.sd_outcome,
+            "sd_past_forecasts": f.sd_past_forecasts, "backtests": f.backtests})),
+        "observed_reach": p.observed_reach, "observed_per_euro": p.observed_per_euro,
+        "members_engaged": p.members_engaged,
+        "relative_error": error, "within_30_percent": within_30, "interval_contains_observed": contained,
+    })
+}
+
+fn halves_json(e: &socialset_engine::HalvesEval) -> serde_json::Value {
+    serde_json::json!({
+        "model": name_of(e.probabilities, e.hops), "budget": e.budget,
+        "max_followers": e.max_followers, "gap_hours": e.gap_hours,
+        "bursts": e.bursts.iter().map(|b| serde_json::json!({
+            "train_from_ms": b.train.0.epoch_ms(), "test_from_ms": b.test.0.epoch_ms(),
+            "test_until_ms": b.test.1.epoch_ms(), "interactions": b.interactions,
+            "plans": b.plans.as_ref().ok().map(|p| p.iter().map(observed_json).collect::<Vec<_>>()),
+            "error": b.plans.as_ref().err(),
+        })).collect::<Vec<_>>(),
+    })
+}
+
+fn print_halves(e: &socialset_engine::HalvesEval) {
+    println!(
+        "Model {}: each burst (apart by {} h or more) planned on its first half, observed on its second; budget €{:.0}; natives have at most {} followers (the data's own counts).",
+        name_of(e.probabilities, e.hops),
+        e.gap_hours,
+        e.budget,
+        thousands(e.max_followers)
+    );
+    let mut rows = Vec::new();
+    let (mut within, mut held, mut count) = (0, 0, 0);
+    for b in &e.bursts {
+        let when = format!(
+            "{} ({} interactions, {:.1} h + {:.1} h)",
+            socialset_server::api::day(b.train.0),
+            thousands(b.interactions as u64),
+            (b.train.1.epoch_ms() - b.train.0.epoch_ms()) as f64 / 3_600_000.0,
+            (b.test.1.epoch_ms() - b.test.0.epoch_ms()) as f64 / 3_600_000.0,
+        );
+        match &b.plans {
+            Err(m) => rows.push(vec![
+                when,
+                "no plan".into(),
+                m.clone(),
+                String::new(),
+                String::new(),
+                String::new(),
+                String::new(),
+            ]),
+            Ok(plans) => {
+                for p in plans {
+                    let (error, w, c) = verdict(p);
+                    count += 1;
+                    within += usize::from(w);
+                    held += usize::from(c);
+                    rows.push(vec![
+                        when.clone(),
+                        p.name.to_owned(),
+                        p.members.to_string(),
+                        format!(
+                            "{:.0} ({:.0}–{:.0})",
+                            p.predicted.mean, p.predicted.low, p.predicted.high
+                        ),
+                        thousands(p.observed_reach as u64),
+                        format!("{:+.0}%{}", error * 100.0, if w { "" } else { " ✗" }),
+                        if c { "yes" } else { "no" }.into(),
+                    ]);
+                }
+            }
+        }
+    }
+    println!(
+        "{}",
+        table(
+            &[
+                "burst",
+                "plan",
+                "members",
+                "predicted reach (95%)",
+                "observed reach",
+                "error",
+                "interval holds it",
+            ],
+            &[2, 3, 4, 5],
+            rows
+        )
+    );
+    println!(
+        "{within} of {count} predictions within ±30%; {held} of {count} intervals hold what was observed."
+    );
+}
+
+/// Whether a prediction came within ±30% of what was observed, and whether its interval held it.
+fn verdict(p: &socialset_engine::ObservedPlan) -> (f64, bool, bool) {
+    let observed = p.observed_reach as f64;
+    let error = (p.predicted.mean - observed) / observed.max(1.0);
+    (
+        error,
+        error.abs() <= 0.30,
+        p.predicted.low <= observed && observed <= p.predicted.high,
+    )
+}
+
 fn plan_json(e: &socialset_engine::PlanEval) -> serde_json::Value {
     serde_json::json!({
+        "model": model_name(e),
         "train_from_ms": e.train.0.epoch_ms(), "train_until_ms": e.train.1.epoch_ms(),
         "test_until_ms": e.test.1.epoch_ms(),
         "budget": e.budget, "followers_per_engager": e.followers_per_engager,
         "max_followers": e.max_followers,
-        "plans": e.plans.iter().map(|p| serde_json::json!({
-            "plan": p.name, "members": p.members, "cost": p.cost,
-            "predicted_reach": {"mean": p.predicted.mean, "low": p.predicted.low, "high": p.predicted.high},
-            "observed_reach": p.observed_reach, "observed_per_euro": p.observed_per_euro,
-            "members_engaged": p.members_engaged,
-        })).collect::<Vec<_>>(),
+        "learned": e.learned.as_ref().map(|l| serde_json::json!({
+            "half_life_hours": l.half_life_hours, "volume": l.volume, "trend_alpha": l.trend_alpha,
+            "hours_since_peak": l.hours_since_peak,
+            "backtests": l.backtests.iter().map(|b| serde_json::json!({
+                "origin_ms": b.origin_ms, "hours": b.hours, "predicted": b.predicted,
+                "observed": b.observed, "explained_var": b.explained_var,
+                "predicted_volume": b.predicted_volume, "observed_volume": b.observed_volume})).collect::<Vec<_>>(),
+            "candidates": l.candidates.iter().map(|c| serde_json::json!({
+                "model": c.candidate.label(), "log_likelihood": c.log_likelihood,
+                "mean_abs_error": c.mean_abs_error})).collect::<Vec<_>>(),
+        })),
+        "plans": e.plans.iter().map(observed_json).collect::<Vec<_>>(),
     })
 }
 
 fn print_plan(e: &socialset_engine::PlanEval) {
     println!(
-        "Planned on {:.1} days, measured on the next {:.1}; budget €{:.0}; natives have at most {} followers ({} followers assumed per distinct engager).",
+        "Model {}: planned on {:.1} days, measured on the next {:.1}; budget €{:.0}; natives have at most {} followers ({} followers assumed per distinct engager).",
+        model_name(e),
         (e.train.1.epoch_ms() - e.train.0.epoch_ms()) as f64 / 86_400_000.0,
         (e.test.1.epoch_ms() - e.test.0.epoch_ms()) as f64 / 86_400_000.0,
         e.budget,
         thousands(e.max_followers),
         e.followers_per_engager
     );
+    if let Some(l) = &e.learned {
+        println!(
+            "  learned: half-life {} chosen on the planning days' last quarter; {} interactions expected over the test days; {} past forecasts calibrate the interval.",
+            l.half_life_hours.map_or("none".into(), |h| format!("{h} h")),
+            thousands(l.volume.round() as u64),
+            l.backtests.len()
+        );
+    }
     let rows = e
         .plans
         .iter()
         .map(|p| {
+            let (error, within, contained) = verdict(p);
             vec![
                 p.name.to_owned(),
                 p.members.to_string(),
                 format!("€{:.0}", p.cost),
                 format!(
-                    "{:.0} ({:.0}–{:.0})",
-                    p.predicted.mean, p.predicted.low, p.predicted.high
+                    "{:.0} ({:.0}–{:.0}{})",
+                    p.predicted.mean,
+                    p.predicted.low,
+                    p.predicted.high,
+                    if p.forecast.is_some() {
+                        ""
+                    } else {
+                        ", simulation only"
+                    }
                 ),
                 thousands(p.observed_reach as u64),
+                format!("{:+.0}%{}", error * 100.0, if within { "" } else { " ✗" }),
+                if contained { "yes" } else { "no" }.into(),
                 format!("{:.3}", p.observed_per_euro),
                 p.members_engaged.to_string(),
             ]
@@ -681,10 +893,12 @@ fn print_plan(e: &socialset_engine::PlanEval) {
                 "cost",
                 "predicted reach (95%)",
                 "observed reach",
+                "error",
+                "interval holds it",
                 "observed per €",
                 "members engaged",
             ],
-            &[1, 2, 3, 4, 5, 6],
+            &[1, 2, 3, 4, 5, 7, 8],
             rows
         )
     );

@@ -10,20 +10,36 @@ use crate::output::{csv, table, thousands, who};
 
 /// Plan a Social Set: the native influencers that reach the most accounts for the budget.
 ///
-/// Reach follows the independent cascade (or --model lt, linear threshold) on who engages
-/// with whom (when A replies to, shares or mentions B, B's posts can reach A), with
-/// weighted-cascade probabilities (each account is reached through any one of the k accounts
-/// it engages with with chance 1/k), or with --probabilities engagement the observed share of
-/// B's posts that A engaged with (posts as stored; without posts, the hours B drew
-/// engagement in stand for them; one post added to smooth). Members are chosen by IMM
-/// (Tang, Shi, Xiao 2015) with a cost-aware greedy under the budget, among accounts with at
-/// most --max-followers (unknown counts allowed, priced as "unknown"). Each member's cost
-/// comes from the price list per follower tier (defaults: nano €50, micro €250, mid €1,500,
-/// macro €6,000, mega €15,000, unknown €50; --prices FILE with `tier,price` lines). Expected
-/// reach is estimated by --simulations Monte Carlo runs with a 95% interval.
+/// By default (--probabilities learned) reach is learned from what happened in the data: each
+/// account's time-decayed share of the engagement, how often its past engagers come back and
+/// how many new ones it draws, one hop (a share of a share is recorded against the original
+/// author), scaled by the activity the data set is expected to see over the next --days (its
+/// hourly activity after the last peak, fitted as a power-law decay). The half-life of the
+/// decay is chosen by a held-out test on the history's last quarter. The forecast reach comes
+/// with a 95% predictive interval that joins three errors, each printed: the learned
+/// parameters' (a bootstrap over the history), the outcome's own randomness, and how far past
+/// forecasts made inside the history missed. This is the setting that forecast best on real
+/// cascades (docs/EVALUATION.md: the protocol and the figures).
 ///
-/// --communities and --topic set a target audience: reach is counted only among its members
-/// (IMM's reverse-reachable sets start there), for both plans.
+/// --probabilities weighted-cascade or engagement walk the independent cascade (or --model lt)
+/// on who engages with whom, with 1/k or observed per-post engagement probabilities; members
+/// are chosen by IMM (Tang, Shi, Xiao 2015) and the reach's interval is only the Monte Carlo
+/// error of --simulations runs, not the uncertainty of a forecast.
+///
+/// Reach is counted inside the imported data, the only reach socialset observes. A member's
+/// followers are its nominal audience, which the data cannot see: both are printed, and they
+/// are not comparable (a professional with millions of followers may reach a few dozen
+/// accounts of the data).
+///
+/// Members have at most --max-followers. An account whose follower count is unknown (known
+/// only as the target of mentions, say) is in tier "unknown" and left out, unless
+/// --assume-native-if-unknown counts it as a native. Verified accounts and brands are flagged.
+/// Each member's cost comes from the price list per follower tier (defaults: nano €50, micro
+/// €250, mid €1,500, macro €6,000, mega €15,000, unknown €50; --prices FILE with `tier,price`
+/// lines).
+///
+/// --communities and --topic set a target audience: reach is counted only among its members,
+/// for both plans.
 ///
 /// With --compare professional (the default) the same budget is spent on the accounts with
 /// the most followers above the native threshold, and both plans are shown side by side.
@@ -34,6 +50,8 @@ use crate::output::{csv, table, thousands, who};
 ///   socialset plan --budget 1000 --prices prices.csv --exclude @competitor
 ///   socialset plan --budget 500 --communities 0,3 --max-per-community 2
 ///   socialset plan --budget 500 --topic "#higgs, cern"
+///   socialset plan --budget 500 --days 30
+///   socialset plan --budget 500 --assume-native-if-unknown
 ///   socialset plan --budget 500 --model lt --probabilities engagement
 ///   socialset plan --budget 500 --min-independence 0.8
 ///   socialset plan --budget 3000 --professionals @bigname,@othername
@@ -84,10 +102,19 @@ pub struct Args {
     /// Diffusion model: `ic` (independent cascade) or `lt` (linear threshold).
     #[arg(long, default_value = "ic", value_parser = ["ic", "lt"])]
     model: String,
-    /// Edge probabilities: `weighted-cascade` (1 / number of accounts one engages with) or
-    /// `engagement` (observed engagement rates).
-    #[arg(long, default_value = "weighted-cascade", value_parser = ["weighted-cascade", "engagement"])]
+    /// Where reach comes from: `learned` (from the timed history, a forecast over --days with a
+    /// predictive interval), `weighted-cascade` (1 / number of accounts one engages with) or
+    /// `engagement` (observed engagement rates); the last two simulate a cascade.
+    #[arg(long, default_value = "learned", value_parser = ["learned", "weighted-cascade", "engagement"])]
     probabilities: String,
+    /// Days the campaign runs: the horizon of the learned forecast (fractions allowed, at
+    /// most 366).
+    #[arg(long, default_value_t = 7.0, value_name = "D")]
+    days: f64,
+    /// Count accounts whose follower count is unknown as native candidates (their in-graph
+    /// audience the only evidence); by default they are left out and counted.
+    #[arg(long)]
+    assume_native_if_unknown: bool,
     /// At most this many steps from a member (independent cascade; 1: the members' own
     /// engagers only, as on Twitter, where a retweet of a retweet is recorded against the
     /// original author).
@@ -155,11 +182,9 @@ pub fn run(args: Args) -> Result<()> {
         } else {
             Model::IndependentCascade
         },
-        probabilities: if args.probabilities == "engagement" {
-            Probabilities::Engagement
-        } else {
-            Probabilities::WeightedCascade
-        },
+        probabilities: Probabilities::parse(&args.probabilities).unwrap_or_default(),
+        horizon_days: args.days,
+        assume_native_if_unknown: args.assume_native_if_unknown,
         window: args.graph.window(),
     };
     let mut limits = socialset_engine::Limits::default();
@@ -174,7 +199,14 @@ pub fn run(args: Args) -> Result<()> {
                 rows.extend(rows_of("professional", p));
             }
             csv(
-                &["plan", "account", "followers", "cost_eur", "marginal_reach"],
+                &[
+                    "plan",
+                    "account",
+                    "followers",
+                    "cost_eur",
+                    "marginal_reach",
+                    "flags",
+                ],
                 &rows,
             )?;
         }
@@ -194,47 +226,107 @@ fn rows_of(plan: &str, s: &PlanSet) -> Vec<Vec<String>> {
                 format!("{:.2}", m.cost),
                 m.marginal_reach
                     .map_or(String::new(), |g| format!("{g:.1}")),
+                m.flags.join(" "),
             ]
         })
         .collect()
 }
 
 fn summary(name: &str, s: &PlanSet) -> String {
+    let per_euro = |x: f64| x / s.cost.max(f64::MIN_POSITIVE);
+    let nominal = match s.nominal_audience {
+        Some(f) => format!(
+            "{} followers (nominal, not observable in the data)",
+            thousands(f)
+        ),
+        None => "followers unknown for some members".into(),
+    };
+    let (what, interval) = match &s.forecast {
+        Some(_) => ("forecast reach inside the data", "95% predictive interval"),
+        None => (
+            "expected reach inside the data",
+            "95% interval of the simulation only",
+        ),
+    };
     format!(
-        "{name}: {} members, €{:.0}, expected reach {:.0} accounts (95% interval {:.0}–{:.0}), {:.2} accounts per euro ({:.2}–{:.2})",
+        "{name}: {} members, €{:.0}, {what} {:.0} accounts ({interval} {:.0}–{:.0}), {:.2} accounts per euro ({:.2}–{:.2}); {nominal}",
         s.members.len(),
         s.cost,
         s.reach.mean,
         s.reach.low,
         s.reach.high,
         s.reach_per_euro,
-        s.reach.low / s.cost.max(f64::MIN_POSITIVE),
-        s.reach.high / s.cost.max(f64::MIN_POSITIVE)
+        per_euro(s.reach.low),
+        per_euro(s.reach.high)
     )
 }
 
+/// Where a forecast's interval comes from, in words.
+fn forecast_parts(s: &PlanSet) -> Option<String> {
+    let f = s.forecast.as_ref()?;
+    let calibrated = if f.backtests == 0 {
+        "no past forecast could be made inside the history: the interval is not calibrated".into()
+    } else {
+        format!(
+            "past forecasts' excess error {:.2} (from {} backtests)",
+            f.sd_past_forecasts, f.backtests
+        )
+    };
+    Some(format!(
+        "  interval parts (sd of log reach): learned parameters {:.2} (bootstrap), outcome {:.2}, {calibrated}",
+        f.sd_parameters, f.sd_outcome
+    ))
+}
+
 fn print(r: &PlanReport) {
+    let how = match &r.learned {
+        Some(l) => format!(
+            "reach learned from the timed history ({}), forecast over {} days ({} interactions expected in the data set)",
+            match l.half_life_hours {
+                Some(h) => format!("half-life {h} h chosen on the history's last quarter"),
+                None => "no decay, chosen on the history's last quarter".into(),
+            },
+            l.horizon_days,
+            thousands(l.volume.round() as u64)
+        ),
+        None => format!(
+            "{}, {} probabilities; IMM ε = {} on {} RR sets ({} MiB)",
+            match r.model {
+                Model::IndependentCascade => "independent cascade",
+                Model::LinearThreshold => "linear threshold",
+            },
+            r.probabilities.name(),
+            r.epsilon,
+            thousands(r.rr_sets as u64),
+            thousands(r.sample_bytes.div_ceil(1 << 20))
+        ),
+    };
+    let unknown = if r.left_out_unknown_audience > 0 {
+        format!(
+            ", {} with unknown follower counts (--assume-native-if-unknown counts them)",
+            thousands(r.left_out_unknown_audience as u64)
+        )
+    } else {
+        String::new()
+    };
     println!(
-        "Budget €{:.0}; {} accounts ({} in the target audience), {} influence links ({}, {} probabilities); {} native candidates ({} likely bots and {} dependent on brands left out); IMM ε = {} on {} RR sets ({} MiB).",
+        "Budget €{:.0}; {} accounts ({} in the target audience), {} influence links; {} native candidates ({} likely bots and {} dependent on brands left out{unknown}); {how}.",
         r.budget,
         thousands(r.accounts as u64),
         thousands(r.audience as u64),
         thousands(r.influence_edges as u64),
-        match r.model {
-            Model::IndependentCascade => "independent cascade",
-            Model::LinearThreshold => "linear threshold",
-        },
-        match r.probabilities {
-            Probabilities::WeightedCascade => "weighted-cascade",
-            Probabilities::Engagement => "engagement-rate",
-        },
         thousands(r.candidates as u64),
         thousands(r.left_out_as_bots as u64),
         thousands(r.left_out_as_dependent as u64),
-        r.epsilon,
-        thousands(r.rr_sets as u64),
-        thousands(r.sample_bytes.div_ceil(1 << 20))
     );
+    if let Some(l) = r.learned.as_ref().filter(|l| l.volume < 10.0) {
+        println!(
+            "The data set's activity has faded: its last peak was {:.0} days before its history ends, and the forecast expects {:.1} interactions over {} days, so any reach is near zero. Plan on a window when it was active (--since/--until) or simulate with --probabilities weighted-cascade.",
+            l.hours_since_peak / 24.0,
+            l.volume,
+            l.horizon_days
+        );
+    }
     if r.sample_capped {
         println!(
             "The RR sets reached the memory limit (--max-sample-mb): the plan holds to ε = {:.3} instead of {}.",
@@ -252,23 +344,31 @@ fn print(r: &PlanReport) {
                 format!("€{:.0}", m.cost),
                 m.marginal_reach
                     .map_or(String::new(), |g| format!("+{g:.1}")),
+                m.flags.join(", "),
             ]
         })
         .collect();
     println!(
         "{}",
         table(
-            &["member", "followers", "cost", "why: adds to reach"],
+            &["member", "followers", "cost", "why: adds to reach", "flags"],
             &[1, 2, 3],
             rows
         )
     );
     println!("{}", summary("Social Set", &r.social_set));
+    if let Some(p) = forecast_parts(&r.social_set) {
+        println!("{p}");
+    }
     match &r.professional {
         Some(p) => {
             println!("{}", summary("Professional plan", p));
+            if let Some(parts) = forecast_parts(p) {
+                println!("{parts}");
+            }
             let names: Vec<String> = p.members.iter().map(|m| who(&m.id, m.handle.as_deref())).collect();
             println!("  ({})", names.join(", "));
+            println!("Reach is what the imported data can observe; the professionals' followers mostly lie outside it, so the two plans' reach compares them only inside this data.");
             if let Some(o) = r.audience_overlap {
                 println!(
                     "Of the accounts either plan reaches, {:.1}% (95% interval {:.1}–{:.1}%) are reached by both.",

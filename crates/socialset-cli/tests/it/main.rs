@@ -586,17 +586,29 @@ fn trust_independence_and_disclosure_commands() {
     let ind = json(&["independence", "tw:b", "--format", "json", "--db", &d]);
     assert_eq!(ind["independence"].as_f64(), Some(0.0));
     assert_eq!(ind["sponsored_posts"], 2);
+    // No account here has a known follower count: none is a native unless the user says so.
+    let out = socialset(&db, &["plan", "--budget", "100", "--db", &d]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("3 accounts have no known follower count")
+            && err.contains("--assume-native-if-unknown"),
+        "{err}"
+    );
     let plan = json(&[
         "plan",
         "--budget",
         "100",
         "--simulations",
         "500",
+        "--assume-native-if-unknown",
         "--format",
         "json",
         "--db",
         &d,
     ]);
+    assert_eq!(plan["probabilities"], "learned", "{plan}");
+    assert_eq!(plan["left_out_unknown_audience"], 0, "{plan}");
     assert!(
         plan["social_set"]["cost_eur"]
             .as_f64()

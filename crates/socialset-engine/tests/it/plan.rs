@@ -24,6 +24,74 @@ fn higgs() -> (tempfile::TempDir, Workspace) {
     (dir, ws)
 }
 
+/// The options these tests were written for: a simulated cascade (IMM) with weighted-cascade
+/// probabilities, over a sample whose accounts mostly have no follower count (counted as
+/// natives by request).
+fn simulated() -> PlanOptions {
+    PlanOptions {
+        probabilities: Probabilities::WeightedCascade,
+        assume_native_if_unknown: true,
+        ..PlanOptions::default()
+    }
+}
+
+/// By default reach is learned and forecast, and an account whose follower count is unknown
+/// is no native: here only higgs:677 (1,200 followers) can be a member.
+#[test]
+fn the_default_plan_forecasts_and_leaves_unknown_audiences_out() {
+    let (_dir, ws) = higgs();
+    let defaults = PlanOptions::default();
+    assert_eq!(defaults.probabilities, Probabilities::Learned);
+    assert!(!defaults.assume_native_if_unknown);
+    let r = ws
+        .plan(&PlanOptions {
+            budget: 500.0,
+            ..defaults.clone()
+        })
+        .expect("plan");
+    let ids: Vec<&str> = r.social_set.members.iter().map(|m| m.id.as_str()).collect();
+    assert_eq!(ids, ["higgs:677"]);
+    assert_eq!(r.candidates, 1);
+    let known = 2;
+    assert!(r.left_out_unknown_audience > 0);
+    assert_eq!(r.left_out_unknown_audience + known, r.accounts);
+    let fit = r.learned.as_ref().expect("the learned fit");
+    assert_eq!(fit.horizon_days, 7.0);
+    assert!(fit.candidates.len() >= 8, "every candidate scored");
+    let f = r.social_set.forecast.as_ref().expect("a forecast");
+    let s = &r.social_set.reach;
+    assert!(s.low <= s.mean && s.mean <= s.high && s.simulations == 0);
+    assert!(f.sd_outcome > 0.0 && f.sd_parameters >= 0.0 && f.sd_past_forecasts >= 0.0);
+    assert_eq!(r.social_set.nominal_audience, Some(1_200));
+    // The professional plan: higgs:13808 with its 45,000 followers as nominal audience.
+    let p = r.professional.as_ref().expect("a professional plan");
+    assert_eq!(p.nominal_audience, Some(45_000));
+    assert!(p.forecast.is_some());
+    // Counted as natives on request, the others join the candidates.
+    let r = ws
+        .plan(&PlanOptions {
+            budget: 500.0,
+            assume_native_if_unknown: true,
+            ..defaults.clone()
+        })
+        .expect("plan");
+    assert_eq!(r.left_out_unknown_audience, 0);
+    assert_eq!(r.social_set.members.len(), 10);
+    assert_eq!(
+        r.social_set.nominal_audience, None,
+        "unknown counts have no sum"
+    );
+    // A horizon outside (0, 366] days is refused naming it.
+    let e = ws
+        .plan(&PlanOptions {
+            budget: 500.0,
+            horizon_days: 0.0,
+            ..defaults
+        })
+        .expect_err("refused");
+    assert!(e.to_string().contains("at most 366 days"), "{e}");
+}
+
 #[test]
 fn a_plan_keeps_to_its_budget_and_rules() {
     let (_dir, ws) = higgs();
@@ -32,7 +100,7 @@ fn a_plan_keeps_to_its_budget_and_rules() {
             budget,
             simulations: 2_000,
             exclude: vec!["higgs:88".into()],
-            ..PlanOptions::default()
+            ..simulated()
         };
         let r = ws.plan(&options).expect("plan");
         let s = &r.social_set;
@@ -82,7 +150,7 @@ fn a_plan_spreads_over_communities_when_asked() {
         budget: 400.0,
         simulations: 1_000,
         max_per_community: Some(1),
-        ..PlanOptions::default()
+        ..simulated()
     };
     let r = ws.plan(&options).expect("plan");
     let mut seen: Vec<u32> = r
@@ -118,7 +186,7 @@ fn reach_can_be_counted_in_a_target_audience() {
         .plan(&PlanOptions {
             budget: 200.0,
             simulations: 1_000,
-            ..PlanOptions::default()
+            ..simulated()
         })
         .expect("plan");
     assert_eq!(all.audience, all.accounts);
@@ -127,7 +195,7 @@ fn reach_can_be_counted_in_a_target_audience() {
             budget: 200.0,
             simulations: 1_000,
             audience_communities: vec![0],
-            ..PlanOptions::default()
+            ..simulated()
         })
         .expect("plan for community 0");
     assert!(some.audience < some.accounts && some.audience > 0);
@@ -137,7 +205,7 @@ fn reach_can_be_counted_in_a_target_audience() {
     let e = ws
         .plan(&PlanOptions {
             topic: Some("#higgs".into()),
-            ..PlanOptions::default()
+            ..simulated()
         })
         .expect_err("empty audience");
     assert!(e.to_string().contains("target audience"), "{e}");
@@ -149,14 +217,14 @@ fn bad_plans_and_price_lists_are_refused() {
     let e = ws
         .plan(&PlanOptions {
             budget: 0.0,
-            ..PlanOptions::default()
+            ..simulated()
         })
         .expect_err("no budget");
     assert!(e.to_string().contains("positive amount"), "{e}");
     let e = ws
         .plan(&PlanOptions {
             exclude: vec!["nobody".into()],
-            ..PlanOptions::default()
+            ..simulated()
         })
         .expect_err("unknown account");
     assert!(e.to_string().contains("no account matches"), "{e}");
@@ -186,7 +254,7 @@ fn linear_threshold_and_engagement_rates_plan_within_budget() {
     let base = PlanOptions {
         budget: 200.0,
         simulations: 2_000,
-        ..PlanOptions::default()
+        ..simulated()
     };
     let ic = ws.plan(&base).expect("ic");
     for (model, probabilities) in [
@@ -239,7 +307,7 @@ fn dependent_accounts_are_left_out() {
         budget: 50.0,
         simulations: 500,
         min_authenticity: None,
-        ..PlanOptions::default()
+        ..simulated()
     };
     let free = ws.plan(&options).expect("plan");
     assert_eq!(
@@ -264,7 +332,7 @@ fn a_given_professional_list_is_bought_in_order() {
             budget: 100.0,
             simulations: 500,
             professionals: vec!["higgs:13808".into(), "higgs:88".into(), "higgs:677".into()],
-            ..PlanOptions::default()
+            ..simulated()
         })
         .expect("plan");
     let p = r.professional.expect("a professional plan");
@@ -276,7 +344,7 @@ fn a_given_professional_list_is_bought_in_order() {
     let e = ws
         .plan(&PlanOptions {
             professionals: vec!["nobody".into()],
-            ..PlanOptions::default()
+            ..simulated()
         })
         .expect_err("unknown account");
     assert!(e.to_string().contains("no account matches"), "{e}");
