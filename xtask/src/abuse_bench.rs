@@ -455,7 +455,8 @@ fn attacks(seconds: u64, scale: Scale) -> Vec<Attack> {
                         ("Authorization", bearer(&s.viewer)),
                         ("Content-Type", "application/json".into()),
                     ],
-                    body: br#"{"budget_eur": 30}"#.to_vec(),
+                    // Higgs has no follower counts: its accounts count as natives by request.
+                    body: br#"{"budget_eur": 30, "assume_native_if_unknown": true}"#.to_vec(),
                 };
                 one_after_another(&s.addr, (0..scale.plans).map(|_| plan()).collect())
             }),
@@ -740,7 +741,7 @@ pub fn bench_abuse(root: &Path, args: &[String]) -> Result<()> {
             (
                 "POST",
                 "/api/workspaces/higgs/plans",
-                r#"{"budget_eur": 1000}"#,
+                r#"{"budget_eur": 1000, "assume_native_if_unknown": true}"#,
             ),
             ("GET", "/api/workspaces/higgs/communities?top=12", ""),
         ]
@@ -846,7 +847,7 @@ pub fn bench_abuse(root: &Path, args: &[String]) -> Result<()> {
                 1.0,
             ),
             (
-                r#"{"kind": "plan", "plan": {"budget_eur": 10000, "hops": 1, "probabilities": "engagement"}}"#,
+                r#"{"kind": "plan", "plan": {"budget_eur": 10000, "hops": 1, "probabilities": "engagement", "assume_native_if_unknown": true}}"#,
                 "estimating the reach",
                 1.0,
             ),

@@ -604,6 +604,49 @@ pub fn select_model(
     (best, scores)
 }
 
+/// The half-life of the decayed shares that [`select_model`]'s held-out test scores best
+/// (the other candidates are scored too and returned, for the report).
+pub fn choose_half_life(
+    n: usize,
+    events: &[TimedEngagement],
+    start_ms: i64,
+    end_ms: i64,
+) -> (Option<f64>, Vec<CandidateScore>) {
+    let (_, scores) = select_model(n, events, start_ms, end_ms);
+    let half_life = scores
+        .iter()
+        .filter_map(|c| match c.candidate {
+            Candidate::DecayedShares(h) => Some((h, c.log_likelihood)),
+            _ => None,
+        })
+        .max_by(|a, b| a.1.total_cmp(&b.1))
+        .and_then(|(h, _)| h);
+    (half_life, scores)
+}
+
+/// Each account's forecast distinct engagers over the `hours` after `end`, learned from
+/// `events` in `[start, end)` with the half-life [`choose_half_life`] picks and the data
+/// set's activity trend.
+pub fn forecast_engagers(
+    n: usize,
+    events: &[TimedEngagement],
+    start_ms: i64,
+    end_ms: i64,
+    hours: f64,
+) -> Vec<f64> {
+    let (half_life, _) = choose_half_life(n, events, start_ms, end_ms);
+    let model = ReachModel::fit(n, events, end_ms, half_life);
+    let trend = ActivityTrend::fit(
+        events.iter().map(|e| (e.at_ms, 1.0)),
+        end_ms,
+        span_hours(start_ms, end_ms),
+    );
+    let volume = trend.expected(hours);
+    (0..n as u32)
+        .map(|v| model.single_reach(v, volume, None))
+        .collect()
+}
+
 /// Distinct engagers (not itself) of each account in `events`.
 pub fn distinct_engagers(n: usize, events: &[TimedEngagement]) -> Vec<u32> {
     let mut pairs: Vec<(u32, u32)> = events

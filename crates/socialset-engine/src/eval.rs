@@ -36,6 +36,132 @@ pub struct InfluenceEval {
     pub test_engagements: usize,
     pub k: usize,
     pub methods: Vec<MethodScore>,
+    /// How the blend's weight was chosen.
+    pub blend: BlendChoice,
+}
+
+/// The blend's weights of PageRank, the learned forecast and the distinct engagers (summing
+/// to 1), chosen by Spearman's correlation with the engagement received in the last quarter
+/// of the training days, the scores computed on the three quarters before.
+#[derive(Clone, Debug, PartialEq)]
+pub struct BlendChoice {
+    pub weights: [f64; 3],
+    /// Each weighting tried and its validation Spearman.
+    pub tried: Vec<([f64; 3], Option<f64>)>,
+}
+
+/// The weightings the blend tries: every point of the simplex in steps of 0.1.
+fn simplex() -> Vec<[f64; 3]> {
+    let mut out = Vec::new();
+    for a in 0..=10u8 {
+        for b in 0..=(10 - a) {
+            let c = 10 - a - b;
+            out.push([
+                f64::from(a) / 10.0,
+                f64::from(b) / 10.0,
+                f64::from(c) / 10.0,
+            ]);
+        }
+    }
+    out
+}
+
+/// Σ weights[i]·(percentile of parts[i]) among the `active` accounts (others score 0).
+pub fn blend_scores(parts: [&[f64]; 3], weights: [f64; 3], active: &[bool]) -> Vec<f64> {
+    let mut out = vec![0.0; active.len()];
+    for (part, w) in parts.iter().zip(weights) {
+        if w == 0.0 {
+            continue;
+        }
+        for (o, p) in out.iter_mut().zip(percentiles(part, active)) {
+            *o += w * p;
+        }
+    }
+    out
+}
+
+/// Each active account's mid-rank percentile of `x` among the active accounts (ties share).
+fn percentiles(x: &[f64], active: &[bool]) -> Vec<f64> {
+    let mut ids: Vec<usize> = (0..x.len()).filter(|&v| active[v]).collect();
+    ids.sort_by(|&a, &b| x[a].total_cmp(&x[b]));
+    let mut out = vec![0.0; x.len()];
+    let n = ids.len().max(1) as f64;
+    let mut i = 0;
+    while i < ids.len() {
+        let mut j = i;
+        while j + 1 < ids.len() && x[ids[j + 1]] == x[ids[i]] {
+            j += 1;
+        }
+        let mid = (i + j) as f64 / 2.0 + 1.0;
+        for &v in &ids[i..=j] {
+            out[v] = mid / n;
+        }
+        i = j + 1;
+    }
+    out
+}
+
+impl Workspace {
+    /// The blend's weights for a ranking on `train`: its parts computed on the first three
+    /// quarters, scored against the engagement received in the last quarter.
+    fn blend_weights(
+        &self,
+        train: &TimeWindow,
+        rank: &RankOptions,
+        n: usize,
+        timed: &[socialset_analysis::forecast::TimedEngagement],
+    ) -> Result<BlendChoice> {
+        let (start, end) = bounds(train)?;
+        let (start, end) = (start.epoch_ms(), end.epoch_ms());
+        let cut = start + (end - start) * 3 / 4;
+        let at = |ms: i64| Timestamp::from_epoch_ms(ms);
+        let first = TimeWindow {
+            since: at(start),
+            until: at(cut),
+        };
+        let last = TimeWindow {
+            since: at(cut),
+            until: at(end),
+        };
+        let (first_data, _, ranking) = self.ranking(&RankOptions {
+            window: first,
+            ..rank.clone()
+        })?;
+        let before: Vec<_> = timed.iter().filter(|e| e.at_ms < cut).copied().collect();
+        let forecast = socialset_analysis::forecast::forecast_engagers(
+            n,
+            &before,
+            start,
+            cut,
+            (end - cut) as f64 / 3_600_000.0,
+        );
+        let engagers: Vec<f64> = engagement_by_account(n, &first_data.events)
+            .iter()
+            .map(|e| f64::from(e.distinct_engagers))
+            .collect();
+        let mut active = vec![false; n];
+        for e in &first_data.events {
+            active[e.src.0 as usize] = true;
+            active[e.dst.0 as usize] = true;
+        }
+        let later = engagement_by_account(n, &self.load_social(&last)?.events);
+        let ids: Vec<usize> = (0..n).filter(|&v| active[v]).collect();
+        let truth: Vec<f64> = ids.iter().map(|&v| later[v].received()).collect();
+        let tried: Vec<([f64; 3], Option<f64>)> = simplex()
+            .into_iter()
+            .map(|w| {
+                let s = blend_scores([&ranking.scores, &forecast, &engagers], w, &active);
+                let scores: Vec<f64> = ids.iter().map(|&v| s[v]).collect();
+                (w, spearman(&scores, &truth))
+            })
+            .collect();
+        let weights = tried
+            .iter()
+            .filter_map(|(w, r)| r.map(|r| (*w, r)))
+            .max_by(|a, b| a.1.total_cmp(&b.1))
+            .map_or([1.0, 0.0, 0.0], |(w, _)| w);
+        Ok(BlendChoice { weights, tried })
+    }
 }
 
 /// Communities against a ground-truth partition.
@@ -138,7 +264,33 @@ pub fn eval_influence(
     let before = engagement_by_account(n, &train_data.events);
     let ids: Vec<usize> = (0..n).filter(|&v| active[v]).collect();
     let truth: Vec<f64> = ids.iter().map(|&v| later[v].received()).collect();
-    let methods: [(&'static str, Vec<f64>); 3] = [
+    // The learned forecast of each account's distinct engagers over the test days, and its
+    // blend with the ranking, the blend's weight chosen on the training days alone.
+    let (start, end) = bounds(&train)?;
+    let (start, end) = (start.epoch_ms(), end.epoch_ms());
+    let (_, test_end) = bounds(&test)?;
+    let hours = (test_end.epoch_ms() - end) as f64 / 3_600_000.0;
+    let timed = socialset_analysis::forecast::TimedEngagement::from_events(&train_data.events);
+    let forecast = socialset_analysis::forecast::forecast_engagers(n, &timed, start, end, hours);
+    let weight = ws.blend_weights(&train, rank, n, &timed)?;
+    let engagers: Vec<f64> = before
+        .iter()
+        .map(|e| f64::from(e.distinct_engagers))
+        .collect();
+    let blend = blend_scores(
+        [&ranking.scores, &forecast, &engagers],
+        weight.weights,
+        &active,
+    );
+    let methods: [(&'static str, Vec<f64>); 5] = [
+        (
+            "learned forecast of distinct engagers",
+            ids.iter().map(|&v| forecast[v]).collect(),
+        ),
+        (
+            "blend of PageRank, forecast and engagers (weights chosen on the training days)",
+            ids.iter().map(|&v| blend[v]).collect(),
+        ),
         (
             "socialset: engagement-weighted PageRank",
             ids.iter().map(|&v| ranking.scores[v]).collect(),
@@ -155,6 +307,7 @@ pub fn eval_influence(
         ),
     ];
     Ok(InfluenceEval {
+        blend: weight,
         train: bounds(&train)?,
         test: bounds(&test)?,
         accounts: ids.len(),
@@ -258,4 +411,31 @@ pub fn eval_communities(
         ari: ari(&ours, &theirs),
         membership,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn blends_add_mid_rank_percentiles_of_active_accounts() {
+        let active = [true, true, true, false];
+        // Ties share their mid-rank: 1 and 2 tie for ranks 1–2 (1.5 of 3).
+        assert_eq!(
+            percentiles(&[5.0, 1.0, 1.0, 9.0], &active),
+            [1.0, 0.5, 0.5, 0.0]
+        );
+        let a = [3.0, 2.0, 1.0, 0.0];
+        let b = [1.0, 2.0, 3.0, 0.0];
+        let s = blend_scores([&a, &b, &a], [0.5, 0.5, 0.0], &active);
+        assert!(
+            s[..3].iter().all(|x| (x - 2.0 / 3.0).abs() < 1e-12),
+            "{s:?}"
+        );
+        assert_eq!(s[3], 0.0);
+        assert_eq!(simplex().len(), 66);
+        assert!(simplex()
+            .iter()
+            .all(|w| (w.iter().sum::<f64>() - 1.0).abs() < 1e-9));
+    }
 }

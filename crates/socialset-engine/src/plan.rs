@@ -664,7 +664,7 @@ impl Workspace {
         timed: &'t [socialset_analysis::forecast::TimedEngagement],
         options: &PlanOptions,
     ) -> Result<(socialset_analysis::forecast::Forecaster<'t>, LearnedFit)> {
-        use socialset_analysis::forecast::{select_model, Candidate, Forecaster};
+        use socialset_analysis::forecast::{choose_half_life, Forecaster};
         if !(options.horizon_days.is_finite()
             && options.horizon_days > 0.0
             && options.horizon_days <= 366.0)
@@ -692,15 +692,7 @@ impl Workspace {
             .until
             .map_or(last + 1, |u| u.epoch_ms().min(last + 1).max(start + 1));
         self.step("choosing the half-life on the history's last quarter", 0)?;
-        let (_, candidates) = select_model(data.accounts.len(), timed, start, end);
-        let half_life = candidates
-            .iter()
-            .filter_map(|c| match c.candidate {
-                Candidate::DecayedShares(h) => Some((h, c.log_likelihood)),
-                _ => None,
-            })
-            .max_by(|a, b| a.1.total_cmp(&b.1))
-            .and_then(|(h, _)| h);
+        let (half_life, candidates) = choose_half_life(data.accounts.len(), timed, start, end);
         self.step(
             "learning return and discovery rates (bootstrap and past forecasts)",
             0,

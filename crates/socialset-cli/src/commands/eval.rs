@@ -930,6 +930,10 @@ fn print_influence(e: &InfluenceEval) {
             rows
         )
     );
+    let [p, f, d] = e.blend.weights;
+    println!(
+        "The blend's weights, chosen on the training days' last quarter (scores on the three before): PageRank {p:.1}, forecast {f:.1}, distinct engagers {d:.1}."
+    );
 }
 
 fn influence_json(e: &InfluenceEval) -> serde_json::Value {
@@ -943,6 +947,9 @@ fn influence_json(e: &InfluenceEval) -> serde_json::Value {
         "methods": e.methods.iter().map(|m| serde_json::json!({
             "method": m.method, "spearman": m.spearman, "precision_at_k": m.precision_at_k,
         })).collect::<Vec<_>>(),
+        "blend": {"weights": {"pagerank": e.blend.weights[0], "forecast": e.blend.weights[1],
+                              "distinct_engagers": e.blend.weights[2]},
+                  "validation_spearman": e.blend.tried.iter().find(|t| t.0 == e.blend.weights).and_then(|t| t.1)},
     })
 }
 
