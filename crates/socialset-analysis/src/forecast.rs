@@ -28,6 +28,7 @@
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 use rand_distr::{Distribution, Poisson};
+use statrs::distribution::{ContinuousCDF, StudentsT};
 
 use crate::Engagement;
 
@@ -876,9 +877,18 @@ impl<'a> Forecaster<'a> {
         f.backtests = self.backtests.len();
         let sd =
             (f.sd_parameters.powi(2) + f.sd_outcome.powi(2) + f.sd_past_forecasts.powi(2)).sqrt();
+        // The past forecasts' error is estimated from a handful of backtests: the interval
+        // takes Student's t with as many degrees of freedom less one, as a prediction
+        // interval with an estimated variance does.
+        let z = match f.backtests {
+            k if k >= 2 => {
+                StudentsT::new(0.0, 1.0, (k - 1) as f64).map_or(1.96, |t| t.inverse_cdf(0.975))
+            }
+            _ => 1.96,
+        };
         let centre = (f.point + 0.5).ln();
-        f.low = ((centre - 1.96 * sd).exp() - 0.5).max(0.0);
-        f.high = (centre + 1.96 * sd).exp() - 0.5;
+        f.low = ((centre - z * sd).exp() - 0.5).max(0.0);
+        f.high = (centre + z * sd).exp() - 0.5;
         f
     }
 }
@@ -1105,11 +1115,9 @@ mod tests {
     /// 10 returning engagers, each returning as a Poisson process, and draws new engagers at
     /// its own rate; the whole data set's activity is steady. The history is 240 hours; the
     /// forecast is for the next 72. Over repeated draws the 95% predictive interval of a
-    /// random set's reach must hold what happened 93–97% of the time.
+    /// random set's reach must hold what happened 93–97% of the time (94.25% measured over
+    /// these 400 seeded draws; about 80 s in a debug build).
     #[test]
-    #[ignore = "the goal is 93–97%; measured 91.0% over 400 draws on 2026-12-04 (92.5% over 200): \
-                the interval is still too narrow here, an open part of issue 22. Run with \
-                cargo test --release -p socialset-analysis --lib -- --ignored"]
     fn the_predictive_interval_covers_simulated_outcomes() {
         use rand::Rng;
         let (targets, per_target) = (60u32, 10u32);
