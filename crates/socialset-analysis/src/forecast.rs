@@ -870,7 +870,8 @@ impl<'a> Forecaster<'a> {
     }
 
     /// The forecast reach of `set` (members not counted) over `hours`, with its 95%
-    /// predictive interval.
+    /// predictive interval. It is not capped at the accounts the data holds today: the new
+    /// engagers it forecasts are mostly accounts the data has not seen yet.
     pub fn forecast(&self, set: &[u32], hours: f64, audience: Option<&[bool]>) -> ReachForecast {
         let mut f = self.forecast_plain(set, hours, audience);
         f.sd_past_forecasts = self.excess_var.sqrt();

@@ -677,6 +677,8 @@ $("plan-form").addEventListener("submit", async (ev) => {
       if (p.audience_overlap) {
         text += ` The two audiences overlap by ${fmt(p.audience_overlap.mean * 100, 1)}%.`;
       }
+    } else if (body.compare_professional) {
+      text += " No professional plan: no account above the native threshold with a known follower count fits the budget.";
     }
     if (p.left_out_as_bots) text += ` ${fmt(p.left_out_as_bots)} likely bots were left out.`;
     if (p.left_out_unknown_audience) {
