@@ -8,6 +8,7 @@ mod bench;
 mod bench_exports;
 mod campaign_bench;
 mod eval;
+mod forecast_eval;
 mod kernels;
 mod peers;
 mod serve_bench;
@@ -51,6 +52,7 @@ fn main() -> Result<()> {
         Some("bench-abuse") => abuse_bench::bench_abuse(&repo_root(), &args[1..]),
         Some("bench-campaigns") => campaign_bench::bench_campaigns(&repo_root(), &args[1..]),
         Some("eval-campaigns") => campaign_bench::eval_campaigns(&repo_root(), &args[1..]),
+        Some("eval-forecasts") => forecast_eval::eval_forecasts(&repo_root(), &args[1..]),
         Some("bench-exports") => bench_exports::bench_exports(&repo_root(), &args[1..]),
         Some("bench-exports-read") => bench_exports::read_one(&args[1..]),
         _ => {
@@ -76,6 +78,9 @@ fn main() -> Result<()> {
   bench-campaigns  the report of a campaign with 1,000 members, 1,000,000 clicks and
                  100,000 conversions; then GET /r/{{code}} paced at R/s on a release server:
                  p50/p99, clicks stored against redirects; --rate R (2000), --seconds S, --write
+  eval-forecasts the planner's forecasts against what happened: Higgs days 1–4 planned and
+                 5–7 observed, PHEME's bursts planned on their first halves, every model of
+                 reach in one run; --write updates docs/EVALUATION.md
   eval-campaigns the report's 95% intervals over 1,000 simulated campaigns (coverage of the
                  conversion rate, cost per acquisition and native/professional ratio), and
                  engagement per follower by tier on PHEME and twarc v2; --write

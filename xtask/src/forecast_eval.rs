@@ -1,0 +1,106 @@
+//! `cargo xtask eval-forecasts`: the planner's forecasts against what happened, on Higgs (days
+//! 1–4 planned, 5–7 observed) and on PHEME's bursts (each planned on its first half), every
+//! model of reach in one run, in one table for docs/EVALUATION.md.
+
+use std::path::Path;
+use std::process::Command;
+
+use anyhow::{bail, Context, Result};
+use serde_json::Value;
+
+use crate::bench::today;
+
+fn json_of(cmd: &mut Command, what: &str) -> Result<Value> {
+    let out = cmd.output().with_context(|| format!("running {what}"))?;
+    if !out.status.success() {
+        bail!("{what} failed: {}", String::from_utf8_lossy(&out.stderr));
+    }
+    serde_json::from_slice(&out.stdout).with_context(|| format!("reading the JSON of {what}"))
+}
+
+/// Per model and plan: forecasts summed, observed summed, forecasts within ±30%, intervals
+/// holding, plans counted.
+fn rows(data_set: &str, models: &Value, plans_of: impl Fn(&Value) -> Vec<Value>) -> String {
+    let mut out = String::new();
+    for m in models.as_array().into_iter().flatten() {
+        let model = m["model"].as_str().unwrap_or("?");
+        let plans = plans_of(m);
+        let mut names: Vec<String> = Vec::new();
+        for p in &plans {
+            let name = p["plan"].as_str().unwrap_or("?").to_owned();
+            if !names.contains(&name) {
+                names.push(name);
+            }
+        }
+        for name in names {
+            let of: Vec<&Value> = plans
+                .iter()
+                .filter(|p| p["plan"] == name.as_str())
+                .collect();
+            let sum = |f: &dyn Fn(&Value) -> f64| of.iter().map(|p| f(p)).sum::<f64>();
+            let predicted = sum(&|p| p["predicted_reach"]["mean"].as_f64().unwrap_or(0.0));
+            let observed = sum(&|p| p["observed_reach"].as_f64().unwrap_or(0.0));
+            let within = of.iter().filter(|p| p["within_30_percent"] == true).count();
+            let holds = of
+                .iter()
+                .filter(|p| p["interval_contains_observed"] == true)
+                .count();
+            let interval = of
+                .first()
+                .and_then(|p| p["interval"].as_str())
+                .unwrap_or("?");
+            out += &format!(
+                "| {data_set} | {model} | {name} | {predicted:.0} | {observed:.0} | {within} of {n} | {holds} of {n} ({interval}) |\n",
+                n = of.len()
+            );
+        }
+    }
+    out
+}
+
+pub fn eval_forecasts(root: &Path, args: &[String]) -> Result<()> {
+    let write = args.iter().any(|a| a == "--write");
+    let data = crate::shared_data(root)?;
+    let socialset = crate::release_binary(root)?;
+    let higgs = json_of(
+        Command::new(&socialset)
+            .args(["eval", "plan", "--json", "--data"])
+            .arg(data.join("higgs-twitter/higgs-activity_time.txt.gz")),
+        "socialset eval plan (Higgs)",
+    )?;
+    let threads = tempfile::tempdir().context("creating a temporary directory")?;
+    let archive = data.join("rumoureval2017-pheme/rumoureval2017-traindev-threads.tar.gz");
+    let file =
+        std::fs::File::open(&archive).with_context(|| format!("opening {}", archive.display()))?;
+    tar::Archive::new(flate2::read::GzDecoder::new(file))
+        .unpack(threads.path())
+        .with_context(|| format!("unpacking {}", archive.display()))?;
+    let pheme = json_of(
+        Command::new(&socialset)
+            .args([
+                "eval", "plan", "--json", "--halves", "--budget", "500", "--data",
+            ])
+            .arg(threads.path().join("rumoureval-data")),
+        "socialset eval plan --halves (PHEME)",
+    )?;
+    let mut table = format!(
+        "Measured {} with `cargo xtask eval-forecasts` (release build, seed 42). Higgs: one plan per model, €5,000; PHEME: each burst planned on its first half, €500, plans summed over the bursts.\n\n| data | model | plan | forecast reach (sum) | observed reach (sum) | within ±30% | interval holds it |\n|---|---|---|---:|---:|---:|---|\n",
+        today()
+    );
+    table += &rows("Higgs days 1–4 → 5–7", &higgs, |m| {
+        m["plans"].as_array().cloned().unwrap_or_default()
+    });
+    table += &rows("PHEME bursts, halves", &pheme, |m| {
+        m["bursts"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .flat_map(|b| b["plans"].as_array().cloned().unwrap_or_default())
+            .collect()
+    });
+    println!("{table}");
+    if write {
+        crate::write_between_markers(&root.join("docs/EVALUATION.md"), "eval-forecasts", &table)?;
+    }
+    Ok(())
+}
