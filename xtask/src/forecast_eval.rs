@@ -5,18 +5,11 @@
 use std::path::Path;
 use std::process::Command;
 
-use anyhow::{bail, Context, Result};
+use anyhow::{Context, Result};
 use serde_json::Value;
 
+use crate::audit::json_of;
 use crate::bench::today;
-
-fn json_of(cmd: &mut Command, what: &str) -> Result<Value> {
-    let out = cmd.output().with_context(|| format!("running {what}"))?;
-    if !out.status.success() {
-        bail!("{what} failed: {}", String::from_utf8_lossy(&out.stderr));
-    }
-    serde_json::from_slice(&out.stdout).with_context(|| format!("reading the JSON of {what}"))
-}
 
 /// Per model and plan: forecasts summed, observed summed, forecasts within ±30%, intervals
 /// holding, plans counted.

@@ -308,10 +308,6 @@ impl ReachModel {
         }
     }
 
-    pub fn accounts(&self) -> usize {
-        self.n
-    }
-
     fn engagers_of(&self, v: u32) -> impl Iterator<Item = (u32, f64)> + '_ {
         let range = self.pairs.offsets[v as usize]..self.pairs.offsets[v as usize + 1];
         self.pairs.engagers[range.clone()]

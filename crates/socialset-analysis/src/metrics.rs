@@ -2,7 +2,7 @@
 //! precision@k, for the influence evaluation.
 
 /// Ranks of `values` (1 = smallest), ties sharing their average rank.
-fn average_ranks(values: &[f64]) -> Vec<f64> {
+pub fn average_ranks(values: &[f64]) -> Vec<f64> {
     let mut order: Vec<usize> = (0..values.len()).collect();
     order.sort_by(|&a, &b| values[a].total_cmp(&values[b]));
     let mut ranks = vec![0.0; values.len()];

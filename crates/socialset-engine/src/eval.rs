@@ -5,7 +5,9 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use socialset_analysis::{engagement_by_account, precision_at_k, spearman, NO_COMMUNITY};
+use socialset_analysis::{
+    average_ranks, engagement_by_account, precision_at_k, spearman, NO_COMMUNITY,
+};
 use socialset_graph::{ari, nmi};
 use socialset_ingest::EdgeKind;
 use socialset_model::{InteractionKind, Timestamp};
@@ -82,21 +84,12 @@ pub fn blend_scores(parts: [&[f64]; 3], weights: [f64; 3], active: &[bool]) -> V
 
 /// Each active account's mid-rank percentile of `x` among the active accounts (ties share).
 fn percentiles(x: &[f64], active: &[bool]) -> Vec<f64> {
-    let mut ids: Vec<usize> = (0..x.len()).filter(|&v| active[v]).collect();
-    ids.sort_by(|&a, &b| x[a].total_cmp(&x[b]));
-    let mut out = vec![0.0; x.len()];
+    let ids: Vec<usize> = (0..x.len()).filter(|&v| active[v]).collect();
+    let values: Vec<f64> = ids.iter().map(|&v| x[v]).collect();
     let n = ids.len().max(1) as f64;
-    let mut i = 0;
-    while i < ids.len() {
-        let mut j = i;
-        while j + 1 < ids.len() && x[ids[j + 1]] == x[ids[i]] {
-            j += 1;
-        }
-        let mid = (i + j) as f64 / 2.0 + 1.0;
-        for &v in &ids[i..=j] {
-            out[v] = mid / n;
-        }
-        i = j + 1;
+    let mut out = vec![0.0; x.len()];
+    for (&v, rank) in ids.iter().zip(average_ranks(&values)) {
+        out[v] = rank / n;
     }
     out
 }
