@@ -1,6 +1,7 @@
 //! `cargo xtask eval-forecasts`: the planner's forecasts against what happened, on Higgs (days
 //! 1–4 planned, 5–7 observed) and on PHEME's bursts (each planned on its first half), every
-//! model of reach in one run, in one table for docs/EVALUATION.md.
+//! model of reach in one run, in one table for docs/EVALUATION.md; then, on the same splits,
+//! how well each ranking predicts the engagement received later, in a second table.
 
 use std::path::Path;
 use std::process::Command;
@@ -92,8 +93,54 @@ pub fn eval_forecasts(root: &Path, args: &[String]) -> Result<()> {
             .collect()
     });
     println!("{table}");
+    let higgs_rank = json_of(
+        Command::new(&socialset)
+            .args(["eval", "influence", "--json", "--data"])
+            .arg(data.join("higgs-twitter/higgs-activity_time.txt.gz")),
+        "socialset eval influence (Higgs)",
+    )?;
+    let pheme_rank = json_of(
+        Command::new(&socialset)
+            .args(["eval", "influence", "--json", "--halves", "--data"])
+            .arg(threads.path().join("rumoureval-data")),
+        "socialset eval influence --halves (PHEME)",
+    )?;
+    let ks: Vec<String> = pheme_rank["bursts"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|b| b["k"].to_string())
+        .collect();
+    let mut ranking = format!(
+        "Measured {} with `cargo xtask eval-forecasts`: Spearman's ρ between each score on the first part and the interactions received in the second, over the accounts active in the first; precision@k (Higgs: k = 100; PHEME: per burst, 100 or the accounts engaged with later if fewer — {} — and the mean over the 5 bursts).
+
+| method | Higgs ρ | Higgs precision@100 | PHEME ρ (mean of bursts) | PHEME precision@k (mean) |
+|---|---:|---:|---:|---:|
+",
+        today(),
+        ks.join(", ")
+    );
+    let means = pheme_rank["mean"].as_array().cloned().unwrap_or_default();
+    for m in higgs_rank["methods"].as_array().into_iter().flatten() {
+        let method = m["method"].as_str().unwrap_or("?");
+        let p = means.iter().find(|p| p["method"] == method);
+        let num = |v: Option<&Value>, d: usize| {
+            v.and_then(Value::as_f64)
+                .map_or("undefined".into(), |x| format!("{x:.d$}"))
+        };
+        ranking += &format!(
+            "| {method} | {} | {} | {} | {} |\n",
+            num(Some(&m["spearman"]), 4),
+            num(Some(&m["precision_at_k"]), 2),
+            num(p.map(|p| &p["spearman"]), 4),
+            num(p.map(|p| &p["precision_at_k"]), 2),
+        );
+    }
+    println!("{ranking}");
     if write {
-        crate::write_between_markers(&root.join("docs/EVALUATION.md"), "eval-forecasts", &table)?;
+        let doc = root.join("docs/EVALUATION.md");
+        crate::write_between_markers(&doc, "eval-forecasts", &table)?;
+        crate::write_between_markers(&doc, "eval-ranking", &ranking)?;
     }
     Ok(())
 }

@@ -80,7 +80,8 @@ fn main() -> Result<()> {
                  p50/p99, clicks stored against redirects; --rate R (2000), --seconds S, --write
   eval-forecasts the planner's forecasts against what happened: Higgs days 1–4 planned and
                  5–7 observed, PHEME's bursts planned on their first halves, every model of
-                 reach in one run; --write updates docs/EVALUATION.md
+                 reach in one run; then the rankings' prediction of later engagement on the
+                 same splits; --write updates docs/EVALUATION.md
   eval-campaigns the report's 95% intervals over 1,000 simulated campaigns (coverage of the
                  conversion rate, cost per acquisition and native/professional ratio), and
                  engagement per follower by tier on PHEME and twarc v2; --write

@@ -45,7 +45,10 @@ pub use communities::{
 };
 pub use demo::{demo_files, DemoFile, DEMO_MARKER};
 pub use error::{Error, Result};
-pub use eval::{eval_communities, eval_influence, CommunityEval, InfluenceEval, MethodScore};
+pub use eval::{
+    eval_communities, eval_influence, eval_influence_halves, CommunityEval, InfluenceEval,
+    MethodScore,
+};
 pub use groups::GroupsReport;
 pub use import::{FileReport, ImportObserver, ImportOptions, ImportReport, NoProgress};
 pub use influence::{

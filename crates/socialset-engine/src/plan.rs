@@ -112,7 +112,8 @@ pub enum Probabilities {
     /// Learned from the timed history (`socialset_analysis::forecast`): each account's
     /// time-decayed share of engagement, its past engagers' return rates and its rate of new
     /// engagers, one hop, scaled by the activity the data set is expected to see over the
-    /// horizon; the half-life chosen by a held-out test on the history's last quarter. Reach
+    /// horizon; the half-life and the shares' concentration chosen by a held-out test on the
+    /// history's last stretch after its last peak. Reach
     /// is a forecast with a predictive interval. The default: it forecast best on real
     /// cascades (docs/EVALUATION.md says how it was chosen).
     #[default]
@@ -297,6 +298,10 @@ pub struct LearnedFit {
     pub horizon_days: f64,
     /// The half-life the held-out test chose (`None`: no decay).
     pub half_life_hours: Option<f64>,
+    /// The concentration it chose (1: the past's shares carry on; below 1: flattened).
+    pub concentration: f64,
+    /// The share of the interactions to come expected to go to accounts that drew none yet.
+    pub new_targets: f64,
     /// Each candidate's held-out score.
     pub candidates: Vec<socialset_analysis::forecast::CandidateScore>,
     /// Interactions the whole data set is expected to see over the horizon.
@@ -664,7 +669,7 @@ impl Workspace {
         timed: &'t [socialset_analysis::forecast::TimedEngagement],
         options: &PlanOptions,
     ) -> Result<(socialset_analysis::forecast::Forecaster<'t>, LearnedFit)> {
-        use socialset_analysis::forecast::{choose_half_life, Forecaster};
+        use socialset_analysis::forecast::{choose_shape, Forecaster};
         if !(options.horizon_days.is_finite()
             && options.horizon_days > 0.0
             && options.horizon_days <= 366.0)
@@ -691,24 +696,23 @@ impl Workspace {
             .window
             .until
             .map_or(last + 1, |u| u.epoch_ms().min(last + 1).max(start + 1));
-        self.step("choosing the half-life on the history's last quarter", 0)?;
-        let (half_life, candidates) = choose_half_life(data.accounts.len(), timed, start, end);
+        self.step(
+            "choosing the shares' half-life and concentration on a held-out stretch",
+            0,
+        )?;
+        let (shape, candidates) = choose_shape(data.accounts.len(), timed, start, end);
         self.step(
             "learning return and discovery rates (bootstrap and past forecasts)",
             0,
         )?;
-        let forecaster = Forecaster::new(
-            data.accounts.len(),
-            timed,
-            start,
-            end,
-            half_life,
-            options.seed,
-        );
+        let forecaster =
+            Forecaster::new(data.accounts.len(), timed, start, end, shape, options.seed);
         self.check_cancel()?;
         let fit = LearnedFit {
             horizon_days: options.horizon_days,
-            half_life_hours: half_life,
+            half_life_hours: shape.half_life,
+            concentration: shape.concentration,
+            new_targets: shape.new_targets,
             candidates,
             volume: forecaster.volume(options.horizon_days * 24.0),
             trend_alpha: forecaster.trend.alpha,

@@ -10,7 +10,7 @@ use std::path::Path;
 use socialset_analysis::engagement_by_account;
 use socialset_model::Timestamp;
 
-use crate::eval::{bounds, day_windows, scratch_workspace};
+use crate::eval::{adjacent, bounds, day_windows, scratch_workspace};
 use crate::{
     Error, ImportObserver, ImportOptions, PlanOptions, PlanSet, Result, TimeWindow, Workspace,
 };
@@ -147,42 +147,11 @@ pub fn eval_plan_halves(
     observer: &mut dyn ImportObserver,
 ) -> Result<HalvesEval> {
     let (_dir, ws) = scratch_workspace(data, &ImportOptions::default(), observer)?;
-    let all = ws.load_social(&TimeWindow::default())?;
-    let mut times: Vec<i64> = all
-        .events
-        .iter()
-        .filter_map(|e| e.at.map(|t| t.epoch_ms()))
-        .collect();
-    drop(all);
-    times.sort_unstable();
-    let gap = (gap_hours * 3_600_000.0) as i64;
-    let mut bursts = Vec::new();
-    let mut start = 0;
-    for k in 1..=times.len() {
-        if k == times.len() || times[k] - times[k - 1] >= gap {
-            if k - start >= min_interactions {
-                bursts.push((times[start], times[k - 1], k - start));
-            }
-            start = k;
-        }
-    }
-    let at = |ms: i64| {
-        Timestamp::from_epoch_ms(ms)
-            .ok_or_else(|| Error::Usage("a burst falls outside 1900–2200".into()))
-    };
     let mut out = Vec::new();
-    for (first, last, interactions) in bursts {
-        let mid = first + (last + 1 - first) / 2;
-        let (t0, t1, t2) = (at(first)?, at(mid)?, at(last + 1)?);
-        let train = TimeWindow {
-            since: Some(t0),
-            until: Some(t1),
-        };
-        let test = TimeWindow {
-            since: Some(t1),
-            until: Some(t2),
-        };
-        let horizon_days = (last + 1 - mid) as f64 / 86_400_000.0;
+    for (train, test, interactions) in ws.burst_halves(gap_hours, min_interactions)? {
+        let (t0, t1) = bounds(&train)?;
+        let (_, t2) = bounds(&test)?;
+        let horizon_days = (t2.epoch_ms() - t1.epoch_ms()) as f64 / 86_400_000.0;
         let plans = match ws.plan_and_observe(
             &train,
             &test,
@@ -213,6 +182,42 @@ pub fn eval_plan_halves(
 }
 
 impl Workspace {
+    /// The bursts of the timed interactions, cut where none happened for `gap_hours`, those of
+    /// at least `min_interactions`, each as its first half, its second half and its size.
+    pub(crate) fn burst_halves(
+        &self,
+        gap_hours: f64,
+        min_interactions: usize,
+    ) -> Result<Vec<(TimeWindow, TimeWindow, usize)>> {
+        let all = self.load_social(&TimeWindow::default())?;
+        let mut times: Vec<i64> = all
+            .events
+            .iter()
+            .filter_map(|e| e.at.map(|t| t.epoch_ms()))
+            .collect();
+        drop(all);
+        times.sort_unstable();
+        let gap = (gap_hours * 3_600_000.0) as i64;
+        let at = |ms: i64| {
+            Timestamp::from_epoch_ms(ms)
+                .ok_or_else(|| Error::Usage("a burst falls outside 1900–2200".into()))
+        };
+        let mut out = Vec::new();
+        let mut start = 0;
+        for k in 1..=times.len() {
+            if k == times.len() || times[k] - times[k - 1] >= gap {
+                if k - start >= min_interactions {
+                    let (first, last) = (times[start], times[k - 1]);
+                    let mid = first + (last + 1 - first) / 2;
+                    let (train, test) = adjacent(at(first)?, at(mid)?, at(last + 1)?);
+                    out.push((train, test, k - start));
+                }
+                start = k;
+            }
+        }
+        Ok(out)
+    }
+
     /// Plans on `train` (and the professional plan beside it, and the natives with the most
     /// engagers at the same budget), then observes each plan's reach in `test`.
     fn plan_and_observe(

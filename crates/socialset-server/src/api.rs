@@ -1056,13 +1056,19 @@ pub struct CandidateJson {
     pub mean_abs_error: f64,
 }
 
-/// How the learned model was fitted: the horizon, the half-life the held-out test chose on the
-/// history's last quarter and every candidate's score, the activity expected over the horizon.
+/// How the learned model was fitted: the horizon, the half-life and concentration the held-out
+/// test chose on a stretch of the history after its last peak and every candidate's score, the
+/// activity expected over the horizon.
 #[derive(Clone, Debug, Serialize, ToSchema)]
 pub struct LearnedJson {
     pub horizon_days: f64,
     /// Null: no decay won.
     pub half_life_hours: Option<f64>,
+    /// How much of the past's concentration on few accounts carries into the forecast (1: all
+    /// of it; below 1: the shares flattened).
+    pub concentration: f64,
+    /// The share of the interactions to come expected to go to accounts that drew none yet.
+    pub new_targets: f64,
     pub candidates: Vec<CandidateJson>,
     /// Interactions the whole data set is expected to see over the horizon.
     pub volume: f64,
@@ -1078,6 +1084,8 @@ impl From<&socialset_engine::LearnedFit> for LearnedJson {
         Self {
             horizon_days: f.horizon_days,
             half_life_hours: f.half_life_hours,
+            concentration: f.concentration,
+            new_targets: f.new_targets,
             candidates: f
                 .candidates
                 .iter()

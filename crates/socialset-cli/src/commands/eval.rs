@@ -12,7 +12,8 @@ use crate::progress::ImportProgress;
 ///
 ///   influence     does influence on the first days predict the engagement of the next ones?
 ///                 (Higgs Twitter: rank on days 1–4, measure days 5–7; Spearman and
-///                 precision@100 against in-degree and interaction count, in the same run)
+///                 precision@100 against in-degree and interaction count, in the same run;
+///                 --halves: each burst of e.g. PHEME's events ranked on its first half)
 ///   plan          does the Social Set reach people in reality, and did its forecast come
 ///                 true? (Higgs: plan on days 1–4, count who engaged with each plan's members
 ///                 on days 5–7: the Social Set against the natives with the most engagers and
@@ -124,6 +125,8 @@ enum What {
         /// Engagement weights, as for `rank`.
         #[arg(long, value_name = "KIND=W,...", value_parser = socialset_engine::EngagementWeights::parse, default_value = "")]
         weights: socialset_engine::EngagementWeights,
+        #[command(flatten)]
+        halves: Halves,
         /// Print JSON.
         #[arg(long)]
         json: bool,
@@ -160,16 +163,8 @@ enum What {
         /// Seed of IMM and the simulations.
         #[arg(long, default_value_t = 42, value_name = "S")]
         seed: u64,
-        /// Plan on the first half of each burst of activity and observe the second, with the
-        /// data's own follower counts (instead of days from the start and followers assumed).
-        #[arg(long)]
-        halves: bool,
-        /// With --halves: bursts are apart by at least this many hours without interaction.
-        #[arg(long, default_value_t = 72.0, value_name = "H")]
-        gap_hours: f64,
-        /// With --halves: bursts with fewer timed interactions are left out.
-        #[arg(long, default_value_t = 200, value_name = "N")]
-        min_interactions: usize,
+        #[command(flatten)]
+        halves: Halves,
         /// Print JSON.
         #[arg(long)]
         json: bool,
@@ -369,6 +364,7 @@ pub fn run(args: Args) -> Result<()> {
             k,
             damping,
             weights,
+            halves,
             json,
         } => {
             if !(train_days > 0.0 && test_days > 0.0) {
@@ -379,6 +375,26 @@ pub fn run(args: Args) -> Result<()> {
                 weights,
                 ..Default::default()
             };
+            if halves.halves {
+                halves.check()?;
+                let evals = socialset_engine::eval_influence_halves(
+                    &data,
+                    halves.gap_hours,
+                    halves.min_interactions,
+                    k,
+                    &rank,
+                    &mut progress,
+                )?;
+                if json {
+                    println!(
+                        "{}",
+                        serde_json::to_string_pretty(&influence_halves_json(&evals))?
+                    );
+                } else {
+                    print_influence_halves(&evals);
+                }
+                return Ok(());
+            }
             let e = eval_influence(&data, train_days, test_days, k, &rank, &mut progress)?;
             if json {
                 println!("{}", serde_json::to_string_pretty(&influence_json(&e))?);
@@ -397,8 +413,6 @@ pub fn run(args: Args) -> Result<()> {
             hops,
             seed,
             halves,
-            gap_hours,
-            min_interactions,
             json,
         } => {
             if !(train_days > 0.0 && test_days > 0.0) {
@@ -422,7 +436,7 @@ pub fn run(args: Args) -> Result<()> {
                     hops,
                     // Interaction files hold no profiles for the audit to judge; bursts of
                     // platform exports do.
-                    min_authenticity: if halves {
+                    min_authenticity: if halves.halves {
                         socialset_engine::PlanOptions::default().min_authenticity
                     } else {
                         None
@@ -430,16 +444,14 @@ pub fn run(args: Args) -> Result<()> {
                     ..Default::default()
                 }
             });
-            if halves {
-                if gap_hours.is_nan() || gap_hours <= 0.0 {
-                    anyhow::bail!("--gap-hours must be positive");
-                }
+            if halves.halves {
+                halves.check()?;
                 let evals = options
                     .map(|o| {
                         socialset_engine::eval_plan_halves(
                             &data,
-                            gap_hours,
-                            min_interactions,
+                            halves.gap_hours,
+                            halves.min_interactions,
                             &o,
                             &mut progress,
                         )
@@ -679,6 +691,31 @@ pub fn run(args: Args) -> Result<()> {
 }
 
 /// Each evaluation as one JSON array, or printed one after another.
+/// Each burst of a data set with times, its first half against its second.
+#[derive(clap::Args, Debug)]
+struct Halves {
+    /// Work on the first half of each burst of activity and measure on the second (instead of
+    /// days from the start); `plan` takes the data's own follower counts (instead of followers
+    /// assumed).
+    #[arg(long)]
+    halves: bool,
+    /// With --halves: bursts are apart by at least this many hours without interaction.
+    #[arg(long, default_value_t = 72.0, value_name = "H")]
+    gap_hours: f64,
+    /// With --halves: bursts with fewer timed interactions are left out.
+    #[arg(long, default_value_t = 200, value_name = "N")]
+    min_interactions: usize,
+}
+
+impl Halves {
+    fn check(&self) -> Result<()> {
+        if self.gap_hours.is_nan() || self.gap_hours <= 0.0 {
+            anyhow::bail!("--gap-hours must be positive");
+        }
+        Ok(())
+    }
+}
+
 fn emit<T>(
     evals: &[T],
     json: bool,
@@ -824,7 +861,8 @@ fn plan_json(e: &socialset_engine::PlanEval) -> serde_json::Value {
         "budget": e.budget, "followers_per_engager": e.followers_per_engager,
         "max_followers": e.max_followers,
         "learned": e.learned.as_ref().map(|l| serde_json::json!({
-            "half_life_hours": l.half_life_hours, "volume": l.volume, "trend_alpha": l.trend_alpha,
+            "half_life_hours": l.half_life_hours, "concentration": l.concentration,
+            "new_targets": l.new_targets, "volume": l.volume, "trend_alpha": l.trend_alpha,
             "hours_since_peak": l.hours_since_peak,
             "backtests": l.backtests.iter().map(|b| serde_json::json!({
                 "origin_ms": b.origin_ms, "hours": b.hours, "predicted": b.predicted,
@@ -850,8 +888,10 @@ fn print_plan(e: &socialset_engine::PlanEval) {
     );
     if let Some(l) = &e.learned {
         println!(
-            "  learned: half-life {} chosen on the planning days' last quarter; {} interactions expected over the test days; {} past forecasts calibrate the interval.",
+            "  learned: half-life {}, concentration {}, {:.0}% of interactions to new accounts, chosen on a held-out stretch of the planning days; {} interactions expected over the test days; {} past forecasts calibrate the interval.",
             l.half_life_hours.map_or("none".into(), |h| format!("{h} h")),
+            l.concentration,
+            100.0 * l.new_targets,
             thousands(l.volume.round() as u64),
             l.backtests.len()
         );
@@ -930,10 +970,78 @@ fn print_influence(e: &InfluenceEval) {
             rows
         )
     );
-    let [p, f, d] = e.blend.weights;
+    let [p, f, d, r] = e.blend.weights;
     println!(
-        "The blend's weights, chosen on the training days' last quarter (scores on the three before): PageRank {p:.1}, forecast {f:.1}, distinct engagers {d:.1}."
+        "The blend's weights, chosen on the training days' last quarter (scores on the three before): PageRank {p:.1}, forecast {f:.1}, distinct engagers {d:.1}, recent engagement {r:.1} (half-life {} h).",
+        e.blend.recency_half_life
     );
+}
+
+/// Each method's mean Spearman ρ (over the bursts where it is defined) and mean precision@k.
+fn influence_means(evals: &[InfluenceEval]) -> Vec<(&'static str, Option<f64>, f64)> {
+    let Some(first) = evals.first() else {
+        return Vec::new();
+    };
+    first
+        .methods
+        .iter()
+        .enumerate()
+        .map(|(i, m)| {
+            let rhos: Vec<f64> = evals.iter().filter_map(|e| e.methods[i].spearman).collect();
+            let rho = (!rhos.is_empty()).then(|| rhos.iter().sum::<f64>() / rhos.len() as f64);
+            let p = evals
+                .iter()
+                .map(|e| e.methods[i].precision_at_k)
+                .sum::<f64>()
+                / evals.len() as f64;
+            (m.method, rho, p)
+        })
+        .collect()
+}
+
+fn print_influence_halves(evals: &[InfluenceEval]) {
+    for e in evals {
+        println!(
+            "Burst of {}: ranked on {:.1} h, measured on the next {:.1} h.",
+            socialset_server::api::day(e.train.0),
+            (e.train.1.epoch_ms() - e.train.0.epoch_ms()) as f64 / 3_600_000.0,
+            (e.test.1.epoch_ms() - e.test.0.epoch_ms()) as f64 / 3_600_000.0,
+        );
+        print_influence(e);
+        println!();
+    }
+    if evals.is_empty() {
+        println!("No burst had enough timed interactions (see --min-interactions).");
+        return;
+    }
+    let rows = influence_means(evals)
+        .into_iter()
+        .map(|(method, rho, p)| {
+            vec![
+                method.to_owned(),
+                rho.map_or("undefined".into(), |r| format!("{r:.4}")),
+                format!("{p:.2}"),
+            ]
+        })
+        .collect();
+    let ks: Vec<String> = evals.iter().map(|e| e.k.to_string()).collect();
+    println!(
+        "Mean over the {} bursts (k of precision@k per burst: {}; --k or the accounts engaged with later, whichever is fewer):",
+        evals.len(),
+        ks.join(", ")
+    );
+    println!(
+        "{}",
+        table(&["method", "Spearman ρ", "precision@k"], &[1, 2], rows)
+    );
+}
+
+fn influence_halves_json(evals: &[InfluenceEval]) -> serde_json::Value {
+    serde_json::json!({
+        "bursts": evals.iter().map(influence_json).collect::<Vec<_>>(),
+        "mean": influence_means(evals).into_iter().map(|(method, rho, p)| serde_json::json!({
+            "method": method, "spearman": rho, "precision_at_k": p})).collect::<Vec<_>>(),
+    })
 }
 
 fn influence_json(e: &InfluenceEval) -> serde_json::Value {
@@ -948,8 +1056,12 @@ fn influence_json(e: &InfluenceEval) -> serde_json::Value {
             "method": m.method, "spearman": m.spearman, "precision_at_k": m.precision_at_k,
         })).collect::<Vec<_>>(),
         "blend": {"weights": {"pagerank": e.blend.weights[0], "forecast": e.blend.weights[1],
-                              "distinct_engagers": e.blend.weights[2]},
-                  "validation_spearman": e.blend.tried.iter().find(|t| t.0 == e.blend.weights).and_then(|t| t.1)},
+                              "distinct_engagers": e.blend.weights[2],
+                              "recent_engagement": e.blend.weights[3]},
+                  "recency_half_life_hours": e.blend.recency_half_life,
+                  "validation_spearman": e.blend.tried.iter()
+                      .find(|t| t.0 == e.blend.recency_half_life && t.1 == e.blend.weights)
+                      .and_then(|t| t.2)},
     })
 }
 

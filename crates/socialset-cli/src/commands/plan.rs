@@ -15,7 +15,9 @@ use crate::output::{csv, table, thousands, who};
 /// how many new ones it draws, one hop (a share of a share is recorded against the original
 /// author), scaled by the activity the data set is expected to see over the next --days (its
 /// hourly activity after the last peak, fitted as a power-law decay). The half-life of the
-/// decay is chosen by a held-out test on the history's last quarter. The forecast reach comes
+/// decay, how much of the past's concentration on a few accounts carries on, and the share of
+/// engagement that goes to accounts not seen yet are chosen by a held-out test on the history's
+/// last stretch after its last peak of activity. The forecast reach comes
 /// with a 95% predictive interval that joins three errors, each printed: the learned
 /// parameters' (a bootstrap over the history), the outcome's own randomness, and how far past
 /// forecasts made inside the history missed. This is the setting that forecast best on real
@@ -281,11 +283,11 @@ fn forecast_parts(s: &PlanSet) -> Option<String> {
 fn print(r: &PlanReport) {
     let how = match &r.learned {
         Some(l) => format!(
-            "reach learned from the timed history ({}), forecast over {} days ({} interactions expected in the data set)",
-            match l.half_life_hours {
-                Some(h) => format!("half-life {h} h chosen on the history's last quarter"),
-                None => "no decay, chosen on the history's last quarter".into(),
-            },
+            "reach learned from the timed history ({}, concentration {}, {:.0}% of interactions to accounts not seen yet; chosen on a held-out stretch of the history), forecast over {} days ({} interactions expected in the data set)",
+            l.half_life_hours
+                .map_or("no decay".into(), |h| format!("half-life {h} h")),
+            l.concentration,
+            100.0 * l.new_targets,
             l.horizon_days,
             thousands(l.volume.round() as u64)
         ),
