@@ -520,7 +520,9 @@ impl Workspace {
                     &constraints,
                     &limits,
                 )?;
-                let scale = n as f64 / result.rr_sets.max(1) as f64;
+                // RR sets are rooted in the audience: each covered one stands for
+                // audience / sets accounts (all accounts when there is no target audience).
+                let scale = g.audience_size() as f64 / result.rr_sets.max(1) as f64;
                 let picks = result
                     .picks
                     .iter()

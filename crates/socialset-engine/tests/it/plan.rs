@@ -201,6 +201,36 @@ fn reach_can_be_counted_in_a_target_audience() {
     assert!(some.audience < some.accounts && some.audience > 0);
     assert!(some.social_set.reach.mean <= some.audience as f64);
     assert!(some.social_set.reach.mean < all.social_set.reach.mean);
+    // The members' gains add up to the reach: IMM's estimate from RR sets rooted in the
+    // audience against the simulation's, so up to sampling error (ε = 0.2).
+    let gains = |r: &socialset_engine::PlanReport| -> f64 {
+        r.social_set
+            .members
+            .iter()
+            .map(|m| m.marginal_reach.expect("chosen by gain"))
+            .sum()
+    };
+    for r in [&all, &some] {
+        let (sum, reach) = (gains(r), r.social_set.reach.mean);
+        assert!(
+            (sum - reach).abs() <= 0.2 * reach + 1.0,
+            "gains {sum} against reach {reach}"
+        );
+    }
+    // With the learned model the reach is exact, and so is the sum.
+    let learned = ws
+        .plan(&PlanOptions {
+            budget: 200.0,
+            audience_communities: vec![0],
+            assume_native_if_unknown: true,
+            ..PlanOptions::default()
+        })
+        .expect("learned plan for community 0");
+    let (sum, reach) = (gains(&learned), learned.social_set.reach.mean);
+    assert!(
+        reach > 0.0 && (sum - reach).abs() < 1e-6 * reach.max(1.0),
+        "gains {sum} against reach {reach}"
+    );
     // Higgs has no post texts: nobody is interested in a topic, and the plan says so.
     let e = ws
         .plan(&PlanOptions {
