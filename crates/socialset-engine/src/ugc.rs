@@ -55,7 +55,8 @@ pub struct UgcThread {
     pub best: Option<UgcItem>,
 }
 
-/// Captured posts, the count of each kind (before the filters), and the threads.
+/// Captured posts, the count of each kind (before the filters), and the threads whose
+/// question passes the filters.
 #[derive(Clone, Debug, PartialEq)]
 pub struct UgcReport {
     pub posts: usize,
@@ -277,9 +278,11 @@ impl Workspace {
         let matching = chosen.len();
         let mut seen_group = vec![false; n];
         chosen.retain(|&i| !std::mem::replace(&mut seen_group[group[i]], true));
+        // The questions and answers obey the same filters: a thread is listed when its
+        // question passes them.
         let threads = thread_questions(&chain, &is_question, &answer_score)
             .into_iter()
-            .filter(|t| !t.answers.is_empty())
+            .filter(|t| !t.answers.is_empty() && keep(t.question))
             .map(|t| UgcThread {
                 question: item(t.question),
                 answers: t.answers.len(),

@@ -70,6 +70,25 @@ fn posts_are_classified_and_questions_threaded() {
         .expect("complaints");
     assert_eq!(complaints.matching, 1);
     assert_eq!(complaints.items[0].polarity, Polarity::Negative);
+    assert!(
+        complaints.threads.is_empty(),
+        "the question is no complaint"
+    );
+    // The questions and answers obey the brand and query filters too.
+    let about = |brand: &str, query: Option<&str>| {
+        ws.ugc(&UgcOptions {
+            brand: Some(brand.into()),
+            query: query.map(str::to_owned),
+            ..UgcOptions::default()
+        })
+        .expect("ugc")
+        .threads
+        .len()
+    };
+    assert_eq!(about("@acme", None), 1, "the question mentions @acme");
+    assert_eq!(about("@other", None), 0);
+    assert_eq!(about("@acme", Some("negozio")), 1);
+    assert_eq!(about("@acme", Some("treno")), 0);
     let query = ws
         .ugc(&UgcOptions {
             query: Some("alle 9".into()),
