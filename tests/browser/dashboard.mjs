@@ -48,8 +48,13 @@ await step("log in and see the leaderboard of native influencers", async () => {
   const rows = await page.locator("#rank-rows tr").count();
   assert.ok(rows > 0 && rows <= 25, `rows: ${rows}`);
   assert.equal(await page.locator("#status").textContent(), "", "no error shown");
-  const tiers = await page.locator("#rank-rows tr td:nth-child(5)").allTextContents();
+  const tiers = await page.locator("#rank-rows tr td:nth-child(6)").allTextContents();
   assert.ok(tiers.every((t) => t.includes("native")), tiers.join("|"));
+  // The score as a percentile (0–100), best first.
+  const percentiles = (await page.locator("#rank-rows tr td:nth-child(4)").allTextContents())
+    .map((t) => Number(t.replace(",", ".")));
+  assert.ok(percentiles.every((p, i) => p >= 0 && p <= 100 && (i === 0 || p <= percentiles[i - 1])), percentiles.join("|"));
+  assert.match(await page.locator("#rank-caption").textContent(), /match/);
 });
 
 await step("filter the leaderboard by tier, and page through it", async () => {

@@ -48,7 +48,15 @@ pub struct RankOptions {
     /// Only members of this community, as `communities` numbers them (default options, the
     /// same window and weights).
     pub community: Option<u32>,
+    /// Only accounts that at least this many distinct accounts engage with or follow in the
+    /// data are listed (every account is ranked; this only filters the list).
+    pub min_engagers: u32,
 }
+
+/// The fewest distinct engagers (or followers in the data) an account needs to be listed by
+/// default: below 3 its confidence (n / (n + 10)) is under 0.2, a score resting on one or two
+/// relationships.
+pub const DEFAULT_MIN_ENGAGERS: u32 = 3;
 
 impl Default for RankOptions {
     fn default() -> Self {
@@ -61,6 +69,7 @@ impl Default for RankOptions {
             top: 20,
             damping: 0.85,
             community: None,
+            min_engagers: DEFAULT_MIN_ENGAGERS,
         }
     }
 }
@@ -71,6 +80,12 @@ pub struct RankedAccount {
     pub id: String,
     pub handle: Option<String>,
     pub influence: AccountInfluence,
+    /// Share of the ranked accounts scoring lower, ties counted half, 0–100: the score on a
+    /// scale one can read (99.9: in the top thousandth).
+    pub percentile: f64,
+    /// Place among the accounts the filters list (1 for the first), beside the place among
+    /// all (`influence.rank`); `None` where no list was asked for (an explanation).
+    pub listed_rank: Option<usize>,
 }
 
 /// The ranking and what it stood on.
@@ -87,6 +102,10 @@ pub struct RankReport {
     /// Ranked accounts whose follower count is unknown (their audience is the in-graph one).
     pub followers_unknown: usize,
     pub untimed_excluded: u64,
+    /// The fewest distinct engagers an account needed to be listed.
+    pub min_engagers: u32,
+    /// Accounts that passed the other filters but had fewer distinct engagers.
+    pub left_out_few_engagers: usize,
 }
 
 /// One engager of an explained account.
@@ -136,13 +155,42 @@ fn config(options: &RankOptions) -> Result<InfluenceConfig> {
     })
 }
 
-fn named(accounts: &[Account], influence: &AccountInfluence) -> RankedAccount {
+fn named(
+    accounts: &[Account],
+    influence: &AccountInfluence,
+    percentile: f64,
+    listed_rank: Option<usize>,
+) -> RankedAccount {
     let a = &accounts[influence.account.0 as usize];
     RankedAccount {
         id: a.id.to_string(),
         handle: a.handle.clone(),
         influence: influence.clone(),
+        percentile,
+        listed_rank,
     }
+}
+
+/// Whether an account took part in the ranking: someone engaged with or follows it, or it
+/// posted about the topic.
+fn takes_part(a: &AccountInfluence) -> bool {
+    a.endorsers > 0 || a.topical_posts > 0
+}
+
+/// Each account's percentile among the accounts that took part (0 for the others).
+fn percentiles(ranking: &InfluenceRanking) -> Vec<f64> {
+    let ranked: Vec<&AccountInfluence> =
+        ranking.accounts.iter().filter(|a| takes_part(a)).collect();
+    let scores: Vec<f64> = ranked.iter().map(|a| a.score).collect();
+    let n = ranked.len().max(1) as f64;
+    let mut out = vec![0.0; ranking.scores.len()];
+    for (a, r) in ranked
+        .iter()
+        .zip(socialset_analysis::average_ranks(&scores))
+    {
+        out[a.account.0 as usize] = 100.0 * (r - 0.5) / n;
+    }
+    out
 }
 
 impl Workspace {
@@ -171,11 +219,9 @@ impl Workspace {
     pub fn rank(&self, options: &RankOptions) -> Result<RankReport> {
         let (data, _, ranking) = self.ranking(options)?;
         // Accounts that took no part in the ranked engagement are not ranked.
-        let ranked: Vec<&AccountInfluence> = ranking
-            .accounts
-            .iter()
-            .filter(|a| a.endorsers > 0 || a.topical_posts > 0)
-            .collect();
+        let ranked: Vec<&AccountInfluence> =
+            ranking.accounts.iter().filter(|a| takes_part(a)).collect();
+        let percentile = percentiles(&ranking);
         let membership = match options.community {
             None => None,
             Some(wanted) => {
@@ -205,13 +251,28 @@ impl Workspace {
                 .as_ref()
                 .is_none_or(|(m, wanted)| m.get(a.account.0 as usize) == Some(wanted))
         };
-        let matching: Vec<&AccountInfluence> = ranked.iter().copied().filter(keep).collect();
+        let passing: Vec<&AccountInfluence> = ranked.iter().copied().filter(keep).collect();
+        let matching: Vec<&AccountInfluence> = passing
+            .iter()
+            .copied()
+            .filter(|a| a.endorsers >= options.min_engagers)
+            .collect();
         Ok(RankReport {
             accounts: matching
                 .iter()
                 .take(options.top)
-                .map(|a| named(&data.accounts, a))
+                .enumerate()
+                .map(|(i, a)| {
+                    named(
+                        &data.accounts,
+                        a,
+                        percentile[a.account.0 as usize],
+                        Some(i + 1),
+                    )
+                })
                 .collect(),
+            min_engagers: options.min_engagers,
+            left_out_few_engagers: passing.len() - matching.len(),
             matching: matching.len(),
             ranked: ranked.len(),
             engagements: data.events.len(),
@@ -235,12 +296,13 @@ impl Workspace {
             .ok_or_else(|| Error::Usage(format!("{account} is not in the ranking")))?;
         let n_engagers = e.engagers.len();
         Ok(ExplainReport {
-            account: named(&data.accounts, &e.influence),
-            ranked: ranking
-                .accounts
-                .iter()
-                .filter(|a| a.endorsers > 0 || a.topical_posts > 0)
-                .count(),
+            account: named(
+                &data.accounts,
+                &e.influence,
+                percentiles(&ranking)[who.0 as usize],
+                None,
+            ),
+            ranked: ranking.accounts.iter().filter(|a| takes_part(a)).count(),
             engagers: e
                 .engagers
                 .iter()

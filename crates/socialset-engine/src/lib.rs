@@ -53,6 +53,7 @@ pub use groups::GroupsReport;
 pub use import::{FileReport, ImportObserver, ImportOptions, ImportReport, NoProgress};
 pub use influence::{
     EngagerLine, ExplainReport, RankOptions, RankReport, RankedAccount, TierFilter,
+    DEFAULT_MIN_ENGAGERS,
 };
 pub use plan::{
     LearnedFit, PlanMember, PlanOptions, PlanReport, PlanSet, PriceList, Probabilities,

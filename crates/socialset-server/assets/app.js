@@ -167,16 +167,19 @@ async function showLeaderboard() {
   if (topic) q.set("topic", topic);
   const community = $("community").value.trim();
   if (community) q.set("community", community);
+  const minEngagers = $("min-engagers").value.trim();
+  if (minEngagers) q.set("min_engagers", minEngagers);
   $("csv").href = `${base()}/rank?${q}&format=csv`;
   const r = await api(`${base()}/rank?${q}`);
   const rows = r.accounts.map((a) => {
     const tr = document.createElement("tr");
-    cell(tr, a.rank, true);
+    cell(tr, fmt(a.listed_rank), true);
+    cell(tr, fmt(a.rank), true);
     const link = document.createElement("a");
     link.href = `#account/${encodeURIComponent(a.id)}`;
     link.textContent = a.handle ? `@${a.handle}` : a.id;
     cell(tr, "").appendChild(link);
-    cell(tr, fmt(a.score, 6), true);
+    cell(tr, fmt(a.percentile, 1), true);
     cell(tr, `${fmt(a.audience)}${a.audience_source === "in-graph" ? " (in-graph)" : ""}`, true);
     cell(tr, a.native ? `${a.tier}, native` : a.tier);
     cell(tr, fmt(a.distinct_engagers), true);
@@ -184,7 +187,10 @@ async function showLeaderboard() {
     return tr;
   });
   $("rank-rows").replaceChildren(...rows);
-  $("rank-caption").textContent = `${fmt(r.matching)} of ${fmt(r.ranked)} ranked accounts match`;
+  $("rank-caption").textContent = `${fmt(r.matching)} of ${fmt(r.ranked)} ranked accounts match` +
+    (r.left_out_few_engagers
+      ? `; ${fmt(r.left_out_few_engagers)} more with fewer than ${fmt(r.min_engagers)} engagers or followers in the data are not listed`
+      : "");
   $("page").textContent = r.accounts.length
     ? `${fmt(r.offset + 1)}–${fmt(r.offset + r.accounts.length)} of ${fmt(r.matching)}`
     : "none";
@@ -197,7 +203,7 @@ async function showAccount(id) {
   const e = await api(`${base()}/accounts/${encodeURIComponent(id)}/explain`);
   $("account-title").textContent = e.handle ? `@${e.handle} (${e.id})` : e.id;
   $("account-summary").textContent =
-    `Rank ${fmt(e.rank)} of ${fmt(e.ranked)}, ${e.tier}${e.native ? " and native" : ""}; ` +
+    `Rank ${fmt(e.rank)} of ${fmt(e.ranked)} (percentile ${fmt(e.percentile, 1)}), ${e.tier}${e.native ? " and native" : ""}; ` +
     `${fmt(e.distinct_engagers)} distinct engagers, confidence ${fmt(e.confidence, 2)}. ` +
     `${fmt(e.baseline_share * 100, 1)}% of the score is the baseline every account gets.`;
   const rows = e.engagers.slice(0, 50).map((g) => {

@@ -138,7 +138,12 @@ impl From<[f64; 5]> for ByKind {
 /// One ranked account.
 #[derive(Clone, Debug, Serialize, ToSchema)]
 pub struct RankedAccountJson {
+    /// Place among every ranked account (1 for the best).
     pub rank: u32,
+    /// Place among the accounts the filters list (1 for the first).
+    pub listed_rank: Option<usize>,
+    /// Share of the ranked accounts scoring lower, ties counted half, 0–100.
+    pub percentile: f64,
     pub id: String,
     pub handle: Option<String>,
     /// Its share of all authority (scores sum to 1).
@@ -171,6 +176,8 @@ impl From<&RankedAccount> for RankedAccountJson {
         let (size, source) = audience(i.audience);
         Self {
             rank: i.rank,
+            listed_rank: r.listed_rank,
+            percentile: r.percentile,
             id: r.id.clone(),
             handle: r.handle.clone(),
             score: i.score,
@@ -202,6 +209,10 @@ pub struct RankJson {
     pub offset: usize,
     /// Accounts that pass the filters.
     pub matching: usize,
+    /// The fewest distinct engagers (or followers in the data) an account needed to be listed.
+    pub min_engagers: u32,
+    /// Accounts that passed the other filters but had fewer.
+    pub left_out_few_engagers: usize,
     pub ranked: usize,
     pub engagements: usize,
     pub followers_unknown: usize,
@@ -222,6 +233,8 @@ impl RankJson {
                 .collect(),
             offset,
             matching: report.matching,
+            min_engagers: report.min_engagers,
+            left_out_few_engagers: report.left_out_few_engagers,
             ranked: report.ranked,
             engagements: report.engagements,
             followers_unknown: report.followers_unknown,
@@ -258,6 +271,8 @@ pub struct ExplainJson {
     pub handle: Option<String>,
     pub rank: u32,
     pub ranked: usize,
+    /// Share of the ranked accounts scoring lower, ties counted half, 0–100.
+    pub percentile: f64,
     pub score: f64,
     pub tier: String,
     pub native: bool,
@@ -280,6 +295,7 @@ impl From<&ExplainReport> for ExplainJson {
             handle: r.account.handle.clone(),
             rank: i.rank,
             ranked: r.ranked,
+            percentile: r.account.percentile,
             score: i.score,
             tier: i.tier.as_str().to_owned(),
             native: i.native,

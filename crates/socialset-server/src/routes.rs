@@ -861,6 +861,10 @@ pub struct RankQuery {
     /// Only members of this community (the ids /communities gives).
     #[param(value_type = Option<u32>)]
     community: Option<String>,
+    /// List only accounts that at least this many distinct accounts engage with or follow in
+    /// the data (default 3; 1 lists every account someone engaged with or follows).
+    #[param(value_type = Option<u32>)]
+    min_engagers: Option<String>,
     /// json (default) or csv.
     format: Option<String>,
 }
@@ -931,9 +935,15 @@ async fn rank(
             )
         })?),
     };
+    let min_engagers = number(
+        "min_engagers",
+        q.min_engagers.as_deref(),
+        socialset_engine::DEFAULT_MIN_ENGAGERS as usize,
+        u32::MAX as usize,
+    )? as u32;
     let key = (
         workspace.clone(),
-        format!("{tier:?}|{topic:?}|{community:?}"),
+        format!("{tier:?}|{topic:?}|{community:?}|{min_engagers}"),
     );
     let (st, ws) = (state.clone(), workspace.clone());
     let report = cached(
@@ -947,6 +957,7 @@ async fn rank(
                 tier,
                 topic,
                 community,
+                min_engagers,
                 top: usize::MAX,
                 ..RankOptions::default()
             };
@@ -964,8 +975,10 @@ async fn rank(
         let rows = page.accounts.iter().map(|a| {
             vec![
                 a.rank.to_string(),
+                a.listed_rank.map_or(String::new(), |k| k.to_string()),
                 a.id.clone(),
                 a.handle.clone().unwrap_or_default(),
+                a.percentile.to_string(),
                 a.score.to_string(),
                 a.audience.to_string(),
                 a.audience_source.clone(),
@@ -977,8 +990,10 @@ async fn rank(
         });
         let columns = [
             "rank",
+            "listed_rank",
             "id",
             "handle",
+            "percentile",
             "score",
             "audience",
             "audience_source",

@@ -431,7 +431,7 @@ async fn csv_cells_are_never_formulas(s: Server) {
     assert_eq!(import(&s, &s.ann, &data).await["state"], "done");
     let (status, text, _) = get(
         &s,
-        "/api/workspaces/acme/rank?format=csv&limit=1000",
+        "/api/workspaces/acme/rank?format=csv&limit=1000&min_engagers=1",
         &s.vic,
     )
     .await;
@@ -448,7 +448,12 @@ async fn csv_cells_are_never_formulas(s: Server) {
 async fn caches_follow_imports_made_beside_the_server(s: Server) {
     assert_eq!(import(&s, &s.ann, DATA).await["state"], "done");
     let count = |text: &str| json(text)["accounts"].as_array().map_or(0, Vec::len);
-    let (_, before, _) = get(&s, "/api/workspaces/acme/rank?limit=1000", &s.vic).await;
+    let (_, before, _) = get(
+        &s,
+        "/api/workspaces/acme/rank?limit=1000&min_engagers=1",
+        &s.vic,
+    )
+    .await;
     assert_eq!(count(&before), 3, "{before}");
     // An import by the CLI, straight into the workspace's store, not through the server.
     let store = s.store_of("acme");
@@ -473,7 +478,12 @@ async fn caches_follow_imports_made_beside_the_server(s: Server) {
     .expect("task");
     // The server reads a store's import count at most once a second.
     tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
-    let (_, after, _) = get(&s, "/api/workspaces/acme/rank?limit=1000", &s.vic).await;
+    let (_, after, _) = get(
+        &s,
+        "/api/workspaces/acme/rank?limit=1000&min_engagers=1",
+        &s.vic,
+    )
+    .await;
     assert_eq!(count(&after), 4, "the cached ranking was stale: {after}");
 }
 
@@ -662,31 +672,61 @@ async fn the_leaderboard_pages_filters_and_names_bad_fields(s: Server) {
         let s = &s;
         async move { get(s, &uri, &s.vic).await }
     };
-    let (status, text, _) = get("/api/workspaces/acme/rank".into()).await;
+    let (status, text, _) = get("/api/workspaces/acme/rank?min_engagers=1".into()).await;
     assert_eq!(status, StatusCode::OK, "{text}");
     let all = json(&text);
     let n = all["accounts"].as_array().map_or(0, Vec::len);
     assert!(n >= 3, "{all}");
     assert_eq!(all["matching"].as_u64(), Some(n as u64));
     assert_eq!(all["accounts"][0]["id"], "tw:a", "most engaged first");
+    assert_eq!(all["accounts"][0]["listed_rank"], 1);
+    assert!(
+        all["accounts"][0]["percentile"]
+            .as_f64()
+            .is_some_and(|p| p > 50.0 && p <= 100.0),
+        "{all}"
+    );
+    // By default an account needs 3 engagers (or followers in the data) to be listed; the
+    // others are counted, and keep their place among all.
+    let (_, text, _) = get("/api/workspaces/acme/rank".into()).await;
+    let listed = json(&text);
+    assert_eq!(listed["min_engagers"], 3);
+    let left_out = listed["left_out_few_engagers"].as_u64().unwrap_or(0);
+    assert!(left_out > 0, "{listed}");
+    assert_eq!(
+        listed["matching"].as_u64().map(|m| m + left_out),
+        Some(n as u64),
+        "{listed}"
+    );
+    assert!(listed["accounts"]
+        .as_array()
+        .is_some_and(|a| a.iter().all(|x| {
+            let engaged = x["distinct_engagers"].as_u64().unwrap_or(0);
+            engaged + x["followers_in_graph"].as_u64().unwrap_or(0) >= 3
+        })));
     // A page: offset 1, limit 2 is ranks 2 and 3 of the same ranking.
-    let (_, text, _) = get("/api/workspaces/acme/rank?offset=1&limit=2".into()).await;
+    let (_, text, _) =
+        get("/api/workspaces/acme/rank?offset=1&limit=2&min_engagers=1".into()).await;
     let page = json(&text);
     assert_eq!(page["offset"], 1);
     assert_eq!(page["accounts"].as_array().map(Vec::len), Some(2));
     assert_eq!(page["accounts"][0], all["accounts"][1]);
     assert_eq!(page["accounts"][1], all["accounts"][2]);
     // Filters and CSV.
-    let (_, text, _) = get("/api/workspaces/acme/rank?tier=native".into()).await;
+    let (_, text, _) = get("/api/workspaces/acme/rank?tier=native&min_engagers=1".into()).await;
     assert!(json(&text)["accounts"]
         .as_array()
         .is_some_and(|a| a.iter().all(|x| x["native"] == true)));
-    let (status, text, headers) = get("/api/workspaces/acme/rank?format=csv&limit=2".into()).await;
+    let (status, text, headers) =
+        get("/api/workspaces/acme/rank?format=csv&limit=2&min_engagers=1".into()).await;
     assert_eq!(status, StatusCode::OK);
     assert!(headers[header::CONTENT_TYPE]
         .to_str()
         .is_ok_and(|c| c.starts_with("text/csv")));
-    assert!(text.starts_with("rank,id,handle,score"), "{text}");
+    assert!(
+        text.starts_with("rank,listed_rank,id,handle,percentile,score"),
+        "{text}"
+    );
     assert_eq!(text.lines().count(), 3);
     // Bad values are 400s naming the field.
     for (q, field) in [
@@ -695,6 +735,7 @@ async fn the_leaderboard_pages_filters_and_names_bad_fields(s: Server) {
         ("offset=-1", "offset"),
         ("tier=giant", "tier"),
         ("format=xml", "format"),
+        ("min_engagers=few", "min_engagers"),
     ] {
         let (status, text, _) = get(format!("/api/workspaces/acme/rank?{q}")).await;
         assert_eq!(status, StatusCode::BAD_REQUEST, "{q}: {text}");

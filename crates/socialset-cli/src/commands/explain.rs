@@ -127,9 +127,10 @@ fn print_header(r: &ExplainReport) {
         r.account.id
     );
     println!(
-        "  rank {} of {}, score {:.6}, {}, {} tier{}",
+        "  rank {} of {} (percentile {:.1}), score {:.6}, {}, {} tier{}",
         i.rank,
         thousands(r.ranked as u64),
+        r.account.percentile,
         i.score,
         audience,
         i.tier.as_str(),

@@ -181,6 +181,7 @@ impl InfluenceArgs {
             max_followers: self.max_followers,
             top,
             community: None,
+            min_engagers: socialset_engine::DEFAULT_MIN_ENGAGERS,
         }
     }
 }

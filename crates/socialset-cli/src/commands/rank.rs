@@ -22,6 +22,10 @@ use crate::output::{amount, audience_text, csv, table, thousands, who};
 /// is the number of distinct engagers in the data, marked "(in-graph)".
 ///
 /// Confidence grows with evidence: n/(n+10) for n distinct engagers (3 -> 0.23, 300 -> 0.97).
+/// Accounts fewer than --min-engagers (3) accounts engage with or follow are ranked but not
+/// listed.
+/// The percentile is the share of ranked accounts scoring lower; "#" is the place in this
+/// list, "of all" the place among every ranked account.
 ///
 /// Examples:
 ///   socialset rank --tier native --top 20
@@ -43,6 +47,11 @@ pub struct Args {
     #[arg(long, default_value_t = 20, value_name = "K")]
     top: usize,
 
+    /// List only accounts that at least this many distinct accounts engage with or follow in
+    /// the data (1 lists every account someone engaged with or follows).
+    #[arg(long, default_value_t = socialset_engine::DEFAULT_MIN_ENGAGERS, value_name = "N")]
+    min_engagers: u32,
+
     #[arg(long, value_enum, default_value = "table")]
     format: OutputFormat,
 
@@ -56,6 +65,7 @@ pub struct Args {
 pub fn run(args: Args) -> Result<()> {
     let mut options = args.influence.options(args.tier, args.top);
     options.community = args.community;
+    options.min_engagers = args.min_engagers;
     let report = args.store.open_existing()?.rank(&options)?;
     match args.format {
         OutputFormat::Json => println!("{}", serde_json::to_string_pretty(&json(&report))?),
@@ -65,10 +75,12 @@ pub fn run(args: Args) -> Result<()> {
     Ok(())
 }
 
-const HEADER: [&str; 12] = [
+const HEADER: [&str; 14] = [
     "rank",
+    "listed_rank",
     "account",
     "id",
+    "percentile",
     "score",
     "audience",
     "audience_source",
@@ -97,8 +109,10 @@ fn csv_rows(report: &RankReport) -> Vec<Vec<String>> {
             let (size, source) = audience(i.audience);
             vec![
                 i.rank.to_string(),
+                r.listed_rank.map_or(String::new(), |k| k.to_string()),
                 who(&r.id, r.handle.as_deref()),
                 r.id.clone(),
+                r.percentile.to_string(),
                 i.score.to_string(),
                 size.to_string(),
                 source.to_owned(),
@@ -120,9 +134,10 @@ fn print_table(report: &RankReport) {
         .map(|r| {
             let i = &r.influence;
             vec![
-                i.rank.to_string(),
+                r.listed_rank.map_or(String::new(), |k| k.to_string()),
+                thousands(u64::from(i.rank)),
                 who(&r.id, r.handle.as_deref()),
-                format!("{:.6}", i.score),
+                format!("{:.1}", r.percentile),
                 audience_text(i.audience),
                 i.tier.as_str().to_owned(),
                 if i.native { "yes" } else { "no" }.to_owned(),
@@ -138,8 +153,9 @@ fn print_table(report: &RankReport) {
         table(
             &[
                 "#",
+                "of all",
                 "account",
-                "score",
+                "percentile",
                 "audience",
                 "tier",
                 "native",
@@ -148,7 +164,7 @@ fn print_table(report: &RankReport) {
                 "shares",
                 "confidence"
             ],
-            &[0, 2, 3, 6, 7, 8, 9],
+            &[0, 1, 3, 4, 7, 8, 9, 10],
             rows
         )
     );
@@ -162,6 +178,15 @@ fn footer(r: &RankReport) -> String {
         thousands(r.ranked as u64),
         thousands(r.engagements as u64)
     )];
+    if r.left_out_few_engagers > 0 {
+        lines.push(format!(
+            "{} more {} fewer than {} distinct engagers or followers in the data and {} not listed (--min-engagers 1 lists them).",
+            thousands(r.left_out_few_engagers as u64),
+            if r.left_out_few_engagers == 1 { "has" } else { "have" },
+            r.min_engagers,
+            if r.left_out_few_engagers == 1 { "is" } else { "are" },
+        ));
+    }
     if let Some(t) = r.topic {
         lines.push(format!(
             "Topic: {} matching posts by {} accounts; {} engagements about it.",

@@ -391,7 +391,7 @@ fn rank_and_topic_errors_are_clear() {
     let csv = socialset(&db, &["rank", "--format", "csv", "--top", "3"]);
     let text = String::from_utf8_lossy(&csv.stdout);
     assert_eq!(text.lines().count(), 4, "{text}");
-    assert!(text.starts_with("rank,account,id,score,"));
+    assert!(text.starts_with("rank,listed_rank,account,id,percentile,score,"));
 }
 
 #[test]
