@@ -360,15 +360,17 @@ pub struct InteractionTrustLine {
     pub questions: u32,
     pub questions_answered: u32,
     pub response_rate: Option<f64>,
+    /// The mean sentiment score (−1 to +1, Italian or English) of the replies with text it
+    /// received; `None` when none had text.
+    pub reply_tone: Option<f64>,
+    /// The replies with text that tone was read from.
+    pub replies_read: u32,
 }
 
 /// Trust from interactions across a store.
 #[derive(Clone, Debug, PartialEq)]
 pub struct InteractionTrustReport {
     pub accounts_talked_to: usize,
-    /// What stands in for the tone of the replies an account receives until sentiment
-    /// analysis lands: every reply counts as neutral.
-    pub sentiment: &'static str,
     pub accounts: Vec<InteractionTrustLine>,
 }
 
@@ -385,6 +387,23 @@ impl Workspace {
         };
         let all =
             socialset_analysis::interaction_trust(data.accounts.len(), &data.events, is_question);
+        // The tone of the replies each account received: their mean sentiment score.
+        let mut tone = vec![(0.0f64, 0u32); data.accounts.len()];
+        for e in &data.events {
+            if e.kind != socialset_model::InteractionKind::Reply {
+                continue;
+            }
+            let text = e
+                .post
+                .and_then(|p| data.posts.get(p as usize))
+                .and_then(|p| p.text.as_deref())
+                .filter(|t| !t.trim().is_empty());
+            if let Some(text) = text {
+                let t = &mut tone[e.dst.0 as usize];
+                t.0 += crate::sentiment::sentiment(text).score;
+                t.1 += 1;
+            }
+        }
         let mut lines: Vec<InteractionTrustLine> = all
             .iter()
             .enumerate()
@@ -402,6 +421,8 @@ impl Workspace {
                     questions: t.questions,
                     questions_answered: t.questions_answered,
                     response_rate: t.response_rate(),
+                    reply_tone: (tone[i].1 > 0).then(|| tone[i].0 / f64::from(tone[i].1)),
+                    replies_read: tone[i].1,
                 }
             })
             .collect();
@@ -412,8 +433,6 @@ impl Workspace {
         }
         Ok(InteractionTrustReport {
             accounts_talked_to,
-            sentiment:
-                "neutral placeholder: every reply counts as neutral until sentiment analysis lands",
             accounts: lines,
         })
     }

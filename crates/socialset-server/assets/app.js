@@ -228,7 +228,8 @@ async function showAccount(id) {
             `(goodness ${fmt(a.goodness, 2)}, fairness as a rater ${fmt(a.fairness, 2)}).`
         : `Trust ${fmt(a.trust, 2)} from interactions: answers ` +
             `${a.reciprocity === null ? "—" : fmt(a.reciprocity * 100, 0) + "%"} of the ${fmt(a.talkers)} ` +
-            `accounts that talk to it and ${a.response_rate === null ? "—" : fmt(a.response_rate * 100, 0) + "%"} of their questions.`;
+            `accounts that talk to it and ${a.response_rate === null ? "—" : fmt(a.response_rate * 100, 0) + "%"} of their questions` +
+            (a.reply_tone === null ? "." : `; the replies it receives read ${a.reply_tone > 0.05 ? "positive" : a.reply_tone < -0.05 ? "negative" : "neutral"} on average (${fmt(a.reply_tone, 2)} on −1 to +1).`);
     })
     .catch((e) => `No trust score: ${e.message}`);
   const ind = await api(`${base()}/accounts/${encodeURIComponent(id)}/independence`);

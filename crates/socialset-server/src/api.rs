@@ -1369,6 +1369,8 @@ pub struct TrustAccountJson {
     pub reciprocity: Option<f64>,
     pub questions: Option<u32>,
     pub response_rate: Option<f64>,
+    /// The mean sentiment score (−1 to +1) of the replies with text it received.
+    pub reply_tone: Option<f64>,
 }
 
 /// Trust of the workspace's accounts, most trusted first.
@@ -1418,6 +1420,7 @@ impl From<&socialset_engine::InteractionTrustReport> for TrustJson {
                     reciprocity: a.reciprocity,
                     questions: Some(a.questions),
                     response_rate: a.response_rate,
+                    reply_tone: a.reply_tone,
                     ..TrustAccountJson::default()
                 })
                 .collect(),

@@ -19,8 +19,8 @@ use crate::output::{csv, percent, table, thousands, who};
 /// Without ratings (or with --from interactions), trust comes from interactions: reciprocity
 /// (the share of the accounts that replied to, mentioned or quoted it that it answered) and
 /// response rate (the share of questions put to it — messages with a "?" — that it answered),
-/// listed by reciprocity · n/(n + 5), n the accounts that talked to it. The tone of the replies
-/// it receives is a neutral placeholder until sentiment analysis lands.
+/// listed by reciprocity · n/(n + 5), n the accounts that talked to it; beside them the tone of
+/// the replies it received (their mean sentiment score, −1 to +1, Italian or English).
 ///
 /// Examples:
 ///   socialset trust --top 20
@@ -154,6 +154,7 @@ fn interactions(r: &socialset_engine::InteractionTrustReport, format: OutputForm
                 opt(a.reciprocity),
                 a.questions.to_string(),
                 opt(a.response_rate),
+                a.reply_tone.map_or("—".to_owned(), |t| format!("{t:+.2}")),
             ]
         })
         .collect();
@@ -162,11 +163,11 @@ fn interactions(r: &socialset_engine::InteractionTrustReport, format: OutputForm
             let v = json!({
                 "source": "interactions",
                 "accounts_talked_to": r.accounts_talked_to,
-                "sentiment": r.sentiment,
                 "accounts": r.accounts.iter().map(|a| json!({
                     "id": a.id, "handle": a.handle, "trust": a.trust, "talkers": a.talkers,
                     "answered": a.answered, "reciprocity": a.reciprocity, "questions": a.questions,
                     "questions_answered": a.questions_answered, "response_rate": a.response_rate,
+                    "reply_tone": a.reply_tone, "replies_read": a.replies_read,
                 })).collect::<Vec<_>>(),
             });
             println!("{}", serde_json::to_string_pretty(&v)?);
@@ -179,14 +180,14 @@ fn interactions(r: &socialset_engine::InteractionTrustReport, format: OutputForm
                 "reciprocity",
                 "questions",
                 "response_rate",
+                "reply_tone",
             ],
             &rows,
         )?,
         OutputFormat::Table => {
             println!(
-                "Trust from interactions ({} accounts that others talked to). Replies' tone: {}.",
-                thousands(r.accounts_talked_to as u64),
-                r.sentiment
+                "Trust from interactions ({} accounts that others talked to). Reply tone: the mean sentiment score (−1 to +1) of the replies with text each received.",
+                thousands(r.accounts_talked_to as u64)
             );
             println!(
                 "{}",
@@ -197,9 +198,10 @@ fn interactions(r: &socialset_engine::InteractionTrustReport, format: OutputForm
                         "talked to by",
                         "answered",
                         "questions",
-                        "answered"
+                        "answered",
+                        "reply tone"
                     ],
-                    &[1, 2, 3, 4, 5],
+                    &[1, 2, 3, 4, 5, 6],
                     rows
                 )
             );

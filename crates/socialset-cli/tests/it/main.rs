@@ -562,18 +562,24 @@ fn trust_independence_and_disclosure_commands() {
         &d,
     ]);
     assert_eq!(it["source"], "interactions");
-    assert!(it["sentiment"]
-        .as_str()
-        .is_some_and(|s| s.contains("placeholder")));
-    let b = it["accounts"]
-        .as_array()
-        .and_then(|a| a.iter().find(|x| x["id"] == "tw:b"))
-        .cloned()
-        .expect("tw:b talked to");
+    let of = |id: &str| {
+        it["accounts"]
+            .as_array()
+            .and_then(|a| a.iter().find(|x| x["id"] == id))
+            .cloned()
+            .unwrap_or_else(|| panic!("{id} talked to: {it}"))
+    };
+    let b = of("tw:b");
     assert_eq!(
         (b["reciprocity"].as_f64(), b["response_rate"].as_f64()),
         (Some(1.0), Some(1.0))
     );
+    // The tone of the replies received: b's one reply has a text, a's has none.
+    assert_eq!(b["replies_read"], 1);
+    assert!(b["reply_tone"]
+        .as_f64()
+        .is_some_and(|t| (-1.0..=1.0).contains(&t)));
+    assert!(of("tw:a")["reply_tone"].is_null());
     let dsc = json(&["disclosure", "--format", "json", "--db", &d]);
     assert_eq!(dsc["posts_checked"], 3);
     let verdicts: Vec<&str> = dsc["sponsored_posts"]
