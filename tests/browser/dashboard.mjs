@@ -69,13 +69,25 @@ await step("filter the leaderboard by tier, and page through it", async () => {
 
 await step("open an account and see where its authority comes from", async () => {
   await page.locator("#rank-rows tr a").first().click();
-  await page.locator("#account-title").filter({ hasText: /\S/ }).waitFor();
-  assert.match(await page.locator("#account-summary").textContent(), /Rank \d/);
+  await page.locator("#account-summary").filter({ hasText: /Rank \d/ }).waitFor();
+  assert.doesNotMatch(await page.locator("#account-title").textContent(), /Loading/);
   assert.ok((await page.locator("#engager-rows tr").count()) > 0);
   await page.locator("#audit-summary").filter({ hasText: "bot probability" }).waitFor({ timeout: 60000 });
   assert.match(await page.locator("#independence-summary").textContent(), /Independence|No posts/);
   assert.match(await page.locator("#trust-summary").textContent(), /Trust \d|No trust score/);
   assert.ok((await page.locator("#audit-rows tr").count()) > 0, "the audit gives its reasons");
+  // Every kind of engagement has its column: a row of zeros carries no share of the score.
+  assert.equal(await page.locator("#account table").first().locator("thead th").count(), 8);
+});
+
+await step("an unknown account says so, with nothing of the last one left on the page", async () => {
+  await page.goto(`${base}#account/nobody-at-all`);
+  await page.locator("#status").filter({ hasText: /\S/ }).waitFor();
+  assert.equal(await page.locator("#engager-rows tr").count(), 0);
+  assert.equal(await page.locator("#account-summary").textContent(), "");
+  assert.equal(await page.locator("#audit-rows tr").count(), 0);
+  await page.goto(`${base}#leaderboard`);
+  await page.locator("#rank-rows tr").first().waitFor({ timeout: 20000 });
 });
 
 await step("the community map renders and is keyboard-operable", async () => {

@@ -200,7 +200,18 @@ async function showLeaderboard() {
 
 async function showAccount(id) {
   show("account");
-  const e = await api(`${base()}/accounts/${encodeURIComponent(id)}/explain`);
+  // Nothing of the account shown before stays on the page while this one loads, or if it
+  // cannot be found.
+  $("account-title").textContent = `Loading ${id}…`;
+  for (const f of ["account-summary", "trust-summary", "independence-summary", "audit-summary"]) {
+    $(f).textContent = "";
+  }
+  $("engager-rows").replaceChildren();
+  $("audit-rows").replaceChildren();
+  const e = await api(`${base()}/accounts/${encodeURIComponent(id)}/explain`).catch((err) => {
+    $("account-title").textContent = id;
+    throw err;
+  });
   $("account-title").textContent = e.handle ? `@${e.handle} (${e.id})` : e.id;
   $("account-summary").textContent =
     `Rank ${fmt(e.rank)} of ${fmt(e.ranked)} (percentile ${fmt(e.percentile, 1)}), ${e.tier}${e.native ? " and native" : ""}; ` +
@@ -214,7 +225,9 @@ async function showAccount(id) {
     cell(tr, "").appendChild(link);
     cell(tr, `${fmt(g.share_of_score * 100, 1)}%`, true);
     cell(tr, fmt(g.given.reply), true);
+    cell(tr, fmt(g.given.mention), true);
     cell(tr, fmt(g.given.share), true);
+    cell(tr, fmt(g.given.quote), true);
     cell(tr, fmt(g.given.like), true);
     cell(tr, g.follows ? "yes" : "no");
     return tr;
