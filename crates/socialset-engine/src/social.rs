@@ -55,6 +55,10 @@ pub(crate) struct SocialData {
     pub untimed_excluded: u64,
     /// Follower count per account, when known.
     pub followers: Vec<Option<u64>>,
+    /// The window asked for, and the first and last time of any timed interaction or follow
+    /// in the store (inside the window or not), to say where the data is when a window is empty.
+    pub window: TimeWindow,
+    pub timed_span: Option<(Timestamp, Timestamp)>,
     /// The store's account key → dense index (`u32::MAX` for none).
     dense: Vec<u32>,
 }
@@ -132,12 +136,30 @@ impl SocialData {
     /// Fails with a clear message when there is no engagement to analyse; `what` names the
     /// analysis ("rank on", "cluster").
     pub fn require_events(&self, what: &str) -> Result<()> {
-        if self.events.is_empty() && self.follows.is_empty() {
+        if !(self.events.is_empty() && self.follows.is_empty()) {
+            return Ok(());
+        }
+        if self.window.is_open() {
             return Err(Error::Usage(format!(
-                "there are no interactions or follows to {what} (in this time window): import some first"
+                "there are no interactions or follows to {what}: import some first"
             )));
         }
-        Ok(())
+        let asked = format!(
+            "from {} until {}",
+            self.window.since.map_or("the start".into(), Timestamp::day),
+            self.window.until.map_or("the end".into(), Timestamp::day)
+        );
+        Err(Error::Usage(match self.timed_span {
+            Some((first, last)) => format!(
+                "there are no interactions or follows to {what} {asked}: the data run from {} to {} (UTC); choose a window (--since, --until) inside that range",
+                first.day(),
+                last.day()
+            ),
+            None => format!(
+                "there are no interactions or follows to {what} {asked}: none in the store has a time ({} left out for that); leave out --since and --until",
+                self.untimed_excluded
+            ),
+        }))
     }
 }
 
@@ -197,8 +219,15 @@ impl Workspace {
             t.reply_to = parent.and_then(|q| post_index.get(q.as_str()).copied());
         }
         let mut untimed_excluded = 0;
+        let mut span: Option<(Timestamp, Timestamp)> = None;
+        let mut see = |at: Option<Timestamp>| {
+            if let Some(t) = at {
+                span = Some(span.map_or((t, t), |(a, b)| (a.min(t), b.max(t))));
+            }
+        };
         let mut events = Vec::new();
         for i in self.store.interactions()? {
+            see(i.at);
             if !window.holds(i.at) {
                 if i.at.is_none() {
                     untimed_excluded += 1;
@@ -216,6 +245,7 @@ impl Workspace {
         }
         let mut follows = Vec::new();
         for f in self.store.follows()? {
+            see(f.at);
             if !window.holds(f.at) {
                 if f.at.is_none() {
                     untimed_excluded += 1;
@@ -237,6 +267,8 @@ impl Workspace {
             activity,
             threads,
             untimed_excluded,
+            window: *window,
+            timed_span: span,
             dense,
         })
     }

@@ -40,6 +40,22 @@ impl Timestamp {
     pub fn epoch_seconds(self) -> i64 {
         self.0.div_euclid(1000)
     }
+
+    /// Its day as YYYY-MM-DD (UTC).
+    pub fn day(self) -> String {
+        let days = self.epoch_seconds().div_euclid(86_400);
+        // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
+        let z = days + 719_468;
+        let era = z.div_euclid(146_097);
+        let doe = z - era * 146_097;
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        let mp = (5 * doy + 2) / 153;
+        let d = doy - (153 * mp + 2) / 5 + 1;
+        let m = if mp < 10 { mp + 3 } else { mp - 9 };
+        let y = yoe + era * 400 + i64::from(m <= 2);
+        format!("{y:04}-{m:02}-{d:02}")
+    }
 }
 
 #[cfg(test)]
@@ -57,5 +73,16 @@ mod tests {
             Timestamp::from_epoch_ms(-1500).map(Timestamp::epoch_seconds),
             Some(-2)
         );
+    }
+
+    #[test]
+    fn days_are_civil_dates_in_utc() {
+        let day = |ms: i64| Timestamp::from_epoch_ms(ms).map(Timestamp::day);
+        assert_eq!(day(0).as_deref(), Some("1970-01-01"));
+        assert_eq!(day(-1).as_deref(), Some("1969-12-31"));
+        assert_eq!(day(951_782_400_000).as_deref(), Some("2000-02-29"));
+        assert_eq!(day(1_341_446_399_999).as_deref(), Some("2012-07-04"));
+        assert_eq!(day(Timestamp::MIN_MS).as_deref(), Some("1900-01-01"));
+        assert_eq!(day(Timestamp::MAX_MS).as_deref(), Some("2200-01-01"));
     }
 }

@@ -132,4 +132,20 @@ fn the_list_needs_enough_engagers_and_shows_percentiles() {
         all.accounts[0].percentile, want[2],
         "the first listed is the best"
     );
+    // A window outside the data names the data's range.
+    let later = socialset_model::Timestamp::from_epoch_ms(1_900_000_000_000);
+    let e = ws
+        .rank(&RankOptions {
+            window: socialset_engine::TimeWindow {
+                since: later,
+                until: None,
+            },
+            ..RankOptions::default()
+        })
+        .expect_err("an empty window");
+    assert!(
+        e.to_string()
+            .contains("from 2030-03-17 until the end: the data run from 2012-07-04 to 2012-07-04"),
+        "{e}"
+    );
 }
