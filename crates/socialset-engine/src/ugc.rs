@@ -45,6 +45,8 @@ pub struct UgcItem {
     /// Other posts of the window that say nearly the same (MinHash on word 3-grams), listed
     /// under this one, the most engaged of them.
     pub duplicates: usize,
+    /// The abusive terms it holds (`socialset_analysis::ugc::abusive_terms`); empty when none.
+    pub abusive: Vec<&'static str>,
 }
 
 /// A question and its answers.
@@ -52,6 +54,8 @@ pub struct UgcItem {
 pub struct UgcThread {
     pub question: UgcItem,
     pub answers: usize,
+    /// Answers left out of the choice of the best because they are abusive.
+    pub abusive_answers: usize,
     pub best: Option<UgcItem>,
 }
 
@@ -178,8 +182,16 @@ impl Workspace {
             }
             Err(_) => vec![0.0; data.accounts.len()],
         };
+        let abusive: Vec<Vec<&'static str>> = texts
+            .iter()
+            .map(|t| socialset_analysis::ugc::abusive_terms(t))
+            .collect();
+        // An abusive answer is never the best, however engaged.
         let answer_score: Vec<f64> = (0..n)
             .map(|i| {
+                if !abusive[i].is_empty() {
+                    return f64::NEG_INFINITY;
+                }
                 (1.0 + engagement[i] as f64).ln()
                     + authority
                         .get(data.posts[i].author.0 as usize)
@@ -211,6 +223,7 @@ impl Workspace {
                 language: scored[i].language,
                 engagement: engagement[i],
                 duplicates: group_size[group[i]].saturating_sub(1),
+                abusive: abusive[i].clone(),
             }
         };
         let brand = options.brand.as_ref().map(|b| {
@@ -286,7 +299,12 @@ impl Workspace {
             .map(|t| UgcThread {
                 question: item(t.question),
                 answers: t.answers.len(),
-                best: t.best.map(item),
+                abusive_answers: t
+                    .answers
+                    .iter()
+                    .filter(|&&a| !abusive[a].is_empty())
+                    .count(),
+                best: t.best.filter(|&b| abusive[b].is_empty()).map(item),
             })
             .collect();
         let by_kind = UgcKind::ALL

@@ -472,8 +472,10 @@ async function showUgc() {
       li.appendChild(q);
       const a = document.createElement("p");
       a.textContent = t.best_answer
-        ? `Best of ${t.answers} answer(s), ${who(t.best_answer.handle, t.best_answer.author)}: ${t.best_answer.text}`
-        : "No answer yet.";
+        ? `Best of ${t.answers} answer(s)${t.abusive_answers ? ` (${t.abusive_answers} abusive left out)` : ""}, ${who(t.best_answer.handle, t.best_answer.author)}: ${t.best_answer.text}`
+        : t.abusive_answers
+          ? `No answer fit to show: ${t.abusive_answers} of ${t.answers} are abusive.`
+          : "No answer yet.";
       li.appendChild(a);
       return li;
     }),

@@ -811,6 +811,8 @@ pub struct UgcItemJson {
     pub engagement: u64,
     /// Other posts that say nearly the same, listed under this one.
     pub near_duplicates: usize,
+    /// The abusive terms it holds (insults, slurs, "fuck off", "vaffanculo"); empty when none.
+    pub abusive: Vec<String>,
 }
 
 impl From<&socialset_engine::UgcItem> for UgcItemJson {
@@ -828,6 +830,7 @@ impl From<&socialset_engine::UgcItem> for UgcItemJson {
             language: i.language.code().to_owned(),
             engagement: i.engagement,
             near_duplicates: i.duplicates,
+            abusive: i.abusive.iter().map(|t| (*t).to_owned()).collect(),
         }
     }
 }
@@ -843,6 +846,9 @@ pub struct KindCount {
 pub struct UgcThreadJson {
     pub question: UgcItemJson,
     pub answers: usize,
+    /// Answers never chosen as the best because they are abusive.
+    pub abusive_answers: usize,
+    /// The most engaged answer that is not abusive.
     pub best_answer: Option<UgcItemJson>,
 }
 
@@ -877,6 +883,7 @@ impl From<&socialset_engine::UgcReport> for UgcJson {
                 .map(|t| UgcThreadJson {
                     question: (&t.question).into(),
                     answers: t.answers,
+                    abusive_answers: t.abusive_answers,
                     best_answer: t.best.as_ref().map(UgcItemJson::from),
                 })
                 .collect(),

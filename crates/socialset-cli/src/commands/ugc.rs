@@ -105,6 +105,7 @@ pub fn run(args: Args) -> Result<()> {
                 "engagement",
                 "near_duplicates",
                 "reasons",
+                "abusive",
                 "text",
             ],
             &r.items
@@ -120,6 +121,7 @@ pub fn run(args: Args) -> Result<()> {
                         i.engagement.to_string(),
                         i.duplicates.to_string(),
                         i.reasons.join("; "),
+                        i.abusive.join("; "),
                         i.text.clone(),
                     ]
                 })
@@ -172,14 +174,23 @@ pub fn run(args: Args) -> Result<()> {
                         who(&t.question.author, t.question.handle.as_deref()),
                         excerpt(&t.question.text, 90)
                     );
-                    if let Some(b) = &t.best {
-                        println!(
-                            "    A {} (best of {}, engagement {}): {}",
+                    let left_out = match t.abusive_answers {
+                        0 => String::new(),
+                        1 => "; 1 abusive answer left out".into(),
+                        k => format!("; {k} abusive answers left out"),
+                    };
+                    match &t.best {
+                        Some(b) => println!(
+                            "    A {} (best of {}{left_out}, engagement {}): {}",
                             who(&b.author, b.handle.as_deref()),
                             t.answers,
                             b.engagement,
                             excerpt(&b.text, 90)
-                        );
+                        ),
+                        None => println!(
+                            "    no answer fit to show ({} answers{left_out})",
+                            t.answers
+                        ),
                     }
                 }
             }

@@ -15,6 +15,7 @@ fn store() -> (tempfile::TempDir, Workspace) {
          {\"type\":\"post\",\"id\":\"a1\",\"author\":\"bruno\",\"text\":\"Apre alle 9\",\"reply_to\":\"q\"}\n\
          {\"type\":\"post\",\"id\":\"a2\",\"author\":\"carla\",\"text\":\"Alle 9 in settimana, alle 10 la domenica\",\"reply_to\":\"q\",\"likes\":5}\n\
          {\"type\":\"post\",\"id\":\"a3\",\"author\":\"dario\",\"text\":\"giusto, confermo\",\"reply_to\":\"a2\"}\n\
+         {\"type\":\"post\",\"id\":\"a4\",\"author\":\"zeno\",\"text\":\"Alle nove, cretino\",\"reply_to\":\"q\",\"likes\":50}\n\
          {\"type\":\"post\",\"id\":\"c\",\"author\":\"elena\",\"text\":\"@acme il mio modem non funziona da tre giorni, vergogna\",\"mentions\":[\"acme\"]}\n\
          {\"type\":\"post\",\"id\":\"p\",\"author\":\"fabio\",\"text\":\"Grazie @acme, servizio fantastico!\",\"mentions\":[\"acme\"]}\n\
          {\"type\":\"post\",\"id\":\"m\",\"author\":\"gino\",\"text\":\"Il treno parte alle 8\"}\n\
@@ -53,12 +54,21 @@ fn posts_are_classified_and_questions_threaded() {
     assert!(r.items.iter().all(|i| !i.reasons.is_empty()));
     assert_eq!(r.threads.len(), 1);
     let t = &r.threads[0];
-    assert_eq!(t.answers, 3);
-    // The best answer drew the most engagement (5 likes and a reply).
+    assert_eq!(t.answers, 4);
+    // The best answer drew the most engagement (5 likes and a reply) of those that are not
+    // abusive: a4's 50 likes do not make an insult the best answer.
     assert!(
         t.best.as_ref().is_some_and(|b| b.post.ends_with(":a2")),
         "{t:?}"
     );
+    assert_eq!(t.abusive_answers, 1);
+    assert_eq!(kind_of(":a4"), UgcKind::Answer);
+    let insult = r
+        .items
+        .iter()
+        .find(|i| i.post.ends_with(":a4"))
+        .expect("a4");
+    assert_eq!(insult.abusive, ["cretin"]);
 
     let complaints = ws
         .ugc(&UgcOptions {
