@@ -19,6 +19,19 @@ pub struct TrustOptions {
     pub alpha: f64,
     /// Ratings an account needs before its trust counts fully: trust = goodness · n/(n + k).
     pub evidence_half: f64,
+    /// List only this account (id or handle, case-insensitive); every account is still
+    /// scored against the others.
+    pub account: Option<String>,
+}
+
+impl TrustOptions {
+    /// Whether a line of this id and handle is to be listed.
+    fn lists(&self, id: &str, handle: Option<&str>) -> bool {
+        self.account.as_deref().is_none_or(|a| {
+            let wanted = a.trim().trim_start_matches('@').to_lowercase();
+            id.to_lowercase() == wanted || handle.is_some_and(|h| h.to_lowercase() == wanted)
+        })
+    }
 }
 
 impl Default for TrustOptions {
@@ -28,6 +41,7 @@ impl Default for TrustOptions {
             pretrusted: Vec::new(),
             alpha: 0.15,
             evidence_half: 5.0,
+            account: None,
         }
     }
 }
@@ -153,6 +167,7 @@ impl Workspace {
             .collect();
         let rated_accounts = lines.len();
         lines.sort_by(|a, b| b.trust.total_cmp(&a.trust).then(a.id.cmp(&b.id)));
+        lines.retain(|l| options.lists(&l.id, l.handle.as_deref()));
         if options.top > 0 {
             lines.truncate(options.top);
         }
@@ -387,31 +402,14 @@ impl Workspace {
         };
         let all =
             socialset_analysis::interaction_trust(data.accounts.len(), &data.events, is_question);
-        // The tone of the replies each account received: their mean sentiment score.
-        let mut tone = vec![(0.0f64, 0u32); data.accounts.len()];
-        for e in &data.events {
-            if e.kind != socialset_model::InteractionKind::Reply {
-                continue;
-            }
-            let text = e
-                .post
-                .and_then(|p| data.posts.get(p as usize))
-                .and_then(|p| p.text.as_deref())
-                .filter(|t| !t.trim().is_empty());
-            if let Some(text) = text {
-                let t = &mut tone[e.dst.0 as usize];
-                t.0 += crate::sentiment::sentiment(text).score;
-                t.1 += 1;
-            }
-        }
-        let mut lines: Vec<InteractionTrustLine> = all
+        let mut lines: Vec<(usize, InteractionTrustLine)> = all
             .iter()
             .enumerate()
             .filter(|(_, t)| t.talkers > 0)
             .map(|(i, t)| {
                 let a = &data.accounts[i];
                 let n = f64::from(t.talkers);
-                InteractionTrustLine {
+                let line = InteractionTrustLine {
                     id: a.id.as_str().to_owned(),
                     handle: a.handle.clone(),
                     trust: t.reciprocity().unwrap_or(0.0) * n / (n + options.evidence_half),
@@ -421,19 +419,53 @@ impl Workspace {
                     questions: t.questions,
                     questions_answered: t.questions_answered,
                     response_rate: t.response_rate(),
-                    reply_tone: (tone[i].1 > 0).then(|| tone[i].0 / f64::from(tone[i].1)),
-                    replies_read: tone[i].1,
-                }
+                    reply_tone: None,
+                    replies_read: 0,
+                };
+                (i, line)
             })
             .collect();
         let accounts_talked_to = lines.len();
-        lines.sort_by(|a, b| b.trust.total_cmp(&a.trust).then(a.id.cmp(&b.id)));
+        lines.sort_by(|(_, a), (_, b)| b.trust.total_cmp(&a.trust).then(a.id.cmp(&b.id)));
+        lines.retain(|(_, l)| options.lists(&l.id, l.handle.as_deref()));
         if options.top > 0 {
             lines.truncate(options.top);
         }
+        // The tone of the replies each listed account received (their mean sentiment score),
+        // read only for the accounts listed: one page of the dashboard asks for one.
+        let mut tone = vec![None::<(f64, u32)>; data.accounts.len()];
+        for (i, _) in &lines {
+            tone[*i] = Some((0.0, 0));
+        }
+        for e in &data.events {
+            if e.kind != socialset_model::InteractionKind::Reply {
+                continue;
+            }
+            let Some(t) = tone[e.dst.0 as usize].as_mut() else {
+                continue;
+            };
+            let text = e
+                .post
+                .and_then(|p| data.posts.get(p as usize))
+                .and_then(|p| p.text.as_deref())
+                .filter(|t| !t.trim().is_empty());
+            if let Some(text) = text {
+                t.0 += crate::sentiment::sentiment(text).score;
+                t.1 += 1;
+            }
+        }
         Ok(InteractionTrustReport {
             accounts_talked_to,
-            accounts: lines,
+            accounts: lines
+                .into_iter()
+                .map(|(i, mut l)| {
+                    if let Some((sum, read)) = tone[i] {
+                        l.reply_tone = (read > 0).then(|| sum / f64::from(read));
+                        l.replies_read = read;
+                    }
+                    l
+                })
+                .collect(),
         })
     }
 

@@ -1582,27 +1582,20 @@ async fn trust(
     let mut report = read_work(state.clone(), move || {
         let store = open_store(&state, &workspace)?;
         let options = TrustOptions {
-            // One account: rank them all, then keep it.
-            top: if account.is_some() { 0 } else { top },
+            top,
+            account: account.clone(),
             ..TrustOptions::default()
         };
         let from_ratings = match from {
             Some(f) => f,
             None => store.has_ratings()?,
         };
-        let mut json = if from_ratings {
+        let json = if from_ratings {
             TrustJson::from(&store.trust(&options)?)
         } else {
             TrustJson::from(&store.interaction_trust(&options)?)
         };
         if let Some(a) = account {
-            let wanted = a.trim().trim_start_matches('@').to_lowercase();
-            json.accounts.retain(|x| {
-                x.id.to_lowercase() == wanted
-                    || x.handle
-                        .as_deref()
-                        .is_some_and(|h| h.to_lowercase() == wanted)
-            });
             if json.accounts.is_empty() {
                 return Err(ApiError::not_found(
                     "account",

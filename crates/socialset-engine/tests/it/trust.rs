@@ -52,6 +52,15 @@ fn fairness_goodness_and_evidence_by_hand() {
     assert_eq!(r.accounts[0].id, "tw:cy", "the only rated account leads");
     let total: f64 = r.accounts.iter().map(|a| a.eigentrust).sum();
     assert!(total <= 1.0 + 1e-9);
+    // One account asked for: only it is listed, scored as among all.
+    let one = ws
+        .trust(&TrustOptions {
+            account: Some("TW:ANN".into()),
+            ..TrustOptions::default()
+        })
+        .expect("trust of one");
+    assert_eq!(one.accounts.len(), 1);
+    assert_eq!(one.accounts[0], *line("tw:ann"));
 
     // Pre-trusted dee: its only rating is negative, so no trust flows to cy from it.
     let pre = ws
