@@ -202,22 +202,9 @@ struct Pairs {
     engagers: Vec<u32>,
 }
 
-/// The learned shares: per target account its past engagers' return rates and its rate of
-/// new engagers, per interaction of the whole data set.
-#[derive(Clone, Debug)]
-pub struct ReachModel {
-    n: usize,
-    pairs: std::sync::Arc<Pairs>,
-    /// Return rate of each pair's engager to its target per interaction of the data set.
-    rates: Vec<f32>,
-    /// New engagers of `v` per interaction of the data set.
-    new_rate: Vec<f32>,
-}
-
-impl ReachModel {
-    /// Learns the shares from `events` (sorted as [`TimedEngagement::from_events`] sorts),
-    /// those before `end_ms`, as `shape` says.
-    pub fn fit(n: usize, events: &[TimedEngagement], end_ms: i64, shape: Shape) -> Self {
+impl Pairs {
+    /// Who engaged with whom in `events` (sorted by target, engager, time) before `end_ms`.
+    fn of(n: usize, events: &[TimedEngagement], end_ms: i64) -> std::sync::Arc<Self> {
         let mut offsets = vec![0usize; n + 1];
         let mut engagers = Vec::new();
         let mut i = 0;
@@ -236,40 +223,37 @@ impl ReachModel {
         for v in 0..n {
             offsets[v + 1] += offsets[v];
         }
-        let pairs = std::sync::Arc::new(Pairs { offsets, engagers });
-        Self::fit_on(n, pairs, events, end_ms, shape, None)
+        std::sync::Arc::new(Self { offsets, engagers })
     }
+}
 
-    /// The same model learned again with each interaction's weight times `boot[i]` (a
-    /// bootstrap's resampling).
-    fn refit(&self, events: &[TimedEngagement], end_ms: i64, shape: Shape, boot: &[f64]) -> Self {
-        Self::fit_on(
-            self.n,
-            self.pairs.clone(),
-            events,
-            end_ms,
-            shape,
-            Some(boot),
-        )
-    }
+/// The decayed weights a model is learned from: per pair (in `Pairs` order), and per target
+/// the weight of the engagers seen exactly once. They depend on the half-life, not on the
+/// concentration or the share to new targets, so the held-out test weighs once per half-life.
+struct Weights {
+    pair: Vec<f64>,
+    once: Vec<f64>,
+}
 
-    fn fit_on(
+impl Weights {
+    /// Each interaction of `events` before `end_ms` halving every `half_life` hours back from
+    /// `end_ms` (`None`: no decay), times `boot[i]` when a bootstrap resamples.
+    fn of(
         n: usize,
-        pairs: std::sync::Arc<Pairs>,
+        pairs: &Pairs,
         events: &[TimedEngagement],
         end_ms: i64,
-        shape: Shape,
+        half_life: Option<f64>,
         boot: Option<&[f64]>,
     ) -> Self {
-        let decay = |t: i64| match shape.half_life {
+        let decay = |t: i64| match half_life {
             None => 1.0,
             Some(h) => {
                 (-(((end_ms - t) as f64 / HOUR_MS as f64) / h) * std::f64::consts::LN_2).exp()
             }
         };
-        let mut rates = vec![0f32; pairs.engagers.len()];
-        let mut new_weight = vec![0f64; n];
-        let mut pair_weight = vec![0f64; pairs.engagers.len()];
+        let mut once = vec![0f64; n];
+        let mut pair = vec![0f64; pairs.engagers.len()];
         let mut i = 0;
         let mut slot = 0usize;
         while i < events.len() {
@@ -291,13 +275,62 @@ impl ReachModel {
             // Good–Turing: the chance that the next engagement comes from an account never
             // seen is the share of engagements by accounts seen exactly once.
             if count == 1.0 {
-                new_weight[v as usize] += w_uv;
+                once[v as usize] += w_uv;
             }
             if any {
-                pair_weight[slot] = w_uv;
+                pair[slot] = w_uv;
                 slot += 1;
             }
         }
+        Self { pair, once }
+    }
+}
+
+/// The learned shares: per target account its past engagers' return rates and its rate of
+/// new engagers, per interaction of the whole data set.
+#[derive(Clone, Debug)]
+pub struct ReachModel {
+    n: usize,
+    pairs: std::sync::Arc<Pairs>,
+    /// Return rate of each pair's engager to its target per interaction of the data set.
+    rates: Vec<f32>,
+    /// New engagers of `v` per interaction of the data set.
+    new_rate: Vec<f32>,
+}
+
+impl ReachModel {
+    /// Learns the shares from `events` (sorted as [`TimedEngagement::from_events`] sorts),
+    /// those before `end_ms`, as `shape` says.
+    pub fn fit(n: usize, events: &[TimedEngagement], end_ms: i64, shape: Shape) -> Self {
+        let pairs = Pairs::of(n, events, end_ms);
+        let weights = Weights::of(n, &pairs, events, end_ms, shape.half_life, None);
+        Self::from_weights(n, pairs, &weights, shape)
+    }
+
+    /// The same model learned again with each interaction's weight times `boot[i]` (a
+    /// bootstrap's resampling).
+    fn refit(&self, events: &[TimedEngagement], end_ms: i64, shape: Shape, boot: &[f64]) -> Self {
+        let weights = Weights::of(
+            self.n,
+            &self.pairs,
+            events,
+            end_ms,
+            shape.half_life,
+            Some(boot),
+        );
+        Self::from_weights(self.n, self.pairs.clone(), &weights, shape)
+    }
+
+    /// The model of `weights` (decayed with `shape.half_life`) with `shape`'s concentration
+    /// and share to new targets.
+    fn from_weights(
+        n: usize,
+        pairs: std::sync::Arc<Pairs>,
+        weights: &Weights,
+        shape: Shape,
+    ) -> Self {
+        let (pair_weight, new_weight) = (&weights.pair, &weights.once);
+        let mut rates = vec![0f32; pairs.engagers.len()];
         let target_weight: Vec<f64> = (0..n)
             .map(|v| {
                 pair_weight[pairs.offsets[v]..pairs.offsets[v + 1]]
@@ -648,7 +681,11 @@ pub fn select_model(
     // Concentrations nearest 1 first, so that a tie keeps the past's shares.
     let mut concentrations = CONCENTRATIONS;
     concentrations.sort_by(|a, b| (a - 1.0).abs().total_cmp(&(b - 1.0).abs()));
+    // Who engaged with whom before the cut is the same for every candidate, the weights the
+    // same for every concentration of a half-life.
+    let pairs = Pairs::of(n, &before, cut);
     for half_life in HALF_LIVES {
+        let weights = Weights::of(n, &pairs, &before, cut, half_life, None);
         let best = concentrations
             .iter()
             .map(|&concentration| {
@@ -657,7 +694,7 @@ pub fn select_model(
                     concentration,
                     new_targets,
                 };
-                let m = ReachModel::fit(n, &before, cut, shape);
+                let m = ReachModel::from_weights(n, pairs.clone(), &weights, shape);
                 let predicted: Vec<f64> = (0..n as u32)
                     .map(|v| m.single_reach(v, volume, None))
                     .collect();
