@@ -50,10 +50,10 @@ await step("log in and see the leaderboard of native influencers", async () => {
   assert.equal(await page.locator("#status").textContent(), "", "no error shown");
   const tiers = await page.locator("#rank-rows tr td:nth-child(6)").allTextContents();
   assert.ok(tiers.every((t) => t.includes("native")), tiers.join("|"));
-  // The score as a percentile (0–100), best first.
-  const percentiles = (await page.locator("#rank-rows tr td:nth-child(4)").allTextContents())
-    .map((t) => Number(t.replace(",", ".")));
-  assert.ok(percentiles.every((p, i) => p >= 0 && p <= 100 && (i === 0 || p <= percentiles[i - 1])), percentiles.join("|"));
+  // The score as a standing ("top 0.5%": the share scoring as high or higher), best first.
+  const standings = (await page.locator("#rank-rows tr td:nth-child(4)").allTextContents())
+    .map((t) => Number(t.match(/^top ([\d.,]+)%$/)?.[1].replace(",", ".") ?? NaN));
+  assert.ok(standings.every((p, i) => p >= 0 && p <= 100 && (i === 0 || p >= standings[i - 1])), standings.join("|"));
   assert.match(await page.locator("#rank-caption").textContent(), /match/);
 });
 

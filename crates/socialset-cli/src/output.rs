@@ -57,6 +57,19 @@ pub fn percent(x: f64) -> String {
     format!("{:.1}%", x * 100.0)
 }
 
+/// A percentile (0–100, the share scoring lower) as the share at or above it: "top 0.0025%",
+/// "top 4.2%", "top 45%" — two significant figures, so that the first accounts of a large
+/// ranking, all at 100.0 to one decimal, read apart.
+pub fn top_share(percentile: f64) -> String {
+    let top = (100.0 - percentile).max(0.0);
+    let decimals = if top >= 10.0 || top <= 0.0 {
+        0
+    } else {
+        (1.0 - top.log10().floor()).max(1.0) as usize
+    };
+    format!("top {top:.decimals$}%")
+}
+
 /// An audience size as a table shows it: in-graph audiences (follower count unknown) marked.
 pub fn audience_text(a: socialset_engine::Audience) -> String {
     match a {
@@ -90,5 +103,13 @@ mod tests {
         assert_eq!(amount(3.0), "3");
         assert_eq!(amount(2.5), "2.5");
         assert_eq!(percent(0.1234), "12.3%");
+        // Rank 2 of 59,075 and others: two significant figures of the share at or above.
+        assert_eq!(
+            top_share(100.0 * (59_075.0 - 1.5) / 59_075.0),
+            "top 0.0025%"
+        );
+        assert_eq!(top_share(95.8), "top 4.2%");
+        assert_eq!(top_share(55.0), "top 45%");
+        assert_eq!(top_share(100.0), "top 0%");
     }
 }

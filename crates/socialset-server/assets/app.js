@@ -92,6 +92,13 @@ function cell(tr, text, numeric) {
 
 const fmt = (x, digits = 0) =>
   Number(x).toLocaleString(undefined, { minimumFractionDigits: digits, maximumFractionDigits: digits });
+// A percentile (0–100) as the share at or above it, two significant figures: "top 0.0025%",
+// "top 4.2%", "top 45%" (the first accounts of a large ranking are all 100.0 to one decimal).
+const topShare = (p) => {
+  const top = Math.max(0, 100 - p);
+  const digits = top >= 10 || top <= 0 ? 0 : Math.max(1, 1 - Math.floor(Math.log10(top)));
+  return `top ${top.toFixed(digits)}%`;
+};
 const base = () => `/api/workspaces/${encodeURIComponent(state.ws)}`;
 const role = () => (state.workspaces.find((w) => w.name === state.ws) || {}).role;
 
@@ -179,7 +186,7 @@ async function showLeaderboard() {
     link.href = `#account/${encodeURIComponent(a.id)}`;
     link.textContent = a.handle ? `@${a.handle}` : a.id;
     cell(tr, "").appendChild(link);
-    cell(tr, fmt(a.percentile, 1), true);
+    cell(tr, topShare(a.percentile), true);
     cell(tr, `${fmt(a.audience)}${a.audience_source === "in-graph" ? " (in-graph)" : ""}`, true);
     cell(tr, a.native ? `${a.tier}, native` : a.tier);
     cell(tr, fmt(a.distinct_engagers), true);
@@ -214,7 +221,7 @@ async function showAccount(id) {
   });
   $("account-title").textContent = e.handle ? `@${e.handle} (${e.id})` : e.id;
   $("account-summary").textContent =
-    `Rank ${fmt(e.rank)} of ${fmt(e.ranked)} (percentile ${fmt(e.percentile, 1)}), ${e.tier}${e.native ? " and native" : ""}; ` +
+    `Rank ${fmt(e.rank)} of ${fmt(e.ranked)} (${topShare(e.percentile)}), ${e.tier}${e.native ? " and native" : ""}; ` +
     `${fmt(e.distinct_engagers)} distinct engagers, confidence ${fmt(e.confidence, 2)}. ` +
     `${fmt(e.baseline_share * 100, 1)}% of the score is the baseline every account gets.`;
   const rows = e.engagers.slice(0, 50).map((g) => {

@@ -4,7 +4,7 @@ use anyhow::Result;
 use socialset_engine::{Audience, ExplainReport};
 
 use super::{InfluenceArgs, OutputFormat, StoreArgs};
-use crate::output::{amount, csv, percent, table, thousands, who};
+use crate::output::{amount, csv, percent, table, thousands, top_share, who};
 
 /// Explain an account's influence: the evidence behind its score.
 ///
@@ -127,10 +127,10 @@ fn print_header(r: &ExplainReport) {
         r.account.id
     );
     println!(
-        "  rank {} of {} (percentile {:.1}), score {:.6}, {}, {} tier{}",
+        "  rank {} of {} ({}), score {:.6}, {}, {} tier{}",
         i.rank,
         thousands(r.ranked as u64),
-        r.account.percentile,
+        top_share(r.account.percentile),
         i.score,
         audience,
         i.tier.as_str(),

@@ -4,7 +4,7 @@ use anyhow::Result;
 use socialset_engine::{Audience, Convergence, RankReport, TierFilter};
 
 use super::{InfluenceArgs, OutputFormat, StoreArgs};
-use crate::output::{amount, audience_text, csv, table, thousands, who};
+use crate::output::{amount, audience_text, csv, table, thousands, top_share, who};
 
 /// Rank accounts by influence earned from the people who really engage with them.
 ///
@@ -24,7 +24,8 @@ use crate::output::{amount, audience_text, csv, table, thousands, who};
 /// Confidence grows with evidence: n/(n+10) for n distinct engagers (3 -> 0.23, 300 -> 0.97).
 /// Accounts fewer than --min-engagers (3) accounts engage with or follow are ranked but not
 /// listed.
-/// The percentile is the share of ranked accounts scoring lower; "#" is the place in this
+/// "standing" is the share of ranked accounts scoring as high or higher ("top 0.5%"; the
+/// percentile, the share scoring lower, is in CSV and JSON); "#" is the place in this
 /// list, "of all" the place among every ranked account.
 ///
 /// Examples:
@@ -137,7 +138,7 @@ fn print_table(report: &RankReport) {
                 r.listed_rank.map_or(String::new(), |k| k.to_string()),
                 thousands(u64::from(i.rank)),
                 who(&r.id, r.handle.as_deref()),
-                format!("{:.1}", r.percentile),
+                top_share(r.percentile),
                 audience_text(i.audience),
                 i.tier.as_str().to_owned(),
                 if i.native { "yes" } else { "no" }.to_owned(),
@@ -155,7 +156,7 @@ fn print_table(report: &RankReport) {
                 "#",
                 "of all",
                 "account",
-                "percentile",
+                "standing",
                 "audience",
                 "tier",
                 "native",
