@@ -30,17 +30,20 @@ pub fn csv(header: &[&str], rows: &[Vec<String>]) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// An integer with thousands separators: 948464 -> "948,464".
-pub fn thousands(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
+pub use socialset_model::thousands;
+
+/// The word for a count: `one` for 1, `many` otherwise.
+pub fn plural<'a>(n: usize, one: &'a str, many: &'a str) -> &'a str {
+    if n == 1 {
+        one
+    } else {
+        many
     }
-    out
+}
+
+/// A count with its word: "1 engagement pod", "1,204 engagement pods".
+pub fn count_of(n: usize, one: &str, many: &str) -> String {
+    format!("{} {}", thousands(n as u64), plural(n, one, many))
 }
 
 /// A count that may be fractional (summed edge weights), shown as an integer when it is one.

@@ -116,16 +116,20 @@ impl Workspace {
         if files.is_empty() {
             return Err(Error::Usage("name at least one file to import".into()));
         }
-        let (files, mut skipped_files) = expand_directories(files)?;
+        let Expanded {
+            files,
+            mut skipped_files,
+            unpacked: _unpacked,
+        } = expand(files, options, &self.cancel)?;
         let before = self.store.counts()?;
         let mut reports = Vec::with_capacity(files.len());
         {
             let mut tx = self.store.begin_import()?;
-            for (path, in_directory) in &files {
+            for found in &files {
                 let cancel = &self.cancel;
-                match import_file(tx.as_mut(), path, *in_directory, options, observer, cancel)? {
+                match import_file(tx.as_mut(), found, options, observer, cancel)? {
                     Ok(report) => reports.push(report),
-                    Err(why) => skipped_files.push((path.display().to_string(), why)),
+                    Err(why) => skipped_files.push((found.display.clone(), why)),
                 }
             }
             observer.committing();
@@ -140,49 +144,100 @@ impl Workspace {
     }
 }
 
-/// Files found in directories, each marked as found in one, and the files and folders left
-/// out, each with why.
-type Expanded = (Vec<(PathBuf, bool)>, Vec<(String, String)>);
+/// A file to read: where it is, what to call it in messages (inside an archive: the archive's
+/// name and the path in it), and whether it was found in a folder or archive (a file of no
+/// format socialset reads is then left out, not an error).
+#[derive(Debug)]
+struct Found {
+    path: PathBuf,
+    display: String,
+    in_directory: bool,
+}
+
+/// The files to read, the files and folders left out (each with why), and the folders the
+/// archives were unpacked in (removed when this is dropped).
+struct Expanded {
+    files: Vec<Found>,
+    skipped_files: Vec<(String, String)>,
+    unpacked: Vec<crate::archive::Unpacked>,
+}
 
 /// `paths` with every directory replaced by the files under it, in name order (hidden files
-/// and folders left out), each marked as found in a directory; with the files and folders
-/// left out and why (documentation, a link back to a folder already read).
-fn expand_directories(paths: &[PathBuf]) -> Result<Expanded> {
-    let mut out = Vec::new();
-    let mut skipped = Vec::new();
+/// and folders left out), and every archive unpacked and read as a directory.
+fn expand(paths: &[PathBuf], options: &ImportOptions, cancel: &Cancel) -> Result<Expanded> {
+    let mut out = Expanded {
+        files: Vec::new(),
+        skipped_files: Vec::new(),
+        unpacked: Vec::new(),
+    };
     for path in paths {
-        if path.is_dir() {
-            let before = out.len();
-            let mut seen = std::collections::HashSet::new();
-            walk(path, &mut out, &mut skipped, &mut seen)?;
-            if out.len() == before {
-                let left_out: Vec<String> = skipped
-                    .iter()
-                    .take(5)
-                    .map(|(f, why)| format!("{f} ({why})"))
-                    .collect();
-                return Err(Error::Usage(format!(
-                    "{}: the directory holds no data files{}",
-                    path.display(),
-                    if left_out.is_empty() {
-                        String::new()
-                    } else {
-                        format!("; left out: {}", left_out.join(", "))
-                    }
-                )));
-            }
+        let display = path.display().to_string();
+        let archive = crate::archive::Kind::of(path).filter(|_| path.is_file());
+        let (dir, named_as) = if let Some(kind) = archive {
+            let max = options.limits.max_decompressed_bytes;
+            let u = crate::archive::unpack(path, &display, kind, max, cancel)?;
+            let dir = u.dir.path().to_path_buf();
+            out.skipped_files.extend(u.left_out.iter().cloned());
+            out.unpacked.push(u);
+            (dir, display.clone())
+        } else if path.is_dir() {
+            (path.clone(), String::new())
         } else {
-            out.push((path.clone(), false));
+            out.files.push(Found {
+                path: path.clone(),
+                display,
+                in_directory: false,
+            });
+            continue;
+        };
+        // Inside an archive, a file is called by the archive's name and its path in it.
+        let name = |p: &Path| match p.strip_prefix(&dir) {
+            Ok(rel) if !named_as.is_empty() => format!("{named_as}/{}", rel.display()),
+            _ => p.display().to_string(),
+        };
+        let mut found = Vec::new();
+        let mut skipped = Vec::new();
+        let mut seen = std::collections::HashSet::new();
+        walk(&dir, &mut found, &mut skipped, &mut seen)?;
+        let skipped: Vec<(String, String)> = skipped
+            .into_iter()
+            .map(|(f, why)| (name(Path::new(&f)), why))
+            .collect();
+        if found.is_empty() {
+            let left_out: Vec<String> = skipped
+                .iter()
+                .take(5)
+                .map(|(f, why)| format!("{f} ({why})"))
+                .collect();
+            return Err(Error::Usage(format!(
+                "{display}: the {} holds no data files{}",
+                if archive.is_some() {
+                    "archive"
+                } else {
+                    "directory"
+                },
+                if left_out.is_empty() {
+                    String::new()
+                } else {
+                    format!("; left out: {}", left_out.join(", "))
+                }
+            )));
         }
+        out.skipped_files.extend(skipped);
+        out.files.extend(found.into_iter().map(|p| Found {
+            display: name(&p),
+            path: p,
+            in_directory: true,
+        }));
     }
-    Ok((out, skipped))
+    Ok(out)
 }
 
 /// Adds the files under `dir` to `out`. Each folder is read once, by its real path, so a link
 /// back to a folder above it (a loop) or to one read already is left out, not followed.
 fn walk(
     dir: &Path,
-    out: &mut Vec<(PathBuf, bool)>,
+    out: &mut Vec<PathBuf>,
     skipped: &mut Vec<(String, String)>,
     seen: &mut std::collections::HashSet<PathBuf>,
 ) -> Result<()> {
@@ -212,7 +267,7 @@ fn walk(
         } else if let Some(why) = documentation_or_ours(&p) {
             skipped.push((p.display().to_string(), why.into()));
         } else {
-            out.push((p, true));
+            out.push(p);
         }
     }
     Ok(())
@@ -251,13 +306,13 @@ fn documentation_or_ours(path: &Path) -> Option<&'static str> {
 /// socialset reads (it is left out, not an error).
 fn import_file(
     tx: &mut dyn ImportTx,
-    path: &Path,
-    in_directory: bool,
+    found: &Found,
     options: &ImportOptions,
     observer: &mut dyn ImportObserver,
     cancel: &Cancel,
 ) -> Result<std::result::Result<FileReport, String>> {
-    let display = path.display().to_string();
+    let (path, in_directory) = (found.path.as_path(), found.in_directory);
+    let display = found.display.clone();
     if !path.is_file() {
         return Err(Error::Usage(format!("{display}: no such file")));
     }

@@ -2,6 +2,7 @@
 //! bundled demo. Wires ingest -> store -> graph -> analysis and returns plain report structs;
 //! prints nothing.
 
+mod archive;
 mod audit;
 mod brand;
 mod campaign;
@@ -28,7 +29,8 @@ use socialset_store::Store;
 pub use audit::{
     basis_name, eval_bots, eval_pods, feature_names, load_model, share_parts, train_audit_public,
     AccountAudit, AuditOptions, AuditReport, BotScores, BotsEval, ModelInfo, PodEval, PodLine,
-    PodMember, ReasonLine, TrainReport, Verdict, DEFAULT_THRESHOLD, MIN_EVIDENCE,
+    PodMember, ReasonLine, TrainReport, Verdict, DEFAULT_BOT_SHARE, DEFAULT_THRESHOLD,
+    MIN_EVIDENCE,
 };
 pub use brand::{
     eval_disclosure, AccountDisclosure, CampaignDisclosure, DisclosureCounts, DisclosureEval,

@@ -175,7 +175,7 @@ pub struct PlanOptions {
     /// Count reach only among accounts interested in this topic (they posted about it or
     /// engaged with a post about it): words and #hashtags, comma-separated.
     pub topic: Option<String>,
-    /// Leave out accounts the audit judges likely bots with a probability of being real
+    /// Leave out accounts the audit judges likely fakes or bots with a probability of being real
     /// below this (accounts with too little data for a verdict stay in).
     pub min_authenticity: Option<f64>,
     /// Leave out accounts whose independence from brands (sponsored and brand-mentioning
@@ -278,7 +278,7 @@ pub struct PlanReport {
     pub sample_capped: bool,
     /// Memory the final RR sets held (what `Limits::max_sample_bytes` bounds).
     pub sample_bytes: u64,
-    /// Candidates left out as likely bots.
+    /// Candidates left out as likely fakes or bots.
     pub left_out_as_bots: usize,
     /// Candidates left out for too little independence from brands.
     pub left_out_as_dependent: usize,
@@ -398,7 +398,7 @@ impl Workspace {
             };
             return Err(Error::Usage(format!(
                 "no account can be a member: none of the {n} has at most {} known followers and \
-                 is neither excluded, a brand nor a likely bot (raise --max-followers){unknown}",
+                 is neither excluded, a brand nor a likely fake or bot (raise --max-followers){unknown}",
                 options.max_followers
             )));
         }

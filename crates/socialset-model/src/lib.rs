@@ -19,3 +19,16 @@ pub use record::{
 };
 pub use summary::{AccountSummary, ClientType};
 pub use time::Timestamp;
+
+/// An integer with thousands separators: 948464 -> "948,464".
+pub fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}

@@ -266,8 +266,9 @@ async function showAccount(id) {
     ? `${fmt(a.real_audience.share * 100, 0)}% of its assessed audience looks real ` +
       `(95% interval ${fmt(a.real_audience.low * 100, 0)}–${fmt(a.real_audience.high * 100, 0)}%, n = ${fmt(a.real_audience.n)})`
     : "its audience could not be assessed";
+  const signs = a.publisher_signs.length ? ` (${a.publisher_signs.join("; ")})` : "";
   $("audit-summary").textContent =
-    `${a.verdict}: bot probability ${fmt(a.bot_probability * 100, 0)}% on ${a.evidence} of ` +
+    `${a.verdict}${signs}: chance of automation ${fmt(a.bot_probability * 100, 0)}% on ${a.evidence} of ` +
     `${a.model_features} features the model uses; ${real}` +
     `${a.pods ? `; member of ${a.pods} engagement pod(s)` : ""}.`;
   $("audit-rows").replaceChildren(
@@ -524,9 +525,12 @@ async function showAudit() {
   await runJob({ kind: "audit" }, "Audit of every account").catch(shownIn("audit-all-summary"));
   const a = await api(`${base()}/audit?offset=${state.auditOffset}&limit=${state.limit}`);
   $("audit-all-summary").textContent =
-    `${fmt(a.accounts_audited)} accounts audited: ${fmt(a.likely_bots)} likely bots ` +
-    `(bot probability ≥ ${fmt(a.threshold * 100, 0)}%), ${fmt(a.too_little_data)} with too little data ` +
-    `for a verdict. Model: ${a.model.source}, trained on ${a.model.trained_on}.`;
+    `${fmt(a.accounts_audited)} accounts audited: ${fmt(a.humans)} people, ` +
+    `${fmt(a.publishers)} organisations or publishers (automated, but not fake), ` +
+    `${fmt(a.likely_bots)} likely fakes or bots, ${fmt(a.too_little_data)} with too little data ` +
+    `for a verdict. Automated means a chance of automation of ${fmt(a.threshold * 100, 0)}% or more, ` +
+    `with ${fmt(a.bot_share * 100, 0)}% of accounts expected to be bots. ` +
+    `Model: ${a.model.source}, trained on ${a.model.trained_on}.`;
   $("audit-all-rows").replaceChildren(
     ...a.accounts.map((x) => {
       const tr = document.createElement("tr");
@@ -709,7 +713,7 @@ $("plan-form").addEventListener("submit", async (ev) => {
     } else if (body.compare_professional) {
       text += " No professional plan: no account above the native threshold with a known follower count fits the budget.";
     }
-    if (p.left_out_as_bots) text += ` ${fmt(p.left_out_as_bots)} likely bots were left out.`;
+    if (p.left_out_as_bots) text += ` ${fmt(p.left_out_as_bots)} likely fakes or bots were left out.`;
     if (p.left_out_unknown_audience) {
       text += ` ${fmt(p.left_out_unknown_audience)} accounts with unknown follower counts were left out (tick the box to count them as natives).`;
     }
@@ -1078,25 +1082,38 @@ $("next").addEventListener("click", () => {
 
 $("import-form").addEventListener("submit", async (ev) => {
   ev.preventDefault();
-  const file = $("file").files[0];
-  if (!file) return;
-  const q = new URLSearchParams({ name: file.name });
-  if ($("skip-bad").checked) q.set("skip_bad", "true");
+  const files = [...$("file").files];
+  if (!files.length) return;
   const out = $("import-result");
-  try {
-    let job = await api(`${base()}/imports?${q}`, { method: "POST", body: file });
-    out.textContent = `Uploaded ${fmt(job.bytes)} bytes; importing…`;
-    while (job.state === "running") {
-      await new Promise((r) => setTimeout(r, 500));
-      job = await api(`${base()}/imports/${job.id}`);
+  out.replaceChildren();
+  for (const file of files) {
+    const li = document.createElement("li");
+    out.appendChild(li);
+    const q = new URLSearchParams({ name: file.name, format: $("import-format").value });
+    if ($("skip-bad").checked) q.set("skip_bad", "true");
+    try {
+      li.textContent = `${file.name}: uploading…`;
+      let job = await api(`${base()}/imports?${q}`, { method: "POST", body: file });
+      while (job.state === "running" || job.state === "queued") {
+        li.textContent = `${file.name}: ${job.step || "importing"}…`;
+        await new Promise((r) => setTimeout(r, 500));
+        job = await api(`${base()}/imports/${job.id}`);
+      }
+      li.textContent = job.state === "done"
+        ? `${file.name}: imported ${fmt(job.records_read)} records (${fmt(job.rejected)} skipped); the workspace now holds ${fmt(job.after.accounts)} accounts.`
+        : `${file.name}: the import failed and nothing of this file was kept. ${job.error}`;
+      if (job.rejects) {
+        li.append(" ");
+        const a = document.createElement("a");
+        a.href = job.rejects;
+        a.textContent = "Download the skipped records";
+        li.appendChild(a);
+      }
+    } catch (e) {
+      li.textContent = `${file.name}: ${e.message}`;
     }
-    out.textContent = job.state === "done"
-      ? `Imported ${fmt(job.records_read)} records (${fmt(job.rejected)} skipped): the workspace now holds ${fmt(job.after.accounts)} accounts.`
-      : `The import failed and nothing changed: ${job.error}`;
-    await start();
-  } catch (e) {
-    out.textContent = e.message;
   }
+  await start();
 });
 
 window.addEventListener("hashchange", route);

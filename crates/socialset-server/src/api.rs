@@ -373,8 +373,12 @@ pub struct JobRequest {
 #[derive(Clone, Debug, Serialize, ToSchema)]
 pub struct AuditSummaryJson {
     pub accounts: usize,
+    /// Accounts judged people.
+    pub humans: usize,
+    /// Automated accounts whose profiles show an organisation or publisher (not fake).
+    pub publishers: usize,
+    /// Automated accounts with nothing to show they are more.
     pub likely_bots: usize,
-    pub looks_real: usize,
     pub too_little_data: usize,
     pub pods: usize,
 }
@@ -548,8 +552,11 @@ pub struct AccountAuditJson {
     pub handle: Option<String>,
     pub followers: Option<u64>,
     pub bot_probability: f64,
-    /// `likely bot`, `looks real` or `too little data`.
+    /// `likely fake or bot`, `organisation or publisher`, `human` or `too little data`.
     pub verdict: String,
+    /// Why an automated account counts as an organisation or publisher, in plain words
+    /// (empty unless that is the verdict).
+    pub publisher_signs: Vec<String>,
     /// Features the model splits on that the data gave, of `model_features`.
     pub evidence: usize,
     pub model_features: usize,
@@ -583,6 +590,7 @@ impl AccountAuditJson {
             followers: a.followers,
             bot_probability: a.bot_probability,
             verdict: a.verdict.as_str().to_owned(),
+            publisher_signs: a.publisher_signs.clone(),
             evidence: a.evidence,
             model_features,
             reasons: a
@@ -618,9 +626,18 @@ pub struct AuditModelJson {
 #[derive(Clone, Debug, Serialize, ToSchema)]
 pub struct AuditJson {
     pub model: AuditModelJson,
-    /// Probability from which an account is called a likely bot.
+    /// Probability (re-based to `bot_share`) from which an account is called automated: a
+    /// likely fake or bot, or an organisation or publisher when its profile shows one.
     pub threshold: f64,
+    /// Share of bots expected among the accounts, to which the model's probabilities are
+    /// re-based from its training mix.
+    pub bot_share: f64,
     pub accounts_audited: usize,
+    /// Accounts judged people.
+    pub humans: usize,
+    /// Automated accounts whose profiles show an organisation or publisher (not fake).
+    pub publishers: usize,
+    /// Automated accounts with nothing to show they are more: likely fakes or bots.
     pub likely_bots: usize,
     pub too_little_data: usize,
     /// Place of the first account listed (0-based).
@@ -640,7 +657,10 @@ impl AuditJson {
                 humans: r.model.humans,
             },
             threshold: r.threshold,
+            bot_share: r.bot_share,
             accounts_audited: r.accounts_audited,
+            humans: r.humans,
+            publishers: r.publishers,
             likely_bots: r.likely_bots,
             too_little_data: r.too_little_data,
             offset,

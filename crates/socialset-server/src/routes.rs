@@ -1699,9 +1699,12 @@ fn community_options(top: usize, window_days: Option<f64>) -> Result<CommunityOp
 #[derive(Debug, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct ImportQuery {
-    /// The file's name, for its format by extension (e.g. data.jsonl.gz); default data.jsonl.
+    /// The file's name, for its format by extension (e.g. data.jsonl.gz, threads.tar.gz);
+    /// default data.jsonl.
     name: Option<String>,
-    /// auto (default), jsonl, snap, ratings-csv, higgs or activitypub.
+    /// auto (default), twitter-v1, twitter-v2, reddit, activitypub, jsonl, higgs, snap or
+    /// ratings-csv. Archives (.tar.gz, .tgz, .zip by name) are unpacked and every data file
+    /// in them read, each in this format.
     format: Option<String>,
     /// true: import the good records and skip the bad ones (default: a bad record fails the
     /// import, and the store stays as it was).
@@ -2108,10 +2111,9 @@ async fn create_job(
                     })?;
                     let summary = AuditSummaryJson {
                         accounts: report.accounts_audited,
+                        humans: report.humans,
+                        publishers: report.publishers,
                         likely_bots: report.likely_bots,
-                        looks_real: report
-                            .accounts_audited
-                            .saturating_sub(report.likely_bots + report.too_little_data),
                         too_little_data: report.too_little_data,
                         pods: report.pods.len(),
                     };

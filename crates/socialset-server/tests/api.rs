@@ -177,6 +177,7 @@ macro_rules! on_both_backends {
 on_both_backends!(
     authentication_roles_and_workspaces,
     imports_run_as_jobs_and_bad_input_changes_nothing,
+    archives_are_unpacked_and_errors_name_the_uploaded_archive,
     the_leaderboard_pages_filters_and_names_bad_fields,
     login_sessions_and_rate_limit,
     the_openapi_document_is_the_checked_in_one,
@@ -666,6 +667,50 @@ async fn imports_run_as_jobs_and_bad_input_changes_nothing(s: Server) {
     assert_eq!(status, StatusCode::NOT_FOUND);
 }
 
+/// A tar.gz holding `files` (name, text).
+fn tar_gz(files: &[(&str, &str)]) -> Vec<u8> {
+    let gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    let mut b = tar::Builder::new(gz);
+    for (name, text) in files {
+        let mut h = tar::Header::new_gnu();
+        h.set_size(text.len() as u64);
+        h.set_mode(0o644);
+        h.set_cksum();
+        b.append_data(&mut h, name, text.as_bytes())
+            .expect("append");
+    }
+    b.into_inner().expect("tar").finish().expect("gz")
+}
+
+async fn archives_are_unpacked_and_errors_name_the_uploaded_archive(s: Server) {
+    let upload = |name: &'static str, body: Vec<u8>| {
+        let s = &s;
+        async move {
+            let uri = format!("/api/workspaces/acme/imports?name={name}");
+            let (status, text, _) = call(s, "POST", &uri, Some(&s.ann), Body::from(body)).await;
+            assert_eq!(status, StatusCode::ACCEPTED, "{text}");
+            let id = json(&text)["id"].as_str().expect("job id").to_owned();
+            ended(s, &s.ann, &format!("/api/workspaces/acme/imports/{id}")).await
+        }
+    };
+    let good = tar_gz(&[("export/README.md", "# notes"), ("export/data.jsonl", DATA)]);
+    let job = upload("export.tar.gz", good).await;
+    assert_eq!(job["state"], "done", "{job}");
+    assert_eq!(job["records_read"], 10);
+    let bad = "{\"type\":\"account\",\"id\":\"tw:e\"}\n{\"type\":\"account\",\"id\":\"tw:f\",\"followers\":\"many\"}\n";
+    let job = upload("mine.tgz", tar_gz(&[("in/bad.jsonl", bad)])).await;
+    assert_eq!(job["state"], "failed", "{job}");
+    let error = job["error"].as_str().unwrap_or_default();
+    assert!(error.starts_with("mine.tgz/in/bad.jsonl:2:"), "{error}");
+    assert!(!error.contains("upload-"), "no server path: {error}");
+    let (_, text, _) = get(&s, "/api/workspaces/acme/stats", &s.ann).await;
+    assert_eq!(
+        json(&text)["accounts"],
+        4,
+        "the failed import added nothing"
+    );
+}
+
 async fn the_leaderboard_pages_filters_and_names_bad_fields(s: Server) {
     assert_eq!(import(&s, &s.ann, DATA).await["state"], "done");
     let get = |uri: String| {
@@ -958,8 +1003,13 @@ async fn the_audit_of_an_account(s: Server) {
     assert_eq!(a["id"], "tw:a");
     let p = a["bot_probability"].as_f64().expect("probability");
     assert!((0.0..=1.0).contains(&p), "{a}");
-    assert!(["likely bot", "looks real", "too little data"]
-        .contains(&a["verdict"].as_str().unwrap_or_default()));
+    assert!([
+        "likely fake or bot",
+        "organisation or publisher",
+        "human",
+        "too little data"
+    ]
+    .contains(&a["verdict"].as_str().unwrap_or_default()));
     let (status, text, _) = get(&s, "/api/workspaces/acme/accounts/tw:nobody/audit", &s.vic).await;
     assert_eq!(status, StatusCode::NOT_FOUND, "{text}");
     assert_eq!(json(&text)["field"], "account");

@@ -1,9 +1,10 @@
 //! The authenticity audit: account features, the bot classifier, audience and engagement
-//! quality, and engagement pods.
+//! quality, engagement pods, and what tells an organisation or publisher from a fake.
 
 pub mod features;
 pub mod model;
 pub mod pods;
+pub mod publisher;
 pub mod quality;
 
 pub use features::{
@@ -13,5 +14,9 @@ pub use features::{
 pub use model::{AuditModel, ModelError, Reason, TrainParams};
 pub use pods::{
     find_pods, plant_pods, pod_recovery, PlantConfig, Pod, PodConfig, PodEvidence, PodRecovery,
+};
+pub use publisher::{
+    publisher_signs, rebase_probability, PublisherSign, LISTED_AT_LEAST,
+    ORGANISATION_FOLLOWERS_AT_LEAST,
 };
 pub use quality::{wilson, AudienceBasis, AudienceIndex, AudienceQuality, Share};

@@ -9,13 +9,20 @@ use socialset_engine::{
 };
 
 use super::{GraphArgs, OutputFormat, StoreArgs};
-use crate::output::{csv, reason_arrow, table, thousands, who};
+use crate::output::{count_of, csv, plural, reason_arrow, table, thousands, who};
 
-/// Audit accounts: the probability each is a bot or fake, the reasons, how real its audience
-/// and engagement look, and the engagement pods it belongs to.
+/// Audit accounts: is each a person, an organisation or publisher, or a likely fake or bot;
+/// the reasons, how real its audience and engagement look, and the engagement pods it
+/// belongs to.
 ///
-/// The probability comes from gradient-boosted trees trained on labelled accounts (built in:
-/// Gilani et al. 2017; or your own with `socialset train-audit` and --model). Features are
+/// Three verdicts. The probability that an account is automated comes from
+/// gradient-boosted trees trained on labelled accounts (built in: Gilani et al. 2017; or your
+/// own with `socialset train-audit` and --model), re-based to the share of bots expected in
+/// the store (--bot-share). Under the threshold: human. Over it, an account whose profile
+/// shows an organisation or publisher — verified, a brand, on 1,000+ lists, or a name or bio
+/// naming a newsroom, company or agency with 1,000+ followers — is "organisation or
+/// publisher" (automated, not fake: newsrooms posting through schedulers); the rest are
+/// "likely fake or bot". Features are
 /// computed from what the store holds — profile counts and age, the share of reposts and
 /// replies, links, clients used, posting rhythm, reciprocity — and a feature the data does
 /// not give is missing, not zero: "features known" says how much evidence there was.
@@ -44,9 +51,16 @@ pub struct Args {
     #[arg(long, default_value_t = 50, value_name = "K")]
     top: usize,
 
-    /// Probability at or over which an account counts as a likely bot.
+    /// Probability at or over which an account counts as automated (a likely fake or bot, or
+    /// an organisation or publisher when its profile says so).
     #[arg(long, default_value_t = socialset_engine::DEFAULT_THRESHOLD, value_name = "P")]
     threshold: f64,
+
+    /// The share of bots you expect among the accounts of the store; probabilities are
+    /// re-based from the model's training mix to it (default: 15%, the upper end of Varol et
+    /// al.'s 2017 estimate for active Twitter accounts). Raise it for a suspicious audience.
+    #[arg(long, default_value_t = socialset_engine::DEFAULT_BOT_SHARE, value_name = "SHARE")]
+    bot_share: f64,
 
     /// Reasons given per account.
     #[arg(long, default_value_t = 3, value_name = "N")]
@@ -70,9 +84,16 @@ pub fn run(args: Args) -> Result<()> {
     if !(0.0..=1.0).contains(&args.threshold) {
         anyhow::bail!("--threshold must be between 0 and 1");
     }
+    if !(args.bot_share > 0.0 && args.bot_share < 1.0) {
+        anyhow::bail!(
+            "--bot-share must be above 0 and below 1 (e.g. 0.15 for 15%), not {}",
+            args.bot_share
+        );
+    }
     let options = AuditOptions {
         model: args.model,
         threshold: args.threshold,
+        bot_share: args.bot_share,
         reasons: args.reasons,
         top: args.top,
         pods: PodConfig::default(),
@@ -97,7 +118,7 @@ pub fn run(args: Args) -> Result<()> {
     Ok(())
 }
 
-const CSV_HEADER: [&str; 13] = [
+const CSV_HEADER: [&str; 14] = [
     "account",
     "handle",
     "followers",
@@ -111,6 +132,7 @@ const CSV_HEADER: [&str; 13] = [
     "real_audience_high",
     "suspicious_engagement",
     "reasons",
+    "publisher_signs",
 ];
 
 fn opt(v: Option<f64>) -> String {
@@ -144,6 +166,7 @@ fn csv_row(a: &AccountAudit) -> Vec<String> {
         opt(high),
         opt(a.audience.suspicious_engagement.map(|s| s.share)),
         reason_text(a),
+        a.publisher_signs.join("; "),
     ]
 }
 
@@ -162,8 +185,13 @@ fn share_text(s: Option<Share>) -> String {
 
 fn print_model(r: &AuditReport) {
     println!(
-        "Model: {} (trained on {}: {} bots, {} humans); likely bot at probability ≥ {}.",
-        r.model.source, r.model.trained_on, r.model.bots, r.model.humans, r.threshold
+        "Model: {} (trained on {}: {} bots, {} humans), its probabilities re-based to {:.0}% bots (--bot-share); automated at probability ≥ {}.",
+        r.model.source,
+        r.model.trained_on,
+        r.model.bots,
+        r.model.humans,
+        r.bot_share * 100.0,
+        r.threshold
     );
 }
 
@@ -171,14 +199,20 @@ fn print_one(r: &AuditReport) {
     let Some(a) = r.accounts.first() else { return };
     println!("{} ({})", who(&a.id, a.handle.as_deref()), a.id);
     println!(
-        "  bot probability {:.2} — {}; evidence: {} of the {} features the model uses are known ({} needed for a verdict)",
-        a.bot_probability,
+        "  {} — chance of automation {:.2}; evidence: {} of the {} features the model uses are known ({} needed for a verdict)",
         a.verdict.as_str(),
+        a.bot_probability,
         a.evidence,
         r.model_features,
         socialset_engine::MIN_EVIDENCE
     );
-    println!("  reasons (change in log-odds of bot):");
+    if !a.publisher_signs.is_empty() {
+        println!(
+            "  an organisation or publisher, not a fake: {}",
+            a.publisher_signs.join("; ")
+        );
+    }
+    println!("  reasons (+ toward automated, − toward a person; change in log-odds):");
     for reason in &a.reasons {
         let value = reason
             .value
@@ -195,7 +229,7 @@ fn print_one(r: &AuditReport) {
         unassessed(a.audience.unassessed_audience, "accounts")
     );
     println!(
-        "  engagement from likely bots: {}{}",
+        "  engagement from likely fakes or bots: {}{}",
         share_text(a.audience.suspicious_engagement),
         unassessed(a.audience.unassessed_engagement, "events")
     );
@@ -228,11 +262,20 @@ fn unassessed(n: u64, what: &str) -> String {
 
 fn print_all(r: &AuditReport) {
     println!(
-        "{} accounts audited: {} likely bots, {} with too little data for a verdict; {} engagement pods.",
+        "{} accounts audited: {} {}, {} {}, {} {}, {} with too little data for a verdict; {}.",
         thousands(r.accounts_audited as u64),
+        thousands(r.humans as u64),
+        plural(r.humans, "human", "humans"),
+        thousands(r.publishers as u64),
+        plural(
+            r.publishers,
+            "organisation or publisher",
+            "organisations or publishers"
+        ),
         thousands(r.likely_bots as u64),
+        plural(r.likely_bots, "likely fake or bot", "likely fakes or bots"),
         thousands(r.too_little_data as u64),
-        r.pods.len()
+        count_of(r.pods.len(), "engagement pod", "engagement pods")
     );
     let rows: Vec<Vec<String>> = r
         .accounts
@@ -260,7 +303,7 @@ fn print_all(r: &AuditReport) {
         table(
             &[
                 "account",
-                "bot prob.",
+                "automated",
                 "verdict",
                 "evidence",
                 "real audience",
@@ -278,7 +321,10 @@ fn to_json(r: &AuditReport) -> Value {
     json!({
         "model": {"source": r.model.source, "trained_on": r.model.trained_on, "bots": r.model.bots, "humans": r.model.humans},
         "threshold": r.threshold,
+        "bot_share": r.bot_share,
         "accounts_audited": r.accounts_audited,
+        "humans": r.humans,
+        "publishers": r.publishers,
         "likely_bots": r.likely_bots,
         "too_little_data": r.too_little_data,
         "model_features": r.model_features,
@@ -288,6 +334,7 @@ fn to_json(r: &AuditReport) -> Value {
                 "id": a.id, "handle": a.handle, "followers": a.followers,
                 "bot_probability": a.bot_probability, "verdict": a.verdict.as_str(), "evidence": a.evidence,
                 "features_known": a.features_known,
+                "publisher_signs": a.publisher_signs,
                 "reasons": a.reasons.iter().map(|x| json!({
                     "feature": x.feature, "value": x.value, "contribution": x.contribution, "about": x.about,
                 })).collect::<Vec<_>>(),

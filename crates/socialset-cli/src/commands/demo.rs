@@ -538,8 +538,11 @@ fn print_audit(workspace: &Workspace) -> Result<()> {
         ..Default::default()
     })?;
     println!(
-        "\n6. Authenticity audit (bot classifier trained on Gilani et al. 2017): {} accounts, {} likely bots, {} with too little data for a verdict (no profile or posts in the data); {} engagement pods. The most likely bots:",
+        "\n6. Authenticity audit (automation classifier trained on Gilani et al. 2017, re-based to {:.0}% bots): {} accounts: {} people, {} organisations or publishers (automated, not fake), {} likely fakes or bots, {} with too little data for a verdict (no profile or posts in the data); {} engagement pods. The most suspicious:",
+        report.bot_share * 100.0,
         thousands(report.accounts_audited as u64),
+        thousands(report.humans as u64),
+        thousands(report.publishers as u64),
         thousands(report.likely_bots as u64),
         thousands(report.too_little_data as u64),
         report.pods.len()
@@ -550,6 +553,7 @@ fn print_audit(workspace: &Workspace) -> Result<()> {
         .map(|a| {
             vec![
                 who(&a.id, a.handle.as_deref()),
+                a.verdict.as_str().to_owned(),
                 format!("{:.2}", a.bot_probability),
                 a.followers.map_or("unknown".into(), thousands),
                 a.reasons
@@ -565,11 +569,12 @@ fn print_audit(workspace: &Workspace) -> Result<()> {
         table(
             &[
                 "account",
-                "bot probability",
+                "verdict",
+                "automated",
                 "followers",
-                "reasons (↑ toward bot)"
+                "reasons (↑ toward automated)"
             ],
-            &[1, 2],
+            &[2, 3],
             rows
         )
     );

@@ -93,7 +93,7 @@ pub struct Args {
     /// a diverse set reaches more kinds of people.
     #[arg(long, value_name = "N")]
     max_per_community: Option<usize>,
-    /// Leave out accounts the audit calls likely bots unless their chance of being real is at
+    /// Leave out accounts the audit calls likely fakes or bots unless their chance of being real is at
     /// least this (0 turns the check off; accounts with too little data stay in).
     #[arg(long, default_value_t = 0.5, value_name = "P")]
     min_authenticity: f64,
@@ -312,7 +312,7 @@ fn print(r: &PlanReport) {
         String::new()
     };
     println!(
-        "Budget €{:.0}; {} accounts ({} in the target audience), {} influence links; {} native candidates ({} likely bots and {} dependent on brands left out{unknown}); {how}.",
+        "Budget €{:.0}; {} accounts ({} in the target audience), {} influence links; {} native candidates ({} likely fakes or bots and {} dependent on brands left out{unknown}); {how}.",
         r.budget,
         thousands(r.accounts as u64),
         thousands(r.audience as u64),

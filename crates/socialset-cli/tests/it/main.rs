@@ -44,7 +44,8 @@ fn demo_builds_its_store_and_reports() {
     assert!(stdout.contains("28,747"), "{stdout}");
     assert!(stdout.contains("Who draws engagement"), "{stdout}");
     assert!(stdout.contains("6. Authenticity audit"), "{stdout}");
-    assert!(stdout.contains("likely bots"), "{stdout}");
+    assert!(stdout.contains("likely fakes or bots"), "{stdout}");
+    assert!(stdout.contains("organisations or publishers"), "{stdout}");
     assert!(stdout.contains("7. Trust from ratings"), "{stdout}");
     assert!(stdout.contains("9. A Social Set for €500"), "{stdout}");
     let counts = stats(&db);
@@ -483,7 +484,7 @@ fn audit_and_pods_print_table_json_and_csv_on_the_demo() {
     assert_eq!(v["accounts"].as_array().map(Vec::len), Some(5));
     assert!(v["likely_bots"].as_u64().is_some_and(|n| n > 0), "{v}");
     let first = &v["accounts"][0];
-    assert_eq!(first["verdict"], "likely bot");
+    assert_eq!(first["verdict"], "likely fake or bot");
     assert!(first["reasons"].as_array().is_some_and(|r| !r.is_empty()));
     let out = socialset(
         &db,
@@ -497,6 +498,43 @@ fn audit_and_pods_print_table_json_and_csv_on_the_demo() {
         "{text}"
     );
     assert_eq!(text.lines().count(), 4);
+    // The newsrooms of the demo's real PHEME profiles post through marketing suites, which
+    // the model reads as automation: they are organisations or publishers, never fakes, and
+    // no account the platform verified is called a fake.
+    let out = socialset(
+        &db,
+        &[
+            "audit", "--all", "--top", "0", "--format", "json", "--db", &d,
+        ],
+    );
+    let all: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let accounts = all["accounts"].as_array().expect("accounts");
+    let verdict = |handle: &str| {
+        accounts
+            .iter()
+            .find(|a| a["handle"] == handle)
+            .map(|a| (a["verdict"].clone(), a["publisher_signs"].clone()))
+            .unwrap_or_else(|| panic!("{handle} is in the demo"))
+    };
+    for newsroom in ["TIME", "AP", "guardian", "FoxNews", "WSJ", "AFP"] {
+        let (v, signs) = verdict(newsroom);
+        assert_eq!(v, "organisation or publisher", "{newsroom}");
+        assert!(
+            signs.to_string().contains("verified"),
+            "{newsroom}: {signs}"
+        );
+    }
+    assert!(accounts
+        .iter()
+        .filter(|a| a["features"]["verified"] == 1.0)
+        .all(|a| a["verdict"] != "likely fake or bot"));
+    assert_eq!(
+        all["humans"].as_u64().unwrap_or_default()
+            + all["publishers"].as_u64().unwrap_or_default()
+            + all["likely_bots"].as_u64().unwrap_or_default()
+            + all["too_little_data"].as_u64().unwrap_or_default(),
+        all["accounts_audited"].as_u64().unwrap_or_default()
+    );
     let out = socialset(&db, &["audit", "higgs:88", "--db", &d]);
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(

@@ -193,14 +193,37 @@ fn a_model_trained_on_the_store_is_used_by_the_audit() {
         .audit(&AuditOptions {
             model: Some(model.clone()),
             top: 0,
+            // This store is half bots, as the labels were: the probabilities stay as trained.
+            bot_share: 0.5,
             ..AuditOptions::default()
         })
         .expect("audit with the trained model");
     assert_eq!(report.model.source, model.display().to_string());
     assert_eq!(report.likely_bots, 10);
+    let is_bot = |id: &str| id.trim_start_matches("tw:a").parse::<u32>().expect("id") < 10;
     for a in &report.accounts {
-        let bot = a.id.trim_start_matches("tw:a").parse::<u32>().expect("id") < 10;
-        assert_eq!(a.verdict == Verdict::LikelyBot, bot, "{a:?}");
+        assert_eq!(a.verdict == Verdict::LikelyBot, is_bot(&a.id), "{a:?}");
+    }
+    // Expecting fewer bots (the default share) lowers every probability: fewer calls, and
+    // none of them wrong.
+    let rebased = ws
+        .audit(&AuditOptions {
+            model: Some(model),
+            top: 0,
+            ..AuditOptions::default()
+        })
+        .expect("audit at the default bot share");
+    assert!(rebased.likely_bots <= 10, "{}", rebased.likely_bots);
+    for a in &rebased.accounts {
+        let b = report
+            .accounts
+            .iter()
+            .find(|b| b.id == a.id)
+            .expect("same accounts");
+        assert!(a.bot_probability <= b.bot_probability + 1e-12, "{a:?}");
+        if a.verdict == Verdict::LikelyBot {
+            assert!(is_bot(&a.id), "{a:?}");
+        }
     }
 }
 

@@ -260,3 +260,109 @@ fn edges_create_bare_accounts_that_account_records_fill_in() {
     assert_eq!(after.accounts[0].handle.as_deref(), Some("seven"));
     assert_eq!(after.accounts[0].followers, Some(70));
 }
+
+/// A tar.gz of `files` (name, bytes) and, when given, a symbolic link (name, target).
+fn tar_gz(path: &std::path::Path, files: &[(&str, &[u8])], link: Option<(&str, &str)>) {
+    let gz = flate2::write::GzEncoder::new(
+        std::fs::File::create(path).expect("create"),
+        flate2::Compression::fast(),
+    );
+    let mut b = tar::Builder::new(gz);
+    for (name, data) in files {
+        let mut h = tar::Header::new_gnu();
+        h.set_size(data.len() as u64);
+        h.set_mode(0o644);
+        h.set_cksum();
+        b.append_data(&mut h, name, *data).expect("append");
+    }
+    if let Some((name, target)) = link {
+        let mut h = tar::Header::new_gnu();
+        h.set_entry_type(tar::EntryType::Symlink);
+        h.set_size(0);
+        b.append_link(&mut h, name, target).expect("link");
+    }
+    b.into_inner().expect("tar").finish().expect("gz");
+}
+
+#[test]
+fn a_bad_record_in_an_archive_is_named_by_the_archive_and_its_path() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("s.db");
+    let good = write(dir.path(), "good.jsonl", GOOD_JSONL.as_bytes());
+    import(&db, &[good], &ImportOptions::default()).expect("good import");
+    let before = dump(&db);
+    let archive = dir.path().join("export.tar.gz");
+    let bad = format!("{PREFIX}{{\"type\":\"account\",\"id\":\"tw:x\",\"followers\":\"many\"}}\n");
+    tar_gz(
+        &archive,
+        &[
+            ("export/README.md", b"# notes"),
+            ("export/a.jsonl", PREFIX.as_bytes()),
+            ("export/b.jsonl", bad.as_bytes()),
+        ],
+        None,
+    );
+    let err = import(
+        &db,
+        std::slice::from_ref(&archive),
+        &ImportOptions::default(),
+    )
+    .expect_err("a bad record fails the import");
+    let message = err.to_string();
+    assert!(
+        message.starts_with(&format!("{}/export/b.jsonl:3:", archive.display())),
+        "{message}"
+    );
+    assert!(message.contains("followers"), "{message}");
+    assert_eq!(dump(&db), before, "the store must hold what it held before");
+}
+
+#[test]
+fn archives_are_read_as_folders_and_their_links_are_left_out() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("s.db");
+    let archive = dir.path().join("export.tar.gz");
+    tar_gz(
+        &archive,
+        &[("export/a.jsonl", GOOD_JSONL.as_bytes())],
+        Some(("export/passwd.jsonl", "/etc/passwd")),
+    );
+    let zipped = dir.path().join("more.zip");
+    let mut z = zip::ZipWriter::new(std::fs::File::create(&zipped).expect("create"));
+    let stored =
+        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    z.start_file("inner/new.jsonl", stored).expect("zip");
+    z.write_all(PREFIX.as_bytes()).expect("zip");
+    z.finish().expect("zip");
+    let report = import(
+        &db,
+        &[archive.clone(), zipped.clone()],
+        &ImportOptions::default(),
+    )
+    .expect("archives import");
+    let files: Vec<&str> = report.files.iter().map(|f| f.file.as_str()).collect();
+    assert_eq!(
+        files,
+        [
+            format!("{}/export/a.jsonl", archive.display()),
+            format!("{}/inner/new.jsonl", zipped.display())
+        ]
+    );
+    assert!(
+        report
+            .skipped_files
+            .iter()
+            .any(|(f, why)| f.ends_with("export/passwd.jsonl") && why.contains("link")),
+        "{:?}",
+        report.skipped_files
+    );
+    assert!(report.after.accounts > 0);
+    // An archive of nothing socialset reads is refused, saying what it held.
+    let docs = dir.path().join("docs.tar.gz");
+    tar_gz(&docs, &[("README.md", b"# notes")], None);
+    let e = import(&db, &[docs], &ImportOptions::default())
+        .expect_err("no data")
+        .to_string();
+    assert!(e.contains("the archive holds no data files"), "{e}");
+    assert!(e.contains("README.md (documentation"), "{e}");
+}
