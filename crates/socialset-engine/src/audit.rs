@@ -847,3 +847,169 @@ pub fn eval_pods(
         min_pair: config.min_pair_events,
     })
 }
+
+/// How one group of accounts (verified by the platform, or not) fares under the audit.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct GroupVerdicts {
+    /// Accounts of the group.
+    pub accounts: usize,
+    /// Of them, with enough evidence for a verdict.
+    pub judged: usize,
+    /// Called likely fakes or bots.
+    pub fakes: usize,
+    /// Called organisations or publishers.
+    pub publishers: usize,
+    /// Those that would be called fakes if being verified were no sign of a publisher
+    /// (the other signs alone).
+    pub fakes_without_verified_sign: usize,
+    /// Called automated by the two-verdict audit this replaces: the model's probability at
+    /// its own training mix of bots, at the same threshold.
+    pub automated_before: usize,
+}
+
+/// The confusion of the audit's verdicts with hand labels, in one stratum of the sample.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct VerdictConfusion {
+    pub stratum: String,
+    /// `counts[label][verdict]`, labels in `HandLabel::ALL` order, verdicts in
+    /// `VERDICTS` order.
+    pub counts: [[usize; 4]; 4],
+    /// Labelled accounts called automated by the two-verdict audit, by label.
+    pub automated_before: [usize; 4],
+}
+
+/// The four verdicts in the order of `VerdictConfusion::counts`.
+pub const VERDICTS: [Verdict; 4] = [
+    Verdict::LooksReal,
+    Verdict::Publisher,
+    Verdict::LikelyBot,
+    Verdict::TooLittleData,
+];
+
+/// What `eval verdicts` measures.
+#[derive(Clone, Debug)]
+pub struct VerdictsEval {
+    pub accounts: usize,
+    pub bot_share: f64,
+    pub threshold: f64,
+    pub humans: usize,
+    pub publishers: usize,
+    pub fakes: usize,
+    pub too_little_data: usize,
+    pub verified: GroupVerdicts,
+    /// Accounts whose profile says they are not verified.
+    pub unverified: GroupVerdicts,
+    /// Against the hand labels, per stratum (empty without labels).
+    pub confusion: Vec<VerdictConfusion>,
+}
+
+impl Workspace {
+    /// Measures the three-verdict audit on the store: how verified and unverified accounts
+    /// are judged, beside the two-verdict audit it replaces, and, given hand labels
+    /// (`read_hand_labels`), the confusion of verdicts and labels per stratum.
+    pub fn eval_verdicts(
+        &self,
+        labels: Option<&Path>,
+        options: &AuditOptions,
+    ) -> Result<VerdictsEval> {
+        let labels = labels
+            .map(socialset_ingest::read_hand_labels)
+            .transpose()
+            .map_err(Error::BadInput)?;
+        let s = self.score_accounts(options)?;
+        let trained_share = s.model.bots as f64 / (s.model.bots + s.model.humans).max(1) as f64;
+        let before = judge(
+            &s.data,
+            &s.model,
+            options.threshold,
+            trained_share,
+            &self.cancel,
+        )?;
+        let automated_before =
+            |i: usize| matches!(before.verdict[i], Verdict::LikelyBot | Verdict::Publisher);
+        let mut verified = GroupVerdicts::default();
+        let mut unverified = GroupVerdicts::default();
+        for (i, a) in s.data.accounts.iter().enumerate() {
+            let group = match a.verified {
+                Some(true) => &mut verified,
+                Some(false) => &mut unverified,
+                None => continue,
+            };
+            group.accounts += 1;
+            let v = s.verdict[i];
+            group.judged += usize::from(v != Verdict::TooLittleData);
+            group.fakes += usize::from(v == Verdict::LikelyBot);
+            group.publishers += usize::from(v == Verdict::Publisher);
+            let only_verified = publisher_signs(a)
+                .iter()
+                .all(|p| matches!(p, socialset_analysis::audit::PublisherSign::Verified));
+            group.fakes_without_verified_sign +=
+                usize::from(v == Verdict::LikelyBot || (v == Verdict::Publisher && only_verified));
+            group.automated_before += usize::from(automated_before(i));
+        }
+        let mut confusion: Vec<VerdictConfusion> = Vec::new();
+        if let Some(labels) = labels {
+            let index: std::collections::HashMap<String, usize> = s
+                .data
+                .accounts
+                .iter()
+                .enumerate()
+                .map(|(i, a)| (a.id.to_string(), i))
+                .collect();
+            for l in &labels {
+                let Some(&i) = index.get(&l.account) else {
+                    return Err(Error::Usage(format!(
+                        "line {}: account {} is not in the store (the labels are for other data?)",
+                        l.line, l.account
+                    )));
+                };
+                let at = match confusion.iter().position(|c| c.stratum == l.stratum) {
+                    Some(at) => at,
+                    None => {
+                        confusion.push(VerdictConfusion {
+                            stratum: l.stratum.clone(),
+                            counts: [[0; 4]; 4],
+                            automated_before: [0; 4],
+                        });
+                        confusion.len() - 1
+                    }
+                };
+                let row = socialset_ingest::HandLabel::ALL
+                    .iter()
+                    .position(|&x| x == l.label)
+                    .unwrap_or(3);
+                let col = VERDICTS
+                    .iter()
+                    .position(|&v| v == s.verdict[i])
+                    .unwrap_or(3);
+                confusion[at].counts[row][col] += 1;
+                confusion[at].automated_before[row] += usize::from(automated_before(i));
+            }
+        }
+        Ok(VerdictsEval {
+            accounts: s.data.accounts.len(),
+            bot_share: options.bot_share,
+            threshold: options.threshold,
+            humans: s.count(Verdict::LooksReal),
+            publishers: s.count(Verdict::Publisher),
+            fakes: s.count(Verdict::LikelyBot),
+            too_little_data: s.count(Verdict::TooLittleData),
+            verified,
+            unverified,
+            confusion,
+        })
+    }
+}
+
+/// `Workspace::eval_verdicts` on `data` (a file, folder or archive) imported into a scratch
+/// store.
+pub fn eval_verdicts(
+    data: &Path,
+    labels: Option<&Path>,
+    options: &AuditOptions,
+    observer: &mut dyn crate::ImportObserver,
+) -> Result<VerdictsEval> {
+    let (_dir, ws) =
+        crate::eval::scratch_workspace(data, &crate::ImportOptions::default(), observer)?;
+    ws.eval_verdicts(labels, options)
+}

@@ -51,6 +51,42 @@ pub struct RankOptions {
     /// Only accounts that at least this many distinct accounts engage with or follow in the
     /// data are listed (every account is ranked; this only filters the list).
     pub min_engagers: u32,
+    /// Accounts left out of the list (they are still ranked, and keep their place among all).
+    pub hide: Hide,
+    /// Only accounts whose profile gives this language (e.g. `it`, `en`).
+    pub language: Option<String>,
+}
+
+/// Kinds of account a ranking can leave out of its list.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Hide {
+    /// Accounts the audit calls likely fakes or bots.
+    pub bots: bool,
+    /// Accounts the audit calls organisations or publishers, and accounts marked as brands.
+    pub organisations: bool,
+}
+
+impl Hide {
+    /// Parses a comma-separated list of `bots`, `organisations` (or `orgs`, `brands`).
+    pub fn parse(text: &str) -> std::result::Result<Self, String> {
+        let mut hide = Self::default();
+        for word in text.split(',').map(str::trim).filter(|w| !w.is_empty()) {
+            match word.to_lowercase().as_str() {
+                "bots" | "bot" | "fakes" => hide.bots = true,
+                "organisations" | "organizations" | "orgs" | "brands" | "publishers" => {
+                    hide.organisations = true
+                }
+                other => return Err(format!(
+                    "cannot hide {other:?}: name bots, organisations, or both (bots,organisations)"
+                )),
+            }
+        }
+        Ok(hide)
+    }
+
+    fn any(self) -> bool {
+        self.bots || self.organisations
+    }
 }
 
 /// The fewest distinct engagers (or followers in the data) an account needs to be listed by
@@ -70,6 +106,8 @@ impl Default for RankOptions {
             damping: 0.85,
             community: None,
             min_engagers: DEFAULT_MIN_ENGAGERS,
+            hide: Hide::default(),
+            language: None,
         }
     }
 }
@@ -106,6 +144,10 @@ pub struct RankReport {
     pub min_engagers: u32,
     /// Accounts that passed the other filters but had fewer distinct engagers.
     pub left_out_few_engagers: usize,
+    /// Accounts left out as likely fakes or bots (`Hide::bots`).
+    pub hidden_bots: usize,
+    /// Accounts left out as organisations, publishers or brands (`Hide::organisations`).
+    pub hidden_organisations: usize,
 }
 
 /// One engager of an explained account.
@@ -241,17 +283,50 @@ impl Workspace {
                 Some((found.membership, wanted))
             }
         };
+        let language = options.language.as_deref().map(str::to_lowercase);
         let keep = |a: &&AccountInfluence| {
             let tier = match options.tier {
                 None => true,
                 Some(TierFilter::Native) => a.native,
                 Some(TierFilter::Tier(t)) => a.tier == t,
             };
-            tier && membership
-                .as_ref()
-                .is_none_or(|(m, wanted)| m.get(a.account.0 as usize) == Some(wanted))
+            let account = &data.accounts[a.account.0 as usize];
+            let spoken = language.as_deref().is_none_or(|wanted| {
+                account
+                    .lang
+                    .as_deref()
+                    .is_some_and(|l| l.eq_ignore_ascii_case(wanted))
+            });
+            tier && spoken
+                && membership
+                    .as_ref()
+                    .is_none_or(|(m, wanted)| m.get(a.account.0 as usize) == Some(wanted))
         };
         let passing: Vec<&AccountInfluence> = ranked.iter().copied().filter(keep).collect();
+        // Bots and organisations are told by the audit, run only when asked for.
+        let (mut hidden_bots, mut hidden_organisations) = (0, 0);
+        let passing: Vec<&AccountInfluence> = if options.hide.any() {
+            let (_, verdict) = crate::audit::bot_verdicts(&data, &self.cancel)?;
+            passing
+                .into_iter()
+                .filter(|a| {
+                    let i = a.account.0 as usize;
+                    if options.hide.bots && verdict[i] == crate::Verdict::LikelyBot {
+                        hidden_bots += 1;
+                        return false;
+                    }
+                    let organisation = verdict[i] == crate::Verdict::Publisher
+                        || data.accounts[i].is_brand == Some(true);
+                    if options.hide.organisations && organisation {
+                        hidden_organisations += 1;
+                        return false;
+                    }
+                    true
+                })
+                .collect()
+        } else {
+            passing
+        };
         let matching: Vec<&AccountInfluence> = passing
             .iter()
             .copied()
@@ -273,6 +348,8 @@ impl Workspace {
                 .collect(),
             min_engagers: options.min_engagers,
             left_out_few_engagers: passing.len() - matching.len(),
+            hidden_bots,
+            hidden_organisations,
             matching: matching.len(),
             ranked: ranked.len(),
             engagements: data.events.len(),

@@ -27,10 +27,10 @@ use std::path::{Path, PathBuf};
 use socialset_store::Store;
 
 pub use audit::{
-    basis_name, eval_bots, eval_pods, feature_names, load_model, share_parts, train_audit_public,
-    AccountAudit, AuditOptions, AuditReport, BotScores, BotsEval, ModelInfo, PodEval, PodLine,
-    PodMember, ReasonLine, TrainReport, Verdict, DEFAULT_BOT_SHARE, DEFAULT_THRESHOLD,
-    MIN_EVIDENCE,
+    basis_name, eval_bots, eval_pods, eval_verdicts, feature_names, load_model, share_parts,
+    train_audit_public, AccountAudit, AuditOptions, AuditReport, BotScores, BotsEval,
+    GroupVerdicts, ModelInfo, PodEval, PodLine, PodMember, ReasonLine, TrainReport, Verdict,
+    VerdictConfusion, VerdictsEval, DEFAULT_BOT_SHARE, DEFAULT_THRESHOLD, MIN_EVIDENCE, VERDICTS,
 };
 pub use brand::{
     eval_disclosure, AccountDisclosure, CampaignDisclosure, DisclosureCounts, DisclosureEval,
@@ -54,7 +54,7 @@ pub use eval::{
 pub use groups::GroupsReport;
 pub use import::{FileReport, ImportObserver, ImportOptions, ImportReport, NoProgress};
 pub use influence::{
-    EngagerLine, ExplainReport, RankOptions, RankReport, RankedAccount, TierFilter,
+    EngagerLine, ExplainReport, Hide, RankOptions, RankReport, RankedAccount, TierFilter,
     DEFAULT_MIN_ENGAGERS,
 };
 pub use plan::{
@@ -86,7 +86,7 @@ pub use socialset_analysis::{
 pub use socialset_graph::Spread;
 pub use socialset_graph::{Cancel, Model, Progress, Status};
 pub use socialset_graph::{Convergence, Quality};
-pub use socialset_ingest::{orders_from_json, OrderLine};
+pub use socialset_ingest::{orders_from_json, HandLabel, OrderLine};
 pub use socialset_ingest::{parse_time, Detection, EdgeKind, Format, ReadLimits, RecordError};
 pub use socialset_model::{
     is_currency_code, AccountId, Campaign, Click, Member, MemberStatus, NotCounted, Objective,

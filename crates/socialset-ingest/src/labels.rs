@@ -109,6 +109,108 @@ pub fn read_account_labels(path: &Path) -> Result<Vec<AccountLabel>, RecordError
     Ok(out)
 }
 
+/// What a person judged an account to be, by the protocol of `tests/data/audit/README.md`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum HandLabel {
+    /// An individual writing as themself.
+    Human,
+    /// Speaks for a newsroom, brand, organisation or show, or posts a news feed.
+    Organisation,
+    /// No person behind it, or a self-declared manipulator.
+    Bot,
+    /// Cannot tell from the profile.
+    Unsure,
+}
+
+impl HandLabel {
+    pub const ALL: [Self; 4] = [Self::Human, Self::Organisation, Self::Bot, Self::Unsure];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Human => "human",
+            Self::Organisation => "organisation",
+            Self::Bot => "bot",
+            Self::Unsure => "unsure",
+        }
+    }
+}
+
+/// One hand-labelled account: its id, the stratum of the sample it was drawn in, its label.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HandLabelled {
+    pub account: String,
+    pub stratum: String,
+    pub label: HandLabel,
+    pub line: u64,
+}
+
+/// Reads a CSV with a header naming at least `account` and `label` (and optionally
+/// `sample`, the stratum): labels `human`, `organisation`, `bot` or `unsure`. An account
+/// twice is an error.
+pub fn read_hand_labels(path: &Path) -> Result<Vec<HandLabelled>, RecordError> {
+    let (file, lines) = lines(path)?;
+    let header: Vec<&str> = lines
+        .first()
+        .map(|h| h.split(',').map(str::trim).collect())
+        .unwrap_or_default();
+    let column = |name: &str| header.iter().position(|h| h.eq_ignore_ascii_case(name));
+    let (Some(account_at), Some(label_at)) = (column("account"), column("label")) else {
+        return Err(RecordError::new(
+            &file,
+            1,
+            "the header must name the columns account and label (and optionally sample)",
+        ));
+    };
+    let sample_at = column("sample");
+    let mut out: Vec<HandLabelled> = Vec::new();
+    let mut seen = std::collections::BTreeMap::new();
+    for (i, text) in lines.iter().enumerate().skip(1) {
+        let line = i as u64 + 1;
+        if text.trim().is_empty() {
+            continue;
+        }
+        let fields: Vec<&str> = text.split(',').map(str::trim).collect();
+        let get = |at: usize, name: &str| {
+            fields
+                .get(at)
+                .copied()
+                .filter(|v| !v.is_empty())
+                .ok_or_else(|| RecordError::new(&file, line, "is missing").field(name))
+        };
+        let account = get(account_at, "account")?;
+        let raw = get(label_at, "label")?;
+        let label = HandLabel::ALL
+            .into_iter()
+            .find(|l| l.as_str().eq_ignore_ascii_case(raw))
+            .ok_or_else(|| {
+                RecordError::new(&file, line, "is not human, organisation, bot or unsure")
+                    .field("label")
+                    .value(raw)
+            })?;
+        if let Some(first) = seen.insert(account.to_owned(), line) {
+            return Err(RecordError::new(
+                &file,
+                line,
+                format!("labels the account of line {first} again"),
+            )
+            .field("account")
+            .value(account));
+        }
+        out.push(HandLabelled {
+            account: account.to_owned(),
+            stratum: sample_at
+                .and_then(|at| fields.get(at))
+                .map_or_else(|| "all".to_owned(), |s| (*s).to_owned()),
+            label,
+            line,
+        });
+    }
+    if out.is_empty() {
+        return Err(RecordError::new(&file, 0, "holds no labelled accounts"));
+    }
+    Ok(out)
+}
+
 const GILANI_COLUMNS: [&str; 16] = [
     "screen_name",
     "user_tweeted",

@@ -213,6 +213,10 @@ pub struct RankJson {
     pub min_engagers: u32,
     /// Accounts that passed the other filters but had fewer.
     pub left_out_few_engagers: usize,
+    /// Accounts left out as likely fakes or bots (`hide=bots`).
+    pub hidden_bots: usize,
+    /// Accounts left out as organisations, publishers or brands (`hide=organisations`).
+    pub hidden_organisations: usize,
     pub ranked: usize,
     pub engagements: usize,
     pub followers_unknown: usize,
@@ -235,6 +239,8 @@ impl RankJson {
             matching: report.matching,
             min_engagers: report.min_engagers,
             left_out_few_engagers: report.left_out_few_engagers,
+            hidden_bots: report.hidden_bots,
+            hidden_organisations: report.hidden_organisations,
             ranked: report.ranked,
             engagements: report.engagements,
             followers_unknown: report.followers_unknown,

@@ -865,6 +865,12 @@ pub struct RankQuery {
     /// the data (default 3; 1 lists every account someone engaged with or follows).
     #[param(value_type = Option<u32>)]
     min_engagers: Option<String>,
+    /// Leave out accounts the audit calls likely fakes or bots (`bots`), or organisations,
+    /// publishers and brands (`organisations`); both: `bots,organisations`. They keep their
+    /// place among all (`rank`).
+    hide: Option<String>,
+    /// Only accounts whose profile gives this language (e.g. `it`, `en`).
+    lang: Option<String>,
     /// json (default) or csv.
     format: Option<String>,
 }
@@ -941,9 +947,24 @@ async fn rank(
         socialset_engine::DEFAULT_MIN_ENGAGERS as usize,
         u32::MAX as usize,
     )? as u32;
+    let hide = socialset_engine::Hide::parse(q.hide.as_deref().unwrap_or_default())
+        .map_err(|e| ApiError::bad("hide", e))?;
+    let language = q
+        .lang
+        .map(|l| l.trim().to_lowercase())
+        .filter(|l| !l.is_empty());
+    if language
+        .as_deref()
+        .is_some_and(|l| l.len() > 16 || !l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'))
+    {
+        return Err(ApiError::bad(
+            "lang",
+            "lang is a language code such as it or en",
+        ));
+    }
     let key = (
         workspace.clone(),
-        format!("{tier:?}|{topic:?}|{community:?}|{min_engagers}"),
+        format!("{tier:?}|{topic:?}|{community:?}|{min_engagers}|{hide:?}|{language:?}"),
     );
     let (st, ws) = (state.clone(), workspace.clone());
     let report = cached(
@@ -958,6 +979,8 @@ async fn rank(
                 topic,
                 community,
                 min_engagers,
+                hide,
+                language,
                 top: usize::MAX,
                 ..RankOptions::default()
             };

@@ -81,6 +81,32 @@ enum What {
     },
     /// Cross-validate the bot classifier on labelled accounts.
     Bots(super::eval_bots::BotsArgs),
+    /// How the audit's three verdicts judge real accounts: verified and unverified accounts
+    /// called fake, beside the two-verdict audit it replaced, and against hand labels.
+    #[command(long_about = "How the audit's three verdicts judge real accounts.\n\n\
+        Imports DATA (a file, folder or archive: e.g. the PHEME threads' tar.gz) into a scratch \
+        store and audits every account. Reports the share of accounts the platform verified that \
+        are called likely fakes or bots (they are almost all real: the goal is 2% or less), the \
+        same for unverified accounts, what being verified adds as a publisher sign, and what the \
+        two-verdict audit this replaced called automated. With --labels (a CSV of account, \
+        sample, label: human, organisation, bot or unsure, labelled by hand from the profile \
+        alone; tests/data/audit/pheme-hand-100.csv and its README give the protocol), the \
+        verdicts against the labels, per stratum of the sample.\n\n\
+        Example:\n  socialset eval verdicts --data ../shared/data/rumoureval2017-pheme/rumoureval2017-traindev-threads.tar.gz \\\n    --labels tests/data/audit/pheme-hand-100.csv")]
+    Verdicts {
+        /// Accounts with profiles: a file, folder or archive any importer reads.
+        #[arg(long, value_name = "PATH")]
+        data: PathBuf,
+        /// Hand labels: CSV with the columns account, label and optionally sample.
+        #[arg(long, value_name = "CSV")]
+        labels: Option<PathBuf>,
+        /// The share of bots expected (as `audit --bot-share`).
+        #[arg(long, default_value_t = socialset_engine::DEFAULT_BOT_SHARE, value_name = "SHARE")]
+        bot_share: f64,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
     /// Plant engagement pods into real interactions and measure how many members are found.
     Pods {
         /// Timed interactions (e.g. ../shared/data/higgs-twitter/higgs-activity_time.txt.gz).
@@ -320,6 +346,28 @@ pub fn run(args: Args) -> Result<()> {
                     "{}",
                     table(&["method", "RMSE", "Pearson", "sign AUC"], &[1, 2, 3], rows)
                 );
+            }
+        }
+        What::Verdicts {
+            data,
+            labels,
+            bot_share,
+            json,
+        } => {
+            if !(bot_share > 0.0 && bot_share < 1.0) {
+                anyhow::bail!("--bot-share must lie between 0 and 1, e.g. 0.15");
+            }
+            let options = socialset_engine::AuditOptions {
+                bot_share,
+                top: 0,
+                ..Default::default()
+            };
+            let e =
+                socialset_engine::eval_verdicts(&data, labels.as_deref(), &options, &mut progress)?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&verdicts_json(&e))?);
+            } else {
+                print_verdicts(&e);
             }
         }
         What::Pods {
@@ -1169,4 +1217,111 @@ fn vader_reference(venv: &std::path::Path, texts: &[(String, f64)]) -> Result<Ve
         );
     }
     Ok(scores)
+}
+
+fn group_json(g: &socialset_engine::GroupVerdicts) -> serde_json::Value {
+    serde_json::json!({
+        "accounts": g.accounts, "judged": g.judged, "fakes": g.fakes,
+        "publishers": g.publishers,
+        "fakes_without_verified_sign": g.fakes_without_verified_sign,
+        "automated_before": g.automated_before,
+    })
+}
+
+fn verdicts_json(e: &socialset_engine::VerdictsEval) -> serde_json::Value {
+    let labels = socialset_engine::HandLabel::ALL.map(|l| l.as_str());
+    let verdicts = socialset_engine::VERDICTS.map(|v| v.as_str());
+    serde_json::json!({
+        "accounts": e.accounts, "bot_share": e.bot_share, "threshold": e.threshold,
+        "humans": e.humans, "publishers": e.publishers, "likely_bots": e.fakes,
+        "too_little_data": e.too_little_data,
+        "verified": group_json(&e.verified), "unverified": group_json(&e.unverified),
+        "labels": labels, "verdicts": verdicts,
+        "confusion": e.confusion.iter().map(|c| serde_json::json!({
+            "stratum": c.stratum, "counts": c.counts, "automated_before": c.automated_before,
+        })).collect::<Vec<_>>(),
+    })
+}
+
+fn print_verdicts(e: &socialset_engine::VerdictsEval) {
+    let share = |n: usize, of: usize| {
+        if of == 0 {
+            "—".to_owned()
+        } else {
+            format!(
+                "{} of {} ({:.1}%)",
+                thousands(n as u64),
+                thousands(of as u64),
+                100.0 * n as f64 / of as f64
+            )
+        }
+    };
+    println!(
+        "{} accounts audited ({:.0}% bots expected, automated at {:.2}): {} people, {} organisations or publishers, {} likely fakes or bots, {} with too little data.",
+        thousands(e.accounts as u64),
+        e.bot_share * 100.0,
+        e.threshold,
+        thousands(e.humans as u64),
+        thousands(e.publishers as u64),
+        thousands(e.fakes as u64),
+        thousands(e.too_little_data as u64)
+    );
+    let rows = [("verified", &e.verified), ("not verified", &e.unverified)]
+        .iter()
+        .map(|(name, g)| {
+            vec![
+                (*name).to_owned(),
+                thousands(g.accounts as u64),
+                share(g.fakes, g.accounts),
+                share(g.publishers, g.accounts),
+                share(g.fakes_without_verified_sign, g.accounts),
+                share(g.automated_before, g.accounts),
+            ]
+        })
+        .collect();
+    println!(
+        "{}",
+        table(
+            &[
+                "accounts",
+                "n",
+                "called fake or bot",
+                "called organisation",
+                "fake if verified were no sign",
+                "automated in the two-verdict audit"
+            ],
+            &[1],
+            rows
+        )
+    );
+    for c in &e.confusion {
+        let rows = socialset_engine::HandLabel::ALL
+            .iter()
+            .enumerate()
+            .map(|(r, label)| {
+                let mut row = vec![label.as_str().to_owned()];
+                row.extend(c.counts[r].iter().map(|n| n.to_string()));
+                row.push(c.automated_before[r].to_string());
+                row
+            })
+            .collect();
+        let mut header = vec!["hand label"];
+        header.extend(socialset_engine::VERDICTS.iter().map(|v| v.as_str()));
+        header.push("automated before");
+        println!(
+            "Sample {:?}: hand labels (rows) against verdicts (columns)",
+            c.stratum
+        );
+        println!("{}", table(&header, &[1, 2, 3, 4, 5], rows));
+        let [human, org, bot, unsure] = c.counts.map(|r| r[2]);
+        let labelled = |r: usize| c.counts[r].iter().sum::<usize>();
+        println!(
+            "  called fake or bot: {}: {bot} labelled bot, {human} human, {org} organisation, {unsure} unsure; humans called fake: {} (before: {}); organisations called fake: {} (before: {})",
+            human + org + bot + unsure,
+            share(human, labelled(0)),
+            share(c.automated_before[0], labelled(0)),
+            share(org, labelled(1)),
+            share(c.automated_before[1], labelled(1)),
+        );
+    }
 }

@@ -207,7 +207,7 @@ pub fn print_report(report: &ImportReport, store: &str) {
     if !report.skipped_files.is_empty() {
         const SHOWN: usize = 10;
         println!(
-            "left out {} of what the directories given hold:",
+            "left out {} of what the directories and archives given hold:",
             thousands(report.skipped_files.len() as u64)
         );
         for (file, why) in report.skipped_files.iter().take(SHOWN) {

@@ -182,6 +182,8 @@ impl InfluenceArgs {
             top,
             community: None,
             min_engagers: socialset_engine::DEFAULT_MIN_ENGAGERS,
+            hide: socialset_engine::Hide::default(),
+            language: None,
         }
     }
 }

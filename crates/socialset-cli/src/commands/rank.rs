@@ -53,6 +53,16 @@ pub struct Args {
     #[arg(long, default_value_t = socialset_engine::DEFAULT_MIN_ENGAGERS, value_name = "N")]
     min_engagers: u32,
 
+    /// Leave out of the list accounts the audit calls likely fakes or bots (`bots`), or
+    /// organisations, publishers and brands (`organisations`); both: bots,organisations.
+    /// They stay ranked: the global rank of the others does not change.
+    #[arg(long, value_name = "KINDS", value_parser = socialset_engine::Hide::parse)]
+    hide: Option<socialset_engine::Hide>,
+
+    /// List only accounts whose profile gives this language (e.g. it, en).
+    #[arg(long, value_name = "CODE")]
+    lang: Option<String>,
+
     #[arg(long, value_enum, default_value = "table")]
     format: OutputFormat,
 
@@ -67,6 +77,8 @@ pub fn run(args: Args) -> Result<()> {
     let mut options = args.influence.options(args.tier, args.top);
     options.community = args.community;
     options.min_engagers = args.min_engagers;
+    options.hide = args.hide.unwrap_or_default();
+    options.language = args.lang;
     let report = args.store.open_existing()?.rank(&options)?;
     match args.format {
         OutputFormat::Json => println!("{}", serde_json::to_string_pretty(&json(&report))?),
@@ -186,6 +198,13 @@ fn footer(r: &RankReport) -> String {
             if r.left_out_few_engagers == 1 { "has" } else { "have" },
             r.min_engagers,
             if r.left_out_few_engagers == 1 { "is" } else { "are" },
+        ));
+    }
+    if r.hidden_bots + r.hidden_organisations > 0 {
+        lines.push(format!(
+            "Hidden: {} likely fakes or bots and {} organisations, publishers or brands.",
+            thousands(r.hidden_bots as u64),
+            thousands(r.hidden_organisations as u64)
         ));
     }
     if let Some(t) = r.topic {

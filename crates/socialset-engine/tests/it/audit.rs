@@ -242,3 +242,49 @@ fn pods_planted_into_real_higgs_interactions_are_found() {
     assert!(r.pods_recovered >= 9, "{r:?}");
     assert!(r.precision >= 0.6, "{r:?}");
 }
+
+#[test]
+fn verified_pheme_accounts_are_never_called_fakes() {
+    // The demo's 99 real PHEME threads: raw v1.1 tweets with their authors' profiles.
+    let threads = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../tests/data/demo/pheme-threads.jsonl.gz");
+    let options = AuditOptions {
+        top: 0,
+        ..AuditOptions::default()
+    };
+    let e = socialset_engine::eval_verdicts(&threads, None, &options, &mut NoProgress)
+        .expect("eval verdicts");
+    assert_eq!(
+        e.humans + e.publishers + e.fakes + e.too_little_data,
+        e.accounts
+    );
+    assert!(e.verified.accounts >= 50, "{:?}", e.verified);
+    assert_eq!(e.verified.fakes, 0, "{:?}", e.verified);
+    // Newsrooms posting through marketing suites were automated before, and now are
+    // publishers.
+    assert!(e.verified.automated_before >= 20, "{:?}", e.verified);
+    assert!(e.verified.publishers >= 20, "{:?}", e.verified);
+    assert!(
+        e.unverified.fakes * 100 <= e.unverified.accounts * 5,
+        "{:?}",
+        e.unverified
+    );
+    assert!(e.confusion.is_empty());
+}
+
+#[test]
+fn hand_labels_name_their_line_and_field() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let labels = write(
+        dir.path(),
+        "labels.csv",
+        b"account,sample,label\ntw:1,random,human\ntw:2,random,robot\n",
+    );
+    let ws = Workspace::open(&dir.path().join("s.db")).expect("store");
+    let e = ws
+        .eval_verdicts(Some(&labels), &AuditOptions::default())
+        .expect_err("bad label")
+        .to_string();
+    assert!(e.contains("labels.csv:3"), "{e}");
+    assert!(e.contains("label") && e.contains("robot"), "{e}");
+}
