@@ -1,5 +1,6 @@
 //! `rank` and `explain`: native influencers by engagement-weighted PageRank.
 
+use socialset_analysis::audit::{publisher_signs, PublisherSign};
 use socialset_analysis::{
     explain_influence, rank_influence, AccountInfluence, Audience, EngagementWeights,
     InfluenceConfig, InfluenceRanking, Tier, Topic, TopicCoverage,
@@ -62,7 +63,8 @@ pub struct RankOptions {
 pub struct Hide {
     /// Accounts the audit calls likely fakes or bots.
     pub bots: bool,
-    /// Accounts the audit calls organisations or publishers, and accounts marked as brands.
+    /// Accounts the audit calls organisations or publishers, and accounts whose profile
+    /// marks a brand or names an organisation (a newsroom, company, agency…).
     pub organisations: bool,
 }
 
@@ -76,9 +78,11 @@ impl Hide {
                 "organisations" | "organizations" | "orgs" | "brands" | "publishers" => {
                     hide.organisations = true
                 }
-                other => return Err(format!(
+                other => {
+                    return Err(format!(
                     "cannot hide {other:?}: name bots, organisations, or both (bots,organisations)"
-                )),
+                ))
+                }
             }
         }
         Ok(hide)
@@ -303,20 +307,34 @@ impl Workspace {
                     .is_none_or(|(m, wanted)| m.get(a.account.0 as usize) == Some(wanted))
         };
         let passing: Vec<&AccountInfluence> = ranked.iter().copied().filter(keep).collect();
-        // Bots and organisations are told by the audit, run only when asked for.
+        let enough: Vec<&AccountInfluence> = passing
+            .iter()
+            .copied()
+            .filter(|a| a.endorsers >= options.min_engagers)
+            .collect();
+        // Bots and organisations are told by the audit, run only when asked for; they are
+        // counted among the accounts that would have been listed.
         let (mut hidden_bots, mut hidden_organisations) = (0, 0);
-        let passing: Vec<&AccountInfluence> = if options.hide.any() {
+        let matching: Vec<&AccountInfluence> = if options.hide.any() {
             let (_, verdict) = crate::audit::bot_verdicts(&data, &self.cancel)?;
-            passing
-                .into_iter()
+            enough
+                .iter()
+                .copied()
                 .filter(|a| {
                     let i = a.account.0 as usize;
                     if options.hide.bots && verdict[i] == crate::Verdict::LikelyBot {
                         hidden_bots += 1;
                         return false;
                     }
+                    // An automated publisher, or any account whose profile names an
+                    // organisation or marks a brand (a person who is only verified stays).
                     let organisation = verdict[i] == crate::Verdict::Publisher
-                        || data.accounts[i].is_brand == Some(true);
+                        || publisher_signs(&data.accounts[i]).iter().any(|s| {
+                            matches!(
+                                s,
+                                PublisherSign::Brand | PublisherSign::NamesAnOrganisation(_)
+                            )
+                        });
                     if options.hide.organisations && organisation {
                         hidden_organisations += 1;
                         return false;
@@ -325,13 +343,8 @@ impl Workspace {
                 })
                 .collect()
         } else {
-            passing
+            enough.clone()
         };
-        let matching: Vec<&AccountInfluence> = passing
-            .iter()
-            .copied()
-            .filter(|a| a.endorsers >= options.min_engagers)
-            .collect();
         Ok(RankReport {
             accounts: matching
                 .iter()
@@ -347,7 +360,7 @@ impl Workspace {
                 })
                 .collect(),
             min_engagers: options.min_engagers,
-            left_out_few_engagers: passing.len() - matching.len(),
+            left_out_few_engagers: passing.len() - enough.len(),
             hidden_bots,
             hidden_organisations,
             matching: matching.len(),

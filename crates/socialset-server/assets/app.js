@@ -176,6 +176,10 @@ async function showLeaderboard() {
   if (community) q.set("community", community);
   const minEngagers = $("min-engagers").value.trim();
   if (minEngagers) q.set("min_engagers", minEngagers);
+  const lang = $("lang").value.trim();
+  if (lang) q.set("lang", lang);
+  const hide = [$("hide-bots").checked ? "bots" : "", $("hide-orgs").checked ? "organisations" : ""].filter(Boolean);
+  if (hide.length) q.set("hide", hide.join(","));
   $("csv").href = `${base()}/rank?${q}&format=csv`;
   const r = await api(`${base()}/rank?${q}`);
   const rows = r.accounts.map((a) => {
@@ -197,6 +201,9 @@ async function showLeaderboard() {
   $("rank-caption").textContent = `${fmt(r.matching)} of ${fmt(r.ranked)} ranked accounts match` +
     (r.left_out_few_engagers
       ? `; ${fmt(r.left_out_few_engagers)} more with fewer than ${fmt(r.min_engagers)} engagers or followers in the data are not listed`
+      : "") +
+    (r.hidden_bots + r.hidden_organisations
+      ? `; hidden: ${fmt(r.hidden_bots)} likely bots, ${fmt(r.hidden_organisations)} organisations`
       : "");
   $("page").textContent = r.accounts.length
     ? `${fmt(r.offset + 1)}–${fmt(r.offset + r.accounts.length)} of ${fmt(r.matching)}`

@@ -801,6 +801,27 @@ async fn the_leaderboard_pages_filters_and_names_bad_fields(s: Server) {
     let (status, text, _) = get("/api/workspaces/acme/accounts/tw:nobody/explain".into()).await;
     assert_eq!(status, StatusCode::NOT_FOUND, "{text}");
     assert_eq!(json(&text)["field"], "account");
+    // Hiding bots and organisations, and a language, are filters of the list.
+    let (status, text, _) =
+        get("/api/workspaces/acme/rank?min_engagers=1&hide=bots,organisations".into()).await;
+    assert_eq!(status, StatusCode::OK, "{text}");
+    let hidden = json(&text);
+    assert_eq!(
+        hidden["matching"].as_u64().unwrap_or_default()
+            + hidden["hidden_bots"].as_u64().unwrap_or_default()
+            + hidden["hidden_organisations"].as_u64().unwrap_or_default(),
+        n as u64,
+        "{hidden}"
+    );
+    let (status, text, _) = get("/api/workspaces/acme/rank?hide=celebrities".into()).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{text}");
+    assert_eq!(json(&text)["field"], "hide");
+    let (status, text, _) = get("/api/workspaces/acme/rank?lang=it%3Bdrop".into()).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{text}");
+    assert_eq!(json(&text)["field"], "lang");
+    let (status, text, _) = get("/api/workspaces/acme/rank?min_engagers=1&lang=xx".into()).await;
+    assert_eq!(status, StatusCode::OK, "{text}");
+    assert_eq!(json(&text)["matching"], 0, "no profile gives xx");
     // A new import makes the cached ranking stale.
     let more = "{\"type\":\"interaction\",\"src\":\"tw:a\",\"dst\":\"tw:d\",\"kind\":\"reply\",\"at\":200}\n{\"type\":\"interaction\",\"src\":\"tw:b\",\"dst\":\"tw:d\",\"kind\":\"reply\",\"at\":210}\n{\"type\":\"interaction\",\"src\":\"tw:c\",\"dst\":\"tw:d\",\"kind\":\"reply\",\"at\":220}\n";
     assert_eq!(import(&s, &s.ann, more).await["state"], "done");

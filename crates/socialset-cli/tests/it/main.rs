@@ -1115,3 +1115,78 @@ fn a_server_killed_under_load_keeps_every_click_it_redirected() {
         "{stored} clicks stored for {redirected} redirects answered"
     );
 }
+
+#[test]
+fn rank_hides_bots_and_organisations_and_filters_by_language_on_the_demo() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = demo_store(dir.path());
+    let d = db.to_string_lossy().to_string();
+    let all = json_of(
+        &db,
+        &["rank", "--top", "100000", "--format", "json", "--db", &d],
+    );
+    let hidden = json_of(
+        &db,
+        &[
+            "rank",
+            "--top",
+            "100000",
+            "--hide",
+            "bots,organisations",
+            "--format",
+            "json",
+            "--db",
+            &d,
+        ],
+    );
+    let handles = |v: &serde_json::Value| -> Vec<String> {
+        v["accounts"]
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .filter_map(|x| x["handle"].as_str().map(str::to_owned))
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    // Real PHEME newsrooms are ranked, and hidden on request.
+    for org in ["cnnbrk", "cnni", "AP"] {
+        assert!(handles(&all).iter().any(|h| h == org), "{org} is ranked");
+        assert!(
+            !handles(&hidden).iter().any(|h| h == org),
+            "{org} is hidden"
+        );
+    }
+    let n = |v: &serde_json::Value, k: &str| v[k].as_u64().unwrap_or_default();
+    assert!(
+        n(&hidden, "hidden_organisations") > 0,
+        "{}",
+        hidden["hidden_organisations"]
+    );
+    assert_eq!(
+        n(&all, "matching"),
+        n(&hidden, "matching") + n(&hidden, "hidden_bots") + n(&hidden, "hidden_organisations")
+    );
+    // The accounts left keep their global rank; the filtered rank counts from 1.
+    let first = &hidden["accounts"][0];
+    assert_eq!(first["listed_rank"], 1);
+    let same = all["accounts"]
+        .as_array()
+        .and_then(|a| a.iter().find(|x| x["id"] == first["id"]))
+        .expect("in the full ranking");
+    assert_eq!(same["rank"], first["rank"]);
+    // Only accounts whose profile says Italian: PHEME's threads are English.
+    let italian = json_of(
+        &db,
+        &["rank", "--lang", "it", "--format", "json", "--db", &d],
+    );
+    let english = json_of(
+        &db,
+        &["rank", "--lang", "en", "--format", "json", "--db", &d],
+    );
+    assert!(n(&english, "matching") > n(&italian, "matching"));
+    assert!(n(&english, "matching") < n(&all, "matching"));
+    let out = socialset(&db, &["rank", "--hide", "celebrities", "--db", &d]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("name bots, organisations"));
+}
