@@ -106,7 +106,7 @@ pub fn eval_audit(root: &Path, args: &[String]) -> Result<()> {
             )?;
             if header.is_empty() {
                 header = format!(
-                    "{} accounts, {} real interactions. Planted (seed {}): {} pods of {}–{} members drawn from the active accounts; each member posts {} times at random times in the week; every other member engages with each post with the given probability, after {} minutes on average (exponential), as a reply, share or mention. Search defaults otherwise: groups of at least 4, density threshold 0.5, 10-minute window, score ≥ 0.5.\n\n",
+                    "{} accounts, {} real interactions. Planted (seed {}): {} pods of {}–{} members drawn from the active accounts; each member posts {} times at random times in the week; every other member engages with each post with the given probability, after {} minutes on average (exponential), as a like or a share (what a pod trades; replies and mentions are conversation and do not count). Search defaults otherwise: groups of at least 4, density threshold 0.5, 10-minute window, score ≥ 0.5.\n\n",
                     r["accounts"], r["events"], r["plant"]["seed"], r["plant"]["pods"], r["plant"]["min_size"], r["plant"]["max_size"], r["plant"]["posts_per_member"], r["plant"]["mean_delay_minutes"]
                 );
             }

@@ -1036,14 +1036,14 @@ async fn the_audit_of_an_account(s: Server) {
     assert_eq!(json(&text)["field"], "account");
 }
 
-/// Five accounts replying to each other within minutes (times in epoch seconds): an
+/// Five accounts sharing each other's posts within minutes (times in epoch seconds): an
 /// engagement pod.
 fn pod_data() -> String {
     let mut out = String::new();
     for t in 0..5u32 {
         for (i, src) in (0..5u32).filter(|&x| x != t).enumerate() {
             out.push_str(&format!(
-                "{{\"type\":\"interaction\",\"src\":\"tw:p{src}\",\"dst\":\"tw:p{t}\",\"kind\":\"reply\",\"at\":{}}}\n",
+                "{{\"type\":\"interaction\",\"src\":\"tw:p{src}\",\"dst\":\"tw:p{t}\",\"kind\":\"share\",\"at\":{}}}\n",
                 u64::from(t) * 86_400 + i as u64 * 60
             ));
         }

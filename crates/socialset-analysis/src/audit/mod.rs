@@ -13,7 +13,8 @@ pub use features::{
 };
 pub use model::{AuditModel, ModelError, Reason, TrainParams};
 pub use pods::{
-    find_pods, plant_pods, pod_recovery, PlantConfig, Pod, PodConfig, PodEvidence, PodRecovery,
+    find_pods, inflates, plant_pods, pod_recovery, PlantConfig, Pod, PodConfig, PodEvidence,
+    PodRecovery,
 };
 pub use publisher::{
     publisher_signs, rebase_probability, PublisherSign, LISTED_AT_LEAST,

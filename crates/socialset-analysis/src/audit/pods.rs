@@ -1,7 +1,11 @@
-//! Engagement pods: groups of accounts that engage with each other's posts reciprocally,
-//! densely and fast, to game reach.
+//! Engagement pods: groups of accounts that inflate each other's posts — likes, shares and
+//! quotes that arrive reciprocally, densely and fast — to game reach.
 //!
-//! 1. Mutual pairs: two accounts that each engaged with the other at least `min_pair_events`
+//! Only inflating engagement counts (`inflates`): replies and mentions are conversation, and a
+//! brand answering its customers within minutes, or friends talking, is not a pod however
+//! fast and reciprocal it is.
+//!
+//! 1. Mutual pairs: two accounts that each inflated the other at least `min_pair_events`
 //!    times (timed events only).
 //! 2. Candidate groups: Leiden with the Constant Potts Model on the graph of mutual pairs, at a
 //!    density threshold (`min_density`): CPM keeps a group together only where its members are
@@ -13,7 +17,7 @@
 //!    `min_score` are reported.
 
 use socialset_graph::{leiden, Csr, Edge, LeidenConfig, Quality};
-use socialset_model::AccountIdx;
+use socialset_model::{AccountIdx, InteractionKind};
 
 use crate::metrics::median;
 use crate::Engagement;
@@ -75,6 +79,15 @@ pub struct PodEvidence {
     pub score: f64,
 }
 
+/// Whether an engagement of this kind inflates a post's reach rather than talk to its author:
+/// likes, shares and quotes; not replies or mentions.
+pub fn inflates(kind: InteractionKind) -> bool {
+    matches!(
+        kind,
+        InteractionKind::Like | InteractionKind::Share | InteractionKind::Quote
+    )
+}
+
 /// Counts of each (src, dst) pair, sorted by pair.
 fn count_pairs(mut keys: Vec<(u32, u32)>) -> Vec<((u32, u32), u64)> {
     keys.sort_unstable();
@@ -100,7 +113,7 @@ pub fn find_pods(n: usize, events: &[Engagement], config: &PodConfig) -> Vec<Pod
     let pair = count_pairs(
         events
             .iter()
-            .filter(|e| e.at.is_some() && e.src != e.dst)
+            .filter(|e| e.at.is_some() && e.src != e.dst && inflates(e.kind))
             .map(|e| (e.src.0, e.dst.0))
             .collect(),
     );
@@ -156,7 +169,7 @@ pub fn find_pods(n: usize, events: &[Engagement], config: &PodConfig) -> Vec<Pod
     let mut inside: Vec<Vec<(u32, u32, i64)>> = vec![Vec::new(); groups.len()];
     for e in events {
         let gs = group_of[e.src.0 as usize];
-        if gs == u32::MAX || e.src == e.dst {
+        if gs == u32::MAX || e.src == e.dst || !inflates(e.kind) {
             continue;
         }
         given[gs as usize] += 1;
@@ -236,15 +249,19 @@ pub fn find_pods(n: usize, events: &[Engagement], config: &PodConfig) -> Vec<Pod
 
 #[cfg(test)]
 mod tests {
-    use socialset_model::{InteractionKind, Timestamp};
+    use socialset_model::Timestamp;
 
     use super::*;
 
     fn ev(src: u32, dst: u32, minute: i64) -> Engagement {
+        of_kind(src, dst, minute, InteractionKind::Share)
+    }
+
+    fn of_kind(src: u32, dst: u32, minute: i64, kind: InteractionKind) -> Engagement {
         Engagement {
             src: AccountIdx(src),
             dst: AccountIdx(dst),
-            kind: InteractionKind::Reply,
+            kind,
             weight: 1.0,
             at: Timestamp::from_epoch_ms(minute * 60_000),
             post: None,
@@ -306,6 +323,42 @@ mod tests {
     }
 
     #[test]
+    fn conversation_is_not_a_pod_however_fast() {
+        // A brand (50) answering four customers (51..55) within minutes, and them answering
+        // back, every day; and two friends (60, 61) replying and mentioning each other at once:
+        // as fast, dense and reciprocal as the pod, but talk, not inflation.
+        let mut events = sample();
+        for day in 0..4i64 {
+            for c in 51..55u32 {
+                let t = day * 1440 + i64::from(c);
+                events.push(of_kind(c, 50, t, InteractionKind::Reply));
+                events.push(of_kind(50, c, t + 2, InteractionKind::Reply));
+                for d in (51..55u32).filter(|&d| d != c) {
+                    events.push(of_kind(d, c, t + 3, InteractionKind::Mention));
+                }
+            }
+            events.push(of_kind(60, 61, day * 1440, InteractionKind::Reply));
+            events.push(of_kind(61, 60, day * 1440 + 1, InteractionKind::Mention));
+        }
+        let config = PodConfig {
+            min_size: 2,
+            ..PodConfig::default()
+        };
+        let pods = find_pods(70, &events, &config);
+        assert_eq!(pods.len(), 1, "{pods:?}");
+        assert_eq!(pods[0].members, (0..4).map(AccountIdx).collect::<Vec<_>>());
+        // The same swarm in likes is a pod.
+        let liked: Vec<Engagement> = sample()
+            .into_iter()
+            .map(|mut e| {
+                e.kind = InteractionKind::Like;
+                e
+            })
+            .collect();
+        assert_eq!(find_pods(40, &liked, &PodConfig::default()).len(), 1);
+    }
+
+    #[test]
     fn the_result_does_not_depend_on_event_order() {
         let mut events = sample();
         let a = find_pods(40, &events, &PodConfig::default());
@@ -345,14 +398,14 @@ impl Default for PlantConfig {
 
 /// Plants pods among the accounts that act in `events`: members drawn at random (no account
 /// in two pods), posts at random times within the events' span, and each other member
-/// engaging with each post with the configured chance and delay (as a reply, a share or a
-/// mention, at random). Returns the events to add and the planted member lists.
+/// engaging with each post with the configured chance and delay (a like or a share, at
+/// random: what a pod trades). Returns the events to add and the planted member lists.
 pub fn plant_pods(
     events: &[Engagement],
     config: &PlantConfig,
 ) -> (Vec<Engagement>, Vec<Vec<AccountIdx>>) {
     use socialset_graph::SplitMix64;
-    use socialset_model::{InteractionKind, Timestamp};
+    use socialset_model::Timestamp;
 
     let mut rng = SplitMix64::new(config.seed);
     let mut active: Vec<u32> = events.iter().flat_map(|e| [e.src.0, e.dst.0]).collect();
@@ -367,11 +420,7 @@ pub fn plant_pods(
         return (Vec::new(), Vec::new());
     };
     let span = (last - first).max(1) as f64;
-    let kinds = [
-        InteractionKind::Reply,
-        InteractionKind::Share,
-        InteractionKind::Mention,
-    ];
+    let kinds = [InteractionKind::Like, InteractionKind::Share];
     let mut next = active.into_iter();
     let mut planted = Vec::new();
     let mut added = Vec::new();

@@ -7,10 +7,14 @@ use socialset_engine::{PodConfig, PodLine};
 use super::{GraphArgs, OutputFormat, StoreArgs};
 use crate::output::{csv, table, who};
 
-/// Find engagement pods: groups of accounts that engage with each other's posts
+/// Find engagement pods: groups of accounts that like and share each other's posts
 /// reciprocally, densely and fast, to inflate each other's reach.
 ///
-/// Two accounts are a mutual pair when each engaged with the other at least --min-pair times;
+/// Only likes, shares and quotes count: replies and mentions are conversation, and a brand
+/// answering its customers or friends talking is not a pod, however fast. Data with replies
+/// only (e.g. PHEME's threads) has no pods to find.
+///
+/// Two accounts are a mutual pair when each liked or shared the other at least --min-pair times;
 /// groups are cut from the graph of mutual pairs where they are denser than --min-density
 /// (Leiden, Constant Potts Model). Each group is scored by the geometric mean of its density,
 /// its reciprocity (the share of its inner engagement that is returned) and its speed (the

@@ -548,6 +548,15 @@ fn audit_and_pods_print_table_json_and_csv_on_the_demo() {
     assert!(pods
         .iter()
         .all(|p| p["members"].as_array().is_some_and(|m| m.len() >= 4)));
+    // The demo's PHEME threads are replies only: arguments, and @Uber_Sydney answering its
+    // customers during the Sydney siege, fast and reciprocal, but conversation, never a pod.
+    // Its pods are Higgs accounts swarming each other's posts with retweets.
+    assert!(
+        pods.iter()
+            .flat_map(|p| p["members"].as_array().into_iter().flatten())
+            .all(|m| m["id"].as_str().is_some_and(|id| id.starts_with("higgs:"))),
+        "{pods:?}"
+    );
     let out = socialset(&db, &["audit", "nobody-at-all", "--db", &d]);
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("no account matches"));
