@@ -72,10 +72,11 @@ await step("open an account and see where its authority comes from", async () =>
   await page.locator("#account-summary").filter({ hasText: /Rank \d/ }).waitFor();
   assert.doesNotMatch(await page.locator("#account-title").textContent(), /Loading/);
   assert.ok((await page.locator("#engager-rows tr").count()) > 0);
-  await page.locator("#audit-summary").filter({ hasText: "bot probability" }).waitFor({ timeout: 60000 });
+  await page.locator("#audit-summary").filter({ hasText: "chance of automation" }).waitFor({ timeout: 60000 });
   assert.match(await page.locator("#independence-summary").textContent(), /Independence|No posts/);
   assert.match(await page.locator("#trust-summary").textContent(), /Trust \d|No trust score/);
   assert.ok((await page.locator("#audit-rows tr").count()) > 0, "the audit gives its reasons");
+  assert.match(await page.locator("#profile-card").textContent(), /followers|Engagement rate|No engagement rate/);
   // Every kind of engagement has its column: a row of zeros carries no share of the score.
   assert.equal(await page.locator("#account table").first().locator("thead th").count(), 8);
 });
@@ -272,6 +273,61 @@ await step("a tracking link leads to the shop with UTM parameters; a signed orde
   } finally {
     shop.close();
   }
+});
+
+await step("the leaderboard sorts by a column, and its CSV holds every matching row", async () => {
+  await page.goto(`${base}#leaderboard`);
+  await page.locator("#rank-rows tr").first().waitFor({ timeout: 20000 });
+  const header = page.locator("#leaderboard thead th").nth(6);
+  assert.match(await header.textContent(), /Engagers/);
+  await header.locator("button").click();
+  assert.equal(await header.getAttribute("aria-sort"), "ascending");
+  const engagers = (await page.locator("#rank-rows tr td:nth-child(7)").allTextContents())
+    .map((t) => Number(t.replace(/[^\d]/g, "")));
+  assert.ok(engagers.every((v, i) => i === 0 || v >= engagers[i - 1]), engagers.join("|"));
+  const [lines, matching, disposition] = await page.evaluate(async () => {
+    const href = document.querySelector("#csv").href;
+    const r = await fetch(href);
+    const text = await r.text();
+    const json = await (await fetch(href.replace("format=csv", "format=json&limit=1"))).json();
+    return [text.trim().split("\n").length - 1, json.matching, r.headers.get("content-disposition")];
+  });
+  assert.ok(matching > 25, `more than a page: ${matching}`);
+  assert.equal(lines, matching, "one CSV row per matching account");
+  assert.match(disposition, /attachment; filename="[^"]+\.csv"/);
+});
+
+await step("every page fits a 390 px phone: tables and charts scroll in their box, not the page", async () => {
+  const shots = process.env.SCREENSHOTS;
+  const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
+  const p = await context.newPage();
+  p.on("pageerror", (e) => errors.push(e.message));
+  await logIn(p, admin, adminPassword);
+  const first = await p.locator("#rank-rows tr a").first().getAttribute("href");
+  // Each view with what shows it has loaded: the width is measured on the full page.
+  const views = [
+    ["leaderboard", "#rank-rows tr"],
+    [first.slice(1), "#engager-rows tr"],
+    [first.slice(1), "#profile-card h3"],
+    [first.slice(1), "#audit-rows tr"],
+    ["communities", "#map circle"],
+    ["audit", "#audit-all-rows tr"],
+    ["segments", "#segments-chart rect"],
+    ["disclosure", "#disclosure-summary:has-text(\"posts\")"],
+    ["ugc", "#ugc-rows tr"],
+    ["plan", "#plan-form"],
+    ["campaigns", "#campaign-rows tr"],
+    ["import", "#import-form"],
+  ];
+  for (const [view, ready] of views) {
+    if (!p.url().endsWith(`#${view}`)) await p.goto(`${base}#${view}`);
+    await p.locator(ready).first().waitFor({ timeout: 120000 });
+    await p.locator("#job").waitFor({ state: "hidden", timeout: 120000 });
+    const [page, screen] = await p.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]);
+    assert.ok(page <= screen, `${view}: the page is ${page} px wide on a ${screen} px screen`);
+    if (shots) await p.screenshot({ path: `${shots}/390-${view.replace(/\W/g, "_")}.png`, fullPage: true });
+  }
+  await context.close();
 });
 
 await step("an admin sees the import form", async () => {

@@ -87,7 +87,7 @@ mod tests {
 }
 
 /// The median (the mean of the middle two for an even count); `NaN` when empty. Sorts `v`.
-pub(crate) fn median(v: &mut [f64]) -> f64 {
+pub fn median(v: &mut [f64]) -> f64 {
     if v.is_empty() {
         return f64::NAN;
     }

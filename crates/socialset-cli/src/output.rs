@@ -1,12 +1,14 @@
 //! Tables for people, JSON for programs, CSV for spreadsheets.
 
 use comfy_table::presets::UTF8_FULL_CONDENSED;
-use comfy_table::{Cell, CellAlignment, Table};
+use comfy_table::{Cell, CellAlignment, ContentArrangement, Table};
 
 /// A table with a header row, right-aligning the columns listed in `numeric`.
 pub fn table(header: &[&str], numeric: &[usize], rows: Vec<Vec<String>>) -> Table {
     let mut t = Table::new();
     t.load_preset(UTF8_FULL_CONDENSED);
+    // In a terminal, long cells wrap so the table fits its width; piped, nothing wraps.
+    t.set_content_arrangement(ContentArrangement::Dynamic);
     t.set_header(header.iter().map(Cell::new));
     for row in rows {
         t.add_row(row.into_iter().enumerate().map(|(i, v)| {

@@ -15,6 +15,7 @@ mod import;
 mod influence;
 mod plan;
 mod plan_eval;
+mod profile;
 mod search;
 mod sentiment;
 mod social;
@@ -63,6 +64,7 @@ pub use plan::{
 pub use plan_eval::{
     eval_plan, eval_plan_halves, HalfEval, HalvesEval, ObservedPlan, ObservedReach, PlanEval,
 };
+pub use profile::{account_link, post_link, Profile, RecentPost};
 pub use search::TextIndex;
 pub use sentiment::{
     classify, english_scores, eval_sentiment, sentiment, train_sentiment, Classified,

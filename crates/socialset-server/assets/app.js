@@ -180,7 +180,12 @@ async function showLeaderboard() {
   if (lang) q.set("lang", lang);
   const hide = [$("hide-bots").checked ? "bots" : "", $("hide-orgs").checked ? "organisations" : ""].filter(Boolean);
   if (hide.length) q.set("hide", hide.join(","));
-  $("csv").href = `${base()}/rank?${q}&format=csv`;
+  // The CSV holds every matching account, not this page.
+  const all = new URLSearchParams(q);
+  all.delete("offset");
+  all.delete("limit");
+  all.set("format", "csv");
+  $("csv").href = `${base()}/rank?${all}`;
   const r = await api(`${base()}/rank?${q}`);
   const rows = r.accounts.map((a) => {
     const tr = document.createElement("tr");
@@ -212,8 +217,77 @@ async function showLeaderboard() {
   $("next").disabled = state.offset + state.limit >= r.matching;
 }
 
+// The profile card: who the account is, its latest posts, its engagement rate against the
+// median of its tier in this workspace.
+function showProfile(p) {
+  const card = $("profile-card");
+  if (!p) return;
+  const el = (tag, text) => {
+    const x = document.createElement(tag);
+    if (text !== undefined) x.textContent = text;
+    return x;
+  };
+  const count = (n) => (n === null || n === undefined ? "unknown" : fmt(n));
+  const percent = (r) => `${fmt(r * 100, 2)}%`;
+  const title = el("h3", p.name ? `${p.name}${p.handle ? ` (@${p.handle})` : ""}` : p.handle ? `@${p.handle}` : p.id);
+  const parts = [title];
+  if (p.bio) parts.push(el("p", p.bio));
+  const marks = [p.verified ? "verified" : "", p.is_brand ? "a brand" : ""].filter(Boolean);
+  parts.push(el("p",
+    `${count(p.followers)} followers · following ${count(p.following)} · ${count(p.posts_count)} posts in its life` +
+    (p.listed !== null ? ` · on ${count(p.listed)} lists` : "") +
+    (marks.length ? ` · ${marks.join(", ")}` : "") +
+    (p.created_at ? ` · joined ${p.created_at.slice(0, 10)}` : "")));
+  if (p.link) {
+    const a = el("a", p.link);
+    a.href = p.link;
+    a.rel = "noopener noreferrer";
+    a.target = "_blank";
+    const line = el("p");
+    line.append("On its platform: ", a);
+    parts.push(line);
+  }
+  const rate = el("p");
+  rate.title = "Mean likes and shares per original post, as the platform counted them, over the followers";
+  rate.textContent = p.engagement_rate === null
+    ? "No engagement rate: it needs a follower count and original posts with like or share counts."
+    : `Engagement rate ${percent(p.engagement_rate)} over ${fmt(p.rated_posts)} original post${p.rated_posts === 1 ? "" : "s"}` +
+      (p.tier_median_rate === null
+        ? "."
+        : `; the median of the ${fmt(p.tier_accounts)} ${p.tier}-tier accounts in this workspace is ${percent(p.tier_median_rate)}.`);
+  parts.push(rate);
+  if (p.recent_posts.length) {
+    parts.push(el("p", `Latest ${p.recent_posts.length} of its ${fmt(p.posts_in_data)} posts in the data:`));
+    const list = el("ul");
+    for (const r of p.recent_posts) {
+      const li = el("li");
+      li.append(`${r.at ? r.at.slice(0, 10) : "undated"}: ${(r.text || "").slice(0, 200)} `);
+      if (r.likes !== null || r.shares !== null) li.append(`(${fmt(r.likes || 0)} likes, ${fmt(r.shares || 0)} shares) `);
+      if (r.link) {
+        const a = el("a", "open");
+        a.href = r.link;
+        a.rel = "noopener noreferrer";
+        a.target = "_blank";
+        a.setAttribute("aria-label", "open the post on its platform");
+        li.append(a);
+      }
+      list.append(li);
+    }
+    parts.push(list);
+  } else {
+    parts.push(el("p", "No posts of its own in the data."));
+  }
+  card.replaceChildren(...parts);
+}
+
 async function showAccount(id) {
   show("account");
+  // Another account opened meanwhile takes over the page: this one stops writing to it.
+  const mine = (state.accountView = (state.accountView || 0) + 1);
+  const still = (x) => {
+    if (state.accountView !== mine) throw new Left("left");
+    return x;
+  };
   // Nothing of the account shown before stays on the page while this one loads, or if it
   // cannot be found.
   $("account-title").textContent = `Loading ${id}…`;
@@ -222,10 +296,13 @@ async function showAccount(id) {
   }
   $("engager-rows").replaceChildren();
   $("audit-rows").replaceChildren();
-  const e = await api(`${base()}/accounts/${encodeURIComponent(id)}/explain`).catch((err) => {
+  $("profile-card").textContent = "Loading the profile…";
+  const e = still(await api(`${base()}/accounts/${encodeURIComponent(id)}/explain`).catch((err) => {
+    still();
     $("account-title").textContent = id;
+    $("profile-card").replaceChildren();
     throw err;
-  });
+  }));
   $("account-title").textContent = e.handle ? `@${e.handle} (${e.id})` : e.id;
   $("account-summary").textContent =
     `Rank ${fmt(e.rank)} of ${fmt(e.ranked)} (${topShare(e.percentile)}), ${e.tier}${e.native ? " and native" : ""}; ` +
@@ -247,6 +324,11 @@ async function showAccount(id) {
     return tr;
   });
   $("engager-rows").replaceChildren(...rows);
+  showProfile(still(await api(`${base()}/accounts/${encodeURIComponent(id)}/profile`).catch((err) => {
+    still();
+    $("profile-card").textContent = `No profile: ${err.message}`;
+    return null;
+  })));
   $("trust-summary").textContent = await api(`${base()}/trust?account=${encodeURIComponent(id)}`)
     .then((t) => {
       const a = t.accounts[0];
@@ -258,8 +340,9 @@ async function showAccount(id) {
             `accounts that talk to it and ${a.response_rate === null ? "—" : fmt(a.response_rate * 100, 0) + "%"} of their questions` +
             (a.reply_tone === null ? "." : `; the replies it receives read ${a.reply_tone > 0.05 ? "positive" : a.reply_tone < -0.05 ? "negative" : "neutral"} on average (${fmt(a.reply_tone, 2)} on −1 to +1).`);
     })
-    .catch((e) => `No trust score: ${e.message}`);
-  const ind = await api(`${base()}/accounts/${encodeURIComponent(id)}/independence`);
+    .catch((e) => `No trust score: ${e.message}`)
+    .then(still);
+  const ind = still(await api(`${base()}/accounts/${encodeURIComponent(id)}/independence`));
   $("independence-summary").textContent =
     ind.independence === null
       ? "No posts to judge its independence by."
@@ -268,7 +351,7 @@ async function showAccount(id) {
         `${ind.reasons.length ? ` (${ind.reasons.join("; ")})` : ""}.`;
   $("audit-summary").textContent = "Auditing…";
   $("audit-rows").replaceChildren();
-  const a = await api(`${base()}/accounts/${encodeURIComponent(id)}/audit`);
+  const a = still(await api(`${base()}/accounts/${encodeURIComponent(id)}/audit`));
   const real = a.real_audience
     ? `${fmt(a.real_audience.share * 100, 0)}% of its assessed audience looks real ` +
       `(95% interval ${fmt(a.real_audience.low * 100, 0)}–${fmt(a.real_audience.high * 100, 0)}%, n = ${fmt(a.real_audience.n)})`
@@ -553,7 +636,7 @@ async function showAudit() {
   );
   pager("audit", a.offset, a.accounts.length, a.accounts_audited, state.limit);
   $("pods-caption").textContent = a.pods.length
-    ? `${fmt(a.pods.length)} groups that engage each other fast and often`
+    ? `${fmt(a.pods.length)} groups that like and share each other's posts fast and often`
     : "No engagement pods found";
   $("pod-rows").replaceChildren(
     ...a.pods.map((p) => {
@@ -1123,5 +1206,71 @@ $("import-form").addEventListener("submit", async (ev) => {
   await start();
 });
 
+// Every table and chart gets a box of its own that scrolls sideways when the screen is
+// narrow (the page itself never does), focusable so that a keyboard can scroll it too.
+function boxWideContent() {
+  for (const el of document.querySelectorAll("main table, main svg")) {
+    if (el.parentElement.classList.contains("scroll")) continue;
+    const box = document.createElement("div");
+    box.className = "scroll";
+    box.tabIndex = 0;
+    const label = el.tagName === "TABLE"
+      ? el.querySelector("caption")?.id || ""
+      : el.getAttribute("aria-labelledby") || "";
+    if (label) box.setAttribute("aria-labelledby", label);
+    box.setAttribute("role", "region");
+    if (!label) box.setAttribute("aria-label", el.tagName === "TABLE" ? "Table" : "Chart");
+    el.replaceWith(box);
+    box.appendChild(el);
+  }
+}
+
+// A number in a cell as shown ("1,234", "12%", "top 0.5%", "−0.3"), or null for text.
+function cellNumber(text) {
+  const t = text.replace(/^top\s+/, "").replace(/[,%\s]/g, "").replace("−", "-").replace(/\(.*\)$/, "");
+  return t !== "" && !Number.isNaN(Number(t)) ? Number(t) : null;
+}
+
+// Sortable columns: each header is a button; a click sorts the rows shown by that column
+// (numbers as numbers), a second click reverses. Sorting a paged table sorts the page.
+function makeSortable() {
+  for (const table of document.querySelectorAll("main table")) {
+    const body = table.tBodies[0];
+    if (!body || table.dataset.sortable) continue;
+    table.dataset.sortable = "1";
+    const heads = [...table.querySelectorAll("thead th")];
+    heads.forEach((th, col) => {
+      const button = document.createElement("button");
+      button.type = "button";
+      button.className = "sort";
+      button.append(...th.childNodes);
+      button.title = th.title ? `${th.title}. Sort by this column` : "Sort by this column";
+      th.appendChild(button);
+      button.addEventListener("click", () => {
+        const descending = th.getAttribute("aria-sort") === "ascending";
+        heads.forEach((h) => h.removeAttribute("aria-sort"));
+        th.setAttribute("aria-sort", descending ? "descending" : "ascending");
+        const key = (tr) => tr.children[col]?.textContent.trim() ?? "";
+        const rows = [...body.rows];
+        rows.sort((a, b) => {
+          const [x, y] = [key(a), key(b)];
+          const [nx, ny] = [cellNumber(x), cellNumber(y)];
+          const order = nx !== null && ny !== null ? nx - ny : x.localeCompare(y, undefined, { numeric: true });
+          return descending ? -order : order;
+        });
+        body.dataset.sorting = "1";
+        body.append(...rows);
+      });
+    });
+    // New rows (another page, another filter) are shown in the server's order again.
+    new MutationObserver(() => {
+      if (body.dataset.sorting) delete body.dataset.sorting;
+      else heads.forEach((h) => h.removeAttribute("aria-sort"));
+    }).observe(body, { childList: true });
+  }
+}
+
 window.addEventListener("hashchange", route);
+boxWideContent();
+makeSortable();
 start();

@@ -2102,3 +2102,86 @@ pub const MEMBER_CSV_HEADER: [&str; 23] = [
     "cost_per_engagement_low",
     "cost_per_engagement_high",
 ];
+
+/// One of an account's latest posts.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct RecentPostJson {
+    pub id: String,
+    /// When, RFC 3339 (UTC).
+    pub at: Option<String>,
+    pub text: Option<String>,
+    /// Likes and shares as the platform counted them, when the data gives them.
+    pub likes: Option<u64>,
+    pub shares: Option<u64>,
+    /// The post on its platform, when its id says where.
+    pub link: Option<String>,
+}
+
+/// An account's profile card.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct ProfileJson {
+    pub id: String,
+    pub handle: Option<String>,
+    pub name: Option<String>,
+    pub bio: Option<String>,
+    pub followers: Option<u64>,
+    pub following: Option<u64>,
+    pub posts_count: Option<u64>,
+    pub listed: Option<u64>,
+    pub verified: Option<bool>,
+    pub is_brand: Option<bool>,
+    pub lang: Option<String>,
+    pub created_at: Option<String>,
+    /// Its page on its platform, when its id says where.
+    pub link: Option<String>,
+    pub posts_in_data: usize,
+    pub recent_posts: Vec<RecentPostJson>,
+    /// Mean likes and shares per original post (platform counts) over its followers.
+    pub engagement_rate: Option<f64>,
+    /// Original posts with platform counts the rate rests on.
+    pub rated_posts: usize,
+    /// nano, micro, mid, macro or mega, by followers.
+    pub tier: Option<String>,
+    /// The median engagement rate of the workspace's accounts of the same tier.
+    pub tier_median_rate: Option<f64>,
+    /// Accounts that median is taken over.
+    pub tier_accounts: usize,
+}
+
+impl From<&socialset_engine::Profile> for ProfileJson {
+    fn from(p: &socialset_engine::Profile) -> Self {
+        Self {
+            id: p.id.clone(),
+            handle: p.handle.clone(),
+            name: p.name.clone(),
+            bio: p.bio.clone(),
+            followers: p.followers,
+            following: p.following,
+            posts_count: p.posts_count,
+            listed: p.listed,
+            verified: p.verified,
+            is_brand: p.is_brand,
+            lang: p.lang.clone(),
+            created_at: p.created_at.map(moment),
+            link: p.link.clone(),
+            posts_in_data: p.posts_in_data,
+            recent_posts: p
+                .recent_posts
+                .iter()
+                .map(|r| RecentPostJson {
+                    id: r.id.clone(),
+                    at: r.at.map(moment),
+                    text: r.text.clone(),
+                    likes: r.likes,
+                    shares: r.shares,
+                    link: r.link.clone(),
+                })
+                .collect(),
+            engagement_rate: p.engagement_rate,
+            rated_posts: p.rated_posts,
+            tier: p.tier.map(|t| t.as_str().to_owned()),
+            tier_median_rate: p.tier_median_rate,
+            tier_accounts: p.tier_accounts,
+        }
+    }
+}

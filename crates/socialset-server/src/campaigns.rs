@@ -703,7 +703,7 @@ async fn report(
         "csv" => {
             let body = crate::api::write_csv(Vec::new(), &MEMBER_CSV_HEADER, campaign_csv_rows(&j))
                 .map_err(ApiError::internal)?;
-            ([(header::CONTENT_TYPE, "text/csv; charset=utf-8")], body).into_response()
+            crate::routes::csv_download(&format!("campaign-{}.csv", j.campaign.name), body)
         }
         "html" => (
             [

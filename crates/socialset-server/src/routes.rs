@@ -72,6 +72,7 @@ fn parts() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(explain))
         .routes(routes!(communities))
         .routes(routes!(audit))
+        .routes(routes!(profile))
         .routes(routes!(audit_all))
         .routes(routes!(pods))
         .routes(routes!(segments))
@@ -993,6 +994,12 @@ async fn rank(
         }),
     )
     .await?;
+    // A CSV is the whole list unless a page is asked for: what a spreadsheet is wanted for.
+    let limit = if csv && page.limit.is_none() {
+        usize::MAX
+    } else {
+        limit
+    };
     let page = RankJson::page(&report, offset, limit);
     if csv {
         let rows = page.accounts.iter().map(|a| {
@@ -1026,7 +1033,7 @@ async fn rank(
             "confidence",
         ];
         let out = crate::api::write_csv(Vec::new(), &columns, rows).map_err(ApiError::internal)?;
-        return Ok(([(header::CONTENT_TYPE, "text/csv; charset=utf-8")], out).into_response());
+        return Ok(csv_download(&format!("{workspace}-ranking.csv"), out));
     }
     Ok(Json(page).into_response())
 }
@@ -1092,6 +1099,36 @@ async fn audit(
     AccountAuditJson::of(&report)
         .map(Json)
         .ok_or_else(|| ApiError::not_found("account", "the audit listed no account"))
+}
+
+/// An account's profile card: what its platform says of it, its latest posts in the data
+/// with links to them, and its engagement rate beside its tier's median in the workspace.
+#[utoipa::path(
+    get,
+    path = "/api/workspaces/{workspace}/accounts/{account}/profile",
+    params(
+        ("workspace" = String, Path, description = "Workspace name"),
+        ("account" = String, Path, description = "Account id (tw:123) or handle"),
+    ),
+    responses(
+        (status = 200, body = crate::api::ProfileJson),
+        (status = 401, body = crate::api::ErrorBody),
+        (status = 404, body = crate::api::ErrorBody),
+    )
+)]
+async fn profile(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path((workspace, account)): Path<(String, String)>,
+) -> Result<Json<crate::api::ProfileJson>, ApiError> {
+    member(&state, &caller, &workspace)?;
+    let p = read_work(state.clone(), move || {
+        open_store(&state, &workspace)?
+            .profile(&account, 5)
+            .map_err(account_error)
+    })
+    .await?;
+    Ok(Json(crate::api::ProfileJson::from(&p)))
 }
 
 /// Query of the groups.
@@ -1221,6 +1258,31 @@ impl PageQuery {
             number("limit", self.limit.as_deref(), 50, 1000)?,
         ))
     }
+}
+
+/// A CSV file to download: opened by a spreadsheet, saved under `name`.
+pub(crate) fn csv_download(name: &str, body: Vec<u8>) -> Response {
+    let safe: String = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '.' || c == '-' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    (
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{safe}\""),
+            ),
+        ],
+        body,
+    )
+        .into_response()
 }
 
 /// How many accounts a workspace audit lists at least: pages within them are cut from the

@@ -801,6 +801,37 @@ async fn the_leaderboard_pages_filters_and_names_bad_fields(s: Server) {
     let (status, text, _) = get("/api/workspaces/acme/accounts/tw:nobody/explain".into()).await;
     assert_eq!(status, StatusCode::NOT_FOUND, "{text}");
     assert_eq!(json(&text)["field"], "account");
+    // The CSV is the whole list, row for row as the JSON, a file to download.
+    let (status, text, headers) = {
+        let s = &s;
+        call(
+            s,
+            "GET",
+            "/api/workspaces/acme/rank?format=csv&min_engagers=1",
+            Some(&s.vic),
+            Body::empty(),
+        )
+        .await
+    };
+    assert_eq!(status, StatusCode::OK, "{text}");
+    assert_eq!(
+        headers
+            .get("content-disposition")
+            .and_then(|v| v.to_str().ok()),
+        Some("attachment; filename=\"acme-ranking.csv\"")
+    );
+    let csv_ids: Vec<&str> = text
+        .lines()
+        .skip(1)
+        .filter_map(|l| l.split(',').nth(2))
+        .collect();
+    let json_ids: Vec<&str> = all["accounts"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|a| a["id"].as_str())
+        .collect();
+    assert_eq!(csv_ids, json_ids);
     // Hiding bots and organisations, and a language, are filters of the list.
     let (status, text, _) =
         get("/api/workspaces/acme/rank?min_engagers=1&hide=bots,organisations".into()).await;
@@ -1032,6 +1063,22 @@ async fn the_audit_of_an_account(s: Server) {
     ]
     .contains(&a["verdict"].as_str().unwrap_or_default()));
     let (status, text, _) = get(&s, "/api/workspaces/acme/accounts/tw:nobody/audit", &s.vic).await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "{text}");
+    assert_eq!(json(&text)["field"], "account");
+    // Its profile card.
+    let (status, text, _) = get(&s, "/api/workspaces/acme/accounts/tw:a/profile", &s.vic).await;
+    assert_eq!(status, StatusCode::OK, "{text}");
+    let p = json(&text);
+    assert_eq!(p["id"], "tw:a");
+    assert_eq!(p["link"], "https://x.com/anna", "{p}");
+    assert_eq!(p["followers"], 900);
+    assert!(p["recent_posts"].is_array(), "{p}");
+    let (status, text, _) = get(
+        &s,
+        "/api/workspaces/acme/accounts/tw:nobody/profile",
+        &s.vic,
+    )
+    .await;
     assert_eq!(status, StatusCode::NOT_FOUND, "{text}");
     assert_eq!(json(&text)["field"], "account");
 }

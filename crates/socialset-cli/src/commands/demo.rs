@@ -273,6 +273,34 @@ fn print_native_influencers(workspace: &Workspace, top: usize) -> Result<()> {
             real.join(", ")
         );
     }
+    // The profile card of the first of them with an engagement rate.
+    let card = all
+        .accounts
+        .iter()
+        .filter(|r| {
+            matches!(
+                r.influence.audience,
+                socialset_engine::Audience::Followers(_)
+            )
+        })
+        .take(20)
+        .find_map(|r| {
+            workspace
+                .profile(&r.id, 1)
+                .ok()
+                .filter(|p| p.engagement_rate.is_some())
+        });
+    if let (Some(p), Some(rate)) = (&card, card.as_ref().and_then(|p| p.engagement_rate)) {
+        println!(
+            "   Profile of {}: {} followers; engagement rate {:.2}% against a median of {} for its tier here; {}. `socialset profile ACCOUNT` shows the card.",
+            who(&p.id, p.handle.as_deref()),
+            p.followers.map_or("unknown".into(), thousands),
+            rate * 100.0,
+            p.tier_median_rate
+                .map_or("—".to_owned(), |m| format!("{:.2}%", m * 100.0)),
+            p.link.as_deref().unwrap_or("no link")
+        );
+    }
     Ok(())
 }
 

@@ -12,6 +12,7 @@ pub mod groups;
 pub mod import;
 pub mod plan;
 pub mod pods;
+pub mod profile;
 pub mod rank;
 pub mod sentiment;
 pub mod serve;
