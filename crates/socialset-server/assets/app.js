@@ -186,6 +186,8 @@ async function showLeaderboard() {
   all.delete("limit");
   all.set("format", "csv");
   $("csv").href = `${base()}/rank?${all}`;
+  all.set("format", "xlsx");
+  $("xlsx").href = `${base()}/rank?${all}`;
   const r = await api(`${base()}/rank?${q}`);
   const rows = r.accounts.map((a) => {
     const tr = document.createElement("tr");
@@ -196,7 +198,10 @@ async function showLeaderboard() {
     link.textContent = a.handle ? `@${a.handle}` : a.id;
     cell(tr, "").appendChild(link);
     cell(tr, topShare(a.percentile), true);
-    cell(tr, `${fmt(a.audience)}${a.audience_source === "in-graph" ? " (in-graph)" : ""}`, true);
+    const audience = cell(tr, `${fmt(a.audience)}${a.audience_source === "in-graph" ? " (engagers seen)" : ""}`, true);
+    if (a.audience_source === "in-graph") {
+      audience.title = "No follower count in the data: the distinct accounts seen engaging with it stand in for its audience (in-graph), a lower bound";
+    }
     cell(tr, a.native ? `${a.tier}, native` : a.tier);
     cell(tr, fmt(a.distinct_engagers), true);
     cell(tr, fmt(a.confidence, 2), true);
@@ -364,7 +369,8 @@ async function showAccount(id) {
   $("audit-rows").replaceChildren(
     ...a.reasons.map((r) => {
       const tr = document.createElement("tr");
-      cell(tr, `${r.feature} (${r.about})`);
+      // Plain words first; the model's name for the feature in the tooltip.
+      cell(tr, r.about).title = r.feature;
       cell(tr, r.value === null ? "not in the data" : fmt(r.value, 2), true);
       cell(tr, `${r.contribution > 0 ? "+" : ""}${fmt(r.contribution, 2)}`, true);
       return tr;
@@ -451,7 +457,7 @@ async function showCommunities() {
   const c = await runJob({ kind: "communities", top: 20 }, "Communities").catch(shownIn("communities-summary"));
   $("communities-summary").textContent =
     `${fmt(c.n_communities)} communities hold ${fmt(c.accounts_in_communities)} accounts ` +
-    `(modularity ${fmt(c.modularity, 3)}); the ${c.communities.length} largest are drawn. ` +
+    `(how cleanly they separate, 0 to 1: ${fmt(c.modularity, 2)}, the modularity); the ${c.communities.length} largest are drawn. ` +
     "Select a circle (or Tab to it and press Enter) for its members.";
   const width = 800, height = 520;
   const maxSize = Math.max(1, ...c.communities.map((k) => k.size));
@@ -510,8 +516,9 @@ async function showStability() {
   }
   const mean = (k) => windows.reduce((s, w) => s + w[k], 0) / windows.length;
   $("stability-summary").textContent =
-    `${windows.length} pairs of consecutive ${days}-day windows: on average NMI ${fmt(mean("nmi"), 2)}, ` +
-    `ARI ${fmt(mean("ari"), 2)} (1: the same communities; 0: no more alike than chance)` +
+    `${windows.length} pairs of consecutive ${days}-day windows: on average the communities stay ` +
+    `${fmt(mean("nmi"), 2)} alike (NMI) and agree ${fmt(mean("ari"), 2)} beyond chance (ARI); ` +
+    `1 means the same communities, 0 no more alike than chance` +
     `${skipped ? `; ${skipped} pairs with fewer than 10 accounts active in both are left out` : ""}.`;
   const width = 800, height = 220, left = 40, right = 20, top = 15, bottom = 35;
   const x = (i) => left + (windows.length === 1 ? (width - left - right) / 2 : (i * (width - left - right)) / (windows.length - 1));
@@ -551,6 +558,25 @@ async function showStability() {
 }
 
 const who = (handle, id) => (handle ? `@${handle}` : id);
+// A post's day and a link to it on its platform, appended to `el`.
+function postSource(el, item) {
+  if (item.at_ms !== null && item.at_ms !== undefined) {
+    el.append(` (${new Date(item.at_ms).toISOString().slice(0, 10)}`);
+  } else {
+    el.append(" (undated");
+  }
+  if (item.link) {
+    el.append(", ");
+    const a = document.createElement("a");
+    a.href = item.link;
+    a.rel = "noopener noreferrer";
+    a.target = "_blank";
+    a.textContent = "open";
+    a.setAttribute("aria-label", "open the post on its platform");
+    el.append(a);
+  }
+  el.append(")");
+}
 
 async function showUgc() {
   show("ugc");
@@ -567,6 +593,7 @@ async function showUgc() {
       const li = document.createElement("li");
       const q = document.createElement("p");
       q.textContent = `${who(t.question.handle, t.question.author)} asks: ${t.question.text}`;
+      postSource(q, t.question);
       li.appendChild(q);
       const a = document.createElement("p");
       a.textContent = t.best_answer
@@ -574,6 +601,7 @@ async function showUgc() {
         : t.abusive_answers
           ? `No answer fit to show: ${t.abusive_answers} of ${t.answers} are abusive.`
           : "No answer yet.";
+      if (t.best_answer) postSource(a, t.best_answer);
       li.appendChild(a);
       return li;
     }),
@@ -586,7 +614,7 @@ async function showUgc() {
       kind.title = i.reasons.join("; ");
       cell(tr, i.sentiment);
       cell(tr, who(i.handle, i.author));
-      cell(tr, i.near_duplicates ? `${i.text} (and ${i.near_duplicates} more like it)` : i.text);
+      postSource(cell(tr, i.near_duplicates ? `${i.text} (and ${i.near_duplicates} more like it)` : i.text), i);
       cell(tr, fmt(i.engagement), true);
       return tr;
     }),
@@ -629,7 +657,8 @@ async function showAudit() {
       cell(tr, `${fmt(x.bot_probability * 100, 0)}%`, true);
       cell(tr, x.real_audience ? `${fmt(x.real_audience.share * 100, 0)}%` : "—", true);
       const top = x.reasons[0];
-      cell(tr, top ? `${top.feature} (${top.about})` : "—");
+      const reason = cell(tr, top ? top.about : "—");
+      if (top) reason.title = top.feature;
       cell(tr, fmt(x.pods), true);
       return tr;
     }),
@@ -1172,26 +1201,33 @@ $("next").addEventListener("click", () => {
 
 $("import-form").addEventListener("submit", async (ev) => {
   ev.preventDefault();
-  const files = [...$("file").files];
-  if (!files.length) return;
+  // A folder's documentation, scripts and hidden files are left out, as the CLI does.
+  const notData = (f) => /(^|\/)(\.|readme|licen[cs]e|copying|notice|changelog)|\.(md|rst|html|pdf|py|sh|dat)$/i.test(f.webkitRelativePath || f.name);
+  const folder = [...$("folder").files];
+  const files = [...$("file").files, ...folder.filter((f) => !notData(f))];
   const out = $("import-result");
   out.replaceChildren();
+  if (!files.length) {
+    out.textContent = folder.length ? "The folder holds no data files." : "Choose files, an archive or a folder first.";
+    return;
+  }
   for (const file of files) {
     const li = document.createElement("li");
     out.appendChild(li);
-    const q = new URLSearchParams({ name: file.name, format: $("import-format").value });
+    const name = file.webkitRelativePath || file.name;
+    const q = new URLSearchParams({ name, format: $("import-format").value });
     if ($("skip-bad").checked) q.set("skip_bad", "true");
     try {
-      li.textContent = `${file.name}: uploading…`;
+      li.textContent = `${name}: uploading…`;
       let job = await api(`${base()}/imports?${q}`, { method: "POST", body: file });
       while (job.state === "running" || job.state === "queued") {
-        li.textContent = `${file.name}: ${job.step || "importing"}…`;
+        li.textContent = `${name}: ${job.step || "importing"}…`;
         await new Promise((r) => setTimeout(r, 500));
         job = await api(`${base()}/imports/${job.id}`);
       }
       li.textContent = job.state === "done"
-        ? `${file.name}: imported ${fmt(job.records_read)} records (${fmt(job.rejected)} skipped); the workspace now holds ${fmt(job.after.accounts)} accounts.`
-        : `${file.name}: the import failed and nothing of this file was kept. ${job.error}`;
+        ? `${name}: imported ${fmt(job.records_read)} records (${fmt(job.rejected)} skipped); the workspace now holds ${fmt(job.after.accounts)} accounts.`
+        : `${name}: the import failed and nothing of this file was kept. ${job.error}`;
       if (job.rejects) {
         li.append(" ");
         const a = document.createElement("a");
@@ -1200,7 +1236,7 @@ $("import-form").addEventListener("submit", async (ev) => {
         li.appendChild(a);
       }
     } catch (e) {
-      li.textContent = `${file.name}: ${e.message}`;
+      li.textContent = `${name}: ${e.message}`;
     }
   }
   await start();

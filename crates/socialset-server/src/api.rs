@@ -38,6 +38,40 @@ pub fn write_csv<W: std::io::Write>(
     w.into_inner().map_err(|e| csv::Error::from(e.into_error()))
 }
 
+/// Writes `rows` under `header` as one Excel worksheet (.xlsx): numbers as numbers (but the
+/// columns listed in `text` — ids, handles — always as text), text as text, never as a
+/// formula; the header row frozen.
+pub fn write_xlsx(
+    header: &[&str],
+    text: &[&str],
+    rows: impl IntoIterator<Item = Vec<String>>,
+) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    let bold = rust_xlsxwriter::Format::new().set_bold();
+    for (c, h) in header.iter().enumerate() {
+        sheet.write_string_with_format(0, c as u16, *h, &bold)?;
+    }
+    let as_text: Vec<bool> = header.iter().map(|h| text.contains(h)).collect();
+    for (r, row) in rows.into_iter().enumerate() {
+        let r = r as u32 + 1;
+        for (c, cell) in row.iter().enumerate() {
+            let number = cell.parse::<f64>().ok().filter(|v| v.is_finite());
+            match number {
+                Some(v) if !as_text.get(c).copied().unwrap_or(false) => {
+                    sheet.write_number(r, c as u16, v)?;
+                }
+                _ if cell.is_empty() => {}
+                _ => {
+                    sheet.write_string(r, c as u16, cell)?;
+                }
+            }
+        }
+    }
+    sheet.set_freeze_panes(1, 0)?;
+    book.save_to_buffer()
+}
+
 /// An error: what went wrong, the request field it concerns when there is one, and for
 /// internal errors the request id to quote (the details are in the server's log only).
 #[derive(Clone, Debug, Serialize, ToSchema)]
@@ -821,6 +855,8 @@ impl SegmentsJson {
 #[derive(Clone, Debug, Serialize, ToSchema)]
 pub struct UgcItemJson {
     pub post: String,
+    /// The post on its platform, when its id says where.
+    pub link: Option<String>,
     pub author: String,
     pub handle: Option<String>,
     /// Epoch milliseconds, when known.
@@ -845,6 +881,7 @@ impl From<&socialset_engine::UgcItem> for UgcItemJson {
     fn from(i: &socialset_engine::UgcItem) -> Self {
         Self {
             post: i.post.clone(),
+            link: socialset_engine::post_link(&i.post, i.handle.as_deref()),
             author: i.author.clone(),
             handle: i.handle.clone(),
             at_ms: i.at.map(Timestamp::epoch_ms),
@@ -2183,5 +2220,46 @@ impl From<&socialset_engine::Profile> for ProfileJson {
             tier_median_rate: p.tier_median_rate,
             tier_accounts: p.tier_accounts,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::io::Read;
+
+    use super::*;
+
+    fn part(xlsx: &[u8], name: &str) -> String {
+        let mut z = zip::ZipArchive::new(std::io::Cursor::new(xlsx)).expect("a zip");
+        let mut text = String::new();
+        z.by_name(name)
+            .expect("part")
+            .read_to_string(&mut text)
+            .expect("read");
+        text
+    }
+
+    #[test]
+    fn xlsx_numbers_are_numbers_and_formulas_are_text() {
+        let xlsx = write_xlsx(
+            &["id", "handle", "score"],
+            &["id", "handle"],
+            [
+                vec!["123".into(), "=HYPERLINK(\"x\")".into(), "0.5".into()],
+                vec!["tw:2".into(), String::new(), "7".into()],
+            ],
+        )
+        .expect("xlsx");
+        let sheet = part(&xlsx, "xl/worksheets/sheet1.xml");
+        assert_eq!(sheet.matches("<row ").count(), 3, "{sheet}");
+        assert!(!sheet.contains("<f>"), "no formula: {sheet}");
+        assert!(
+            sheet.contains("<v>0.5</v>") && sheet.contains("<v>7</v>"),
+            "{sheet}"
+        );
+        let strings = part(&xlsx, "xl/sharedStrings.xml");
+        // The numeric id stays text, as does the would-be formula.
+        assert!(strings.contains(">123<"), "{strings}");
+        assert!(strings.contains("<t>=HYPERLINK(\"x\")</t>"), "{strings}");
     }
 }

@@ -872,7 +872,8 @@ pub struct RankQuery {
     hide: Option<String>,
     /// Only accounts whose profile gives this language (e.g. `it`, `en`).
     lang: Option<String>,
-    /// json (default) or csv.
+    /// json (default), csv or xlsx (a spreadsheet file). csv and xlsx hold every matching
+    /// account unless `limit` is given.
     format: Option<String>,
 }
 
@@ -900,7 +901,7 @@ fn number(field: &str, value: Option<&str>, default: usize, max: usize) -> Resul
     path = "/api/workspaces/{workspace}/rank",
     params(("workspace" = String, Path, description = "Workspace name"), RankQuery, PageQuery),
     responses(
-        (status = 200, body = RankJson, description = "A page of the ranking (text/csv with format=csv)"),
+        (status = 200, body = RankJson, description = "A page of the ranking (every matching account as text/csv with format=csv, as an .xlsx workbook with format=xlsx)"),
         (status = 400, body = crate::api::ErrorBody),
         (status = 401, body = crate::api::ErrorBody),
         (status = 404, body = crate::api::ErrorBody),
@@ -922,16 +923,14 @@ async fn rank(
                 .map_err(|e| ApiError::bad("tier", e.to_string()))?,
         ),
     };
-    let csv = match q.format.as_deref().unwrap_or("json") {
-        "json" => false,
-        "csv" => true,
-        other => {
-            return Err(ApiError::bad(
-                "format",
-                format!("format is json or csv, not {other:?}"),
-            ))
-        }
-    };
+    let format = q.format.as_deref().unwrap_or("json");
+    if !["json", "csv", "xlsx"].contains(&format) {
+        return Err(ApiError::bad(
+            "format",
+            format!("format is json, csv or xlsx, not {format:?}"),
+        ));
+    }
+    let csv = format != "json";
     let topic = q.topic.filter(|t| !t.trim().is_empty());
     let community = match q.community.as_deref().map(str::trim) {
         None | Some("") => None,
@@ -1032,6 +1031,11 @@ async fn rank(
             "distinct_engagers",
             "confidence",
         ];
+        if format == "xlsx" {
+            let out = crate::api::write_xlsx(&columns, &["id", "handle"], rows)
+                .map_err(ApiError::internal)?;
+            return Ok(xlsx_download(&format!("{workspace}-ranking.xlsx"), out));
+        }
         let out = crate::api::write_csv(Vec::new(), &columns, rows).map_err(ApiError::internal)?;
         return Ok(csv_download(&format!("{workspace}-ranking.csv"), out));
     }
@@ -1262,6 +1266,19 @@ impl PageQuery {
 
 /// A CSV file to download: opened by a spreadsheet, saved under `name`.
 pub(crate) fn csv_download(name: &str, body: Vec<u8>) -> Response {
+    download(name, "text/csv; charset=utf-8", body)
+}
+
+/// An Excel workbook to download, saved under `name`.
+pub(crate) fn xlsx_download(name: &str, body: Vec<u8>) -> Response {
+    download(
+        name,
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        body,
+    )
+}
+
+fn download(name: &str, content_type: &str, body: Vec<u8>) -> Response {
     let safe: String = name
         .chars()
         .map(|c| {
@@ -1274,7 +1291,7 @@ pub(crate) fn csv_download(name: &str, body: Vec<u8>) -> Response {
         .collect();
     (
         [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+            (header::CONTENT_TYPE, content_type.to_owned()),
             (
                 header::CONTENT_DISPOSITION,
                 format!("attachment; filename=\"{safe}\""),

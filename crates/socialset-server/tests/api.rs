@@ -832,6 +832,27 @@ async fn the_leaderboard_pages_filters_and_names_bad_fields(s: Server) {
         .filter_map(|a| a["id"].as_str())
         .collect();
     assert_eq!(csv_ids, json_ids);
+    // The same list as a spreadsheet workbook.
+    let (status, text, headers) = {
+        let s = &s;
+        call(
+            s,
+            "GET",
+            "/api/workspaces/acme/rank?format=xlsx",
+            Some(&s.vic),
+            Body::empty(),
+        )
+        .await
+    };
+    assert_eq!(status, StatusCode::OK, "{text}");
+    assert!(text.starts_with("PK"), "a zip container");
+    assert_eq!(
+        headers.get("content-type").and_then(|v| v.to_str().ok()),
+        Some("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    );
+    let (status, text, _) = get("/api/workspaces/acme/rank?format=pdf".into()).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{text}");
+    assert_eq!(json(&text)["field"], "format");
     // Hiding bots and organisations, and a language, are filters of the list.
     let (status, text, _) =
         get("/api/workspaces/acme/rank?min_engagers=1&hide=bots,organisations".into()).await;

@@ -204,6 +204,7 @@ pub fn run(args: Args) -> Result<()> {
                 &[
                     "plan",
                     "account",
+                    "handle",
                     "followers",
                     "cost_eur",
                     "marginal_reach",
@@ -224,6 +225,7 @@ fn rows_of(plan: &str, s: &PlanSet) -> Vec<Vec<String>> {
             vec![
                 plan.to_owned(),
                 m.id.clone(),
+                m.handle.clone().unwrap_or_default(),
                 m.followers.map(|f| f.to_string()).unwrap_or_default(),
                 format!("{:.2}", m.cost),
                 m.marginal_reach

@@ -97,7 +97,10 @@ pub fn run(args: Args) -> Result<()> {
         OutputFormat::Csv => csv(
             &[
                 "post",
+                "link",
+                "at",
                 "author",
+                "handle",
                 "kind",
                 "sentiment",
                 "score",
@@ -113,7 +116,11 @@ pub fn run(args: Args) -> Result<()> {
                 .map(|i| {
                     vec![
                         i.post.clone(),
+                        socialset_engine::post_link(&i.post, i.handle.as_deref())
+                            .unwrap_or_default(),
+                        i.at.map(socialset_server::api::moment).unwrap_or_default(),
                         i.author.clone(),
+                        i.handle.clone().unwrap_or_default(),
                         i.kind.name().to_owned(),
                         i.polarity.name().to_owned(),
                         format!("{:.3}", i.score),
