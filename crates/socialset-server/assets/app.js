@@ -745,7 +745,12 @@ async function showGroups() {
 
 async function showDisclosure() {
   show("disclosure");
-  const d = await api(`${base()}/disclosure?offset=${state.disclosureOffset}&limit=${state.limit}`);
+  $("disclosure-summary").textContent = "Checking the posts…";
+  const d = await api(`${base()}/disclosure?offset=${state.disclosureOffset}&limit=${state.limit}`).catch((e) => {
+    // Said where the answer would have been (a workspace of interactions only has no posts).
+    $("disclosure-summary").textContent = `${e.message} Nothing to check.`;
+    throw new Left("shown");
+  });
   const sum = (k) => d.accounts.reduce((n, a) => n + a[k], 0);
   $("disclosure-summary").textContent = d.sponsored
     ? `${fmt(d.sponsored)} of ${fmt(d.posts_checked)} posts are sponsored (a label, an affiliate link or a discount code): ` +
