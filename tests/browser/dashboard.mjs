@@ -171,7 +171,7 @@ await step("one post classified on the customer voice page", async () => {
 
 await step("the disclosure of sponsored posts", async () => {
   await page.getByRole("link", { name: "Disclosure" }).click();
-  await page.locator("#disclosure-summary").filter({ hasText: /posts/ }).waitFor({ timeout: 60000 });
+  await page.locator("#disclosure-summary").filter({ hasText: /posts/ }).filter({ hasNotText: "Checking" }).waitFor({ timeout: 60000 });
   assert.match(await page.locator("#disclosure-page").textContent(), /of|none/);
 });
 

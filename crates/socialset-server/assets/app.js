@@ -745,7 +745,7 @@ async function showGroups() {
 
 async function showDisclosure() {
   show("disclosure");
-  $("disclosure-summary").textContent = "Checking the posts…";
+  $("disclosure-summary").textContent = "Checking the sponsorship labels…";
   const d = await api(`${base()}/disclosure?offset=${state.disclosureOffset}&limit=${state.limit}`).catch((e) => {
     // Said where the answer would have been (a workspace of interactions only has no posts).
     $("disclosure-summary").textContent = `${e.message} Nothing to check.`;
