@@ -130,6 +130,28 @@ await step("a community's own leaderboard", async () => {
   await page.getByLabel("Community", { exact: true }).fill("");
 });
 
+// The file behind the "Download every row" CSV link under the table holding `selector`:
+// its records (quoted line breaks kept inside their cell), its Content-Disposition, and the
+// link's href.
+async function downloaded(p, selector) {
+  return p.evaluate(async (selector) => {
+    const el = document.querySelector(selector);
+    const table = el.closest("table") || el;
+    const box = table.parentElement.classList.contains("scroll") ? table.parentElement : table;
+    const links = box.nextElementSibling?.querySelectorAll("a") || [];
+    const href = [...links].find((a) => a.textContent === "CSV")?.href;
+    if (!href || ![...links].some((a) => a.textContent === "Excel")) return { href: null };
+    const r = await fetch(href);
+    const text = await r.text();
+    let records = 0, quoted = false;
+    for (let i = 0; i < text.length; i++) {
+      if (text[i] === '"') quoted = !quoted;
+      else if (text[i] === "\n" && !quoted) records++;
+    }
+    return { href, records: records - 1, disposition: r.headers.get("content-disposition"), status: r.status };
+  }, selector);
+}
+
 await step("the audit of the workspace: suspicious accounts and pods", async () => {
   await page.getByRole("link", { name: "Audit", exact: true }).click();
   await page.locator("#audit-all-summary").filter({ hasText: "accounts audited" }).waitFor({ timeout: 120000 });
@@ -137,6 +159,12 @@ await step("the audit of the workspace: suspicious accounts and pods", async () 
   assert.ok(rows > 0 && rows <= 25, `rows: ${rows}`);
   assert.match(await page.locator("#audit-page").textContent(), /^1–/);
   assert.match(await page.locator("#pods-caption").textContent(), /groups|No engagement pods/);
+  const file = await downloaded(page, "#audit-all-rows");
+  assert.ok(file.href, "a CSV and an Excel link under the audit");
+  assert.equal(file.status, 200);
+  assert.match(file.disposition, /attachment; filename="[^"]+\.csv"/);
+  const audited = Number((await page.locator("#audit-all-summary").textContent()).match(/^([\d,]+) accounts audited/)[1].replace(/,/g, ""));
+  assert.equal(file.records, audited, "every audited account, not the page");
 });
 
 await step("segments are charted and filtered", async () => {
@@ -150,6 +178,12 @@ await step("segments are charted and filtered", async () => {
     return cells.length > 0 && cells.every((td) => td.textContent === "creator");
   });
   await page.locator("#groups-summary").filter({ hasText: /groups|No groups/ }).waitFor();
+  const file = await downloaded(page, "#segment-rows");
+  assert.match(file.href, /segment=creator/, "the download keeps the filter");
+  const matching = await page.evaluate(async (href) =>
+    (await (await fetch(href.replace("format=csv", "format=json&limit=1"))).json()).matching, file.href);
+  assert.ok(matching > 25, `more creators than a page: ${matching}`);
+  assert.equal(file.records, matching, "every matching account, not the page");
 });
 
 await step("questions with their best answers, and posts filtered by kind", async () => {
@@ -191,6 +225,10 @@ await step("plan a Social Set against professionals", async () => {
   assert.match(summary, /inside the imported data \(95% predictive interval/, summary);
   assert.match(summary, /nominal audience, which the data cannot observe/, summary);
   assert.match(summary, /Interval parts/, summary);
+  const file = await downloaded(page, "#plan-rows");
+  assert.match(file.href, /\/jobs\/[^/?]+\?table=social_set&format=csv$/);
+  assert.equal(file.records, await page.locator("#plan-rows tr").count(), "one row per member");
+  assert.match(file.disposition, /plan-social_set\.csv/);
 });
 
 await step("the demo's campaign: simulated and said so, a verdict, members with intervals", async () => {

@@ -743,7 +743,8 @@ fn finish_set(
     reach: Spread,
     forecast: Option<socialset_analysis::forecast::ReachForecast>,
 ) -> PlanSet {
-    let cost: f64 = members.iter().map(|m| m.cost).sum();
+    // Starting from +0: an empty plan costs 0, not the -0 an empty sum of floats gives.
+    let cost: f64 = members.iter().fold(0.0, |sum, m| sum + m.cost);
     let nominal_audience = members.iter().map(|m| m.followers).sum::<Option<u64>>();
     PlanSet {
         reach_per_euro: if cost > 0.0 { reach.mean / cost } else { 0.0 },

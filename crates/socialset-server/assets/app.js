@@ -40,6 +40,46 @@ const shownIn = (id) => (e) => {
 // goes on on the server, and its result is served at once when asked for again).
 let waitingFor = null;
 
+// The job each result came from: its tables download from the job.
+const jobOfResult = new WeakMap();
+
+// Links under the table (or list) holding `id`: every row of it as CSV and as an Excel
+// workbook, from `path` with the query `params` (a page's offset and limit left out).
+function downloads(id, path, params = {}, label = "Download every row: ") {
+  const el = $(id).closest("table") || $(id);
+  const box = el.parentElement.classList.contains("scroll") ? el.parentElement : el;
+  let p = box.nextElementSibling;
+  if (!p || !p.classList.contains("downloads")) {
+    p = document.createElement("p");
+    p.className = "downloads";
+    box.after(p);
+  }
+  const link = (format, text, title) => {
+    const q = new URLSearchParams(params);
+    q.delete("offset");
+    q.delete("limit");
+    q.set("format", format);
+    const a = document.createElement("a");
+    a.href = `${path}?${q}`;
+    a.download = "";
+    a.textContent = text;
+    a.title = title;
+    return a;
+  };
+  p.replaceChildren(
+    label,
+    link("csv", "CSV", "Comma-separated text, with handles, for any spreadsheet"),
+    " · ",
+    link("xlsx", "Excel", "An Excel workbook, with handles"),
+  );
+}
+
+// A job's table to download: `table` of the result `result` came with.
+function jobDownloads(id, result, table, label) {
+  const job = jobOfResult.get(result);
+  if (job) downloads(id, `${base()}/jobs/${encodeURIComponent(job)}`, { table }, label);
+}
+
 // Runs a computation as a server job, showing what it is (`label`), its step and progress with
 // a Cancel button, and gives its result once done; throws when it failed or was cancelled.
 async function runJob(request, label) {
@@ -73,7 +113,10 @@ async function runJob(request, label) {
       waitingFor = null;
     }
   }
-  if (job.state === "done") return job.result;
+  if (job.state === "done") {
+    if (job.result && typeof job.result === "object") jobOfResult.set(job.result, job.id);
+    return job.result;
+  }
   throw new Error(job.state === "cancelled" ? "Cancelled." : job.error || `The job ended ${job.state}.`);
 }
 
@@ -329,6 +372,7 @@ async function showAccount(id) {
     return tr;
   });
   $("engager-rows").replaceChildren(...rows);
+  downloads("engager-rows", `${base()}/accounts/${encodeURIComponent(id)}/explain`);
   showProfile(still(await api(`${base()}/accounts/${encodeURIComponent(id)}/profile`).catch((err) => {
     still();
     $("profile-card").textContent = `No profile: ${err.message}`;
@@ -492,6 +536,7 @@ async function showCommunities() {
     map.append(circle, label);
   }
   if (c.communities.length) describe(c.communities[0]);
+  jobDownloads("community-detail", c, "communities", `Download the ${c.communities.length} largest communities with their top members: `);
   await showStability();
 }
 
@@ -545,6 +590,7 @@ async function showStability() {
     t.textContent = w.after[0];
     chart.appendChild(t);
   });
+  jobDownloads("stability-rows", c, "windows", "Download every pair of windows (those with fewer than ten accounts too): ");
   $("stability-rows").replaceChildren(
     ...windows.map((w) => {
       const tr = document.createElement("tr");
@@ -586,6 +632,8 @@ async function showUgc() {
     if (v) q.set(param, v);
   }
   const r = await api(`${base()}/ugc?${q}`);
+  downloads("ugc-rows", `${base()}/ugc`, { ...Object.fromEntries(q), top: 1000, table: "posts" });
+  downloads("ugc-threads", `${base()}/ugc`, { ...Object.fromEntries(q), table: "threads" });
   $("ugc-summary").textContent =
     `${fmt(r.posts)} posts captured: ` + r.by_kind.map((k) => `${fmt(k.posts)} ${k.kind}`).join(", ") + ".";
   $("ugc-threads").replaceChildren(
@@ -642,6 +690,8 @@ async function showAudit() {
   $("audit-all-summary").textContent = "Auditing every account…";
   await runJob({ kind: "audit" }, "Audit of every account").catch(shownIn("audit-all-summary"));
   const a = await api(`${base()}/audit?offset=${state.auditOffset}&limit=${state.limit}`);
+  downloads("audit-all-rows", `${base()}/audit`, { table: "accounts" });
+  downloads("pod-rows", `${base()}/audit`, { table: "pods" });
   $("audit-all-summary").textContent =
     `${fmt(a.accounts_audited)} accounts audited: ${fmt(a.humans)} people, ` +
     `${fmt(a.publishers)} organisations or publishers (automated, but not fake), ` +
@@ -691,6 +741,7 @@ async function showSegments() {
   const q = new URLSearchParams({ offset: state.segmentOffset, limit: state.limit });
   if ($("segment").value) q.set("segment", $("segment").value);
   const r = await api(`${base()}/segments?${q}`);
+  downloads("segment-rows", `${base()}/segments`, Object.fromEntries(q));
   // Bars: one per segment, labelled with its count and share.
   const chart = $("segments-chart");
   chart.replaceChildren(chart.firstElementChild);
@@ -730,6 +781,7 @@ async function showGroups() {
     return;
   }
   $("groups-summary").textContent = `${fmt(g.total)} groups; ${fmt(g.posts_in_groups)} posts were made in one.`;
+  downloads("group-rows", `${base()}/groups`, { top: 0 });
   $("group-rows").replaceChildren(
     ...g.groups.map((x) => {
       const tr = document.createElement("tr");
@@ -752,6 +804,8 @@ async function showDisclosure() {
     throw new Left("shown");
   });
   const sum = (k) => d.accounts.reduce((n, a) => n + a[k], 0);
+  downloads("disclosure-accounts", `${base()}/disclosure`, { table: "accounts" });
+  downloads("sponsored-rows", `${base()}/disclosure`, { table: "posts" });
   $("disclosure-summary").textContent = d.sponsored
     ? `${fmt(d.sponsored)} of ${fmt(d.posts_checked)} posts are sponsored (a label, an affiliate link or a discount code): ` +
       `${fmt(sum("compliant"))} say so clearly and early, ${fmt(sum("buried"))} bury the label, ` +
@@ -846,6 +900,8 @@ $("plan-form").addEventListener("submit", async (ev) => {
     }
     $("plan-summary").textContent = text;
     $("plan-rows").replaceChildren(...planRows(p.social_set.members, true));
+    jobDownloads("plan-rows", p, "social_set");
+    if (p.professional) jobDownloads("pro-rows", p, "professional");
     $("pro-table").hidden = !p.professional;
     $("pro-rows").replaceChildren(...(p.professional ? planRows(p.professional.members, false) : []));
     lastPlan = p;
@@ -869,6 +925,7 @@ async function showCampaigns() {
   show("campaigns");
   $("campaign-form").hidden = !canWrite();
   const r = await api(`${base()}/campaigns`);
+  downloads("campaign-rows", `${base()}/campaigns`);
   $("campaigns-summary").textContent = r.campaigns.length
     ? `${fmt(r.campaigns.length)} campaigns. Open one for what it earned, natives against professionals.`
     : "No campaigns yet: plan a Social Set and run it as a campaign, or create one here.";

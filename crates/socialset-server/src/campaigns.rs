@@ -473,15 +473,18 @@ fn writer(state: &AppState, caller: &Caller, workspace: &str) -> Result<(), ApiE
 #[utoipa::path(
     get,
     path = "/api/workspaces/{workspace}/campaigns",
-    params(("workspace" = String, Path, description = "Workspace name")),
-    responses((status = 200, body = CampaignsJson), (status = 401, body = crate::api::ErrorBody), (status = 404, body = crate::api::ErrorBody))
+    params(("workspace" = String, Path, description = "Workspace name"), crate::export::ExportQuery),
+    responses((status = 200, body = CampaignsJson, description = "The campaigns (as a file with format=csv or xlsx)"), (status = 400, body = crate::api::ErrorBody), (status = 401, body = crate::api::ErrorBody), (status = 404, body = crate::api::ErrorBody))
 )]
 async fn list_campaigns(
     State(state): State<AppState>,
     caller: Caller,
     Path(workspace): Path<String>,
-) -> Result<Json<CampaignsJson>, ApiError> {
+    axum::extract::Query(export): axum::extract::Query<crate::export::ExportQuery>,
+) -> Result<axum::response::Response, ApiError> {
     member(&state, &caller, &workspace)?;
+    let (format, _) = export.parse(&["campaigns"])?;
+    let name = format!("{workspace}-campaigns");
     let list = crate::routes::blocking(move || {
         if !state.has_data(&workspace)? && state.0.config.database.is_none() {
             return Ok(Vec::new());
@@ -489,9 +492,10 @@ async fn list_campaigns(
         Ok(campaign_store(&state, &workspace)?.campaigns()?)
     })
     .await?;
-    Ok(Json(CampaignsJson {
+    let json = CampaignsJson {
         campaigns: list.iter().map(CampaignJson::from).collect(),
-    }))
+    };
+    crate::export::answer(format, &name, &json, |j| &j.campaigns)
 }
 
 pub(crate) fn parse_time(field: &str, text: &str) -> Result<Timestamp, ApiError> {

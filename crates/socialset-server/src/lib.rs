@@ -7,6 +7,7 @@
 pub mod api;
 pub mod auth;
 pub mod campaigns;
+mod export;
 mod jobs;
 pub mod report_html;
 mod routes;

@@ -25,6 +25,7 @@ use crate::api::{
     MemberEntry, PasswordChange, PlanJson, PlanRequest, PodJson, RankJson, SegmentsJson,
     SentimentJson, SentimentRequest, Stats, TrustJson, UgcJson, WorkspaceEntry,
 };
+use crate::export::ExportQuery;
 use crate::{lock, ApiError, AppState, Inner, ReportCache, Role};
 
 const SESSION_COOKIE: &str = "socialset_session";
@@ -872,9 +873,6 @@ pub struct RankQuery {
     hide: Option<String>,
     /// Only accounts whose profile gives this language (e.g. `it`, `en`).
     lang: Option<String>,
-    /// json (default), csv or xlsx (a spreadsheet file). csv and xlsx hold every matching
-    /// account unless `limit` is given.
-    format: Option<String>,
 }
 
 fn number(field: &str, value: Option<&str>, default: usize, max: usize) -> Result<usize, ApiError> {
@@ -899,7 +897,7 @@ fn number(field: &str, value: Option<&str>, default: usize, max: usize) -> Resul
 #[utoipa::path(
     get,
     path = "/api/workspaces/{workspace}/rank",
-    params(("workspace" = String, Path, description = "Workspace name"), RankQuery, PageQuery),
+    params(("workspace" = String, Path, description = "Workspace name"), RankQuery, PageQuery, ExportQuery),
     responses(
         (status = 200, body = RankJson, description = "A page of the ranking (every matching account as text/csv with format=csv, as an .xlsx workbook with format=xlsx)"),
         (status = 400, body = crate::api::ErrorBody),
@@ -913,6 +911,7 @@ async fn rank(
     Path(workspace): Path<String>,
     Query(q): Query<RankQuery>,
     Query(page): Query<PageQuery>,
+    Query(export): Query<ExportQuery>,
 ) -> Result<Response, ApiError> {
     member(&state, &caller, &workspace)?;
     let (offset, limit) = page.bounds()?;
@@ -923,14 +922,7 @@ async fn rank(
                 .map_err(|e| ApiError::bad("tier", e.to_string()))?,
         ),
     };
-    let format = q.format.as_deref().unwrap_or("json");
-    if !["json", "csv", "xlsx"].contains(&format) {
-        return Err(ApiError::bad(
-            "format",
-            format!("format is json, csv or xlsx, not {format:?}"),
-        ));
-    }
-    let csv = format != "json";
+    let (format, _) = export.parse(&["accounts"])?;
     let topic = q.topic.filter(|t| !t.trim().is_empty());
     let community = match q.community.as_deref().map(str::trim) {
         None | Some("") => None,
@@ -993,53 +985,12 @@ async fn rank(
         }),
     )
     .await?;
-    // A CSV is the whole list unless a page is asked for: what a spreadsheet is wanted for.
-    let limit = if csv && page.limit.is_none() {
-        usize::MAX
-    } else {
-        limit
-    };
+    // A file is the whole list unless a page is asked for: what a spreadsheet is wanted for.
+    let limit = format.limit(page.limit.as_deref(), limit);
     let page = RankJson::page(&report, offset, limit);
-    if csv {
-        let rows = page.accounts.iter().map(|a| {
-            vec![
-                a.rank.to_string(),
-                a.listed_rank.map_or(String::new(), |k| k.to_string()),
-                a.id.clone(),
-                a.handle.clone().unwrap_or_default(),
-                a.percentile.to_string(),
-                a.score.to_string(),
-                a.audience.to_string(),
-                a.audience_source.clone(),
-                a.tier.clone(),
-                a.native.to_string(),
-                a.distinct_engagers.to_string(),
-                a.confidence.to_string(),
-            ]
-        });
-        let columns = [
-            "rank",
-            "listed_rank",
-            "id",
-            "handle",
-            "percentile",
-            "score",
-            "audience",
-            "audience_source",
-            "tier",
-            "native",
-            "distinct_engagers",
-            "confidence",
-        ];
-        if format == "xlsx" {
-            let out = crate::api::write_xlsx(&columns, &["id", "handle"], rows)
-                .map_err(ApiError::internal)?;
-            return Ok(xlsx_download(&format!("{workspace}-ranking.xlsx"), out));
-        }
-        let out = crate::api::write_csv(Vec::new(), &columns, rows).map_err(ApiError::internal)?;
-        return Ok(csv_download(&format!("{workspace}-ranking.csv"), out));
-    }
-    Ok(Json(page).into_response())
+    crate::export::answer(format, &format!("{workspace}-ranking"), &page, |p| {
+        &p.accounts
+    })
 }
 
 /// Why an account ranks where it does: the engagers its authority comes from.
@@ -1049,9 +1000,11 @@ async fn rank(
     params(
         ("workspace" = String, Path, description = "Workspace name"),
         ("account" = String, Path, description = "Account id (tw:123) or handle"),
+        ExportQuery,
     ),
     responses(
-        (status = 200, body = ExplainJson),
+        (status = 200, body = ExplainJson, description = "The explanation (its engagers, every one of them, as a file with format=csv or xlsx)"),
+        (status = 400, body = crate::api::ErrorBody),
         (status = 401, body = crate::api::ErrorBody),
         (status = 404, body = crate::api::ErrorBody),
     )
@@ -1060,16 +1013,26 @@ async fn explain(
     State(state): State<AppState>,
     caller: Caller,
     Path((workspace, account)): Path<(String, String)>,
-) -> Result<Json<ExplainJson>, ApiError> {
+    Query(export): Query<ExportQuery>,
+) -> Result<Response, ApiError> {
     member(&state, &caller, &workspace)?;
+    let (format, _) = export.parse(&["engagers"])?;
+    let name = format!("{workspace}-engagers-of-{account}");
     let report = read_work(state.clone(), move || {
         let store = open_store(&state, &workspace)?;
-        store
-            .explain(&account, &RankOptions::default())
-            .map_err(account_error)
+        let defaults = RankOptions::default();
+        let options = RankOptions {
+            top: if format.is_file() {
+                usize::MAX
+            } else {
+                defaults.top
+            },
+            ..defaults
+        };
+        store.explain(&account, &options).map_err(account_error)
     })
     .await?;
-    Ok(Json(ExplainJson::from(&report)))
+    crate::export::answer(format, &name, &ExplainJson::from(&report), |j| &j.engagers)
 }
 
 /// The authenticity audit of an account: how likely a bot, why, and how real its audience
@@ -1149,9 +1112,9 @@ pub struct GroupsQuery {
 #[utoipa::path(
     get,
     path = "/api/workspaces/{workspace}/groups",
-    params(("workspace" = String, Path, description = "Workspace name"), GroupsQuery),
+    params(("workspace" = String, Path, description = "Workspace name"), GroupsQuery, ExportQuery),
     responses(
-        (status = 200, body = GroupsJson),
+        (status = 200, body = GroupsJson, description = "The groups (as a file with format=csv or xlsx)"),
         (status = 400, body = crate::api::ErrorBody),
         (status = 401, body = crate::api::ErrorBody),
         (status = 404, body = crate::api::ErrorBody),
@@ -1162,9 +1125,12 @@ async fn groups(
     caller: Caller,
     Path(workspace): Path<String>,
     Query(q): Query<GroupsQuery>,
-) -> Result<Json<GroupsJson>, ApiError> {
+    Query(export): Query<ExportQuery>,
+) -> Result<Response, ApiError> {
     member(&state, &caller, &workspace)?;
+    let (format, _) = export.parse(&["groups"])?;
     let top = number("top", q.top.as_deref(), 50, 1000)?;
+    let name = format!("{workspace}-groups");
     let report = read_work(state.clone(), move || {
         open_store(&state, &workspace)?
             .groups(top)
@@ -1174,7 +1140,7 @@ async fn groups(
             })
     })
     .await?;
-    Ok(Json(GroupsJson::from(&report)))
+    crate::export::answer(format, &name, &GroupsJson::from(&report), |j| &j.groups)
 }
 
 /// Query of the disclosure check.
@@ -1191,9 +1157,9 @@ pub struct DisclosureQuery {
 #[utoipa::path(
     get,
     path = "/api/workspaces/{workspace}/disclosure",
-    params(("workspace" = String, Path, description = "Workspace name"), DisclosureQuery, PageQuery),
+    params(("workspace" = String, Path, description = "Workspace name"), DisclosureQuery, PageQuery, ExportQuery),
     responses(
-        (status = 200, body = DisclosureJson),
+        (status = 200, body = DisclosureJson, description = "The check (with format=csv or xlsx a file of one table: `table=posts`, the sponsored posts, all of them unless `limit` is given; `accounts`; or `campaigns`)"),
         (status = 400, body = crate::api::ErrorBody),
         (status = 401, body = crate::api::ErrorBody),
         (status = 404, body = crate::api::ErrorBody),
@@ -1205,9 +1171,13 @@ async fn disclosure(
     Path(workspace): Path<String>,
     Query(q): Query<DisclosureQuery>,
     Query(page): Query<PageQuery>,
-) -> Result<Json<DisclosureJson>, ApiError> {
+    Query(export): Query<ExportQuery>,
+) -> Result<Response, ApiError> {
     member(&state, &caller, &workspace)?;
+    let (format, table) = export.parse(&["posts", "accounts", "campaigns"])?;
     let (offset, limit) = page.bounds()?;
+    let limit = format.limit(page.limit.as_deref(), limit);
+    let name = format!("{workspace}-disclosure-{table}");
     let account = q.account.filter(|a| !a.trim().is_empty());
     let report = read_work(state.clone(), move || {
         let store = open_store(&state, &workspace)?;
@@ -1217,7 +1187,12 @@ async fn disclosure(
         }
     })
     .await?;
-    Ok(Json(DisclosureJson::page(&report, offset, limit)))
+    let json = DisclosureJson::page(&report, offset, limit);
+    match table {
+        "accounts" => crate::export::answer(format, &name, &json, |j| &j.accounts),
+        "campaigns" => crate::export::answer(format, &name, &json, |j| &j.campaigns),
+        _ => crate::export::answer(format, &name, &json, |j| &j.sponsored_posts),
+    }
 }
 
 /// Classifies and scores one text, as `socialset sentiment` does: its kind with the cues,
@@ -1311,9 +1286,9 @@ const AUDIT_BATCH: usize = 200;
 #[utoipa::path(
     get,
     path = "/api/workspaces/{workspace}/audit",
-    params(("workspace" = String, Path, description = "Workspace name"), PageQuery),
+    params(("workspace" = String, Path, description = "Workspace name"), PageQuery, ExportQuery),
     responses(
-        (status = 200, body = AuditJson),
+        (status = 200, body = AuditJson, description = "A page of the audit (with format=csv or xlsx a file: `table=accounts`, every account audited unless `limit` is given, or `pods`)"),
         (status = 400, body = crate::api::ErrorBody),
         (status = 401, body = crate::api::ErrorBody),
         (status = 404, body = crate::api::ErrorBody),
@@ -1324,9 +1299,13 @@ async fn audit_all(
     caller: Caller,
     Path(workspace): Path<String>,
     Query(q): Query<PageQuery>,
-) -> Result<Json<AuditJson>, ApiError> {
+    Query(export): Query<ExportQuery>,
+) -> Result<Response, ApiError> {
     member(&state, &caller, &workspace)?;
+    let (format, table) = export.parse(&["accounts", "pods"])?;
     let (offset, limit) = q.bounds()?;
+    let limit = format.limit(q.limit.as_deref(), limit);
+    let name = format!("{workspace}-audit-{table}");
     let need = offset.saturating_add(limit).max(1);
     // A cached audit serves every page it lists, or any page once it lists every account.
     let fits = |r: &socialset_engine::AuditReport| {
@@ -1351,7 +1330,10 @@ async fn audit_all(
     .await?;
     let mut page = AuditJson::page(&report, offset);
     page.accounts.truncate(limit);
-    Ok(Json(page))
+    match table {
+        "pods" => crate::export::answer(format, &name, &page, |p| &p.pods),
+        _ => crate::export::answer(format, &name, &page, |p| &p.accounts),
+    }
 }
 
 /// Engagement pods: groups of accounts that engage each other fast and often (mutual
@@ -1359,9 +1341,10 @@ async fn audit_all(
 #[utoipa::path(
     get,
     path = "/api/workspaces/{workspace}/pods",
-    params(("workspace" = String, Path, description = "Workspace name")),
+    params(("workspace" = String, Path, description = "Workspace name"), ExportQuery),
     responses(
-        (status = 200, body = Vec<PodJson>),
+        (status = 200, body = Vec<PodJson>, description = "The pods (as a file with format=csv or xlsx)"),
+        (status = 400, body = crate::api::ErrorBody),
         (status = 401, body = crate::api::ErrorBody),
         (status = 404, body = crate::api::ErrorBody),
     )
@@ -1370,13 +1353,17 @@ async fn pods(
     State(state): State<AppState>,
     caller: Caller,
     Path(workspace): Path<String>,
-) -> Result<Json<Vec<PodJson>>, ApiError> {
+    Query(export): Query<ExportQuery>,
+) -> Result<Response, ApiError> {
     member(&state, &caller, &workspace)?;
+    let (format, _) = export.parse(&["pods"])?;
+    let name = format!("{workspace}-pods");
     let pods = read_work(state.clone(), move || {
         Ok(open_store(&state, &workspace)?.pods(&Default::default(), &Default::default())?)
     })
     .await?;
-    Ok(Json(pods.iter().map(PodJson::from).collect()))
+    let pods: Vec<PodJson> = pods.iter().map(PodJson::from).collect();
+    crate::export::answer(format, &name, &pods, |p| p.as_slice())
 }
 
 /// Query of the segments.
@@ -1392,9 +1379,9 @@ pub struct SegmentsQuery {
 #[utoipa::path(
     get,
     path = "/api/workspaces/{workspace}/segments",
-    params(("workspace" = String, Path, description = "Workspace name"), SegmentsQuery, PageQuery),
+    params(("workspace" = String, Path, description = "Workspace name"), SegmentsQuery, PageQuery, ExportQuery),
     responses(
-        (status = 200, body = SegmentsJson),
+        (status = 200, body = SegmentsJson, description = "A page of the accounts (every matching one as a file with format=csv or xlsx unless `limit` is given)"),
         (status = 400, body = crate::api::ErrorBody),
         (status = 401, body = crate::api::ErrorBody),
         (status = 404, body = crate::api::ErrorBody),
@@ -1406,9 +1393,13 @@ async fn segments(
     Path(workspace): Path<String>,
     Query(q): Query<SegmentsQuery>,
     Query(page): Query<PageQuery>,
-) -> Result<Json<SegmentsJson>, ApiError> {
+    Query(export): Query<ExportQuery>,
+) -> Result<Response, ApiError> {
     member(&state, &caller, &workspace)?;
+    let (format, _) = export.parse(&["accounts"])?;
     let (offset, limit) = page.bounds()?;
+    let limit = format.limit(page.limit.as_deref(), limit);
+    let name = format!("{workspace}-segments");
     let segment = match q.segment.as_deref().map(str::trim) {
         None | Some("") => None,
         Some(name) => Some(socialset_engine::Segment::parse(name).ok_or_else(|| {
@@ -1422,7 +1413,8 @@ async fn segments(
         Ok(open_store(&state, &workspace)?.segments(&Default::default())?)
     })
     .await?;
-    Ok(Json(SegmentsJson::page(&report, segment, offset, limit)))
+    let json = SegmentsJson::page(&report, segment, offset, limit);
+    crate::export::answer(format, &name, &json, |j| &j.accounts)
 }
 
 /// Query of the captured posts.
@@ -1464,9 +1456,9 @@ fn filter<T>(
 #[utoipa::path(
     get,
     path = "/api/workspaces/{workspace}/ugc",
-    params(("workspace" = String, Path, description = "Workspace name"), UgcQuery),
+    params(("workspace" = String, Path, description = "Workspace name"), UgcQuery, ExportQuery),
     responses(
-        (status = 200, body = UgcJson),
+        (status = 200, body = UgcJson, description = "The posts and threads (with format=csv or xlsx a file: `table=posts`, up to `top`, or `threads`)"),
         (status = 400, body = crate::api::ErrorBody),
         (status = 401, body = crate::api::ErrorBody),
         (status = 404, body = crate::api::ErrorBody),
@@ -1478,8 +1470,11 @@ async fn ugc(
     caller: Caller,
     Path(workspace): Path<String>,
     Query(q): Query<UgcQuery>,
-) -> Result<Json<UgcJson>, ApiError> {
+    Query(export): Query<ExportQuery>,
+) -> Result<Response, ApiError> {
     member(&state, &caller, &workspace)?;
+    let (format, table) = export.parse(&["posts", "threads"])?;
+    let name = format!("{workspace}-customer-voice-{table}");
     let options = UgcOptions {
         kind: filter(
             "kind",
@@ -1505,7 +1500,11 @@ async fn ugc(
             .map_err(ApiError::from)
     })
     .await?;
-    Ok(Json(UgcJson::from(&report)))
+    let json = UgcJson::from(&report);
+    match table {
+        "threads" => crate::export::answer(format, &name, &json, |j| &j.threads),
+        _ => crate::export::answer(format, &name, &json, |j| &j.items),
+    }
 }
 
 /// The planner's options for a plan request, its fields checked.
@@ -1652,9 +1651,9 @@ pub struct TrustQuery {
 #[utoipa::path(
     get,
     path = "/api/workspaces/{workspace}/trust",
-    params(("workspace" = String, Path, description = "Workspace name"), TrustQuery),
+    params(("workspace" = String, Path, description = "Workspace name"), TrustQuery, ExportQuery),
     responses(
-        (status = 200, body = TrustJson),
+        (status = 200, body = TrustJson, description = "The most trusted accounts (as a file with format=csv or xlsx)"),
         (status = 400, body = crate::api::ErrorBody),
         (status = 401, body = crate::api::ErrorBody),
         (status = 404, body = crate::api::ErrorBody),
@@ -1666,8 +1665,11 @@ async fn trust(
     caller: Caller,
     Path(workspace): Path<String>,
     Query(q): Query<TrustQuery>,
-) -> Result<Json<TrustJson>, ApiError> {
+    Query(export): Query<ExportQuery>,
+) -> Result<Response, ApiError> {
     member(&state, &caller, &workspace)?;
+    let (format, _) = export.parse(&["accounts"])?;
+    let name = format!("{workspace}-trust");
     let top = number("top", q.top.as_deref(), 50, 1000)?;
     let from = match q.from.as_deref().unwrap_or("auto") {
         "auto" => None,
@@ -1712,7 +1714,7 @@ async fn trust(
     })
     .await?;
     report.accounts.truncate(top.max(1));
-    Ok(Json(report))
+    crate::export::answer(format, &name, &report, |j| &j.accounts)
 }
 
 /// Query of the communities.
@@ -2373,20 +2375,60 @@ fn starter_or_admin(job: &Job, caller: &Caller, role: Role, act: &str) -> Result
     params(
         ("workspace" = String, Path, description = "Workspace name"),
         ("job" = String, Path, description = "The id the job was given"),
+        ExportQuery,
     ),
     responses(
-        (status = 200, body = Job),
+        (status = 200, body = Job, description = "The job (with format=csv or xlsx, a table of its result as a file: a plan's `social_set` or `professional` members, the `communities` or stability `windows` of communities, the `accounts` or `pods` of an audit)"),
+        (status = 400, body = crate::api::ErrorBody),
         (status = 401, body = crate::api::ErrorBody),
         (status = 404, body = crate::api::ErrorBody),
+        (status = 409, body = crate::api::ErrorBody),
     )
 )]
 async fn get_job(
     State(state): State<AppState>,
     caller: Caller,
     Path((workspace, job)): Path<(String, String)>,
-) -> Result<Json<Job>, ApiError> {
+    Query(export): Query<ExportQuery>,
+) -> Result<Response, ApiError> {
     member(&state, &caller, &workspace)?;
-    job_of(&state, &workspace, &job).map(Json)
+    let job = job_of(&state, &workspace, &job)?;
+    // Each kind's tables, and where they are in its result.
+    let tables: &[(&'static str, &str)] = match job.kind.as_str() {
+        "plan" => &[
+            ("social_set", "/social_set/members"),
+            ("professional", "/professional/members"),
+        ],
+        "communities" => &[
+            ("communities", "/communities"),
+            ("windows", "/stability/windows"),
+        ],
+        "audit" => &[("accounts", "/accounts"), ("pods", "/pods")],
+        _ => &[],
+    };
+    let names: Vec<&'static str> = tables.iter().map(|(n, _)| *n).collect();
+    let (format, table) = export.parse(&names)?;
+    if !format.is_file() {
+        return Ok(Json(job).into_response());
+    }
+    let Some((_, pointer)) = tables.iter().find(|(n, _)| *n == table) else {
+        return Err(ApiError::bad(
+            "format",
+            format!("a {} job has no table to download", job.kind),
+        ));
+    };
+    let result = job.result.as_ref().ok_or_else(|| {
+        ApiError::new(
+            StatusCode::CONFLICT,
+            format!("the job is {}: it has no result to download yet", job.state),
+            Some("job"),
+        )
+    })?;
+    let rows = result
+        .pointer(pointer)
+        .and_then(serde_json::Value::as_array)
+        .map_or(&[][..], Vec::as_slice);
+    crate::export::download(format, &format!("{workspace}-{}-{table}", job.kind), rows)
 }
 
 /// Cancels a job (its starter or an admin of the workspace): it stops at its next check,

@@ -769,7 +769,7 @@ async fn the_leaderboard_pages_filters_and_names_bad_fields(s: Server) {
         .to_str()
         .is_ok_and(|c| c.starts_with("text/csv")));
     assert!(
-        text.starts_with("rank,listed_rank,id,handle,percentile,score"),
+        text.starts_with("rank,listed_rank,percentile,id,handle,score"),
         "{text}"
     );
     assert_eq!(text.lines().count(), 3);
@@ -820,11 +820,8 @@ async fn the_leaderboard_pages_filters_and_names_bad_fields(s: Server) {
             .and_then(|v| v.to_str().ok()),
         Some("attachment; filename=\"acme-ranking.csv\"")
     );
-    let csv_ids: Vec<&str> = text
-        .lines()
-        .skip(1)
-        .filter_map(|l| l.split(',').nth(2))
-        .collect();
+    let csv_rows = csv_rows(&text);
+    let csv_ids: Vec<&str> = csv_rows.iter().map(|r| r["id"].as_str()).collect();
     let json_ids: Vec<&str> = all["accounts"]
         .as_array()
         .into_iter()
@@ -2339,4 +2336,267 @@ async fn a_campaign_its_links_its_signed_conversions_and_its_report(s: Server) {
     let (status, text, _) = get(&s, &format!("{base}/summer/report?window_days=0"), &s.vic).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{text}");
     assert_eq!(json(&text)["field"], "window_days");
+}
+
+/// The cells of `csv` by column name, one map per row.
+fn csv_rows(csv: &str) -> Vec<std::collections::HashMap<String, String>> {
+    let mut reader = csv::Reader::from_reader(csv.as_bytes());
+    let header: Vec<String> = reader
+        .headers()
+        .expect("a header")
+        .iter()
+        .map(str::to_owned)
+        .collect();
+    reader
+        .records()
+        .map(|r| {
+            let r = r.expect("a CSV record");
+            header
+                .iter()
+                .cloned()
+                .zip(r.iter().map(str::to_owned))
+                .collect()
+        })
+        .collect()
+}
+
+/// Asserts that `csv` holds `rows` (JSON objects) row for row: every field a column of the
+/// same name (`parent.child` for a nested one) with the same value, every list of accounts
+/// by their handles, or their ids where they have none.
+fn same_rows(what: &str, rows: &[serde_json::Value], csv: &str) {
+    use serde_json::Value;
+    let cells = csv_rows(csv);
+    assert_eq!(cells.len(), rows.len(), "{what}: the file's rows");
+    fn check(
+        what: &str,
+        i: usize,
+        key: &str,
+        v: &Value,
+        row: &std::collections::HashMap<String, String>,
+    ) {
+        if let Value::Object(map) = v {
+            for (k, v) in map {
+                check(what, i, &format!("{key}.{k}"), v, row);
+            }
+            return;
+        }
+        let cell = row
+            .get(key)
+            .unwrap_or_else(|| panic!("{what}: no column {key}"));
+        match v {
+            Value::Object(_) => unreachable!("handled above"),
+            Value::Null => assert_eq!(cell, "", "{what} row {i} {key}"),
+            Value::Bool(b) => assert_eq!(cell, &b.to_string(), "{what} row {i} {key}"),
+            Value::Number(n) => {
+                let (a, b) = (n.as_f64().expect("a number"), cell.parse::<f64>());
+                assert!(
+                    b.is_ok_and(|b| b == a),
+                    "{what} row {i} {key}: {cell} vs {a}"
+                );
+            }
+            // A text a spreadsheet would run as a formula is written with a leading '.
+            Value::String(s) => assert!(
+                cell == s || *cell == format!("'{s}"),
+                "{what} row {i} {key}: {cell:?} vs {s:?}"
+            ),
+            Value::Array(items) => {
+                let expected: Vec<String> = items
+                    .iter()
+                    .map(|x| match x {
+                        Value::Object(m) => ["handle", "id", "about", "name"]
+                            .iter()
+                            .find_map(|k| m.get(*k).and_then(Value::as_str))
+                            .map_or_else(|| x.to_string(), str::to_owned),
+                        Value::String(s) => s.clone(),
+                        other => other.to_string(),
+                    })
+                    .collect();
+                assert_eq!(cell, &expected.join("; "), "{what} row {i} {key}");
+            }
+        }
+    }
+    for (i, (json_row, row)) in rows.iter().zip(&cells).enumerate() {
+        let object = json_row.as_object().expect("a JSON object per row");
+        for (key, v) in object {
+            check(what, i, key, v, row);
+        }
+        if object.contains_key("id") && object.contains_key("handle") {
+            assert!(row.contains_key("handle"), "{what}: handles beside ids");
+        }
+    }
+}
+
+/// Every row of the JSON list at `pointer` in the answers of `uri`, page after page when the
+/// route pages (`paged`).
+async fn all_json_rows(
+    s: &Server,
+    uri: &str,
+    pointer: &str,
+    paged: bool,
+) -> Vec<serde_json::Value> {
+    let mut rows = Vec::new();
+    let sep = if uri.contains('?') { '&' } else { '?' };
+    loop {
+        let page_uri = if paged {
+            format!("{uri}{sep}limit=1000&offset={}", rows.len())
+        } else {
+            uri.to_owned()
+        };
+        let (status, text, _) = get(s, &page_uri, &s.vic).await;
+        assert_eq!(status, StatusCode::OK, "{page_uri}: {text}");
+        let page = json(&text)
+            .pointer(pointer)
+            .and_then(serde_json::Value::as_array)
+            .cloned()
+            .unwrap_or_else(|| panic!("{page_uri}: no list at {pointer}"));
+        let n = page.len();
+        rows.extend(page);
+        if !paged || n < 1000 {
+            return rows;
+        }
+    }
+}
+
+/// The file a table downloads as, checked to be a download of that format.
+async fn table_file(s: &Server, uri: &str, format: &str) -> String {
+    let (status, text, headers) = get(s, uri, &s.vic).await;
+    assert_eq!(status, StatusCode::OK, "{uri}: {text}");
+    let disposition = headers
+        .get(header::CONTENT_DISPOSITION)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    assert!(
+        disposition.starts_with("attachment; filename=\"")
+            && disposition.ends_with(&format!(".{format}\"")),
+        "{uri}: {disposition}"
+    );
+    if format == "xlsx" {
+        assert!(text.starts_with("PK"), "{uri}: an .xlsx is a zip container");
+    }
+    text
+}
+
+/// Every table of the API, on the bundled demo data, as CSV equals its JSON row for row,
+/// every row of it (not the page the JSON answers), with handles; and downloads as .xlsx.
+#[tokio::test]
+async fn every_tables_full_csv_equals_its_json_row_for_row() {
+    let s = one_admin_server(|_| {});
+    let store = s.store_of("acme");
+    tokio::task::spawn_blocking(move || {
+        socialset_engine::Workspace::create_demo(&store, &mut socialset_engine::NoProgress)
+            .map(|_| ())
+    })
+    .await
+    .expect("task")
+    .expect("the demo store");
+    let sponsored = "\
+{\"type\":\"post\",\"id\":\"tw:s1\",\"author\":\"tw:c\",\"text\":\"#adv Le nuove scarpe sono comodissime\"}
+{\"type\":\"post\",\"id\":\"tw:s2\",\"author\":\"tw:c\",\"text\":\"Scarpe stupende, usate il codice sconto ESTATE20\"}
+";
+    assert_eq!(import(&s, &s.ann, sponsored).await["state"], "done");
+    let campaign = r##"{"name":"summer","brand":"acme","start":"2026-01-01","end":"2099-12-31","budget":1000,"currency":"EUR","destination":"https://shop.example/summer","hashtags":[],"disclosure":[]}"##;
+    let (status, text) =
+        post_json(&s, "/api/workspaces/acme/campaigns", Some(&s.ann), campaign).await;
+    assert_eq!(status, StatusCode::CREATED, "{text}");
+    let w = "/api/workspaces/acme";
+    let top = json(&get(&s, &format!("{w}/rank?limit=1"), &s.vic).await.1)["accounts"][0]["id"]
+        .as_str()
+        .expect("a ranked account")
+        .to_owned();
+    // (route, the list in its JSON, whether the JSON pages, table=)
+    let tables: Vec<(String, &str, bool, &str)> = vec![
+        (format!("{w}/rank?min_engagers=1"), "/accounts", true, ""),
+        (
+            format!("{w}/rank?tier=native&hide=bots"),
+            "/accounts",
+            true,
+            "",
+        ),
+        (format!("{w}/audit"), "/accounts", true, "accounts"),
+        (format!("{w}/audit"), "/pods", false, "pods"),
+        (format!("{w}/pods"), "", false, ""),
+        (format!("{w}/segments"), "/accounts", true, ""),
+        (
+            format!("{w}/segments?segment=creator"),
+            "/accounts",
+            true,
+            "",
+        ),
+        (format!("{w}/disclosure"), "/sponsored_posts", true, "posts"),
+        (format!("{w}/disclosure"), "/accounts", false, "accounts"),
+        (format!("{w}/groups?top=0"), "/groups", false, ""),
+        (format!("{w}/ugc?top=1000"), "/items", false, "posts"),
+        (
+            format!("{w}/ugc?kind=question"),
+            "/threads",
+            false,
+            "threads",
+        ),
+        (format!("{w}/trust?top=1000"), "/accounts", false, ""),
+        (format!("{w}/campaigns"), "/campaigns", false, ""),
+    ];
+    for (uri, pointer, paged, table) in tables {
+        let rows = all_json_rows(&s, &uri, pointer, paged).await;
+        assert!(
+            !rows.is_empty(),
+            "{uri} {pointer}: the demo fills every table"
+        );
+        let sep = if uri.contains('?') { '&' } else { '?' };
+        let file = |format: &str| format!("{uri}{sep}format={format}&table={table}");
+        let what = format!("{uri} {pointer}");
+        same_rows(&what, &rows, &table_file(&s, &file("csv"), "csv").await);
+        table_file(&s, &file("xlsx"), "xlsx").await;
+    }
+    // An account's engagers: the JSON lists the first ones, the file every one.
+    let (_, text, _) = get(&s, &format!("{w}/accounts/{top}/explain"), &s.vic).await;
+    let e = json(&text);
+    let csv = table_file(&s, &format!("{w}/accounts/{top}/explain?format=csv"), "csv").await;
+    let listed = e["engagers"].as_array().expect("engagers");
+    let total = e["engagers_total"].as_u64().expect("a total") as usize;
+    assert!(
+        total > listed.len(),
+        "the demo's top account has more engagers than listed"
+    );
+    let every: Vec<&str> = csv.lines().skip(1).collect();
+    assert_eq!(every.len(), total, "every engager");
+    let first: String = csv
+        .lines()
+        .take(listed.len() + 1)
+        .collect::<Vec<_>>()
+        .join("\n");
+    same_rows("explain", listed, &first);
+    // A plan's and the communities' tables, from their jobs' results.
+    for (request, tables) in [
+        (
+            r#"{"kind":"plan","plan":{"budget_eur":2000,"compare_professional":true,"probabilities":"engagement"}}"#,
+            [
+                ("social_set", "/social_set/members"),
+                ("professional", "/professional/members"),
+            ],
+        ),
+        (
+            r#"{"kind":"communities","top":50}"#,
+            [
+                ("communities", "/communities"),
+                ("communities", "/communities"),
+            ],
+        ),
+    ] {
+        let (_, job) = run_job(&s, &s.vic, request).await;
+        assert_eq!(job["state"], "done", "{job}");
+        let id = job["id"].as_str().expect("job id");
+        for (table, pointer) in tables {
+            let rows = job["result"]
+                .pointer(pointer)
+                .and_then(serde_json::Value::as_array)
+                .expect("the job's table");
+            assert!(!rows.is_empty(), "{request}: {table}: {job}");
+            let uri = format!("{w}/jobs/{id}?format=csv&table={table}");
+            same_rows(&uri, rows, &table_file(&s, &uri, "csv").await);
+        }
+    }
+    // Tables that do not exist are named.
+    let (status, text, _) = get(&s, &format!("{w}/ugc?format=csv&table=people"), &s.vic).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{text}");
+    assert_eq!(json(&text)["field"], "table");
 }
