@@ -224,7 +224,7 @@ await step("plan a Social Set against professionals", async () => {
   assert.match(summary, /Professional plan/);
   assert.match(summary, /inside the imported data \(95% predictive interval/, summary);
   assert.match(summary, /nominal audience, which the data cannot observe/, summary);
-  assert.match(summary, /Interval parts/, summary);
+  assert.match(summary, /Where the interval's width comes from/, summary);
   const file = await downloaded(page, "#plan-rows");
   assert.match(file.href, /\/jobs\/[^/?]+\?table=social_set&format=csv$/);
   assert.equal(file.records, await page.locator("#plan-rows tr").count(), "one row per member");

@@ -862,8 +862,11 @@ const reachText = (s) => {
 
 // Where a forecast's interval comes from.
 const partsText = (f) =>
-  ` Interval parts (sd of log reach): learned parameters ${fmt(f.sd_parameters, 2)}, outcome ${fmt(f.sd_outcome, 2)}, ` +
-  (f.backtests ? `past forecasts ${fmt(f.sd_past_forecasts, 2)} (${f.backtests} backtests).` : "no past forecast could be made: not calibrated.");
+  ` Where the interval's width comes from (spread of the log of reach): the learned model ${fmt(f.sd_parameters, 2)}, ` +
+  `chance in what happens ${fmt(f.sd_outcome, 2)}, ` +
+  (f.backtests
+    ? `the misses of past forecasts beyond those ${fmt(f.sd_past_forecasts, 2)} (${f.backtests} tried on the history).`
+    : "no past forecast could be tried on the history: the interval is not calibrated.");
 
 $("plan-form").addEventListener("submit", async (ev) => {
   ev.preventDefault();

@@ -8,12 +8,13 @@ use socialset_engine::{
     basis_name, share_parts, AccountAudit, AuditOptions, AuditReport, PodConfig, Share,
 };
 
-use super::{GraphArgs, OutputFormat, StoreArgs};
+use super::{OutputFormat, StoreArgs, TimeArgs};
 use crate::output::{count_of, csv, plural, reason_arrow, table, thousands, who};
 
-/// Audit accounts: is each a person, an organisation or publisher, or a likely fake or bot;
-/// the reasons, how real its audience and engagement look, and the engagement pods it
-/// belongs to.
+/// Audit accounts: person, organisation or publisher, or likely fake or bot, and why.
+///
+/// For each account: the verdict and its reasons, how real its audience and engagement
+/// look, and the engagement pods it belongs to.
 ///
 /// Three verdicts. The probability that an account is automated comes from
 /// gradient-boosted trees trained on labelled accounts (built in: Gilani et al. 2017; or your
@@ -74,7 +75,7 @@ pub struct Args {
     format: OutputFormat,
 
     #[command(flatten)]
-    graph: GraphArgs,
+    time: TimeArgs,
 
     #[command(flatten)]
     store: StoreArgs,
@@ -97,7 +98,7 @@ pub fn run(args: Args) -> Result<()> {
         reasons: args.reasons,
         top: args.top,
         pods: PodConfig::default(),
-        window: args.graph.window(),
+        window: args.time.window(),
     };
     let (ws, progress) = args
         .store

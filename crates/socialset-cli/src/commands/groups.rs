@@ -5,8 +5,9 @@ use anyhow::Result;
 use super::{OutputFormat, StoreArgs};
 use crate::output::{csv, table, thousands};
 
-/// List the groups people gather in — subreddits, X/Twitter lists, discussion groups — with
-/// their members and activity, the most posted-in first.
+/// List the groups people gather in (subreddits, X/Twitter lists), the most posted-in first.
+///
+/// Each group with its members and activity: subreddits, X/Twitter lists, discussion groups.
 ///
 /// Groups come from the exports: a Reddit post names its subreddit and a subreddit listing
 /// gives its subscribers; an X/Twitter list gives its member count; socialset's JSON Lines

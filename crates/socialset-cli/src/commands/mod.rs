@@ -116,10 +116,9 @@ impl StoreArgs {
     }
 }
 
-/// The engagement graph to analyse: which time window, and how much each kind of engagement
-/// counts.
+/// The time window to analyse.
 #[derive(Debug, clap::Args)]
-pub struct GraphArgs {
+pub struct TimeArgs {
     /// Only engagement at or after this time (RFC 3339, YYYY-MM-DD or epoch seconds).
     #[arg(long, value_name = "TIME", value_parser = parse_time)]
     pub since: Option<socialset_engine::Timestamp>,
@@ -127,24 +126,33 @@ pub struct GraphArgs {
     /// Only engagement before this time (RFC 3339, YYYY-MM-DD or epoch seconds).
     #[arg(long, value_name = "TIME", value_parser = parse_time)]
     pub until: Option<socialset_engine::Timestamp>,
-
-    /// Weight of each layer of the graph, e.g. `reply=1,share=0.5,follow=0`; layers not named
-    /// keep the defaults reply=1, quote=0.8, share=0.6, mention=0.4, like=0.2, follow=0.1.
-    #[arg(long, value_name = "KIND=W,...", value_parser = socialset_engine::EngagementWeights::parse, default_value = "")]
-    pub weights: socialset_engine::EngagementWeights,
-
-    /// PageRank damping: the probability of following an engagement rather than jumping to a
-    /// random account (for rank and explain).
-    #[arg(long, default_value_t = 0.85, value_name = "D")]
-    pub damping: f64,
 }
 
-impl GraphArgs {
+impl TimeArgs {
     pub fn window(&self) -> socialset_engine::TimeWindow {
         socialset_engine::TimeWindow {
             since: self.since,
             until: self.until,
         }
+    }
+}
+
+/// The engagement graph to analyse: which time window, and how much each kind of engagement
+/// counts.
+#[derive(Debug, clap::Args)]
+pub struct GraphArgs {
+    #[command(flatten)]
+    pub time: TimeArgs,
+
+    /// Weight of each layer of the graph, e.g. `reply=1,share=0.5,follow=0`; layers not named
+    /// keep the defaults reply=1, quote=0.8, share=0.6, mention=0.4, like=0.2, follow=0.1.
+    #[arg(long, value_name = "KIND=W,...", value_parser = socialset_engine::EngagementWeights::parse, default_value = "")]
+    pub weights: socialset_engine::EngagementWeights,
+}
+
+impl GraphArgs {
+    pub fn window(&self) -> socialset_engine::TimeWindow {
+        self.time.window()
     }
 }
 
@@ -165,6 +173,11 @@ pub struct InfluenceArgs {
 
     #[command(flatten)]
     pub graph: GraphArgs,
+
+    /// PageRank damping: the probability of following an engagement rather than jumping to a
+    /// random account.
+    #[arg(long, default_value_t = 0.85, value_name = "D")]
+    pub damping: f64,
 }
 
 impl InfluenceArgs {
@@ -176,7 +189,7 @@ impl InfluenceArgs {
         socialset_engine::RankOptions {
             window: self.graph.window(),
             weights: self.graph.weights,
-            damping: self.graph.damping,
+            damping: self.damping,
             topic: self.topic,
             tier,
             max_followers: self.max_followers,

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use anyhow::Result;
 use socialset_engine::{Model, PlanOptions, PlanReport, PlanSet, PriceList, Probabilities};
 
-use super::{GraphArgs, OutputFormat, StoreArgs};
+use super::{OutputFormat, StoreArgs, TimeArgs};
 use crate::output::{csv, table, thousands, who};
 
 /// Plan a Social Set: the native influencers that reach the most accounts for the budget.
@@ -136,7 +136,7 @@ pub struct Args {
     #[arg(long, value_enum, default_value = "table")]
     format: OutputFormat,
     #[command(flatten)]
-    graph: GraphArgs,
+    time: TimeArgs,
     #[command(flatten)]
     store: StoreArgs,
     #[command(flatten)]
@@ -187,7 +187,7 @@ pub fn run(args: Args) -> Result<()> {
         probabilities: Probabilities::parse(&args.probabilities).unwrap_or_default(),
         horizon_days: args.days,
         assume_native_if_unknown: args.assume_native_if_unknown,
-        window: args.graph.window(),
+        window: args.time.window(),
     };
     let mut limits = socialset_engine::Limits::default();
     args.limit.apply(&mut limits);
@@ -272,12 +272,12 @@ fn forecast_parts(s: &PlanSet) -> Option<String> {
         "no past forecast could be made inside the history: the interval is not calibrated".into()
     } else {
         format!(
-            "past forecasts' excess error {:.2} (from {} backtests)",
+            "the misses of past forecasts beyond those {:.2} (from {} backtests)",
             f.sd_past_forecasts, f.backtests
         )
     };
     Some(format!(
-        "  interval parts (sd of log reach): learned parameters {:.2} (bootstrap), outcome {:.2}, {calibrated}",
+        "  where the interval's width comes from (standard deviations of the log of reach): the learned model {:.2} (bootstrap over the history), chance in what happens {:.2}, {calibrated}",
         f.sd_parameters, f.sd_outcome
     ))
 }

@@ -4,11 +4,13 @@ use anyhow::Result;
 use serde_json::{json, Value};
 use socialset_engine::{PodConfig, PodLine};
 
-use super::{GraphArgs, OutputFormat, StoreArgs};
+use super::{OutputFormat, StoreArgs, TimeArgs};
 use crate::output::{csv, table, who};
 
-/// Find engagement pods: groups of accounts that like and share each other's posts
-/// reciprocally, densely and fast, to inflate each other's reach.
+/// Find engagement pods: accounts that like and share each other's posts to inflate reach.
+///
+/// A pod likes and shares its members' posts reciprocally, densely and fast; conversation
+/// (replies, mentions) is not inflation and does not make a pod.
 ///
 /// Only likes, shares and quotes count: replies and mentions are conversation, and a brand
 /// answering its customers or friends talking is not a pod, however fast. Data with replies
@@ -47,7 +49,7 @@ pub struct Args {
     #[arg(long, value_enum, default_value = "table")]
     format: OutputFormat,
     #[command(flatten)]
-    graph: GraphArgs,
+    time: TimeArgs,
     #[command(flatten)]
     store: StoreArgs,
 }
@@ -75,7 +77,7 @@ pub fn run(args: Args) -> Result<()> {
     let pods = args
         .store
         .open_existing()?
-        .pods(&config, &args.graph.window())?;
+        .pods(&config, &args.time.window())?;
     let rows: Vec<Vec<String>> = pods
         .iter()
         .map(|p| {

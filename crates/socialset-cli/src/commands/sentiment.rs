@@ -8,10 +8,11 @@ use anyhow::Result;
 use super::OutputFormat;
 use crate::output::{csv, table};
 
-/// Score the sentiment of a text: positive, negative, neutral or mixed, with the chances of
-/// each side and the words that drove it (`n:` marks a word under a negation, `c:` a piece of
-/// a word); and its kind as `socialset ugc` would call it (question, complaint, praise,
-/// review or plain mention) with the cues behind it, taking it as a new post.
+/// Score the sentiment and kind of a text (question, complaint, praise, review, mention).
+///
+/// Sentiment: positive, negative, neutral or mixed, with the chances of each side and the
+/// words that drove it (`n:` marks a word under a negation, `c:` a piece of a word). Kind: as
+/// `socialset ugc` would call it, taking the text as a new post, with the cues behind it.
 ///
 /// Italian texts are scored by a linear model trained on SENTIPOLC 2016's training set and
 /// shipped with socialset (nothing is downloaded). `socialset eval sentiment` measures it.

@@ -51,8 +51,10 @@ pub struct Args {
     upload_limit: u64,
     /// Keep the workspaces in this PostgreSQL database (postgres://user[:password]@host/db),
     /// each in its own schema, instead of SQLite files under the data directory. Users and
-    /// tokens stay in DIR/auth.db.
-    #[arg(long, env = "SOCIALSET_DATABASE", value_name = "URL", value_parser = postgres_url)]
+    /// tokens stay in DIR/auth.db. Without --db, SOCIALSET_DB is read when it is a
+    /// postgres:// URL (the store's one variable for every command; the older
+    /// SOCIALSET_DATABASE is still read, with a warning).
+    #[arg(long, value_name = "URL", value_parser = postgres_url)]
     db: Option<String>,
     /// Print the OpenAPI document and exit (docs/openapi.json is this).
     #[arg(long)]
@@ -88,7 +90,10 @@ pub fn run(args: Args) -> Result<()> {
     }
     let mut config = ServerConfig::new(&args.data.data);
     config.upload_limit = args.upload_limit.saturating_mul(1 << 20);
-    config.database = args.db;
+    config.database = match args.db {
+        Some(url) => Some(url),
+        None => database_from_env()?,
+    };
     config.work_time_limit = std::time::Duration::from_secs(args.work_seconds);
     if let Some(n) = args.computations_at_once {
         config.heavy_at_once = n.max(1);
@@ -101,6 +106,34 @@ pub fn run(args: Args) -> Result<()> {
     runtime
         .block_on(socialset_server::serve(config, args.addr))
         .with_context(|| format!("serving on {}", args.addr))
+}
+
+/// The PostgreSQL database the environment names for the workspaces: SOCIALSET_DB when it is
+/// a postgres:// URL (an SQLite path there is a single store for the other commands, not the
+/// server's), else the older SOCIALSET_DATABASE, read with a warning.
+fn database_from_env() -> Result<Option<String>> {
+    if let Some(db) = std::env::var_os("SOCIALSET_DB") {
+        let db = db.to_string_lossy();
+        if let Ok(url) = postgres_url(&db) {
+            return Ok(Some(url));
+        }
+        eprintln!(
+            "note: SOCIALSET_DB={db} is an SQLite store for the other commands; the server keeps \
+             each workspace's store under --data (or in PostgreSQL with --db postgres://…)"
+        );
+    }
+    match std::env::var("SOCIALSET_DATABASE") {
+        Ok(url) => {
+            eprintln!(
+                "warning: SOCIALSET_DATABASE is the old name of the store's variable and will go: \
+                 name it SOCIALSET_DB"
+            );
+            postgres_url(&url)
+                .map(Some)
+                .map_err(|e| anyhow::anyhow!("SOCIALSET_DATABASE: {e}"))
+        }
+        Err(_) => Ok(None),
+    }
 }
 
 fn postgres_url(s: &str) -> Result<String, String> {
@@ -121,8 +154,10 @@ pub struct UserArgs {
 
 #[derive(Debug, clap::Subcommand)]
 enum UserAction {
-    /// Make NAME a member of a workspace with a role (creating the user, with a password, if
-    /// new; giving a password again changes it, which ends their sessions and tokens).
+    /// Make NAME a member of a workspace with a role (creating the user if new).
+    ///
+    /// A new user needs a password; giving a password again changes it, which ends their
+    /// sessions and tokens.
     ///
     ///   echo "$PASSWORD" | socialset user add ann --workspace acme --role admin --password-stdin
     #[command(verbatim_doc_comment)]

@@ -7,7 +7,7 @@ use socialset_engine::TrustOptions;
 use super::{OutputFormat, StoreArgs};
 use crate::output::{csv, percent, table, thousands, who};
 
-/// Rank accounts by the trust their explicit ratings earn them.
+/// Rank accounts by trust: from explicit ratings, or without them from interactions.
 ///
 /// goodness (−1…+1): how much an account is trusted, each rating weighted by how fair its
 /// rater is (Kumar et al., ICDM 2016); fairness (0…1): how well an account's ratings agree

@@ -4,7 +4,7 @@
 use anyhow::Result;
 use socialset_engine::{Polarity, UgcKind, UgcOptions};
 
-use super::{GraphArgs, OutputFormat, StoreArgs};
+use super::{OutputFormat, StoreArgs, TimeArgs};
 use crate::output::{csv, table, thousands, who};
 
 fn parse_kind(s: &str) -> std::result::Result<UgcKind, String> {
@@ -22,9 +22,11 @@ fn parse_polarity(s: &str) -> std::result::Result<Polarity, String> {
         .ok_or_else(|| format!("{s:?} is not one of positive, negative, neutral, mixed"))
 }
 
-/// Capture user-generated value: every post classified as a question, answer, complaint,
-/// praise, review or plain mention (Italian and English), with its sentiment and the cues
-/// behind the verdict; and the questions with their best answer.
+/// What customers write: questions with their best answers, complaints, praise, reviews.
+///
+/// Every post classified as a question, answer, complaint, praise, review or plain mention
+/// (Italian and English), with its sentiment and the cues behind the verdict; and the
+/// questions with their best answer.
 ///
 /// A question asks with "?" (links aside) or opens with why / how / anyone / perché /
 /// qualcuno / sapete...; an answer replies, somewhere down a reply chain, to another
@@ -64,7 +66,7 @@ pub struct Args {
     #[arg(long, value_enum, default_value = "table")]
     format: OutputFormat,
     #[command(flatten)]
-    graph: GraphArgs,
+    time: TimeArgs,
     #[command(flatten)]
     store: StoreArgs,
 }
@@ -85,7 +87,7 @@ pub fn run(args: Args) -> Result<()> {
         language: args.language,
         brand: args.brand,
         query: args.query,
-        window: args.graph.window(),
+        window: args.time.window(),
         top: args.top,
     })?;
     match args.format {
@@ -206,9 +208,10 @@ pub fn run(args: Args) -> Result<()> {
     Ok(())
 }
 
-/// Prosumer segments: for every account, the value it creates (posts, answers, shares its
-/// posts received) against the value it consumes (shares, likes and replies it gave), and
-/// its segment:
+/// Prosumer segments: who creates value (posts, answers) and who only consumes it.
+///
+/// For every account, the value it creates (posts, answers, shares its posts received)
+/// against the value it consumes (shares, likes and replies it gave), and its segment:
 ///
 ///   lurker     no activity on record
 ///   creator    creates at least as much as it consumes
@@ -230,13 +233,13 @@ pub struct SegmentsArgs {
     #[arg(long, value_enum, default_value = "table")]
     format: OutputFormat,
     #[command(flatten)]
-    graph: GraphArgs,
+    time: TimeArgs,
     #[command(flatten)]
     store: StoreArgs,
 }
 
 pub fn run_segments(args: SegmentsArgs) -> Result<()> {
-    let r = args.store.open_existing()?.segments(&args.graph.window())?;
+    let r = args.store.open_existing()?.segments(&args.time.window())?;
     let segment = args
         .segment
         .as_deref()

@@ -739,12 +739,36 @@ fn http(addr: &str, method: &str, path: &str, token: &str, body: &str) -> (u16, 
     (status, body)
 }
 
+#[test]
+fn serve_reads_the_old_store_variable_with_a_warning() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = Command::new(env!("CARGO_BIN_EXE_socialset"))
+        .args(["serve", "--addr", "127.0.0.1:0", "--data"])
+        .arg(dir.path())
+        .env_remove("SOCIALSET_DB")
+        .env("SOCIALSET_DATABASE", "/not/a/url")
+        .output()
+        .expect("serve");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("SOCIALSET_DATABASE is the old name") && stderr.contains("SOCIALSET_DB"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("SOCIALSET_DATABASE: the server's --db is a PostgreSQL URL"),
+        "{stderr}"
+    );
+}
+
 /// Starts `socialset serve` on a free loopback port: the child and its address.
 fn start_server(data: &Path) -> (std::process::Child, String) {
     use std::io::BufRead;
     let mut child = Command::new(env!("CARGO_BIN_EXE_socialset"))
         .args(["serve", "--addr", "127.0.0.1:0", "--data"])
         .arg(data)
+        .env_remove("SOCIALSET_DB")
+        .env_remove("SOCIALSET_DATABASE")
         .stderr(Stdio::piped())
         .spawn()
         .expect("serve");
