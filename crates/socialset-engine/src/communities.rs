@@ -106,16 +106,7 @@ pub(crate) fn communities_of(
     cancel: &Cancel,
 ) -> Result<(Communities, CommunityConfig)> {
     data.require_events("cluster")?;
-    let config = CommunityConfig {
-        leiden: LeidenConfig {
-            quality: options.quality,
-            seed: options.seed,
-            restarts: options.restarts,
-            ..LeidenConfig::default()
-        },
-        weights: options.weights,
-        ..CommunityConfig::default()
-    };
+    let config = community_config(options);
     let found = detect_communities(
         data.accounts.len(),
         &data.events,
@@ -127,40 +118,27 @@ pub(crate) fn communities_of(
     Ok((found, config))
 }
 
+/// The Leiden settings and engagement weights `options` ask for.
+fn community_config(options: &CommunityOptions) -> CommunityConfig {
+    CommunityConfig {
+        leiden: LeidenConfig {
+            quality: options.quality,
+            seed: options.seed,
+            restarts: options.restarts,
+            ..LeidenConfig::default()
+        },
+        weights: options.weights,
+        ..CommunityConfig::default()
+    }
+}
+
 impl Workspace {
     /// Finds communities (and, with `window_days`, their stability over time).
     pub fn communities(&self, options: &CommunityOptions) -> Result<CommunityReport> {
         let (data, found, config) = self.find_communities(options)?;
-        let n = data.accounts.len();
         let stability = match options.window_days {
             None => None,
-            Some(days) if days > 0.0 && days.is_finite() && days <= 1e6 => {
-                let windows = EngagementWindows::split(&data.events, (days * 86_400_000.0) as i64);
-                let max = self.limits().max_windows;
-                if windows.len() > max {
-                    return Err(Error::Refused {
-                        parameter: "window_days",
-                        message: format!(
-                            "windows of {days} days cut the engagement into {} windows, \
-                             each a Leiden run; the limit is {max} (--max-windows): choose \
-                             longer windows",
-                            windows.len()
-                        ),
-                    });
-                }
-                Some(community_stability(
-                    n,
-                    &windows,
-                    &config,
-                    &self.cancel,
-                    &self.progress,
-                )?)
-            }
-            Some(days) => {
-                return Err(Error::Usage(format!(
-                    "--window-days must be a positive number of days up to a million, not {days}"
-                )))
-            }
+            Some(days) => Some(self.stability_of(&data, days, &config)?),
         };
         let name = |v: socialset_model::AccountIdx| {
             let a = &data.accounts[v.0 as usize];
@@ -220,5 +198,54 @@ impl Workspace {
             max_core: found.core_numbers.iter().copied().max().unwrap_or(0),
             stability,
         })
+    }
+}
+
+impl Workspace {
+    /// Only the stability of the communities across consecutive windows of `window_days`
+    /// (required) days: each window's communities compared with the next's, without the
+    /// communities of the whole store (`communities` gives both).
+    pub fn stability(&self, options: &CommunityOptions) -> Result<Stability> {
+        let days = options.window_days.ok_or_else(|| {
+            Error::Usage("the stability of communities needs --window-days".into())
+        })?;
+        self.step("reading the store", 0)?;
+        let data = self.load_social(&options.window)?;
+        data.require_events("cluster")?;
+        self.stability_of(&data, days, &community_config(options))
+    }
+
+    /// The stability of `data`'s communities across windows of `days` days, within the
+    /// windows limit.
+    fn stability_of(
+        &self,
+        data: &SocialData,
+        days: f64,
+        config: &CommunityConfig,
+    ) -> Result<Stability> {
+        if !(days > 0.0 && days.is_finite() && days <= 1e6) {
+            return Err(Error::Usage(format!(
+                "--window-days must be a positive number of days up to a million, not {days}"
+            )));
+        }
+        let windows = EngagementWindows::split(&data.events, (days * 86_400_000.0) as i64);
+        let max = self.limits().max_windows;
+        if windows.len() > max {
+            return Err(Error::Refused {
+                parameter: "window_days",
+                message: format!(
+                    "windows of {days} days cut the engagement into {} windows, each a Leiden \
+                     run; the limit is {max} (--max-windows): choose longer windows",
+                    windows.len()
+                ),
+            });
+        }
+        Ok(community_stability(
+            data.accounts.len(),
+            &windows,
+            config,
+            &self.cancel,
+            &self.progress,
+        )?)
     }
 }

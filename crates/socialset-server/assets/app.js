@@ -543,12 +543,13 @@ async function showCommunities() {
 async function showStability() {
   const days = Number($("window-days").value);
   $("stability-summary").textContent = "Finding the communities of every window…";
-  const c = await runJob({ kind: "communities", top: 5, window_days: days }, "Stability over time").catch(
+  // Only the windows' communities: the whole workspace's are on the map already.
+  const stability = await runJob({ kind: "stability", window_days: days }, "Stability over time").catch(
     shownIn("stability-summary"),
   );
   // Pairs of windows that share fewer than ten active accounts say next to nothing about
   // stability (a partition of two accounts agrees perfectly or not at all).
-  const all = (c.stability && c.stability.windows) || [];
+  const all = stability.windows;
   const windows = all.filter((w) => w.accounts_in_both >= 10);
   const skipped = all.length - windows.length;
   const chart = $("stability-chart");
@@ -556,7 +557,7 @@ async function showStability() {
   if (!windows.length) {
     $("stability-summary").textContent =
       `No two consecutive ${days}-day windows both hold engagement` +
-      `${c.stability ? ` (${fmt(c.stability.untimed_engagements)} engagements have no time)` : ""}.`;
+      `${stability.untimed_engagements ? ` (${fmt(stability.untimed_engagements)} engagements have no time)` : ""}.`;
     return;
   }
   const mean = (k) => windows.reduce((s, w) => s + w[k], 0) / windows.length;
@@ -590,7 +591,7 @@ async function showStability() {
     t.textContent = w.after[0];
     chart.appendChild(t);
   });
-  jobDownloads("stability-rows", c, "windows", "Download every pair of windows (those with fewer than ten accounts too): ");
+  jobDownloads("stability-rows", stability, "windows", "Download every pair of windows (those with fewer than ten accounts too): ");
   $("stability-rows").replaceChildren(
     ...windows.map((w) => {
       const tr = document.createElement("tr");

@@ -399,8 +399,10 @@ pub struct Job {
 }
 
 /// A computation to run as a job: `kind` is `communities` (with `top` and `window_days`, as
-/// the communities route takes them), `plan` (with `plan`, as the plans route takes it) or
-/// `audit` (the whole workspace's audit, whose pages the audit route then serves at once).
+/// the communities route takes them), `stability` (with `window_days`: only the stability of
+/// the communities across windows, a `StabilityJson`, without the whole workspace's
+/// communities), `plan` (with `plan`, as the plans route takes it) or `audit` (the whole
+/// workspace's audit, whose pages the audit route then serves at once).
 #[derive(Clone, Debug, Deserialize, ToSchema)]
 pub struct JobRequest {
     pub kind: String,
@@ -535,32 +537,38 @@ impl From<&CommunityReport> for CommunitiesJson {
             components: r.components,
             largest_component: r.largest_component,
             max_core: r.max_core,
-            stability: r.stability.as_ref().map(|s| StabilityJson {
-                untimed_engagements: s.untimed_engagements,
-                windows: s
-                    .comparisons
-                    .iter()
-                    .map(|c| WindowJson {
-                        before: [day(c.window_before.0), day(c.window_before.1)],
-                        after: [day(c.window_after.0), day(c.window_after.1)],
-                        communities_before: c.communities_before,
-                        communities_after: c.communities_after,
-                        accounts_in_both: c.accounts_in_both,
-                        ari: c.ari,
-                        nmi: c.nmi,
-                        matches: c
-                            .matches
-                            .iter()
-                            .map(|m| MatchJson {
-                                before: m.before,
-                                after: m.after,
-                                members_in_both: m.members_in_both,
-                                kept_share: m.kept_share,
-                            })
-                            .collect(),
-                    })
-                    .collect(),
-            }),
+            stability: r.stability.as_ref().map(StabilityJson::from),
+        }
+    }
+}
+
+impl From<&socialset_engine::Stability> for StabilityJson {
+    fn from(s: &socialset_engine::Stability) -> Self {
+        StabilityJson {
+            untimed_engagements: s.untimed_engagements,
+            windows: s
+                .comparisons
+                .iter()
+                .map(|c| WindowJson {
+                    before: [day(c.window_before.0), day(c.window_before.1)],
+                    after: [day(c.window_after.0), day(c.window_after.1)],
+                    communities_before: c.communities_before,
+                    communities_after: c.communities_after,
+                    accounts_in_both: c.accounts_in_both,
+                    ari: c.ari,
+                    nmi: c.nmi,
+                    matches: c
+                        .matches
+                        .iter()
+                        .map(|m| MatchJson {
+                            before: m.before,
+                            after: m.after,
+                            members_in_both: m.members_in_both,
+                            kept_share: m.kept_share,
+                        })
+                        .collect(),
+                })
+                .collect(),
         }
     }
 }

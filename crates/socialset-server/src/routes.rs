@@ -23,7 +23,7 @@ use crate::api::{
     AccountAuditJson, AuditJson, AuditSummaryJson, CommunitiesJson, DisclosureJson, ExplainJson,
     GroupsJson, Health, IndependenceJson, Job, JobRequest, LoginRequest, LoginResponse,
     MemberEntry, PasswordChange, PlanJson, PlanRequest, PodJson, RankJson, SegmentsJson,
-    SentimentJson, SentimentRequest, Stats, TrustJson, UgcJson, WorkspaceEntry,
+    SentimentJson, SentimentRequest, StabilityJson, Stats, TrustJson, UgcJson, WorkspaceEntry,
 };
 use crate::export::ExportQuery;
 use crate::{lock, ApiError, AppState, Inner, ReportCache, Role};
@@ -2186,6 +2186,16 @@ async fn create_job(
                 }),
             )
         }
+        "stability" => {
+            let days = req
+                .window_days
+                .ok_or_else(|| ApiError::bad("window_days", "a stability job needs window_days"))?;
+            let options = community_options(12, Some(days))?;
+            (
+                format!("stability|{days:?}"),
+                Box::new(move |ws, _| to_json_value(StabilityJson::from(&ws.stability(&options)?))),
+            )
+        }
         "plan" => {
             let plan = req.plan.ok_or_else(|| {
                 ApiError::bad(
@@ -2230,7 +2240,7 @@ async fn create_job(
         other => {
             return Err(ApiError::bad(
                 "kind",
-                format!("kind is communities, plan or audit, not {other:?}"),
+                format!("kind is communities, stability, plan or audit, not {other:?}"),
             ))
         }
     };
@@ -2378,7 +2388,7 @@ fn starter_or_admin(job: &Job, caller: &Caller, role: Role, act: &str) -> Result
         ExportQuery,
     ),
     responses(
-        (status = 200, body = Job, description = "The job (with format=csv or xlsx, a table of its result as a file: a plan's `social_set` or `professional` members, the `communities` or stability `windows` of communities, the `accounts` or `pods` of an audit)"),
+        (status = 200, body = Job, description = "The job (with format=csv or xlsx, a table of its result as a file: a plan's `social_set` or `professional` members, the `communities` or stability `windows` of communities, the `windows` of a stability job, the `accounts` or `pods` of an audit)"),
         (status = 400, body = crate::api::ErrorBody),
         (status = 401, body = crate::api::ErrorBody),
         (status = 404, body = crate::api::ErrorBody),
@@ -2403,6 +2413,7 @@ async fn get_job(
             ("communities", "/communities"),
             ("windows", "/stability/windows"),
         ],
+        "stability" => &[("windows", "/windows")],
         "audit" => &[("accounts", "/accounts"), ("pods", "/pods")],
         _ => &[],
     };

@@ -2581,6 +2581,10 @@ async fn every_tables_full_csv_equals_its_json_row_for_row() {
                 ("communities", "/communities"),
             ],
         ),
+        (
+            r#"{"kind":"stability","window_days":30}"#,
+            [("windows", "/windows"), ("windows", "/windows")],
+        ),
     ] {
         let (_, job) = run_job(&s, &s.vic, request).await;
         assert_eq!(job["state"], "done", "{job}");

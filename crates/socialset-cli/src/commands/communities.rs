@@ -99,20 +99,30 @@ pub fn run(args: Args) -> Result<()> {
     args.limit.apply(&mut limits);
     let (ws, progress) = args.store.open_watched(limits)?;
     let report = crate::progress::watch(&progress, || ws.communities(&options))?;
+    // For people: thousands separated, shares as percentages; a CSV keeps the numbers.
+    let for_people = args.format == OutputFormat::Table;
     let rows: Vec<Vec<String>> = report
         .communities
         .iter()
         .map(|c| {
             vec![
                 c.id.to_string(),
-                c.size.to_string(),
+                if for_people {
+                    thousands(u64::from(c.size))
+                } else {
+                    c.size.to_string()
+                },
                 c.labels.join(" "),
                 c.top_members
                     .iter()
                     .map(|(id, h)| who(id, h.as_deref()))
                     .collect::<Vec<_>>()
                     .join(", "),
-                percent(c.internal_share),
+                if for_people {
+                    percent(c.internal_share)
+                } else {
+                    c.internal_share.to_string()
+                },
             ]
         })
         .collect();
@@ -172,7 +182,11 @@ fn print_stability(s: &socialset_engine::Stability) {
                 .collect();
             vec![
                 format!("{} → {}", day(c.window_before.0), day(c.window_after.0)),
-                format!("{} → {}", c.communities_before, c.communities_after),
+                format!(
+                    "{} → {}",
+                    thousands(u64::from(c.communities_before)),
+                    thousands(u64::from(c.communities_after))
+                ),
                 thousands(u64::from(c.accounts_in_both)),
                 format!("{:.3}", c.ari),
                 format!("{:.3}", c.nmi),
