@@ -14,7 +14,7 @@ const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", arg
 const pages = [
   { name: "leaderboard", hash: "leaderboard", first: "#rank-rows tr", done: "#rank-rows tr" },
   { name: "account", hash: null, first: "#account-summary:has-text('Rank')", done: "#audit-summary:has-text('chance of automation')" },
-  { name: "communities", hash: "communities", first: "#communities-summary:not(:empty)", done: "#map circle" },
+  { name: "communities", hash: "communities", first: "#communities-summary:not(:empty)", done: "#map circle", then: "#stability-chart polyline, #stability-summary:has-text('No two')" },
   { name: "audit", hash: "audit", first: "#audit-all-summary:not(:empty)", done: "#audit-all-rows tr" },
   { name: "segments", hash: "segments", first: "#segments-chart rect", done: "#segments-chart rect" },
   { name: "disclosure", hash: "disclosure", first: "#disclosure-summary:not(:empty)", done: "#disclosure-summary:not(:has-text('Checking'))" },
@@ -51,7 +51,9 @@ for (const width of [1400, 390]) {
       page.locator(p.first).first().waitFor({ timeout: 300000 }),
       page.locator("#job-step:not(:empty)").first().waitFor({ timeout: 300000 }),
     ]).then(() => (Date.now() - started) / 1000, (e) => `failed: ${e.message.split("\n")[0]}`);
+    // `then`: what shows the page's last job (run after the first) has ended.
     const done = await page.locator(p.done).first().waitFor({ timeout: 300000 })
+      .then(() => p.then && page.locator(p.then).first().waitFor({ timeout: 300000 }))
       .then(() => page.locator("#job").waitFor({ state: "hidden", timeout: 300000 }))
       .then(() => (Date.now() - started) / 1000, (e) => `failed: ${e.message.split("\n")[0]}`);
     const [pageWidth, screen] = await page.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]);

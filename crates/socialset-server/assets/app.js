@@ -146,6 +146,12 @@ const base = () => `/api/workspaces/${encodeURIComponent(state.ws)}`;
 const role = () => (state.workspaces.find((w) => w.name === state.ws) || {}).role;
 
 async function start() {
+  // Asked without a failed request: the browser logs a 401 as an error.
+  const session = await api("/api/session").catch(() => ({ user: null }));
+  if (!session.user) {
+    show("login");
+    return;
+  }
   try {
     state.workspaces = await api("/api/workspaces");
   } catch (e) {
@@ -775,8 +781,8 @@ async function showSegments() {
 
 async function showGroups() {
   const g = await api(`${base()}/groups?top=20`).catch(() => null);
-  $("groups-table").hidden = !g;
-  if (!g) {
+  $("groups-table").hidden = !g || !g.total;
+  if (!g || !g.total) {
     $("groups-summary").textContent = "No groups in this workspace (Reddit and X/Twitter list exports bring them).";
     $("group-rows").replaceChildren();
     return;
@@ -799,6 +805,17 @@ async function showGroups() {
 async function showDisclosure() {
   show("disclosure");
   $("disclosure-summary").textContent = "Checking the sponsorship labels…";
+  // A workspace of interactions only has no posts: said without asking for a check that
+  // cannot be made (the browser would log the refusal as an error).
+  const stats = await api(`${base()}/stats`).catch(() => null);
+  if (stats && !stats.posts) {
+    $("disclosure-summary").textContent =
+      "This workspace holds no posts, only interactions: there are no sponsorship labels to check. Import posts with their text to check them.";
+    $("disclosure-accounts").replaceChildren();
+    $("sponsored-rows").replaceChildren();
+    $("disclosure-page").textContent = "";
+    return;
+  }
   const d = await api(`${base()}/disclosure?offset=${state.disclosureOffset}&limit=${state.limit}`).catch((e) => {
     // Said where the answer would have been (a workspace of interactions only has no posts).
     $("disclosure-summary").textContent = `${e.message} Nothing to check.`;

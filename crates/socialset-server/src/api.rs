@@ -88,6 +88,12 @@ pub struct Health {
     pub status: String,
 }
 
+/// Who the request is from: the user its session cookie or token names, or none.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct SessionJson {
+    pub user: Option<String>,
+}
+
 #[derive(Clone, Debug, Deserialize, ToSchema)]
 pub struct LoginRequest {
     pub user: String,

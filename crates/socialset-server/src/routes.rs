@@ -61,6 +61,7 @@ fn parts() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
     crate::campaigns::routes(OpenApiRouter::with_openapi(ApiDoc::openapi()))
         .routes(routes!(health))
         .routes(routes!(login))
+        .routes(routes!(session))
         .routes(routes!(logout))
         .routes(routes!(password))
         .routes(routes!(tokens))
@@ -264,6 +265,23 @@ impl FromRequestParts<AppState> for Caller {
             .user_of(&token)?
             .ok_or_else(ApiError::unauthorized)?;
         Ok(Self { user, token })
+    }
+}
+
+/// A request that may come from no one (`Option<Caller>`): a missing, unknown or expired
+/// token is `None`, not a 401.
+impl axum::extract::OptionalFromRequestParts<AppState> for Caller {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Option<Self>, ApiError> {
+        match <Caller as FromRequestParts<AppState>>::from_request_parts(parts, state).await {
+            Ok(caller) => Ok(Some(caller)),
+            Err(e) if e.status == StatusCode::UNAUTHORIZED => Ok(None),
+            Err(e) => Err(e),
+        }
     }
 }
 
@@ -635,6 +653,15 @@ async fn login(
         }),
     )
         .into_response())
+}
+
+/// Who is logged in, if anyone (200 either way): what a page asks before it shows its login
+/// form or its content, without a failed request.
+#[utoipa::path(get, path = "/api/session", responses((status = 200, body = crate::api::SessionJson)))]
+async fn session(caller: Option<Caller>) -> Json<crate::api::SessionJson> {
+    Json(crate::api::SessionJson {
+        user: caller.map(|c| c.user),
+    })
 }
 
 /// Logs out: the token of the request (session or API) stops working, and the session
@@ -1131,16 +1158,21 @@ async fn groups(
     let (format, _) = export.parse(&["groups"])?;
     let top = number("top", q.top.as_deref(), 50, 1000)?;
     let name = format!("{workspace}-groups");
-    let report = read_work(state.clone(), move || {
-        open_store(&state, &workspace)?
-            .groups(top)
-            .map_err(|e| match e {
-                socialset_engine::Error::Usage(m) => ApiError::not_found("groups", m),
-                other => other.into(),
-            })
+    let json = read_work(state.clone(), move || {
+        match open_store(&state, &workspace)?.groups(top) {
+            Ok(report) => Ok(GroupsJson::from(&report)),
+            // A workspace whose exports brought no groups has none: an empty list, not an
+            // error (a page showing it would log a failed request).
+            Err(socialset_engine::Error::Usage(_)) => Ok(GroupsJson {
+                total: 0,
+                posts_in_groups: 0,
+                groups: Vec::new(),
+            }),
+            Err(other) => Err(other.into()),
+        }
     })
     .await?;
-    crate::export::answer(format, &name, &GroupsJson::from(&report), |j| &j.groups)
+    crate::export::answer(format, &name, &json, |j| &j.groups)
 }
 
 /// Query of the disclosure check.

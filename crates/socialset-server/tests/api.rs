@@ -614,6 +614,20 @@ async fn authentication_roles_and_workspaces(s: Server) {
         json(&text),
         serde_json::json!([{"name": "acme", "role": "admin", "has_data": false}])
     );
+    // Who is logged in is asked without a failed request: no one is a 200 too.
+    for (token, user) in [
+        (None, serde_json::Value::Null),
+        (Some(s.ann.as_str()), "ann".into()),
+    ] {
+        let (status, text, _) = call(&s, "GET", "/api/session", token, Body::empty()).await;
+        assert_eq!(status, StatusCode::OK, "{text}");
+        assert_eq!(json(&text)["user"], user, "{text}");
+    }
+    let (status, text, _) = get(&s, "/api/session", "sst_00_forged").await;
+    assert_eq!(
+        (status, json(&text)["user"].clone()),
+        (StatusCode::OK, serde_json::Value::Null)
+    );
     // Nobody sees a workspace they are not a member of, whether it exists or not.
     for uri in [
         "/api/workspaces/acme/stats",
@@ -1397,6 +1411,17 @@ async fn groups_with_their_members_and_activity(s: Server) {
         status,
         StatusCode::NOT_FOUND,
         "nothing imported yet: {text}"
+    );
+    // Data without groups has none: an empty list, not an error.
+    assert_eq!(import(&s, &s.ann, DATA).await["state"], "done");
+    let (status, text, _) = get(&s, "/api/workspaces/acme/groups", &s.vic).await;
+    assert_eq!(status, StatusCode::OK, "{text}");
+    assert_eq!(
+        (
+            json(&text)["total"].as_u64(),
+            json(&text)["groups"].as_array().map(Vec::len)
+        ),
+        (Some(0), Some(0))
     );
     let data = "\
 {\"type\":\"group\",\"id\":\"rd:r/milano\",\"name\":\"r/milano\",\"members\":5400}
