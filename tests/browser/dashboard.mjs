@@ -318,11 +318,31 @@ await step("the leaderboard sorts by a column, and its CSV holds every matching 
   await page.locator("#rank-rows tr").first().waitFor({ timeout: 20000 });
   const header = page.locator("#leaderboard thead th").nth(6);
   assert.match(await header.textContent(), /Engagers/);
+  // The whole list is sorted (by the server), not the page: its first row is the list's
+  // fewest engagers, then after a second click the most.
+  const firstEngagers = async () =>
+    Number((await page.locator("#rank-rows tr td:nth-child(7)").first().textContent()).replace(/[^\d]/g, ""));
+  const extreme = (order) => page.evaluate(async (order) => {
+    const ws = document.querySelector("#workspace").value;
+    const r = await fetch(`/api/workspaces/${ws}/rank?tier=native&sort=engagers&order=${order}&limit=1`);
+    return (await r.json()).accounts[0].distinct_engagers;
+  }, order);
   await header.locator("button").click();
   assert.equal(await header.getAttribute("aria-sort"), "ascending");
-  const engagers = (await page.locator("#rank-rows tr td:nth-child(7)").allTextContents())
-    .map((t) => Number(t.replace(/[^\d]/g, "")));
-  assert.ok(engagers.every((v, i) => i === 0 || v >= engagers[i - 1]), engagers.join("|"));
+  const fewest = await extreme("asc");
+  await page.waitForFunction((n) => {
+    const cells = [...document.querySelectorAll("#rank-rows tr td:nth-child(7)")].map((td) => Number(td.textContent.replace(/[^\d]/g, "")));
+    return cells.length > 0 && cells[0] === n && cells.every((v, i) => i === 0 || v >= cells[i - 1]);
+  }, fewest);
+  await header.locator("button").click();
+  assert.equal(await header.getAttribute("aria-sort"), "descending");
+  const most = await extreme("desc");
+  assert.ok(most > fewest, `${most} > ${fewest}`);
+  await page.waitForFunction((n) => {
+    const td = document.querySelector("#rank-rows tr td:nth-child(7)");
+    return td && Number(td.textContent.replace(/[^\d]/g, "")) === n;
+  }, most);
+  assert.equal(await firstEngagers(), most);
   const [lines, matching, disposition] = await page.evaluate(async () => {
     const href = document.querySelector("#csv").href;
     const r = await fetch(href);

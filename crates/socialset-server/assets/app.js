@@ -229,6 +229,10 @@ async function showLeaderboard() {
   if (lang) q.set("lang", lang);
   const hide = [$("hide-bots").checked ? "bots" : "", $("hide-orgs").checked ? "organisations" : ""].filter(Boolean);
   if (hide.length) q.set("hide", hide.join(","));
+  if (state.rankSort) {
+    q.set("sort", state.rankSort.key);
+    q.set("order", state.rankSort.order);
+  }
   // The CSV holds every matching account, not this page.
   const all = new URLSearchParams(q);
   all.delete("offset");
@@ -1350,25 +1354,42 @@ function cellNumber(text) {
   return t !== "" && !Number.isNaN(Number(t)) ? Number(t) : null;
 }
 
-// Sortable columns: each header is a button; a click sorts the rows shown by that column
-// (numbers as numbers), a second click reverses. Sorting a paged table sorts the page.
+// The leaderboard is sorted whole by the server, from its first page.
+$("rank-rows").closest("table").addEventListener("serversort", (ev) => {
+  state.rankSort = ev.detail;
+  state.offset = 0;
+  showLeaderboard().catch(report);
+});
+
+// Sortable columns: each header is a button; a click sorts by that column (numbers as
+// numbers), a second click reverses. A table marked data-server-sort (a paged list) is
+// sorted whole by the server: the click sends a "serversort" event with the column's
+// data-sort key and the order; other tables sort the rows they show.
 function makeSortable() {
   for (const table of document.querySelectorAll("main table")) {
     const body = table.tBodies[0];
     if (!body || table.dataset.sortable) continue;
     table.dataset.sortable = "1";
+    const server = table.dataset.serverSort !== undefined;
     const heads = [...table.querySelectorAll("thead th")];
     heads.forEach((th, col) => {
       const button = document.createElement("button");
       button.type = "button";
       button.className = "sort";
       button.append(...th.childNodes);
-      button.title = th.title ? `${th.title}. Sort by this column` : "Sort by this column";
+      const what = server ? "Sort the whole list by this column" : "Sort by this column";
+      button.title = th.title ? `${th.title}. ${what}` : what;
       th.appendChild(button);
       button.addEventListener("click", () => {
         const descending = th.getAttribute("aria-sort") === "ascending";
         heads.forEach((h) => h.removeAttribute("aria-sort"));
         th.setAttribute("aria-sort", descending ? "descending" : "ascending");
+        if (server) {
+          table.dispatchEvent(new CustomEvent("serversort", {
+            detail: { key: th.dataset.sort, order: descending ? "desc" : "asc" },
+          }));
+          return;
+        }
         const key = (tr) => tr.children[col]?.textContent.trim() ?? "";
         const rows = [...body.rows];
         rows.sort((a, b) => {
@@ -1381,10 +1402,11 @@ function makeSortable() {
         body.append(...rows);
       });
     });
-    // New rows (another page, another filter) are shown in the server's order again.
+    // New rows (another page, another filter) are shown in the server's order again; a
+    // server-sorted table keeps its order across pages.
     new MutationObserver(() => {
       if (body.dataset.sorting) delete body.dataset.sorting;
-      else heads.forEach((h) => h.removeAttribute("aria-sort"));
+      else if (!server) heads.forEach((h) => h.removeAttribute("aria-sort"));
     }).observe(body, { childList: true });
   }
 }

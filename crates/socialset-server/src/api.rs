@@ -267,10 +267,30 @@ pub struct RankJson {
 impl RankJson {
     /// `limit` accounts of `report` from `offset`.
     pub fn page(report: &RankReport, offset: usize, limit: usize) -> Self {
+        Self::sorted_page(report, None, offset, limit)
+    }
+
+    /// A page of the list sorted by `sort` (the rank when none), ties kept in rank order.
+    pub fn sorted_page(
+        report: &RankReport,
+        sort: Option<(RankSort, bool)>,
+        offset: usize,
+        limit: usize,
+    ) -> Self {
+        let mut order: Vec<&RankedAccount> = report.accounts.iter().collect();
+        if let Some((key, descending)) = sort {
+            order.sort_by(|a, b| {
+                let o = key.compare(a, b);
+                if descending {
+                    o.reverse()
+                } else {
+                    o
+                }
+            });
+        }
         Self {
-            accounts: report
-                .accounts
-                .iter()
+            accounts: order
+                .into_iter()
                 .skip(offset)
                 .take(limit)
                 .map(RankedAccountJson::from)
@@ -291,6 +311,52 @@ impl RankJson {
                 engagements_kept: t.engagements_kept,
             }),
         }
+    }
+}
+
+/// A column the ranking may be sorted by (`sort` on the rank route).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RankSort {
+    /// The place in the ranking (the score's order).
+    Rank,
+    Handle,
+    Audience,
+    Tier,
+    Engagers,
+    Confidence,
+}
+
+impl RankSort {
+    /// The names the route takes.
+    pub const NAMES: &'static str = "rank, handle, audience, tier, engagers or confidence";
+
+    pub fn parse(name: &str) -> Option<Self> {
+        Some(match name {
+            "rank" | "score" | "percentile" => Self::Rank,
+            "handle" | "account" => Self::Handle,
+            "audience" => Self::Audience,
+            "tier" => Self::Tier,
+            "engagers" | "distinct_engagers" => Self::Engagers,
+            "confidence" => Self::Confidence,
+            _ => return None,
+        })
+    }
+
+    /// Ascending order of two accounts by this column; the rank breaks ties.
+    fn compare(self, a: &RankedAccount, b: &RankedAccount) -> std::cmp::Ordering {
+        let (x, y) = (&a.influence, &b.influence);
+        let by = match self {
+            Self::Rank => std::cmp::Ordering::Equal,
+            Self::Handle => {
+                let name = |r: &RankedAccount| r.handle.clone().unwrap_or_else(|| r.id.clone());
+                name(a).to_lowercase().cmp(&name(b).to_lowercase())
+            }
+            Self::Audience => audience(x.audience).0.cmp(&audience(y.audience).0),
+            Self::Tier => x.tier.cmp(&y.tier),
+            Self::Engagers => x.distinct_engagers.cmp(&y.distinct_engagers),
+            Self::Confidence => x.confidence.total_cmp(&y.confidence),
+        };
+        by.then(x.rank.cmp(&y.rank))
     }
 }
 

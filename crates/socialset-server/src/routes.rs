@@ -900,6 +900,11 @@ pub struct RankQuery {
     hide: Option<String>,
     /// Only accounts whose profile gives this language (e.g. `it`, `en`).
     lang: Option<String>,
+    /// Sort the whole list (before paging) by rank (default), handle, audience, tier,
+    /// engagers or confidence; ties in rank order.
+    sort: Option<String>,
+    /// asc or desc (default: asc for rank, handle and tier; desc for the others).
+    order: Option<String>,
 }
 
 fn number(field: &str, value: Option<&str>, default: usize, max: usize) -> Result<usize, ApiError> {
@@ -950,6 +955,7 @@ async fn rank(
         ),
     };
     let (format, _) = export.parse(&["accounts"])?;
+    let sort = rank_sort(q.sort.as_deref(), q.order.as_deref())?;
     let topic = q.topic.filter(|t| !t.trim().is_empty());
     let community = match q.community.as_deref().map(str::trim) {
         None | Some("") => None,
@@ -1014,10 +1020,36 @@ async fn rank(
     .await?;
     // A file is the whole list unless a page is asked for: what a spreadsheet is wanted for.
     let limit = format.limit(page.limit.as_deref(), limit);
-    let page = RankJson::page(&report, offset, limit);
+    let page = RankJson::sorted_page(&report, sort, offset, limit);
     crate::export::answer(format, &format!("{workspace}-ranking"), &page, |p| {
         &p.accounts
     })
+}
+
+/// The ranking's `sort` and `order`, checked: the column and whether descending.
+fn rank_sort(
+    sort: Option<&str>,
+    order: Option<&str>,
+) -> Result<Option<(crate::api::RankSort, bool)>, ApiError> {
+    use crate::api::RankSort;
+    let Some(name) = sort.map(str::trim).filter(|v| !v.is_empty()) else {
+        return Ok(None);
+    };
+    let key = RankSort::parse(name).ok_or_else(|| {
+        ApiError::bad("sort", format!("sort is {}, not {name:?}", RankSort::NAMES))
+    })?;
+    let descending = match order.map(str::trim) {
+        None | Some("") => !matches!(key, RankSort::Rank | RankSort::Handle | RankSort::Tier),
+        Some("asc") => false,
+        Some("desc") => true,
+        Some(other) => {
+            return Err(ApiError::bad(
+                "order",
+                format!("order is asc or desc, not {other:?}"),
+            ))
+        }
+    };
+    Ok(Some((key, descending)))
 }
 
 /// Why an account ranks where it does: the engagers its authority comes from.

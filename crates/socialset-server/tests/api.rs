@@ -763,6 +763,36 @@ async fn the_leaderboard_pages_filters_and_names_bad_fields(s: Server) {
             let engaged = x["distinct_engagers"].as_u64().unwrap_or(0);
             engaged + x["followers_in_graph"].as_u64().unwrap_or(0) >= 3
         })));
+    // Sorted whole before paging: by engagers, most first; by handle, A to Z; ties by rank.
+    let (status, text, _) =
+        get("/api/workspaces/acme/rank?min_engagers=1&sort=engagers&limit=1000".into()).await;
+    assert_eq!(status, StatusCode::OK, "{text}");
+    let by_engagers = json(&text);
+    let key = |a: &serde_json::Value| {
+        (
+            std::cmp::Reverse(a["distinct_engagers"].as_u64()),
+            a["rank"].as_u64(),
+        )
+    };
+    let sorted = by_engagers["accounts"].as_array().expect("accounts");
+    assert_eq!(sorted.len(), all["accounts"].as_array().map_or(0, Vec::len));
+    assert!(
+        sorted.windows(2).all(|w| key(&w[0]) <= key(&w[1])),
+        "{text}"
+    );
+    let (_, text, _) =
+        get("/api/workspaces/acme/rank?min_engagers=1&sort=handle&offset=1&limit=2".into()).await;
+    let handles: Vec<String> = json(&text)["accounts"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|a| a["handle"].as_str().map(str::to_owned))
+        .collect();
+    assert_eq!(
+        handles,
+        ["bruno", "carla"],
+        "the second page of the list by handle"
+    );
     // A page: offset 1, limit 2 is ranks 2 and 3 of the same ranking.
     let (_, text, _) =
         get("/api/workspaces/acme/rank?offset=1&limit=2&min_engagers=1".into()).await;
@@ -795,6 +825,8 @@ async fn the_leaderboard_pages_filters_and_names_bad_fields(s: Server) {
         ("tier=giant", "tier"),
         ("format=xml", "format"),
         ("min_engagers=few", "min_engagers"),
+        ("sort=size", "sort"),
+        ("sort=engagers&order=up", "order"),
     ] {
         let (status, text, _) = get(format!("/api/workspaces/acme/rank?{q}")).await;
         assert_eq!(status, StatusCode::BAD_REQUEST, "{q}: {text}");
