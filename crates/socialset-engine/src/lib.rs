@@ -31,7 +31,8 @@ pub use audit::{
     basis_name, eval_bots, eval_pods, eval_verdicts, feature_names, load_model, share_parts,
     train_audit_public, AccountAudit, AuditOptions, AuditReport, BotScores, BotsEval,
     GroupVerdicts, ModelInfo, PodEval, PodLine, PodMember, ReasonLine, TrainReport, Verdict,
-    VerdictConfusion, VerdictsEval, DEFAULT_BOT_SHARE, DEFAULT_THRESHOLD, MIN_EVIDENCE, VERDICTS,
+    VerdictConfusion, VerdictsEval, DEFAULT_BOT_SHARE, DEFAULT_REASONS_FOR, DEFAULT_THRESHOLD,
+    MIN_EVIDENCE, VERDICTS,
 };
 pub use brand::{
     eval_disclosure, AccountDisclosure, CampaignDisclosure, DisclosureCounts, DisclosureEval,

@@ -74,20 +74,26 @@ impl Format {
     }
 }
 
-/// `rows` as a file `name`.csv or `name`.xlsx to download.
+/// `rows` as a file `name`.csv or `name`.xlsx to download. Two passes, a row at a time: the
+/// columns first (every field any row has), then the cells, so that a list of 300,000 rows
+/// never stands in memory as JSON values.
 pub fn download<T: Serialize>(
     format: Format,
     name: &str,
     rows: &[T],
 ) -> Result<Response, ApiError> {
-    let values: Vec<Value> = rows
-        .iter()
-        .map(serde_json::to_value)
-        .collect::<Result<_, _>>()
-        .map_err(ApiError::internal)?;
-    let (header, cells) = flatten(&values);
+    let value = |row: &T| serde_json::to_value(row).map_err(ApiError::internal);
+    let (header, index) = columns(rows.iter().map(value))?;
+    let mut failed = None;
+    let cells = rows.iter().map_while(|row| match value(row) {
+        Ok(v) => Some(in_columns(&v, &index)),
+        Err(e) => {
+            failed = Some(e);
+            None
+        }
+    });
     let header: Vec<&str> = header.iter().map(String::as_str).collect();
-    match format {
+    let response = match format {
         Format::Xlsx => {
             let text: Vec<&str> = header
                 .iter()
@@ -95,14 +101,31 @@ pub fn download<T: Serialize>(
                 .filter(|h| is_text_column(h))
                 .collect();
             let out = crate::api::write_xlsx(&header, &text, cells).map_err(ApiError::internal)?;
-            Ok(crate::routes::xlsx_download(&format!("{name}.xlsx"), out))
+            crate::routes::xlsx_download(&format!("{name}.xlsx"), out)
         }
         Format::Csv | Format::Json => {
             let out =
                 crate::api::write_csv(Vec::new(), &header, cells).map_err(ApiError::internal)?;
-            Ok(crate::routes::csv_download(&format!("{name}.csv"), out))
+            crate::routes::csv_download(&format!("{name}.csv"), out)
+        }
+    };
+    match failed {
+        Some(e) => Err(e),
+        None => Ok(response),
+    }
+}
+
+/// A row's cells under the columns `index` numbers.
+fn in_columns(row: &Value, index: &std::collections::HashMap<String, usize>) -> Vec<String> {
+    let mut cells = Vec::new();
+    cells_of("", row, &mut cells);
+    let mut out = vec![String::new(); index.len()];
+    for (k, v) in cells {
+        if let Some(&i) = index.get(&k) {
+            out[i] = v;
         }
     }
+    out
 }
 
 /// Either the JSON answer or its table `rows` as a file.
@@ -131,34 +154,32 @@ fn is_text_column(name: &str) -> bool {
 
 /// The columns of `rows` (every field any row has, in the order first met) and each row's
 /// cells under them.
-pub fn flatten(rows: &[Value]) -> (Vec<String>, Vec<Vec<String>>) {
+#[cfg(test)]
+fn flatten(rows: &[Value]) -> (Vec<String>, Vec<Vec<String>>) {
+    let (header, index) = columns(rows.iter().map(|r| Ok(r.clone()))).expect("columns");
+    let cells = rows.iter().map(|r| in_columns(r, &index)).collect();
+    (header, cells)
+}
+
+/// A table's column names, and each one's place.
+type Columns = (Vec<String>, std::collections::HashMap<String, usize>);
+
+/// The columns of the rows `values` gives, a row at a time: every field any row has, in the
+/// order first met, and each column's place.
+fn columns(values: impl Iterator<Item = Result<Value, ApiError>>) -> Result<Columns, ApiError> {
     let mut header: Vec<String> = Vec::new();
     let mut index = std::collections::HashMap::new();
-    let flat: Vec<Vec<(String, String)>> = rows
-        .iter()
-        .map(|row| {
-            let mut cells = Vec::new();
-            cells_of("", row, &mut cells);
-            for (k, _) in &cells {
-                if !index.contains_key(k) {
-                    index.insert(k.clone(), header.len());
-                    header.push(k.clone());
-                }
+    for value in values {
+        let mut cells = Vec::new();
+        cells_of("", &value?, &mut cells);
+        for (k, _) in cells {
+            if !index.contains_key(&k) {
+                index.insert(k.clone(), header.len());
+                header.push(k);
             }
-            cells
-        })
-        .collect();
-    let rows = flat
-        .into_iter()
-        .map(|cells| {
-            let mut row = vec![String::new(); header.len()];
-            for (k, v) in cells {
-                row[index[&k]] = v;
-            }
-            row
-        })
-        .collect();
-    (header, rows)
+        }
+    }
+    Ok((header, index))
 }
 
 fn cells_of(prefix: &str, value: &Value, out: &mut Vec<(String, String)>) {
