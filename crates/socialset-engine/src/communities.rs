@@ -22,6 +22,8 @@ pub struct CommunityOptions {
     pub seed: u64,
     /// Independent Leiden runs (seeds drawn from `seed`); the best partition is kept.
     pub restarts: u32,
+    /// Whole Leiden iterations per run at most (a run stops earlier when one changes nothing).
+    pub max_iterations: u32,
     /// Compare communities across consecutive windows of this many days.
     pub window_days: Option<f64>,
     /// How many communities to list.
@@ -36,6 +38,7 @@ impl Default for CommunityOptions {
             quality: Quality::Modularity { resolution: 1.0 },
             seed: 42,
             restarts: DEFAULT_RESTARTS,
+            max_iterations: LeidenConfig::default().max_iterations,
             window_days: None,
             top: 10,
         }
@@ -125,6 +128,7 @@ fn community_config(options: &CommunityOptions) -> CommunityConfig {
             quality: options.quality,
             seed: options.seed,
             restarts: options.restarts,
+            max_iterations: options.max_iterations.max(1),
             ..LeidenConfig::default()
         },
         weights: options.weights,

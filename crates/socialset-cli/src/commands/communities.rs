@@ -4,7 +4,7 @@ use anyhow::Result;
 use socialset_engine::{CommunityOptions, CommunityReport, Quality};
 
 use super::{GraphArgs, OutputFormat, StoreArgs};
-use crate::output::{csv, percent, table, thousands, who};
+use crate::output::{count_of, csv, percent, table, thousands, who};
 
 /// Find communities: groups of accounts that engage with each other more than with others.
 ///
@@ -45,6 +45,12 @@ pub struct Args {
     #[arg(long, default_value_t = socialset_engine::DEFAULT_RESTARTS, value_name = "N",
           value_parser = clap::value_parser!(u32).range(1..=1000))]
     restarts: u32,
+
+    /// Whole Leiden iterations per run at most; a run stops earlier when an iteration
+    /// changes nothing.
+    #[arg(long, default_value_t = socialset_engine::CommunityOptions::default().max_iterations, value_name = "N",
+          value_parser = clap::value_parser!(u32).range(1..=100))]
+    iterations: u32,
 
     /// Compare communities across consecutive windows of this many days.
     #[arg(long, value_name = "D")]
@@ -92,6 +98,7 @@ pub fn run(args: Args) -> Result<()> {
         },
         seed: args.seed,
         restarts: args.restarts,
+        max_iterations: args.iterations,
         window_days: args.window_days,
         top: args.top,
     };
@@ -148,13 +155,13 @@ pub fn run(args: Args) -> Result<()> {
                 )
             );
             println!(
-                "{} communities hold {} accounts; modularity {:.4} (best of {} Leiden runs, {} iterations). {} connected components (largest {}); deepest k-core {}.",
-                thousands(report.n_communities as u64),
+                "{} hold {} accounts; modularity {:.4} (best of {}, {}). {} (largest {}); deepest k-core {}.",
+                count_of(report.n_communities, "community", "communities"),
                 thousands(report.accounts_in_communities as u64),
                 report.modularity,
-                report.restarts,
-                report.iterations,
-                thousands(report.components as u64),
+                count_of(report.restarts as usize, "Leiden run", "Leiden runs"),
+                count_of(report.iterations as usize, "iteration", "iterations"),
+                count_of(report.components, "connected component", "connected components"),
                 thousands(u64::from(report.largest_component)),
                 report.max_core
             );
