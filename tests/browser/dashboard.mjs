@@ -184,6 +184,24 @@ await step("segments are charted and filtered", async () => {
     (await (await fetch(href.replace("format=csv", "format=json&limit=1"))).json()).matching, file.href);
   assert.ok(matching > 25, `more creators than a page: ${matching}`);
   assert.equal(file.records, matching, "every matching account, not the page");
+  // Sorted whole by the server, the filter kept: the first row is the fewest consumed of
+  // every creator, not of the page, and the download comes in the same order.
+  const header = page.locator("#segments thead th").nth(3);
+  assert.match(await header.textContent(), /Consumed/);
+  await header.locator("button").click();
+  const fewest = await page.evaluate(async () => {
+    const ws = document.querySelector("#workspace").value;
+    const r = await fetch(`/api/workspaces/${ws}/segments?segment=creator&sort=consumed&order=asc&limit=1`);
+    return (await r.json()).accounts[0].consumed;
+  });
+  await page.waitForFunction((n) => {
+    const cells = [...document.querySelectorAll("#segment-rows tr td:nth-child(4)")].map((td) => Number(td.textContent.replace(/[^\d]/g, "")));
+    const segments = [...document.querySelectorAll("#segment-rows tr td:nth-child(2)")].map((td) => td.textContent);
+    return cells.length > 0 && cells[0] === n && cells.every((v, i) => i === 0 || v >= cells[i - 1]) && segments.every((x) => x === "creator");
+  }, fewest);
+  const sortedFile = await downloaded(page, "#segment-rows");
+  assert.match(sortedFile.href, /sort=consumed&order=asc/, "the download keeps the order");
+  assert.equal(sortedFile.records, matching);
 });
 
 await step("questions with their best answers, and posts filtered by kind", async () => {
@@ -394,7 +412,7 @@ await step("an admin sees the import form", async () => {
 
 await step("an admin imports two files at once with the format menu, each reported by its own name", async () => {
   await page.goto(`${base}#import`);
-  await page.getByLabel("Format").selectOption("auto");
+  await page.getByLabel("Format", { exact: true }).selectOption("auto");
   await page.locator("#file").setInputFiles(["tests/data/demo/mastodon-activities.jsonl", "tests/data/demo/README.md"]);
   await page.getByRole("button", { name: "Import", exact: true }).click();
   await page.locator("#import-result li").nth(1).filter({ hasText: /imported|failed/ }).waitFor({ timeout: 60000 });

@@ -10,6 +10,7 @@ mod campaign_bench;
 mod eval;
 mod forecast_eval;
 mod kernels;
+mod leiden_protocol;
 mod peers;
 mod serve_bench;
 mod spread;
@@ -44,6 +45,9 @@ fn main() -> Result<()> {
         Some("eval-spread") => spread::eval_spread(&repo_root(), &args[1..]),
         Some("bench-sentiment") => bench::sentiment(&repo_root(), &args[1..]),
         Some("eval-quality") => peers::eval_quality(&repo_root(), &args[1..]),
+        Some("eval-leiden-iterations") => {
+            leiden_protocol::eval_leiden_iterations(&repo_root(), &args[1..])
+        }
         Some("bench-peers") => peers::bench_peers(&repo_root(), &args[1..]),
         Some("eval-audit") => audit::eval_audit(&repo_root(), &args[1..]),
         Some("bench-audit") => audit::bench_audit(&repo_root(), &args[1..]),

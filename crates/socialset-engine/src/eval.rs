@@ -430,12 +430,12 @@ fn read_labels(path: &Path) -> Result<Vec<(String, u32)>> {
     Ok(out)
 }
 
-/// Leiden on an edge list, scored against ground-truth labels with NMI and ARI.
+/// Leiden on an edge list, scored against ground-truth labels with NMI and ARI. `leiden`
+/// gives the seed, restarts and iterations (the rest of `CommunityOptions` is its default).
 pub fn eval_communities(
     edges: &Path,
     labels: &Path,
-    seed: u64,
-    restarts: u32,
+    leiden: &CommunityOptions,
     observer: &mut dyn ImportObserver,
 ) -> Result<CommunityEval> {
     let options = ImportOptions {
@@ -447,8 +447,9 @@ pub fn eval_communities(
     };
     let (_dir, ws) = scratch_workspace(edges, &options, observer)?;
     let (data, found, _) = ws.find_communities(&CommunityOptions {
-        seed,
-        restarts,
+        seed: leiden.seed,
+        restarts: leiden.restarts,
+        max_iterations: leiden.max_iterations,
         ..CommunityOptions::default()
     })?;
     let by_id: HashMap<&str, u32> = data

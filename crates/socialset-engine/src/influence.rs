@@ -1,6 +1,6 @@
 //! `rank` and `explain`: native influencers by engagement-weighted PageRank.
 
-use socialset_analysis::audit::{publisher_signs, PublisherSign};
+use socialset_analysis::audit::{publisher_signs, speaks_to_customers, PublisherSign};
 use socialset_analysis::{
     explain_influence, rank_influence, AccountInfluence, Audience, EngagementWeights,
     InfluenceConfig, InfluenceRanking, Tier, Topic, TopicCoverage,
@@ -327,8 +327,10 @@ impl Workspace {
                         return false;
                     }
                     // An automated publisher, or any account whose profile names an
-                    // organisation or marks a brand (a person who is only verified stays).
+                    // organisation, marks a brand or speaks to customers ("get the app");
+                    // a person who is only verified stays.
                     let organisation = verdict[i] == crate::Verdict::Publisher
+                        || speaks_to_customers(&data.accounts[i]).is_some()
                         || publisher_signs(&data.accounts[i]).iter().any(|s| {
                             matches!(
                                 s,

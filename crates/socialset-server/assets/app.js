@@ -586,11 +586,18 @@ async function showStability() {
     t.textContent = v.toFixed(1);
     chart.appendChild(t);
   }
-  for (const [k, label, dy] of [["nmi", "NMI", -6], ["ari", "ARI", 14]]) {
+  // Plain words on the lines; the technical measure in a tooltip.
+  for (const [k, label, term, dy] of [
+    ["nmi", "how alike", "Normalised mutual information (NMI)", -6],
+    ["ari", "agreement beyond chance", "Adjusted Rand index (ARI)", 14],
+  ]) {
     const points = windows.map((w, i) => `${x(i)},${y(w[k])}`).join(" ");
     chart.appendChild(svg("polyline", { points, class: k }));
-    const t = svg("text", { x: x(windows.length - 1) - 30, y: y(windows[windows.length - 1][k]) + dy });
+    const t = svg("text", { x: x(windows.length - 1) - 4, y: y(windows[windows.length - 1][k]) + dy, "text-anchor": "end" });
     t.textContent = label;
+    const tip = svg("title", {});
+    tip.textContent = term;
+    t.appendChild(tip);
     chart.appendChild(t);
   }
   // At most eight date labels, evenly spread.
@@ -700,8 +707,8 @@ async function showAudit() {
   show("audit");
   $("audit-all-summary").textContent = "Auditing every account…";
   await runJob({ kind: "audit" }, "Audit of every account").catch(shownIn("audit-all-summary"));
-  const a = await api(`${base()}/audit?offset=${state.auditOffset}&limit=${state.limit}`);
-  downloads("audit-all-rows", `${base()}/audit`, { table: "accounts" });
+  const a = await api(`${base()}/audit?${sorted("auditSort", { offset: state.auditOffset, limit: state.limit })}`);
+  downloads("audit-all-rows", `${base()}/audit`, Object.fromEntries(sorted("auditSort", { table: "accounts" })));
   downloads("pod-rows", `${base()}/audit`, { table: "pods" });
   $("audit-all-summary").textContent =
     `${fmt(a.accounts_audited)} accounts audited: ${fmt(a.humans)} people, ` +
@@ -718,8 +725,19 @@ async function showAudit() {
       cell(tr, `${fmt(x.bot_probability * 100, 0)}%`, true);
       cell(tr, x.real_audience ? `${fmt(x.real_audience.share * 100, 0)}%` : "—", true);
       const top = x.reasons[0];
-      const reason = cell(tr, top ? top.about : "—");
-      if (top) reason.title = top.feature;
+      const reason = cell(tr, "");
+      if (top) {
+        reason.textContent = top.about;
+        reason.title = top.feature;
+      } else {
+        // Reasons are worked out for the most suspicious accounts only; the account's page
+        // works them out for it.
+        const more = document.createElement("a");
+        more.href = `#account/${encodeURIComponent(x.id)}`;
+        more.textContent = "on its page";
+        more.title = "The reasons are worked out for the most suspicious accounts; the account's page shows them for this one";
+        reason.appendChild(more);
+      }
       cell(tr, fmt(x.pods), true);
       return tr;
     }),
@@ -749,7 +767,7 @@ async function showAudit() {
 
 async function showSegments() {
   show("segments");
-  const q = new URLSearchParams({ offset: state.segmentOffset, limit: state.limit });
+  const q = sorted("segmentSort", { offset: state.segmentOffset, limit: state.limit });
   if ($("segment").value) q.set("segment", $("segment").value);
   const r = await api(`${base()}/segments?${q}`);
   downloads("segment-rows", `${base()}/segments`, Object.fromEntries(q));
@@ -820,14 +838,14 @@ async function showDisclosure() {
     $("disclosure-page").textContent = "";
     return;
   }
-  const d = await api(`${base()}/disclosure?offset=${state.disclosureOffset}&limit=${state.limit}`).catch((e) => {
+  const d = await api(`${base()}/disclosure?${sorted("disclosureSort", { offset: state.disclosureOffset, limit: state.limit })}`).catch((e) => {
     // Said where the answer would have been (a workspace of interactions only has no posts).
     $("disclosure-summary").textContent = `${e.message} Nothing to check.`;
     throw new Left("shown");
   });
   const sum = (k) => d.accounts.reduce((n, a) => n + a[k], 0);
   downloads("disclosure-accounts", `${base()}/disclosure`, { table: "accounts" });
-  downloads("sponsored-rows", `${base()}/disclosure`, { table: "posts" });
+  downloads("sponsored-rows", `${base()}/disclosure`, Object.fromEntries(sorted("disclosureSort", { table: "posts" })));
   $("disclosure-summary").textContent = d.sponsored
     ? `${fmt(d.sponsored)} of ${fmt(d.posts_checked)} posts are sponsored (a label, an affiliate link or a discount code): ` +
       `${fmt(sum("compliant"))} say so clearly and early, ${fmt(sum("buried"))} bury the label, ` +
@@ -1360,6 +1378,27 @@ $("rank-rows").closest("table").addEventListener("serversort", (ev) => {
   state.offset = 0;
   showLeaderboard().catch(report);
 });
+
+// `params` with the sort a paged table's column buttons chose (state[key]), if any.
+function sorted(key, params) {
+  const q = new URLSearchParams(params);
+  if (state[key]) {
+    q.set("sort", state[key].key);
+    q.set("order", state[key].order);
+  }
+  return q;
+}
+
+// The audit, segments and sponsored posts are sorted whole by the server too: the table
+// names the state its sort and page are kept in, and the page it is shown on.
+for (const [rows, show] of [["audit-all-rows", () => showAudit()], ["segment-rows", () => showSegments()], ["sponsored-rows", () => showDisclosure()]]) {
+  const table = $(rows).closest("table");
+  table.addEventListener("serversort", (ev) => {
+    state[table.dataset.sortState] = ev.detail;
+    state[table.dataset.sortOffset] = 0;
+    show().catch(report);
+  });
+}
 
 // Sortable columns: each header is a button; a click sorts by that column (numbers as
 // numbers), a second click reverses. A table marked data-server-sort (a paged list) is

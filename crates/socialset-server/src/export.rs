@@ -142,6 +142,123 @@ pub fn answer<J: Serialize, T: Serialize>(
     }
 }
 
+/// How a paged table is sorted: `sort` names any column of its CSV (`handle`,
+/// `bot_probability`, `real_audience.share`, …) and `order` is asc or desc. The whole table is
+/// sorted before the page is cut, so the first page holds the table's extremes.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct SortQuery {
+    /// A column of the table's CSV; numbers sort as numbers, text without regard to case,
+    /// empty cells last. Default: the table's own order.
+    sort: Option<String>,
+    /// asc or desc (default: desc for a column of numbers, asc for text).
+    order: Option<String>,
+}
+
+/// One row's sort key.
+#[derive(Debug, PartialEq, PartialOrd)]
+enum Key {
+    Number(f64),
+    Text(String),
+}
+
+impl SortQuery {
+    /// The column asked for, if any.
+    pub fn column(&self) -> Option<&str> {
+        self.sort
+            .as_deref()
+            .map(str::trim)
+            .filter(|c| !c.is_empty())
+    }
+
+    /// Sorts `rows` whole by the column asked for (nothing when none is): stable, so ties
+    /// keep the table's own order. A column no row has is refused, naming the columns.
+    pub fn apply<T: Serialize>(&self, rows: &mut Vec<T>) -> Result<(), ApiError> {
+        let Some(column) = self.column() else {
+            return Ok(());
+        };
+        let descending = match self.order.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some("asc") => Some(false),
+            Some("desc") => Some(true),
+            Some(other) => {
+                return Err(ApiError::bad(
+                    "order",
+                    format!("order is asc or desc, not {other:?}"),
+                ))
+            }
+        };
+        let mut seen = false;
+        let mut keys = Vec::with_capacity(rows.len());
+        for row in rows.iter() {
+            let value = serde_json::to_value(row).map_err(ApiError::internal)?;
+            let mut cells = Vec::new();
+            cells_of("", &value, &mut cells);
+            let text = cells.into_iter().find(|(k, _)| k == column).map(|(_, v)| v);
+            seen |= text.is_some();
+            keys.push(
+                text.filter(|t| !t.is_empty())
+                    .map(|t| match t.parse::<f64>() {
+                        Ok(x) if x.is_finite() => Key::Number(x),
+                        _ => Key::Text(t.to_lowercase()),
+                    }),
+            );
+        }
+        if !seen && !rows.is_empty() {
+            let value = serde_json::to_value(&rows[0]).map_err(ApiError::internal)?;
+            let mut cells = Vec::new();
+            cells_of("", &value, &mut cells);
+            let names: Vec<String> = cells.into_iter().map(|(k, _)| k).collect();
+            return Err(ApiError::bad(
+                "sort",
+                format!(
+                    "sort is a column of this table ({}), not {column:?}",
+                    names.join(", ")
+                ),
+            ));
+        }
+        let descending = descending
+            .unwrap_or_else(|| keys.iter().flatten().all(|k| matches!(k, Key::Number(_))));
+        let mut order: Vec<usize> = (0..rows.len()).collect();
+        order.sort_by(|&a, &b| match (&keys[a], &keys[b]) {
+            (Some(x), Some(y)) => {
+                // Numbers before text where a column mixes them.
+                let o = match (x, y) {
+                    (Key::Number(p), Key::Number(q)) => p.total_cmp(q),
+                    (Key::Text(p), Key::Text(q)) => p.cmp(q),
+                    (Key::Number(_), Key::Text(_)) => std::cmp::Ordering::Less,
+                    (Key::Text(_), Key::Number(_)) => std::cmp::Ordering::Greater,
+                };
+                if descending {
+                    o.reverse()
+                } else {
+                    o
+                }
+            }
+            // Empty cells last, whichever the order.
+            (Some(_), None) => std::cmp::Ordering::Less,
+            (None, Some(_)) => std::cmp::Ordering::Greater,
+            (None, None) => std::cmp::Ordering::Equal,
+        });
+        let mut slots: Vec<Option<T>> = std::mem::take(rows).into_iter().map(Some).collect();
+        rows.extend(order.into_iter().filter_map(|i| slots[i].take()));
+        Ok(())
+    }
+}
+
+/// `rows` sorted as `sort` asks, then the page from `offset` of at most `limit` rows.
+pub fn sorted_page<T: Serialize>(
+    rows: &mut Vec<T>,
+    sort: &SortQuery,
+    offset: usize,
+    limit: usize,
+) -> Result<(), ApiError> {
+    sort.apply(rows)?;
+    rows.drain(..offset.min(rows.len()));
+    rows.truncate(limit);
+    Ok(())
+}
+
 /// Columns a workbook keeps as text even when they look like numbers: ids, handles, names
 /// and texts.
 fn is_text_column(name: &str) -> bool {
@@ -233,6 +350,62 @@ fn cell(value: &Value) -> String {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    fn sort(column: &str, order: Option<&str>) -> SortQuery {
+        SortQuery {
+            sort: Some(column.into()),
+            order: order.map(Into::into),
+        }
+    }
+
+    #[test]
+    fn a_table_sorts_whole_by_any_column_before_its_page_is_cut() {
+        let rows = || {
+            vec![
+                json!({"handle": "bea", "followers": 20, "audience": {"share": 0.5}}),
+                json!({"handle": "Ann", "followers": 300, "audience": null}),
+                json!({"handle": null, "followers": 4, "audience": {"share": 0.9}}),
+                json!({"handle": "carl", "followers": 20, "audience": {"share": 0.1}}),
+            ]
+        };
+        let handles =
+            |r: &[Value]| -> Vec<Value> { r.iter().map(|x| x["handle"].clone()).collect() };
+        // Numbers as numbers, descending by default; ties keep the table's order.
+        let mut r = rows();
+        sort("followers", None).apply(&mut r).expect("sorted");
+        assert_eq!(
+            handles(&r),
+            [json!("Ann"), json!("bea"), json!("carl"), Value::Null]
+        );
+        // Text without regard to case, ascending by default; empty cells last either way.
+        let mut r = rows();
+        sort("handle", None).apply(&mut r).expect("sorted");
+        assert_eq!(
+            handles(&r),
+            [json!("Ann"), json!("bea"), json!("carl"), Value::Null]
+        );
+        let mut r = rows();
+        sort("handle", Some("desc")).apply(&mut r).expect("sorted");
+        assert_eq!(
+            handles(&r),
+            [json!("carl"), json!("bea"), json!("Ann"), Value::Null]
+        );
+        // A nested column by its CSV name; the page is cut after the sort.
+        let mut r = rows();
+        sorted_page(&mut r, &sort("audience.share", Some("asc")), 1, 2).expect("a page");
+        assert_eq!(handles(&r), [json!("bea"), Value::Null]);
+        // Unknown columns and orders are refused, naming what is allowed.
+        let err = sort("score", None).apply(&mut rows()).expect_err("refused");
+        assert!(
+            format!("{err:?}").contains("handle, followers, audience.share"),
+            "{err:?}"
+        );
+        assert!(sort("handle", Some("up")).apply(&mut rows()).is_err());
+        // No sort: the table's own order.
+        let mut r = rows();
+        sorted_page(&mut r, &SortQuery::default(), 0, 10).expect("a page");
+        assert_eq!(r, rows());
+    }
 
     #[test]
     fn rows_flatten_to_one_column_per_field() {

@@ -25,7 +25,7 @@ use crate::api::{
     MemberEntry, PasswordChange, PlanJson, PlanRequest, PodJson, RankJson, SegmentsJson,
     SentimentJson, SentimentRequest, StabilityJson, Stats, TrustJson, UgcJson, WorkspaceEntry,
 };
-use crate::export::ExportQuery;
+use crate::export::{ExportQuery, SortQuery};
 use crate::{lock, ApiError, AppState, Inner, ReportCache, Role};
 
 const SESSION_COOKIE: &str = "socialset_session";
@@ -1221,7 +1221,7 @@ pub struct DisclosureQuery {
 #[utoipa::path(
     get,
     path = "/api/workspaces/{workspace}/disclosure",
-    params(("workspace" = String, Path, description = "Workspace name"), DisclosureQuery, PageQuery, ExportQuery),
+    params(("workspace" = String, Path, description = "Workspace name"), DisclosureQuery, PageQuery, ExportQuery, SortQuery),
     responses(
         (status = 200, body = DisclosureJson, description = "The check (with format=csv or xlsx a file of one table: `table=posts`, the sponsored posts, all of them unless `limit` is given; `accounts`; or `campaigns`)"),
         (status = 400, body = crate::api::ErrorBody),
@@ -1236,6 +1236,7 @@ async fn disclosure(
     Query(q): Query<DisclosureQuery>,
     Query(page): Query<PageQuery>,
     Query(export): Query<ExportQuery>,
+    Query(sort): Query<SortQuery>,
 ) -> Result<Response, ApiError> {
     member(&state, &caller, &workspace)?;
     let (format, table) = export.parse(&["posts", "accounts", "campaigns"])?;
@@ -1251,7 +1252,14 @@ async fn disclosure(
         }
     })
     .await?;
-    let json = DisclosureJson::page(&report, offset, limit);
+    let json = if sort.column().is_some() {
+        let mut json = DisclosureJson::page(&report, 0, usize::MAX);
+        crate::export::sorted_page(&mut json.sponsored_posts, &sort, offset, limit)?;
+        json.offset = offset;
+        json
+    } else {
+        DisclosureJson::page(&report, offset, limit)
+    };
     match table {
         "accounts" => crate::export::answer(format, &name, &json, |j| &j.accounts),
         "campaigns" => crate::export::answer(format, &name, &json, |j| &j.campaigns),
@@ -1350,7 +1358,7 @@ const AUDIT_BATCH: usize = 200;
 #[utoipa::path(
     get,
     path = "/api/workspaces/{workspace}/audit",
-    params(("workspace" = String, Path, description = "Workspace name"), PageQuery, ExportQuery),
+    params(("workspace" = String, Path, description = "Workspace name"), PageQuery, ExportQuery, SortQuery),
     responses(
         (status = 200, body = AuditJson, description = "A page of the audit (with format=csv or xlsx a file: `table=accounts`, every account audited unless `limit` is given, or `pods`)"),
         (status = 400, body = crate::api::ErrorBody),
@@ -1364,13 +1372,19 @@ async fn audit_all(
     Path(workspace): Path<String>,
     Query(q): Query<PageQuery>,
     Query(export): Query<ExportQuery>,
+    Query(sort): Query<SortQuery>,
 ) -> Result<Response, ApiError> {
     member(&state, &caller, &workspace)?;
     let (format, table) = export.parse(&["accounts", "pods"])?;
     let (offset, limit) = q.bounds()?;
     let limit = format.limit(q.limit.as_deref(), limit);
     let name = format!("{workspace}-audit-{table}");
-    let need = offset.saturating_add(limit).max(1);
+    // Sorted by a column, any account may come first: the audit lists them all.
+    let need = if sort.column().is_some() {
+        usize::MAX
+    } else {
+        offset.saturating_add(limit).max(1)
+    };
     // A cached audit serves every page it lists, or any page once it lists every account.
     let fits = |r: &socialset_engine::AuditReport| {
         r.accounts.len() >= need || r.accounts.len() == r.accounts_audited
@@ -1392,7 +1406,14 @@ async fn audit_all(
         }),
     )
     .await?;
-    let mut page = AuditJson::page(&report, offset);
+    let mut page = if sort.column().is_some() {
+        let mut page = AuditJson::page(&report, 0);
+        crate::export::sorted_page(&mut page.accounts, &sort, offset, limit)?;
+        page.offset = offset;
+        page
+    } else {
+        AuditJson::page(&report, offset)
+    };
     page.accounts.truncate(limit);
     match table {
         "pods" => crate::export::answer(format, &name, &page, |p| &p.pods),
@@ -1443,7 +1464,7 @@ pub struct SegmentsQuery {
 #[utoipa::path(
     get,
     path = "/api/workspaces/{workspace}/segments",
-    params(("workspace" = String, Path, description = "Workspace name"), SegmentsQuery, PageQuery, ExportQuery),
+    params(("workspace" = String, Path, description = "Workspace name"), SegmentsQuery, PageQuery, ExportQuery, SortQuery),
     responses(
         (status = 200, body = SegmentsJson, description = "A page of the accounts (every matching one as a file with format=csv or xlsx unless `limit` is given)"),
         (status = 400, body = crate::api::ErrorBody),
@@ -1458,6 +1479,7 @@ async fn segments(
     Query(q): Query<SegmentsQuery>,
     Query(page): Query<PageQuery>,
     Query(export): Query<ExportQuery>,
+    Query(sort): Query<SortQuery>,
 ) -> Result<Response, ApiError> {
     member(&state, &caller, &workspace)?;
     let (format, _) = export.parse(&["accounts"])?;
@@ -1477,7 +1499,14 @@ async fn segments(
         Ok(open_store(&state, &workspace)?.segments(&Default::default())?)
     })
     .await?;
-    let json = SegmentsJson::page(&report, segment, offset, limit);
+    let json = if sort.column().is_some() {
+        let mut json = SegmentsJson::page(&report, segment, 0, usize::MAX);
+        crate::export::sorted_page(&mut json.accounts, &sort, offset, limit)?;
+        json.offset = offset;
+        json
+    } else {
+        SegmentsJson::page(&report, segment, offset, limit)
+    };
     crate::export::answer(format, &name, &json, |j| &j.accounts)
 }
 

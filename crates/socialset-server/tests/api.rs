@@ -2615,6 +2615,79 @@ async fn every_tables_full_csv_equals_its_json_row_for_row() {
         same_rows(&what, &rows, &table_file(&s, &file("csv"), "csv").await);
         table_file(&s, &file("xlsx"), "xlsx").await;
     }
+    // Paged tables sort whole by any column before the page is cut: every page in order,
+    // the same rows as unsorted, empty cells last, and the file in the same order.
+    for (uri, pointer, id, column, descending) in [
+        (format!("{w}/audit"), "/accounts", "id", "followers", true),
+        (
+            format!("{w}/audit"),
+            "/accounts",
+            "id",
+            "bot_probability",
+            false,
+        ),
+        (
+            format!("{w}/segments"),
+            "/accounts",
+            "id",
+            "consumed",
+            false,
+        ),
+        (
+            format!("{w}/disclosure"),
+            "/sponsored_posts",
+            "post",
+            "verdict",
+            true,
+        ),
+    ] {
+        let order = if descending { "desc" } else { "asc" };
+        let sorted_uri = format!("{uri}?sort={column}&order={order}");
+        let sorted = all_json_rows(&s, &sorted_uri, pointer, true).await;
+        let plain = all_json_rows(&s, &uri, pointer, true).await;
+        let ids = |rows: &[serde_json::Value]| {
+            let mut v: Vec<String> = rows.iter().map(|r| r[id].to_string()).collect();
+            v.sort();
+            v
+        };
+        assert_eq!(ids(&sorted), ids(&plain), "{sorted_uri}: the same rows");
+        let present = sorted.iter().take_while(|r| !r[column].is_null()).count();
+        assert!(
+            sorted[present..].iter().all(|r| r[column].is_null()),
+            "{sorted_uri}: empty cells last"
+        );
+        assert!(present > 1, "{sorted_uri}: the demo has values to sort");
+        let in_order = sorted[..present].windows(2).all(|p| {
+            let o = match (p[0][column].as_f64(), p[1][column].as_f64()) {
+                (Some(a), Some(b)) => a.total_cmp(&b),
+                _ => {
+                    let text =
+                        |v: &serde_json::Value| v.as_str().unwrap_or_default().to_lowercase();
+                    text(&p[0][column]).cmp(&text(&p[1][column]))
+                }
+            };
+            if descending {
+                o.is_ge()
+            } else {
+                o.is_le()
+            }
+        });
+        assert!(in_order, "{sorted_uri}: in order across its pages");
+        let file = format!(
+            "{sorted_uri}&format=csv&table={}",
+            if pointer == "/sponsored_posts" {
+                "posts"
+            } else {
+                "accounts"
+            }
+        );
+        same_rows(&file, &sorted, &table_file(&s, &file, "csv").await);
+    }
+    for (q, field) in [("sort=size", "sort"), ("sort=followers&order=up", "order")] {
+        let (status, text, _) = get(&s, &format!("{w}/audit?{q}"), &s.vic).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{q}: {text}");
+        assert_eq!(json(&text)["field"], field, "{q}");
+    }
     // An account's engagers: the JSON lists the first ones, the file every one.
     let (_, text, _) = get(&s, &format!("{w}/accounts/{top}/explain"), &s.vic).await;
     let e = json(&text);

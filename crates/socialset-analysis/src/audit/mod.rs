@@ -17,7 +17,7 @@ pub use pods::{
     PodRecovery,
 };
 pub use publisher::{
-    publisher_signs, rebase_probability, PublisherSign, LISTED_AT_LEAST,
+    publisher_signs, rebase_probability, speaks_to_customers, PublisherSign, LISTED_AT_LEAST,
     ORGANISATION_FOLLOWERS_AT_LEAST,
 };
 pub use quality::{wilson, AudienceBasis, AudienceIndex, AudienceQuality, Share};

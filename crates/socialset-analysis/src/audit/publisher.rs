@@ -151,6 +151,76 @@ pub fn publisher_signs(account: &Account) -> Vec<PublisherSign> {
     signs
 }
 
+/// Phrases (case-folded, whole words) by which an organisation speaks to its customers as
+/// "we" to "you": a call to order, buy, download or write to it. Written from the bios of
+/// brand accounts, then checked on every PHEME bio (docs/EVALUATION.md); phrases a person
+/// uses about themself ("official account of", "customer service" as a trade) are left out.
+const CUSTOMER_CALLS: &[&str] = &[
+    // English
+    "get the app",
+    "download the app",
+    "download our app",
+    "our app",
+    "order now",
+    "order online",
+    "order your",
+    "shop now",
+    "shop online",
+    "our store",
+    "our shop",
+    "our products",
+    "our customer",
+    "customer service team",
+    "customer care team",
+    "support team",
+    "tweet us",
+    "dm us",
+    "message us",
+    "contact us",
+    "email us",
+    "call us",
+    "visit us",
+    "book now",
+    "book online",
+    "free delivery",
+    "we deliver",
+    // Italian
+    "scarica l'app",
+    "scarica la nostra app",
+    "ordina ora",
+    "ordina online",
+    "servizio clienti",
+    "assistenza clienti",
+    "i nostri prodotti",
+    "i nostri clienti",
+    "il nostro negozio",
+    "scrivici",
+    "contattaci",
+    "acquista ora",
+];
+
+/// The first phrase of `CUSTOMER_CALLS` in an account's bio, as whole words, when at least
+/// `ORGANISATION_FOLLOWERS_AT_LEAST` accounts follow it: a brand speaking to its customers
+/// ("Get the app, then order a ride"). Cheap to write, so it never clears an automated
+/// account in the audit; rankings use it to hide brands (`hide=organisations`).
+pub fn speaks_to_customers(account: &Account) -> Option<&'static str> {
+    if account
+        .followers
+        .is_none_or(|f| f < ORGANISATION_FOLLOWERS_AT_LEAST)
+    {
+        return None;
+    }
+    let bio = account.bio.as_deref()?.to_lowercase();
+    let bio = bio.replace('\u{2019}', "'");
+    CUSTOMER_CALLS.iter().copied().find(|phrase| {
+        bio.match_indices(phrase).any(|(at, _)| {
+            let before = bio[..at].chars().next_back();
+            let after = bio[at + phrase.len()..].chars().next();
+            !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)
+        })
+    })
+}
+
 /// A probability learned where bots made up `trained_share` of the examples, re-based to a
 /// population where they make up `population_share` (Saerens, Latinne and Decaestecker 2002:
 /// the odds scale by the ratio of the prior odds). Shares outside (0, 1) leave it unchanged.
@@ -178,6 +248,49 @@ mod tests {
         a.bio = Some(bio.into());
         a.followers = Some(followers);
         a
+    }
+
+    #[test]
+    fn a_brand_speaking_to_its_customers_is_told_and_a_person_is_not() {
+        // Real PHEME profiles (sydneysiege, 2014).
+        let uber = account(
+            "Uber Sydney",
+            "Your own on-demand private driver. Get the app, then order a stylish ride to take you where you want.",
+            5125,
+        );
+        assert_eq!(speaks_to_customers(&uber), Some("get the app"));
+        let time = account(
+            "TIME",
+            "Breaking news and current events from around the globe. Hosted by TIME staff. Tweet questions to our Customer Service team @TIMEmag_Service.",
+            6_716_455,
+        );
+        assert_eq!(speaks_to_customers(&time), Some("our customer"));
+        // A lawyer whose trade is customer-service law; a promoter's "official account of".
+        let lawyer = account(
+            "X",
+            "Lawyer, civil area, customer service law, cinofilia (terriers, herding and retrievers dogs), music",
+            2501,
+        );
+        assert_eq!(speaks_to_customers(&lawyer), None);
+        let promoter = account(
+            "Tim",
+            "The official account of King Sullivan. Music festival & EDM concert promoter",
+            74_034,
+        );
+        assert_eq!(speaks_to_customers(&promoter), None);
+        // Whole words only, and a small account is not judged by its bio.
+        assert_eq!(
+            speaks_to_customers(&account("a", "admin, dm used to be open", 5000)),
+            None
+        );
+        assert_eq!(
+            speaks_to_customers(&account("b", "Shop now at our store!", 300)),
+            None
+        );
+        assert_eq!(
+            speaks_to_customers(&account("b", "Shop now at our store!", 3000)),
+            Some("shop now")
+        );
     }
 
     #[test]

@@ -259,6 +259,10 @@ enum What {
         #[arg(long, default_value_t = socialset_engine::DEFAULT_RESTARTS, value_name = "N",
               value_parser = clap::value_parser!(u32).range(1..=1000))]
         restarts: u32,
+        /// Whole Leiden iterations per run at most (as `socialset communities --iterations`).
+        #[arg(long, default_value_t = socialset_engine::CommunityOptions::default().max_iterations,
+              value_name = "N", value_parser = clap::value_parser!(u32).range(1..=1000))]
+        iterations: u32,
         /// Write every node's community as `node community` lines, for scoring peers alike.
         #[arg(long, value_name = "FILE")]
         membership_out: Option<PathBuf>,
@@ -715,10 +719,17 @@ pub fn run(args: Args) -> Result<()> {
             labels,
             seed,
             restarts,
+            iterations,
             membership_out,
             json,
         } => {
-            let e = eval_communities(&data, &labels, seed, restarts, &mut progress)?;
+            let leiden = socialset_engine::CommunityOptions {
+                seed,
+                restarts,
+                max_iterations: iterations,
+                ..Default::default()
+            };
+            let e = eval_communities(&data, &labels, &leiden, &mut progress)?;
             if let Some(path) = membership_out {
                 let lines: String = e
                     .membership

@@ -288,3 +288,49 @@ fn hand_labels_name_their_line_and_field() {
     assert!(e.contains("labels.csv:3"), "{e}");
     assert!(e.contains("label") && e.contains("robot"), "{e}");
 }
+
+/// `hide=organisations` leaves out a brand whose name names no organisation but whose bio
+/// speaks to customers (Uber Sydney's real PHEME profile), and keeps a person with as many
+/// followers and engagers.
+#[test]
+fn hiding_organisations_hides_a_brand_speaking_to_its_customers() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("store.db");
+    let mut lines = String::from(
+        r#"{"type":"account","id":"tw:uber","handle":"Uber_Sydney","name":"Uber Sydney","followers":5125,"following":675,"posts_count":3142,"bio":"Your own on-demand private driver. Get the app, then order a stylish ride to take you where you want.","verified":true,"listed":59}
+{"type":"account","id":"tw:kim","handle":"kim","name":"Kim Lee","followers":5125,"following":675,"posts_count":3142,"bio":"Nurse in Sydney. Coffee, running, and my two dogs.","verified":false,"listed":59}
+"#,
+    );
+    for (i, fan) in ["a", "b", "c", "d"].iter().enumerate() {
+        for target in ["uber", "kim"] {
+            lines += &format!(
+                "{{\"type\":\"interaction\",\"src\":\"tw:{fan}\",\"dst\":\"tw:{target}\",\"kind\":\"reply\",\"at\":\"2014-12-15T0{i}:00:00Z\"}}\n"
+            );
+        }
+    }
+    let file = write(dir.path(), "store.jsonl", lines.as_bytes());
+    import(&db, &[file], &ImportOptions::default()).expect("import");
+    let ws = Workspace::open(&db).expect("open");
+    let listed = |hide: &str| {
+        let report = ws
+            .rank(&socialset_engine::RankOptions {
+                hide: socialset_engine::Hide::parse(hide).expect("hide"),
+                ..Default::default()
+            })
+            .expect("rank");
+        let handles: Vec<String> = report
+            .accounts
+            .iter()
+            .filter_map(|a| a.handle.clone())
+            .collect();
+        (handles, report.hidden_organisations)
+    };
+    let (all, _) = listed("");
+    assert!(
+        all.contains(&"Uber_Sydney".to_owned()) && all.contains(&"kim".to_owned()),
+        "{all:?}"
+    );
+    let (shown, hidden) = listed("organisations");
+    assert_eq!(shown, ["kim"], "the brand is hidden, the person stays");
+    assert_eq!(hidden, 1);
+}
