@@ -91,6 +91,8 @@ async function runJob(request, label) {
   const mine = {};
   waitingFor = mine;
   const panel = $("job");
+  // Asked again soon at first (most jobs end within a second), then every half second.
+  let wait = 100;
   try {
     while (["queued", "running", "cancelling"].includes(job.state)) {
       panel.hidden = false;
@@ -103,7 +105,8 @@ async function runJob(request, label) {
       $("job-cancel").disabled = job.state === "cancelling";
       $("job-cancel").onclick = () =>
         api(`${base()}/jobs/${encodeURIComponent(id)}`, { method: "DELETE" }).catch(report);
-      await new Promise((resolve) => setTimeout(resolve, 500));
+      await new Promise((resolve) => setTimeout(resolve, wait));
+      wait = Math.min(500, Math.round(wait * 1.5));
       if (waitingFor !== mine) throw new Left("left");
       job = await api(`${base()}/jobs/${encodeURIComponent(id)}`);
     }
