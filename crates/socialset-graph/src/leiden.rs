@@ -250,25 +250,10 @@ fn one_run(
 /// and each node's new number.
 fn renumbered(level: &Level, membership: &[u32]) -> (Level, Vec<u32>) {
     let n = level.n();
-    let k = membership
-        .iter()
-        .map(|&c| c as usize + 1)
-        .max()
-        .unwrap_or(0);
-    let mut next = vec![0usize; k + 1];
-    for &c in membership {
-        next[c as usize + 1] += 1;
-    }
-    for c in 0..k {
-        next[c + 1] += next[c];
-    }
+    let old_of = by_community(0..n as u32, membership);
     let mut new_of = vec![0u32; n];
-    let mut old_of = vec![0u32; n];
-    for (v, &c) in membership.iter().enumerate() {
-        let at = next[c as usize];
-        new_of[v] = at as u32;
-        old_of[at] = v as u32;
-        next[c as usize] += 1;
+    for (at, &v) in old_of.iter().enumerate() {
+        new_of[v as usize] = at as u32;
     }
     let mut offsets = Vec::with_capacity(n + 1);
     offsets.push(0);
@@ -397,9 +382,13 @@ fn canonical(membership: &[u32]) -> Vec<u32> {
 /// inside each: a shuffle, then a stable counting sort by community. A community's members
 /// are then visited together, while their data is in cache.
 fn grouped_random_order(community: &[u32], rng: &mut SplitMix64) -> Vec<u32> {
-    let n = community.len();
-    let mut shuffled: Vec<u32> = (0..n as u32).collect();
+    let mut shuffled: Vec<u32> = (0..community.len() as u32).collect();
     rng.shuffle(&mut shuffled);
+    by_community(shuffled.into_iter(), community)
+}
+
+/// `nodes` (each node once) stably sorted by community: a counting sort.
+fn by_community(nodes: impl ExactSizeIterator<Item = u32>, community: &[u32]) -> Vec<u32> {
     let k = community.iter().map(|&c| c as usize + 1).max().unwrap_or(0);
     let mut start = vec![0usize; k + 1];
     for &c in community {
@@ -408,13 +397,13 @@ fn grouped_random_order(community: &[u32], rng: &mut SplitMix64) -> Vec<u32> {
     for c in 0..k {
         start[c + 1] += start[c];
     }
-    let mut order = vec![0u32; n];
-    for &v in &shuffled {
+    let mut sorted = vec![0u32; nodes.len()];
+    for v in nodes {
         let c = community[v as usize] as usize;
-        order[start[c]] = v;
+        sorted[start[c]] = v;
         start[c] += 1;
     }
-    order
+    sorted
 }
 
 /// Fast local moving: visit nodes from a queue (random initial order), move each to the
