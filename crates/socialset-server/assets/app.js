@@ -220,7 +220,7 @@ async function showLeaderboard() {
   });
   $("stats").textContent =
     `${fmt(stats.accounts)} accounts, ${fmt(stats.posts)} posts, ${fmt(stats.interactions)} interactions.`;
-  const q = new URLSearchParams({ offset: state.offset, limit: state.limit });
+  const q = sorted("rankSort", { offset: state.offset, limit: state.limit });
   if ($("tier").value) q.set("tier", $("tier").value);
   const topic = $("topic").value.trim();
   if (topic) q.set("topic", topic);
@@ -232,10 +232,6 @@ async function showLeaderboard() {
   if (lang) q.set("lang", lang);
   const hide = [$("hide-bots").checked ? "bots" : "", $("hide-orgs").checked ? "organisations" : ""].filter(Boolean);
   if (hide.length) q.set("hide", hide.join(","));
-  if (state.rankSort) {
-    q.set("sort", state.rankSort.key);
-    q.set("order", state.rankSort.order);
-  }
   // The CSV holds every matching account, not this page.
   const all = new URLSearchParams(q);
   all.delete("offset");
@@ -1375,13 +1371,6 @@ function cellNumber(text) {
   return t !== "" && !Number.isNaN(Number(t)) ? Number(t) : null;
 }
 
-// The leaderboard is sorted whole by the server, from its first page.
-$("rank-rows").closest("table").addEventListener("serversort", (ev) => {
-  state.rankSort = ev.detail;
-  state.offset = 0;
-  showLeaderboard().catch(report);
-});
-
 // `params` with the sort a paged table's column buttons chose (state[key]), if any.
 function sorted(key, params) {
   const q = new URLSearchParams(params);
@@ -1392,9 +1381,9 @@ function sorted(key, params) {
   return q;
 }
 
-// The audit, segments and sponsored posts are sorted whole by the server too: the table
-// names the state its sort and page are kept in, and the page it is shown on.
-for (const [rows, show] of [["audit-all-rows", () => showAudit()], ["segment-rows", () => showSegments()], ["sponsored-rows", () => showDisclosure()]]) {
+// The leaderboard, audit, segments and sponsored posts are sorted whole by the server, from
+// the first page: the table names the state its sort and page are kept in.
+for (const [rows, show] of [["rank-rows", () => showLeaderboard()], ["audit-all-rows", () => showAudit()], ["segment-rows", () => showSegments()], ["sponsored-rows", () => showDisclosure()]]) {
   const table = $(rows).closest("table");
   table.addEventListener("serversort", (ev) => {
     state[table.dataset.sortState] = ev.detail;

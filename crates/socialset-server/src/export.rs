@@ -156,7 +156,6 @@ pub struct SortQuery {
 }
 
 /// One row's sort key.
-#[derive(Debug, PartialEq, PartialOrd)]
 enum Key {
     Number(f64),
     Text(String),
@@ -244,6 +243,26 @@ impl SortQuery {
         rows.extend(order.into_iter().filter_map(|i| slots[i].take()));
         Ok(())
     }
+}
+
+/// A paged answer: `build(offset, limit)` when no sort is asked; else the whole table
+/// (`build(0, usize::MAX)`), its rows (the first of `parts`) sorted and cut to the page, and
+/// its offset (the second) set. Heavy on a large table: call it off the async runtime.
+pub fn page_of<J, T: Serialize>(
+    sort: &SortQuery,
+    offset: usize,
+    limit: usize,
+    build: impl FnOnce(usize, usize) -> J,
+    parts: impl FnOnce(&mut J) -> (&mut Vec<T>, &mut usize),
+) -> Result<J, ApiError> {
+    if sort.column().is_none() {
+        return Ok(build(offset, limit));
+    }
+    let mut json = build(0, usize::MAX);
+    let (rows, at) = parts(&mut json);
+    sorted_page(rows, sort, offset, limit)?;
+    *at = offset;
+    Ok(json)
 }
 
 /// `rows` sorted as `sort` asks, then the page from `offset` of at most `limit` rows.

@@ -1244,22 +1244,22 @@ async fn disclosure(
     let limit = format.limit(page.limit.as_deref(), limit);
     let name = format!("{workspace}-disclosure-{table}");
     let account = q.account.filter(|a| !a.trim().is_empty());
-    let report = read_work(state.clone(), move || {
+    // The check and its (sorted) page in one blocking task, off the async runtime.
+    let json = read_work(state.clone(), move || {
         let store = open_store(&state, &workspace)?;
-        match &account {
-            Some(a) => store.disclosure(Some(a), None).map_err(account_error),
-            None => Ok(store.disclosure(None, None)?),
-        }
+        let report = match &account {
+            Some(a) => store.disclosure(Some(a), None).map_err(account_error)?,
+            None => store.disclosure(None, None)?,
+        };
+        crate::export::page_of(
+            &sort,
+            offset,
+            limit,
+            |o, l| DisclosureJson::page(&report, o, l),
+            |j| (&mut j.sponsored_posts, &mut j.offset),
+        )
     })
     .await?;
-    let json = if sort.column().is_some() {
-        let mut json = DisclosureJson::page(&report, 0, usize::MAX);
-        crate::export::sorted_page(&mut json.sponsored_posts, &sort, offset, limit)?;
-        json.offset = offset;
-        json
-    } else {
-        DisclosureJson::page(&report, offset, limit)
-    };
     match table {
         "accounts" => crate::export::answer(format, &name, &json, |j| &j.accounts),
         "campaigns" => crate::export::answer(format, &name, &json, |j| &j.campaigns),
@@ -1406,14 +1406,18 @@ async fn audit_all(
         }),
     )
     .await?;
-    let mut page = if sort.column().is_some() {
-        let mut page = AuditJson::page(&report, 0);
-        crate::export::sorted_page(&mut page.accounts, &sort, offset, limit)?;
-        page.offset = offset;
-        page
-    } else {
-        AuditJson::page(&report, offset)
-    };
+    // Every account's row, sorted, is seconds of work on a large workspace: off the async
+    // runtime, in the reads' turns.
+    let mut page = read_work(state.clone(), move || {
+        crate::export::page_of(
+            &sort,
+            offset,
+            limit,
+            |o, _| AuditJson::page(&report, o),
+            |p| (&mut p.accounts, &mut p.offset),
+        )
+    })
+    .await?;
     page.accounts.truncate(limit);
     match table {
         "pods" => crate::export::answer(format, &name, &page, |p| &p.pods),
@@ -1495,18 +1499,18 @@ async fn segments(
             )
         })?),
     };
-    let report = read_work(state.clone(), move || {
-        Ok(open_store(&state, &workspace)?.segments(&Default::default())?)
+    // The segments and their (sorted) page in one blocking task, off the async runtime.
+    let json = read_work(state.clone(), move || {
+        let report = open_store(&state, &workspace)?.segments(&Default::default())?;
+        crate::export::page_of(
+            &sort,
+            offset,
+            limit,
+            |o, l| SegmentsJson::page(&report, segment, o, l),
+            |j| (&mut j.accounts, &mut j.offset),
+        )
     })
     .await?;
-    let json = if sort.column().is_some() {
-        let mut json = SegmentsJson::page(&report, segment, 0, usize::MAX);
-        crate::export::sorted_page(&mut json.accounts, &sort, offset, limit)?;
-        json.offset = offset;
-        json
-    } else {
-        SegmentsJson::page(&report, segment, offset, limit)
-    };
     crate::export::answer(format, &name, &json, |j| &j.accounts)
 }
 
