@@ -485,6 +485,7 @@ async fn list_campaigns(
     member(&state, &caller, &workspace)?;
     let (format, _) = export.parse(&["campaigns"])?;
     let name = format!("{workspace}-campaigns");
+    let st = state.clone();
     let list = crate::routes::blocking(move || {
         if !state.has_data(&workspace)? && state.0.config.database.is_none() {
             return Ok(Vec::new());
@@ -495,7 +496,7 @@ async fn list_campaigns(
     let json = CampaignsJson {
         campaigns: list.iter().map(CampaignJson::from).collect(),
     };
-    crate::export::answer(format, &name, &json, |j| &j.campaigns)
+    crate::export::answer(&st, format, name, move || json, |j| &j.campaigns).await
 }
 
 pub(crate) fn parse_time(field: &str, text: &str) -> Result<Timestamp, ApiError> {

@@ -128,17 +128,29 @@ fn in_columns(row: &Value, index: &std::collections::HashMap<String, usize>) -> 
     out
 }
 
-/// Either the JSON answer or its table `rows` as a file.
-pub fn answer<J: Serialize, T: Serialize>(
+/// Either the JSON answer `build` gives or its table `rows` as a file `name`. A file holds
+/// the whole table (300,000 rows on a large workspace: seconds of work and hundreds of MB), so
+/// it is built and written off the async runtime, in the reads' bounded turns (`read_work`),
+/// never on a worker that other requests need.
+pub async fn answer<J, T>(
+    state: &crate::AppState,
     format: Format,
-    name: &str,
-    json: &J,
-    rows: impl FnOnce(&J) -> &[T],
-) -> Result<Response, ApiError> {
+    name: String,
+    build: impl FnOnce() -> J + Send + 'static,
+    rows: impl FnOnce(&J) -> &[T] + Send + 'static,
+) -> Result<Response, ApiError>
+where
+    J: Serialize + Send + 'static,
+    T: Serialize + 'static,
+{
     if format.is_file() {
-        download(format, name, rows(json))
+        crate::routes::read_work(state.clone(), move || {
+            let json = build();
+            download(format, &name, rows(&json))
+        })
+        .await
     } else {
-        Ok(axum::Json(json).into_response())
+        Ok(axum::Json(build()).into_response())
     }
 }
 

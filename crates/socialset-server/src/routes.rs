@@ -1020,10 +1020,14 @@ async fn rank(
     .await?;
     // A file is the whole list unless a page is asked for: what a spreadsheet is wanted for.
     let limit = format.limit(page.limit.as_deref(), limit);
-    let page = RankJson::sorted_page(&report, sort, offset, limit);
-    crate::export::answer(format, &format!("{workspace}-ranking"), &page, |p| {
-        &p.accounts
-    })
+    crate::export::answer(
+        &state,
+        format,
+        format!("{workspace}-ranking"),
+        move || RankJson::sorted_page(&report, sort, offset, limit),
+        |p| &p.accounts,
+    )
+    .await
 }
 
 /// The ranking's `sort` and `order`, checked: the column and whether descending.
@@ -1077,6 +1081,7 @@ async fn explain(
     member(&state, &caller, &workspace)?;
     let (format, _) = export.parse(&["engagers"])?;
     let name = format!("{workspace}-engagers-of-{account}");
+    let st = state.clone();
     let report = read_work(state.clone(), move || {
         let store = open_store(&state, &workspace)?;
         let defaults = RankOptions::default();
@@ -1091,7 +1096,14 @@ async fn explain(
         store.explain(&account, &options).map_err(account_error)
     })
     .await?;
-    crate::export::answer(format, &name, &ExplainJson::from(&report), |j| &j.engagers)
+    crate::export::answer(
+        &st,
+        format,
+        name,
+        move || ExplainJson::from(&report),
+        |j| &j.engagers,
+    )
+    .await
 }
 
 /// The authenticity audit of an account: how likely a bot, why, and how real its audience
@@ -1190,6 +1202,7 @@ async fn groups(
     let (format, _) = export.parse(&["groups"])?;
     let top = number("top", q.top.as_deref(), 50, 1000)?;
     let name = format!("{workspace}-groups");
+    let st = state.clone();
     let json = read_work(state.clone(), move || {
         match open_store(&state, &workspace)?.groups(top) {
             Ok(report) => Ok(GroupsJson::from(&report)),
@@ -1204,7 +1217,7 @@ async fn groups(
         }
     })
     .await?;
-    crate::export::answer(format, &name, &json, |j| &j.groups)
+    crate::export::answer(&st, format, name, move || json, |j| &j.groups).await
 }
 
 /// Query of the disclosure check.
@@ -1244,6 +1257,7 @@ async fn disclosure(
     let limit = format.limit(page.limit.as_deref(), limit);
     let name = format!("{workspace}-disclosure-{table}");
     let account = q.account.filter(|a| !a.trim().is_empty());
+    let st = state.clone();
     // The check and its (sorted) page in one blocking task, off the async runtime.
     let json = read_work(state.clone(), move || {
         let store = open_store(&state, &workspace)?;
@@ -1260,10 +1274,11 @@ async fn disclosure(
         )
     })
     .await?;
+    let build = move || json;
     match table {
-        "accounts" => crate::export::answer(format, &name, &json, |j| &j.accounts),
-        "campaigns" => crate::export::answer(format, &name, &json, |j| &j.campaigns),
-        _ => crate::export::answer(format, &name, &json, |j| &j.sponsored_posts),
+        "accounts" => crate::export::answer(&st, format, name, build, |j| &j.accounts).await,
+        "campaigns" => crate::export::answer(&st, format, name, build, |j| &j.campaigns).await,
+        _ => crate::export::answer(&st, format, name, build, |j| &j.sponsored_posts).await,
     }
 }
 
@@ -1419,9 +1434,10 @@ async fn audit_all(
     })
     .await?;
     page.accounts.truncate(limit);
+    let build = move || page;
     match table {
-        "pods" => crate::export::answer(format, &name, &page, |p| &p.pods),
-        _ => crate::export::answer(format, &name, &page, |p| &p.accounts),
+        "pods" => crate::export::answer(&state, format, name, build, |p| &p.pods).await,
+        _ => crate::export::answer(&state, format, name, build, |p| &p.accounts).await,
     }
 }
 
@@ -1447,12 +1463,13 @@ async fn pods(
     member(&state, &caller, &workspace)?;
     let (format, _) = export.parse(&["pods"])?;
     let name = format!("{workspace}-pods");
+    let st = state.clone();
     let pods = read_work(state.clone(), move || {
         Ok(open_store(&state, &workspace)?.pods(&Default::default(), &Default::default())?)
     })
     .await?;
     let pods: Vec<PodJson> = pods.iter().map(PodJson::from).collect();
-    crate::export::answer(format, &name, &pods, |p| p.as_slice())
+    crate::export::answer(&st, format, name, move || pods, |p| p.as_slice()).await
 }
 
 /// Query of the segments.
@@ -1499,6 +1516,7 @@ async fn segments(
             )
         })?),
     };
+    let st = state.clone();
     // The segments and their (sorted) page in one blocking task, off the async runtime.
     let json = read_work(state.clone(), move || {
         let report = open_store(&state, &workspace)?.segments(&Default::default())?;
@@ -1511,7 +1529,7 @@ async fn segments(
         )
     })
     .await?;
-    crate::export::answer(format, &name, &json, |j| &j.accounts)
+    crate::export::answer(&st, format, name, move || json, |j| &j.accounts).await
 }
 
 /// Query of the captured posts.
@@ -1591,16 +1609,17 @@ async fn ugc(
         top: number("top", q.top.as_deref(), 50, 1000)?,
         ..UgcOptions::default()
     };
+    let st = state.clone();
     let report = read_work(state.clone(), move || {
         open_store(&state, &workspace)?
             .ugc(&options)
             .map_err(ApiError::from)
     })
     .await?;
-    let json = UgcJson::from(&report);
+    let build = move || UgcJson::from(&report);
     match table {
-        "threads" => crate::export::answer(format, &name, &json, |j| &j.threads),
-        _ => crate::export::answer(format, &name, &json, |j| &j.items),
+        "threads" => crate::export::answer(&st, format, name, build, |j| &j.threads).await,
+        _ => crate::export::answer(&st, format, name, build, |j| &j.items).await,
     }
 }
 
@@ -1780,6 +1799,7 @@ async fn trust(
         }
     };
     let account = q.account.filter(|a| !a.trim().is_empty());
+    let st = state.clone();
     let mut report = read_work(state.clone(), move || {
         let store = open_store(&state, &workspace)?;
         let options = TrustOptions {
@@ -1811,7 +1831,7 @@ async fn trust(
     })
     .await?;
     report.accounts.truncate(top.max(1));
-    crate::export::answer(format, &name, &report, |j| &j.accounts)
+    crate::export::answer(&st, format, name, move || report, |j| &j.accounts).await
 }
 
 /// Query of the communities.
