@@ -63,18 +63,13 @@ pub fn eval_forecasts(root: &Path, args: &[String]) -> Result<()> {
         "socialset eval plan (Higgs)",
     )?;
     let threads = tempfile::tempdir().context("creating a temporary directory")?;
-    let archive = data.join("rumoureval2017-pheme/rumoureval2017-traindev-threads.tar.gz");
-    let file =
-        std::fs::File::open(&archive).with_context(|| format!("opening {}", archive.display()))?;
-    tar::Archive::new(flate2::read::GzDecoder::new(file))
-        .unpack(threads.path())
-        .with_context(|| format!("unpacking {}", archive.display()))?;
+    let unpacked = crate::stability_protocol::unpack_pheme(&data, threads.path())?;
     let pheme = json_of(
         Command::new(&socialset)
             .args([
                 "eval", "plan", "--json", "--halves", "--budget", "500", "--data",
             ])
-            .arg(threads.path().join("rumoureval-data")),
+            .arg(&unpacked),
         "socialset eval plan --halves (PHEME)",
     )?;
     let mut table = format!(
@@ -102,7 +97,7 @@ pub fn eval_forecasts(root: &Path, args: &[String]) -> Result<()> {
     let pheme_rank = json_of(
         Command::new(&socialset)
             .args(["eval", "influence", "--json", "--halves", "--data"])
-            .arg(threads.path().join("rumoureval-data")),
+            .arg(&unpacked),
         "socialset eval influence --halves (PHEME)",
     )?;
     let ks: Vec<String> = pheme_rank["bursts"]

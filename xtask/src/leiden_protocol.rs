@@ -28,18 +28,50 @@ const REFERENCE: u32 = 10;
 const SEEDS: [u64; 5] = [42, 1, 2, 3, 4];
 
 /// One measure on one graph: its value per candidate, one per seed.
-struct Measure {
-    name: String,
-    values: Vec<Vec<f64>>,
+pub(crate) struct Measure {
+    pub(crate) name: String,
+    pub(crate) values: Vec<Vec<f64>>,
     /// Whether it is a quality (judged by the rule) or a cost (reported only).
-    judged: bool,
+    pub(crate) judged: bool,
 }
 
-fn mean(v: &[f64]) -> f64 {
+/// A protocol's table: one column per candidate (`headers`), one row per measure (judged
+/// ones as mean ± sd over the seeds, costs as the mean), then whether each candidate passes.
+pub(crate) fn protocol_rows(
+    headers: &[String],
+    measures: &[Measure],
+    passes: impl Fn(usize) -> bool,
+) -> String {
+    let mut table = String::from("| measure |");
+    for h in headers {
+        table += &format!(" {h} |");
+    }
+    table += "\n|---|";
+    table += &"---:|".repeat(headers.len());
+    table += "\n";
+    for m in measures {
+        table += &format!("| {} |", m.name);
+        for v in &m.values {
+            if m.judged {
+                table += &format!(" {:.4} ± {:.4} |", mean(v), sd(v));
+            } else {
+                table += &format!(" {:.2} |", mean(v));
+            }
+        }
+        table += "\n";
+    }
+    table += "| passes the rule |";
+    for i in 0..headers.len() {
+        table += if passes(i) { " yes |" } else { " no |" };
+    }
+    table
+}
+
+pub(crate) fn mean(v: &[f64]) -> f64 {
     v.iter().sum::<f64>() / v.len().max(1) as f64
 }
 
-fn sd(v: &[f64]) -> f64 {
+pub(crate) fn sd(v: &[f64]) -> f64 {
     let m = mean(v);
     (v.iter().map(|x| (x - m).powi(2)).sum::<f64>() / (v.len().max(2) - 1) as f64).sqrt()
 }
@@ -145,31 +177,12 @@ pub fn eval_leiden_iterations(root: &Path, args: &[String]) -> Result<()> {
     let chosen = (0..n).find(|&i| passes(i)).unwrap_or(reference);
 
     let mut table = format!(
-        "Best of {} runs per clustering; each cell is the mean over base seeds {} (± their standard deviation). A candidate passes when every quality is at least the 10-iteration mean minus the 10-iteration standard deviation.\n\n| measure |",
+        "Best of {} runs per clustering; each cell is the mean over base seeds {} (± their standard deviation). A candidate passes when every quality is at least the 10-iteration mean minus the 10-iteration standard deviation.\n\n",
         socialset_graph::RECOMMENDED_RESTARTS,
         SEEDS.map(|s| s.to_string()).join(", ")
     );
-    for k in CANDIDATES {
-        table += &format!(" {k} |");
-    }
-    table += "\n|---|";
-    table += &"---:|".repeat(n);
-    table += "\n";
-    for m in &measures {
-        table += &format!("| {} |", m.name);
-        for v in &m.values {
-            if m.judged {
-                table += &format!(" {:.4} ± {:.4} |", mean(v), sd(v));
-            } else {
-                table += &format!(" {:.2} |", mean(v));
-            }
-        }
-        table += "\n";
-    }
-    table += "| passes the rule |";
-    for i in 0..n {
-        table += if passes(i) { " yes |" } else { " no |" };
-    }
+    let headers: Vec<String> = CANDIDATES.iter().map(|k| k.to_string()).collect();
+    table += &protocol_rows(&headers, &measures, passes);
     table += &format!(
         "\n\nChosen: **{} iterations** (the fewest that pass).\n",
         CANDIDATES[chosen]

@@ -14,6 +14,7 @@ mod leiden_protocol;
 mod peers;
 mod serve_bench;
 mod spread;
+mod stability_protocol;
 mod tidy;
 
 use std::path::{Path, PathBuf};
@@ -47,6 +48,9 @@ fn main() -> Result<()> {
         Some("eval-quality") => peers::eval_quality(&repo_root(), &args[1..]),
         Some("eval-leiden-iterations") => {
             leiden_protocol::eval_leiden_iterations(&repo_root(), &args[1..])
+        }
+        Some("eval-stability-restarts") => {
+            stability_protocol::eval_stability_restarts(&repo_root(), &args[1..])
         }
         Some("bench-peers") => peers::bench_peers(&repo_root(), &args[1..]),
         Some("eval-audit") => audit::eval_audit(&repo_root(), &args[1..]),
@@ -89,6 +93,10 @@ fn main() -> Result<()> {
   eval-campaigns the report's 95% intervals over 1,000 simulated campaigns (coverage of the
                  conversion rate, cost per acquisition and native/professional ratio), and
                  engagement per follower by tier on PHEME and twarc v2; --write
+  eval-leiden-iterations  the protocol for Leiden's default iterations per run (five
+                 seeds; email-Eu-core, Slashdot, Higgs); --write updates docs/EVALUATION.md
+  eval-stability-restarts  the protocol for Leiden runs per window of the stability
+                 (five seeds; Higgs, PHEME); fails if the default is not what it chose; --write
   bench-sentiment  sentiment scoring speed on one core: SENTIPOLC's Italian tweets and the
                  demo's English PHEME tweets, each repeated to 100,000; --write
   spread FILE    seeds by each method and their spread on a SNAP edge list, as JSON (used

@@ -13,6 +13,12 @@ use crate::{Error, Result, Workspace};
 /// Leiden runs per clustering by default (the best is kept).
 pub const DEFAULT_RESTARTS: u32 = socialset_graph::RECOMMENDED_RESTARTS;
 
+/// Leiden runs per time window when measuring stability, by default. Chosen by the protocol of
+/// `cargo xtask eval-stability-restarts` (docs/EVALUATION.md): the fewest runs whose
+/// stability figures (NMI and ARI between consecutive windows) stay within the seed noise of
+/// those with `DEFAULT_RESTARTS` runs, on every data set and window length tried.
+pub const DEFAULT_WINDOW_RESTARTS: u32 = 1;
+
 /// How to find communities.
 #[derive(Clone, Debug, PartialEq)]
 pub struct CommunityOptions {
@@ -22,6 +28,8 @@ pub struct CommunityOptions {
     pub seed: u64,
     /// Independent Leiden runs (seeds drawn from `seed`); the best partition is kept.
     pub restarts: u32,
+    /// The same for each time window of the stability (`window_days`).
+    pub window_restarts: u32,
     /// Whole Leiden iterations per run at most (a run stops earlier when one changes nothing).
     pub max_iterations: u32,
     /// Compare communities across consecutive windows of this many days.
@@ -38,6 +46,7 @@ impl Default for CommunityOptions {
             quality: Quality::Modularity { resolution: 1.0 },
             seed: 42,
             restarts: DEFAULT_RESTARTS,
+            window_restarts: DEFAULT_WINDOW_RESTARTS,
             max_iterations: LeidenConfig::default().max_iterations,
             window_days: None,
             top: 10,
@@ -136,13 +145,24 @@ fn community_config(options: &CommunityOptions) -> CommunityConfig {
     }
 }
 
+/// The settings of each stability window's clustering: `window_restarts` runs.
+fn window_config(options: &CommunityOptions) -> CommunityConfig {
+    CommunityConfig {
+        leiden: LeidenConfig {
+            restarts: options.window_restarts.max(1),
+            ..community_config(options).leiden
+        },
+        ..community_config(options)
+    }
+}
+
 impl Workspace {
     /// Finds communities (and, with `window_days`, their stability over time).
     pub fn communities(&self, options: &CommunityOptions) -> Result<CommunityReport> {
-        let (data, found, config) = self.find_communities(options)?;
+        let (data, found, _) = self.find_communities(options)?;
         let stability = match options.window_days {
             None => None,
-            Some(days) => Some(self.stability_of(&data, days, &config)?),
+            Some(days) => Some(self.stability_of(&data, days, &window_config(options))?),
         };
         let name = |v: socialset_model::AccountIdx| {
             let a = &data.accounts[v.0 as usize];
@@ -216,7 +236,7 @@ impl Workspace {
         self.step("reading the store", 0)?;
         let data = self.load_social(&options.window)?;
         data.require_events("cluster")?;
-        self.stability_of(&data, days, &community_config(options))
+        self.stability_of(&data, days, &window_config(options))
     }
 
     /// The stability of `data`'s communities across windows of `days` days, within the
@@ -251,5 +271,45 @@ impl Workspace {
             &self.cancel,
             &self.progress,
         )?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The number a protocol's table in docs/EVALUATION.md says it chose: the figure after
+    /// `Chosen: **` in the block between the protocol's markers.
+    fn chosen_in_evaluation(block: &str) -> u32 {
+        let doc = include_str!("../../../docs/EVALUATION.md");
+        let begin = format!("<!-- {block}:begin -->");
+        let start = doc
+            .find(&begin)
+            .expect("the protocol's block is in EVALUATION.md");
+        let rest = &doc[start..];
+        let chosen = rest
+            .find("Chosen: **")
+            .expect("the block says what it chose");
+        rest[chosen + "Chosen: **".len()..]
+            .split(|c: char| !c.is_ascii_digit())
+            .next()
+            .and_then(|n| n.parse().ok())
+            .expect("a number of runs or iterations")
+    }
+
+    #[test]
+    fn the_defaults_are_what_the_documented_protocols_chose() {
+        assert_eq!(
+            CommunityOptions::default().max_iterations,
+            chosen_in_evaluation("eval-leiden-iterations")
+        );
+        assert_eq!(
+            CommunityOptions::default().window_restarts,
+            chosen_in_evaluation("eval-stability-restarts")
+        );
+        assert_eq!(
+            DEFAULT_WINDOW_RESTARTS,
+            CommunityOptions::default().window_restarts
+        );
     }
 }

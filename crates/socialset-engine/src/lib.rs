@@ -46,6 +46,7 @@ pub use campaign::{
 };
 pub use communities::{
     CommunityLine, CommunityLink, CommunityOptions, CommunityReport, DEFAULT_RESTARTS,
+    DEFAULT_WINDOW_RESTARTS,
 };
 pub use demo::{demo_files, DemoFile, DEMO_MARKER};
 pub use error::{Error, Result};

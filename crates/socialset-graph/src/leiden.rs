@@ -635,35 +635,41 @@ fn aggregate(level: &Level, refined: &[u32], community: &[u32]) -> (Level, Vec<u
         }
         *c = dense[*c as usize];
     }
-    let mut edges: Vec<(u32, u32, f64)> = Vec::with_capacity(level.targets.len());
-    for v in 0..n {
-        let a = aggregate_of[v];
-        for (u, w) in level.neighbours(v) {
-            let b = aggregate_of[u];
-            if a != b {
-                edges.push((a, b, w));
+    // Row by row: the members of each aggregate node together (a counting sort), their edges'
+    // weights summed per aggregate neighbour in a dense accumulator, each row's neighbours
+    // in order. No sort of the whole edge list.
+    let members = by_community(0..n as u32, &aggregate_of);
+    let mut offsets = Vec::with_capacity(k + 1);
+    offsets.push(0);
+    let mut targets = Vec::with_capacity(level.targets.len());
+    let mut weights: Vec<f64> = Vec::with_capacity(level.targets.len());
+    let mut sum = vec![0.0f64; k];
+    let mut seen = vec![false; k];
+    let mut touched: Vec<u32> = Vec::new();
+    let mut at = 0;
+    for a in 0..k as u32 {
+        while let Some(&v) = members.get(at).filter(|&&v| aggregate_of[v as usize] == a) {
+            at += 1;
+            for (u, w) in level.neighbours(v as usize) {
+                let b = aggregate_of[u];
+                if b != a {
+                    if !seen[b as usize] {
+                        seen[b as usize] = true;
+                        touched.push(b);
+                    }
+                    sum[b as usize] += w;
+                }
             }
         }
-    }
-    edges.sort_unstable_by_key(|&(a, b, _)| (a, b));
-    let mut offsets = vec![0usize; k + 1];
-    let mut targets = Vec::with_capacity(edges.len());
-    let mut weights: Vec<f64> = Vec::with_capacity(edges.len());
-    let mut last = None;
-    for (a, b, w) in edges {
-        if last == Some((a, b)) {
-            if let Some(x) = weights.last_mut() {
-                *x += w;
-            }
-            continue;
+        touched.sort_unstable();
+        for &b in &touched {
+            targets.push(b);
+            weights.push(sum[b as usize]);
+            sum[b as usize] = 0.0;
+            seen[b as usize] = false;
         }
-        last = Some((a, b));
-        targets.push(b);
-        weights.push(w);
-        offsets[a as usize + 1] += 1;
-    }
-    for a in 0..k {
-        offsets[a + 1] += offsets[a];
+        touched.clear();
+        offsets.push(targets.len());
     }
     (
         Level {

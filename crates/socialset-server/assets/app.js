@@ -603,7 +603,9 @@ async function showStability() {
   const every = Math.max(1, Math.ceil(windows.length / 8));
   windows.forEach((w, i) => {
     if (i % every) return;
-    const t = svg("text", { x: x(i), y: height - 12, "text-anchor": "middle" });
+    // The first and last labels lean inward, so that no date is cut at the chart's edge.
+    const anchor = windows.length > 1 && i === windows.length - 1 ? "end" : i === 0 ? "start" : "middle";
+    const t = svg("text", { x: x(i), y: height - 12, "text-anchor": anchor });
     t.textContent = w.after[0];
     chart.appendChild(t);
   });
