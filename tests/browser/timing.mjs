@@ -18,7 +18,7 @@ const pages = [
   { name: "audit", hash: "audit", first: "#audit-all-summary:not(:empty)", done: "#audit-all-rows tr" },
   { name: "segments", hash: "segments", first: "#segments-chart rect", done: "#segments-chart rect" },
   { name: "disclosure", hash: "disclosure", first: "#disclosure-summary:not(:empty)", done: "#disclosure-summary:not(:has-text('Checking'))" },
-  { name: "customer voice", hash: "ugc", first: "#ugc-summary:not(:empty)", done: "#ugc-summary:not(:empty)" },
+  { name: "customer voice", hash: "ugc", first: "#ugc-summary:not(:empty)", done: "#ugc-summary:has-text('posts captured')" },
   // Higgs gives no follower counts: its accounts count as natives by request.
   { name: "plan", hash: "plan", first: "#plan-form", done: "#plan-summary:has-text('Social Set')", check: "#assume-native", submit: "Plan" },
   { name: "campaigns", hash: "campaigns", first: "#campaigns-summary:not(:empty)", done: "#campaigns-summary:not(:empty)" },

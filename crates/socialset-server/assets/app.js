@@ -650,7 +650,14 @@ async function showUgc() {
     const v = $(id).value.trim();
     if (v) q.set(param, v);
   }
-  const r = await api(`${base()}/ugc?${q}`);
+  // Reading a large workspace's posts takes a moment: say so, and never leave the last
+  // query's posts under an error.
+  $("ugc-summary").textContent = "Reading the captured posts…";
+  const r = await api(`${base()}/ugc?${q}`).catch((e) => {
+    $("ugc-threads").replaceChildren();
+    $("ugc-rows").replaceChildren();
+    return shownIn("ugc-summary")(e);
+  });
   downloads("ugc-rows", `${base()}/ugc`, { ...Object.fromEntries(q), top: 1000, table: "posts" });
   downloads("ugc-threads", `${base()}/ugc`, { ...Object.fromEntries(q), table: "threads" });
   $("ugc-summary").textContent =
