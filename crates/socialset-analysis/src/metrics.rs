@@ -179,9 +179,90 @@ pub fn stratified_folds(positive: &[bool], k: usize, seed: u64) -> Vec<usize> {
     folds
 }
 
+/// A fold number in `0..k` for each item that keeps together what would flatter a
+/// cross-validation if split: every item of a `group` (near-duplicates, retweets of one text)
+/// in one fold, and periods of time together, each fold a block of consecutive `order` keys
+/// (times, or ids that grow with time). Groups go in the order of their earliest item; a group
+/// starts fold ⌊(items before it)·k / n⌋, so the folds are as even as whole groups allow.
+pub fn grouped_blocked_folds(groups: &[usize], order: &[u64], k: usize) -> Vec<usize> {
+    let n = groups.len();
+    let k = k.max(1);
+    let mut earliest: std::collections::HashMap<usize, (u64, usize, usize)> = Default::default();
+    for (i, (&g, &key)) in groups.iter().zip(order).enumerate() {
+        let e = earliest.entry(g).or_insert((key, i, 0));
+        if (key, i) < (e.0, e.1) {
+            (e.0, e.1) = (key, i);
+        }
+        e.2 += 1;
+    }
+    let mut by_time: Vec<(u64, usize, usize, usize)> = earliest
+        .into_iter()
+        .map(|(g, (key, first, size))| (key, first, g, size))
+        .collect();
+    by_time.sort_unstable();
+    let mut fold_of = std::collections::HashMap::new();
+    let mut before = 0usize;
+    for (_, _, g, size) in by_time {
+        fold_of.insert(g, (before * k / n.max(1)).min(k - 1));
+        before += size;
+    }
+    groups.iter().map(|g| fold_of[g]).collect()
+}
+
 #[cfg(test)]
 mod classifier_tests {
     use super::*;
+
+    #[test]
+    fn no_near_duplicate_crosses_folds() {
+        // Real shapes of SENTIPOLC's duplicates: a retweet, the same text with another link.
+        let texts = [
+            "Monti: la crisi non è finita, serve ancora rigore http://t.co/aaa",
+            "Oggi pioggia su tutta Roma, traffico bloccato",
+            "Il nuovo governo giura al Quirinale stamattina",
+            "Sciopero dei treni domani, disagi previsti",
+            "RT @tg: Monti: la crisi non è finita, serve ancora rigore",
+            "Partita noiosa ieri sera, zero a zero",
+            "Monti: la crisi non è finita, serve ancora rigore http://t.co/bbb via @corriere",
+            "Nuove tasse sulla casa, proteste in piazza",
+        ];
+        let groups = crate::near_duplicate_groups(&texts, &Default::default());
+        assert_eq!(groups[0], groups[4]);
+        assert_eq!(groups[0], groups[6]);
+        assert_eq!(
+            groups
+                .iter()
+                .collect::<std::collections::HashSet<_>>()
+                .len(),
+            6
+        );
+        let order: Vec<u64> = (0..texts.len() as u64).collect();
+        let folds = grouped_blocked_folds(&groups, &order, 4);
+        for i in 0..texts.len() {
+            for j in 0..texts.len() {
+                if groups[i] == groups[j] {
+                    assert_eq!(folds[i], folds[j], "{} and {} split", texts[i], texts[j]);
+                }
+            }
+        }
+        assert!(folds.contains(&3), "every fold is used: {folds:?}");
+    }
+
+    #[test]
+    fn grouped_blocked_folds_keep_groups_whole_and_periods_together() {
+        // Ten items in time order; items 1 and 8 are one group (a retweet much later).
+        let groups = [0, 1, 2, 3, 4, 5, 6, 7, 1, 9];
+        let order: Vec<u64> = (0..10).collect();
+        let folds = grouped_blocked_folds(&groups, &order, 5);
+        assert_eq!(folds[1], folds[8], "a group is never split");
+        // Blocks in time: the folds never go back.
+        let by_time: Vec<usize> = (0..10).filter(|&i| i != 8).map(|i| folds[i]).collect();
+        assert!(by_time.windows(2).all(|w| w[0] <= w[1]), "{folds:?}");
+        assert_eq!(folds, vec![0, 0, 1, 2, 2, 3, 3, 4, 0, 4]);
+        // Order keys out of item order are followed.
+        let folds = grouped_blocked_folds(&[0, 1, 2, 3], &[40, 30, 20, 10], 2);
+        assert_eq!(folds, vec![1, 1, 0, 0]);
+    }
 
     #[test]
     fn auc_counts_ties_half_and_orders_right() {

@@ -69,7 +69,7 @@ pub use plan_eval::{
 pub use profile::{account_link, post_link, Profile, RecentPost};
 pub use search::TextIndex;
 pub use sentiment::{
-    classify, english_scores, eval_sentiment, sentiment, train_sentiment, Classified,
+    classify, english_scores, eval_sentiment, sentiment, train_sentiment, Classified, Folds,
     SentimentEval, SentimentReport,
 };
 pub use social::TimeWindow;

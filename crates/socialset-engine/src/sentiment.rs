@@ -136,12 +136,38 @@ pub fn train_sentiment(path: &Path) -> Result<LinearModel> {
     ))
 }
 
+/// How a cross-validation cuts its folds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Folds {
+    /// The honest protocol: near-duplicates (retweets, the same text with another link; word
+    /// 3-gram MinHash, estimated Jaccard ≥ 0.6) in one fold, and each fold a block of
+    /// consecutive tweet ids (ids grow with time), so a fold tests a period the model did not
+    /// train on.
+    Honest,
+    /// Shuffled, stratified by the positive label (seed 2016): what the figures before this
+    /// protocol stood on; near-duplicates and periods shared across folds flatter it.
+    Random,
+}
+
+impl Folds {
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Honest => "honest (near-duplicates and periods kept together)",
+            Self::Random => "random (stratified)",
+        }
+    }
+}
+
 /// SENTIPOLC polarity figures on a file.
 #[derive(Clone, Debug, PartialEq)]
 pub struct SentimentEval {
     pub texts: usize,
     /// `None`: the shipped model scored the file; `Some(k)`: k-fold cross-validation on it.
     pub folds: Option<usize>,
+    /// How the folds were cut, under cross-validation.
+    pub scheme: Option<Folds>,
+    /// Texts with a near-duplicate elsewhere in the file.
+    pub near_duplicates: usize,
     pub score: SentipolcScore,
     /// The same on the texts labelled ironic (a known failure), when there are any.
     pub ironic: Option<(usize, SentipolcScore)>,
@@ -150,13 +176,20 @@ pub struct SentimentEval {
 }
 
 /// Scores a SENTIPOLC-format file with the shipped model, or (`cross_validate`) trains and
-/// tests by 10-fold cross-validation on it, folds stratified by class.
-pub fn eval_sentiment(path: &Path, cross_validate: bool) -> Result<SentimentEval> {
+/// tests by 10-fold cross-validation on it, its folds cut as `scheme` says.
+pub fn eval_sentiment(path: &Path, cross_validate: Option<Folds>) -> Result<SentimentEval> {
     let data = socialset_ingest::read_sentipolc(path).map_err(Error::BadInput)?;
     let gold: Vec<(bool, bool)> = data.iter().map(|d| (d.positive, d.negative)).collect();
     let mut predicted = vec![(false, false); data.len()];
     let folds = 10;
-    if cross_validate {
+    let texts: Vec<&str> = data.iter().map(|d| d.text.as_str()).collect();
+    let groups = socialset_analysis::near_duplicate_groups(&texts, &Default::default());
+    let mut group_sizes = std::collections::HashMap::new();
+    for &g in &groups {
+        *group_sizes.entry(g).or_insert(0usize) += 1;
+    }
+    let near_duplicates = groups.iter().filter(|g| group_sizes[*g] > 1).count();
+    if let Some(scheme) = cross_validate {
         if data.len() < folds {
             return Err(Error::Usage(format!(
                 "{}: {} texts are too few for {folds}-fold cross-validation",
@@ -164,9 +197,24 @@ pub fn eval_sentiment(path: &Path, cross_validate: bool) -> Result<SentimentEval
                 data.len()
             )));
         }
-        // Stratified on the positive flag, then the negative one within it, by one key.
-        let key: Vec<bool> = gold.iter().map(|g| g.0).collect();
-        let assignment = stratified_folds(&key, folds, 2016);
+        let assignment = match scheme {
+            Folds::Random => {
+                let key: Vec<bool> = gold.iter().map(|g| g.0).collect();
+                stratified_folds(&key, folds, 2016)
+            }
+            Folds::Honest => {
+                // Tweet ids grow with time; an id that is not a number keeps the file's order.
+                let mut last = 0u64;
+                let order: Vec<u64> = data
+                    .iter()
+                    .map(|d| {
+                        last = d.id.parse().unwrap_or(last);
+                        last
+                    })
+                    .collect();
+                socialset_analysis::grouped_blocked_folds(&groups, &order, folds)
+            }
+        };
         for f in 0..folds {
             let train: Vec<(String, [bool; 2])> = data
                 .iter()
@@ -198,7 +246,9 @@ pub fn eval_sentiment(path: &Path, cross_validate: bool) -> Result<SentimentEval
     }
     Ok(SentimentEval {
         texts: data.len(),
-        folds: cross_validate.then_some(folds),
+        folds: cross_validate.map(|_| folds),
+        scheme: cross_validate,
+        near_duplicates,
         score: sentipolc_f(&gold, &predicted),
         ironic: (!ironic.is_empty()).then(|| {
             (

@@ -205,6 +205,16 @@ enum What {
         /// shipped model.
         #[arg(long)]
         cross_validate: bool,
+        /// How the folds are cut: honest (default: near-duplicates and retweets in one fold,
+        /// each fold a period of consecutive tweet ids) or random (shuffled, stratified: the
+        /// protocol of the figures before, flattered by near-duplicates across folds).
+        #[arg(
+            long,
+            value_enum,
+            default_value = "honest",
+            requires = "cross_validate"
+        )]
+        folds: FoldScheme,
         /// Print JSON.
         #[arg(long)]
         json: bool,
@@ -529,13 +539,19 @@ pub fn run(args: Args) -> Result<()> {
         What::Sentiment {
             data,
             cross_validate,
+            folds,
             json,
         } => {
-            let e = socialset_engine::eval_sentiment(&data, cross_validate)?;
+            let scheme = match folds {
+                FoldScheme::Honest => socialset_engine::Folds::Honest,
+                FoldScheme::Random => socialset_engine::Folds::Random,
+            };
+            let e = socialset_engine::eval_sentiment(&data, cross_validate.then_some(scheme))?;
             let score = |s: &socialset_engine::SentipolcScore| serde_json::json!({"f_positive": s.positive, "f_negative": s.negative, "f": s.combined});
             if json {
                 let out = serde_json::json!({
-                    "texts": e.texts, "folds": e.folds, "score": score(&e.score),
+                    "texts": e.texts, "folds": e.folds, "fold_scheme": e.scheme.map(|s| s.name()),
+                    "near_duplicates": e.near_duplicates, "score": score(&e.score),
                     "ironic": e.ironic.map(|(n, s)| serde_json::json!({"texts": n, "score": score(&s)})),
                     "confusion": e.confusion.iter().map(|(g, p, n)| serde_json::json!({"gold": g.name(), "predicted": p.name(), "texts": n})).collect::<Vec<_>>(),
                 });
@@ -544,13 +560,17 @@ pub fn run(args: Args) -> Result<()> {
                 println!(
                     "{} texts, {}: SENTIPOLC polarity F = {:.4} (positive {:.4}, negative {:.4}); the best constrained system of 2016 reached about 0.66 on the official test set.",
                     thousands(e.texts as u64),
-                    match e.folds {
-                        Some(k) => format!("{k}-fold cross-validation"),
-                        None => "scored by the shipped model".into(),
+                    match (e.folds, e.scheme) {
+                        (Some(k), Some(s)) => format!("{k}-fold cross-validation, folds {}", s.name()),
+                        _ => "scored by the shipped model".into(),
                     },
                     e.score.combined,
                     e.score.positive,
                     e.score.negative
+                );
+                println!(
+                    "{} of the texts have a near-duplicate in the file (a retweet, the same text with another link).",
+                    thousands(e.near_duplicates as u64)
                 );
                 if let Some((n, s)) = e.ironic {
                     println!(
@@ -1335,4 +1355,11 @@ fn print_verdicts(e: &socialset_engine::VerdictsEval) {
             share(c.automated_before[1], labelled(1)),
         );
     }
+}
+
+/// How `eval sentiment --cross-validate` cuts its folds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+enum FoldScheme {
+    Honest,
+    Random,
 }
