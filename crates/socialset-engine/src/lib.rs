@@ -82,6 +82,7 @@ pub use socialset_analysis::campaign::{
     Comparison, CostVerdict, Coverage, Estimate, Figures, MemberActivity, Population, StatsConfig,
 };
 pub use socialset_analysis::forecast::{Backtest, CandidateScore, ReachForecast};
+pub use socialset_analysis::sentiment::TrainConfig;
 pub use socialset_analysis::sentiment::{Language, LinearModel, Polarity, SentipolcScore};
 pub use socialset_analysis::ugc::{Segment, UgcKind, ValueCounts};
 pub use socialset_analysis::{

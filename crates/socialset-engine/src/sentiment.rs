@@ -175,9 +175,13 @@ pub struct SentimentEval {
     pub confusion: Vec<(Polarity, Polarity, usize)>,
 }
 
-/// Scores a SENTIPOLC-format file with the shipped model, or (`cross_validate`) trains and
-/// tests by 10-fold cross-validation on it, its folds cut as `scheme` says.
-pub fn eval_sentiment(path: &Path, cross_validate: Option<Folds>) -> Result<SentimentEval> {
+/// Scores a SENTIPOLC-format file with the shipped model, or (`cross_validate`) trains with
+/// `train` and tests by 10-fold cross-validation on it, its folds cut as `scheme` says.
+pub fn eval_sentiment(
+    path: &Path,
+    cross_validate: Option<Folds>,
+    train: &TrainConfig,
+) -> Result<SentimentEval> {
     let data = socialset_ingest::read_sentipolc(path).map_err(Error::BadInput)?;
     let gold: Vec<(bool, bool)> = data.iter().map(|d| (d.positive, d.negative)).collect();
     let mut predicted = vec![(false, false); data.len()];
@@ -216,13 +220,13 @@ pub fn eval_sentiment(path: &Path, cross_validate: Option<Folds>) -> Result<Sent
             }
         };
         for f in 0..folds {
-            let train: Vec<(String, [bool; 2])> = data
+            let examples: Vec<(String, [bool; 2])> = data
                 .iter()
                 .zip(&assignment)
                 .filter(|(_, &a)| a != f)
                 .map(|(d, _)| (d.text.clone(), [d.positive, d.negative]))
                 .collect();
-            let model = LinearModel::train(&train, &TrainConfig::default(), "it", "fold");
+            let model = LinearModel::train(&examples, train, "it", "fold");
             for (i, d) in data.iter().enumerate() {
                 if assignment[i] == f {
                     let (p, _) = model.predict(&d.text);

@@ -215,6 +215,21 @@ enum What {
             requires = "cross_validate"
         )]
         folds: FoldScheme,
+        /// Training passes of each fold's model (default: the shipped model's).
+        #[arg(long, value_name = "N", requires = "cross_validate")]
+        epochs: Option<usize>,
+        /// AdaGrad's learning rate (default: the shipped model's).
+        #[arg(long, value_name = "R", requires = "cross_validate")]
+        learning_rate: Option<f64>,
+        /// L2 penalty per example (default: the shipped model's).
+        #[arg(long, value_name = "X", requires = "cross_validate")]
+        l2: Option<f64>,
+        /// Features seen in fewer training texts are dropped (default: the shipped model's).
+        #[arg(long, value_name = "N", requires = "cross_validate")]
+        min_count: Option<usize>,
+        /// Seed of the training order (default: the shipped model's).
+        #[arg(long, value_name = "S", requires = "cross_validate")]
+        train_seed: Option<u64>,
         /// Print JSON.
         #[arg(long)]
         json: bool,
@@ -540,13 +555,34 @@ pub fn run(args: Args) -> Result<()> {
             data,
             cross_validate,
             folds,
+            epochs,
+            learning_rate,
+            l2,
+            min_count,
+            train_seed,
             json,
         } => {
+            let d = socialset_engine::TrainConfig::default();
+            let train = socialset_engine::TrainConfig {
+                epochs: epochs.unwrap_or(d.epochs),
+                learning_rate: learning_rate.unwrap_or(d.learning_rate),
+                l2: l2.unwrap_or(d.l2),
+                min_count: min_count.unwrap_or(d.min_count),
+                seed: train_seed.unwrap_or(d.seed),
+            };
+            let positive_rate = train.learning_rate.is_finite() && train.learning_rate > 0.0;
+            let penalty = train.l2.is_finite() && train.l2 >= 0.0;
+            if !positive_rate || !penalty || train.epochs == 0 {
+                anyhow::bail!(
+                    "--epochs must be at least 1, --learning-rate a positive number and --l2 a number of at least 0"
+                );
+            }
             let scheme = match folds {
                 FoldScheme::Honest => socialset_engine::Folds::Honest,
                 FoldScheme::Random => socialset_engine::Folds::Random,
             };
-            let e = socialset_engine::eval_sentiment(&data, cross_validate.then_some(scheme))?;
+            let e =
+                socialset_engine::eval_sentiment(&data, cross_validate.then_some(scheme), &train)?;
             let score = |s: &socialset_engine::SentipolcScore| serde_json::json!({"f_positive": s.positive, "f_negative": s.negative, "f": s.combined});
             if json {
                 let out = serde_json::json!({

@@ -94,21 +94,23 @@ fn sentipolc_files_in_either_encoding_with_or_without_header() {
     let header =
         "\"idtwitter\",\"subj\",\"opos\",\"oneg\",\"iro\",\"lpos\",\"lneg\",\"top\",\"text\"\n";
     let utf8 = write(dir.path(), "u.csv", format!("{header}{rows}").as_bytes());
-    let e = eval_sentiment(&utf8, None).expect("utf-8 with header");
+    let e = eval_sentiment(&utf8, None, &Default::default()).expect("utf-8 with header");
     assert_eq!(e.texts, 4);
     assert!(e.score.combined > 0.5, "{e:?}");
     // ISO-8859-1 without the header: "città" as the byte E0.
     let mut latin = rows.as_bytes().to_vec();
     latin.extend_from_slice(b"\"5\",1,1,0,0,1,0,0,\"Bella citt\xe0\"\n");
     let latin = write(dir.path(), "l.csv", &latin);
-    let e = eval_sentiment(&latin, None).expect("latin-1 without header");
+    let e = eval_sentiment(&latin, None, &Default::default()).expect("latin-1 without header");
     assert_eq!(e.texts, 5);
     // Bad labels name file, line and field.
     let bad = write(dir.path(), "b.csv", b"\"1\",1,2,0,0,1,0,0,\"x\"\n");
-    let err = eval_sentiment(&bad, None).expect_err("opos 2").to_string();
+    let err = eval_sentiment(&bad, None, &Default::default())
+        .expect_err("opos 2")
+        .to_string();
     assert!(err.contains("b.csv:1") && err.contains("opos"), "{err}");
     let short = write(dir.path(), "s.csv", b"\"1\",1,1\n");
-    let err = eval_sentiment(&short, None)
+    let err = eval_sentiment(&short, None, &Default::default())
         .expect_err("3 fields")
         .to_string();
     assert!(
@@ -116,9 +118,13 @@ fn sentipolc_files_in_either_encoding_with_or_without_header() {
         "{err}"
     );
     // Too few texts to cross-validate is a usage error, not a crash.
-    let err = eval_sentiment(&utf8, Some(socialset_engine::Folds::Honest))
-        .expect_err("4 texts")
-        .to_string();
+    let err = eval_sentiment(
+        &utf8,
+        Some(socialset_engine::Folds::Honest),
+        &Default::default(),
+    )
+    .expect_err("4 texts")
+    .to_string();
     assert!(err.contains("too few"), "{err}");
 }
 
