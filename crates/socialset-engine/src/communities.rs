@@ -147,13 +147,9 @@ fn community_config(options: &CommunityOptions) -> CommunityConfig {
 
 /// The settings of each stability window's clustering: `window_restarts` runs.
 fn window_config(options: &CommunityOptions) -> CommunityConfig {
-    CommunityConfig {
-        leiden: LeidenConfig {
-            restarts: options.window_restarts.max(1),
-            ..community_config(options).leiden
-        },
-        ..community_config(options)
-    }
+    let mut config = community_config(options);
+    config.leiden.restarts = options.window_restarts.max(1);
+    config
 }
 
 impl Workspace {

@@ -215,9 +215,10 @@ enum What {
             requires = "cross_validate"
         )]
         folds: FoldScheme,
-        /// Training passes of each fold's model (default: the shipped model's).
-        #[arg(long, value_name = "N", requires = "cross_validate")]
-        epochs: Option<usize>,
+        /// Training passes of each fold's model, 1 to 1000 (default: the shipped model's).
+        #[arg(long, value_name = "N", requires = "cross_validate",
+              value_parser = clap::value_parser!(u32).range(1..=1000))]
+        epochs: Option<u32>,
         /// AdaGrad's learning rate (default: the shipped model's).
         #[arg(long, value_name = "R", requires = "cross_validate")]
         learning_rate: Option<f64>,
@@ -564,17 +565,24 @@ pub fn run(args: Args) -> Result<()> {
         } => {
             let d = socialset_engine::TrainConfig::default();
             let train = socialset_engine::TrainConfig {
-                epochs: epochs.unwrap_or(d.epochs),
+                epochs: epochs.map_or(d.epochs, |e| e as usize),
                 learning_rate: learning_rate.unwrap_or(d.learning_rate),
                 l2: l2.unwrap_or(d.l2),
                 min_count: min_count.unwrap_or(d.min_count),
                 seed: train_seed.unwrap_or(d.seed),
             };
-            let positive_rate = train.learning_rate.is_finite() && train.learning_rate > 0.0;
-            let penalty = train.l2.is_finite() && train.l2 >= 0.0;
-            if !positive_rate || !penalty || train.epochs == 0 {
+            if !(train.learning_rate.is_finite() && train.learning_rate > 0.0) {
                 anyhow::bail!(
-                    "--epochs must be at least 1, --learning-rate a positive number and --l2 a number of at least 0"
+                    "--learning-rate must be a positive number (the shipped model's is {}), not {}",
+                    d.learning_rate,
+                    train.learning_rate
+                );
+            }
+            if !(train.l2.is_finite() && train.l2 >= 0.0) {
+                anyhow::bail!(
+                    "--l2 must be a number of at least 0 (the shipped model's is {}), not {}",
+                    d.l2,
+                    train.l2
                 );
             }
             let scheme = match folds {
