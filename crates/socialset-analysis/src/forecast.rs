@@ -684,31 +684,37 @@ pub fn select_model(
     // Who engaged with whom before the cut is the same for every candidate, the weights the
     // same for every concentration of a half-life.
     let pairs = Pairs::of(n, &before, cut);
-    for half_life in HALF_LIVES {
-        let weights = Weights::of(n, &pairs, &before, cut, half_life, None);
-        let best = concentrations
-            .iter()
-            .map(|&concentration| {
-                let shape = Shape {
-                    half_life,
-                    concentration,
-                    new_targets,
-                };
-                let m = ReachModel::from_weights(n, pairs.clone(), &weights, shape);
-                let predicted: Vec<f64> = (0..n as u32)
-                    .map(|v| m.single_reach(v, volume, None))
-                    .collect();
-                score(Candidate::DecayedShares(shape), &predicted)
-            })
-            .reduce(|best, s| {
-                if s.log_likelihood > best.log_likelihood {
-                    s
-                } else {
-                    best
-                }
-            });
-        scores.extend(best);
-    }
+    // Candidates in parallel; `reduce_with` keeps their order, so a tie still goes to the
+    // earlier one, as in a serial loop.
+    use rayon::prelude::*;
+    let best_of_each: Vec<Option<CandidateScore>> = HALF_LIVES
+        .par_iter()
+        .map(|&half_life| {
+            let weights = Weights::of(n, &pairs, &before, cut, half_life, None);
+            concentrations
+                .par_iter()
+                .map(|&concentration| {
+                    let shape = Shape {
+                        half_life,
+                        concentration,
+                        new_targets,
+                    };
+                    let m = ReachModel::from_weights(n, pairs.clone(), &weights, shape);
+                    let predicted: Vec<f64> = (0..n as u32)
+                        .map(|v| m.single_reach(v, volume, None))
+                        .collect();
+                    score(Candidate::DecayedShares(shape), &predicted)
+                })
+                .reduce_with(|best, s| {
+                    if s.log_likelihood > best.log_likelihood {
+                        s
+                    } else {
+                        best
+                    }
+                })
+        })
+        .collect();
+    scores.extend(best_of_each.into_iter().flatten());
     scores.push(score(
         Candidate::CreditDistribution,
         &credit_distribution_single(n, &before),

@@ -237,6 +237,10 @@ pub struct InfluenceConfig {
     /// "Native" means an audience of at most this many (default 5,000).
     pub max_followers: u64,
     pub topic: Option<Topic>,
+    /// Count an account whose follower count is unknown as native when its in-graph audience
+    /// is within `max_followers` (by default such an account is in no tier and not native:
+    /// a police force or a news channel known only from mentions is not an ordinary person).
+    pub assume_native_if_unknown: bool,
 }
 
 impl Default for InfluenceConfig {
@@ -246,6 +250,7 @@ impl Default for InfluenceConfig {
             pagerank: PageRankConfig::default(),
             max_followers: 5_000,
             topic: None,
+            assume_native_if_unknown: false,
         }
     }
 }
@@ -275,7 +280,10 @@ pub struct AccountInfluence {
     /// 1 for the best.
     pub rank: u32,
     pub audience: Audience,
-    pub tier: Tier,
+    /// By followers; `None` (tier "unknown") when the follower count is unknown.
+    pub tier: Option<Tier>,
+    /// Followers at most `max_followers`; with an unknown follower count, only when the
+    /// configuration assumes it (`assume_native_if_unknown`).
     pub native: bool,
     pub distinct_engagers: u32,
     /// Distinct accounts that follow it in the ranked graph (the follow layer).
@@ -402,8 +410,13 @@ pub fn rank_influence(input: &InfluenceInput<'_>, config: &InfluenceConfig) -> I
                 account: AccountIdx(v as u32),
                 score: pr.scores[v],
                 rank: 0,
-                tier: Tier::of(audience.size()),
-                native: audience.size() <= config.max_followers,
+                tier: match audience {
+                    Audience::Followers(f) => Some(Tier::of(f)),
+                    Audience::InGraph(_) => None,
+                },
+                native: audience.size() <= config.max_followers
+                    && (config.assume_native_if_unknown
+                        || matches!(audience, Audience::Followers(_))),
                 audience,
                 distinct_engagers: s.distinct_engagers,
                 followers_in_graph: w.followers_in_graph[v],
@@ -548,7 +561,7 @@ mod tests {
         );
         let top = &r.accounts[0];
         assert_eq!(top.account, AccountIdx(2));
-        assert_eq!(top.tier, Tier::Micro);
+        assert_eq!(top.tier, Some(Tier::Micro));
         assert!(!top.native);
         assert_eq!(top.distinct_engagers, 3);
         assert!((top.confidence - 3.0 / 13.0).abs() < 1e-12);
@@ -558,7 +571,22 @@ mod tests {
             .find(|a| a.account == AccountIdx(1))
             .expect("b");
         assert_eq!(b.audience, Audience::InGraph(0));
-        assert!(b.native);
+        assert_eq!(b.tier, None);
+        assert!(
+            !b.native,
+            "an unknown audience is not native unless assumed"
+        );
+        let assumed = rank_influence(
+            &input(&events, &[], &followers),
+            &InfluenceConfig {
+                assume_native_if_unknown: true,
+                ..InfluenceConfig::default()
+            },
+        );
+        assert!(assumed
+            .accounts
+            .iter()
+            .any(|a| a.account == AccountIdx(1) && a.native));
         assert!((r.scores.iter().sum::<f64>() - 1.0).abs() < 1e-9);
     }
 

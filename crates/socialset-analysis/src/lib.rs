@@ -7,6 +7,7 @@ pub mod audit;
 pub mod brand;
 pub mod campaign;
 pub mod forecast;
+pub mod predictive;
 pub mod sentiment;
 pub mod ugc;
 

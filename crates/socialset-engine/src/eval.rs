@@ -5,9 +5,7 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use socialset_analysis::{
-    average_ranks, engagement_by_account, precision_at_k, spearman, NO_COMMUNITY,
-};
+use socialset_analysis::{engagement_by_account, precision_at_k, spearman, NO_COMMUNITY};
 use socialset_graph::{ari, nmi};
 use socialset_ingest::EdgeKind;
 use socialset_model::{InteractionKind, Timestamp};
@@ -40,166 +38,9 @@ pub struct InfluenceEval {
     /// (beyond them the k truly highest would be ties at zero, picked arbitrarily).
     pub k: usize,
     pub methods: Vec<MethodScore>,
-    /// How the blend's weight was chosen.
-    pub blend: BlendChoice,
-}
-
-/// The blend's weights of PageRank, the learned forecast, the distinct engagers and the
-/// recent engagement (summing to 1) and the recent engagement's half-life, chosen by
-/// Spearman's correlation with the engagement received in the last quarter of the training
-/// days, the parts computed on the three quarters before.
-#[derive(Clone, Debug, PartialEq)]
-pub struct BlendChoice {
-    pub weights: [f64; 4],
-    /// Hours: the recent engagement counts each interaction received at half weight this long
-    /// before the end of the training days.
-    pub recency_half_life: f64,
-    /// Each half-life and weighting tried, and its validation Spearman.
-    pub tried: Vec<(f64, [f64; 4], Option<f64>)>,
-}
-
-/// The half-lives the blend's recent engagement tries, in hours.
-pub const RECENCY_HALF_LIVES: [f64; 4] = [3.0, 6.0, 12.0, 24.0];
-
-/// The weightings the blend tries: every point of the simplex in steps of 0.1.
-fn simplex() -> Vec<[f64; 4]> {
-    let mut out = Vec::new();
-    for a in 0..=10u8 {
-        for b in 0..=(10 - a) {
-            for c in 0..=(10 - a - b) {
-                let d = 10 - a - b - c;
-                out.push([a, b, c, d].map(|x| f64::from(x) / 10.0));
-            }
-        }
-    }
-    out
-}
-
-/// Σ weights[i]·(percentile of parts[i]) among the `active` accounts (others score 0).
-pub fn blend_scores(parts: &[&[f64]], weights: &[f64], active: &[bool]) -> Vec<f64> {
-    let percentiles: Vec<Vec<f64>> = parts.iter().map(|p| percentiles(p, active)).collect();
-    weighted(&percentiles, weights, active.len())
-}
-
-fn weighted(percentiles: &[Vec<f64>], weights: &[f64], n: usize) -> Vec<f64> {
-    let mut out = vec![0.0; n];
-    for (part, &w) in percentiles.iter().zip(weights) {
-        if w == 0.0 {
-            continue;
-        }
-        for (o, p) in out.iter_mut().zip(part) {
-            *o += w * p;
-        }
-    }
-    out
-}
-
-/// Each active account's mid-rank percentile of `x` among the active accounts (ties share).
-fn percentiles(x: &[f64], active: &[bool]) -> Vec<f64> {
-    let ids: Vec<usize> = (0..x.len()).filter(|&v| active[v]).collect();
-    let values: Vec<f64> = ids.iter().map(|&v| x[v]).collect();
-    let n = ids.len().max(1) as f64;
-    let mut out = vec![0.0; x.len()];
-    for (&v, rank) in ids.iter().zip(average_ranks(&values)) {
-        out[v] = rank / n;
-    }
-    out
-}
-
-/// Interactions each account received before `end_ms`, each weighing ½ per `half_life` hours
-/// before it.
-pub fn recent_engagement(
-    n: usize,
-    timed: &[socialset_analysis::forecast::TimedEngagement],
-    end_ms: i64,
-    half_life: f64,
-) -> Vec<f64> {
-    let mut out = vec![0.0; n];
-    for e in timed.iter().filter(|e| e.at_ms < end_ms) {
-        let hours = (end_ms - e.at_ms) as f64 / 3_600_000.0;
-        out[e.dst as usize] += (-hours / half_life * std::f64::consts::LN_2).exp();
-    }
-    out
-}
-
-impl Workspace {
-    /// The blend's weights for a ranking on `train`: its parts computed on the first three
-    /// quarters, scored against the engagement received in the last quarter.
-    fn blend_weights(
-        &self,
-        train: &TimeWindow,
-        rank: &RankOptions,
-        n: usize,
-        timed: &[socialset_analysis::forecast::TimedEngagement],
-    ) -> Result<BlendChoice> {
-        use rayon::prelude::*;
-        let (start, end) = bounds(train)?;
-        let (start, end) = (start.epoch_ms(), end.epoch_ms());
-        let cut = start + (end - start) * 3 / 4;
-        let at = |ms: i64| Timestamp::from_epoch_ms(ms);
-        let first = TimeWindow {
-            since: at(start),
-            until: at(cut),
-        };
-        let last = TimeWindow {
-            since: at(cut),
-            until: at(end),
-        };
-        let (first_data, _, ranking) = self.ranking(&RankOptions {
-            window: first,
-            ..rank.clone()
-        })?;
-        let before: Vec<_> = timed.iter().filter(|e| e.at_ms < cut).copied().collect();
-        let forecast = socialset_analysis::forecast::forecast_engagers(
-            n,
-            &before,
-            start,
-            cut,
-            (end - cut) as f64 / 3_600_000.0,
-        );
-        let engagers: Vec<f64> = engagement_by_account(n, &first_data.events)
-            .iter()
-            .map(|e| f64::from(e.distinct_engagers))
-            .collect();
-        let mut active = vec![false; n];
-        for e in &first_data.events {
-            active[e.src.0 as usize] = true;
-            active[e.dst.0 as usize] = true;
-        }
-        let later = engagement_by_account(n, &self.load_social(&last)?.events);
-        let ids: Vec<usize> = (0..n).filter(|&v| active[v]).collect();
-        let truth: Vec<f64> = ids.iter().map(|&v| later[v].received()).collect();
-        let fixed: Vec<Vec<f64>> = [&ranking.scores, &forecast, &engagers]
-            .iter()
-            .map(|p| percentiles(p, &active))
-            .collect();
-        let mut tried = Vec::new();
-        for half_life in RECENCY_HALF_LIVES {
-            let mut parts = fixed.clone();
-            parts.push(percentiles(
-                &recent_engagement(n, &before, cut, half_life),
-                &active,
-            ));
-            tried.par_extend(simplex().into_par_iter().map(|w| {
-                let s = weighted(&parts, &w, n);
-                let scores: Vec<f64> = ids.iter().map(|&v| s[v]).collect();
-                (half_life, w, spearman(&scores, &truth))
-            }));
-        }
-        let (recency_half_life, weights) = tried
-            .iter()
-            .filter_map(|(h, w, r)| r.map(|r| (*h, *w, r)))
-            .max_by(|a, b| a.2.total_cmp(&b.2))
-            .map_or(
-                (RECENCY_HALF_LIVES[0], [1.0, 0.0, 0.0, 0.0]),
-                |(h, w, _)| (h, w),
-            );
-        Ok(BlendChoice {
-            weights,
-            recency_half_life,
-            tried,
-        })
-    }
+    /// How the default order's blend was chosen (`None`: the data could not choose one, and
+    /// the default order was PageRank's).
+    pub blend: Option<socialset_analysis::predictive::BlendChoice>,
 }
 
 /// Communities against a ground-truth partition.
@@ -320,10 +161,13 @@ impl Workspace {
         k: usize,
         rank: &RankOptions,
     ) -> Result<InfluenceEval> {
-        let (train_data, _, ranking) = self.ranking(&RankOptions {
+        // The default order of `socialset rank` on the training days, its blend chosen on
+        // their last quarter alone.
+        let ordered = self.ordered(&RankOptions {
             window: train,
             ..rank.clone()
         })?;
+        let (train_data, ranking) = (&ordered.data, &ordered.ranking);
         let test_data = self.load_social(&test)?;
         let n = train_data.accounts.len();
         let mut active = vec![false; n];
@@ -336,8 +180,7 @@ impl Workspace {
         let ids: Vec<usize> = (0..n).filter(|&v| active[v]).collect();
         let truth: Vec<f64> = ids.iter().map(|&v| later[v].received()).collect();
         let k = k.min(truth.iter().filter(|&&t| t > 0.0).count());
-        // The learned forecast of each account's distinct engagers over the test days, and its
-        // blend with the ranking, the blend's weight chosen on the training days alone.
+        // The learned forecast of each account's distinct engagers over the test days.
         let (start, end) = bounds(&train)?;
         let (start, end) = (start.epoch_ms(), end.epoch_ms());
         let (_, test_end) = bounds(&test)?;
@@ -345,28 +188,17 @@ impl Workspace {
         let timed = socialset_analysis::forecast::TimedEngagement::from_events(&train_data.events);
         let forecast =
             socialset_analysis::forecast::forecast_engagers(n, &timed, start, end, hours);
-        let weight = self.blend_weights(&train, rank, n, &timed)?;
-        let engagers: Vec<f64> = before
-            .iter()
-            .map(|e| f64::from(e.distinct_engagers))
-            .collect();
-        let recent = recent_engagement(n, &timed, end, weight.recency_half_life);
-        let blend = blend_scores(
-            &[&ranking.scores, &forecast, &engagers, &recent],
-            &weight.weights,
-            &active,
-        );
         let methods: [(&'static str, Vec<f64>); 5] = [
+            (
+                "socialset rank, default order (blend of PageRank, forecast, engagers and recent engagement, chosen on the ranked days)",
+                ids.iter().map(|&v| ordered.order_score[v]).collect(),
+            ),
             (
                 "learned forecast of distinct engagers",
                 ids.iter().map(|&v| forecast[v]).collect(),
             ),
             (
-                "blend of PageRank, forecast, engagers and recent engagement (weights chosen on the training days)",
-                ids.iter().map(|&v| blend[v]).collect(),
-            ),
-            (
-                "socialset: engagement-weighted PageRank",
+                "socialset rank --order authority (engagement-weighted PageRank)",
                 ids.iter().map(|&v| ranking.scores[v]).collect(),
             ),
             (
@@ -381,7 +213,7 @@ impl Workspace {
             ),
         ];
         Ok(InfluenceEval {
-            blend: weight,
+            blend: ordered.order.blend.clone(),
             train: bounds(&train)?,
             test: bounds(&test)?,
             accounts: ids.len(),
@@ -487,49 +319,4 @@ pub fn eval_communities(
         ari: ari(&ours, &theirs),
         membership,
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn blends_add_mid_rank_percentiles_of_active_accounts() {
-        let active = [true, true, true, false];
-        // Ties share their mid-rank: 1 and 2 tie for ranks 1–2 (1.5 of 3).
-        assert_eq!(
-            percentiles(&[5.0, 1.0, 1.0, 9.0], &active),
-            [1.0, 0.5, 0.5, 0.0]
-        );
-        let a = [3.0, 2.0, 1.0, 0.0];
-        let b = [1.0, 2.0, 3.0, 0.0];
-        let s = blend_scores(&[&a, &b, &a], &[0.5, 0.5, 0.0], &active);
-        assert!(
-            s[..3].iter().all(|x| (x - 2.0 / 3.0).abs() < 1e-12),
-            "{s:?}"
-        );
-        assert_eq!(s[3], 0.0);
-        assert_eq!(simplex().len(), 286);
-        assert!(simplex()
-            .iter()
-            .all(|w| (w.iter().sum::<f64>() - 1.0).abs() < 1e-9));
-    }
-
-    /// With a half-life of 6 hours, interactions 6 and 12 hours before the end weigh ½ and
-    /// ¼; one at the end or after it does not count.
-    #[test]
-    fn recent_engagement_halves_every_half_life() {
-        use socialset_analysis::forecast::TimedEngagement;
-        let hour = 3_600_000;
-        let at = |src, dst, h: i64| TimedEngagement {
-            src,
-            dst,
-            at_ms: h * hour,
-        };
-        let timed = [at(1, 0, 18), at(2, 0, 12), at(0, 2, 24), at(0, 2, 30)];
-        let r = recent_engagement(3, &timed, 24 * hour, 6.0);
-        assert!((r[0] - 0.75).abs() < 1e-12, "{r:?}");
-        assert_eq!(r[1], 0.0);
-        assert_eq!(r[2], 0.0);
-    }
 }

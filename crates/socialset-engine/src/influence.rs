@@ -1,4 +1,6 @@
-//! `rank` and `explain`: native influencers by engagement-weighted PageRank.
+//! `rank` and `explain`: native influencers by engagement-weighted PageRank, listed in the
+//! order that predicts later engagement (the blend of `socialset_analysis::predictive`) when
+//! the data have the times to choose it.
 
 use socialset_analysis::audit::{publisher_signs, speaks_to_customers, PublisherSign};
 use socialset_analysis::{
@@ -6,7 +8,6 @@ use socialset_analysis::{
     InfluenceConfig, InfluenceRanking, Tier, Topic, TopicCoverage,
 };
 use socialset_graph::Convergence;
-use socialset_model::Account;
 
 use crate::social::{SocialData, TimeWindow};
 use crate::{Error, Result, Workspace};
@@ -14,22 +15,64 @@ use crate::{Error, Result, Workspace};
 /// Which accounts to list.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum TierFilter {
-    /// Audience at most `max_followers`.
+    /// Audience at most `max_followers` (known followers, unless unknown ones are assumed).
     Native,
     Tier(Tier),
+    /// Follower count unknown.
+    Unknown,
 }
 
 impl std::str::FromStr for TierFilter {
     type Err = String;
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        if s == "native" {
-            return Ok(Self::Native);
+        match s {
+            "native" => return Ok(Self::Native),
+            "unknown" => return Ok(Self::Unknown),
+            _ => {}
         }
         s.parse::<Tier>().map(Self::Tier).map_err(|_| {
-            format!("{s:?} is not a tier: expected native, nano, micro, mid, macro or mega")
+            format!(
+                "{s:?} is not a tier: expected native, nano, micro, mid, macro, mega or unknown"
+            )
         })
     }
+}
+
+/// The order of the list.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum RankOrder {
+    /// Predictive where the data allow it (timed engagement, no topic), authority otherwise.
+    #[default]
+    Auto,
+    /// The blend that predicts later engagement, chosen on the ranked data's last quarter.
+    Predictive,
+    /// Engagement-weighted PageRank alone.
+    Authority,
+}
+
+impl std::str::FromStr for RankOrder {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.trim() {
+            "auto" => Ok(Self::Auto),
+            "predictive" => Ok(Self::Predictive),
+            "authority" | "pagerank" => Ok(Self::Authority),
+            other => Err(format!(
+                "{other:?} is not an order: expected auto, predictive or authority"
+            )),
+        }
+    }
+}
+
+/// The order a ranking was listed in, and why.
+#[derive(Clone, Debug, PartialEq)]
+pub struct OrderUsed {
+    /// The blend, when the list is in the predictive order.
+    pub blend: Option<socialset_analysis::predictive::BlendChoice>,
+    /// Why the list is by authority although the default or `predictive` was asked for.
+    pub authority_because: Option<String>,
 }
 
 /// How to rank.
@@ -56,6 +99,11 @@ pub struct RankOptions {
     pub hide: Hide,
     /// Only accounts whose profile gives this language (e.g. `it`, `en`).
     pub language: Option<String>,
+    /// The order of the list (the score shown is PageRank's in every order).
+    pub order: RankOrder,
+    /// Count an account whose follower count is unknown as native when its in-graph
+    /// audience is within `max_followers`.
+    pub assume_native_if_unknown: bool,
 }
 
 /// Kinds of account a ranking can leave out of its list.
@@ -112,6 +160,8 @@ impl Default for RankOptions {
             min_engagers: DEFAULT_MIN_ENGAGERS,
             hide: Hide::default(),
             language: None,
+            order: RankOrder::Auto,
+            assume_native_if_unknown: false,
         }
     }
 }
@@ -126,8 +176,14 @@ pub struct RankedAccount {
     /// scale one can read (99.9: in the top thousandth).
     pub percentile: f64,
     /// Place among the accounts the filters list (1 for the first), beside the place among
-    /// all (`influence.rank`); `None` where no list was asked for (an explanation).
+    /// all (`influence.rank`, in the list's order); `None` where no list was asked for (an
+    /// explanation).
     pub listed_rank: Option<usize>,
+    /// Place by authority (PageRank) alone among all.
+    pub authority_rank: u32,
+    /// In the predictive order: the account's percentile (0–100) of each part of the blend
+    /// (`socialset_analysis::predictive::PARTS`).
+    pub blend_parts: Option<[f64; 4]>,
 }
 
 /// The ranking and what it stood on.
@@ -152,6 +208,10 @@ pub struct RankReport {
     pub hidden_bots: usize,
     /// Accounts left out as organisations, publishers or brands (`Hide::organisations`).
     pub hidden_organisations: usize,
+    /// Accounts a native list left out because their follower count is unknown (they would
+    /// be native by their in-graph audience: `assume_native_if_unknown` lists them).
+    pub left_out_unknown_audience: usize,
+    pub order: OrderUsed,
 }
 
 /// One engager of an explained account.
@@ -176,6 +236,7 @@ pub struct ExplainReport {
     pub engagers: Vec<EngagerLine>,
     pub n_engagers: usize,
     pub baseline_share: f64,
+    pub order: OrderUsed,
 }
 
 fn config(options: &RankOptions) -> Result<InfluenceConfig> {
@@ -192,6 +253,7 @@ fn config(options: &RankOptions) -> Result<InfluenceConfig> {
         },
         weights: options.weights,
         max_followers: options.max_followers,
+        assume_native_if_unknown: options.assume_native_if_unknown,
         topic: options
             .topic
             .as_deref()
@@ -201,19 +263,39 @@ fn config(options: &RankOptions) -> Result<InfluenceConfig> {
     })
 }
 
-fn named(
-    accounts: &[Account],
-    influence: &AccountInfluence,
-    percentile: f64,
-    listed_rank: Option<usize>,
-) -> RankedAccount {
-    let a = &accounts[influence.account.0 as usize];
-    RankedAccount {
-        id: a.id.to_string(),
-        handle: a.handle.clone(),
-        influence: influence.clone(),
-        percentile,
-        listed_rank,
+/// A ranking in the order it is listed.
+pub(crate) struct Ordered {
+    pub data: SocialData,
+    pub config: InfluenceConfig,
+    /// Accounts in the list's order, `rank` their place in it.
+    pub ranking: InfluenceRanking,
+    /// Place by PageRank alone, per account.
+    pub authority_rank: Vec<u32>,
+    /// The blend's parts (percentiles 0–1, `[part][account]`) in the predictive order.
+    pub parts: Option<[Vec<f64>; 4]>,
+    /// The score the list is ordered by, per account (PageRank or the blend).
+    pub order_score: Vec<f64>,
+    /// Share of the ranked accounts ordered below, ties counted half, 0–100, per account.
+    pub percentile: Vec<f64>,
+    pub order: OrderUsed,
+}
+
+impl Ordered {
+    fn named(&self, influence: &AccountInfluence, listed_rank: Option<usize>) -> RankedAccount {
+        let v = influence.account.0 as usize;
+        let a = &self.data.accounts[v];
+        RankedAccount {
+            id: a.id.to_string(),
+            handle: a.handle.clone(),
+            influence: influence.clone(),
+            percentile: self.percentile[v],
+            listed_rank,
+            authority_rank: self.authority_rank[v],
+            blend_parts: self
+                .parts
+                .as_ref()
+                .map(|p| [0, 1, 2, 3].map(|i| 100.0 * p[i][v])),
+        }
     }
 }
 
@@ -223,11 +305,11 @@ fn takes_part(a: &AccountInfluence) -> bool {
     a.endorsers > 0 || a.topical_posts > 0
 }
 
-/// Each account's percentile among the accounts that took part (0 for the others).
-fn percentiles(ranking: &InfluenceRanking) -> Vec<f64> {
+/// Each account's percentile of `score` among the accounts that took part (0 for the others).
+fn percentiles(ranking: &InfluenceRanking, score: &[f64]) -> Vec<f64> {
     let ranked: Vec<&AccountInfluence> =
         ranking.accounts.iter().filter(|a| takes_part(a)).collect();
-    let scores: Vec<f64> = ranked.iter().map(|a| a.score).collect();
+    let scores: Vec<f64> = ranked.iter().map(|a| score[a.account.0 as usize]).collect();
     let n = ranked.len().max(1) as f64;
     let mut out = vec![0.0; ranking.scores.len()];
     for (a, r) in ranked
@@ -261,13 +343,86 @@ impl Workspace {
         Ok((data, config, ranking))
     }
 
+    /// The ranking in the order asked for: the predictive blend where it can be chosen on
+    /// the ranked data (see `socialset_analysis::predictive`), PageRank otherwise.
+    pub(crate) fn ordered(&self, options: &RankOptions) -> Result<Ordered> {
+        let (data, config, mut ranking) = self.ranking(options)?;
+        let n = ranking.scores.len();
+        let mut authority_rank = vec![0u32; n];
+        for a in &ranking.accounts {
+            authority_rank[a.account.0 as usize] = a.rank;
+        }
+        let predictive = match options.order {
+            RankOrder::Authority => Err(None),
+            RankOrder::Auto if options.topic.is_some() => Err(Some(
+                "a topic ranks by authority on the topic (--order predictive blends it with engagement on every subject)".to_owned(),
+            )),
+            RankOrder::Auto | RankOrder::Predictive => {
+                self.check_cancel()?;
+                let bounds = (
+                    options.window.since.map(socialset_model::Timestamp::epoch_ms),
+                    options.window.until.map(socialset_model::Timestamp::epoch_ms),
+                );
+                socialset_analysis::predictive::choose_blend(
+                    &data.influence_input(),
+                    &config,
+                    &ranking.scores,
+                    bounds,
+                )
+                .map_err(|why| Some(why.to_string()))
+            }
+        };
+        let (order_score, parts, order) = match predictive {
+            Ok(blend) => {
+                let score = blend.score;
+                let scores = &ranking.scores;
+                ranking.accounts.sort_by(|a, b| {
+                    let (x, y) = (a.account.0 as usize, b.account.0 as usize);
+                    score[y]
+                        .total_cmp(&score[x])
+                        .then(scores[y].total_cmp(&scores[x]))
+                        .then(a.account.cmp(&b.account))
+                });
+                for (i, a) in ranking.accounts.iter_mut().enumerate() {
+                    a.rank = i as u32 + 1;
+                }
+                (
+                    score,
+                    Some(blend.parts),
+                    OrderUsed {
+                        blend: Some(blend.choice),
+                        authority_because: None,
+                    },
+                )
+            }
+            Err(because) => (
+                ranking.scores.clone(),
+                None,
+                OrderUsed {
+                    blend: None,
+                    authority_because: because,
+                },
+            ),
+        };
+        Ok(Ordered {
+            percentile: percentiles(&ranking, &order_score),
+            data,
+            config,
+            ranking,
+            authority_rank,
+            parts,
+            order_score,
+            order,
+        })
+    }
+
     /// Ranks accounts by influence earned from those who engage with them.
     pub fn rank(&self, options: &RankOptions) -> Result<RankReport> {
-        let (data, _, ranking) = self.ranking(options)?;
+        let ordered = self.ordered(options)?;
+        let (data, ranking) = (&ordered.data, &ordered.ranking);
         // Accounts that took no part in the ranked engagement are not ranked.
         let ranked: Vec<&AccountInfluence> =
             ranking.accounts.iter().filter(|a| takes_part(a)).collect();
-        let percentile = percentiles(&ranking);
         let membership = match options.community {
             None => None,
             Some(wanted) => {
@@ -277,7 +432,7 @@ impl Workspace {
                     ..crate::CommunityOptions::default()
                 };
                 let (found, _) =
-                    crate::communities::communities_of(&data, &community_options, &self.cancel)?;
+                    crate::communities::communities_of(data, &community_options, &self.cancel)?;
                 if !found.communities.iter().any(|c| c.id == wanted) {
                     return Err(Error::Usage(format!(
                         "there is no community {wanted}: `socialset communities` lists them ({} found)",
@@ -288,12 +443,10 @@ impl Workspace {
             }
         };
         let language = options.language.as_deref().map(str::to_lowercase);
+        // A native list leaves out the accounts of unknown audience; it counts those it
+        // would have listed by their in-graph audience.
+        let mut left_out_unknown_audience = 0;
         let keep = |a: &&AccountInfluence| {
-            let tier = match options.tier {
-                None => true,
-                Some(TierFilter::Native) => a.native,
-                Some(TierFilter::Tier(t)) => a.tier == t,
-            };
             let account = &data.accounts[a.account.0 as usize];
             let spoken = language.as_deref().is_none_or(|wanted| {
                 account
@@ -301,10 +454,26 @@ impl Workspace {
                     .as_deref()
                     .is_some_and(|l| l.eq_ignore_ascii_case(wanted))
             });
-            tier && spoken
-                && membership
-                    .as_ref()
-                    .is_none_or(|(m, wanted)| m.get(a.account.0 as usize) == Some(wanted))
+            let member = membership
+                .as_ref()
+                .is_none_or(|(m, wanted)| m.get(a.account.0 as usize) == Some(wanted));
+            if !(spoken && member) {
+                return false;
+            }
+            match options.tier {
+                None => true,
+                Some(TierFilter::Native) => {
+                    if !a.native
+                        && matches!(a.audience, Audience::InGraph(n) if n <= options.max_followers)
+                        && a.endorsers >= options.min_engagers
+                    {
+                        left_out_unknown_audience += 1;
+                    }
+                    a.native
+                }
+                Some(TierFilter::Tier(t)) => a.tier == Some(t),
+                Some(TierFilter::Unknown) => a.tier.is_none(),
+            }
         };
         let passing: Vec<&AccountInfluence> = ranked.iter().copied().filter(keep).collect();
         let enough: Vec<&AccountInfluence> = passing
@@ -316,7 +485,7 @@ impl Workspace {
         // counted among the accounts that would have been listed.
         let (mut hidden_bots, mut hidden_organisations) = (0, 0);
         let matching: Vec<&AccountInfluence> = if options.hide.any() {
-            let (_, verdict) = crate::audit::bot_verdicts(&data, &self.cancel)?;
+            let (_, verdict) = crate::audit::bot_verdicts(data, &self.cancel)?;
             enough
                 .iter()
                 .copied()
@@ -352,19 +521,14 @@ impl Workspace {
                 .iter()
                 .take(options.top)
                 .enumerate()
-                .map(|(i, a)| {
-                    named(
-                        &data.accounts,
-                        a,
-                        percentile[a.account.0 as usize],
-                        Some(i + 1),
-                    )
-                })
+                .map(|(i, a)| ordered.named(a, Some(i + 1)))
                 .collect(),
             min_engagers: options.min_engagers,
             left_out_few_engagers: passing.len() - enough.len(),
             hidden_bots,
             hidden_organisations,
+            left_out_unknown_audience,
+            order: ordered.order.clone(),
             matching: matching.len(),
             ranked: ranked.len(),
             engagements: data.events.len(),
@@ -381,19 +545,16 @@ impl Workspace {
     /// Explains one account's influence: who engaged, how, and what share of its score each
     /// engager brought. `top` limits the engagers listed.
     pub fn explain(&self, account: &str, options: &RankOptions) -> Result<ExplainReport> {
-        let (data, config, ranking) = self.ranking(options)?;
+        let ordered = self.ordered(options)?;
+        let (data, ranking) = (&ordered.data, &ordered.ranking);
         let who = data.find(account)?;
         let input = data.influence_input();
-        let e = explain_influence(&input, &config, &ranking, who)
+        let e = explain_influence(&input, &ordered.config, ranking, who)
             .ok_or_else(|| Error::Usage(format!("{account} is not in the ranking")))?;
         let n_engagers = e.engagers.len();
         Ok(ExplainReport {
-            account: named(
-                &data.accounts,
-                &e.influence,
-                percentiles(&ranking)[who.0 as usize],
-                None,
-            ),
+            account: ordered.named(&e.influence, None),
+            order: ordered.order.clone(),
             ranked: ranking.accounts.iter().filter(|a| takes_part(a)).count(),
             engagers: e
                 .engagers

@@ -57,8 +57,8 @@ pub use eval::{
 pub use groups::GroupsReport;
 pub use import::{FileReport, ImportObserver, ImportOptions, ImportReport, NoProgress};
 pub use influence::{
-    EngagerLine, ExplainReport, Hide, RankOptions, RankReport, RankedAccount, TierFilter,
-    DEFAULT_MIN_ENGAGERS,
+    EngagerLine, ExplainReport, Hide, OrderUsed, RankOptions, RankOrder, RankReport, RankedAccount,
+    TierFilter, DEFAULT_MIN_ENGAGERS,
 };
 pub use plan::{
     LearnedFit, PlanMember, PlanOptions, PlanReport, PlanSet, PriceList, Probabilities,
@@ -82,6 +82,7 @@ pub use socialset_analysis::campaign::{
     Comparison, CostVerdict, Coverage, Estimate, Figures, MemberActivity, Population, StatsConfig,
 };
 pub use socialset_analysis::forecast::{Backtest, CandidateScore, ReachForecast};
+pub use socialset_analysis::predictive::{BlendChoice, PARTS as BLEND_PARTS};
 pub use socialset_analysis::sentiment::TrainConfig;
 pub use socialset_analysis::sentiment::{Language, LinearModel, Polarity, SentipolcScore};
 pub use socialset_analysis::ugc::{Segment, UgcKind, ValueCounts};

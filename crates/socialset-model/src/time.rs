@@ -56,6 +56,18 @@ impl Timestamp {
         let y = yoe + era * 400 + i64::from(m <= 2);
         format!("{y:04}-{m:02}-{d:02}")
     }
+
+    /// RFC 3339 to the second, UTC: `2012-07-04T06:00:00Z`.
+    pub fn utc(self) -> String {
+        let s = self.epoch_seconds().rem_euclid(86_400);
+        format!(
+            "{}T{:02}:{:02}:{:02}Z",
+            self.day(),
+            s / 3600,
+            s / 60 % 60,
+            s % 60
+        )
+    }
 }
 
 #[cfg(test)]
@@ -68,6 +80,8 @@ mod tests {
         assert_eq!(t, Some(1_289_241_911_728));
         assert_eq!(Timestamp::from_epoch_seconds(f64::NAN), None);
         assert_eq!(Timestamp::from_epoch_seconds(1e30), None);
+        let t = Timestamp::from_epoch_ms(1_341_381_600_000).expect("in range");
+        assert_eq!(t.utc(), "2012-07-04T06:00:00Z");
         assert_eq!(Timestamp::from_epoch_ms(Timestamp::MAX_MS + 1), None);
         assert_eq!(
             Timestamp::from_epoch_ms(-1500).map(Timestamp::epoch_seconds),

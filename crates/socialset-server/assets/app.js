@@ -212,8 +212,22 @@ function route() {
   run.catch(report);
 }
 
+// What order a ranking is in, and how its blend was chosen.
+function orderText(o) {
+  if (!o.blend) {
+    return o.authority_because
+      ? `Ordered by authority (PageRank): ${o.authority_because}.`
+      : "Ordered by authority (PageRank).";
+  }
+  const names = { authority: "authority", forecast_engagers: "forecast engagers", distinct_engagers: "distinct engagers", recent_engagement: "recent engagement" };
+  const parts = Object.entries(o.blend.weights).filter(([, w]) => w > 0).map(([k, w]) => `${names[k]} ${fmt(w, 1)}`);
+  return `Ordered to predict who is engaged with next: ${parts.join(", ")}, the blend that best predicted ` +
+    `${o.blend.cut.slice(0, 16).replace("T", " ")}–${o.blend.until.slice(0, 16).replace("T", " ")} UTC from the time before (Spearman ${fmt(o.blend.validation_spearman, 3)}).`;
+}
+
 async function showLeaderboard() {
   show("leaderboard");
+  $("rank-caption").textContent = "Ranking the accounts…";
   const stats = await api(`${base()}/stats`).catch((e) => {
     $("rank-rows").replaceChildren();
     throw e;
@@ -232,6 +246,10 @@ async function showLeaderboard() {
   if (lang) q.set("lang", lang);
   const hide = [$("hide-bots").checked ? "bots" : "", $("hide-orgs").checked ? "organisations" : ""].filter(Boolean);
   if (hide.length) q.set("hide", hide.join(","));
+  if ($("rank-by").value) q.set("by", $("rank-by").value);
+  // Counting unknown follower counts as natives is a choice the analyst makes once.
+  localStorage.setItem("assumeNative", $("rank-assume-native").checked ? "1" : "");
+  if ($("rank-assume-native").checked) q.set("assume_native_if_unknown", "true");
   // The CSV holds every matching account, not this page.
   const all = new URLSearchParams(q);
   all.delete("offset");
@@ -257,6 +275,7 @@ async function showLeaderboard() {
     cell(tr, a.native ? `${a.tier}, native` : a.tier);
     cell(tr, fmt(a.distinct_engagers), true);
     cell(tr, fmt(a.confidence, 2), true);
+    cell(tr, fmt(a.authority_rank), true);
     return tr;
   });
   $("rank-rows").replaceChildren(...rows);
@@ -266,7 +285,11 @@ async function showLeaderboard() {
       : "") +
     (r.hidden_bots + r.hidden_organisations
       ? `; hidden: ${fmt(r.hidden_bots)} likely bots, ${fmt(r.hidden_organisations)} organisations`
-      : "");
+      : "") +
+    (r.left_out_unknown_audience
+      ? `; ${fmt(r.left_out_unknown_audience)} more would be native by the engagers seen but have no follower count (tick "Unknown follower counts as natives" to list them)`
+      : "") +
+    `. ${orderText(r.order)}`;
   $("page").textContent = r.accounts.length
     ? `${fmt(r.offset + 1)}–${fmt(r.offset + r.accounts.length)} of ${fmt(r.matching)}`
     : "none";
@@ -354,7 +377,9 @@ async function showAccount(id) {
   $("engager-rows").replaceChildren();
   $("audit-rows").replaceChildren();
   $("profile-card").textContent = "Loading the profile…";
-  const e = still(await api(`${base()}/accounts/${encodeURIComponent(id)}/explain`).catch((err) => {
+  // The explanation by authority answers at once; the account's place in the list's own
+  // order comes from the workspace's kept ranking (below).
+  const e = still(await api(`${base()}/accounts/${encodeURIComponent(id)}/explain?by=authority`).catch((err) => {
     still();
     $("account-title").textContent = id;
     $("profile-card").replaceChildren();
@@ -362,9 +387,20 @@ async function showAccount(id) {
   }));
   $("account-title").textContent = e.handle ? `@${e.handle} (${e.id})` : e.id;
   $("account-summary").textContent =
-    `Rank ${fmt(e.rank)} of ${fmt(e.ranked)} (${topShare(e.percentile)}), ${e.tier}${e.native ? " and native" : ""}; ` +
+    `Rank ${fmt(e.rank)} of ${fmt(e.ranked)} by authority (${topShare(e.percentile)}), ${e.tier}${e.native ? " and native" : ""}; ` +
     `${fmt(e.distinct_engagers)} distinct engagers, confidence ${fmt(e.confidence, 2)}. ` +
     `${fmt(e.baseline_share * 100, 1)}% of the score is the baseline every account gets.`;
+  const summary = $("account-summary").textContent;
+  api(`${base()}/accounts/${encodeURIComponent(id)}/standing`).then((o) => {
+    if ($("account-summary").textContent !== summary) return;
+    const b = o.order.blend;
+    $("account-summary").textContent = summary + " " + (b && o.blend_parts
+      ? `In the leaderboard's order it is ${fmt(o.rank)} (${topShare(o.percentile)}): percentile ${fmt(o.blend_parts.authority, 1)} in authority (weight ${fmt(b.weights.authority, 1)}), ` +
+        `${fmt(o.blend_parts.forecast_engagers, 1)} in forecast engagers (${fmt(b.weights.forecast_engagers, 1)}), ` +
+        `${fmt(o.blend_parts.distinct_engagers, 1)} in distinct engagers (${fmt(b.weights.distinct_engagers, 1)}), ` +
+        `${fmt(o.blend_parts.recent_engagement, 1)} in recent engagement (${fmt(b.weights.recent_engagement, 1)}).`
+      : orderText(o.order));
+  }, () => {});
   const rows = e.engagers.slice(0, 50).map((g) => {
     const tr = document.createElement("tr");
     const link = document.createElement("a");
@@ -1295,6 +1331,9 @@ $("workspace").addEventListener("change", () => {
   $("community").value = "";
   route();
 });
+
+// The analyst's choice to count unknown follower counts as natives, kept across visits.
+$("rank-assume-native").checked = localStorage.getItem("assumeNative") === "1";
 
 $("filters").addEventListener("submit", (ev) => {
   ev.preventDefault();

@@ -192,8 +192,10 @@ pub struct RankedAccountJson {
     pub audience: u64,
     /// `followers` or `in-graph`.
     pub audience_source: String,
-    /// nano, micro, mid, macro or mega.
+    /// nano, micro, mid, macro or mega by followers; unknown where the follower count is.
     pub tier: String,
+    /// At most the native threshold of followers (an unknown follower count is not native
+    /// unless `assume_native_if_unknown`).
     pub native: bool,
     pub distinct_engagers: u32,
     pub followers_in_graph: u32,
@@ -201,6 +203,132 @@ pub struct RankedAccountJson {
     /// n / (n + 10) for n distinct engagers.
     pub confidence: f64,
     pub topical_posts: u32,
+    /// Place by authority (PageRank) alone among every ranked account.
+    pub authority_rank: u32,
+    /// In the predictive order: the account's percentile (0–100) of each part of the blend.
+    pub blend_parts: Option<BlendPartsJson>,
+}
+
+/// An account's percentile (0–100) of each part of the predictive order's blend.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct BlendPartsJson {
+    pub authority: f64,
+    pub forecast_engagers: f64,
+    pub distinct_engagers: f64,
+    pub recent_engagement: f64,
+}
+
+impl From<[f64; 4]> for BlendPartsJson {
+    fn from(p: [f64; 4]) -> Self {
+        Self {
+            authority: p[0],
+            forecast_engagers: p[1],
+            distinct_engagers: p[2],
+            recent_engagement: p[3],
+        }
+    }
+}
+
+/// How the predictive order's blend was chosen on the ranked data.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct BlendJson {
+    /// The weights of the parts, summing to 1.
+    pub weights: BlendPartsJson,
+    /// Hours: an interaction counts half in the recent engagement this long before the end.
+    pub recency_half_life_hours: f64,
+    /// Spearman's ρ of the chosen blend against the engagement received in the ranked time's
+    /// last quarter, the parts computed on the three quarters before.
+    pub validation_spearman: f64,
+    pub validation_accounts: usize,
+    /// How many of them scored the candidates (a fixed sample when more).
+    pub validation_sample: usize,
+    pub candidates: usize,
+    /// The ranked time and the cut (UTC, RFC 3339).
+    pub from: String,
+    pub cut: String,
+    pub until: String,
+}
+
+impl From<&socialset_engine::BlendChoice> for BlendJson {
+    fn from(b: &socialset_engine::BlendChoice) -> Self {
+        let at = |ms: i64| {
+            socialset_engine::Timestamp::from_epoch_ms(ms)
+                .map_or_else(String::new, socialset_engine::Timestamp::utc)
+        };
+        Self {
+            weights: b.weights.into(),
+            recency_half_life_hours: b.recency_half_life,
+            validation_spearman: b.validation_spearman,
+            validation_accounts: b.validation_accounts,
+            validation_sample: b.validation_sample,
+            candidates: b.candidates,
+            from: at(b.start_ms),
+            cut: at(b.cut_ms),
+            until: at(b.end_ms),
+        }
+    }
+}
+
+/// Where an account stands in the workspace's default ranking.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct StandingJson {
+    pub id: String,
+    pub handle: Option<String>,
+    /// Place in the default order (1 for the first).
+    pub rank: u32,
+    pub ranked: usize,
+    /// Share of the ranked accounts placed lower, ties counted half, 0–100.
+    pub percentile: f64,
+    /// Place by authority (PageRank) alone.
+    pub authority_rank: u32,
+    /// Its percentile of each part of the blend, in the predictive order.
+    pub blend_parts: Option<BlendPartsJson>,
+    pub order: OrderJson,
+}
+
+impl StandingJson {
+    pub fn of(a: &RankedAccount, report: &RankReport) -> Self {
+        Self {
+            id: a.id.clone(),
+            handle: a.handle.clone(),
+            rank: a.influence.rank,
+            ranked: report.ranked,
+            percentile: a.percentile,
+            authority_rank: a.authority_rank,
+            blend_parts: a.blend_parts.map(BlendPartsJson::from),
+            order: (&report.order).into(),
+        }
+    }
+}
+
+/// The order a ranking is listed in.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct OrderJson {
+    /// `predictive` (the blend) or `authority` (PageRank alone).
+    pub order: String,
+    pub blend: Option<BlendJson>,
+    /// Why the order is authority where the predictive order was the default or asked for.
+    pub authority_because: Option<String>,
+}
+
+impl From<&socialset_engine::OrderUsed> for OrderJson {
+    fn from(o: &socialset_engine::OrderUsed) -> Self {
+        Self {
+            order: if o.blend.is_some() {
+                "predictive"
+            } else {
+                "authority"
+            }
+            .to_owned(),
+            blend: o.blend.as_ref().map(BlendJson::from),
+            authority_because: o.authority_because.clone(),
+        }
+    }
+}
+
+/// A tier's name; "unknown" where the follower count is.
+pub fn tier_name(t: Option<socialset_engine::Tier>) -> &'static str {
+    t.map_or("unknown", socialset_engine::Tier::as_str)
 }
 
 fn audience(a: Audience) -> (u64, &'static str) {
@@ -223,13 +351,15 @@ impl From<&RankedAccount> for RankedAccountJson {
             score: i.score,
             audience: size,
             audience_source: source.to_owned(),
-            tier: i.tier.as_str().to_owned(),
+            tier: tier_name(i.tier).to_owned(),
             native: i.native,
             distinct_engagers: i.distinct_engagers,
             followers_in_graph: i.followers_in_graph,
             received: i.received_by_kind.into(),
             confidence: i.confidence,
             topical_posts: i.topical_posts,
+            authority_rank: r.authority_rank,
+            blend_parts: r.blend_parts.map(BlendPartsJson::from),
         }
     }
 }
@@ -257,6 +387,10 @@ pub struct RankJson {
     pub hidden_bots: usize,
     /// Accounts left out as organisations, publishers or brands (`hide=organisations`).
     pub hidden_organisations: usize,
+    /// Accounts a native list left out because their follower count is unknown
+    /// (`assume_native_if_unknown=true` lists them).
+    pub left_out_unknown_audience: usize,
+    pub order: OrderJson,
     pub ranked: usize,
     pub engagements: usize,
     pub followers_unknown: usize,
@@ -301,6 +435,8 @@ impl RankJson {
             left_out_few_engagers: report.left_out_few_engagers,
             hidden_bots: report.hidden_bots,
             hidden_organisations: report.hidden_organisations,
+            left_out_unknown_audience: report.left_out_unknown_audience,
+            order: (&report.order).into(),
             ranked: report.ranked,
             engagements: report.engagements,
             followers_unknown: report.followers_unknown,
@@ -397,6 +533,11 @@ pub struct ExplainJson {
     pub engagers_total: usize,
     /// The share of the score that comes from the random jump, not from engagers.
     pub baseline_share: f64,
+    /// Place by authority (PageRank) alone.
+    pub authority_rank: u32,
+    /// The account's percentile of each part of the predictive order (when it is used).
+    pub blend_parts: Option<BlendPartsJson>,
+    pub order: OrderJson,
 }
 
 impl From<&ExplainReport> for ExplainJson {
@@ -409,7 +550,7 @@ impl From<&ExplainReport> for ExplainJson {
             ranked: r.ranked,
             percentile: r.account.percentile,
             score: i.score,
-            tier: i.tier.as_str().to_owned(),
+            tier: tier_name(i.tier).to_owned(),
             native: i.native,
             distinct_engagers: i.distinct_engagers,
             followers_in_graph: i.followers_in_graph,
@@ -428,6 +569,9 @@ impl From<&ExplainReport> for ExplainJson {
                 .collect(),
             engagers_total: r.n_engagers,
             baseline_share: r.baseline_share,
+            authority_rank: r.account.authority_rank,
+            blend_parts: r.account.blend_parts.map(BlendPartsJson::from),
+            order: (&r.order).into(),
         }
     }
 }

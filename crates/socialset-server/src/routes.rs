@@ -72,6 +72,7 @@ fn parts() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(stats))
         .routes(routes!(rank))
         .routes(routes!(explain))
+        .routes(routes!(standing))
         .routes(routes!(communities))
         .routes(routes!(audit))
         .routes(routes!(profile))
@@ -905,6 +906,15 @@ pub struct RankQuery {
     sort: Option<String>,
     /// asc or desc (default: asc for rank, handle and tier; desc for the others).
     order: Option<String>,
+    /// The ranking's order: auto (default: predictive where the data have times and no topic
+    /// is given), predictive (authority blended with forecast engagers, distinct engagers and
+    /// recent engagement, the weights chosen on the data's last quarter) or authority
+    /// (PageRank alone).
+    by: Option<String>,
+    /// true: an account whose follower count is unknown counts as native when its in-graph
+    /// audience is within the threshold (default false: it is in tier "unknown").
+    #[param(value_type = Option<bool>)]
+    assume_native_if_unknown: Option<String>,
 }
 
 fn number(field: &str, value: Option<&str>, default: usize, max: usize) -> Result<usize, ApiError> {
@@ -987,9 +997,20 @@ async fn rank(
             "lang is a language code such as it or en",
         ));
     }
+    let by = rank_order(q.by.as_deref())?;
+    let assume_native_if_unknown = match q.assume_native_if_unknown.as_deref().map(str::trim) {
+        None | Some("") | Some("false") => false,
+        Some("true") => true,
+        Some(other) => {
+            return Err(ApiError::bad(
+                "assume_native_if_unknown",
+                format!("assume_native_if_unknown is true or false, not {other:?}"),
+            ))
+        }
+    };
     let key = (
         workspace.clone(),
-        format!("{tier:?}|{topic:?}|{community:?}|{min_engagers}|{hide:?}|{language:?}"),
+        format!("{tier:?}|{topic:?}|{community:?}|{min_engagers}|{hide:?}|{language:?}|{by:?}|{assume_native_if_unknown}"),
     );
     let (st, ws) = (state.clone(), workspace.clone());
     let report = cached(
@@ -1006,6 +1027,8 @@ async fn rank(
                 min_engagers,
                 hide,
                 language,
+                order: by,
+                assume_native_if_unknown,
                 top: usize::MAX,
                 ..RankOptions::default()
             };
@@ -1063,6 +1086,7 @@ fn rank_sort(
     params(
         ("workspace" = String, Path, description = "Workspace name"),
         ("account" = String, Path, description = "Account id (tw:123) or handle"),
+        OrderQuery,
         ExportQuery,
     ),
     responses(
@@ -1076,9 +1100,11 @@ async fn explain(
     State(state): State<AppState>,
     caller: Caller,
     Path((workspace, account)): Path<(String, String)>,
+    Query(by): Query<OrderQuery>,
     Query(export): Query<ExportQuery>,
 ) -> Result<Response, ApiError> {
     member(&state, &caller, &workspace)?;
+    let order = rank_order(by.by.as_deref())?;
     let (format, _) = export.parse(&["engagers"])?;
     let name = format!("{workspace}-engagers-of-{account}");
     let st = state.clone();
@@ -1091,6 +1117,7 @@ async fn explain(
             } else {
                 defaults.top
             },
+            order,
             ..defaults
         };
         store.explain(&account, &options).map_err(account_error)
@@ -1104,6 +1131,87 @@ async fn explain(
         |j| &j.engagers,
     )
     .await
+}
+
+/// The order of a ranking (`by`).
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct OrderQuery {
+    /// auto (default: predictive where the data have times), predictive, or authority
+    /// (PageRank alone: the explanation without the blend, and quicker).
+    by: Option<String>,
+}
+
+fn rank_order(by: Option<&str>) -> Result<socialset_engine::RankOrder, ApiError> {
+    match by.map(str::trim) {
+        None | Some("") => Ok(socialset_engine::RankOrder::Auto),
+        Some(b) => b
+            .parse::<socialset_engine::RankOrder>()
+            .map_err(|e| ApiError::bad("by", e)),
+    }
+}
+
+/// Where an account stands in the workspace's default ranking (every tier, every account
+/// someone engaged with): its place in the predictive order, by authority alone, and the
+/// blend's parts. Computed once per import and kept, so that the account page need not
+/// rank again.
+#[utoipa::path(
+    get,
+    path = "/api/workspaces/{workspace}/accounts/{account}/standing",
+    params(
+        ("workspace" = String, Path, description = "Workspace name"),
+        ("account" = String, Path, description = "Account id (tw:123) or handle"),
+    ),
+    responses(
+        (status = 200, body = crate::api::StandingJson),
+        (status = 401, body = crate::api::ErrorBody),
+        (status = 404, body = crate::api::ErrorBody),
+    )
+)]
+async fn standing(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path((workspace, account)): Path<(String, String)>,
+) -> Result<Json<crate::api::StandingJson>, ApiError> {
+    member(&state, &caller, &workspace)?;
+    let key = (workspace.clone(), "standing".to_owned());
+    let (st, ws) = (state.clone(), workspace.clone());
+    let report = cached(
+        &state,
+        &workspace,
+        |i| &i.rankings,
+        key,
+        |_| true,
+        read_work(state.clone(), move || {
+            let options = RankOptions {
+                min_engagers: 1,
+                top: usize::MAX,
+                ..RankOptions::default()
+            };
+            Ok(open_store(&st, &ws)?.rank(&options)?)
+        }),
+    )
+    .await?;
+    let wanted = account.trim();
+    let bare = wanted.trim_start_matches('@').to_lowercase();
+    report
+        .accounts
+        .iter()
+        .find(|a| a.id == wanted)
+        .or_else(|| {
+            report.accounts.iter().find(|a| {
+                a.handle
+                    .as_deref()
+                    .is_some_and(|h| h.trim_start_matches('@').to_lowercase() == bare)
+            })
+        })
+        .map(|a| Json(crate::api::StandingJson::of(a, &report)))
+        .ok_or_else(|| {
+            ApiError::not_found(
+                "account",
+                format!("{wanted} is not in the ranking: no one engaged with it or follows it"),
+            )
+        })
 }
 
 /// The authenticity audit of an account: how likely a bot, why, and how real its audience

@@ -827,6 +827,8 @@ async fn the_leaderboard_pages_filters_and_names_bad_fields(s: Server) {
         ("min_engagers=few", "min_engagers"),
         ("sort=size", "sort"),
         ("sort=engagers&order=up", "order"),
+        ("by=popularity", "by"),
+        ("assume_native_if_unknown=yes", "assume_native_if_unknown"),
     ] {
         let (status, text, _) = get(format!("/api/workspaces/acme/rank?{q}")).await;
         assert_eq!(status, StatusCode::BAD_REQUEST, "{q}: {text}");
@@ -847,6 +849,24 @@ async fn the_leaderboard_pages_filters_and_names_bad_fields(s: Server) {
     let (status, text, _) = get("/api/workspaces/acme/accounts/tw:nobody/explain".into()).await;
     assert_eq!(status, StatusCode::NOT_FOUND, "{text}");
     assert_eq!(json(&text)["field"], "account");
+    // Every ranking says its order; by authority, each place is PageRank's.
+    let (_, text, _) = get("/api/workspaces/acme/rank?by=authority&min_engagers=1".into()).await;
+    let by_authority = json(&text);
+    assert_eq!(by_authority["order"]["order"], "authority");
+    assert!(by_authority["accounts"]
+        .as_array()
+        .is_some_and(|a| a.iter().all(|x| x["rank"] == x["authority_rank"])));
+    let (_, text, _) = get("/api/workspaces/acme/accounts/tw:a/explain?by=authority".into()).await;
+    assert_eq!(json(&text)["order"]["order"], "authority");
+    // An account's standing in the kept default ranking, and an unknown one.
+    let (status, text, _) = get("/api/workspaces/acme/accounts/tw:a/standing".into()).await;
+    assert_eq!(status, StatusCode::OK, "{text}");
+    let standing = json(&text);
+    assert_eq!(standing["id"], "tw:a");
+    assert!(standing["rank"].as_u64() >= Some(1));
+    assert!(standing["order"]["order"].is_string());
+    let (status, text, _) = get("/api/workspaces/acme/accounts/tw:nobody/standing".into()).await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "{text}");
     // The CSV is the whole list, row for row as the JSON, a file to download.
     let (status, text, headers) = {
         let s = &s;
@@ -1005,6 +1025,7 @@ async fn the_openapi_document_is_the_checked_in_one(s: Server) {
         "/api/workspaces/{workspace}/stats",
         "/api/workspaces/{workspace}/rank",
         "/api/workspaces/{workspace}/accounts/{account}/explain",
+        "/api/workspaces/{workspace}/accounts/{account}/standing",
         "/api/workspaces/{workspace}/communities",
         "/api/workspaces/{workspace}/accounts/{account}/audit",
         "/api/workspaces/{workspace}/ugc",

@@ -189,7 +189,7 @@ fn print_native_influencers(workspace: &Workspace, top: usize) -> Result<()> {
         top,
         ..RankOptions::default()
     })?;
-    println!("\n4. Native influencers: authority earned from those who engage (engagement-weighted PageRank, ≤ 5,000 followers):");
+    println!("\n4. Native influencers: authority earned from those who engage (engagement-weighted PageRank), at most 5,000 followers known:");
     let rows = report
         .accounts
         .iter()
@@ -220,6 +220,11 @@ fn print_native_influencers(workspace: &Workspace, top: usize) -> Result<()> {
             rows
         )
     );
+    println!(
+        "   {} accounts with no follower count (the Higgs part's) would be native by their in-graph audience; they are in tier \"unknown\" and listed only with --assume-native-if-unknown.",
+        thousands(report.left_out_unknown_audience as u64)
+    );
+    println!("   {}", super::rank::order_line(&report.order));
     if let Some(first) = report.accounts.first() {
         let e = workspace.explain(
             &first.id,
@@ -246,33 +251,40 @@ fn print_native_influencers(workspace: &Workspace, top: usize) -> Result<()> {
             parts.join(", ")
         );
     }
-    // The Higgs accounts are anonymous; the exports' real people carry their follower counts.
+    // One history with times: the Higgs part's week, in the order that predicts who is
+    // engaged with next.
+    let day = 86_400_000;
+    let start = 1_341_100_800_000; // 2012-07-01T00:00:00Z, Higgs's first day
+    let at = |ms: i64| socialset_engine::Timestamp::from_epoch_ms(ms);
+    let week = workspace.rank(&RankOptions {
+        top: 5,
+        window: socialset_engine::TimeWindow {
+            since: at(start),
+            until: at(start + 7 * day),
+        },
+        ..RankOptions::default()
+    })?;
+    let firsts: Vec<String> = week
+        .accounts
+        .iter()
+        .map(|r| {
+            format!(
+                "{} (#{} by authority)",
+                who(&r.id, r.handle.as_deref()),
+                r.authority_rank
+            )
+        })
+        .collect();
+    println!(
+        "   On the Higgs part's week, every tier: {}.\n   {}",
+        firsts.join(", "),
+        super::rank::order_line(&week.order)
+    );
     let all = workspace.rank(&RankOptions {
         tier: Some(TierFilter::Native),
         top: usize::MAX,
         ..RankOptions::default()
     })?;
-    let real: Vec<String> = all
-        .accounts
-        .iter()
-        .filter_map(|r| match r.influence.audience {
-            socialset_engine::Audience::Followers(n) => Some(format!(
-                "{} (#{}, {} followers, {} engagers)",
-                who(&r.id, r.handle.as_deref()),
-                r.influence.rank,
-                thousands(n),
-                r.influence.distinct_engagers
-            )),
-            socialset_engine::Audience::InGraph(_) => None,
-        })
-        .take(5)
-        .collect();
-    if !real.is_empty() {
-        println!(
-            "   Among real people whose exports give their follower counts (X/Twitter, Reddit): {}.",
-            real.join(", ")
-        );
-    }
     // The profile card of the first of them with an engagement rate.
     let card = all
         .accounts

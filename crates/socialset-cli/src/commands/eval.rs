@@ -1093,11 +1093,21 @@ fn print_influence(e: &InfluenceEval) {
             rows
         )
     );
-    let [p, f, d, r] = e.blend.weights;
-    println!(
-        "The blend's weights, chosen on the training days' last quarter (scores on the three before): PageRank {p:.1}, forecast {f:.1}, distinct engagers {d:.1}, recent engagement {r:.1} (half-life {} h).",
-        e.blend.recency_half_life
-    );
+    match &e.blend {
+        Some(b) => {
+            let [p, f, d, r] = b.weights;
+            println!(
+                "The default order's blend, chosen on the training days' last quarter (parts computed on the three before; validation ρ {:.4} over {} of {} accounts): PageRank {p:.1}, forecast {f:.1}, distinct engagers {d:.1}, recent engagement {r:.1} (half-life {} h).",
+                b.validation_spearman,
+                thousands(b.validation_sample as u64),
+                thousands(b.validation_accounts as u64),
+                b.recency_half_life
+            );
+        }
+        None => println!(
+            "The training days could not choose a blend: the default order was PageRank's."
+        ),
+    }
 }
 
 /// Each method's mean Spearman ρ (over the bursts where it is defined) and mean precision@k.
@@ -1178,13 +1188,7 @@ fn influence_json(e: &InfluenceEval) -> serde_json::Value {
         "methods": e.methods.iter().map(|m| serde_json::json!({
             "method": m.method, "spearman": m.spearman, "precision_at_k": m.precision_at_k,
         })).collect::<Vec<_>>(),
-        "blend": {"weights": {"pagerank": e.blend.weights[0], "forecast": e.blend.weights[1],
-                              "distinct_engagers": e.blend.weights[2],
-                              "recent_engagement": e.blend.weights[3]},
-                  "recency_half_life_hours": e.blend.recency_half_life,
-                  "validation_spearman": e.blend.tried.iter()
-                      .find(|t| t.0 == e.blend.recency_half_life && t.1 == e.blend.weights)
-                      .and_then(|t| t.2)},
+        "blend": e.blend.as_ref().map(socialset_server::api::BlendJson::from),
     })
 }
 

@@ -133,9 +133,25 @@ fn print_header(r: &ExplainReport) {
         top_share(r.account.percentile),
         i.score,
         audience,
-        i.tier.as_str(),
+        socialset_server::api::tier_name(i.tier),
         if i.native { ", native" } else { "" }
     );
+    match (r.account.blend_parts, &r.order.blend) {
+        (Some(p), Some(b)) => {
+            let parts: Vec<String> = socialset_engine::BLEND_PARTS
+                .iter()
+                .zip(p)
+                .zip(b.weights)
+                .map(|((name, p), w)| format!("{name} {p:.1} (weight {w:.1})"))
+                .collect();
+            println!(
+                "  placed by the predictive order: its percentiles {}; by authority (PageRank) alone it is {}",
+                parts.join(", "),
+                thousands(u64::from(r.account.authority_rank))
+            );
+        }
+        _ => println!("  {}", super::rank::order_line(&r.order)),
+    }
     println!(
         "  received: {} replies, {} mentions, {} shares, {} quotes, {} likes from {} distinct accounts; followed by {} in the data",
         amount(k[0]),

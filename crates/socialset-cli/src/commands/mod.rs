@@ -178,6 +178,22 @@ pub struct InfluenceArgs {
     /// random account.
     #[arg(long, default_value_t = 0.85, value_name = "D")]
     pub damping: f64,
+
+    /// The order of the list. auto (the default): predictive where the data have times and
+    /// no --topic is given, authority otherwise. predictive: a blend of authority, the
+    /// forecast engagers, the distinct engagers and the recent engagement, its weights chosen
+    /// on the ranked time's last quarter (the blend that predicts later engagement best; see
+    /// docs/EVALUATION.md). authority: PageRank alone. The score shown is PageRank's in
+    /// every order.
+    #[arg(long, default_value = "auto", value_name = "ORDER")]
+    pub order: socialset_engine::RankOrder,
+
+    /// Count an account whose follower count is unknown as native when its in-graph
+    /// audience (distinct engagers or followers in the data) is within --max-followers. By
+    /// default such an account is in tier "unknown" and not native: a police force or a news
+    /// channel known only from mentions is not an ordinary person.
+    #[arg(long)]
+    pub assume_native_if_unknown: bool,
 }
 
 impl InfluenceArgs {
@@ -198,6 +214,8 @@ impl InfluenceArgs {
             min_engagers: socialset_engine::DEFAULT_MIN_ENGAGERS,
             hide: socialset_engine::Hide::default(),
             language: None,
+            order: self.order,
+            assume_native_if_unknown: self.assume_native_if_unknown,
         }
     }
 }

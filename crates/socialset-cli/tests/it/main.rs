@@ -51,7 +51,11 @@ fn demo_builds_its_store_and_reports() {
     let counts = stats(&db);
     assert_eq!(counts["ratings"], 9788);
     assert!(stdout.contains("11. Groups people gather in"), "{stdout}");
-    assert!(stdout.contains("Among real people"), "{stdout}");
+    assert!(
+        stdout.contains("would be native by their in-graph audience"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("Order: predictive, a blend of"), "{stdout}");
     // Higgs sample + the ActivityPub payloads + the PHEME replies and mentions (read from the
     // raw v1.1 tweets: the same 2,436 the converted JSON Lines gives) + the Reddit thread's
     // replies.
@@ -298,13 +302,91 @@ fn rank_by_tier_returns_only_accounts_of_that_tier() {
         assert!(a["audience"].as_u64().expect("audience") <= 100, "{a}");
     }
     assert!(strict["matching"].as_u64() < native["matching"].as_u64());
-    // Scores are ranked in order and ranks count from 1.
+    // The demo's years leave no blend to choose: the order is PageRank's, and says why.
+    assert_eq!(native["order"]["order"], "authority");
+    assert!(native["order"]["authority_because"]
+        .as_str()
+        .is_some_and(|w| w.contains("--since")));
     let scores: Vec<f64> = accounts
         .iter()
         .map(|a| a["score"].as_f64().expect("score"))
         .collect();
     assert!(scores.windows(2).all(|w| w[0] >= w[1]));
-    assert_eq!(accounts[0]["rank"], 1);
+    assert_eq!(accounts[0]["listed_rank"], 1);
+    let ranks: Vec<u64> = accounts
+        .iter()
+        .map(|a| a["rank"].as_u64().expect("rank"))
+        .collect();
+    assert!(ranks.windows(2).all(|w| w[0] < w[1]) && ranks[0] >= 1);
+}
+
+/// On one timed history (the demo's Higgs week) the default order is the predictive blend;
+/// accounts without follower counts are not natives unless assumed, and the list says how
+/// many it left out for that.
+#[test]
+fn the_default_order_predicts_and_unknown_audiences_are_not_native() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = demo_store(dir.path());
+    let week = ["--since", "2012-07-01", "--until", "2012-07-08"];
+    let args = |extra: &[&'static str]| {
+        let mut a = vec!["rank", "--format", "json", "--top", "50"];
+        a.extend(week);
+        a.extend(extra);
+        a
+    };
+    let all = json_of(&db, &args(&[]));
+    let order = &all["order"];
+    assert_eq!(order["order"], "predictive", "{order}");
+    let w = &order["blend"]["weights"];
+    let sum: f64 = [
+        "authority",
+        "forecast_engagers",
+        "distinct_engagers",
+        "recent_engagement",
+    ]
+    .iter()
+    .map(|k| w[k].as_f64().expect("weight"))
+    .sum();
+    assert!((sum - 1.0).abs() < 1e-9, "{w}");
+    assert_eq!(order["blend"]["candidates"], 1144);
+    assert!(order["blend"]["cut"]
+        .as_str()
+        .is_some_and(|c| c.starts_with("2012-07-0")));
+    let accounts = all["accounts"].as_array().expect("accounts");
+    let ranks: Vec<u64> = accounts
+        .iter()
+        .map(|a| a["rank"].as_u64().expect("rank"))
+        .collect();
+    assert_eq!(ranks[0], 1);
+    assert!(ranks.windows(2).all(|w| w[0] < w[1]));
+    // The order differs from PageRank's somewhere, and each account says its place by it.
+    assert!(accounts.iter().any(|a| a["authority_rank"] != a["rank"]));
+    assert!(accounts
+        .iter()
+        .all(|a| a["blend_parts"]["recent_engagement"].is_number()));
+    let authority = json_of(&db, &args(&["--order", "authority"]));
+    assert_eq!(authority["order"]["order"], "authority");
+    assert!(authority["accounts"]
+        .as_array()
+        .expect("accounts")
+        .iter()
+        .all(|a| a["authority_rank"] == a["rank"] && a["blend_parts"].is_null()));
+    // The Higgs week's accounts have no follower counts: no natives, unless assumed.
+    let native = json_of(&db, &args(&["--tier", "native"]));
+    assert_eq!(native["matching"], 0);
+    assert!(native["left_out_unknown_audience"].as_u64() > Some(0));
+    assert!(all["accounts"]
+        .as_array()
+        .expect("accounts")
+        .iter()
+        .all(|a| a["tier"] == "unknown" && a["native"] == false));
+    let assumed = json_of(
+        &db,
+        &args(&["--tier", "native", "--assume-native-if-unknown"]),
+    );
+    assert_eq!(assumed["matching"], native["left_out_unknown_audience"]);
+    let unknown = json_of(&db, &args(&["--tier", "unknown"]));
+    assert!(unknown["matching"].as_u64() > Some(0));
 }
 
 #[test]
