@@ -276,7 +276,7 @@ fn paced_load(addr: &str, token: &str, rate: f64, stop: &Arc<AtomicBool>) -> (Ve
     let auth = vec![("Authorization".to_owned(), bearer(token))];
     let (latencies, failed, _) = paced_requests(
         addr,
-        "/api/workspaces/higgs/rank?tier=native&limit=50",
+        "/api/workspaces/higgs/rank?tier=native&assume_native_if_unknown=true&limit=50",
         &auth,
         200,
         rate,
@@ -714,7 +714,7 @@ pub fn bench_abuse(root: &Path, args: &[String]) -> Result<()> {
     let warm = Instant::now();
     let (code, body) = conn.send(
         "GET",
-        "/api/workspaces/higgs/rank?tier=native&limit=50",
+        "/api/workspaces/higgs/rank?tier=native&assume_native_if_unknown=true&limit=50",
         &[("Authorization", &bearer(&server.viewer))],
         b"",
     )?;
@@ -899,7 +899,7 @@ pub fn bench_abuse(root: &Path, args: &[String]) -> Result<()> {
         "Measured {} on a {}-core {} with `cargo xtask bench-abuse --rate {rate} --seconds {seconds}`: a release \
          server on loopback over Higgs ({}), the load and the attacks on the same cores. Memory is \
          the server's resident set after each attack, and its peak beyond the baseline (the \
-         warmed-up server under the load alone); latencies are of `GET /api/workspaces/higgs/rank?tier=native&limit=50` \
+         warmed-up server under the load alone); latencies are of `GET /api/workspaces/higgs/rank?tier=native&assume_native_if_unknown=true&limit=50` \
          (cached) at {rate} requests/s, counted from when each was due.\n\n\
          | attack | what the server answered | RSS after (MiB) | peak beyond baseline (MiB) | p50 (ms) | p99 (ms) | answered | failed |\n\
          |---|---|---:|---:|---:|---:|---:|---:|\n{}\n\n\

@@ -26,7 +26,7 @@ pub fn bench_serve(root: &Path, args: &[String]) -> Result<()> {
     let (size, token) = (server.size.clone(), server.viewer.clone());
     let result = (|| -> Result<String> {
         let base = format!("http://{}", server.addr);
-        let url = format!("{base}/api/workspaces/higgs/rank?tier=native&limit=50");
+        let url = format!("{base}/api/workspaces/higgs/rank?tier=native&assume_native_if_unknown=true&limit=50");
         // The first request ranks the store; later ones are cut from the cached ranking.
         let start = std::time::Instant::now();
         let first = Command::new("curl")
@@ -76,7 +76,7 @@ pub fn bench_serve(root: &Path, args: &[String]) -> Result<()> {
             "Measured {} on a {}-core {} (server and wrk on the same cores).\n\n\
              | request | first (ranks the store) | requests/s | p50 | p90 | p99 | non-2xx |\n\
              |---|---:|---:|---:|---:|---:|---:|\n\
-             | `GET /api/workspaces/higgs/rank?tier=native&limit=50` (Higgs: {size}), wrk -t2 -c{connections} -d{seconds}s | {first_seconds:.1} s | {rps} | {} | {} | {} | {non2xx} |\n",
+             | `GET /api/workspaces/higgs/rank?tier=native&assume_native_if_unknown=true&limit=50` (Higgs: {size}), wrk -t2 -c{connections} -d{seconds}s | {first_seconds:.1} s | {rps} | {} | {} | {} | {non2xx} |\n",
             today(),
             std::thread::available_parallelism().map_or(0, usize::from),
             cpu_model(),

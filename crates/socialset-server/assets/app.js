@@ -387,7 +387,8 @@ async function showAccount(id) {
   }));
   $("account-title").textContent = e.handle ? `@${e.handle} (${e.id})` : e.id;
   $("account-summary").textContent =
-    `Rank ${fmt(e.rank)} of ${fmt(e.ranked)} by authority (${topShare(e.percentile)}), ${e.tier}${e.native ? " and native" : ""}; ` +
+    `Rank ${fmt(e.rank)} of ${fmt(e.ranked)} by authority (${topShare(e.percentile)}), ` +
+    `${e.tier === "unknown" ? "tier unknown (no follower count in the data)" : `${e.tier} tier`}${e.native ? ", native" : ""}; ` +
     `${fmt(e.distinct_engagers)} distinct engagers, confidence ${fmt(e.confidence, 2)}. ` +
     `${fmt(e.baseline_share * 100, 1)}% of the score is the baseline every account gets.`;
   const summary = $("account-summary").textContent;
