@@ -26,7 +26,9 @@ pub fn bench_serve(root: &Path, args: &[String]) -> Result<()> {
     let (size, token) = (server.size.clone(), server.viewer.clone());
     let result = (|| -> Result<String> {
         let base = format!("http://{}", server.addr);
-        let url = format!("{base}/api/workspaces/higgs/rank?tier=native&assume_native_if_unknown=true&limit=50");
+        let url = format!(
+            "{base}/api/workspaces/higgs/rank?tier=native&assume_native_if_unknown=true&limit=50"
+        );
         // The first request ranks the store; later ones are cut from the cached ranking.
         let start = std::time::Instant::now();
         let first = Command::new("curl")
