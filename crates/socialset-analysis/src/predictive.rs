@@ -75,6 +75,14 @@ pub enum NoBlend {
     TooFew { active: usize },
     /// None of the accounts active before the cut was engaged with after it (or all alike).
     NothingLater { active: usize },
+    /// The work was cancelled.
+    Cancelled,
+}
+
+impl From<socialset_graph::Cancelled> for NoBlend {
+    fn from(_: socialset_graph::Cancelled) -> Self {
+        Self::Cancelled
+    }
 }
 
 impl std::fmt::Display for NoBlend {
@@ -89,18 +97,20 @@ impl std::fmt::Display for NoBlend {
                 f,
                 "none of the {active} accounts active in the first three quarters of the ranked time was engaged with in the last quarter, so no blend can be tested (data sets of different years in one store do this: --since and --until choose one)"
             ),
+            Self::Cancelled => write!(f, "the ranking was cancelled"),
         }
     }
 }
 
 /// Chooses the blend on `input` (PageRank `authority` already computed on all of it with
 /// `config`) over the ranked time `[start_ms, end_ms)`; `None` bounds mean the first and
-/// last timed engagement.
+/// last timed engagement. `cancel` is checked between the steps.
 pub fn choose_blend(
     input: &InfluenceInput<'_>,
     config: &InfluenceConfig,
     authority: &[f64],
     bounds: (Option<i64>, Option<i64>),
+    cancel: &socialset_graph::Cancel,
 ) -> Result<Blend, NoBlend> {
     let n = input.n_accounts;
     let timed = TimedEngagement::from_events(input.events);
@@ -158,6 +168,7 @@ pub fn choose_blend(
     let Some(truth) = Centred::of(&truth) else {
         return Err(NoBlend::NothingLater { active: ids.len() });
     };
+    cancel.check()?;
     let first_authority = rank_influence(
         &InfluenceInput {
             n_accounts: n,
@@ -169,6 +180,7 @@ pub fn choose_blend(
         config,
     )
     .scores;
+    cancel.check()?;
     let fixed = [
         first_authority,
         forecast_engagers(n, &before, start, cut, horizon),
@@ -191,6 +203,7 @@ pub fn choose_blend(
     let fixed_ranks: Vec<Vec<u64>> = fixed.iter().map(|p| ranks_at(p)).collect();
     let mut tried: Vec<(f64, [u8; 4], f64)> = Vec::new();
     for half_life in RECENCY_HALF_LIVES {
+        cancel.check()?;
         let mut parts = fixed_ranks.clone();
         parts.push(ranks_at(&recent_engagement(n, &before, cut, half_life)));
         tried.par_extend(simplex().into_par_iter().filter_map(|w| {
@@ -209,6 +222,7 @@ pub fn choose_blend(
         .ok_or(NoBlend::NothingLater { active: ids.len() })?;
     let weights = w.map(|x| f64::from(x) / 10.0);
 
+    cancel.check()?;
     // The parts on all the ranked time, blended with the chosen weights.
     let ranked: Vec<TimedEngagement> = timed
         .iter()
@@ -481,7 +495,14 @@ mod tests {
         };
         let config = InfluenceConfig::default();
         let authority = rank_influence(&input, &config).scores;
-        let blend = choose_blend(&input, &config, &authority, (None, None)).expect("a blend");
+        let blend = choose_blend(
+            &input,
+            &config,
+            &authority,
+            (None, None),
+            &Default::default(),
+        )
+        .expect("a blend");
         let c = &blend.choice;
         assert!((c.weights.iter().sum::<f64>() - 1.0).abs() < 1e-9);
         assert_eq!(c.candidates, 4 * 286);
@@ -503,9 +524,38 @@ mod tests {
             ..input
         };
         let authority_more = rank_influence(&input_more, &config).scores;
-        let again =
-            choose_blend(&input_more, &config, &authority_more, (None, end)).expect("a blend");
+        let again = choose_blend(
+            &input_more,
+            &config,
+            &authority_more,
+            (None, end),
+            &Default::default(),
+        )
+        .expect("a blend");
         assert_eq!(again.choice, blend.choice);
+    }
+
+    #[test]
+    fn a_cancelled_choice_stops() {
+        let events: Vec<Engagement> = (0..48)
+            .flat_map(|h| (0..30u32).map(move |k| engagement(30 + k, k % 10, h)))
+            .collect();
+        let followers = vec![None; 60];
+        let input = InfluenceInput {
+            n_accounts: 60,
+            events: &events,
+            follows: &[],
+            posts: &[],
+            followers: &followers,
+        };
+        let cancel = socialset_graph::Cancel::new();
+        cancel.cancel();
+        let config = InfluenceConfig::default();
+        let authority = rank_influence(&input, &config).scores;
+        assert_eq!(
+            choose_blend(&input, &config, &authority, (None, None), &cancel),
+            Err(NoBlend::Cancelled)
+        );
     }
 
     #[test]
@@ -523,7 +573,13 @@ mod tests {
         };
         let config = InfluenceConfig::default();
         assert_eq!(
-            choose_blend(&input, &config, &[0.5, 0.5], (None, None)),
+            choose_blend(
+                &input,
+                &config,
+                &[0.5, 0.5],
+                (None, None),
+                &Default::default()
+            ),
             Err(NoBlend::Untimed)
         );
         let events = [engagement(1, 0, 0), engagement(1, 0, 5)];
@@ -532,7 +588,13 @@ mod tests {
             ..input
         };
         assert!(matches!(
-            choose_blend(&input, &config, &[0.5, 0.5], (None, None)),
+            choose_blend(
+                &input,
+                &config,
+                &[0.5, 0.5],
+                (None, None),
+                &Default::default()
+            ),
             Err(NoBlend::TooFew { active: 2 })
         ));
     }

@@ -363,13 +363,18 @@ impl Workspace {
                     options.window.since.map(socialset_model::Timestamp::epoch_ms),
                     options.window.until.map(socialset_model::Timestamp::epoch_ms),
                 );
-                socialset_analysis::predictive::choose_blend(
+                match socialset_analysis::predictive::choose_blend(
                     &data.influence_input(),
                     &config,
                     &ranking.scores,
                     bounds,
-                )
-                .map_err(|why| Some(why.to_string()))
+                    &self.cancel,
+                ) {
+                    Err(socialset_analysis::predictive::NoBlend::Cancelled) => {
+                        return Err(Error::Cancelled)
+                    }
+                    other => other.map_err(|why| Some(why.to_string())),
+                }
             }
         };
         let (order_score, parts, order) = match predictive {
