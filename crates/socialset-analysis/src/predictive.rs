@@ -85,17 +85,32 @@ impl From<socialset_graph::Cancelled> for NoBlend {
     }
 }
 
+/// `n` with thousands separators: 3,786.
+fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
 impl std::fmt::Display for NoBlend {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Self::Untimed => write!(f, "no interaction has a time, so no later part can test a blend"),
             Self::TooFew { active } => write!(
                 f,
-                "the first three quarters of the ranked time hold {active} active accounts, too few to test a blend on the last quarter (at least {MIN_VALIDATION_ACCOUNTS})"
+                "the first three quarters of the ranked time hold {} active accounts, too few to test a blend on the last quarter (at least {MIN_VALIDATION_ACCOUNTS})",
+                thousands(*active)
             ),
             Self::NothingLater { active } => write!(
                 f,
-                "none of the {active} accounts active in the first three quarters of the ranked time was engaged with in the last quarter, so no blend can be tested (data sets of different years in one store do this: --since and --until choose one)"
+                "none of the {} accounts active in the first three quarters of the ranked time was engaged with in the last quarter, so no blend can be tested (data sets of different years in one store do this: --since and --until choose one)",
+                thousands(*active)
             ),
             Self::Cancelled => write!(f, "the ranking was cancelled"),
         }
@@ -533,6 +548,16 @@ mod tests {
         )
         .expect("a blend");
         assert_eq!(again.choice, blend.choice);
+    }
+
+    #[test]
+    fn counts_in_messages_have_separators() {
+        assert_eq!(thousands(7), "7");
+        assert_eq!(thousands(3786), "3,786");
+        assert_eq!(thousands(1_234_567), "1,234,567");
+        assert!(NoBlend::NothingLater { active: 3786 }
+            .to_string()
+            .contains("3,786 accounts"));
     }
 
     #[test]
