@@ -85,19 +85,6 @@ impl From<socialset_graph::Cancelled> for NoBlend {
     }
 }
 
-/// `n` with thousands separators: 3,786.
-fn thousands(n: usize) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
-
 impl std::fmt::Display for NoBlend {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
@@ -105,12 +92,12 @@ impl std::fmt::Display for NoBlend {
             Self::TooFew { active } => write!(
                 f,
                 "the first three quarters of the ranked time hold {} active accounts, too few to test a blend on the last quarter (at least {MIN_VALIDATION_ACCOUNTS})",
-                thousands(*active)
+                socialset_model::thousands(*active as u64)
             ),
             Self::NothingLater { active } => write!(
                 f,
                 "none of the {} accounts active in the first three quarters of the ranked time was engaged with in the last quarter, so no blend can be tested (data sets of different years in one store do this: --since and --until choose one)",
-                thousands(*active)
+                socialset_model::thousands(*active as u64)
             ),
             Self::Cancelled => write!(f, "the ranking was cancelled"),
         }
@@ -328,21 +315,12 @@ fn splitmix(x: u64) -> u64 {
 
 /// Twice the 1-based mid-rank of `x[v]` among `ids` (ties share), in the order of `ids`.
 fn doubled_ranks(x: &[f64], ids: &[usize]) -> Vec<u64> {
-    let mut order: Vec<usize> = (0..ids.len()).collect();
-    order.sort_unstable_by(|&a, &b| x[ids[a]].total_cmp(&x[ids[b]]));
-    let mut out = vec![0u64; ids.len()];
-    let mut i = 0;
-    while i < order.len() {
-        let mut j = i;
-        while j + 1 < order.len() && x[ids[order[j + 1]]] == x[ids[order[i]]] {
-            j += 1;
-        }
-        for &k in &order[i..=j] {
-            out[k] = (i + j + 2) as u64;
-        }
-        i = j + 1;
-    }
-    out
+    let values: Vec<f64> = ids.iter().map(|&v| x[v]).collect();
+    // A mid-rank is a whole number or a half: doubled, it is exact.
+    crate::metrics::average_ranks(&values)
+        .into_iter()
+        .map(|r| (2.0 * r) as u64)
+        .collect()
 }
 
 /// Each account's mid-rank percentile (0–1) of `x` among the `active` accounts (ties share;
@@ -475,6 +453,16 @@ mod tests {
         assert_eq!(sample_of(&ids[..10], 100), ids[..10].to_vec());
     }
 
+    fn input_of<'a>(events: &'a [Engagement], followers: &'a [Option<u64>]) -> InfluenceInput<'a> {
+        InfluenceInput {
+            n_accounts: followers.len(),
+            events,
+            follows: &[],
+            posts: &[],
+            followers,
+        }
+    }
+
     fn engagement(src: u32, dst: u32, hour: i64) -> Engagement {
         Engagement {
             src: AccountIdx(src),
@@ -501,13 +489,7 @@ mod tests {
         }
         let n = 60;
         let followers = vec![None; n];
-        let input = InfluenceInput {
-            n_accounts: n,
-            events: &events,
-            follows: &[],
-            posts: &[],
-            followers: &followers,
-        };
+        let input = input_of(&events, &followers);
         let config = InfluenceConfig::default();
         let authority = rank_influence(&input, &config).scores;
         let blend = choose_blend(
@@ -534,10 +516,7 @@ mod tests {
         let mut more = events.clone();
         more.extend((0..500).map(|i| engagement(10 + i % 50, 0, 100)));
         let end = Some(c.end_ms);
-        let input_more = InfluenceInput {
-            events: &more,
-            ..input
-        };
+        let input_more = input_of(&more, &followers);
         let authority_more = rank_influence(&input_more, &config).scores;
         let again = choose_blend(
             &input_more,
@@ -552,9 +531,6 @@ mod tests {
 
     #[test]
     fn counts_in_messages_have_separators() {
-        assert_eq!(thousands(7), "7");
-        assert_eq!(thousands(3786), "3,786");
-        assert_eq!(thousands(1_234_567), "1,234,567");
         assert!(NoBlend::NothingLater { active: 3786 }
             .to_string()
             .contains("3,786 accounts"));
@@ -566,13 +542,7 @@ mod tests {
             .flat_map(|h| (0..30u32).map(move |k| engagement(30 + k, k % 10, h)))
             .collect();
         let followers = vec![None; 60];
-        let input = InfluenceInput {
-            n_accounts: 60,
-            events: &events,
-            follows: &[],
-            posts: &[],
-            followers: &followers,
-        };
+        let input = input_of(&events, &followers);
         let cancel = socialset_graph::Cancel::new();
         cancel.cancel();
         let config = InfluenceConfig::default();
@@ -589,13 +559,7 @@ mod tests {
         e.at = None;
         let followers = vec![None; 2];
         let events = [e];
-        let input = InfluenceInput {
-            n_accounts: 2,
-            events: &events,
-            follows: &[],
-            posts: &[],
-            followers: &followers,
-        };
+        let input = input_of(&events, &followers);
         let config = InfluenceConfig::default();
         assert_eq!(
             choose_blend(
@@ -608,10 +572,7 @@ mod tests {
             Err(NoBlend::Untimed)
         );
         let events = [engagement(1, 0, 0), engagement(1, 0, 5)];
-        let input = InfluenceInput {
-            events: &events,
-            ..input
-        };
+        let input = input_of(&events, &followers);
         assert!(matches!(
             choose_blend(
                 &input,

@@ -884,7 +884,7 @@ async fn stats(
 #[derive(Debug, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct RankQuery {
-    /// native, nano, micro, mid, macro or mega.
+    /// native, nano, micro, mid, macro, mega, or unknown (no follower count).
     tier: Option<String>,
     /// Words and #hashtags, comma-separated: rank on the engagement about them.
     topic: Option<String>,

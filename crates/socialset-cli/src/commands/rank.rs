@@ -46,7 +46,7 @@ use socialset_server::api::tier_name;
 #[derive(Debug, clap::Args)]
 #[command(verbatim_doc_comment)]
 pub struct Args {
-    /// Only this tier: native, nano, micro, mid, macro or mega.
+    /// Only this tier: native, nano, micro, mid, macro, mega, or unknown (no follower count).
     #[arg(long, value_name = "TIER")]
     tier: Option<TierFilter>,
 
