@@ -258,7 +258,11 @@ async function showLeaderboard() {
   $("csv").href = `${base()}/rank?${all}`;
   all.set("format", "xlsx");
   $("xlsx").href = `${base()}/rank?${all}`;
+  // A ranking can take seconds: only the latest request (filter, page, sort) may fill the
+  // table, so an earlier answer arriving late does not overwrite a later one.
+  const asked = (state.rankAsked = (state.rankAsked ?? 0) + 1);
   const r = await api(`${base()}/rank?${q}`);
+  if (asked !== state.rankAsked) return;
   const rows = r.accounts.map((a) => {
     const tr = document.createElement("tr");
     cell(tr, fmt(a.listed_rank), true);
