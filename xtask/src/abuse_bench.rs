@@ -819,8 +819,17 @@ pub fn bench_abuse(root: &Path, args: &[String]) -> Result<()> {
             break;
         }
     }
-    // Give a computation the client left time to stop before measuring cancellations.
-    std::thread::sleep(Duration::from_secs(3));
+    // Every attack's client has its answer or has left: the server must fall quiet (work a
+    // client left stops at its next check) before cancellations are measured, else the
+    // leftover CPU would be counted against them.
+    let settled = Instant::now();
+    std::thread::sleep(Duration::from_secs(1));
+    let leftover = until_quiet(server.pid(), settled);
+    eprintln!("the server fell quiet {leftover:.1} s after the attacks");
+    if leftover.is_infinite() {
+        problems
+            .push("the server kept working a minute after the attacks' clients had gone".into());
+    }
     let mut cancels = Vec::new();
     // The bound is a second, which the release build meets with room (0.01-0.11 s in
     // docs/BENCHMARKS.md); the unoptimised build frees and unwinds several times slower, so

@@ -693,14 +693,16 @@ async fn report(
     if !["json", "csv", "html"].contains(&format) {
         return Err(ApiError::bad("format", "json, csv or html"));
     }
-    let r = read_work(state.clone(), move || {
-        Ok(campaign_store(&state, &workspace)?.campaign_report(
-            &campaign,
-            &ReportOptions {
-                window_days,
-                ..ReportOptions::default()
-            },
-        )?)
+    let r = read_work(state.clone(), move |cancel| {
+        Ok(campaign_store(&state, &workspace)?
+            .with_cancel(cancel)
+            .campaign_report(
+                &campaign,
+                &ReportOptions {
+                    window_days,
+                    ..ReportOptions::default()
+                },
+            )?)
     })
     .await?;
     let j = CampaignReportJson::from(&r);

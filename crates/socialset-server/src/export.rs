@@ -144,7 +144,7 @@ where
     T: Serialize + 'static,
 {
     if format.is_file() {
-        crate::routes::read_work(state.clone(), move || {
+        crate::routes::read_work(state.clone(), move |_| {
             let json = build();
             download(format, &name, rows(&json))
         })

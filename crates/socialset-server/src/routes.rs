@@ -317,11 +317,15 @@ pub(crate) async fn blocking<T: Send + 'static>(
 /// account's explanation or audit, segments, pods…) off the async threads, `reads_at_once` at
 /// a time on the server, in a bounded line (503 past it): each loads a whole workspace (about
 /// 300 MB on Higgs), so unbounded they would let a few hundred concurrent requests exhaust
-/// memory. Cached answers do not come here.
+/// memory. Cached answers do not come here. `f` gets the flag to open the store with: it is
+/// set when the client goes away, and the engine work stops at its next check (an abandoned
+/// explanation must not hold a place in the line, and the CPU, for a minute).
 pub(crate) async fn read_work<T: Send + 'static>(
     state: AppState,
-    f: impl FnOnce() -> Result<T, ApiError> + Send + 'static,
+    f: impl FnOnce(Cancel) -> Result<T, ApiError> + Send + 'static,
 ) -> Result<T, ApiError> {
+    let cancel = Cancel::new();
+    let _on_drop = CancelOnDrop(cancel.clone());
     let Some((place, turns)) = state.0.reads.enter() else {
         return Err(ApiError::new(
             StatusCode::SERVICE_UNAVAILABLE,
@@ -332,7 +336,7 @@ pub(crate) async fn read_work<T: Send + 'static>(
     let turn = turns.turn(place).await?;
     tokio::task::spawn_blocking(move || {
         let _turn = turn;
-        f()
+        f(cancel)
     })
     .await
     .map_err(ApiError::internal)?
@@ -872,8 +876,10 @@ async fn stats(
     Path(workspace): Path<String>,
 ) -> Result<Json<Stats>, ApiError> {
     member(&state, &caller, &workspace)?;
-    let counts = read_work(state.clone(), move || {
-        Ok(open_store(&state, &workspace)?.stats()?)
+    let counts = read_work(state.clone(), move |cancel| {
+        Ok(open_store(&state, &workspace)?
+            .with_cancel(cancel)
+            .stats()?)
     })
     .await?;
     Ok(Json(Stats::from(&counts)))
@@ -1019,7 +1025,7 @@ async fn rank(
         |i| &i.rankings,
         key,
         |_| true,
-        read_work(state.clone(), move || {
+        read_work(state.clone(), move |cancel| {
             let options = RankOptions {
                 tier,
                 topic,
@@ -1032,12 +1038,15 @@ async fn rank(
                 top: usize::MAX,
                 ..RankOptions::default()
             };
-            open_store(&st, &ws)?.rank(&options).map_err(|e| match e {
-                socialset_engine::Error::Usage(m) if community.is_some() => {
-                    ApiError::bad("community", m)
-                }
-                other => other.into(),
-            })
+            open_store(&st, &ws)?
+                .with_cancel(cancel)
+                .rank(&options)
+                .map_err(|e| match e {
+                    socialset_engine::Error::Usage(m) if community.is_some() => {
+                        ApiError::bad("community", m)
+                    }
+                    other => other.into(),
+                })
         }),
     )
     .await?;
@@ -1108,8 +1117,8 @@ async fn explain(
     let (format, _) = export.parse(&["engagers"])?;
     let name = format!("{workspace}-engagers-of-{account}");
     let st = state.clone();
-    let report = read_work(state.clone(), move || {
-        let store = open_store(&state, &workspace)?;
+    let report = read_work(state.clone(), move |cancel| {
+        let store = open_store(&state, &workspace)?.with_cancel(cancel);
         let defaults = RankOptions::default();
         let options = RankOptions {
             top: if format.is_file() {
@@ -1182,13 +1191,13 @@ async fn standing(
         |i| &i.rankings,
         key,
         |_| true,
-        read_work(state.clone(), move || {
+        read_work(state.clone(), move |cancel| {
             let options = RankOptions {
                 min_engagers: 1,
                 top: usize::MAX,
                 ..RankOptions::default()
             };
-            Ok(open_store(&st, &ws)?.rank(&options)?)
+            Ok(open_store(&st, &ws)?.with_cancel(cancel).rank(&options)?)
         }),
     )
     .await?;
@@ -1235,8 +1244,8 @@ async fn audit(
     Path((workspace, account)): Path<(String, String)>,
 ) -> Result<Json<AccountAuditJson>, ApiError> {
     member(&state, &caller, &workspace)?;
-    let report = read_work(state.clone(), move || {
-        let store = open_store(&state, &workspace)?;
+    let report = read_work(state.clone(), move |cancel| {
+        let store = open_store(&state, &workspace)?.with_cancel(cancel);
         store
             .audit_account(&account, &AuditOptions::default())
             .map_err(account_error)
@@ -1268,8 +1277,9 @@ async fn profile(
     Path((workspace, account)): Path<(String, String)>,
 ) -> Result<Json<crate::api::ProfileJson>, ApiError> {
     member(&state, &caller, &workspace)?;
-    let p = read_work(state.clone(), move || {
+    let p = read_work(state.clone(), move |cancel| {
         open_store(&state, &workspace)?
+            .with_cancel(cancel)
             .profile(&account, 5)
             .map_err(account_error)
     })
@@ -1311,8 +1321,11 @@ async fn groups(
     let top = number("top", q.top.as_deref(), 50, 1000)?;
     let name = format!("{workspace}-groups");
     let st = state.clone();
-    let json = read_work(state.clone(), move || {
-        match open_store(&state, &workspace)?.groups(top) {
+    let json = read_work(state.clone(), move |cancel| {
+        match open_store(&state, &workspace)?
+            .with_cancel(cancel)
+            .groups(top)
+        {
             Ok(report) => Ok(GroupsJson::from(&report)),
             // A workspace whose exports brought no groups has none: an empty list, not an
             // error (a page showing it would log a failed request).
@@ -1367,8 +1380,8 @@ async fn disclosure(
     let account = q.account.filter(|a| !a.trim().is_empty());
     let st = state.clone();
     // The check and its (sorted) page in one blocking task, off the async runtime.
-    let json = read_work(state.clone(), move || {
-        let store = open_store(&state, &workspace)?;
+    let json = read_work(state.clone(), move |cancel| {
+        let store = open_store(&state, &workspace)?.with_cancel(cancel);
         let report = match &account {
             Some(a) => store.disclosure(Some(a), None).map_err(account_error)?,
             None => store.disclosure(None, None)?,
@@ -1531,7 +1544,7 @@ async fn audit_all(
     .await?;
     // Every account's row, sorted, is seconds of work on a large workspace: off the async
     // runtime, in the reads' turns.
-    let mut page = read_work(state.clone(), move || {
+    let mut page = read_work(state.clone(), move |_| {
         crate::export::page_of(
             &sort,
             offset,
@@ -1572,8 +1585,10 @@ async fn pods(
     let (format, _) = export.parse(&["pods"])?;
     let name = format!("{workspace}-pods");
     let st = state.clone();
-    let pods = read_work(state.clone(), move || {
-        Ok(open_store(&state, &workspace)?.pods(&Default::default(), &Default::default())?)
+    let pods = read_work(state.clone(), move |cancel| {
+        Ok(open_store(&state, &workspace)?
+            .with_cancel(cancel)
+            .pods(&Default::default(), &Default::default())?)
     })
     .await?;
     let pods: Vec<PodJson> = pods.iter().map(PodJson::from).collect();
@@ -1626,8 +1641,10 @@ async fn segments(
     };
     let st = state.clone();
     // The segments and their (sorted) page in one blocking task, off the async runtime.
-    let json = read_work(state.clone(), move || {
-        let report = open_store(&state, &workspace)?.segments(&Default::default())?;
+    let json = read_work(state.clone(), move |cancel| {
+        let report = open_store(&state, &workspace)?
+            .with_cancel(cancel)
+            .segments(&Default::default())?;
         crate::export::page_of(
             &sort,
             offset,
@@ -1718,8 +1735,9 @@ async fn ugc(
         ..UgcOptions::default()
     };
     let st = state.clone();
-    let report = read_work(state.clone(), move || {
+    let report = read_work(state.clone(), move |cancel| {
         open_store(&state, &workspace)?
+            .with_cancel(cancel)
             .ugc(&options)
             .map_err(ApiError::from)
     })
@@ -1848,8 +1866,9 @@ async fn independence(
     Path((workspace, account)): Path<(String, String)>,
 ) -> Result<Json<IndependenceJson>, ApiError> {
     member(&state, &caller, &workspace)?;
-    let report = read_work(state.clone(), move || {
+    let report = read_work(state.clone(), move |cancel| {
         open_store(&state, &workspace)?
+            .with_cancel(cancel)
             .independence(&account, None)
             .map_err(account_error)
     })
@@ -1908,8 +1927,8 @@ async fn trust(
     };
     let account = q.account.filter(|a| !a.trim().is_empty());
     let st = state.clone();
-    let mut report = read_work(state.clone(), move || {
-        let store = open_store(&state, &workspace)?;
+    let mut report = read_work(state.clone(), move |cancel| {
+        let store = open_store(&state, &workspace)?.with_cancel(cancel);
         let options = TrustOptions {
             top,
             account: account.clone(),
@@ -2698,4 +2717,49 @@ async fn cancel_job(
     )?;
     state.cancel_job(&workspace, &job)?;
     job_of(&state, &workspace, &job).map(Json)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::time::{Duration, Instant};
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn read_work_stops_when_its_client_leaves() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let state = AppState::open(crate::ServerConfig::new(dir.path())).expect("state");
+        let saw_cancel = Arc::new(AtomicBool::new(false));
+        let (done_tx, done_rx) = std::sync::mpsc::channel();
+        let saw = Arc::clone(&saw_cancel);
+        let work = read_work(state, move |cancel| {
+            let started = Instant::now();
+            while started.elapsed() < Duration::from_secs(30) {
+                if cancel.is_cancelled() {
+                    saw.store(true, Ordering::SeqCst);
+                    break;
+                }
+                std::thread::sleep(Duration::from_millis(5));
+            }
+            let _ = done_tx.send(started.elapsed());
+            Ok(())
+        });
+        // The client gives up after 100 ms: its request's future is dropped.
+        assert!(tokio::time::timeout(Duration::from_millis(100), work)
+            .await
+            .is_err());
+        let ran =
+            tokio::task::spawn_blocking(move || done_rx.recv_timeout(Duration::from_secs(20)))
+                .await
+                .expect("join")
+                .expect("the work ended");
+        assert!(
+            saw_cancel.load(Ordering::SeqCst),
+            "ran {ran:?} without seeing the flag"
+        );
+        assert!(
+            ran < Duration::from_secs(5),
+            "ran {ran:?} after its client left"
+        );
+    }
 }
