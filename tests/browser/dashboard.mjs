@@ -227,6 +227,11 @@ await step("one post classified on the customer voice page", async () => {
   await page.getByLabel("Try a post").fill("Qualcuno sa se il negozio apre domenica?");
   await page.getByRole("button", { name: "Classify" }).click();
   await page.locator("#classify-result").filter({ hasText: "question" }).waitFor();
+  // English, read by VADER alone on request: both sides of "but" at once.
+  await page.getByLabel("Try a post").fill("Great camera but terrible battery life");
+  await page.getByLabel("English read by").selectOption("vader");
+  await page.getByRole("button", { name: "Classify" }).click();
+  await page.locator("#classify-result").filter({ hasText: "mixed (en" }).waitFor();
 });
 
 await step("the disclosure of sponsored posts", async () => {

@@ -69,8 +69,9 @@ pub use plan_eval::{
 pub use profile::{account_link, post_link, Profile, RecentPost};
 pub use search::TextIndex;
 pub use sentiment::{
-    classify, english_scores, eval_sentiment, sentiment, train_sentiment, Classified, Folds,
-    SentimentEval, SentimentReport,
+    classify, classify_with, english_scores, eval_sentiment, read_sentiment_model, sentiment,
+    sentiment_in, sentiment_with, train_sentiment, training_config, Classified, Folds,
+    SentimentEval, SentimentEvalOptions, SentimentModel, SentimentReport, TrainOverrides,
 };
 pub use social::TimeWindow;
 pub use socialset_analysis::audit::{

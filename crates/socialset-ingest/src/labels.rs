@@ -454,6 +454,9 @@ pub struct PolarityLabelled {
     pub negative: bool,
     /// `iro`: ironic.
     pub ironic: bool,
+    /// The brand or account the labels are about (Sanders' topic), when they are about one
+    /// rather than the text's overall sentiment.
+    pub target: Option<String>,
 }
 
 /// Reads a file in the SENTIPOLC 2016 column format (`idtwitter, subj, opos, oneg, iro, lpos,
@@ -515,12 +518,207 @@ pub fn read_sentipolc(path: &Path) -> Result<Vec<PolarityLabelled>, RecordError>
             negative: flag(3, "oneg")?,
             ironic: flag(4, "iro")?,
             text: record.get(8).unwrap_or("").to_owned(),
+            target: None,
         });
     }
     if out.is_empty() {
         return Err(RecordError::new(&shown, 0, "holds no labelled texts"));
     }
     Ok(out)
+}
+
+/// A file of texts labelled with their sentiment, in one of the layouts `read_labelled` knows.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LabelledTexts {
+    pub texts: Vec<PolarityLabelled>,
+    /// The layout: "SENTIPOLC 2016", "TweetEval" or "Sanders".
+    pub layout: &'static str,
+    /// The texts' language code ("it", "en").
+    pub language: &'static str,
+    /// Whether the labels have a mixed class (SENTIPOLC's); else negative, neutral and
+    /// positive only, scored by macro-averaged recall.
+    pub mixed: bool,
+    /// Records left out, and why (Sanders' "irrelevant": not English or off the topic).
+    pub left_out: Option<(usize, &'static str)>,
+}
+
+/// Reads labelled texts in any layout socialset knows, told apart by their content:
+/// - **SENTIPOLC 2016** (Italian): `idtwitter, subj, opos, oneg, iro, lpos, lneg, top, text`;
+/// - **TweetEval** (English): one text per line in `NAME_text.txt`, its label (0 negative,
+///   1 neutral, 2 positive) on the same line of `NAME_labels.txt` beside it;
+/// - **Sanders** (English, sentiment towards a brand): CSV with the header
+///   `Topic,Sentiment,TweetId,TweetDate,TweetText`; "irrelevant" records are left out.
+pub fn read_labelled(path: &Path) -> Result<LabelledTexts, RecordError> {
+    let shown = path.display().to_string();
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    if let Some(stem) = name.strip_suffix("_text.txt") {
+        let labels = path.with_file_name(format!("{stem}_labels.txt"));
+        return read_tweeteval(path, &labels);
+    }
+    let (mut src, _) = source::open(path, &shown, source::ReadLimits::default())?;
+    let mut head = [0u8; 64];
+    let mut got = 0;
+    while got < head.len() {
+        match src.reader.read(&mut head[got..]) {
+            Ok(0) => break,
+            Ok(n) => got += n,
+            Err(e) => return Err(RecordError::fatal(&shown, 0, format!("cannot read: {e}"))),
+        }
+    }
+    let first: String = String::from_utf8_lossy(&head[..got])
+        .chars()
+        .filter(|c| *c != '"')
+        .collect();
+    if first
+        .trim_start_matches('\u{feff}')
+        .starts_with("Topic,Sentiment")
+    {
+        return read_sanders(path);
+    }
+    Ok(LabelledTexts {
+        texts: read_sentipolc(path)?,
+        layout: "SENTIPOLC 2016",
+        language: "it",
+        mixed: true,
+        left_out: None,
+    })
+}
+
+/// TweetEval's sentiment layout: `texts` one per line, `labels` (0, 1, 2) line for line.
+pub fn read_tweeteval(texts: &Path, labels: &Path) -> Result<LabelledTexts, RecordError> {
+    let (shown, lines_of_text) = lines(texts)?;
+    let (shown_labels, label_lines) = lines(labels).map_err(|e| {
+        if labels.exists() {
+            e
+        } else {
+            RecordError::fatal(
+                &shown,
+                0,
+                format!(
+                    "is read as TweetEval's text file, but its labels file {} is not beside it",
+                    labels.display()
+                ),
+            )
+        }
+    })?;
+    if lines_of_text.len() != label_lines.len() {
+        return Err(RecordError::fatal(
+            &shown_labels,
+            label_lines.len().min(lines_of_text.len()) as u64 + 1,
+            format!(
+                "has {} labels for the {} texts of {shown}",
+                label_lines.len(),
+                lines_of_text.len()
+            ),
+        ));
+    }
+    let mut out = Vec::with_capacity(lines_of_text.len());
+    for (i, (text, label)) in lines_of_text.into_iter().zip(&label_lines).enumerate() {
+        let (positive, negative) = match label.trim() {
+            "0" => (false, true),
+            "1" => (false, false),
+            "2" => (true, false),
+            other => {
+                return Err(
+                    RecordError::new(&shown_labels, i as u64 + 1, "is not 0, 1 or 2")
+                        .field("label")
+                        .value(other),
+                )
+            }
+        };
+        out.push(PolarityLabelled {
+            id: (i + 1).to_string(),
+            text: text.trim_end().to_owned(),
+            positive,
+            negative,
+            ironic: false,
+            target: None,
+        });
+    }
+    if out.is_empty() {
+        return Err(RecordError::new(&shown, 0, "holds no labelled texts"));
+    }
+    Ok(LabelledTexts {
+        texts: out,
+        layout: "TweetEval",
+        language: "en",
+        mixed: false,
+        left_out: None,
+    })
+}
+
+/// The Sanders corpus: `Topic,Sentiment,TweetId,TweetDate,TweetText`, the sentiment towards
+/// the topic (positive, negative, neutral; "irrelevant" records are left out and counted).
+pub fn read_sanders(path: &Path) -> Result<LabelledTexts, RecordError> {
+    let shown = path.display().to_string();
+    let (mut src, _) = source::open(path, &shown, source::ReadLimits::default())?;
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(true)
+        .from_reader(&mut src.reader);
+    let mut out = Vec::new();
+    let mut irrelevant = 0;
+    for (i, record) in reader.records().enumerate() {
+        let line = i as u64 + 2;
+        let record = record.map_err(|e| {
+            let at = e.position().map_or(line, |p| p.line());
+            RecordError::new(&shown, at, format!("is not a CSV record ({e})"))
+        })?;
+        let at = record.position().map_or(line, |p| p.line());
+        if record.len() != 5 {
+            return Err(RecordError::new(
+                &shown,
+                at,
+                format!(
+                    "has {} fields, not the 5 of Sanders (Topic, Sentiment, TweetId, TweetDate, TweetText)",
+                    record.len()
+                ),
+            ));
+        }
+        let (positive, negative) = match record[1].trim().to_lowercase().as_str() {
+            "positive" => (true, false),
+            "negative" => (false, true),
+            "neutral" => (false, false),
+            "irrelevant" => {
+                irrelevant += 1;
+                continue;
+            }
+            _ => {
+                return Err(RecordError::new(
+                    &shown,
+                    at,
+                    "is not positive, negative, neutral or irrelevant",
+                )
+                .field("Sentiment")
+                .value(&record[1]))
+            }
+        };
+        let topic = record[0].trim();
+        if topic.is_empty() {
+            return Err(RecordError::new(&shown, at, "is empty").field("Topic"));
+        }
+        out.push(PolarityLabelled {
+            id: record[2].trim().to_owned(),
+            text: record[4].to_owned(),
+            positive,
+            negative,
+            ironic: false,
+            target: Some(topic.to_owned()),
+        });
+    }
+    if out.is_empty() {
+        return Err(RecordError::new(&shown, 0, "holds no labelled texts"));
+    }
+    Ok(LabelledTexts {
+        texts: out,
+        layout: "Sanders",
+        language: "en",
+        mixed: false,
+        left_out: (irrelevant > 0)
+            .then_some((irrelevant, "irrelevant (not English or off the topic)")),
+    })
 }
 
 /// The texts of a file: the `"text"` field of each JSON object line that has one (posts in

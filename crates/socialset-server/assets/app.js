@@ -1266,7 +1266,7 @@ $("classify-form").addEventListener("submit", async (ev) => {
     const c = await api("/api/sentiment", {
       method: "POST",
       headers: { "content-type": "application/json" },
-      body: JSON.stringify({ text: $("classify-text").value }),
+      body: JSON.stringify({ text: $("classify-text").value, model: $("classify-model").value }),
     });
     const drivers = c.drivers.slice(0, 3).map((d) => d.feature).join(", ");
     out.textContent = `${c.kind}, ${c.polarity} (${c.language}, score ${fmt(c.score, 2)})` +

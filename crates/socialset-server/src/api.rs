@@ -1716,6 +1716,29 @@ impl From<&socialset_engine::InteractionTrustReport> for TrustJson {
 pub struct SentimentRequest {
     /// The post, Italian or English (at most 64 KiB).
     pub text: String,
+    /// What reads English: the shipped trained model (default) or VADER alone.
+    #[serde(default)]
+    pub model: EnglishModel,
+}
+
+/// What reads English text (Italian is always read by the Italian model).
+#[derive(Clone, Copy, Debug, Default, Deserialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum EnglishModel {
+    /// A linear model trained on hand-labelled tweets, VADER's lexicon among its features.
+    #[default]
+    Trained,
+    /// VADER alone (Hutto and Gilbert 2014), as vaderSentiment 3.3.2 scores.
+    Vader,
+}
+
+impl From<EnglishModel> for socialset_engine::SentimentModel {
+    fn from(m: EnglishModel) -> Self {
+        match m {
+            EnglishModel::Trained => Self::Trained,
+            EnglishModel::Vader => Self::Vader,
+        }
+    }
 }
 
 /// A word or word pair and how far it pulled the score (positive: towards positive).

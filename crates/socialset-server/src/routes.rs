@@ -1404,8 +1404,9 @@ async fn disclosure(
 }
 
 /// Classifies and scores one text, as `socialset sentiment` does: its kind with the cues,
-/// its polarity (Italian: a model trained on SENTIPOLC 2016; English: VADER) and the words
-/// that drove it. Needs a token but no workspace.
+/// its polarity (Italian: a model trained on SENTIPOLC 2016; English: a model trained on
+/// TweetEval and Sanders with VADER's lexicon among its features, or VADER alone with
+/// `"model": "vader"`) and the words that drove it. Needs a token but no workspace.
 #[utoipa::path(
     post,
     path = "/api/sentiment",
@@ -1422,7 +1423,8 @@ async fn sentiment(
     body: Result<Json<SentimentRequest>, JsonRejection>,
 ) -> Result<Json<SentimentJson>, ApiError> {
     let Json(req) = body.map_err(|e| ApiError::new(e.status(), e.body_text(), Some("body")))?;
-    let c = blocking(move || Ok(socialset_engine::classify(&req.text))).await?;
+    let c =
+        blocking(move || Ok(socialset_engine::classify_with(&req.text, req.model.into()))).await?;
     Ok(Json(SentimentJson::from(&c)))
 }
 

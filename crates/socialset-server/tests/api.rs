@@ -1449,6 +1449,13 @@ async fn disclosure_of_sponsored_posts_and_the_sentiment_of_a_text(s: Server) {
         c["drivers"].as_array().is_some_and(|d| !d.is_empty()),
         "{c}"
     );
+    // VADER alone on request: it reads "but" as VADER does, both sides at once.
+    let but = r#"{"text": "Great camera but terrible battery life", "model": "vader"}"#;
+    let (status, text) = ask(but, vic).await;
+    assert_eq!(status, StatusCode::OK, "{text}");
+    assert_eq!(json(&text)["polarity"], "mixed", "{text}");
+    let (status, text) = ask(r#"{"text": "x", "model": "bert"}"#, vic).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{text}");
     let (status, text) = ask(r#"{"txt": 1}"#, vic).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{text}");
     assert_eq!(json(&text)["field"], "body");

@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 use socialset_graph::SplitMix64;
 
 use super::tokens::{tokenize, Token, Tokens};
+use super::vader::vader;
 
 /// FNV-1a, 64 bits: feature names hashed as they are built, with no string made.
 #[derive(Clone, Copy)]
@@ -57,6 +58,51 @@ enum Recipe {
     Pair(usize),
     /// Token, and the char index of the 4-gram in "<token>".
     Gram(usize, usize),
+    /// The lexicon's feature of this index.
+    Lexical(usize),
+}
+
+/// Lexical knowledge a model reads beside the words it was trained on.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Lexicon {
+    /// The words alone.
+    #[default]
+    None,
+    /// VADER's reading of the text (English): its compound score, in nine steps (`v:c+2`
+    /// is 0.5), and the valence of each lexicon word after VADER's rules (negation, degree
+    /// words, capitals, "but"), rounded (`v:w-3`). Words no training text held still count
+    /// through the lexicon.
+    Vader,
+}
+
+/// Names of VADER's features: the compound score's steps, then the valences, -4 to +4.
+const VADER_NAMES: [&str; 18] = [
+    "v:c-4", "v:c-3", "v:c-2", "v:c-1", "v:c+0", "v:c+1", "v:c+2", "v:c+3", "v:c+4", "v:w-4",
+    "v:w-3", "v:w-2", "v:w-1", "v:w+0", "v:w+1", "v:w+2", "v:w+3", "v:w+4",
+];
+
+/// The lexical features of `text` (none without a lexicon), each once, in a fixed order.
+fn lexical_features(text: &str, lexicon: Lexicon) -> Vec<&'static str> {
+    match lexicon {
+        Lexicon::None => Vec::new(),
+        Lexicon::Vader => {
+            let v = vader(text);
+            let step = |x: f64| (x.round().clamp(-4.0, 4.0) as i32 + 4) as usize;
+            let mut seen = 1u32 << step(v.compound * 4.0);
+            for (_, valence) in &v.drivers {
+                seen |= 1 << (9 + step(*valence));
+            }
+            (0..VADER_NAMES.len())
+                .filter(|k| seen & (1 << k) != 0)
+                .map(|k| VADER_NAMES[k])
+                .collect()
+        }
+    }
+}
+
+fn yes() -> bool {
+    true
 }
 
 fn unit_hash(t: &Token) -> Fnv {
@@ -81,10 +127,14 @@ fn unit_name(t: &Token) -> String {
 /// The same features as `features`, as hashes of their names with a recipe for each, handed
 /// to `out` (a feature may come twice: callers deduplicate what they use), made without
 /// building names.
-fn each_feature_hash(tokens: &Tokens, mut out: impl FnMut(u64, Recipe)) {
+/// Only whole tokens unless `pieces` (pairs and 4-grams too).
+fn each_feature_hash(tokens: &Tokens, pieces: bool, mut out: impl FnMut(u64, Recipe)) {
     for (i, t) in tokens.iter().enumerate() {
         let h = unit_hash(&t);
         out(h.0, Recipe::Unit(i));
+        if !pieces {
+            continue;
+        }
         if let Some(next) = (i + 1 < tokens.len()).then(|| tokens.get(i + 1)) {
             let mut p = h.bytes(b" ");
             if next.negated {
@@ -125,7 +175,7 @@ fn each_feature_hash(tokens: &Tokens, mut out: impl FnMut(u64, Recipe)) {
 #[cfg(test)]
 fn feature_hashes(tokens: &Tokens) -> Vec<(u64, Recipe)> {
     let mut out = Vec::new();
-    each_feature_hash(tokens, |h, r| out.push((h, r)));
+    each_feature_hash(tokens, true, |h, r| out.push((h, r)));
     out
 }
 
@@ -163,8 +213,9 @@ fn keep_first_of_each<T>(items: &mut Vec<(u64, T)>) {
     });
 }
 
-fn recipe_name(tokens: &Tokens, r: Recipe) -> String {
+fn recipe_name(tokens: &Tokens, lexical: &[&str], r: Recipe) -> String {
     match r {
+        Recipe::Lexical(k) => lexical[k].to_owned(),
         Recipe::Unit(i) => unit_name(&tokens.get(i)),
         Recipe::Pair(i) => {
             let (a, b) = (tokens.get(i), tokens.get(i + 1));
@@ -186,6 +237,11 @@ fn recipe_name(tokens: &Tokens, r: Recipe) -> String {
 
 /// The features of a text: its tokens (negated ones as `n:word`) and adjacent pairs.
 pub fn features(text: &str) -> Vec<String> {
+    features_with(text, Lexicon::None)
+}
+
+/// The features of a text, with those of `lexicon`.
+pub fn features_with(text: &str, lexicon: Lexicon) -> Vec<String> {
     let tokens = tokenize(text);
     let unit: Vec<String> = tokens.iter().map(|t| unit_name(&t)).collect();
     let mut out = unit.clone();
@@ -207,6 +263,11 @@ pub fn features(text: &str) -> Vec<String> {
             }
         }
     }
+    out.extend(
+        lexical_features(text, lexicon)
+            .into_iter()
+            .map(str::to_owned),
+    );
     out.sort_unstable();
     out.dedup();
     out
@@ -215,13 +276,24 @@ pub fn features(text: &str) -> Vec<String> {
 /// How to train.
 #[derive(Clone, Debug, PartialEq)]
 pub struct TrainConfig {
-    /// Features seen in fewer training texts are dropped.
+    /// Features seen in fewer training texts are dropped (the lexicon's are always kept).
     pub min_count: usize,
     pub epochs: usize,
     pub learning_rate: f64,
     /// L2 penalty per example.
     pub l2: f64,
     pub seed: u64,
+    /// The lexicon the model reads beside its words.
+    pub lexicon: Lexicon,
+    /// Weigh each class (positive, negative, neutral, mixed) as much as the others, whatever
+    /// its share of the training texts: what a macro-averaged recall asks, and what keeps the
+    /// decisions from following the training set's class shares to a test set whose shares
+    /// differ.
+    pub balanced: bool,
+    /// Learn weights for adjacent pairs of tokens and 4-grams of words as well as for whole
+    /// tokens. Without them a model keeps to words it saw often enough and leans on its
+    /// lexicon for the rest: what a small training set can support.
+    pub pairs_and_grams: bool,
 }
 
 impl Default for TrainConfig {
@@ -238,6 +310,9 @@ impl Default for TrainConfig {
             learning_rate: 0.05,
             l2: 1e-4,
             seed: 7,
+            lexicon: Lexicon::None,
+            balanced: false,
+            pairs_and_grams: true,
         }
     }
 }
@@ -249,6 +324,16 @@ pub struct LinearModel {
     pub trained_on: String,
     pub bias: [f32; 2],
     pub weights: BTreeMap<String, [f32; 2]>,
+    /// The lexicon it reads beside the words (none in a file that does not say).
+    #[serde(default)]
+    pub lexicon: Lexicon,
+    /// Trained with the classes weighed alike: its chances are read as three classes of
+    /// equal prior (see `polarity`).
+    #[serde(default)]
+    pub balanced: bool,
+    /// Its features include adjacent pairs and 4-grams (see `TrainConfig`).
+    #[serde(default = "yes")]
+    pub pairs_and_grams: bool,
     /// The weights by hashed name, built on first use.
     #[serde(skip)]
     index: OnceLock<HashIndex>,
@@ -269,7 +354,30 @@ impl LinearModel {
         language: &str,
         trained_on: &str,
     ) -> Self {
-        let feats: Vec<Vec<String>> = examples.iter().map(|(t, _)| features(t)).collect();
+        let feats: Vec<Vec<String>> = examples
+            .iter()
+            .map(|(t, _)| {
+                let mut f = features_with(t, config.lexicon);
+                if !config.pairs_and_grams {
+                    f.retain(|n| !n.starts_with("c:") && !n.contains(' '));
+                }
+                f
+            })
+            .collect();
+        // Each class's examples weigh n / (classes × its count) when balanced; else 1.
+        let class = |y: &[bool; 2]| usize::from(y[0]) + 2 * usize::from(y[1]);
+        let mut per_class = [0usize; 4];
+        for (_, y) in examples {
+            per_class[class(y)] += 1;
+        }
+        let present = per_class.iter().filter(|&&c| c > 0).count().max(1);
+        let weight_of = |y: &[bool; 2]| -> f64 {
+            if config.balanced {
+                examples.len() as f64 / (present * per_class[class(y)]) as f64
+            } else {
+                1.0
+            }
+        };
         let mut count: HashMap<&str, usize> = HashMap::new();
         for f in &feats {
             for x in f {
@@ -278,7 +386,9 @@ impl LinearModel {
         }
         let mut vocab: Vec<&str> = count
             .iter()
-            .filter(|(_, &c)| c >= config.min_count)
+            // The lexicon's features are knowledge from outside the training texts: kept
+            // however rarely those texts show them.
+            .filter(|(k, &c)| c >= config.min_count || VADER_NAMES.contains(k))
             .map(|(k, _)| *k)
             .collect();
         vocab.sort_unstable();
@@ -303,9 +413,10 @@ impl LinearModel {
             for &i in &order {
                 let row = &rows[i];
                 let y = examples[i].1;
+                let weight = weight_of(&y);
                 for c in 0..2 {
                     let z = b[c] + row.iter().map(|&j| w[j][c]).sum::<f64>();
-                    let err = sigmoid(z) - f64::from(u8::from(y[c]));
+                    let err = weight * (sigmoid(z) - f64::from(u8::from(y[c])));
                     b2[c] += err * err;
                     b[c] -= config.learning_rate * err / b2[c].sqrt();
                     for &j in row {
@@ -326,6 +437,9 @@ impl LinearModel {
                 .filter(|(_, x)| x[0].abs() > 1e-4 || x[1].abs() > 1e-4)
                 .map(|(k, x)| ((*k).to_owned(), [x[0] as f32, x[1] as f32]))
                 .collect(),
+            lexicon: config.lexicon,
+            balanced: config.balanced,
+            pairs_and_grams: config.pairs_and_grams,
             index: OnceLock::new(),
         }
     }
@@ -337,7 +451,34 @@ impl LinearModel {
             trained_on: trained_on.to_owned(),
             bias: [0.0, 0.0],
             weights: BTreeMap::new(),
+            lexicon: Lexicon::None,
+            balanced: false,
+            pairs_and_grams: true,
             index: OnceLock::new(),
+        }
+    }
+
+    /// The class of a text whose chances of being positive and negative are `p`: mixed when
+    /// both pass one half. Otherwise, for a model trained with the classes weighed alike,
+    /// the likeliest of positive (p₊), negative (p₋) and neutral (1 − p₊ − p₋): the heads'
+    /// chances are those of classes that exclude each other, at equal priors, so the
+    /// likeliest is the call that maximises recall averaged over the classes. Else each side
+    /// is called when its chance passes one half.
+    pub fn polarity(&self, p: [f64; 2]) -> super::Polarity {
+        use super::Polarity;
+        if p[0] >= 0.5 && p[1] >= 0.5 {
+            return Polarity::Mixed;
+        }
+        if !self.balanced {
+            return Polarity::of(p[0] >= 0.5, p[1] >= 0.5);
+        }
+        let neutral = 1.0 - p[0] - p[1];
+        if p[0] >= p[1] && p[0] > neutral {
+            Polarity::Positive
+        } else if p[1] > p[0] && p[1] > neutral {
+            Polarity::Negative
+        } else {
+            Polarity::Neutral
         }
     }
 
@@ -357,11 +498,18 @@ impl LinearModel {
         let tokens = tokenize(text);
         let mut z = [f64::from(self.bias[0]), f64::from(self.bias[1])];
         let mut hits: Vec<(u64, (Recipe, [f32; 2]))> = Vec::with_capacity(tokens.len() * 4);
-        each_feature_hash(&tokens, |h, recipe| {
+        each_feature_hash(&tokens, self.pairs_and_grams, |h, recipe| {
             if let Some(w) = index.get(&h) {
                 hits.push((h, (recipe, *w)));
             }
         });
+        let lexical = lexical_features(text, self.lexicon);
+        for (k, name) in lexical.iter().enumerate() {
+            let h = Fnv::new().bytes(name.as_bytes()).0;
+            if let Some(w) = index.get(&h) {
+                hits.push((h, (Recipe::Lexical(k), *w)));
+            }
+        }
         // A feature counts once per text, as in training.
         keep_first_of_each(&mut hits);
         let mut hits: Vec<(Recipe, f64)> = hits
@@ -381,7 +529,7 @@ impl LinearModel {
         hits.sort_by(by_pull);
         let drivers = hits
             .into_iter()
-            .map(|(r, pull)| (recipe_name(&tokens, r), pull))
+            .map(|(r, pull)| (recipe_name(&tokens, &lexical, r), pull))
             .collect();
         ([sigmoid(z[0]), sigmoid(z[1])], drivers)
     }
@@ -416,7 +564,10 @@ mod tests {
             firsts.sort_unstable();
             assert_eq!(firsts, hashed, "{text}");
             for (h, r) in feature_hashes(&tokens) {
-                assert_eq!(Fnv::new().bytes(recipe_name(&tokens, r).as_bytes()).0, h);
+                assert_eq!(
+                    Fnv::new().bytes(recipe_name(&tokens, &[], r).as_bytes()).0,
+                    h
+                );
             }
         }
     }

@@ -8,6 +8,7 @@
 //! once; here each word is scaled once, by its position.
 
 use rustc_hash::{FxHashMap, FxHashSet};
+use std::borrow::Cow;
 use std::sync::OnceLock;
 
 const LEXICON: &str = include_str!("../../data/vader/vader_lexicon.txt");
@@ -278,13 +279,23 @@ pub fn vader(text: &str) -> VaderScore {
             }
         })
         .collect();
-    let lower: Vec<String> = words.iter().map(|w| w.to_lowercase()).collect();
+    // Lower case, borrowed where the word has no capital (most words: no copy).
+    let lower: Vec<Cow<str>> = words
+        .iter()
+        .map(|w| {
+            if w.chars().any(char::is_uppercase) {
+                Cow::Owned(w.to_lowercase())
+            } else {
+                Cow::Borrowed(*w)
+            }
+        })
+        .collect();
     let caps = words.iter().filter(|w| is_upper(w)).count();
     let cap_diff = caps > 0 && caps < words.len();
-    let in_lex = |i: usize| lex.words.contains_key(&lower[i]);
+    let in_lex = |i: usize| lex.words.contains_key(lower[i].as_ref());
     let mut sentiments = vec![0.0f64; words.len()];
     for i in 0..words.len() {
-        let item = lower[i].as_str();
+        let item = lower[i].as_ref();
         if booster(item).is_some()
             || (item == "kind" && lower.get(i + 1).is_some_and(|n| n == "of"))
         {
@@ -353,7 +364,7 @@ pub fn vader(text: &str) -> VaderScore {
         .iter()
         .zip(&sentiments)
         .filter(|(_, s)| **s != 0.0)
-        .map(|(w, s)| (w.clone(), *s))
+        .map(|(w, s)| (w.to_string(), *s))
         .collect();
     drivers.sort_by(|a, b| b.1.abs().total_cmp(&a.1.abs()).then(a.0.cmp(&b.0)));
     if sentiments.is_empty() {
@@ -406,8 +417,8 @@ pub fn vader(text: &str) -> VaderScore {
     }
 }
 
-fn negation_check(valence: f64, lower: &[String], start: usize, i: usize) -> f64 {
-    let w = |k: usize| lower[i - k].as_str();
+fn negation_check(valence: f64, lower: &[Cow<str>], start: usize, i: usize) -> f64 {
+    let w = |k: usize| lower[i - k].as_ref();
     match start {
         0 => {
             if negated(w(1)) {
@@ -438,10 +449,10 @@ fn negation_check(valence: f64, lower: &[String], start: usize, i: usize) -> f64
     valence
 }
 
-fn special_idioms(mut valence: f64, lower: &[String], i: usize) -> f64 {
+fn special_idioms(mut valence: f64, lower: &[Cow<str>], i: usize) -> f64 {
     let joined = |ks: &[usize]| {
         ks.iter()
-            .map(|&k| lower[k].as_str())
+            .map(|&k| lower[k].as_ref())
             .collect::<Vec<_>>()
             .join(" ")
     };

@@ -14,25 +14,38 @@ use crate::output::{csv, table};
 /// words that drove it (`n:` marks a word under a negation, `c:` a piece of a word). Kind: as
 /// `socialset ugc` would call it, taking the text as a new post, with the cues behind it.
 ///
-/// Italian texts are scored by a linear model trained on SENTIPOLC 2016's training set and
-/// shipped with socialset (nothing is downloaded). `socialset eval sentiment` measures it.
+/// The language is detected from the text. Italian texts are scored by a linear model trained
+/// on SENTIPOLC 2016's training set; English ones by a linear model trained on TweetEval's
+/// validation split and the Sanders brand corpus, with VADER's lexicon among its features
+/// (`v:c+2`: VADER's compound score about +0.5; `v:w-3`: a lexicon word of valence about -3
+/// after VADER's rules), or by VADER alone with `--model vader`. Both models ship with
+/// socialset (nothing is downloaded). `socialset eval sentiment` measures them.
 ///
 ///   socialset sentiment "Che bella giornata, grazie a tutti!"
-///   socialset sentiment "non mi piace per niente" --format json
+///   socialset sentiment "not bad at all, I love it" --format json
+///   socialset sentiment "not bad at all, I love it" --model vader
 ///
-/// To rebuild the shipped model from the training set:
+/// To rebuild the shipped models from their training sets:
 ///
 ///   socialset sentiment --train ../shared/data/sentipolc-2016/training_set_sentipolc16.csv \
 ///       --out crates/socialset-engine/models/sentiment-it.json
+///   socialset sentiment --train ../shared/data/english-sentiment/tweeteval-val_text.txt \
+///       --train ../shared/data/english-sentiment/sanders-full-corpus.csv \
+///       --out crates/socialset-engine/models/sentiment-en.json
 #[derive(Debug, clap::Args)]
 #[command(verbatim_doc_comment)]
 pub struct Args {
     /// The text to score.
     #[arg(required_unless_present = "train")]
     text: Option<String>,
-    /// Train the Italian model on this SENTIPOLC-format file instead (with --out).
+    /// Train a model on this labelled file instead (with --out; repeat for more files, all
+    /// in one language): SENTIPOLC 2016's CSV (Italian), TweetEval's NAME_text.txt with its
+    /// NAME_labels.txt beside it, or the Sanders CSV (English).
     #[arg(long, value_name = "FILE", requires = "out")]
-    train: Option<PathBuf>,
+    train: Vec<PathBuf>,
+    /// What reads English: the shipped trained model, or VADER alone.
+    #[arg(long, value_enum, default_value = "trained")]
+    model: ModelArg,
     /// Where --train writes the model (JSON).
     #[arg(long, value_name = "FILE")]
     out: Option<PathBuf>,
@@ -40,9 +53,27 @@ pub struct Args {
     format: OutputFormat,
 }
 
+/// What reads English text.
+#[derive(Clone, Copy, Debug, clap::ValueEnum)]
+pub enum ModelArg {
+    /// The shipped model, trained on hand-labelled tweets, VADER's lexicon among its features.
+    Trained,
+    /// VADER alone (Hutto and Gilbert 2014), as vaderSentiment 3.3.2 scores.
+    Vader,
+}
+
+impl From<ModelArg> for socialset_engine::SentimentModel {
+    fn from(m: ModelArg) -> Self {
+        match m {
+            ModelArg::Trained => Self::Trained,
+            ModelArg::Vader => Self::Vader,
+        }
+    }
+}
+
 pub fn run(args: Args) -> Result<()> {
-    if let (Some(data), Some(out)) = (&args.train, &args.out) {
-        let model = socialset_engine::train_sentiment(data)?;
+    if let (false, Some(out)) = (args.train.is_empty(), &args.out) {
+        let model = socialset_engine::train_sentiment(&args.train)?;
         let text = serde_json::to_string(&model)?;
         std::fs::write(out, &text)
             .map_err(|e| anyhow::anyhow!("writing {}: {e}", out.display()))?;
@@ -56,7 +87,7 @@ pub fn run(args: Args) -> Result<()> {
         return Ok(());
     }
     let text = args.text.unwrap_or_default();
-    let c = socialset_engine::classify(&text);
+    let c = socialset_engine::classify_with(&text, args.model.into());
     let r = &c.sentiment;
     match args.format {
         OutputFormat::Json => println!(

@@ -94,23 +94,23 @@ fn sentipolc_files_in_either_encoding_with_or_without_header() {
     let header =
         "\"idtwitter\",\"subj\",\"opos\",\"oneg\",\"iro\",\"lpos\",\"lneg\",\"top\",\"text\"\n";
     let utf8 = write(dir.path(), "u.csv", format!("{header}{rows}").as_bytes());
-    let e = eval_sentiment(&utf8, None, &Default::default()).expect("utf-8 with header");
+    let e = eval_sentiment(&utf8, &Default::default()).expect("utf-8 with header");
     assert_eq!(e.texts, 4);
     assert!(e.score.combined > 0.5, "{e:?}");
     // ISO-8859-1 without the header: "città" as the byte E0.
     let mut latin = rows.as_bytes().to_vec();
     latin.extend_from_slice(b"\"5\",1,1,0,0,1,0,0,\"Bella citt\xe0\"\n");
     let latin = write(dir.path(), "l.csv", &latin);
-    let e = eval_sentiment(&latin, None, &Default::default()).expect("latin-1 without header");
+    let e = eval_sentiment(&latin, &Default::default()).expect("latin-1 without header");
     assert_eq!(e.texts, 5);
     // Bad labels name file, line and field.
     let bad = write(dir.path(), "b.csv", b"\"1\",1,2,0,0,1,0,0,\"x\"\n");
-    let err = eval_sentiment(&bad, None, &Default::default())
+    let err = eval_sentiment(&bad, &Default::default())
         .expect_err("opos 2")
         .to_string();
     assert!(err.contains("b.csv:1") && err.contains("opos"), "{err}");
     let short = write(dir.path(), "s.csv", b"\"1\",1,1\n");
-    let err = eval_sentiment(&short, None, &Default::default())
+    let err = eval_sentiment(&short, &Default::default())
         .expect_err("3 fields")
         .to_string();
     assert!(
@@ -120,8 +120,10 @@ fn sentipolc_files_in_either_encoding_with_or_without_header() {
     // Too few texts to cross-validate is a usage error, not a crash.
     let err = eval_sentiment(
         &utf8,
-        Some(socialset_engine::Folds::Honest),
-        &Default::default(),
+        &socialset_engine::SentimentEvalOptions {
+            cross_validate: Some(socialset_engine::Folds::Honest),
+            ..Default::default()
+        },
     )
     .expect_err("4 texts")
     .to_string();
@@ -130,6 +132,34 @@ fn sentipolc_files_in_either_encoding_with_or_without_header() {
 
 #[test]
 fn english_examples_of_every_class() {
+    // The shipped trained model: VADER's reading among its features.
+    let cases = [
+        ("I love this phone, great battery", Polarity::Positive),
+        ("This is the worst service ever", Polarity::Negative),
+        ("The train leaves at 8", Polarity::Neutral),
+    ];
+    for (text, want) in cases {
+        let r = sentiment(text);
+        assert_eq!(r.language, Language::English, "{text}");
+        assert_eq!(r.polarity, want, "{text}: {r:?}");
+        assert!((-1.0..=1.0).contains(&r.score));
+    }
+    // Negation: "not bad" is not bad, "don't love" is not love.
+    assert_eq!(sentiment("not bad at all").polarity, Polarity::Positive);
+    let negated = sentiment("I don't love this at all");
+    assert_eq!(negated.polarity, Polarity::Negative, "{negated:?}");
+    assert!(negated.score < 0.0 && sentiment("I love this").score > 0.0);
+    // Emoji carry sentiment through VADER's emoji lexicon.
+    assert!(sentiment("what a day 😍").score > sentiment("what a day").score);
+    // The drivers name VADER's features (`v:`) and the model's own words.
+    let r = sentiment("I love this phone");
+    assert!(r.drivers.iter().any(|d| d.0.starts_with("v:c+")), "{r:?}");
+    assert!(r.drivers.iter().any(|d| d.0 == "love"), "{r:?}");
+}
+
+#[test]
+fn vader_stays_available() {
+    use socialset_engine::{sentiment_with, SentimentModel::Vader};
     let cases = [
         ("I love this phone, great battery", Polarity::Positive),
         ("This is the worst service ever", Polarity::Negative),
@@ -137,16 +167,128 @@ fn english_examples_of_every_class() {
         ("Great camera but terrible battery life", Polarity::Mixed),
     ];
     for (text, want) in cases {
-        let r = sentiment(text);
-        assert_eq!(r.language, Language::English, "{text}");
+        let r = sentiment_with(text, Vader);
         assert_eq!(r.polarity, want, "{text}: {r:?}");
     }
-    // Negation and emoji, as VADER reads them.
-    assert_eq!(sentiment("not bad at all").polarity, Polarity::Positive);
-    assert!(sentiment("I don't love this at all").score < 0.0);
-    assert!(sentiment("what a day 😍").score > sentiment("what a day").score);
-    let r = sentiment("I love this phone");
+    assert_eq!(
+        sentiment_with("not bad at all", Vader).polarity,
+        Polarity::Positive
+    );
+    let r = sentiment_with("I love this phone", Vader);
     assert_eq!(r.drivers.first().map(|d| d.0.as_str()), Some("love"));
+    // Italian is the Italian model's whatever the English choice.
+    let it = "Che bella giornata, grazie a tutti!";
+    assert_eq!(sentiment_with(it, Vader), sentiment(it));
+}
+
+#[test]
+fn english_training_files_and_their_errors() {
+    use socialset_engine::{read_sentiment_model, train_sentiment, SentimentEvalOptions};
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path();
+    // TweetEval: texts and labels line for line.
+    let mut texts = String::new();
+    let mut labels = String::new();
+    for k in 0..40 {
+        let (t, l) = match k % 3 {
+            0 => (format!("I love it, great day {k}"), 2),
+            1 => (format!("awful, I hate this {k}"), 0),
+            _ => (format!("the meeting is at {k}"), 1),
+        };
+        texts.push_str(&t);
+        texts.push('\n');
+        labels.push_str(&format!("{l}\n"));
+    }
+    let te = write(d, "set_text.txt", texts.as_bytes());
+    write(d, "set_labels.txt", labels.as_bytes());
+    // Sanders: sentiment towards the topic; irrelevant records left out.
+    let sanders = write(
+        d,
+        "sanders.csv",
+        b"Topic,Sentiment,TweetId,TweetDate,TweetText\napple,positive,1,x,\"love my @apple phone\"\napple,irrelevant,2,x,\"hola\"\ngoogle,negative,3,x,\"google maps is awful\"\n",
+    );
+    let model = train_sentiment(&[te.clone(), sanders.clone()]).expect("trains");
+    assert_eq!(model.language, "en");
+    assert!(
+        model.trained_on.contains("set_text.txt (40 texts)"),
+        "{}",
+        model.trained_on
+    );
+    assert!(
+        model.trained_on.contains("sanders.csv (2 texts)"),
+        "{}",
+        model.trained_on
+    );
+    let e = eval_sentiment(&sanders, &Default::default()).expect("sanders");
+    assert_eq!(e.left_out.map(|l| l.0), Some(1));
+    assert_eq!(e.texts, 2);
+    // A model file written by training scores a file it names.
+    let file = d.join("m.json");
+    std::fs::write(&file, serde_json::to_string(&model).expect("json")).expect("write");
+    assert_eq!(read_sentiment_model(&file).expect("reads").language, "en");
+    let options = SentimentEvalOptions {
+        model_file: Some(file.clone()),
+        ..Default::default()
+    };
+    let e = eval_sentiment(&te, &options).expect("scored by the file");
+    assert!(e.in_sample, "trained on set_text.txt: {e:?}");
+    assert!(e.recall.expect("three classes").1 > 0.9, "{e:?}");
+    // Not a model: its file and line; a model of another language: said so.
+    let junk = write(d, "junk.json", b"{\"language\": 3}\n");
+    let options = SentimentEvalOptions {
+        model_file: Some(junk),
+        ..Default::default()
+    };
+    let err = eval_sentiment(&te, &options).expect_err("junk").to_string();
+    assert!(
+        err.contains("junk.json:1") && err.contains("not a sentiment model"),
+        "{err}"
+    );
+    let sp = write(d, "sp.csv", b"\"1\",1,1,0,0,1,0,0,\"Bello\"\n");
+    let options = SentimentEvalOptions {
+        model_file: Some(file),
+        ..Default::default()
+    };
+    let err = eval_sentiment(&sp, &options)
+        .expect_err("en model, it file")
+        .to_string();
+    assert!(err.contains("\"en\"") && err.contains("\"it\""), "{err}");
+    // One language per model.
+    let err = train_sentiment(&[te.clone(), sp])
+        .expect_err("mixed")
+        .to_string();
+    assert!(err.contains("one language"), "{err}");
+    // Bad labels name file, line and field; a missing labels file is named.
+    write(d, "bad_text.txt", b"a\nb\n");
+    write(d, "bad_labels.txt", b"2\n7\n");
+    let err = train_sentiment(&[d.join("bad_text.txt")])
+        .expect_err("7")
+        .to_string();
+    assert!(
+        err.contains("bad_labels.txt:2") && err.contains("label"),
+        "{err}"
+    );
+    write(d, "short_text.txt", b"a\nb\n");
+    write(d, "short_labels.txt", b"2\n");
+    let err = train_sentiment(&[d.join("short_text.txt")])
+        .expect_err("1 label")
+        .to_string();
+    assert!(err.contains("1 labels for the 2 texts"), "{err}");
+    write(d, "alone_text.txt", b"a\n");
+    let err = train_sentiment(&[d.join("alone_text.txt")])
+        .expect_err("no labels")
+        .to_string();
+    assert!(err.contains("alone_labels.txt"), "{err}");
+    let bad = write(
+        d,
+        "bad.csv",
+        b"Topic,Sentiment,TweetId,TweetDate,TweetText\napple,great,1,x,\"hi\"\n",
+    );
+    let err = train_sentiment(&[bad]).expect_err("great").to_string();
+    assert!(
+        err.contains("bad.csv:2") && err.contains("Sentiment"),
+        "{err}"
+    );
 }
 
 #[test]
