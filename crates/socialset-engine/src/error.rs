@@ -31,11 +31,12 @@ pub enum Error {
     /// to stop) before it finished; nothing was changed.
     #[error("cancelled before it finished")]
     Cancelled,
-    /// The file system failed.
-    #[error("{context}: {source}")]
+    /// The file system failed. (The cause is in the message and not a `source`, so a printed
+    /// chain of causes does not say it twice.)
+    #[error("{context}: {cause}")]
     Io {
         context: String,
-        source: std::io::Error,
+        cause: std::io::Error,
     },
 }
 
@@ -56,7 +57,7 @@ impl Error {
 
     pub(crate) fn io(context: impl Into<String>) -> impl FnOnce(std::io::Error) -> Self {
         let context = context.into();
-        move |source| Self::Io { context, source }
+        move |cause| Self::Io { context, cause }
     }
 }
 

@@ -300,10 +300,10 @@ pub struct SentimentEvalOptions {
 
 /// A model written by `socialset sentiment --train`.
 pub fn read_sentiment_model(path: &Path) -> Result<LinearModel> {
-    let text = std::fs::read_to_string(path).map_err(|source| Error::Io {
-        context: path.display().to_string(),
-        source,
-    })?;
+    let text = std::fs::read_to_string(path).map_err(Error::io(format!(
+        "cannot read the model {}",
+        path.display()
+    )))?;
     serde_json::from_str(&text).map_err(|e| {
         Error::Usage(format!(
             "{}:{}: not a sentiment model written by `socialset sentiment --train` ({e})",
@@ -360,6 +360,12 @@ pub fn eval_sentiment(path: &Path, options: &SentimentEvalOptions) -> Result<Sen
         )));
     }
     let own = match &options.model_file {
+        Some(file) if options.model == SentimentModel::Vader => {
+            return Err(Error::Usage(format!(
+                "{}: a model file is a trained model, and VADER was asked for",
+                file.display()
+            )))
+        }
         Some(file) => {
             let m = read_sentiment_model(file)?;
             if m.language != set.language {

@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use socialset_graph::SplitMix64;
 
 use super::tokens::{tokenize, Token, Tokens};
-use super::vader::vader;
+use super::vader::vader_unnamed;
 
 /// FNV-1a, 64 bits: feature names hashed as they are built, with no string made.
 #[derive(Clone, Copy)]
@@ -87,7 +87,7 @@ fn lexical_features(text: &str, lexicon: Lexicon) -> Vec<&'static str> {
     match lexicon {
         Lexicon::None => Vec::new(),
         Lexicon::Vader => {
-            let v = vader(text);
+            let v = vader_unnamed(text);
             let step = |x: f64| (x.round().clamp(-4.0, 4.0) as i32 + 4) as usize;
             let mut seen = 1u32 << step(v.compound * 4.0);
             for (_, valence) in &v.drivers {
@@ -173,9 +173,9 @@ fn each_feature_hash(tokens: &Tokens, pieces: bool, mut out: impl FnMut(u64, Rec
 }
 
 #[cfg(test)]
-fn feature_hashes(tokens: &Tokens) -> Vec<(u64, Recipe)> {
+fn feature_hashes(tokens: &Tokens, pieces: bool) -> Vec<(u64, Recipe)> {
     let mut out = Vec::new();
-    each_feature_hash(tokens, true, |h, r| out.push((h, r)));
+    each_feature_hash(tokens, pieces, |h, r| out.push((h, r)));
     out
 }
 
@@ -237,20 +237,23 @@ fn recipe_name(tokens: &Tokens, lexical: &[&str], r: Recipe) -> String {
 
 /// The features of a text: its tokens (negated ones as `n:word`) and adjacent pairs.
 pub fn features(text: &str) -> Vec<String> {
-    features_with(text, Lexicon::None)
+    features_with(text, Lexicon::None, true)
 }
 
-/// The features of a text, with those of `lexicon`.
-pub fn features_with(text: &str, lexicon: Lexicon) -> Vec<String> {
+/// The features of a text: its tokens, with adjacent pairs and 4-grams when `pieces`, and
+/// those of `lexicon` (the names `each_feature_hash` hashes, and the lexicon's).
+fn features_with(text: &str, lexicon: Lexicon, pieces: bool) -> Vec<String> {
     let tokens = tokenize(text);
     let unit: Vec<String> = tokens.iter().map(|t| unit_name(&t)).collect();
     let mut out = unit.clone();
-    for w in unit.windows(2) {
-        out.push(format!("{} {}", w[0], w[1]));
+    if pieces {
+        for w in unit.windows(2) {
+            out.push(format!("{} {}", w[0], w[1]));
+        }
     }
     // Character 4-grams inside words: Italian inflects ("bellissimo", "bellissima",
     // "bellezza" share "bell"), and unseen forms still meet known pieces.
-    for t in tokens.iter() {
+    for t in tokens.iter().filter(|_| pieces) {
         let chars: Vec<char> = format!("<{}>", t.text).chars().collect();
         if chars.len() > 5 {
             for g in chars.windows(4) {
@@ -356,13 +359,7 @@ impl LinearModel {
     ) -> Self {
         let feats: Vec<Vec<String>> = examples
             .iter()
-            .map(|(t, _)| {
-                let mut f = features_with(t, config.lexicon);
-                if !config.pairs_and_grams {
-                    f.retain(|n| !n.starts_with("c:") && !n.contains(' '));
-                }
-                f
-            })
+            .map(|(t, _)| features_with(t, config.lexicon, config.pairs_and_grams))
             .collect();
         // Each class's examples weigh n / (classes × its count) when balanced; else 1.
         let class = |y: &[bool; 2]| usize::from(y[0]) + 2 * usize::from(y[1]);
@@ -547,23 +544,35 @@ mod tests {
             "città più bella!!!",
         ] {
             let tokens = tokenize(text);
-            let mut hashed: Vec<u64> = feature_hashes(&tokens).iter().map(|x| x.0).collect();
+            // Training names and scoring hashes agree, with pieces and without ("non è
+            // affatto bello": negated words' 4-grams are pieces too).
+            for pieces in [true, false] {
+                let mut hashed: Vec<u64> = feature_hashes(&tokens, pieces)
+                    .iter()
+                    .map(|x| x.0)
+                    .collect();
+                hashed.sort_unstable();
+                hashed.dedup();
+                let mut named: Vec<u64> = features_with(text, Lexicon::None, pieces)
+                    .iter()
+                    .map(|f| Fnv::new().bytes(f.as_bytes()).0)
+                    .collect();
+                named.sort_unstable();
+                named.dedup();
+                assert_eq!(hashed, named, "{text}, pieces {pieces}");
+            }
+            let mut hashed: Vec<u64> = feature_hashes(&tokens, true).iter().map(|x| x.0).collect();
             hashed.sort_unstable();
             hashed.dedup();
-            let mut named: Vec<u64> = features(text)
+            let mut firsts: Vec<(u64, ())> = feature_hashes(&tokens, true)
                 .iter()
-                .map(|f| Fnv::new().bytes(f.as_bytes()).0)
+                .map(|x| (x.0, ()))
                 .collect();
-            named.sort_unstable();
-            named.dedup();
-            assert_eq!(hashed, named, "{text}");
-            let mut firsts: Vec<(u64, ())> =
-                feature_hashes(&tokens).iter().map(|x| (x.0, ())).collect();
             keep_first_of_each(&mut firsts);
             let mut firsts: Vec<u64> = firsts.iter().map(|x| x.0).collect();
             firsts.sort_unstable();
             assert_eq!(firsts, hashed, "{text}");
-            for (h, r) in feature_hashes(&tokens) {
+            for (h, r) in feature_hashes(&tokens, true) {
                 assert_eq!(
                     Fnv::new().bytes(recipe_name(&tokens, &[], r).as_bytes()).0,
                     h

@@ -7,7 +7,7 @@ mod linear;
 mod tokens;
 mod vader;
 
-pub use linear::{features, features_with, Lexicon, LinearModel, TrainConfig};
+pub use linear::{features, Lexicon, LinearModel, TrainConfig};
 pub use tokens::{is_link, tokenize, Token, Tokens, NEGATION_SPAN};
 pub use vader::{vader, VaderScore};
 

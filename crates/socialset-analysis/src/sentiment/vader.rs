@@ -251,6 +251,16 @@ pub struct VaderScore {
 
 /// VADER's scores for `text` (any length; empty text scores 0).
 pub fn vader(text: &str) -> VaderScore {
+    score(text, true)
+}
+
+/// VADER's scores with the drivers' words left empty (in no order): what a model reading
+/// VADER's valences needs, without a string per word.
+pub(super) fn vader_unnamed(text: &str) -> VaderScore {
+    score(text, false)
+}
+
+fn score(text: &str, named: bool) -> VaderScore {
     let lex = lexicons();
     // Emoji become their descriptions, as words.
     let mut plain = String::with_capacity(text.len());
@@ -364,9 +374,11 @@ pub fn vader(text: &str) -> VaderScore {
         .iter()
         .zip(&sentiments)
         .filter(|(_, s)| **s != 0.0)
-        .map(|(w, s)| (w.to_string(), *s))
+        .map(|(w, s)| (if named { w.to_string() } else { String::new() }, *s))
         .collect();
-    drivers.sort_by(|a, b| b.1.abs().total_cmp(&a.1.abs()).then(a.0.cmp(&b.0)));
+    if named {
+        drivers.sort_by(|a, b| b.1.abs().total_cmp(&a.1.abs()).then(a.0.cmp(&b.0)));
+    }
     if sentiments.is_empty() {
         return VaderScore {
             compound: 0.0,

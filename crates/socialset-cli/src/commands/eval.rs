@@ -229,7 +229,7 @@ enum What {
         model: super::sentiment::ModelArg,
         /// Score with this model, written by `socialset sentiment --train`, instead of the
         /// shipped one (e.g. one trained on another set, to test it across sets).
-        #[arg(long, value_name = "FILE", conflicts_with = "cross_validate")]
+        #[arg(long, value_name = "FILE", conflicts_with_all = ["cross_validate", "model"])]
         model_file: Option<PathBuf>,
         /// Training passes of each fold's model, 1 to 1000 (default: the shipped model's).
         #[arg(long, value_name = "N", requires = "cross_validate",

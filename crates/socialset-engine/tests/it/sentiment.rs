@@ -249,6 +249,14 @@ fn english_training_files_and_their_errors() {
         model_file: Some(file),
         ..Default::default()
     };
+    let vader = SentimentEvalOptions {
+        model: socialset_engine::SentimentModel::Vader,
+        ..options.clone()
+    };
+    let err = eval_sentiment(&te, &vader)
+        .expect_err("file and VADER")
+        .to_string();
+    assert!(err.contains("VADER was asked for"), "{err}");
     let err = eval_sentiment(&sp, &options)
         .expect_err("en model, it file")
         .to_string();
