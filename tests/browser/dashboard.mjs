@@ -232,6 +232,17 @@ await step("one post classified on the customer voice page", async () => {
   await page.getByLabel("English read by").selectOption("vader");
   await page.getByRole("button", { name: "Classify" }).click();
   await page.locator("#classify-result").filter({ hasText: "mixed (en" }).waitFor();
+  // Towards a brand: the second term of a comparison takes the other side.
+  await page.getByLabel("English read by").selectOption("trained");
+  await page.getByLabel("Try a post").fill("The @globex app is so much better than @acme");
+  await page.getByLabel("Towards", { exact: true }).fill("@acme");
+  await page.getByRole("button", { name: "Classify" }).click();
+  await page.locator("#classify-result").filter({ hasText: "negative towards @acme (compared)" }).waitFor();
+  // Italian, the other brand named without an @ after a comma.
+  await page.getByLabel("Try a post").fill("Adoro Fastweb, velocissima! Tim invece mi ha deluso, che schifo.");
+  await page.getByLabel("Towards", { exact: true }).fill("tim, fastweb");
+  await page.getByRole("button", { name: "Classify" }).click();
+  await page.locator("#classify-result").filter({ hasText: "negative towards tim (its clauses) (it," }).waitFor();
 });
 
 await step("the disclosure of sponsored posts", async () => {

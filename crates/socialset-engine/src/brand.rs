@@ -123,7 +123,7 @@ pub const CONFIG_FILE: &str = "socialset.toml";
 impl Workspace {
     /// Brand accounts listed in the workspace's config file (`brands = ["@acme", "tw:42"]`), as
     /// (file, position, name); none when there is no config file.
-    fn config_brands(&self) -> Result<Vec<(String, usize, String)>> {
+    pub(crate) fn config_brands(&self) -> Result<Vec<(String, usize, String)>> {
         let path = self
             .path()
             .parent()

@@ -69,9 +69,10 @@ pub use plan_eval::{
 pub use profile::{account_link, post_link, Profile, RecentPost};
 pub use search::TextIndex;
 pub use sentiment::{
-    classify, classify_with, english_scores, eval_sentiment, read_sentiment_model, sentiment,
-    sentiment_in, sentiment_with, train_sentiment, training_config, Classified, Folds,
-    SentimentEval, SentimentEvalOptions, SentimentModel, SentimentReport, TrainOverrides,
+    classify, classify_towards, classify_with, english_scores, eval_sentiment,
+    read_sentiment_model, sentiment, sentiment_in, sentiment_towards, sentiment_with,
+    train_sentiment, training_config, Classified, Folds, SentimentEval, SentimentEvalOptions,
+    SentimentModel, SentimentReport, TowardsEval, TowardsReport, TrainOverrides,
 };
 pub use social::TimeWindow;
 pub use socialset_analysis::audit::{
@@ -85,7 +86,7 @@ pub use socialset_analysis::campaign::{
 pub use socialset_analysis::forecast::{Backtest, CandidateScore, ReachForecast};
 pub use socialset_analysis::predictive::{BlendChoice, PARTS as BLEND_PARTS};
 pub use socialset_analysis::sentiment::TrainConfig;
-pub use socialset_analysis::sentiment::{Language, LinearModel, Polarity, SentipolcScore};
+pub use socialset_analysis::sentiment::{Language, LinearModel, Polarity, Scope, SentipolcScore};
 pub use socialset_analysis::ugc::{Segment, UgcKind, ValueCounts};
 pub use socialset_analysis::{
     Audience, EngagementWeights, Stability, Tier, TopicCoverage, WindowComparison,

@@ -9,8 +9,8 @@ use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 use socialset_analysis::sentiment::{
-    detect_language, sentipolc_f, vader, Language, Lexicon, LinearModel, Polarity, SentipolcScore,
-    TrainConfig,
+    detect_language, scope, sentipolc_f, vader, Language, Lexicon, LinearModel, Polarity, Scope,
+    SentipolcScore, TrainConfig,
 };
 use socialset_analysis::stratified_folds;
 use socialset_analysis::ugc::{classify_post, UgcKind};
@@ -135,6 +135,81 @@ pub fn sentiment_in(text: &str, language: Language, model: SentimentModel) -> Se
     }
 }
 
+/// A text's sentiment towards a target (a brand or an account), and how the text speaks of
+/// it (see `socialset_analysis::sentiment::scope`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct TowardsReport {
+    pub sentiment: SentimentReport,
+    pub scope: Scope,
+}
+
+impl TowardsReport {
+    /// Whether the reading differs in kind from the whole text's (only part of it, or a
+    /// comparison, was read).
+    pub fn scoped(&self) -> bool {
+        matches!(self.scope, Scope::Part(_) | Scope::Compared { .. })
+    }
+}
+
+/// The same reading from the other side: chances swapped, score and drivers negated.
+fn flipped(r: SentimentReport) -> SentimentReport {
+    let polarity = match r.polarity {
+        Polarity::Positive => Polarity::Negative,
+        Polarity::Negative => Polarity::Positive,
+        p => p,
+    };
+    SentimentReport {
+        polarity,
+        positive: r.negative,
+        negative: r.positive,
+        score: -r.score,
+        language: r.language,
+        drivers: r
+            .drivers
+            .into_iter()
+            .map(|(w, v)| (format!("vs:{w}"), -v))
+            .collect(),
+    }
+}
+
+/// Scores a text's sentiment towards the target called by any of `names` (lower case, no
+/// `@`), read as `language`; `others` names the other targets known (other @accounts count
+/// anyway). Where the text names other targets in other clauses, only the target's clauses
+/// are read; where the target is the second term of a comparison ("better than @x"), the
+/// clause it is compared with is read flipped, unless its own clause has a sentiment.
+pub fn sentiment_towards(
+    text: &str,
+    language: Language,
+    model: SentimentModel,
+    names: &[String],
+    others: &[String],
+) -> TowardsReport {
+    towards_by(text, names, others, |t| sentiment_in(t, language, model))
+}
+
+/// `sentiment_towards` with the text's parts read by `read`.
+fn towards_by(
+    text: &str,
+    names: &[String],
+    others: &[String],
+    read: impl Fn(&str) -> SentimentReport,
+) -> TowardsReport {
+    let scope = scope(text, names, others);
+    let sentiment = match &scope {
+        Scope::NotNamed | Scope::Whole => read(text),
+        Scope::Part(ranges) => read(&Scope::part_text(text, ranges)),
+        Scope::Compared { own, versus } => {
+            let mine = read(&text[own.clone()]);
+            if mine.polarity == Polarity::Neutral {
+                flipped(read(&text[versus.clone()]))
+            } else {
+                mine
+            }
+        }
+    };
+    TowardsReport { sentiment, scope }
+}
+
 /// A lone post's kind and sentiment.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Classified {
@@ -142,6 +217,8 @@ pub struct Classified {
     pub kind: UgcKind,
     /// The cues behind the kind.
     pub reasons: Vec<String>,
+    /// With a brand: how the text speaks of it (`Scope::name`); the sentiment is towards it.
+    pub towards: Option<&'static str>,
 }
 
 /// Classifies and scores one post on its own, as `socialset sentiment` shows it: a new post
@@ -153,7 +230,29 @@ pub fn classify(text: &str) -> Classified {
 
 /// `classify`, English scored by `model`.
 pub fn classify_with(text: &str, model: SentimentModel) -> Classified {
-    let sentiment = sentiment_with(text, model);
+    classify_towards(text, model, None, &[])
+}
+
+/// `classify_with`, the sentiment towards `brand` (an account or a brand name, `@` or not)
+/// when one is given, `others` naming other brands the text may speak of (other @accounts
+/// count anyway): see `sentiment_towards`; the kind follows that sentiment (a post that
+/// attacks the brand is a complaint about it).
+pub fn classify_towards(
+    text: &str,
+    model: SentimentModel,
+    brand: Option<&str>,
+    others: &[String],
+) -> Classified {
+    let name = |b: &str| b.trim().trim_start_matches('@').to_lowercase();
+    let (sentiment, towards) = match brand {
+        Some(b) => {
+            let (language, _, _) = detect_language(text);
+            let others: Vec<String> = others.iter().map(|o| name(o)).collect();
+            let t = sentiment_towards(text, language, model, &[name(b)], &others);
+            (t.sentiment, Some(t.scope.name()))
+        }
+        None => (sentiment_with(text, model), None),
+    };
     let addressed = text
         .split_whitespace()
         .any(|w| w.len() > 1 && w.starts_with('@'));
@@ -162,6 +261,7 @@ pub fn classify_with(text: &str, model: SentimentModel) -> Classified {
         sentiment,
         kind,
         reasons,
+        towards,
     }
 }
 
@@ -342,6 +442,27 @@ pub struct SentimentEval {
     pub ironic: Option<(usize, SentipolcScore)>,
     /// Texts per (gold, predicted) class.
     pub confusion: Vec<(Polarity, Polarity, usize)>,
+    /// For texts labelled towards a target (Sanders' topic): sentiment towards the target
+    /// against the whole text's, on the same folds.
+    pub towards: Option<TowardsEval>,
+}
+
+/// Sentiment towards a target against document-level sentiment, macro-F1 over negative,
+/// neutral and positive (the labels are towards the target).
+#[derive(Clone, Debug, PartialEq)]
+pub struct TowardsEval {
+    /// Texts with a target.
+    pub texts: usize,
+    /// Of them, texts that do not name their target (read whole).
+    pub not_named: usize,
+    /// Of them, texts read in part (other targets named in other clauses) or as comparisons.
+    pub scoped: usize,
+    pub compared: usize,
+    pub document_f1: f64,
+    pub target_f1: f64,
+    /// The same on the scoped texts only (where the two readings can differ).
+    pub scoped_document_f1: f64,
+    pub scoped_target_f1: f64,
 }
 
 /// Scores a labelled file (SENTIPOLC, TweetEval or Sanders) with the shipped model of its
@@ -412,22 +533,48 @@ pub fn eval_sentiment(path: &Path, options: &SentimentEvalOptions) -> Result<Sen
         }
         also.extend(more.texts);
     }
-    // Each text's (positive, negative) call, and its chances of each.
-    let score_with = |model: Option<&LinearModel>, text: &str| -> ((bool, bool), [f64; 2]) {
-        match (options.model, model) {
+    // A text's reading: VADER's polarity by its compound score alone (chances 0 or 1), or a
+    // trained model's (a fold's, else the reference).
+    let read = |model: Option<&LinearModel>, text: &str| -> SentimentReport {
+        let (polarity, p) = match (options.model, model) {
             (SentimentModel::Vader, _) => {
                 let c = vader(text).compound;
-                let p = [
-                    f64::from(u8::from(c >= VADER_THRESHOLD)),
-                    f64::from(u8::from(c <= -VADER_THRESHOLD)),
-                ];
-                ((p[0] > 0.5, p[1] > 0.5), p)
+                let (pos, neg) = (c >= VADER_THRESHOLD, c <= -VADER_THRESHOLD);
+                (
+                    Polarity::of(pos, neg),
+                    [f64::from(u8::from(pos)), f64::from(u8::from(neg))],
+                )
             }
             (SentimentModel::Trained, m) => {
                 let m = m.unwrap_or(reference);
                 let p = m.predict(text).0;
-                (m.polarity(p).flags(), p)
+                (m.polarity(p), p)
             }
+        };
+        SentimentReport {
+            polarity,
+            positive: p[0],
+            negative: p[1],
+            score: p[0] - p[1],
+            language,
+            drivers: Vec::new(),
+        }
+    };
+    let call = |r: &SentimentReport| (r.polarity.flags(), [r.positive, r.negative]);
+    // Sentiment towards each text's target (Sanders' topic), the other targets being the
+    // file's other topics; read by the same models on the same folds as the whole texts.
+    let mut topics: Vec<String> = data
+        .iter()
+        .filter_map(|d| d.target.as_ref().map(|t| t.to_lowercase()))
+        .collect();
+    topics.sort();
+    topics.dedup();
+    let mut towards: Vec<Option<TowardsReport>> = vec![None; data.len()];
+    let mut toward = |i: usize, model: Option<&LinearModel>| {
+        if let Some(t) = &data[i].target {
+            let t = t.to_lowercase();
+            let others: Vec<String> = topics.iter().filter(|o| **o != t).cloned().collect();
+            towards[i] = Some(towards_by(&data[i].text, &[t], &others, |x| read(model, x)));
         }
     };
     let cross_validate = options
@@ -472,29 +619,73 @@ pub fn eval_sentiment(path: &Path, options: &SentimentEvalOptions) -> Result<Sen
             let model = LinearModel::train(&examples, &config, language.code(), "fold");
             for (i, d) in data.iter().enumerate() {
                 if assignment[i] == f {
-                    (predicted[i], chances[i]) = score_with(Some(&model), &d.text);
+                    (predicted[i], chances[i]) = call(&read(Some(&model), &d.text));
+                    toward(i, Some(&model));
                 }
             }
         }
     } else {
         for (i, d) in data.iter().enumerate() {
-            (predicted[i], chances[i]) = score_with(None, &d.text);
+            (predicted[i], chances[i]) = call(&read(None, &d.text));
+            toward(i, None);
         }
     }
-    let recall = (!set.mixed).then(|| {
-        // negative, neutral, positive; mixed counts as its likelier side.
-        let class = |g: (bool, bool), p: [f64; 2]| match g {
-            (true, true) => {
-                if p[0] >= p[1] {
-                    2
-                } else {
-                    0
-                }
+    // negative, neutral, positive; mixed counts as its likelier side.
+    let class = |g: (bool, bool), p: [f64; 2]| match g {
+        (true, true) => {
+            if p[0] >= p[1] {
+                2
+            } else {
+                0
             }
-            (true, false) => 2,
-            (false, true) => 0,
-            (false, false) => 1,
+        }
+        (true, false) => 2,
+        (false, true) => 0,
+        (false, false) => 1,
+    };
+    let with_target: Vec<usize> = (0..data.len()).filter(|&i| towards[i].is_some()).collect();
+    let towards_eval = (!set.mixed && !with_target.is_empty()).then(|| {
+        let gold_of = |i: usize| class(gold[i], [0.0; 2]);
+        let document = |i: usize| class(predicted[i], chances[i]);
+        let target = |i: usize| {
+            towards[i].as_ref().map_or(document(i), |t| {
+                class(call(&t.sentiment).0, call(&t.sentiment).1)
+            })
         };
+        let f1 = |idx: &[usize], by: &dyn Fn(usize) -> usize| {
+            macro_f1(&idx.iter().map(|&i| (gold_of(i), by(i))).collect::<Vec<_>>())
+        };
+        let scoped: Vec<usize> = with_target
+            .iter()
+            .copied()
+            .filter(|&i| towards[i].as_ref().is_some_and(TowardsReport::scoped))
+            .collect();
+        let compared = scoped
+            .iter()
+            .filter(|&&i| {
+                matches!(
+                    towards[i].as_ref().map(|t| &t.scope),
+                    Some(Scope::Compared { .. })
+                )
+            })
+            .count();
+        TowardsEval {
+            texts: with_target.len(),
+            not_named: with_target
+                .iter()
+                .filter(|&&i| {
+                    matches!(towards[i].as_ref().map(|t| &t.scope), Some(Scope::NotNamed))
+                })
+                .count(),
+            scoped: scoped.len(),
+            compared,
+            document_f1: f1(&with_target, &document),
+            target_f1: f1(&with_target, &target),
+            scoped_document_f1: f1(&scoped, &document),
+            scoped_target_f1: f1(&scoped, &target),
+        }
+    });
+    let recall = (!set.mixed).then(|| {
         let mut hit = [0usize; 3];
         let mut all = [0usize; 3];
         for (i, g) in gold.iter().enumerate() {
@@ -545,7 +736,30 @@ pub fn eval_sentiment(path: &Path, options: &SentimentEvalOptions) -> Result<Sen
             )
         }),
         confusion: confusion.into_iter().map(|((g, p), n)| (g, p, n)).collect(),
+        towards: towards_eval,
     })
+}
+
+/// F1 averaged over the classes present (negative, neutral, positive: 0, 1, 2) among
+/// (gold, predicted) pairs; 0 for no pairs.
+fn macro_f1(pairs: &[(usize, usize)]) -> f64 {
+    let mut tp = [0usize; 3];
+    let mut gold = [0usize; 3];
+    let mut said = [0usize; 3];
+    for &(g, p) in pairs {
+        gold[g] += 1;
+        said[p] += 1;
+        tp[g] += usize::from(g == p);
+    }
+    let present: Vec<usize> = (0..3).filter(|&k| gold[k] > 0).collect();
+    if present.is_empty() {
+        return 0.0;
+    }
+    present
+        .iter()
+        .map(|&k| 2.0 * tp[k] as f64 / (gold[k] + said[k]) as f64)
+        .sum::<f64>()
+        / present.len() as f64
 }
 
 /// Our VADER compound score for every text of a file (posts' `"text"` fields in JSON Lines,

@@ -47,6 +47,30 @@ pub struct UgcItem {
     pub duplicates: usize,
     /// The abusive terms it holds (`socialset_analysis::ugc::abusive_terms`); empty when none.
     pub abusive: Vec<&'static str>,
+    /// With a brand asked for: how the post speaks of it (`Scope::name`: "whole text", "its
+    /// clauses", "compared", "not named" when only its account is mentioned); the polarity
+    /// and score are then towards the brand.
+    pub towards: Option<&'static str>,
+}
+
+/// A brand asked for: its names (the name given, its account's handle) and the other brands
+/// known (accounts marked as brands, the workspace's config `brands`).
+struct BrandTarget {
+    names: Vec<String>,
+    others: Vec<String>,
+    account: Option<String>,
+}
+
+impl BrandTarget {
+    /// Whether post `i` is about the brand: names it in the text or mentions its account.
+    fn about(&self, data: &crate::social::SocialData, i: usize, text: &str) -> bool {
+        let lower = text.to_lowercase();
+        self.names.iter().any(|n| lower.contains(n.as_str()))
+            || self
+                .account
+                .as_ref()
+                .is_some_and(|id| data.threads[i].mentions.iter().any(|m| m == id))
+    }
 }
 
 /// A question and its answers.
@@ -127,6 +151,32 @@ fn conversation(data: &crate::social::SocialData) -> (Vec<(u32, Option<usize>)>,
 }
 
 impl Workspace {
+    fn brand_target(&self, data: &crate::social::SocialData, brand: &str) -> Result<BrandTarget> {
+        let name = brand.trim().trim_start_matches('@').to_lowercase();
+        let found = data.find(&name).ok().map(|x| &data.accounts[x.0 as usize]);
+        let mut names = vec![name];
+        if let Some(h) = found.and_then(|a| a.handle.as_deref()) {
+            names.push(h.trim_start_matches('@').to_lowercase());
+        }
+        names.dedup();
+        let mut others: Vec<String> = data
+            .accounts
+            .iter()
+            .filter(|a| a.is_brand == Some(true))
+            .filter_map(|a| a.handle.as_deref())
+            .chain(self.config_brands()?.iter().map(|(_, _, b)| b.as_str()))
+            .map(|b| b.trim().trim_start_matches('@').to_lowercase())
+            .filter(|b| !b.is_empty() && !names.contains(b))
+            .collect();
+        others.sort();
+        others.dedup();
+        Ok(BrandTarget {
+            names,
+            others,
+            account: found.map(|a| a.id.as_str().to_owned()),
+        })
+    }
+
     /// Classifies every post of the window, threads questions with their answers (the best
     /// answer: the most engagement, ln(1 + engagement), plus its author's influence
     /// percentile, 0–1, where the store has interactions to rank on), and returns the posts
@@ -157,8 +207,30 @@ impl Workspace {
             .iter()
             .map(|p| p.text.as_deref().unwrap_or(""))
             .collect();
-        let scored: Vec<sentiment::SentimentReport> =
+        let mut scored: Vec<sentiment::SentimentReport> =
             texts.iter().map(|t| sentiment::sentiment(t)).collect();
+        // With a brand: the posts about it (naming it or mentioning its account), each read
+        // towards the brand where it also speaks of other accounts or brands.
+        let brand = match options.brand.as_deref() {
+            Some(b) => Some(self.brand_target(&data, b)?),
+            None => None,
+        };
+        let mut towards: Vec<Option<&'static str>> = vec![None; n];
+        if let Some(b) = &brand {
+            for i in (0..n).filter(|&i| b.about(&data, i, texts[i])) {
+                let t = sentiment::sentiment_towards(
+                    texts[i],
+                    scored[i].language,
+                    sentiment::SentimentModel::Trained,
+                    &b.names,
+                    &b.others,
+                );
+                towards[i] = Some(t.scope.name());
+                if t.scoped() {
+                    scored[i] = t.sentiment;
+                }
+            }
+        }
         let (chain, is_question) = conversation(&data);
         let answers = answers_a_question(&chain, &is_question);
         let classified: Vec<(UgcKind, Vec<String>)> = (0..n)
@@ -224,16 +296,9 @@ impl Workspace {
                 engagement: engagement[i],
                 duplicates: group_size[group[i]].saturating_sub(1),
                 abusive: abusive[i].clone(),
+                towards: towards[i],
             }
         };
-        let brand = options.brand.as_ref().map(|b| {
-            let b = b.trim().trim_start_matches('@').to_lowercase();
-            let id = data
-                .find(&b)
-                .ok()
-                .map(|x| data.accounts[x.0 as usize].id.as_str().to_owned());
-            (b, id)
-        });
         // Full-text search, when asked: the matching posts and their relevance.
         let relevance: Option<Vec<Option<f32>>> = match options.query.as_deref() {
             Some(q) if !q.trim().is_empty() => {
@@ -266,15 +331,8 @@ impl Workspace {
             if options.language.is_some_and(|l| l != scored[i].language) {
                 return false;
             }
-            let lower = texts[i].to_lowercase();
-            if let Some((name, id)) = &brand {
-                let named = lower.contains(name.as_str());
-                let mentioned = id
-                    .as_ref()
-                    .is_some_and(|id| data.threads[i].mentions.iter().any(|m| m == id));
-                if !named && !mentioned {
-                    return false;
-                }
+            if brand.is_some() && towards[i].is_none() {
+                return false;
             }
             relevance.as_ref().is_none_or(|r| r[i].is_some())
         };

@@ -687,7 +687,7 @@ function postSource(el, item) {
 async function showUgc() {
   show("ugc");
   const q = new URLSearchParams({ top: 50 });
-  for (const [param, id] of [["kind", "ugc-kind"], ["sentiment", "ugc-sentiment"], ["language", "ugc-language"], ["query", "ugc-query"]]) {
+  for (const [param, id] of [["kind", "ugc-kind"], ["sentiment", "ugc-sentiment"], ["language", "ugc-language"], ["brand", "ugc-brand"], ["query", "ugc-query"]]) {
     const v = $(id).value.trim();
     if (v) q.set(param, v);
   }
@@ -721,13 +721,18 @@ async function showUgc() {
       return li;
     }),
   );
-  $("ugc-caption").textContent = `${fmt(r.matching)} posts match; the ${r.items.length} most engaged`;
+  $("ugc-caption").textContent = `${fmt(r.matching)} posts match; the ${r.items.length} most engaged` +
+    (q.get("brand") ? `; sentiment towards ${q.get("brand")}` : "");
   $("ugc-rows").replaceChildren(
     ...r.items.map((i) => {
       const tr = document.createElement("tr");
       const kind = cell(tr, i.kind);
       kind.title = i.reasons.join("; ");
-      cell(tr, i.sentiment);
+      // Towards a brand, say when only part of the post (or the other side of a comparison)
+      // was read.
+      const partial = i.towards_brand === "its clauses" || i.towards_brand === "compared";
+      const sentiment = cell(tr, partial ? `${i.sentiment} towards ${q.get("brand")} (${i.towards_brand})` : i.sentiment);
+      if (partial) sentiment.title = "The post speaks of other brands or accounts too: this is its sentiment towards the brand";
       cell(tr, who(i.handle, i.author));
       postSource(cell(tr, i.near_duplicates ? `${i.text} (and ${i.near_duplicates} more like it)` : i.text), i);
       cell(tr, fmt(i.engagement), true);
@@ -1263,13 +1268,21 @@ $("classify-form").addEventListener("submit", async (ev) => {
   ev.preventDefault();
   const out = $("classify-result");
   try {
+    const brands = $("classify-towards").value.split(",").map((b) => b.trim()).filter(Boolean);
     const c = await api("/api/sentiment", {
       method: "POST",
       headers: { "content-type": "application/json" },
-      body: JSON.stringify({ text: $("classify-text").value, model: $("classify-model").value }),
+      body: JSON.stringify({
+        text: $("classify-text").value,
+        model: $("classify-model").value,
+        // "tim, fastweb": towards the first, the rest other brands the post may name.
+        towards: brands[0] || null,
+        others: brands.slice(1),
+      }),
     });
     const drivers = c.drivers.slice(0, 3).map((d) => d.feature).join(", ");
-    out.textContent = `${c.kind}, ${c.polarity} (${c.language}, score ${fmt(c.score, 2)})` +
+    const towards = c.towards ? ` towards ${brands[0]} (${c.towards})` : "";
+    out.textContent = `${c.kind}, ${c.polarity}${towards} (${c.language}, score ${fmt(c.score, 2)})` +
       `${c.reasons.length ? `; cues: ${c.reasons.join(", ")}` : ""}${drivers ? `; words: ${drivers}` : ""}`;
   } catch (e) {
     out.textContent = e.message;

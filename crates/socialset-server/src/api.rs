@@ -1099,6 +1099,12 @@ pub struct UgcItemJson {
     pub near_duplicates: usize,
     /// The abusive terms it holds (insults, slurs, "fuck off", "vaffanculo"); empty when none.
     pub abusive: Vec<String>,
+    /// With `brand` asked for, the sentiment is towards the brand, and this says how the post
+    /// speaks of it: "whole text", "its clauses" (other brands or accounts are named in other
+    /// clauses: only the brand's were read), "compared" (the brand is the second term of a
+    /// comparison, "better than @brand": read from the other side), or "not named" (only its
+    /// account is mentioned).
+    pub towards_brand: Option<String>,
 }
 
 impl From<&socialset_engine::UgcItem> for UgcItemJson {
@@ -1118,6 +1124,7 @@ impl From<&socialset_engine::UgcItem> for UgcItemJson {
             engagement: i.engagement,
             near_duplicates: i.duplicates,
             abusive: i.abusive.iter().map(|t| (*t).to_owned()).collect(),
+            towards_brand: i.towards.map(str::to_owned),
         }
     }
 }
@@ -1719,6 +1726,15 @@ pub struct SentimentRequest {
     /// What reads English: the shipped trained model (default) or VADER alone.
     #[serde(default)]
     pub model: EnglishModel,
+    /// Score the sentiment towards this brand or account (`@acme` or `acme`): where the text
+    /// also speaks of other accounts in other clauses, only the brand's clauses are read, and
+    /// "better than @acme" counts against it.
+    #[serde(default)]
+    pub towards: Option<String>,
+    /// Other brands the text may name without an `@` (`["fastweb"]`), with `towards`; every
+    /// @account other than the brand counts as another anyway.
+    #[serde(default)]
+    pub others: Vec<String>,
 }
 
 /// What reads English text (Italian is always read by the Italian model).
@@ -1763,6 +1779,9 @@ pub struct SentimentJson {
     /// positive − negative, in [−1, 1].
     pub score: f64,
     pub drivers: Vec<DriverJson>,
+    /// With `towards`: how the text speaks of the brand ("whole text", "its clauses",
+    /// "compared", "not named").
+    pub towards: Option<String>,
 }
 
 impl From<&socialset_engine::Classified> for SentimentJson {
@@ -1784,6 +1803,7 @@ impl From<&socialset_engine::Classified> for SentimentJson {
                     pull: *p,
                 })
                 .collect(),
+            towards: c.towards.map(str::to_owned),
         }
     }
 }

@@ -1406,7 +1406,8 @@ async fn disclosure(
 /// Classifies and scores one text, as `socialset sentiment` does: its kind with the cues,
 /// its polarity (Italian: a model trained on SENTIPOLC 2016; English: a model trained on
 /// TweetEval and Sanders with VADER's lexicon among its features, or VADER alone with
-/// `"model": "vader"`) and the words that drove it. Needs a token but no workspace.
+/// `"model": "vader"`) and the words that drove it; with `"towards": "@acme"`, the sentiment
+/// towards that brand. Needs a token but no workspace.
 #[utoipa::path(
     post,
     path = "/api/sentiment",
@@ -1423,8 +1424,15 @@ async fn sentiment(
     body: Result<Json<SentimentRequest>, JsonRejection>,
 ) -> Result<Json<SentimentJson>, ApiError> {
     let Json(req) = body.map_err(|e| ApiError::new(e.status(), e.body_text(), Some("body")))?;
-    let c =
-        blocking(move || Ok(socialset_engine::classify_with(&req.text, req.model.into()))).await?;
+    let c = blocking(move || {
+        Ok(socialset_engine::classify_towards(
+            &req.text,
+            req.model.into(),
+            req.towards.as_deref(),
+            &req.others,
+        ))
+    })
+    .await?;
     Ok(Json(SentimentJson::from(&c)))
 }
 

@@ -4,10 +4,12 @@
 //! JSON file, which the engine loads. Also the official SENTIPOLC 2016 polarity metric.
 
 mod linear;
+mod target;
 mod tokens;
 mod vader;
 
 pub use linear::{features, Lexicon, LinearModel, TrainConfig};
+pub use target::{scope, Scope};
 pub use tokens::{is_link, tokenize, Token, Tokens, NEGATION_SPAN};
 pub use vader::{vader, VaderScore};
 

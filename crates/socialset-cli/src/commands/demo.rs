@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 use anyhow::Result;
-use socialset_engine::{CommunityOptions, RankOptions, Summary, TierFilter, Workspace};
+use socialset_engine::{CommunityOptions, Polarity, RankOptions, Summary, TierFilter, Workspace};
 
 use crate::output::{amount, audience_text, percent, reason_arrow, table, thousands, who};
 use crate::progress::ImportProgress;
@@ -502,6 +502,7 @@ fn print_ugc(workspace: &Workspace) -> Result<()> {
             );
         }
     }
+    print_towards_brand(workspace)?;
     let s = workspace.segments(&Default::default())?;
     let total = s.accounts.len().max(1) as f64;
     let parts: Vec<String> = s
@@ -513,6 +514,54 @@ fn print_ugc(workspace: &Workspace) -> Result<()> {
         "   Prosumer segments of the {} accounts (value created against consumed): {}.",
         thousands(s.accounts.len() as u64),
         parts.join(", ")
+    );
+    Ok(())
+}
+
+/// Sentiment towards the account the posts mention most, read as a brand would be.
+fn print_towards_brand(workspace: &Workspace) -> Result<()> {
+    let all = workspace.ugc(&socialset_engine::UgcOptions {
+        top: usize::MAX,
+        ..Default::default()
+    })?;
+    let mut mentioned: std::collections::HashMap<String, usize> = Default::default();
+    for i in &all.items {
+        let mut seen = std::collections::HashSet::new();
+        for w in i.text.split_whitespace().filter(|w| w.starts_with('@')) {
+            let h: String = w[1..]
+                .chars()
+                .take_while(|c| c.is_alphanumeric() || *c == '_')
+                .collect::<String>()
+                .to_lowercase();
+            if !h.is_empty() && seen.insert(h.clone()) {
+                *mentioned.entry(h).or_insert(0) += 1;
+            }
+        }
+    }
+    let Some((top, _)) = mentioned
+        .into_iter()
+        .max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(&a.0)))
+    else {
+        return Ok(());
+    };
+    let about = workspace.ugc(&socialset_engine::UgcOptions {
+        brand: Some(format!("@{top}")),
+        top: usize::MAX,
+        ..Default::default()
+    })?;
+    let count = |p: Polarity| about.items.iter().filter(|i| i.polarity == p).count();
+    let partial: Vec<&socialset_engine::UgcItem> = about
+        .items
+        .iter()
+        .filter(|i| matches!(i.towards, Some("its clauses" | "compared")))
+        .collect();
+    println!(
+        "   Sentiment towards a brand (here @{top}, the account the posts mention most): {} posts about it (near-duplicates once), {} positive, {} negative, {} neutral towards it; {} of them speak of other accounts too and were read in their clauses about @{top} (`socialset ugc --brand @{top}`).",
+        thousands(about.items.len() as u64),
+        count(Polarity::Positive),
+        count(Polarity::Negative),
+        count(Polarity::Neutral),
+        partial.len()
     );
     Ok(())
 }

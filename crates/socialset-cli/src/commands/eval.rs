@@ -618,6 +618,11 @@ pub fn run(args: Args) -> Result<()> {
                     "recall": e.recall.map(|(r, mean)| serde_json::json!({"negative": r[0], "neutral": r[1], "positive": r[2], "macro": mean})),
                     "ironic": e.ironic.map(|(n, s)| serde_json::json!({"texts": n, "score": score(&s)})),
                     "confusion": e.confusion.iter().map(|(g, p, n)| serde_json::json!({"gold": g.name(), "predicted": p.name(), "texts": n})).collect::<Vec<_>>(),
+                    "towards_target": e.towards.as_ref().map(|t| serde_json::json!({
+                        "texts": t.texts, "not_named": t.not_named, "scoped": t.scoped, "compared": t.compared,
+                        "macro_f1": {"document": t.document_f1, "towards_target": t.target_f1},
+                        "scoped_macro_f1": {"document": t.scoped_document_f1, "towards_target": t.scoped_target_f1},
+                    })),
                 });
                 println!("{}", serde_json::to_string_pretty(&out)?);
             } else {
@@ -666,6 +671,18 @@ pub fn run(args: Args) -> Result<()> {
                     "{} of the texts have a near-duplicate in the file (a retweet, the same text with another link).",
                     thousands(e.near_duplicates as u64)
                 );
+                if let Some(t) = &e.towards {
+                    println!(
+                        "Towards each text's target (labels are about it): macro-F1 {:.4}, against {:.4} reading the whole text. {} texts name other targets in other clauses ({} as comparisons): there {:.4} against {:.4}. {} texts do not name their target.",
+                        t.target_f1,
+                        t.document_f1,
+                        thousands(t.scoped as u64),
+                        t.compared,
+                        t.scoped_target_f1,
+                        t.scoped_document_f1,
+                        thousands(t.not_named as u64)
+                    );
+                }
                 if let Some((n, s)) = e.ironic {
                     println!(
                         "On the {n} ironic texts (a known failure): F = {:.4}.",

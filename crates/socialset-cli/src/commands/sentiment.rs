@@ -24,6 +24,8 @@ use crate::output::{csv, table};
 ///   socialset sentiment "Che bella giornata, grazie a tutti!"
 ///   socialset sentiment "not bad at all, I love it" --format json
 ///   socialset sentiment "not bad at all, I love it" --model vader
+///   socialset sentiment "The @globex app is so much better than @acme" --towards @acme
+///   socialset sentiment "Adoro Fastweb, Tim invece mi ha deluso" --towards tim --other fastweb
 ///
 /// To rebuild the shipped models from their training sets:
 ///
@@ -43,6 +45,15 @@ pub struct Args {
     /// NAME_labels.txt beside it, or the Sanders CSV (English).
     #[arg(long, value_name = "FILE", requires = "out")]
     train: Vec<PathBuf>,
+    /// Score the sentiment towards this brand or account (@acme or acme): where the text also
+    /// speaks of other accounts or brands in other clauses, only the brand's clauses are read,
+    /// and "better than @acme" counts against it.
+    #[arg(long, value_name = "B", conflicts_with = "train")]
+    towards: Option<String>,
+    /// With --towards: another brand the text may name without an @ (repeat for more); every
+    /// @account other than the brand counts as another anyway.
+    #[arg(long, value_name = "B", requires = "towards")]
+    other: Vec<String>,
     /// What reads English: the shipped trained model, or VADER alone.
     #[arg(long, value_enum, default_value = "trained")]
     model: ModelArg,
@@ -87,7 +98,12 @@ pub fn run(args: Args) -> Result<()> {
         return Ok(());
     }
     let text = args.text.unwrap_or_default();
-    let c = socialset_engine::classify_with(&text, args.model.into());
+    let c = socialset_engine::classify_towards(
+        &text,
+        args.model.into(),
+        args.towards.as_deref(),
+        &args.other,
+    );
     let r = &c.sentiment;
     match args.format {
         OutputFormat::Json => println!(
@@ -97,7 +113,7 @@ pub fn run(args: Args) -> Result<()> {
         OutputFormat::Csv => csv(
             &[
                 "kind", "reasons", "polarity", "language", "positive", "negative", "score",
-                "drivers",
+                "drivers", "towards",
             ],
             &[vec![
                 c.kind.name().to_owned(),
@@ -112,6 +128,7 @@ pub fn run(args: Args) -> Result<()> {
                     .map(|(w, p)| format!("{w}:{p:+.2}"))
                     .collect::<Vec<_>>()
                     .join(" "),
+                c.towards.unwrap_or_default().to_owned(),
             ]],
         )?,
         OutputFormat::Table => {
@@ -123,6 +140,15 @@ pub fn run(args: Args) -> Result<()> {
                 r.negative * 100.0,
                 r.language.code()
             );
+            if let (Some(b), Some(how)) = (&args.towards, c.towards) {
+                let said = match how {
+                    "its clauses" => "only the clauses about it were read",
+                    "compared" => "it is the second term of a comparison, read from the other side",
+                    "not named" => "the text does not name it: the whole text was read",
+                    _ => "the whole text is about it",
+                };
+                println!("towards {b}: {said}");
+            }
             println!("kind: {} ({})", c.kind.name(), c.reasons.join("; "));
             let rows = r
                 .drivers

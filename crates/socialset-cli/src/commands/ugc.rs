@@ -50,7 +50,10 @@ pub struct Args {
     /// Only posts in this language: it or en (as detected per post).
     #[arg(long, value_parser = parse_language)]
     language: Option<socialset_engine::Language>,
-    /// Only posts about this brand: mentioning its account or naming it.
+    /// Only posts about this brand: mentioning its account or naming it. Their sentiment is
+    /// then towards the brand: a post that praises another brand and attacks this one is
+    /// negative here (only the clauses about the brand are read; "better than B" counts
+    /// against B).
     #[arg(long, value_name = "B")]
     brand: Option<String>,
     /// Only posts of this sentiment: positive, negative, neutral, mixed.
@@ -85,7 +88,7 @@ pub fn run(args: Args) -> Result<()> {
         kind: args.kind,
         sentiment: args.sentiment,
         language: args.language,
-        brand: args.brand,
+        brand: args.brand.clone(),
         query: args.query,
         window: args.time.window(),
         top: args.top,
@@ -111,6 +114,7 @@ pub fn run(args: Args) -> Result<()> {
                 "near_duplicates",
                 "reasons",
                 "abusive",
+                "towards_brand",
                 "text",
             ],
             &r.items
@@ -131,6 +135,7 @@ pub fn run(args: Args) -> Result<()> {
                         i.duplicates.to_string(),
                         i.reasons.join("; "),
                         i.abusive.join("; "),
+                        i.towards.unwrap_or_default().to_owned(),
                         i.text.clone(),
                     ]
                 })
@@ -149,6 +154,11 @@ pub fn run(args: Args) -> Result<()> {
                 thousands(r.matching as u64),
                 r.items.len()
             );
+            if let Some(b) = &args.brand {
+                println!(
+                    "Sentiment towards {b}: where a post also speaks of other brands or accounts in other clauses, only its clauses are read (\"its clauses\"), and \"better than {b}\" is read from the other side (\"compared\")."
+                );
+            }
             let rows = r
                 .items
                 .iter()
@@ -156,7 +166,13 @@ pub fn run(args: Args) -> Result<()> {
                     vec![
                         who(&i.author, i.handle.as_deref()),
                         i.kind.name().to_owned(),
-                        format!("{} {:+.2}", i.polarity.name(), i.score),
+                        match i.towards {
+                            // Read towards the brand: say when only part of the post was.
+                            Some(t @ ("its clauses" | "compared")) => {
+                                format!("{} {:+.2} ({t})", i.polarity.name(), i.score)
+                            }
+                            _ => format!("{} {:+.2}", i.polarity.name(), i.score),
+                        },
                         i.engagement.to_string(),
                         if i.duplicates > 0 {
                             format!("{} (+{} alike)", excerpt(&i.text, 60), i.duplicates)

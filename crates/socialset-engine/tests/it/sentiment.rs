@@ -319,3 +319,59 @@ fn english_scores_of_a_file() {
     let empty = write(dir.path(), "e.txt", b"\n\n");
     assert!(socialset_engine::english_scores(&empty).is_err());
 }
+
+#[test]
+fn sentiment_towards_a_brand_in_both_languages() {
+    use socialset_engine::{sentiment_towards, Scope, SentimentModel};
+    let names = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    let towards = |text: &str, brand: &str, others: &[&str]| {
+        let language = sentiment(text).language;
+        sentiment_towards(
+            text,
+            language,
+            SentimentModel::Trained,
+            &names(&[brand]),
+            &names(others),
+        )
+    };
+    // One post, two brands, two sentiments: English...
+    let en = "I love my new @acme phone, it is brilliant! But @globex support is awful, worst service ever.";
+    let acme = towards(en, "acme", &[]);
+    let globex = towards(en, "globex", &[]);
+    assert_eq!(acme.sentiment.polarity, Polarity::Positive, "{acme:?}");
+    assert_eq!(globex.sentiment.polarity, Polarity::Negative, "{globex:?}");
+    assert!(acme.scoped() && globex.scoped());
+    // ... and Italian, with brands known by name.
+    let it = "Adoro Fastweb, velocissima e affidabile! Tim invece mi ha deluso, che schifo.";
+    let known = ["fastweb", "tim"];
+    let fastweb = towards(it, "fastweb", &known);
+    let tim = towards(it, "tim", &known);
+    assert_eq!(fastweb.sentiment.language, Language::Italian);
+    assert_eq!(
+        fastweb.sentiment.polarity,
+        Polarity::Positive,
+        "{fastweb:?}"
+    );
+    assert_eq!(tim.sentiment.polarity, Polarity::Negative, "{tim:?}");
+    // The second term of a comparison takes the other side.
+    let cmp = "The @globex app is so much better than @acme";
+    let behind = towards(cmp, "acme", &[]);
+    assert!(matches!(behind.scope, Scope::Compared { .. }), "{behind:?}");
+    assert_eq!(behind.sentiment.polarity, Polarity::Negative, "{behind:?}");
+    assert_eq!(
+        towards(cmp, "globex", &[]).sentiment.polarity,
+        Polarity::Positive
+    );
+    // A post about one brand only reads as the whole text; one that never names it too.
+    let one = "@acme your support fixed my phone in minutes, thank you!";
+    let r = towards(one, "acme", &[]);
+    assert_eq!(r.scope, Scope::Whole);
+    assert_eq!(r.sentiment, sentiment(one));
+    assert_eq!(towards("nice day", "acme", &[]).scope, Scope::NotNamed);
+    // Negation inside the brand's clause still counts.
+    let neg = "@globex is great, but @acme is not good at all.";
+    assert_eq!(
+        towards(neg, "acme", &[]).sentiment.polarity,
+        Polarity::Negative
+    );
+}

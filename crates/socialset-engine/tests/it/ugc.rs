@@ -258,3 +258,52 @@ fn questions_against_stance_labels_join_by_tweet_id() {
     std::fs::create_dir(&empty).expect("mkdir");
     assert!(socialset_engine::eval_stance_questions(&posts, &empty).is_err());
 }
+
+#[test]
+fn with_a_brand_a_post_is_read_towards_it() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("s.db");
+    let data = write(
+        dir.path(),
+        "d.jsonl",
+        "{\"type\":\"post\",\"id\":\"1\",\"author\":\"a\",\"text\":\"Grazie @acme, servizio fantastico! @globex invece non funziona mai, vergogna\",\"mentions\":[\"acme\",\"globex\"]}\n\
+         {\"type\":\"post\",\"id\":\"2\",\"author\":\"b\",\"text\":\"The @globex app is so much better than @acme\",\"mentions\":[\"acme\",\"globex\"]}\n"
+            .as_bytes(),
+    );
+    import(&db, &[data], &ImportOptions::default()).expect("import");
+    let ws = Workspace::open(&db).expect("open");
+    let about = |brand: &str, post: &str| {
+        let r = ws
+            .ugc(&UgcOptions {
+                brand: Some(brand.into()),
+                top: 10,
+                ..UgcOptions::default()
+            })
+            .expect("ugc");
+        r.items
+            .into_iter()
+            .find(|i| i.post.ends_with(post))
+            .unwrap_or_else(|| panic!("{post} missing"))
+    };
+    let acme = about("@acme", ":1");
+    let globex = about("@globex", ":1");
+    assert_eq!(acme.polarity, Polarity::Positive, "{acme:?}");
+    assert_eq!(acme.kind, UgcKind::Praise, "{acme:?}");
+    assert_eq!(globex.polarity, Polarity::Negative, "{globex:?}");
+    assert_eq!(globex.kind, UgcKind::Complaint, "{globex:?}");
+    assert_eq!(globex.towards, Some("its clauses"));
+    let behind = about("acme", ":2");
+    assert_eq!(behind.polarity, Polarity::Negative, "{behind:?}");
+    assert_eq!(behind.towards, Some("compared"));
+    // Only the posts about the brand, read towards it; without a brand, no reading towards.
+    let negative_for_acme = ws
+        .ugc(&UgcOptions {
+            brand: Some("@acme".into()),
+            sentiment: Some(Polarity::Negative),
+            ..UgcOptions::default()
+        })
+        .expect("ugc");
+    assert_eq!(negative_for_acme.matching, 1);
+    let plain = ws.ugc(&UgcOptions::default()).expect("ugc");
+    assert!(plain.items.iter().all(|i| i.towards.is_none()));
+}
