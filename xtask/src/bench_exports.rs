@@ -1,8 +1,8 @@
 //! `cargo xtask bench-exports`: the platform importers' parsing speed on the real samples in
 //! ../shared/data (PHEME tweets for API v1.1, twarc2 pages for v2, PRAW's Reddit answers,
-//! ActivityPub payloads, and socialset's own JSON Lines), each repeated into a file of at
-//! least `--gb` GB (default 1) and read on one core in a child process, so its peak memory is
-//! the reader's own. Records/s, MB/s and peak memory go to docs/BENCHMARKS.md with --write.
+//! python-youtube's YouTube answers, ActivityPub payloads, and socialset's own JSON Lines), each
+//! repeated into a file of at least `--gb` GB (default 1) and read on one core in a child
+//! process, so its peak memory is the reader's own. Records/s, MB/s and peak memory go to docs/BENCHMARKS.md with --write.
 
 use std::io::{BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
@@ -127,6 +127,21 @@ fn samples(data: &Path) -> Result<Vec<Sample>> {
         Format::ActivityPub,
         "Mastodon / Friendica payloads, one per line",
         activities.clone(),
+    ));
+    // YouTube: python-youtube's recorded Data API answers, one per line.
+    let mut answers = Vec::new();
+    let dir = data.join("platform-samples-2/youtube");
+    for p in sorted_files(&dir)?
+        .iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "json"))
+    {
+        let v: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(p)?)?;
+        answers.push(v.to_string());
+    }
+    out.push(sample(
+        Format::YouTube,
+        "python-youtube's recorded Data API answers",
+        answers,
     ));
     out.push(Sample {
         format: Format::ActivityPub,

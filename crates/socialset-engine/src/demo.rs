@@ -18,7 +18,7 @@ pub struct DemoFile {
 }
 
 /// The demo's files, in import order.
-pub fn demo_files() -> [DemoFile; 5] {
+pub fn demo_files() -> [DemoFile; 6] {
     [
         DemoFile {
             name: "higgs-activity-sample.txt.gz",
@@ -60,6 +60,14 @@ pub fn demo_files() -> [DemoFile; 5] {
             edge_kind: EdgeKind::Follow,
             platform: "rd",
             what: "a real r/funny thread from the Reddit API: comment trees, deleted accounts",
+        },
+        DemoFile {
+            name: "youtube-answers.jsonl",
+            bytes: include_bytes!("../../../tests/data/demo/youtube-answers.jsonl"),
+            format: Format::YouTube,
+            edge_kind: EdgeKind::Follow,
+            platform: "yt",
+            what: "real YouTube Data API answers: channels, a video, comment threads and a reply",
         },
     ]
 }

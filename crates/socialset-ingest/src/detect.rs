@@ -40,7 +40,7 @@ pub fn detect_format(path: &Path, display: &str) -> Result<Detection, RecordErro
         RecordError::fatal(
             display,
             0,
-            "cannot tell the format from the extension or the first lines; pass --format with one of jsonl, snap, ratings-csv, higgs, activitypub, twitter-v1, twitter-v2, reddit",
+            "cannot tell the format from the extension or the first lines; pass --format with one of jsonl, snap, ratings-csv, higgs, activitypub, twitter-v1, twitter-v2, reddit, youtube",
         )
     })
 }
@@ -79,6 +79,17 @@ fn detect_from(ext: &str, text: &str) -> Option<Detection> {
             return found(
                 Format::TwitterV2,
                 "author_id, public_metrics or twarc's metadata".into(),
+            );
+        }
+        if let Some(i) = text.find("\"youtube#") {
+            let kind: String = text[i + 1..]
+                .chars()
+                .take_while(|c| *c != '"')
+                .take(60)
+                .collect();
+            return found(
+                Format::YouTube,
+                format!("YouTube Data API resources (\"kind\": \"{kind}\")"),
             );
         }
         if let Some(kind) = reddit_kind(text) {

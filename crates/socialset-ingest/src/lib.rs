@@ -49,10 +49,12 @@ pub enum Format {
     TwitterV2,
     /// Reddit API JSON: listings, comment trees, accounts, subreddits.
     Reddit,
+    /// YouTube Data API v3 responses: channels, videos, comment threads and comments.
+    YouTube,
 }
 
 impl Format {
-    pub const ALL: [Self; 8] = [
+    pub const ALL: [Self; 9] = [
         Self::Jsonl,
         Self::Snap,
         Self::RatingsCsv,
@@ -61,6 +63,7 @@ impl Format {
         Self::TwitterV1,
         Self::TwitterV2,
         Self::Reddit,
+        Self::YouTube,
     ];
 
     /// The name used on the command line (`--format NAME`).
@@ -74,6 +77,7 @@ impl Format {
             Self::TwitterV1 => "twitter-v1",
             Self::TwitterV2 => "twitter-v2",
             Self::Reddit => "reddit",
+            Self::YouTube => "youtube",
         }
     }
 
@@ -88,6 +92,7 @@ impl Format {
             Self::TwitterV1 => "X/Twitter API v1.1 JSON (tweets with their users)",
             Self::TwitterV2 => "X/Twitter API v2 JSON (twarc2 pages: data, includes, errors)",
             Self::Reddit => "Reddit API JSON (listings, comment trees, accounts)",
+            Self::YouTube => "YouTube Data API v3 JSON (channels, videos, comment threads)",
         }
     }
 
@@ -101,6 +106,7 @@ impl Format {
             Self::ActivityPub => "ap",
             Self::TwitterV1 | Self::TwitterV2 => "tw",
             Self::Reddit => "rd",
+            Self::YouTube => "yt",
         }
     }
 }

@@ -2060,7 +2060,7 @@ pub struct ImportQuery {
     /// The file's name, for its format by extension (e.g. data.jsonl.gz, threads.tar.gz);
     /// default data.jsonl.
     name: Option<String>,
-    /// auto (default), twitter-v1, twitter-v2, reddit, activitypub, jsonl, higgs, snap or
+    /// auto (default), twitter-v1, twitter-v2, reddit, youtube, activitypub, jsonl, higgs, snap or
     /// ratings-csv. Archives (.tar.gz, .tgz, .zip by name) are unpacked and every data file
     /// in them read, each in this format.
     format: Option<String>,

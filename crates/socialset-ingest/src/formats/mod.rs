@@ -7,6 +7,7 @@ mod jsonl;
 mod reddit;
 pub(crate) mod time;
 mod twitter;
+mod youtube;
 
 use std::collections::{BTreeMap, VecDeque};
 
@@ -36,6 +37,7 @@ pub(crate) enum Reader {
     ActivityPub(json_docs::PageReader<()>),
     Twitter(json_docs::PageReader<twitter::Version>),
     Reddit(json_docs::PageReader<reddit::Authors>),
+    YouTube(json_docs::PageReader<youtube::Authors>),
 }
 
 #[derive(Clone, Copy)]
@@ -56,6 +58,7 @@ impl Reader {
             Format::Higgs => LineFormat::Higgs,
             Format::ActivityPub => return Self::ActivityPub(activitypub::reader(source, platform)),
             Format::Reddit => return Self::Reddit(reddit::reader(source, platform)),
+            Format::YouTube => return Self::YouTube(youtube::reader(source, platform)),
             Format::TwitterV1 => {
                 return Self::Twitter(twitter::reader(source, twitter::Version::V1, platform))
             }
@@ -76,6 +79,7 @@ impl Reader {
             Self::ActivityPub(r) => r.position(),
             Self::Twitter(r) => r.position(),
             Self::Reddit(r) => r.position(),
+            Self::YouTube(r) => r.position(),
             Self::Lines { lines, .. } => (lines.display(), lines.line()),
         }
     }
@@ -90,6 +94,7 @@ impl Reader {
             Self::ActivityPub(r) => r.next_into(out, ignored),
             Self::Twitter(r) => r.next_into(out, ignored),
             Self::Reddit(r) => r.next_into(out, ignored),
+            Self::YouTube(r) => r.next_into(out, ignored),
             Self::Lines {
                 lines,
                 kind,

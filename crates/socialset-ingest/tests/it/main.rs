@@ -8,6 +8,7 @@ use socialset_model::{InteractionKind, Record};
 mod outbox;
 mod reddit;
 mod twitter;
+mod youtube;
 
 pub(crate) fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -114,6 +115,7 @@ fn the_demo_files_are_detected_as_their_formats() {
         ("demo/higgs-activity-sample.txt.gz", Format::Higgs),
         ("demo/bitcoin-otc-sample.csv.gz", Format::RatingsCsv),
         ("demo/mastodon-activities.jsonl", Format::ActivityPub),
+        ("demo/youtube-answers.jsonl", Format::YouTube),
     ] {
         let d = detect_format(&fixture(name), name).expect("detect");
         assert_eq!(d.format, format, "{name}: {}", d.reason);
