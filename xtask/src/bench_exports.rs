@@ -1,8 +1,9 @@
 //! `cargo xtask bench-exports`: the platform importers' parsing speed on the real samples in
 //! ../shared/data (PHEME tweets for API v1.1, twarc2 pages for v2, PRAW's Reddit answers,
-//! python-youtube's YouTube answers, ActivityPub payloads, and socialset's own JSON Lines), each
-//! repeated into a file of at least `--gb` GB (default 1) and read on one core in a child
-//! process, so its peak memory is the reader's own. Records/s, MB/s and peak memory go to docs/BENCHMARKS.md with --write.
+//! python-youtube's YouTube answers, python-facebook's Instagram answers, ActivityPub
+//! payloads, and socialset's own JSON Lines), each repeated into a file of at least `--gb` GB
+//! (default 1) and read on one core in a child process, so its peak memory is the reader's
+//! own. Records/s, MB/s and peak memory go to docs/BENCHMARKS.md with --write.
 
 use std::io::{BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
@@ -141,6 +142,24 @@ fn samples(data: &Path) -> Result<Vec<Sample>> {
     out.push(sample(
         Format::YouTube,
         "python-youtube's recorded Data API answers",
+        answers,
+    ));
+    // Instagram: python-facebook's recorded Graph API answers, one per line (the profile
+    // before the media asked alone, as one file of answers would hold them).
+    let mut answers = Vec::new();
+    let dir = data.join("platform-samples-2/instagram");
+    for name in [
+        "discovery_user_fields.json",
+        "discovery_medias_p1.json",
+        "hashtag_top_medias_p1.json",
+        "comments_fields.json",
+    ] {
+        let v: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(dir.join(name))?)?;
+        answers.push(v.to_string());
+    }
+    out.push(sample(
+        Format::Instagram,
+        "python-facebook's recorded Graph API answers",
         answers,
     ));
     out.push(Sample {

@@ -18,7 +18,7 @@ pub struct DemoFile {
 }
 
 /// The demo's files, in import order.
-pub fn demo_files() -> [DemoFile; 6] {
+pub fn demo_files() -> [DemoFile; 7] {
     [
         DemoFile {
             name: "higgs-activity-sample.txt.gz",
@@ -68,6 +68,14 @@ pub fn demo_files() -> [DemoFile; 6] {
             edge_kind: EdgeKind::Follow,
             platform: "yt",
             what: "real YouTube Data API answers: channels, a video, comment threads and a reply",
+        },
+        DemoFile {
+            name: "instagram-answers.jsonl",
+            bytes: include_bytes!("../../../tests/data/demo/instagram-answers.jsonl"),
+            format: Format::Instagram,
+            edge_kind: EdgeKind::Follow,
+            platform: "ig",
+            what: "real Instagram Graph API answers: a business profile, its media, comments",
         },
     ]
 }

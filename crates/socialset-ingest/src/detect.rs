@@ -40,7 +40,7 @@ pub fn detect_format(path: &Path, display: &str) -> Result<Detection, RecordErro
         RecordError::fatal(
             display,
             0,
-            "cannot tell the format from the extension or the first lines; pass --format with one of jsonl, snap, ratings-csv, higgs, activitypub, twitter-v1, twitter-v2, reddit, youtube",
+            "cannot tell the format from the extension or the first lines; pass --format with one of jsonl, snap, ratings-csv, higgs, activitypub, twitter-v1, twitter-v2, reddit, youtube, instagram",
         )
     })
 }
@@ -98,6 +98,9 @@ fn detect_from(ext: &str, text: &str) -> Option<Detection> {
                 format!("Reddit things (\"kind\": \"{kind}\")"),
             );
         }
+        if let Some(why) = instagram_sign(text) {
+            return found(Format::Instagram, why.into());
+        }
         if text.contains("\"id_str\"") && text.contains("\"screen_name\"") {
             return found(Format::TwitterV1, "id_str and screen_name".into());
         }
@@ -144,6 +147,25 @@ fn detect_from(ext: &str, text: &str) -> Option<Detection> {
 }
 
 /// The `"type"` of a one-line JSON object, if it has one.
+/// What marks a JSON text as an Instagram Graph API answer, if anything does.
+fn instagram_sign(text: &str) -> Option<&'static str> {
+    if text.contains("\"business_discovery\"") {
+        Some("Instagram's business_discovery")
+    } else if text.contains("instagram.com/p/") || text.contains("cdninstagram.com") {
+        Some("Instagram media (permalinks to instagram.com)")
+    } else if text.contains("\"media_type\"") && text.contains("\"like_count\"") {
+        Some("Instagram media (media_type, like_count)")
+    } else if text.contains("\"username\"")
+        && text.contains("\"like_count\"")
+        && text.contains("\"timestamp\"")
+        && !text.contains("\"id_str\"")
+    {
+        Some("Instagram comments (username, text, like_count, timestamp)")
+    } else {
+        None
+    }
+}
+
 /// The Reddit thing kind a JSON text names (`"kind": "Listing"`, `t1`, `t3`…), if any.
 fn reddit_kind(text: &str) -> Option<&'static str> {
     const KINDS: [&str; 8] = [

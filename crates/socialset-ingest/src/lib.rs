@@ -51,10 +51,12 @@ pub enum Format {
     Reddit,
     /// YouTube Data API v3 responses: channels, videos, comment threads and comments.
     YouTube,
+    /// Instagram Graph API answers: business discovery, media, hashtag media, comments.
+    Instagram,
 }
 
 impl Format {
-    pub const ALL: [Self; 9] = [
+    pub const ALL: [Self; 10] = [
         Self::Jsonl,
         Self::Snap,
         Self::RatingsCsv,
@@ -64,6 +66,7 @@ impl Format {
         Self::TwitterV2,
         Self::Reddit,
         Self::YouTube,
+        Self::Instagram,
     ];
 
     /// The name used on the command line (`--format NAME`).
@@ -78,6 +81,7 @@ impl Format {
             Self::TwitterV2 => "twitter-v2",
             Self::Reddit => "reddit",
             Self::YouTube => "youtube",
+            Self::Instagram => "instagram",
         }
     }
 
@@ -93,6 +97,7 @@ impl Format {
             Self::TwitterV2 => "X/Twitter API v2 JSON (twarc2 pages: data, includes, errors)",
             Self::Reddit => "Reddit API JSON (listings, comment trees, accounts)",
             Self::YouTube => "YouTube Data API v3 JSON (channels, videos, comment threads)",
+            Self::Instagram => "Instagram Graph API JSON (business discovery, media, comments)",
         }
     }
 
@@ -107,6 +112,7 @@ impl Format {
             Self::TwitterV1 | Self::TwitterV2 => "tw",
             Self::Reddit => "rd",
             Self::YouTube => "yt",
+            Self::Instagram => "ig",
         }
     }
 }

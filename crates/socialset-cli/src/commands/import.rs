@@ -199,10 +199,7 @@ pub fn print_report(report: &ImportReport, store: &str) {
             Some(f) if files == 1 => f.file.clone(),
             _ => format!("{} files", thousands(files as u64)),
         };
-        println!(
-            "{place}: {} {what} not imported (not a kind socialset stores)",
-            thousands(n)
-        );
+        println!("{place}: {} {what}: not imported", thousands(n));
     }
     if !report.skipped_files.is_empty() {
         const SHOWN: usize = 10;

@@ -2,6 +2,7 @@
 
 mod activitypub;
 mod edges;
+mod instagram;
 mod json_docs;
 mod jsonl;
 mod reddit;
@@ -38,6 +39,7 @@ pub(crate) enum Reader {
     Twitter(json_docs::PageReader<twitter::Version>),
     Reddit(json_docs::PageReader<reddit::Authors>),
     YouTube(json_docs::PageReader<youtube::Authors>),
+    Instagram(json_docs::PageReader<instagram::Known>),
 }
 
 #[derive(Clone, Copy)]
@@ -59,6 +61,7 @@ impl Reader {
             Format::ActivityPub => return Self::ActivityPub(activitypub::reader(source, platform)),
             Format::Reddit => return Self::Reddit(reddit::reader(source, platform)),
             Format::YouTube => return Self::YouTube(youtube::reader(source, platform)),
+            Format::Instagram => return Self::Instagram(instagram::reader(source, platform)),
             Format::TwitterV1 => {
                 return Self::Twitter(twitter::reader(source, twitter::Version::V1, platform))
             }
@@ -80,6 +83,7 @@ impl Reader {
             Self::Twitter(r) => r.position(),
             Self::Reddit(r) => r.position(),
             Self::YouTube(r) => r.position(),
+            Self::Instagram(r) => r.position(),
             Self::Lines { lines, .. } => (lines.display(), lines.line()),
         }
     }
@@ -95,6 +99,7 @@ impl Reader {
             Self::Twitter(r) => r.next_into(out, ignored),
             Self::Reddit(r) => r.next_into(out, ignored),
             Self::YouTube(r) => r.next_into(out, ignored),
+            Self::Instagram(r) => r.next_into(out, ignored),
             Self::Lines {
                 lines,
                 kind,

@@ -21,6 +21,8 @@ pub fn parse_time_text(text: &str) -> Result<Timestamp, &'static str> {
     }
     let parsed = DateTime::parse_from_rfc3339(text)
         .or_else(|_| DateTime::parse_from_str(text, "%a %b %d %H:%M:%S %z %Y"))
+        // The Graph API's offset without a colon (Instagram: `2021-08-17T19:00:42+0000`).
+        .or_else(|_| DateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%S%z"))
         .map_err(|_| "is not an RFC 3339 time or epoch seconds")?;
     Timestamp::from_epoch_ms(parsed.timestamp_millis())
         .ok_or("is a time outside the years 1900–2200")
@@ -38,6 +40,7 @@ mod tests {
         assert_eq!(ms("1341100972"), Ok(1_341_100_972_000));
         assert_eq!(ms("Wed Jul 04 08:00:00 +0000 2012"), Ok(1_341_388_800_000));
         assert_eq!(ms("2012-07-04"), Ok(1_341_360_000_000));
+        assert_eq!(ms("1970-01-01T00:00:01+0000"), Ok(1000));
         assert!(ms("yesterday").is_err());
         assert!(ms("1e20").is_err());
     }

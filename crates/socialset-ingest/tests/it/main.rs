@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 use socialset_ingest::{detect_format, Format, ReadOptions, RecordReader};
 use socialset_model::{InteractionKind, Record};
 
+mod instagram;
 mod outbox;
 mod reddit;
 mod twitter;
@@ -116,6 +117,7 @@ fn the_demo_files_are_detected_as_their_formats() {
         ("demo/bitcoin-otc-sample.csv.gz", Format::RatingsCsv),
         ("demo/mastodon-activities.jsonl", Format::ActivityPub),
         ("demo/youtube-answers.jsonl", Format::YouTube),
+        ("demo/instagram-answers.jsonl", Format::Instagram),
     ] {
         let d = detect_format(&fixture(name), name).expect("detect");
         assert_eq!(d.format, format, "{name}: {}", d.reason);
