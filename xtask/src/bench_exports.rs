@@ -1,9 +1,10 @@
 //! `cargo xtask bench-exports`: the platform importers' parsing speed on the real samples in
 //! ../shared/data (PHEME tweets for API v1.1, twarc2 pages for v2, PRAW's Reddit answers,
-//! python-youtube's YouTube answers, python-facebook's Instagram answers, ActivityPub
-//! payloads, and socialset's own JSON Lines), each repeated into a file of at least `--gb` GB
-//! (default 1) and read on one core in a child process, so its peak memory is the reader's
-//! own. Records/s, MB/s and peak memory go to docs/BENCHMARKS.md with --write.
+//! python-youtube's YouTube answers, python-facebook's Instagram answers, Bluesky's AppView
+//! answers and Jetstream events, ActivityPub payloads, and socialset's own JSON Lines), each
+//! repeated into a file of at least `--gb` GB (default 1) and read on one core in a child
+//! process, so its peak memory is the reader's own. Records/s, MB/s and peak memory go to
+//! docs/BENCHMARKS.md with --write.
 
 use std::io::{BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
@@ -142,6 +143,28 @@ fn samples(data: &Path) -> Result<Vec<Sample>> {
     out.push(sample(
         Format::YouTube,
         "python-youtube's recorded Data API answers",
+        answers,
+    ));
+    // Bluesky: the AppView answers and the Jetstream events, one per line.
+    let mut answers = Vec::new();
+    let dir = data.join("platform-samples-2/bluesky");
+    for name in [
+        "getAuthorFeed.json",
+        "getPostThread.json",
+        "getFollowers.json",
+    ] {
+        let v: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(dir.join(name))?)?;
+        answers.push(v.to_string());
+    }
+    answers.extend(
+        std::fs::read_to_string(dir.join("jetstream_expected_v1.jsonl"))?
+            .lines()
+            .filter(|l| !l.trim().is_empty())
+            .map(str::to_owned),
+    );
+    out.push(sample(
+        Format::Bluesky,
+        "atproto.dart's AppView answers and Jetstream's events",
         answers,
     ));
     // Instagram: python-facebook's recorded Graph API answers, one per line (the profile

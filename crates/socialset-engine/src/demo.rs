@@ -18,7 +18,7 @@ pub struct DemoFile {
 }
 
 /// The demo's files, in import order.
-pub fn demo_files() -> [DemoFile; 7] {
+pub fn demo_files() -> [DemoFile; 8] {
     [
         DemoFile {
             name: "higgs-activity-sample.txt.gz",
@@ -76,6 +76,14 @@ pub fn demo_files() -> [DemoFile; 7] {
             edge_kind: EdgeKind::Follow,
             platform: "ig",
             what: "real Instagram Graph API answers: a business profile, its media, comments",
+        },
+        DemoFile {
+            name: "bluesky-thread.json.gz",
+            bytes: include_bytes!("../../../tests/data/demo/bluesky-thread.json.gz"),
+            format: Format::Bluesky,
+            edge_kind: EdgeKind::Follow,
+            platform: "bsky",
+            what: "a real Bluesky thread from the AppView: 58 posts by 31 accounts, 54 deep",
         },
     ]
 }

@@ -40,7 +40,7 @@ pub fn detect_format(path: &Path, display: &str) -> Result<Detection, RecordErro
         RecordError::fatal(
             display,
             0,
-            "cannot tell the format from the extension or the first lines; pass --format with one of jsonl, snap, ratings-csv, higgs, activitypub, twitter-v1, twitter-v2, reddit, youtube, instagram",
+            "cannot tell the format from the extension or the first lines; pass --format with one of jsonl, snap, ratings-csv, higgs, activitypub, twitter-v1, twitter-v2, reddit, youtube, instagram, bluesky",
         )
     })
 }
@@ -79,6 +79,15 @@ fn detect_from(ext: &str, text: &str) -> Option<Detection> {
             return found(
                 Format::TwitterV2,
                 "author_id, public_metrics or twarc's metadata".into(),
+            );
+        }
+        if text.contains("\"time_us\"") && text.contains("\"did\"") {
+            return found(Format::Bluesky, "Jetstream events (did, time_us)".into());
+        }
+        if text.contains("\"at://did:") || text.contains("\"app.bsky.") {
+            return found(
+                Format::Bluesky,
+                "Bluesky AppView answers (at:// URIs, app.bsky records)".into(),
             );
         }
         if let Some(i) = text.find("\"youtube#") {

@@ -53,10 +53,12 @@ pub enum Format {
     YouTube,
     /// Instagram Graph API answers: business discovery, media, hashtag media, comments.
     Instagram,
+    /// Bluesky: AppView answers (feeds, threads, followers, profiles) and Jetstream events.
+    Bluesky,
 }
 
 impl Format {
-    pub const ALL: [Self; 10] = [
+    pub const ALL: [Self; 11] = [
         Self::Jsonl,
         Self::Snap,
         Self::RatingsCsv,
@@ -67,6 +69,7 @@ impl Format {
         Self::Reddit,
         Self::YouTube,
         Self::Instagram,
+        Self::Bluesky,
     ];
 
     /// The name used on the command line (`--format NAME`).
@@ -82,6 +85,7 @@ impl Format {
             Self::Reddit => "reddit",
             Self::YouTube => "youtube",
             Self::Instagram => "instagram",
+            Self::Bluesky => "bluesky",
         }
     }
 
@@ -98,6 +102,7 @@ impl Format {
             Self::Reddit => "Reddit API JSON (listings, comment trees, accounts)",
             Self::YouTube => "YouTube Data API v3 JSON (channels, videos, comment threads)",
             Self::Instagram => "Instagram Graph API JSON (business discovery, media, comments)",
+            Self::Bluesky => "Bluesky JSON (AppView feeds, threads, followers; Jetstream events)",
         }
     }
 
@@ -113,6 +118,7 @@ impl Format {
             Self::Reddit => "rd",
             Self::YouTube => "yt",
             Self::Instagram => "ig",
+            Self::Bluesky => "bsky",
         }
     }
 }

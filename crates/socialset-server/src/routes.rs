@@ -2060,9 +2060,9 @@ pub struct ImportQuery {
     /// The file's name, for its format by extension (e.g. data.jsonl.gz, threads.tar.gz);
     /// default data.jsonl.
     name: Option<String>,
-    /// auto (default), twitter-v1, twitter-v2, reddit, youtube, instagram, activitypub, jsonl,
-    /// higgs, snap or ratings-csv. Archives (.tar.gz, .tgz, .zip by name) are unpacked and
-    /// every data file in them read, each in this format.
+    /// auto (default), twitter-v1, twitter-v2, reddit, youtube, instagram, bluesky,
+    /// activitypub, jsonl, higgs, snap or ratings-csv. Archives (.tar.gz, .tgz, .zip by name)
+    /// are unpacked and every data file in them read, each in this format.
     format: Option<String>,
     /// true: import the good records and skip the bad ones (default: a bad record fails the
     /// import, and the store stays as it was).

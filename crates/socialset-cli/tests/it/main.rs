@@ -59,9 +59,10 @@ fn demo_builds_its_store_and_reports() {
     // Higgs sample + the ActivityPub payloads + the PHEME replies and mentions (read from the
     // raw v1.1 tweets: the same 2,436 the converted JSON Lines gives) + the Reddit thread's
     // replies + the YouTube comments' replies (one to the video's channel, one to a comment);
-    // Instagram's media and comments (its one mention is of the comment's own author).
-    assert_eq!(counts["interactions"], 28747 + 4 + 2436 + 506 + 2);
-    assert_eq!(counts["posts"], 5 + 1520 + 526 + 8 + 4);
+    // Instagram's media and comments (its one mention is of the comment's own author); the
+    // Bluesky thread's 58 posts, each a reply but the first, or mentioning.
+    assert_eq!(counts["interactions"], 28747 + 4 + 2436 + 506 + 2 + 58);
+    assert_eq!(counts["posts"], 5 + 1520 + 526 + 8 + 4 + 58);
     // Running it again replaces the demo store: same figures, nothing doubled.
     assert!(socialset(&db, &["demo", "--db", &db_arg]).status.success());
     assert_eq!(stats(&db), counts);

@@ -1,6 +1,7 @@
 //! One file per input format; `Reader` dispatches to the one chosen.
 
 mod activitypub;
+mod bluesky;
 mod edges;
 mod instagram;
 mod json_docs;
@@ -40,6 +41,7 @@ pub(crate) enum Reader {
     Reddit(json_docs::PageReader<reddit::Authors>),
     YouTube(json_docs::PageReader<youtube::Authors>),
     Instagram(json_docs::PageReader<instagram::Known>),
+    Bluesky(json_docs::PageReader<()>),
 }
 
 #[derive(Clone, Copy)]
@@ -62,6 +64,7 @@ impl Reader {
             Format::Reddit => return Self::Reddit(reddit::reader(source, platform)),
             Format::YouTube => return Self::YouTube(youtube::reader(source, platform)),
             Format::Instagram => return Self::Instagram(instagram::reader(source, platform)),
+            Format::Bluesky => return Self::Bluesky(bluesky::reader(source, platform)),
             Format::TwitterV1 => {
                 return Self::Twitter(twitter::reader(source, twitter::Version::V1, platform))
             }
@@ -84,6 +87,7 @@ impl Reader {
             Self::Reddit(r) => r.position(),
             Self::YouTube(r) => r.position(),
             Self::Instagram(r) => r.position(),
+            Self::Bluesky(r) => r.position(),
             Self::Lines { lines, .. } => (lines.display(), lines.line()),
         }
     }
@@ -100,6 +104,7 @@ impl Reader {
             Self::Reddit(r) => r.next_into(out, ignored),
             Self::YouTube(r) => r.next_into(out, ignored),
             Self::Instagram(r) => r.next_into(out, ignored),
+            Self::Bluesky(r) => r.next_into(out, ignored),
             Self::Lines {
                 lines,
                 kind,

@@ -78,11 +78,11 @@ impl Page<'_> {
                         self.youtube_document(v, &item(path, "items", i), authors);
                     }
                 }
-                Some("youtube#channel") => self.each(|p| p.channel(doc, path)),
-                Some("youtube#video") => self.each(|p| p.video(doc, path, authors)),
-                Some("youtube#commentThread") => self.thread(doc, path, authors),
+                Some("youtube#channel") => self.each(|p| p.yt_channel(doc, path)),
+                Some("youtube#video") => self.each(|p| p.yt_video(doc, path, authors)),
+                Some("youtube#commentThread") => self.yt_thread(doc, path, authors),
                 Some("youtube#comment") => {
-                    self.each(|p| p.comment(doc, path, None, None, authors));
+                    self.each(|p| p.yt_comment(doc, path, None, None, authors));
                 }
                 Some(other) if other.starts_with("youtube#") => {
                     self.ignore(&format!("YouTube resource of kind {other}"));
@@ -94,7 +94,7 @@ impl Page<'_> {
     }
 
     /// The resource's `id`: text, or for search results an object (`{"videoId": …}`).
-    fn resource_id(&self, v: &Value, path: &str, what: &str) -> Result<String, RecordError> {
+    fn yt_resource_id(&self, v: &Value, path: &str, what: &str) -> Result<String, RecordError> {
         match self.text(v, "id", path)? {
             Some(id) if !id.is_empty() => Ok(id),
             _ => Err(self.error(
@@ -105,8 +105,8 @@ impl Page<'_> {
         }
     }
 
-    fn channel(&mut self, v: &Value, path: &str) -> Result<(), RecordError> {
-        let id = self.resource_id(v, path, "channel")?;
+    fn yt_channel(&mut self, v: &Value, path: &str) -> Result<(), RecordError> {
+        let id = self.yt_resource_id(v, path, "channel")?;
         let mut a = Account::bare(self.account_id(&id));
         let none = Value::Null;
         let snippet = v.get("snippet").unwrap_or(&none);
@@ -138,8 +138,13 @@ impl Page<'_> {
         Ok(())
     }
 
-    fn video(&mut self, v: &Value, path: &str, authors: &mut Authors) -> Result<(), RecordError> {
-        let id = self.resource_id(v, path, "video")?;
+    fn yt_video(
+        &mut self,
+        v: &Value,
+        path: &str,
+        authors: &mut Authors,
+    ) -> Result<(), RecordError> {
+        let id = self.yt_resource_id(v, path, "video")?;
         let none = Value::Null;
         let snippet = v.get("snippet").unwrap_or(&none);
         let sp = at(path, "snippet");
@@ -212,7 +217,7 @@ impl Page<'_> {
     }
 
     /// A comment thread: its top-level comment, then the replies it carries.
-    fn thread(&mut self, v: &Value, path: &str, authors: &mut Authors) {
+    fn yt_thread(&mut self, v: &Value, path: &str, authors: &mut Authors) {
         let none = Value::Null;
         let snippet = v.get("snippet").unwrap_or(&none);
         let sp = at(path, "snippet");
@@ -225,7 +230,7 @@ impl Page<'_> {
                 let tp = at(&sp, "topLevelComment");
                 self.each(|p| {
                     let replies = p.yt_count(snippet, "totalReplyCount", &sp)?;
-                    p.comment(top, &tp, video_channel, replies, authors)
+                    p.yt_comment(top, &tp, video_channel, replies, authors)
                 });
             }
             None => self.each(|p| {
@@ -240,7 +245,7 @@ impl Page<'_> {
             let rp = at(path, "replies");
             for (i, c) in list(replies, "comments").iter().enumerate() {
                 let cp = item(&rp, "comments", i);
-                self.each(|p| p.comment(c, &cp, None, None, authors));
+                self.each(|p| p.yt_comment(c, &cp, None, None, authors));
             }
         }
     }
@@ -248,7 +253,7 @@ impl Page<'_> {
     /// A comment: a post replying to its parent comment (`parentId`) or, at the top of a
     /// thread, to its video; `video_channel` is the video's channel and `replies` the
     /// thread's reply count, when the thread says.
-    fn comment(
+    fn yt_comment(
         &mut self,
         v: &Value,
         path: &str,
@@ -256,7 +261,7 @@ impl Page<'_> {
         replies: Option<u64>,
         authors: &mut Authors,
     ) -> Result<(), RecordError> {
-        let id = self.resource_id(v, path, "comment")?;
+        let id = self.yt_resource_id(v, path, "comment")?;
         let none = Value::Null;
         let snippet = v.get("snippet").unwrap_or(&none);
         let sp = at(path, "snippet");

@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 use socialset_ingest::{detect_format, Format, ReadOptions, RecordReader};
 use socialset_model::{InteractionKind, Record};
 
+mod bluesky;
 mod instagram;
 mod outbox;
 mod reddit;
@@ -118,6 +119,7 @@ fn the_demo_files_are_detected_as_their_formats() {
         ("demo/mastodon-activities.jsonl", Format::ActivityPub),
         ("demo/youtube-answers.jsonl", Format::YouTube),
         ("demo/instagram-answers.jsonl", Format::Instagram),
+        ("demo/bluesky-thread.json.gz", Format::Bluesky),
     ] {
         let d = detect_format(&fixture(name), name).expect("detect");
         assert_eq!(d.format, format, "{name}: {}", d.reason);
