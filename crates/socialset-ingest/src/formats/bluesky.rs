@@ -347,8 +347,8 @@ impl Page<'_> {
         }
     }
 
-    /// A thread view: the post, its chain of parents, and its replies (iteratively: a
-    /// thread may be hundreds deep).
+    /// A thread view: the post, its chain of parents, and its replies, walked with a stack
+    /// (the parser refuses documents nested past 128 levels before this runs).
     fn bsky_thread(&mut self, root: &Value, path: &str) {
         let mut stack: Vec<(&Value, String)> = vec![(root, path.to_owned())];
         while let Some((node, p)) = stack.pop() {

@@ -160,12 +160,8 @@ impl Documents {
                             return Ok(Some(Document { line: no, value }));
                         }
                         Err(e) if *decided => {
-                            return Err(RecordError::new(
-                                &self.display,
-                                no,
-                                format!("is not valid JSON: {}", without_position(&e)),
-                            )
-                            .raw(text.as_bytes()))
+                            return Err(RecordError::new(&self.display, no, json_problem(&e))
+                                .raw(text.as_bytes()))
                         }
                         Err(_) => {}
                     }
@@ -228,11 +224,7 @@ impl Documents {
                             self.mode = Mode::Done;
                             // A syntax error leaves the stream unusable: nothing after it can
                             // be trusted.
-                            Err(RecordError::fatal(
-                                &self.display,
-                                at,
-                                format!("is not valid JSON: {}", without_position(&e)),
-                            ))
+                            Err(RecordError::fatal(&self.display, at, json_problem(&e)))
                         }
                         Some(Ok(value)) => Ok(Some(Document { line, value })),
                     };
@@ -487,12 +479,8 @@ impl Splitter {
 
     /// Parses the scanned bytes; `line` is where they start.
     fn parse<T: serde::de::DeserializeOwned>(&self, line: u64) -> Result<T, RecordError> {
-        serde_json::from_slice(&self.buf).map_err(|e| {
-            self.fatal(
-                line + (e.line() as u64).saturating_sub(1),
-                format!("is not valid JSON: {}", without_position(&e)),
-            )
-        })
+        serde_json::from_slice(&self.buf)
+            .map_err(|e| self.fatal(line + (e.line() as u64).saturating_sub(1), json_problem(&e)))
     }
 
     fn expect(&mut self, want: u8, what: &str) -> Result<(), RecordError> {
@@ -645,6 +633,20 @@ impl Splitter {
 }
 
 /// serde_json's message without its " at line L column C" (the error names the line itself).
+/// What is wrong with a document serde_json refused: not JSON, or JSON nested deeper than
+/// serde_json reads (128 levels, which guards the stack).
+fn json_problem(e: &serde_json::Error) -> String {
+    let problem = without_position(e);
+    if problem.contains("recursion limit exceeded") {
+        "is nested more than 128 levels deep, deeper than socialset reads (a Bluesky thread of \
+         more than about 100 parents or replies of replies: fetch it with a smaller \
+         parentHeight or depth)"
+            .to_owned()
+    } else {
+        format!("is not valid JSON: {problem}")
+    }
+}
+
 fn without_position(e: &serde_json::Error) -> String {
     let problem = e.to_string();
     problem

@@ -180,3 +180,32 @@ fn bad_events_name_their_line_and_field() {
     // The good event between them is read.
     assert!(r.records.iter().any(|x| matches!(x, Record::Follow(_))));
 }
+
+#[test]
+fn a_thread_nested_deeper_than_the_parser_reads_is_refused_with_its_reason() {
+    let post = |i: usize| {
+        format!(
+            r#""post":{{"uri":"at://did:plc:a/app.bsky.feed.post/{i}","author":{{"did":"did:plc:a"}},"record":{{"text":"x"}}}}"#
+        )
+    };
+    let mut text = String::from(r#"{"thread":"#);
+    for i in 0..200 {
+        text.push_str(&format!("{{{},\"parent\":", post(i)));
+    }
+    text.push_str("null");
+    text.push_str(&"}".repeat(201));
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("deep.json");
+    std::fs::write(&path, text).expect("write");
+    let r = read_path(&path, "deep.json");
+    assert!(r.records.is_empty());
+    let e = r
+        .errors
+        .first()
+        .map(ToString::to_string)
+        .unwrap_or_default();
+    assert!(
+        e.contains("deep.json:1") && e.contains("nested more than 128 levels"),
+        "{e}"
+    );
+}
