@@ -118,6 +118,29 @@ pub enum PostKind {
 }
 
 impl Post {
+    /// A post known only by its id and author; importers fill in what their format gives.
+    pub fn bare(id: PostId, author: AccountId) -> Self {
+        Self {
+            id,
+            author,
+            at: None,
+            text: None,
+            lang: None,
+            reply_to: None,
+            share_of: None,
+            quote_of: None,
+            mentions: Vec::new(),
+            hashtags: Vec::new(),
+            urls: Vec::new(),
+            likes: None,
+            shares: None,
+            replies: None,
+            views: None,
+            source: None,
+            group: None,
+        }
+    }
+
     /// A share wins over a quote, a quote over a reply.
     pub fn kind(&self) -> PostKind {
         if self.share_of.is_some() {

@@ -318,23 +318,14 @@ impl Ctx<'_> {
             }));
         }
         out.push(Record::Post(Post {
-            id: post_id,
-            author: author_id,
             at,
             text: content.map(html_to_text),
             lang,
             reply_to: reply_to.map(|p| self.post_id(p)),
-            share_of: None,
-            quote_of: None,
             mentions,
             hashtags,
             urls,
-            likes: None,
-            shares: None,
-            replies: None,
-            views: None,
-            source: None,
-            group: None,
+            ..Post::bare(post_id, author_id)
         }));
         Ok(())
     }
@@ -375,23 +366,9 @@ impl Ctx<'_> {
             out.push(self.interaction(&actor_id, author, InteractionKind::Share, at, &post_id));
         }
         out.push(Record::Post(Post {
-            id: post_id,
-            author: actor_id,
             at,
-            text: None,
-            lang: None,
-            reply_to: None,
             share_of: Some(self.post_id(object)),
-            quote_of: None,
-            mentions: Vec::new(),
-            hashtags: Vec::new(),
-            urls: Vec::new(),
-            likes: None,
-            shares: None,
-            replies: None,
-            views: None,
-            source: None,
-            group: None,
+            ..Post::bare(post_id, actor_id)
         }));
         Ok(())
     }

@@ -258,13 +258,10 @@ impl Page<'_> {
             }
         }
         self.records.push(Record::Post(Post {
-            id: post_id,
-            author,
             at: at_time,
             text,
             lang,
             reply_to: parts.parent.map(|p| self.post_id(&p)),
-            share_of: None,
             quote_of: parts.quoted.map(|q| self.post_id(&q)),
             mentions,
             hashtags: parts.tags,
@@ -272,9 +269,7 @@ impl Page<'_> {
             likes,
             shares,
             replies,
-            views: None,
-            source: None,
-            group: None,
+            ..Post::bare(post_id, author)
         }));
         Ok(())
     }
@@ -287,23 +282,9 @@ impl Page<'_> {
             self.interaction(by, dst, InteractionKind::Share, when, &post_id);
         }
         self.records.push(Record::Post(Post {
-            id: post_id,
-            author: by.clone(),
             at: when,
-            text: None,
-            lang: None,
-            reply_to: None,
             share_of: Some(self.post_id(subject)),
-            quote_of: None,
-            mentions: Vec::new(),
-            hashtags: Vec::new(),
-            urls: Vec::new(),
-            likes: None,
-            shares: None,
-            replies: None,
-            views: None,
-            source: None,
-            group: None,
+            ..Post::bare(post_id, by.clone())
         }));
     }
 

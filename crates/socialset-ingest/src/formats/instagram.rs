@@ -240,23 +240,13 @@ impl Page<'_> {
             }
             known.author(&id, &by);
             p.records.push(Record::Post(Post {
-                id: post_id,
-                author: by.clone(),
                 at: when,
                 text,
-                lang: None,
-                reply_to: None,
-                share_of: None,
-                quote_of: None,
                 mentions,
                 hashtags,
-                urls: Vec::new(),
                 likes: p.count(v, "like_count", path)?,
-                shares: None,
                 replies: p.count(v, "comments_count", path)?,
-                views: None,
-                source: None,
-                group: None,
+                ..Post::bare(post_id, by.clone())
             }));
             author = Some((id, by));
             Ok(())
@@ -329,23 +319,13 @@ impl Page<'_> {
         }
         known.author(&id, &author);
         self.records.push(Record::Post(Post {
-            id: post_id,
-            author,
             at: when,
             text,
-            lang: None,
             reply_to: parent.map(|p| self.post_id(&p)),
-            share_of: None,
-            quote_of: None,
             mentions,
             hashtags,
-            urls: Vec::new(),
             likes: self.count(v, "like_count", path)?,
-            shares: None,
-            replies: None,
-            views: None,
-            source: None,
-            group: None,
+            ..Post::bare(post_id, author)
         }));
         if let Some(replies) = v.get("replies") {
             let rp = at(path, "replies");

@@ -255,27 +255,18 @@ impl Page<'_> {
         }
         authors.0.insert(id, author_id.clone());
         self.records.push(Record::Post(Post {
-            id: post_id,
-            author: author_id,
             at: when,
             text,
-            lang: None,
             reply_to: reply_to.map(|p| self.post_id(&p)),
-            share_of: None,
-            quote_of: None,
-            mentions: Vec::new(),
-            hashtags: Vec::new(),
             urls,
             // Upvotes; old answers give a net score there, negative when downvoted: unknown.
             likes: data.get("ups").and_then(Value::as_u64),
-            shares: None,
             replies: self.count(data, "num_comments", path)?,
-            views: None,
-            source: None,
             group: self
                 .text(data, "subreddit", path)?
                 .filter(|r| !r.is_empty() && !r.starts_with("u_"))
                 .map(|r| self.group_id(&r)),
+            ..Post::bare(post_id, author_id)
         }));
         Ok(())
     }

@@ -195,23 +195,14 @@ impl Page<'_> {
         }
         authors.remember(&id, &author);
         self.records.push(Record::Post(Post {
-            id: self.post_id(&id),
-            author,
             at: self.time(snippet, "publishedAt", &sp)?,
             text,
             lang,
-            reply_to: None,
-            share_of: None,
-            quote_of: None,
-            mentions: Vec::new(),
             hashtags,
-            urls: Vec::new(),
             likes,
-            shares: None,
             replies,
             views,
-            source: None,
-            group: None,
+            ..Post::bare(self.post_id(&id), author)
         }));
         Ok(())
     }
@@ -308,23 +299,12 @@ impl Page<'_> {
             None => self.text(snippet, "textDisplay", &sp)?,
         };
         self.records.push(Record::Post(Post {
-            id: post_id,
-            author,
             at: when,
             text,
-            lang: None,
             reply_to: reply_to.map(|r| self.post_id(&r)),
-            share_of: None,
-            quote_of: None,
-            mentions: Vec::new(),
-            hashtags: Vec::new(),
-            urls: Vec::new(),
             likes: self.yt_count(snippet, "likeCount", &sp)?,
-            shares: None,
             replies,
-            views: None,
-            source: None,
-            group: None,
+            ..Post::bare(post_id, author)
         }));
         Ok(())
     }

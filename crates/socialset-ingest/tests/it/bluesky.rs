@@ -5,27 +5,13 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use socialset_ingest::{detect_format, Format, ReadOptions, RecordError, RecordReader};
+use socialset_ingest::Format;
 use socialset_model::{InteractionKind, Post, Record};
 
-use super::fixture;
-
-struct Outcome {
-    records: Vec<Record>,
-    errors: Vec<RecordError>,
-    ignored: BTreeMap<String, u64>,
-}
+use super::{fixture, read_as, Outcome};
 
 fn read_path(path: &Path, name: &str) -> Outcome {
-    let format = detect_format(path, name).expect("detect").format;
-    assert_eq!(format, Format::Bluesky, "{name}");
-    let (mut reader, _) = RecordReader::open(path, name, &ReadOptions::new(format)).expect("open");
-    let (records, errors) = super::drain(reader.by_ref());
-    Outcome {
-        records,
-        errors,
-        ignored: reader.ignored().clone(),
-    }
+    read_as(path, name, Format::Bluesky)
 }
 
 fn read(name: &str) -> Outcome {

@@ -4,27 +4,13 @@
 
 use std::path::Path;
 
-use socialset_ingest::{detect_format, Format, ReadOptions, RecordError, RecordReader};
-use socialset_model::{Account, InteractionKind, Post, Record};
+use socialset_ingest::Format;
+use socialset_model::{Account, InteractionKind, Record};
 
-use super::fixture;
-
-struct Outcome {
-    records: Vec<Record>,
-    errors: Vec<RecordError>,
-    ignored: std::collections::BTreeMap<String, u64>,
-}
+use super::{fixture, posts, read_as, Outcome};
 
 fn read_path(path: &Path, name: &str) -> Outcome {
-    let format = detect_format(path, name).expect("detect").format;
-    assert_eq!(format, Format::Instagram, "{name}");
-    let (mut reader, _) = RecordReader::open(path, name, &ReadOptions::new(format)).expect("open");
-    let (records, errors) = super::drain(reader.by_ref());
-    Outcome {
-        records,
-        errors,
-        ignored: reader.ignored().clone(),
-    }
+    read_as(path, name, Format::Instagram)
 }
 
 fn read(name: &str) -> Outcome {
@@ -38,16 +24,6 @@ fn accounts(records: &[Record]) -> Vec<&Account> {
         .iter()
         .filter_map(|r| match r {
             Record::Account(a) => Some(a),
-            _ => None,
-        })
-        .collect()
-}
-
-fn posts(records: &[Record]) -> Vec<&Post> {
-    records
-        .iter()
-        .filter_map(|r| match r {
-            Record::Post(p) => Some(p),
             _ => None,
         })
         .collect()

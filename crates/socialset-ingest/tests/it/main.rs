@@ -32,6 +32,37 @@ pub(crate) fn drain(
     (records, errors)
 }
 
+/// What reading one file gave: its records, its errors, and what it did not import.
+pub(crate) struct Outcome {
+    pub records: Vec<Record>,
+    pub errors: Vec<socialset_ingest::RecordError>,
+    pub ignored: std::collections::BTreeMap<String, u64>,
+}
+
+/// Reads `path` (shown as `name`), which must be detected as `format`.
+pub(crate) fn read_as(path: &Path, name: &str, format: Format) -> Outcome {
+    let detected = detect_format(path, name).expect("detect").format;
+    assert_eq!(detected, format, "{name}");
+    let (mut reader, _) = RecordReader::open(path, name, &ReadOptions::new(format)).expect("open");
+    let (records, errors) = drain(reader.by_ref());
+    Outcome {
+        records,
+        errors,
+        ignored: reader.ignored().clone(),
+    }
+}
+
+/// The posts among `records`.
+pub(crate) fn posts(records: &[Record]) -> Vec<&socialset_model::Post> {
+    records
+        .iter()
+        .filter_map(|r| match r {
+            Record::Post(p) => Some(p),
+            _ => None,
+        })
+        .collect()
+}
+
 fn read(name: &str) -> Vec<Record> {
     let path = fixture(name);
     let format = detect_format(&path, name).expect("detect").format;

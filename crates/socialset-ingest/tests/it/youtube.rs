@@ -4,16 +4,14 @@
 
 use std::path::Path;
 
-use socialset_ingest::{detect_format, Format, ReadOptions, RecordError, RecordReader};
-use socialset_model::{InteractionKind, Post, Record};
+use socialset_ingest::{Format, RecordError};
+use socialset_model::{InteractionKind, Record};
 
-use super::fixture;
+use super::{fixture, posts, read_as};
 
 fn read_path(path: &Path, name: &str) -> (Vec<Record>, Vec<RecordError>) {
-    let format = detect_format(path, name).expect("detect").format;
-    assert_eq!(format, Format::YouTube, "{name}");
-    let (reader, _) = RecordReader::open(path, name, &ReadOptions::new(format)).expect("open");
-    super::drain(reader)
+    let r = read_as(path, name, Format::YouTube);
+    (r.records, r.errors)
 }
 
 /// The records of the fixtures named, read one after the other into one list.
@@ -25,16 +23,6 @@ fn read(names: &[&str]) -> Vec<Record> {
         out.extend(records);
     }
     out
-}
-
-fn posts(records: &[Record]) -> Vec<&Post> {
-    records
-        .iter()
-        .filter_map(|r| match r {
-            Record::Post(p) => Some(p),
-            _ => None,
-        })
-        .collect()
 }
 
 #[test]
@@ -161,10 +149,8 @@ fn hidden_counts_stay_unknown_and_bad_fields_are_named() {
         ),
     )
     .expect("write");
-    let format = detect_format(&path, "yt.jsonl").expect("detect").format;
-    let (mut reader, _) =
-        RecordReader::open(&path, "yt.jsonl", &ReadOptions::new(format)).expect("open");
-    let (records, errors) = super::drain(reader.by_ref());
+    let r = read_as(&path, "yt.jsonl", Format::YouTube);
+    let (records, errors, ignored) = (r.records, r.errors, r.ignored);
     let channel = records
         .iter()
         .find_map(|r| match r {
@@ -181,7 +167,6 @@ fn hidden_counts_stay_unknown_and_bad_fields_are_named() {
     );
     // The good video of the same page is read.
     assert!(posts(&records).iter().any(|p| p.id.as_str() == "yt:v2"));
-    let ignored = reader.ignored();
     assert!(
         ignored
             .keys()
