@@ -23,6 +23,11 @@ use crate::progress::ImportProgress;
 ///   twitter-v1   X/Twitter API v1.1 JSON: tweets with their users (PHEME, old archives)
 ///   twitter-v2   X/Twitter API v2 JSON as twarc2 saves it: data, includes, errors
 ///   reddit       Reddit API JSON: listings, comment trees, accounts, subreddits
+///   youtube      YouTube Data API v3 JSON: channels, videos, comment threads, comments
+///   instagram    Instagram Graph API JSON: business_discovery, media, comments (a
+///                hashtag's media carry no author: counted, not imported)
+///   bluesky      Bluesky JSON: AppView feeds, threads, followers, profiles, and
+///                Jetstream events saved one per line (deletes counted, not applied)
 /// Files may be gzip-compressed (detected from their first bytes). A directory is read
 /// whole, every file under it (READMEs, licences and notes left out).
 ///
@@ -37,6 +42,7 @@ use crate::progress::ImportProgress;
 ///   socialset import --skip-bad export.jsonl
 ///   socialset import rumoureval-data/          # PHEME threads: one tweet per file
 ///   socialset import --skip-bad tweets.jsonl   # twarc2 output
+///   socialset import jetstream-events.jsonl     # Bluesky's firehose, saved
 #[derive(Debug, clap::Args)]
 #[command(verbatim_doc_comment)]
 pub struct Args {
@@ -45,7 +51,7 @@ pub struct Args {
     files: Vec<PathBuf>,
 
     /// Input format: auto, jsonl, snap, ratings-csv, higgs, activitypub, twitter-v1,
-    /// twitter-v2 or reddit.
+    /// twitter-v2, reddit, youtube, instagram or bluesky.
     #[arg(long, default_value = "auto", value_name = "F")]
     format: String,
 
