@@ -195,19 +195,30 @@ fn towards_by(
     read: impl Fn(&str) -> SentimentReport,
 ) -> TowardsReport {
     let scope = scope(text, names, others);
-    let sentiment = match &scope {
-        Scope::NotNamed | Scope::Whole => read(text),
-        Scope::Part(ranges) => read(&Scope::part_text(text, ranges)),
+    let sentiment = read_scope(text, &scope, &read).unwrap_or_else(|| read(text));
+    TowardsReport { sentiment, scope }
+}
+
+/// The reading towards a target where `scope` says only part of `text` speaks of it (its
+/// clauses, or the other side of a comparison); `None` where the whole text's reading holds,
+/// so a caller that has it already reads nothing twice.
+pub fn read_scope(
+    text: &str,
+    scope: &Scope,
+    read: impl Fn(&str) -> SentimentReport,
+) -> Option<SentimentReport> {
+    match scope {
+        Scope::NotNamed | Scope::Whole => None,
+        Scope::Part(ranges) => Some(read(&Scope::part_text(text, ranges))),
         Scope::Compared { own, versus } => {
             let mine = read(&text[own.clone()]);
-            if mine.polarity == Polarity::Neutral {
+            Some(if mine.polarity == Polarity::Neutral {
                 flipped(read(&text[versus.clone()]))
             } else {
                 mine
-            }
+            })
         }
-    };
-    TowardsReport { sentiment, scope }
+    }
 }
 
 /// A lone post's kind and sentiment.

@@ -218,16 +218,14 @@ impl Workspace {
         let mut towards: Vec<Option<&'static str>> = vec![None; n];
         if let Some(b) = &brand {
             for i in (0..n).filter(|&i| b.about(&data, i, texts[i])) {
-                let t = sentiment::sentiment_towards(
-                    texts[i],
-                    scored[i].language,
-                    sentiment::SentimentModel::Trained,
-                    &b.names,
-                    &b.others,
-                );
-                towards[i] = Some(t.scope.name());
-                if t.scoped() {
-                    scored[i] = t.sentiment;
+                // Read again only where part of the post speaks of the brand.
+                let scope = socialset_analysis::sentiment::scope(texts[i], &b.names, &b.others);
+                let language = scored[i].language;
+                towards[i] = Some(scope.name());
+                if let Some(part) = sentiment::read_scope(texts[i], &scope, |t| {
+                    sentiment::sentiment_in(t, language, sentiment::SentimentModel::Trained)
+                }) {
+                    scored[i] = part;
                 }
             }
         }

@@ -8,9 +8,9 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 use socialset_ingest::{detect_format, Format, ReadOptions, RecordError, RecordReader};
-use socialset_model::{Account, InteractionKind, Post, Record};
+use socialset_model::{Account, InteractionKind, Record};
 
-use super::fixture;
+use super::{fixture, posts};
 
 /// Every record and error of a file, and what it reported as not imported.
 fn read_all(path: &Path) -> (Vec<Record>, Vec<RecordError>, BTreeMap<String, u64>) {
@@ -25,16 +25,6 @@ fn read_ok(path: &Path) -> (Vec<Record>, BTreeMap<String, u64>) {
     let (records, errors, ignored) = read_all(path);
     assert!(errors.is_empty(), "{}: {errors:?}", path.display());
     (records, ignored)
-}
-
-fn posts(records: &[Record]) -> Vec<&Post> {
-    records
-        .iter()
-        .filter_map(|r| match r {
-            Record::Post(p) => Some(p),
-            _ => None,
-        })
-        .collect()
 }
 
 fn account<'r>(records: &'r [Record], id: &str) -> &'r Account {
