@@ -133,3 +133,89 @@ pub fn watch<T>(progress: &socialset_engine::Progress, work: impl FnOnce() -> T)
         out
     })
 }
+
+/// A live stream's spinner: events and records committed, and how far behind now the cursor
+/// is; connections and failures are told on stderr (always: a log of a long-running follower
+/// needs them).
+pub struct FollowProgress {
+    bar: ProgressBar,
+    started: Instant,
+    rejected: u64,
+}
+
+impl FollowProgress {
+    pub fn new(quiet: bool) -> Self {
+        let bar = if quiet {
+            ProgressBar::hidden()
+        } else {
+            ProgressBar::new_spinner()
+        };
+        bar.set_style(
+            ProgressStyle::with_template("{spinner} {elapsed} {msg}")
+                .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+        );
+        bar.enable_steady_tick(std::time::Duration::from_millis(200));
+        Self {
+            bar,
+            started: Instant::now(),
+            rejected: 0,
+        }
+    }
+
+    fn say(&self, line: String) {
+        if self.bar.is_hidden() {
+            eprintln!("{line}");
+        } else {
+            self.bar.println(line);
+        }
+    }
+}
+
+impl Drop for FollowProgress {
+    fn drop(&mut self) {
+        self.bar.finish_and_clear();
+    }
+}
+
+impl socialset_engine::FollowObserver for FollowProgress {
+    fn connecting(&mut self, url: &str, cursor: Option<u64>) {
+        self.say(match cursor {
+            Some(c) => format!("{url}: connecting, from cursor {c}"),
+            None => format!("{url}: connecting, from now (no cursor stored)"),
+        });
+    }
+
+    fn committed(&mut self, events: u64, records: u64, cursor: Option<u64>) {
+        let seconds = self.started.elapsed().as_secs_f64().max(1e-3);
+        let behind = cursor
+            .and_then(|c| {
+                let now = std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .ok()?
+                    .as_micros() as u64;
+                Some(now.saturating_sub(c) / 1_000_000)
+            })
+            .map(|s| format!(", cursor {s} s behind now"))
+            .unwrap_or_default();
+        self.bar.set_message(format!(
+            "{} events committed, {} records, {}/s{behind}",
+            crate::output::thousands(events),
+            crate::output::thousands(records),
+            crate::output::thousands((events as f64 / seconds) as u64)
+        ));
+    }
+
+    fn rejected(&mut self, error: &RecordError) {
+        self.rejected += 1;
+        if self.rejected <= REJECTS_SHOWN {
+            self.say(format!("skipped {error}"));
+        }
+    }
+
+    fn reconnecting(&mut self, why: &str, wait: std::time::Duration) {
+        self.say(format!(
+            "connection lost ({why}); connecting again in {} s",
+            wait.as_secs()
+        ));
+    }
+}

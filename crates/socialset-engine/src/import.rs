@@ -435,7 +435,7 @@ fn read_all(mut reader: RecordReader, send: &mpsc::SyncSender<Msg>) {
 
 /// `FILE.rejects.jsonl` in `dir` when given, else beside the input, or in the current
 /// directory when the input's directory is read-only.
-fn create_rejects_file(input: &Path, dir: Option<&Path>) -> Result<(File, PathBuf)> {
+pub(crate) fn create_rejects_file(input: &Path, dir: Option<&Path>) -> Result<(File, PathBuf)> {
     let name = format!(
         "{}.rejects.jsonl",
         input
@@ -481,7 +481,7 @@ fn create_private(path: &Path) -> std::io::Result<File> {
     options.open(path)
 }
 
-fn write_reject(w: &mut impl Write, e: &RecordError) -> std::io::Result<()> {
+pub(crate) fn write_reject(w: &mut impl Write, e: &RecordError) -> std::io::Result<()> {
     let line = serde_json::json!({
         "line": e.line,
         "field": e.field,

@@ -10,6 +10,7 @@ mod communities;
 mod demo;
 mod error;
 mod eval;
+mod follow;
 mod groups;
 mod import;
 mod influence;
@@ -54,6 +55,7 @@ pub use eval::{
     eval_communities, eval_influence, eval_influence_halves, CommunityEval, InfluenceEval,
     MethodScore,
 };
+pub use follow::{FollowObserver, FollowOptions, FollowReport};
 pub use groups::GroupsReport;
 pub use import::{FileReport, ImportObserver, ImportOptions, ImportReport, NoProgress};
 pub use influence::{

@@ -233,6 +233,10 @@ pub trait ImportTx {
     /// at the same time takes the newer value.
     fn put(&mut self, record: &Record) -> Result<()>;
 
+    /// Sets a `meta` value inside the import's transaction: it lands with the records or not
+    /// at all (a stream's cursor is kept so, beside the events it acknowledges).
+    fn set_meta(&mut self, key: &str, value: &str) -> Result<()>;
+
     /// Makes the import durable.
     fn commit(self: Box<Self>) -> Result<()>;
 }

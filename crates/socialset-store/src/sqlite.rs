@@ -882,6 +882,15 @@ impl ImportTx for SqliteImport<'_> {
         Ok(())
     }
 
+    fn set_meta(&mut self, key: &str, value: &str) -> Result<()> {
+        self.tx.execute(
+            "INSERT INTO meta (key, value) VALUES (?1, ?2)
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            [key, value],
+        )?;
+        Ok(())
+    }
+
     fn commit(mut self: Box<Self>) -> Result<()> {
         self.flush_all()?;
         self.tx.execute(crate::sql::COUNT_IMPORT, [])?;

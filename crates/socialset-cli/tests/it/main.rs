@@ -1,5 +1,7 @@
 //! The real `socialset` binary on the fixtures in tests/data.
 
+mod follow;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 

@@ -632,3 +632,40 @@ fn campaigns_members_clicks_and_orders_on_both_backends() {
         assert_eq!(seen[0], seen[1], "both backends read back the same");
     }
 }
+
+#[test]
+fn a_meta_value_set_by_an_import_lands_with_its_records_or_not_at_all() {
+    for (at, mut store) in backends() {
+        {
+            let mut tx = store.begin_import().expect("tx");
+            tx.put(&follow("tw:a", "tw:b")).expect("put");
+            tx.set_meta("follow.cursor ws://h:80/s", "17")
+                .expect("meta");
+            // Dropped, not committed: neither the follow nor the cursor lands.
+        }
+        assert_eq!(
+            store.meta("follow.cursor ws://h:80/s").expect("meta"),
+            None,
+            "{at}"
+        );
+        assert_eq!(store.counts().expect("counts").follows, 0, "{at}");
+        let mut tx = store.begin_import().expect("tx");
+        tx.put(&follow("tw:a", "tw:b")).expect("put");
+        tx.set_meta("follow.cursor ws://h:80/s", "17")
+            .expect("meta");
+        tx.commit().expect("commit");
+        let mut tx = store.begin_import().expect("tx");
+        tx.set_meta("follow.cursor ws://h:80/s", "18")
+            .expect("meta");
+        tx.commit().expect("commit");
+        assert_eq!(
+            store
+                .meta("follow.cursor ws://h:80/s")
+                .expect("meta")
+                .as_deref(),
+            Some("18"),
+            "{at}"
+        );
+        assert_eq!(store.counts().expect("counts").follows, 1, "{at}");
+    }
+}
