@@ -290,6 +290,16 @@ pub struct Membership {
     pub at: Option<Timestamp>,
 }
 
+/// A post its author deleted on the platform (a post, or a repost kept as a post sharing
+/// the original): the store removes it with the interactions it made (its reply, quote,
+/// mention and share edges, those of `author` naming it); likes others gave it stay, as
+/// engagement that happened.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Deletion {
+    pub post: PostId,
+    pub author: AccountId,
+}
+
 /// One record of any type, as an importer yields it.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Record {
@@ -301,6 +311,7 @@ pub enum Record {
     Conversion(Conversion),
     Group(Group),
     Membership(Membership),
+    Deletion(Deletion),
 }
 
 /// The type of a [`Record`], for counting.
@@ -314,10 +325,11 @@ pub enum RecordKind {
     Conversion,
     Group,
     Membership,
+    Deletion,
 }
 
 impl RecordKind {
-    pub const ALL: [Self; 8] = [
+    pub const ALL: [Self; 9] = [
         Self::Account,
         Self::Follow,
         Self::Post,
@@ -326,6 +338,7 @@ impl RecordKind {
         Self::Conversion,
         Self::Group,
         Self::Membership,
+        Self::Deletion,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -338,6 +351,7 @@ impl RecordKind {
             Self::Conversion => "conversion",
             Self::Group => "group",
             Self::Membership => "membership",
+            Self::Deletion => "deletion",
         }
     }
 }
@@ -353,6 +367,7 @@ impl Record {
             Self::Conversion(_) => RecordKind::Conversion,
             Self::Group(_) => RecordKind::Group,
             Self::Membership(_) => RecordKind::Membership,
+            Self::Deletion(_) => RecordKind::Deletion,
         }
     }
 }

@@ -857,6 +857,32 @@ impl ImportTx for PostgresImport<'_> {
                     ],
                 )?;
             }
+            Record::Deletion(d) => {
+                // Interactions queued by this import must be in the table to be deleted.
+                self.flush()?;
+                let author: Option<i64> = match self.interned.get(d.author.as_str()) {
+                    Some(&idx) => Some(idx),
+                    None => self
+                        .tx
+                        .query_opt(
+                            "SELECT idx FROM accounts WHERE id = $1",
+                            &[&d.author.as_str()],
+                        )?
+                        .map(|r| r.get(0)),
+                };
+                // An author the store never saw has nothing here to delete.
+                if let Some(author) = author {
+                    let like = i16::from(InteractionKind::Like.code());
+                    self.tx.execute(
+                        "DELETE FROM interactions WHERE src = $1 AND post = $2 AND kind <> $3",
+                        &[&author, &d.post.as_str(), &like],
+                    )?;
+                    self.tx.execute(
+                        "DELETE FROM posts WHERE id = $1 AND author = $2",
+                        &[&d.post.as_str(), &author],
+                    )?;
+                }
+            }
             Record::Membership(m) => {
                 let account = self.intern(&m.account)?;
                 self.flush()?;

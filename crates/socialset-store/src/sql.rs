@@ -129,3 +129,8 @@ pub(crate) const IMPORTS_KEY: &str = "imports";
 /// Counts one more committed import, inside the import's transaction (both backends).
 pub(crate) const COUNT_IMPORT: &str = "INSERT INTO meta (key, value) VALUES ('imports', '1')
      ON CONFLICT (key) DO UPDATE SET value = CAST(CAST(meta.value AS INTEGER) + 1 AS TEXT)";
+
+/// The interactions a deleted post made (its author's edges naming it: reply, quote, mention,
+/// share), not the likes others gave it. Parameters: author idx, post id, like's code.
+pub(crate) const DELETE_POST_INTERACTIONS_SQLITE: &str =
+    "DELETE FROM interactions WHERE src = ?1 AND post = ?2 AND kind <> ?3";

@@ -799,6 +799,31 @@ impl ImportTx for SqliteImport<'_> {
                         g.created_at.map(Timestamp::epoch_ms)
                     ])?;
             }
+            Record::Deletion(d) => {
+                // Interactions queued by this import must be in the table to be deleted.
+                self.flush_all()?;
+                let author: Option<i64> = match self.interned.get(d.author.as_str()) {
+                    Some(&idx) => Some(idx),
+                    None => self
+                        .tx
+                        .prepare_cached("SELECT idx FROM accounts WHERE id = ?1")?
+                        .query_row([d.author.as_str()], |r| r.get(0))
+                        .optional()?,
+                };
+                // An author the store never saw has nothing here to delete.
+                if let Some(author) = author {
+                    self.tx
+                        .prepare_cached(crate::sql::DELETE_POST_INTERACTIONS_SQLITE)?
+                        .execute(params![
+                            author,
+                            d.post.as_str(),
+                            i64::from(InteractionKind::Like.code())
+                        ])?;
+                    self.tx
+                        .prepare_cached("DELETE FROM posts WHERE id = ?1 AND author = ?2")?
+                        .execute(params![d.post.as_str(), author])?;
+                }
+            }
             Record::Membership(m) => {
                 let account = self.intern(&m.account)?;
                 self.known_group(&m.group)?;

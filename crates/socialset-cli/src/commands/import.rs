@@ -27,7 +27,7 @@ use crate::progress::ImportProgress;
 ///   instagram    Instagram Graph API JSON: business_discovery, media, comments (a
 ///                hashtag's media carry no author: counted, not imported)
 ///   bluesky      Bluesky JSON: AppView feeds, threads, followers, profiles, and
-///                Jetstream events saved one per line (deletes counted, not applied)
+///                Jetstream events saved one per line (a deleted post leaves the store)
 /// Files may be gzip-compressed (detected from their first bytes). A directory is read
 /// whole, every file under it (READMEs, licences and notes left out).
 ///
@@ -49,8 +49,8 @@ use crate::progress::ImportProgress;
 /// transaction together with the stream's cursor (the last committed event's time). Run it
 /// again, after Ctrl-C, a crash or a reboot, and it resumes from the stored cursor: the batch
 /// not yet committed is read again, nothing is lost and nothing doubles. A lost connection is
-/// made again from the cursor (waiting 1, 2, 4 … 30 s; 5 failures in a row end it). Deletes
-/// are counted, not applied.
+/// made again from the cursor (waiting 1, 2, 4 … 30 s; 5 failures in a row end it). A
+/// deleted post or repost leaves the store; deletes of likes and follows are counted.
 ///   socialset import --follow 'wss://jetstream2.us-east.bsky.network/subscribe?wantedCollections=app.bsky.feed.post&wantedCollections=app.bsky.feed.like'
 ///   socialset import --follow 'ws://localhost:6008/subscribe' --max-events 100000
 #[derive(Debug, clap::Args)]
@@ -308,22 +308,36 @@ pub fn print_report(report: &ImportReport, store: &str) {
             );
         }
     }
-    let added = added(&report.before, &report.after);
-    if added.is_empty() {
-        println!("{store}: nothing new — the store already held every record.");
+    let (added, removed) = changed(&report.before, &report.after);
+    let removed = if removed.is_empty() {
+        String::new()
     } else {
-        println!("{store}: added {}.", added.join(", "));
+        format!(
+            "; removed {} (deleted on the platform, with the interactions they made)",
+            removed.join(", ")
+        )
+    };
+    if added.is_empty() && removed.is_empty() {
+        println!("{store}: nothing new — the store already held every record.");
+    } else if added.is_empty() {
+        println!("{store}: nothing added{removed}.");
+    } else {
+        println!("{store}: added {}{removed}.", added.join(", "));
     }
 }
 
-fn added(before: &Counts, after: &Counts) -> Vec<String> {
+/// What the store gained and lost, by table.
+fn changed(before: &Counts, after: &Counts) -> (Vec<String>, Vec<String>) {
     let (before, after) = (super::stats::rows(before), super::stats::rows(after));
-    before
-        .into_iter()
-        .zip(after)
-        .filter(|((_, b), (_, a))| a > b)
-        .map(|((name, b), (_, a))| format!("{} {name}", thousands(a - b)))
-        .collect()
+    let (mut added, mut removed) = (Vec::new(), Vec::new());
+    for ((name, b), (_, a)) in before.into_iter().zip(after) {
+        if a > b {
+            added.push(format!("{} {name}", thousands(a - b)));
+        } else if b > a {
+            removed.push(format!("{} {name}", thousands(b - a)));
+        }
+    }
+    (added, removed)
 }
 
 fn report_json(report: &ImportReport) -> serde_json::Value {

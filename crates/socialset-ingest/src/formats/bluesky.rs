@@ -14,14 +14,18 @@
 //! post's author), with a share interaction; a like is a like interaction to the liked post's
 //! author; a follow is a follow.
 //!
-//! Not imported, and counted in the report: deletes (socialset keeps no deletions: what they
-//! delete stays), blocks, `identity` and `account` events (an identity event's handle is
+//! A Jetstream delete of a post or a repost is a `Deletion`: the store removes the post and
+//! the interactions it made. Not imported, and counted in the report: other deletes (of a
+//! like or a follow: the event names only the record's key, which socialset does not keep),
+//! blocks, `identity` and `account` events (an identity event's handle is
 //! kept), records of other collections, and posts the AppView could not show (not found,
 //! blocked).
 
 use serde_json::Value;
 use socialset_model::Timestamp;
-use socialset_model::{Account, AccountId, Follow, InteractionKind, Post, PostId, Record};
+use socialset_model::{
+    Account, AccountId, Deletion, Follow, InteractionKind, Post, PostId, Record,
+};
 
 use super::json_docs::{at, item, list, str_of, Documents, Page, PageReader};
 use crate::error::RecordError;
@@ -448,9 +452,18 @@ impl Page<'_> {
             .and_then(Value::as_f64)
             .and_then(|us| Timestamp::from_epoch_seconds(us / 1e6));
         if operation == "delete" {
-            self.ignore(&format!(
-                "delete of an {collection} record (socialset keeps no deletions: it stays)"
-            ));
+            match collection.as_str() {
+                "app.bsky.feed.post" | "app.bsky.feed.repost" => {
+                    let post = self.post_id(&format!("at://{did}/{collection}/{rkey}"));
+                    let author = self.account_id(did);
+                    self.records
+                        .push(Record::Deletion(Deletion { post, author }));
+                }
+                _ => self.ignore(&format!(
+                    "delete of an {collection} record (the event names only the deleted \
+                     record's key, which socialset does not keep: what it made stays)"
+                )),
+            }
             return Ok(());
         }
         if operation != "create" && operation != "update" {

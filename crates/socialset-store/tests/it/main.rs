@@ -4,7 +4,7 @@
 //! gets a fresh database there.
 
 use socialset_model::{
-    Account, AccountId, Conversion, Follow, Group, GroupId, Interaction, InteractionKind,
+    Account, AccountId, Conversion, Deletion, Follow, Group, GroupId, Interaction, InteractionKind,
     Membership, Post, PostId, Rating, Record, Timestamp,
 };
 use socialset_store::{Counts, PostgresStore, SqliteStore, Store};
@@ -667,5 +667,62 @@ fn a_meta_value_set_by_an_import_lands_with_its_records_or_not_at_all() {
             "{at}"
         );
         assert_eq!(store.counts().expect("counts").follows, 1, "{at}");
+    }
+}
+
+#[test]
+fn a_deleted_post_goes_with_the_edges_it_made_but_not_the_likes_it_got() {
+    let edge = |src: &str, dst: &str, kind: InteractionKind, post: &str, at: i64| {
+        Record::Interaction(Interaction {
+            src: AccountId::new(src),
+            dst: AccountId::new(dst),
+            kind,
+            at: Timestamp::from_epoch_ms(at),
+            post: Some(PostId::new(post)),
+            weight: 1.0,
+        })
+    };
+    let gone = |post: &str, author: &str| {
+        Record::Deletion(Deletion {
+            post: PostId::new(post),
+            author: AccountId::new(author),
+        })
+    };
+    for (at, mut store) in backends() {
+        let mut tx = store.begin_import().expect("tx");
+        for r in [
+            post("x:p1", "x:a", None, 1_000, None),
+            post("x:p2", "x:a", None, 2_000, None),
+            // p1 replies to b and mentions c; d likes p1; a's p2 replies to b.
+            edge("x:a", "x:b", InteractionKind::Reply, "x:p1", 1_000),
+            edge("x:a", "x:c", InteractionKind::Mention, "x:p1", 1_000),
+            edge("x:d", "x:a", InteractionKind::Like, "x:p1", 1_500),
+            edge("x:a", "x:b", InteractionKind::Reply, "x:p2", 2_000),
+            // In the same transaction, before its queued edges were written.
+            gone("x:p1", "x:a"),
+            // Another account cannot delete a's post; an unknown author deletes nothing.
+            gone("x:p2", "x:b"),
+            gone("x:p9", "x:nobody"),
+        ] {
+            tx.put(&r).expect("put");
+        }
+        tx.commit().expect("commit");
+        let counts = store.counts().expect("counts");
+        assert_eq!((counts.posts, counts.interactions), (1, 2), "{at}");
+        let left: Vec<(InteractionKind, Option<String>)> = store
+            .interactions()
+            .expect("interactions")
+            .into_iter()
+            .map(|i| (i.kind, i.post.map(|p| p.as_str().to_owned())))
+            .collect();
+        assert!(
+            left.contains(&(InteractionKind::Like, Some("x:p1".into()))),
+            "{at}: {left:?}"
+        );
+        assert!(
+            left.contains(&(InteractionKind::Reply, Some("x:p2".into()))),
+            "{at}: {left:?}"
+        );
+        assert_eq!(counts.accounts, 4, "{at}: the unknown author is not added");
     }
 }
