@@ -232,7 +232,7 @@ fn bearer(token: &str) -> String {
 }
 
 /// Resident and peak resident memory of `pid`, in MiB.
-fn memory_mib(pid: u32) -> (f64, f64) {
+pub(crate) fn memory_mib(pid: u32) -> (f64, f64) {
     let text = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
     let kib = |key: &str| {
         text.lines()

@@ -6,6 +6,7 @@ mod abuse_bench;
 mod audit;
 mod bench;
 mod bench_exports;
+mod bench_follow;
 mod campaign_bench;
 mod eval;
 mod forecast_eval;
@@ -63,6 +64,7 @@ fn main() -> Result<()> {
         Some("eval-forecasts") => forecast_eval::eval_forecasts(&repo_root(), &args[1..]),
         Some("bench-exports") => bench_exports::bench_exports(&repo_root(), &args[1..]),
         Some("bench-exports-read") => bench_exports::read_one(&args[1..]),
+        Some("bench-follow") => bench_follow::bench_follow(&repo_root(), &args[1..]),
         _ => {
             eprintln!(
                 "usage: cargo xtask <task>\n\n  tidy           check dependency directions and that every .rs file opens with //!\n  bench-import   import soc-Slashdot0902 and Higgs into the store, next to igraph loading\n                 the same file from Python (needs ../shared/data; creates a venv in target/)\n                 options: --runs N (default 3), --write (update docs/BENCHMARKS.md)\n  eval-import    import bitcoin-otc, soc-Slashdot0902 and Higgs and compare the stored counts\n                 with the published ones; --write updates docs/EVALUATION.md\n  eval-quality   influence on Higgs, communities on email-Eu-core and modularity on Slashdot,\n                 next to the peer libraries in the same run; --write updates docs/EVALUATION.md\n  bench-peers    graph build, PageRank, Leiden, k-core, WCC: socialset and igraph, NetworKit,\n                 networkx, rustworkx, leidenalg on Slashdot and Higgs; --runs N, --write\n  eval-audit     bot classifier on Gilani et al. 2017 beside a scikit-learn forest (same folds),
@@ -75,8 +77,12 @@ fn main() -> Result<()> {
                  the same simulations; simulation speed against cynetdiff; netmax and
                  cynetdiff from PyPI in target/diffusion-peers-venv. --k 10,50, --sims N,
                  --eps E, --celf-sims R, --peer-timeout S, --no-netmax, --write
-  bench-exports  the platform importers (X/Twitter v1.1 and v2, Reddit, ActivityPub) on the
-                 real samples repeated to --gb G (default 1) GB, one core; --write
+  bench-exports  the platform importers (X/Twitter v1.1 and v2, Reddit, YouTube, Instagram,
+                 Bluesky, ActivityPub) on the real samples repeated to --gb G (default 1) GB,
+                 one core; --write
+  bench-follow   `import --follow` against a local Jetstream sending the fixture's events as
+                 fast as they are read: events/s, peak memory; --events N (default 300000),
+                 --write
   bench-serve    the leaderboard endpoint of `socialset serve` on the Higgs store under wrk
                  (installed from Debian if missing): requests/s, p50/p90/p99; --seconds S,
                  --connections C, --write
