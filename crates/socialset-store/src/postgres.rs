@@ -581,13 +581,18 @@ impl Store for PostgresStore {
     }
 
     fn set_meta(&mut self, key: &str, value: &str) -> Result<()> {
-        self.client().execute(
-            "INSERT INTO meta (key, value) VALUES ($1, $2)
-             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-            &[&key, &value],
-        )?;
-        Ok(())
+        set_meta(&mut *self.client(), key, value)
     }
+}
+
+/// Sets a `meta` value, on the store's connection or inside an import's transaction.
+fn set_meta(client: &mut impl postgres::GenericClient, key: &str, value: &str) -> Result<()> {
+    client.execute(
+        "INSERT INTO meta (key, value) VALUES ($1, $2)
+         ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        &[&key, &value],
+    )?;
+    Ok(())
 }
 
 struct PostgresImport<'c> {
@@ -965,12 +970,7 @@ impl ImportTx for PostgresImport<'_> {
     }
 
     fn set_meta(&mut self, key: &str, value: &str) -> Result<()> {
-        self.tx.execute(
-            "INSERT INTO meta (key, value) VALUES ($1, $2)
-             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-            &[&key, &value],
-        )?;
-        Ok(())
+        set_meta(&mut self.tx, key, value)
     }
 
     fn commit(mut self: Box<Self>) -> Result<()> {
