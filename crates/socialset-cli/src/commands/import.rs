@@ -51,7 +51,8 @@ use crate::progress::ImportProgress;
 /// not yet committed is read again, nothing is lost and nothing doubles. A lost connection is
 /// made again from the cursor (waiting 1, 2, 4 … 30 s; 5 failures in a row end it). A
 /// deleted post or repost leaves the store; deletes of likes and follows are counted.
-///   socialset import --follow 'wss://jetstream2.us-east.bsky.network/subscribe?wantedCollections=app.bsky.feed.post&wantedCollections=app.bsky.feed.like'
+///   socialset import --follow \
+///     'wss://jetstream2.us-east.bsky.network/subscribe?wantedCollections=app.bsky.feed.post'
 ///   socialset import --follow 'ws://localhost:6008/subscribe' --max-events 100000
 #[derive(Debug, clap::Args)]
 #[command(verbatim_doc_comment)]
