@@ -1,13 +1,16 @@
 // End-to-end test of the dashboard in headless Chromium (Debian's, driven by playwright-core):
 // log in, filter the leaderboard, open an account, see the community map render, a
 // community's leaderboard, the workspace's audit and segments, the demo's campaign, a tracking
-// link followed to a local page and a signed conversion seen on the campaign page, and check
-// that a viewer is refused an import. Run by .ci/browser-test, which starts the server
+// link followed to a local page and a signed conversion seen on the campaign page, a live
+// Bluesky stream followed from a local Jetstream, stopped and resumed, and check that a viewer
+// is refused an import. Run by .ci/browser-test, which starts the server
 // on the demo store and passes its address and the users' passwords.
 import { chromium } from "playwright-core";
 import assert from "node:assert/strict";
-import { createHmac } from "node:crypto";
+import { createHash, createHmac } from "node:crypto";
 import { createServer } from "node:http";
+import { readFileSync } from "node:fs";
+import { gunzipSync } from "node:zlib";
 
 const base = process.argv[2];
 const [admin, adminPassword, viewer, viewerPassword] = process.argv.slice(3);
@@ -447,6 +450,78 @@ await step("an admin imports two files at once with the format menu, each report
   const lines = await page.locator("#import-result li").allTextContents();
   assert.match(lines[0], /^mastodon-activities\.jsonl: imported \d+ records/, lines[0]);
   assert.match(lines[1], /^README\.md: the import failed and nothing of this file was kept\. README\.md/, lines[1]);
+});
+
+await step("an admin starting a live stream from a host the server does not allow is told which it allows", async () => {
+  await page.goto(`${base}#import`);
+  await page.locator("#stream-form").waitFor();
+  assert.match(await page.locator("#stream-url").inputValue(), /^wss:\/\/jetstream2\.us-east\.bsky\.network\/subscribe\?wantedCollections=/);
+  await page.fill("#stream-url", "ws://10.1.2.3/subscribe");
+  await page.getByRole("button", { name: "Follow", exact: true }).click();
+  const said = page.locator("#stream-status", { hasText: /^Not started/ });
+  await said.waitFor({ timeout: 10000 });
+  assert.match(await said.textContent(), /follows streams only from 127\.0\.0\.1 .*not 10\.1\.2\.3 \(url\)$/);
+});
+
+// A local Jetstream: the fixture's 152 events, in time order from the cursor a connection
+// asks for, one every 5 ms, then the connection stays open as a live one does. A WebSocket
+// server in a few lines (node has none built in): the handshake, then unmasked text frames.
+function jetstream() {
+  const events = gunzipSync(readFileSync("tests/data/bluesky/jetstream_expected_v1.jsonl.gz"))
+    .toString("utf8").split("\n").filter((l) => l.trim())
+    .map((l) => [BigInt(JSON.parse(l.replace(/"time_us":(\d+)/, '"time_us":"$1"')).time_us), l])
+    .sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  const asked = [];
+  const server = createServer();
+  server.on("upgrade", (req, socket) => {
+    const key = req.headers["sec-websocket-key"];
+    const accept = createHash("sha1").update(`${key}258EAFA5-E914-47DA-95CA-C5AB0DC85B11`).digest("base64");
+    socket.write(`HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${accept}\r\n\r\n`);
+    const cursor = new URL(req.url, "http://x").searchParams.get("cursor");
+    asked.push(cursor);
+    const from = cursor === null ? 0n : BigInt(cursor);
+    const queue = events.filter(([t]) => t >= from).map(([, l]) => Buffer.from(l));
+    let open = true;
+    socket.on("close", () => { open = false; });
+    socket.on("error", () => { open = false; });
+    socket.on("data", () => {});
+    const next = () => {
+      if (!open || !queue.length) return;
+      const body = queue.shift();
+      const head = body.length < 126 ? Buffer.from([0x81, body.length]) : Buffer.from([0x81, 126, body.length >> 8, body.length & 255]);
+      socket.write(Buffer.concat([head, body]));
+      setTimeout(next, 5);
+    };
+    next();
+  });
+  return { server, asked };
+}
+
+await step("an admin follows a live stream from the dashboard, stops it, and following again resumes", async () => {
+  const { server, asked } = jetstream();
+  await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const url = `ws://127.0.0.1:${server.address().port}/subscribe?wantedCollections=app.bsky.feed.post`;
+  try {
+    await page.goto(`${base}#import`);
+    await page.locator("#stream-form").waitFor();
+    await page.fill("#stream-url", url);
+    await page.getByRole("button", { name: "Follow", exact: true }).click();
+    await page.locator("#stream-status", { hasText: /^Following ws:\/\/127\.0\.0\.1:\d+\/subscribe: 152 events committed/ }).waitFor({ timeout: 30000 });
+    if (process.env.SCREENSHOTS) await page.screenshot({ path: `${process.env.SCREENSHOTS}/import-stream-following.png`, fullPage: true });
+    await page.getByRole("button", { name: "Stop following" }).click();
+    const stopped = page.locator("#stream-status", { hasText: /^Last stream/ });
+    await stopped.waitFor({ timeout: 30000 });
+    const text = await stopped.textContent();
+    assert.match(text, /152 events, \d+ records \(0 skipped\); stopped \(cancelled\)\. Following it again resumes from its cursor \d+ \(events of 2026-07-04 14:38:08 UTC on\)\./, text);
+    const cursor = text.match(/cursor (\d+)/)[1];
+    if (process.env.SCREENSHOTS) await page.screenshot({ path: `${process.env.SCREENSHOTS}/import-stream-stopped.png`, fullPage: true });
+    await page.fill("#stream-max", "1");
+    await page.getByRole("button", { name: "Follow", exact: true }).click();
+    await page.locator("#stream-status", { hasText: /^Last stream.*1 events.*read the 1 events asked for/ }).waitFor({ timeout: 30000 });
+    assert.deepEqual(asked, [null, cursor]);
+  } finally {
+    server.close();
+  }
 });
 
 await step("a viewer is refused an import", async () => {

@@ -515,6 +515,13 @@ impl Follower<'_> {
     }
 }
 
+/// The host a Jetstream URL names and the endpoint's name (`ws(s)://HOST:PORT/PATH`), once
+/// it is one socialset can follow: for a server that follows only the hosts it allows.
+pub fn stream_endpoint(url: &str) -> Result<(String, String)> {
+    let ep = Endpoint::parse(url)?;
+    Ok((ep.host, ep.name))
+}
+
 impl Workspace {
     /// The cursor stored for the Jetstream endpoint `url` (the `time_us` of the last event
     /// committed from it), if it has been followed.

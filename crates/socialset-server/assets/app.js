@@ -207,7 +207,7 @@ function route() {
       : view.startsWith("campaign/")
         ? showCampaign(decodeURIComponent(view.slice("campaign/".length)))
       : view === "import"
-        ? Promise.resolve(show("import"))
+        ? showImport()
         : showLeaderboard();
   run.catch(report);
 }
@@ -1410,6 +1410,81 @@ $("import-form").addEventListener("submit", async (ev) => {
     }
   }
   await start();
+});
+
+// The import page: the upload form for analysts, and for admins the live stream the
+// workspace follows (found among its jobs, so a reload or another admin sees it too).
+async function showImport() {
+  show("import");
+  const admin = role() === "admin";
+  $("stream-form").hidden = !admin;
+  if (!admin) return;
+  const jobs = await api(`${base()}/jobs`);
+  const live = jobs.find((j) => j.kind === "follow" && ["queued", "running", "cancelling"].includes(j.state));
+  const last = jobs.find((j) => j.kind === "follow");
+  if (live) {
+    watchStream(live).catch(report);
+  } else {
+    streamIdle(last);
+  }
+}
+
+// The form when no stream runs, saying how the last one ended.
+function streamIdle(job) {
+  $("stream-start").hidden = false;
+  $("stream-stop").hidden = true;
+  if (!job) {
+    $("stream-status").textContent = "";
+    return;
+  }
+  const r = job.result || {};
+  $("stream-status").textContent = job.state === "done"
+    ? `Last stream (${job.name}): ${fmt(r.events)} events, ${fmt(job.records_read)} records (${fmt(job.rejected)} skipped); ${r.stopped}. Following it again resumes from its cursor ${r.cursor ?? "(none)"}${r.cursor ? ` (events of ${new Date(r.cursor / 1000).toISOString().slice(0, 19).replace("T", " ")} UTC on)` : ""}.`
+    : `Last stream (${job.name}): ${job.state}. ${job.error || ""} What it committed before stays; following it again resumes there.`;
+}
+
+let streamWatch = 0;
+// Polls a running stream's job every second until it ends.
+async function watchStream(job) {
+  const mine = ++streamWatch;
+  $("stream-start").hidden = true;
+  $("stream-stop").hidden = false;
+  $("stream-stop").dataset.job = job.id;
+  while (["queued", "running", "cancelling"].includes(job.state)) {
+    const step = job.step || `starting ${job.name}`;
+    $("stream-status").textContent = job.state === "cancelling"
+      ? `Stopping (${step})…`
+      : step[0].toUpperCase() + step.slice(1);
+    await new Promise((r) => setTimeout(r, 1000));
+    if (mine !== streamWatch || location.hash !== "#import") return;
+    job = await api(`${base()}/jobs/${job.id}`);
+  }
+  streamIdle(job);
+}
+
+$("stream-form").addEventListener("submit", async (ev) => {
+  ev.preventDefault();
+  const body = { url: $("stream-url").value.trim(), skip_bad: $("stream-skip-bad").checked };
+  if ($("stream-max").value) body.max_events = Number($("stream-max").value);
+  try {
+    const job = await api(`${base()}/streams`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(body),
+    });
+    await watchStream(job);
+  } catch (e) {
+    $("stream-status").textContent = `Not started: ${e.message}`;
+  }
+});
+
+$("stream-stop").addEventListener("click", async () => {
+  try {
+    await api(`${base()}/jobs/${$("stream-stop").dataset.job}`, { method: "DELETE" });
+    $("stream-status").textContent = "Stopping: the events read are being committed…";
+  } catch (e) {
+    $("stream-status").textContent = e.message;
+  }
 });
 
 // Every table and chart gets a box of its own that scrolls sideways when the screen is

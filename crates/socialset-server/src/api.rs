@@ -582,7 +582,7 @@ impl From<&ExplainReport> for ExplainJson {
 pub struct Job {
     pub id: String,
     pub workspace: String,
-    /// `import`, `communities`, `plan` or `audit`.
+    /// `import`, `follow` (a live stream), `communities`, `stability`, `plan` or `audit`.
     pub kind: String,
     /// `queued` (waiting its turn), `running`, `cancelling`, `done`, `failed`, `cancelled`,
     /// or `interrupted` (the server stopped while it ran: start it again).
@@ -625,6 +625,21 @@ pub struct JobRequest {
     pub top: Option<u64>,
     pub window_days: Option<f64>,
     pub plan: Option<PlanRequest>,
+}
+
+/// A live stream to follow into the workspace.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct StreamRequest {
+    /// A Jetstream endpoint, `wss://HOST/subscribe?wantedCollections=…` (the server follows
+    /// only the hosts its admin allowed with `serve --stream-host`; by default Bluesky's
+    /// public Jetstream instances). Its events are committed a batch at a time with the
+    /// stream's cursor; following the same endpoint again resumes there.
+    pub url: String,
+    /// Stop after this many events (default: until the job is cancelled or the server closes
+    /// the stream).
+    pub max_events: Option<u64>,
+    /// true: skip bad events (downloadable from the job's `rejects`) instead of stopping.
+    pub skip_bad: Option<bool>,
 }
 
 /// What a workspace's audit found, as its job's result.

@@ -292,6 +292,17 @@ impl AppState {
         Ok(true)
     }
 
+    /// Asks every stream the server follows to stop (when the server stops).
+    pub(crate) fn stop_streams(&self) {
+        lock(&self.0.jobs)
+            .values_mut()
+            .filter(|l| l.job.kind == "follow")
+            .for_each(|live| {
+                live.cancel.cancel();
+                live.job.state = "cancelling".into();
+            });
+    }
+
     /// Ends a live job: `finish` says how (its state, result or error); the job is written
     /// with the import count its result was made at, and forgotten from memory.
     pub(crate) fn end_job(&self, id: &str, imports: Option<u64>, finish: impl FnOnce(&mut Job)) {

@@ -157,7 +157,19 @@ pub struct ServerConfig {
     /// (which the login limits count by) is taken from `X-Forwarded-For`. Without it, every
     /// client behind a proxy shares one address, and 30 failed logins lock everyone out.
     pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// The hosts whose Jetstream an admin may have the server follow (POST …/streams): the
+    /// server connects to no other, so a workspace cannot point it at the inside of its
+    /// network.
+    pub stream_hosts: Vec<String>,
 }
+
+/// Bluesky's public Jetstream instances: the hosts a server follows by default.
+pub const PUBLIC_JETSTREAMS: [&str; 4] = [
+    "jetstream1.us-east.bsky.network",
+    "jetstream2.us-east.bsky.network",
+    "jetstream1.us-west.bsky.network",
+    "jetstream2.us-west.bsky.network",
+];
 
 impl std::fmt::Debug for ServerConfig {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -189,6 +201,7 @@ impl ServerConfig {
             password_checks_queued: 32,
             header_timeout: HEADER_TIMEOUT,
             trusted_proxies: Vec::new(),
+            stream_hosts: PUBLIC_JETSTREAMS.iter().map(|h| (*h).to_owned()).collect(),
         }
     }
 
@@ -550,7 +563,7 @@ pub async fn serve_on(
 ) -> std::io::Result<()> {
     let header_timeout = config.header_timeout;
     let state = AppState::open(config).map_err(|e| std::io::Error::other(e.body.error))?;
-    let router = app(state);
+    let router = app(state.clone());
     eprintln!(
         "socialset serve: listening on http://{} (OpenAPI at /openapi.json)",
         listener.local_addr()?
@@ -597,6 +610,9 @@ pub async fn serve_on(
         });
     }
     drop(listener);
+    // Streams run until stopped: stop them (each commits what it read and ends at its next
+    // read, within a second), or the server would wait for them forever.
+    state.stop_streams();
     eprintln!(
         "socialset serve: stopping; finishing the requests in flight (at most {} s)",
         DRAIN_TIME.as_secs()

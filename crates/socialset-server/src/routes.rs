@@ -23,7 +23,8 @@ use crate::api::{
     AccountAuditJson, AuditJson, AuditSummaryJson, CommunitiesJson, DisclosureJson, ExplainJson,
     GroupsJson, Health, IndependenceJson, Job, JobRequest, LoginRequest, LoginResponse,
     MemberEntry, PasswordChange, PlanJson, PlanRequest, PodJson, RankJson, SegmentsJson,
-    SentimentJson, SentimentRequest, StabilityJson, Stats, TrustJson, UgcJson, WorkspaceEntry,
+    SentimentJson, SentimentRequest, StabilityJson, Stats, StreamRequest, TrustJson, UgcJson,
+    WorkspaceEntry,
 };
 use crate::export::{ExportQuery, SortQuery};
 use crate::{lock, ApiError, AppState, Inner, ReportCache, Role};
@@ -89,6 +90,7 @@ fn parts() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(import))
         .routes(routes!(import_job))
         .routes(routes!(import_rejects))
+        .routes(routes!(follow_stream))
         .routes(routes!(create_job, list_jobs))
         .routes(routes!(get_job, cancel_job))
         .split_for_parts()
@@ -2274,6 +2276,204 @@ async fn import(
         .job(&caller_workspace, &id)?
         .ok_or_else(|| ApiError::internal("an import just started is missing"))?;
     Ok((StatusCode::ACCEPTED, Json(job)))
+}
+
+/// Live streams followed at once on the whole server: each holds a connection and a thread.
+const STREAMS_AT_ONCE: usize = 4;
+
+/// Follows a live Jetstream endpoint into the workspace as a job (admins): its events are
+/// committed a batch at a time, each batch one transaction with the stream's cursor, so a
+/// cancelled, failed or interrupted follow started again resumes where it stopped. Cancel
+/// the job (DELETE …/jobs/{job}) to stop it: what was read is kept. One stream per
+/// workspace at a time; it does not wait in the line of computations (it takes a few
+/// percent of a core at the firehose's rate).
+#[utoipa::path(
+    post,
+    path = "/api/workspaces/{workspace}/streams",
+    params(("workspace" = String, Path, description = "Workspace name")),
+    request_body = StreamRequest,
+    responses(
+        (status = 202, body = Job),
+        (status = 400, body = crate::api::ErrorBody),
+        (status = 401, body = crate::api::ErrorBody),
+        (status = 403, body = crate::api::ErrorBody),
+        (status = 404, body = crate::api::ErrorBody),
+        (status = 409, body = crate::api::ErrorBody, description = "The workspace follows a stream already"),
+        (status = 503, body = crate::api::ErrorBody, description = "The server follows as many streams as it allows"),
+    )
+)]
+async fn follow_stream(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(workspace): Path<String>,
+    body: Result<Json<StreamRequest>, JsonRejection>,
+) -> Result<(StatusCode, Json<Job>), ApiError> {
+    let role = member(&state, &caller, &workspace)?;
+    if role != Role::Admin {
+        return Err(ApiError::forbidden(format!(
+            "only an admin of {workspace:?} can have the server follow a stream (a {} cannot)",
+            role.name()
+        )));
+    }
+    let Json(req) = body.map_err(|e| ApiError::bad("body", e.body_text()))?;
+    let (host, name) = socialset_engine::stream_endpoint(&req.url)
+        .map_err(|e| ApiError::bad("url", e.to_string()))?;
+    let allowed = &state.0.config.stream_hosts;
+    if !allowed.iter().any(|h| h.eq_ignore_ascii_case(&host)) {
+        return Err(ApiError::bad(
+            "url",
+            format!(
+                "this server follows streams only from {} (its admin allows more with serve --stream-host), not {host}",
+                if allowed.is_empty() { "no host".to_owned() } else { allowed.join(", ") }
+            ),
+        ));
+    }
+    if req.max_events == Some(0) {
+        return Err(ApiError::bad("max_events", "ask for at least one event"));
+    }
+    let (cancel, progress) = (Cancel::new(), socialset_engine::Progress::new());
+    let id = crate::auth::random_hex(8)?;
+    {
+        // Checked and recorded under one lock, so two requests cannot both start one.
+        let jobs = lock(&state.0.jobs);
+        let streams = jobs.values().filter(|l| l.job.kind == "follow");
+        if streams.clone().any(|l| l.job.workspace == workspace) {
+            return Err(ApiError::new(
+                StatusCode::CONFLICT,
+                format!("{workspace:?} follows a stream already: cancel that job first"),
+                None,
+            ));
+        }
+        if streams.count() >= STREAMS_AT_ONCE {
+            return Err(ApiError::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                format!(
+                    "the server follows {STREAMS_AT_ONCE} streams already: try again when one ends"
+                ),
+                None,
+            ));
+        }
+    }
+    progress.step(format!("connecting to {name}"), 0);
+    state.begin_job(
+        crate::jobs::Live {
+            job: Job {
+                id: id.clone(),
+                workspace: workspace.clone(),
+                kind: "follow".into(),
+                state: "running".into(),
+                created_by: caller.user.clone(),
+                created_at: crate::jobs::now(),
+                name: Some(name.clone()),
+                ..Job::default()
+            },
+            key: format!("follow|{id}"),
+            cancel: cancel.clone(),
+            progress: progress.clone(),
+        },
+        None,
+    )?;
+    let st = state.clone();
+    let job_id = id.clone();
+    let ws_name = workspace.clone();
+    tokio::spawn(async move {
+        let store = st.store_path(&ws_name);
+        let rejects_dir = st.0.config.data_dir.join("rejects");
+        let options = socialset_engine::FollowOptions {
+            skip_bad: req.skip_bad.unwrap_or(false),
+            rejects_dir: Some(rejects_dir.clone()),
+            max_events: req.max_events,
+            ..socialset_engine::FollowOptions::new(&req.url)
+        };
+        let mut observer = StreamProgress(progress, name);
+        let result = tokio::task::spawn_blocking(move || {
+            Workspace::open(&store)
+                .and_then(|w| w.with_cancel(cancel).follow(&options, &mut observer))
+        })
+        .await;
+        let rejects = match &result {
+            Ok(Ok(report)) => report
+                .import
+                .files
+                .iter()
+                .find_map(|f| f.rejects_path.clone())
+                .and_then(|at| {
+                    std::fs::rename(&at, rejects_dir.join(format!("{job_id}.jsonl"))).ok()
+                })
+                .map(|()| format!("/api/workspaces/{ws_name}/imports/{job_id}/rejects")),
+            _ => None,
+        };
+        st.end_job(&job_id, None, |job| match result {
+            Ok(Ok(report)) => {
+                job.state = "done".into();
+                job.records_read = Some(report.import.records_read());
+                job.rejected = Some(report.import.rejected());
+                job.after = Some(Stats::from(&report.import.after));
+                job.rejects = rejects;
+                job.result = serde_json::to_value(serde_json::json!({
+                    "events": report.events,
+                    "transactions": report.batches,
+                    "resumed_from_cursor": report.resumed_from,
+                    "cursor": report.cursor,
+                    "reconnects": report.reconnects,
+                    "stopped": report.stopped,
+                }))
+                .ok();
+            }
+            Ok(Err(e)) => {
+                job.state = "failed".into();
+                // A stream's failures (a host that does not answer, a bad event) are the
+                // endpoint's, told as they are: they name the endpoint, never a secret.
+                job.error = Some(e.to_string());
+            }
+            Err(e) => {
+                job.state = "failed".into();
+                job.error = Some(format!("the stream stopped: {e}"));
+            }
+        });
+        st.imports_changed(&ws_name);
+    });
+    let job = state
+        .job(&workspace, &id)?
+        .ok_or_else(|| ApiError::internal("a stream just started is missing"))?;
+    Ok((StatusCode::ACCEPTED, Json(job)))
+}
+
+/// A stream's progress as its job shows it.
+struct StreamProgress(socialset_engine::Progress, String);
+
+impl socialset_engine::FollowObserver for StreamProgress {
+    fn connecting(&mut self, _url: &str, cursor: Option<u64>) {
+        self.0.step(
+            match cursor {
+                Some(c) => format!("connecting to {}, from cursor {c}", self.1),
+                None => format!("connecting to {}, from now", self.1),
+            },
+            0,
+        );
+    }
+
+    fn committed(&mut self, events: u64, records: u64, cursor: Option<u64>) {
+        self.0.step(
+            format!(
+                "following {}: {events} events committed ({records} records), cursor {}",
+                self.1,
+                cursor.map_or_else(|| "none".into(), |c| c.to_string())
+            ),
+            0,
+        );
+    }
+
+    fn reconnecting(&mut self, why: &str, wait: std::time::Duration) {
+        self.0.step(
+            format!(
+                "{}: connection lost ({why}); again in {} s",
+                self.1,
+                wait.as_secs()
+            ),
+            0,
+        );
+    }
 }
 
 /// An import's progress as its job shows it: bytes of the upload read.

@@ -2773,3 +2773,143 @@ async fn every_tables_full_csv_equals_its_json_row_for_row() {
     assert_eq!(status, StatusCode::BAD_REQUEST, "{text}");
     assert_eq!(json(&text)["field"], "table");
 }
+
+/// A local Jetstream that sends the fixture's events (one every 5 ms, each connection from
+/// the `cursor` it asks for) and then stays open, as a live stream does; its URL.
+fn live_jetstream() -> String {
+    use std::io::Read;
+    let file = std::fs::File::open(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../tests/data/bluesky/jetstream_expected_v1.jsonl.gz"),
+    )
+    .expect("fixture");
+    let mut text = String::new();
+    flate2::read::GzDecoder::new(file)
+        .read_to_string(&mut text)
+        .expect("gunzip");
+    let mut events: Vec<(u64, String)> = text
+        .lines()
+        .map(|l| (json(l)["time_us"].as_u64().expect("time_us"), l.to_owned()))
+        .collect();
+    events.sort_by_key(|e| e.0);
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = listener.local_addr().expect("addr").port();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            let events = events.clone();
+            std::thread::spawn(move || {
+                let cursor = std::sync::Arc::new(std::sync::Mutex::new(0u64));
+                let seen = cursor.clone();
+                #[allow(clippy::result_large_err)] // tungstenite's callback signature
+                let callback =
+                    move |req: &tungstenite::handshake::server::Request,
+                          resp: tungstenite::handshake::server::Response| {
+                        let c = req
+                            .uri()
+                            .query()
+                            .unwrap_or_default()
+                            .split('&')
+                            .find_map(|p| p.strip_prefix("cursor=").and_then(|v| v.parse().ok()));
+                        *seen.lock().expect("lock") = c.unwrap_or(0);
+                        Ok(resp)
+                    };
+                let Ok(mut ws) = tungstenite::accept_hdr(stream, callback) else {
+                    return;
+                };
+                let from = *cursor.lock().expect("lock");
+                for (_, e) in events.iter().filter(|(t, _)| *t >= from) {
+                    if ws.send(tungstenite::Message::text(e.clone())).is_err() {
+                        return;
+                    }
+                    std::thread::sleep(std::time::Duration::from_millis(5));
+                }
+                // Live: nothing more for now, the connection stays until the client goes.
+                while ws.read().is_ok() {}
+            });
+        }
+    });
+    format!("ws://127.0.0.1:{port}/subscribe?wantedCollections=app.bsky.feed.post")
+}
+
+#[tokio::test]
+async fn an_admin_has_the_server_follow_an_allowed_stream_until_cancelled() {
+    let s = one_admin_server(|config| config.stream_hosts = vec!["127.0.0.1".into()]);
+    let url = live_jetstream();
+    let w = "/api/workspaces/acme";
+    // Hosts the server was not told to allow are refused before any connection.
+    for (body, field) in [
+        (r#"{"url":"ws://10.0.0.1/subscribe"}"#.to_owned(), "url"),
+        (r#"{"url":"http://127.0.0.1/subscribe"}"#.to_owned(), "url"),
+        (format!(r#"{{"url":"{url}","max_events":0}}"#), "max_events"),
+    ] {
+        let (status, text) = post_json(&s, &format!("{w}/streams"), Some(&s.ann), &body).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{body}: {text}");
+        assert_eq!(json(&text)["field"], field, "{text}");
+    }
+    let body = format!(r#"{{"url":"{url}"}}"#);
+    let (status, text) = post_json(&s, &format!("{w}/streams"), Some(&s.ann), &body).await;
+    assert_eq!(status, StatusCode::ACCEPTED, "{text}");
+    let job = json(&text);
+    assert_eq!(job["kind"], "follow");
+    let id = job["id"].as_str().expect("id").to_owned();
+    // One stream per workspace.
+    let (status, text) = post_json(&s, &format!("{w}/streams"), Some(&s.ann), &body).await;
+    assert_eq!(status, StatusCode::CONFLICT, "{text}");
+    // Its batches land while it runs; its step says how far it is.
+    let job_uri = format!("{w}/jobs/{id}");
+    let mut step = String::new();
+    for _ in 0..1000 {
+        let (_, text, _) = get(&s, &job_uri, &s.ann).await;
+        step = json(&text)["step"].as_str().unwrap_or_default().to_owned();
+        if step.contains("152 events committed") {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    assert!(step.contains("152 events committed"), "{step}");
+    let (_, text, _) = get(&s, &format!("{w}/stats"), &s.ann).await;
+    assert_eq!(json(&text)["posts"], 32, "{text}");
+    // Cancelled, it keeps what it read and says where it stopped.
+    let (status, text, _) = call(&s, "DELETE", &job_uri, Some(&s.ann), Body::empty()).await;
+    assert_eq!(status, StatusCode::OK, "{text}");
+    let job = ended(&s, &s.ann, &job_uri).await;
+    assert_eq!(job["state"], "done", "{job}");
+    assert_eq!(job["result"]["stopped"], "stopped (cancelled)", "{job}");
+    assert_eq!(job["result"]["events"], 152, "{job}");
+    let cursor = job["result"]["cursor"].as_u64().expect("a cursor");
+    // Followed again, it resumes from that cursor.
+    let body = format!(r#"{{"url":"{url}","max_events":1}}"#);
+    let (status, text) = post_json(&s, &format!("{w}/streams"), Some(&s.ann), &body).await;
+    assert_eq!(status, StatusCode::ACCEPTED, "{text}");
+    let id = json(&text)["id"].as_str().expect("id").to_owned();
+    let job = ended(&s, &s.ann, &format!("{w}/jobs/{id}")).await;
+    assert_eq!(job["result"]["resumed_from_cursor"], cursor, "{job}");
+}
+
+#[tokio::test]
+async fn only_admins_start_streams_and_only_from_public_jetstreams_by_default() {
+    let s = server(None);
+    let body = r#"{"url":"wss://jetstream2.us-east.bsky.network/subscribe"}"#;
+    // bob is an analyst of beta, vic a viewer of acme.
+    for (w, token) in [("beta", &s.bob), ("acme", &s.vic)] {
+        let (status, text) = post_json(
+            &s,
+            &format!("/api/workspaces/{w}/streams"),
+            Some(token),
+            body,
+        )
+        .await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{text}");
+    }
+    let (status, text) = post_json(
+        &s,
+        "/api/workspaces/acme/streams",
+        Some(&s.ann),
+        r#"{"url":"ws://127.0.0.1:1/subscribe"}"#,
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{text}");
+    assert!(json(&text)["error"]
+        .as_str()
+        .is_some_and(|e| e.contains("jetstream2.us-east.bsky.network")));
+}

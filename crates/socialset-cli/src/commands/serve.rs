@@ -81,6 +81,12 @@ pub struct Args {
     /// address. Never name an address clients can connect from directly.
     #[arg(long = "trusted-proxy", value_name = "IP")]
     trusted_proxies: Vec<std::net::IpAddr>,
+    /// A host whose Jetstream an admin may have the server follow (POST
+    /// /api/workspaces/W/streams); repeat for several. The server connects to no other host,
+    /// so no one can point it inside your network. Default: Bluesky's four public Jetstream
+    /// instances (jetstream1/2.us-east/us-west.bsky.network).
+    #[arg(long = "stream-host", value_name = "HOST")]
+    stream_hosts: Vec<String>,
 }
 
 pub fn run(args: Args) -> Result<()> {
@@ -102,6 +108,9 @@ pub fn run(args: Args) -> Result<()> {
     args.windows.apply(&mut config.limits);
     args.clicks.apply(&mut config.limits);
     config.trusted_proxies = args.trusted_proxies;
+    if !args.stream_hosts.is_empty() {
+        config.stream_hosts = args.stream_hosts;
+    }
     let runtime = tokio::runtime::Runtime::new().context("starting the server's runtime")?;
     runtime
         .block_on(socialset_server::serve(config, args.addr))
