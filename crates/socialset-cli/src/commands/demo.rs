@@ -123,7 +123,7 @@ fn show(args: &Args) -> Result<()> {
     print_groups(&workspace)?;
     print_campaign(&mut workspace, &plan)?;
     println!(
-        "\nExplore it: socialset rank --db {0} --tier native | socialset explain --db {0} ACCOUNT | socialset communities --db {0} --window-days 2 | socialset audit --db {0} --all | socialset trust --db {0} | socialset disclosure --db {0} | socialset plan --db {0} --budget 500 --until 2012-07-05 --days 3 --assume-native-if-unknown | socialset ugc --db {0} --kind question | socialset segments --db {0} | socialset groups --db {0} | socialset campaign report demo-campaign --db {0} | socialset sentiment \"TEXT\"\nYour own data: socialset import --help",
+        "\nExplore it: socialset rank --db {0} --tier native | socialset explain --db {0} ACCOUNT | socialset communities --db {0} --window-days 2 | socialset audit --db {0} --all | socialset trust --db {0} | socialset disclosure --db {0} | socialset plan --db {0} --budget 500 --until 2012-07-05 --days 3 --assume-native-if-unknown | socialset ugc --db {0} --kind question | socialset segments --db {0} | socialset groups --db {0} | socialset campaign report demo-campaign --db {0} | socialset sentiment \"TEXT\"\nYour own data: socialset import --help; Bluesky live: socialset import --db {0} --follow 'wss://jetstream2.us-east.bsky.network/subscribe?wantedCollections=app.bsky.feed.post' (resumes where it stopped)",
         args.db.display()
     );
     Ok(())
