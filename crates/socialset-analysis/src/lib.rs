@@ -9,6 +9,7 @@ pub mod campaign;
 pub mod forecast;
 pub mod predictive;
 pub mod sentiment;
+pub mod spread;
 pub mod ugc;
 
 mod communities;

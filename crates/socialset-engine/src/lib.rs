@@ -6,6 +6,7 @@ mod archive;
 mod audit;
 mod brand;
 mod campaign;
+mod claims;
 mod communities;
 mod demo;
 mod error;
@@ -45,6 +46,7 @@ pub use campaign::{
     ConversionsAdded, DayLine, EngagementByBand, MemberLine, NewMember, Rates, ReachCheck,
     ReportOptions, Unclaimed, VoicePeriod, DEFAULT_WINDOW_DAYS, FOLLOWER_BANDS,
 };
+pub use claims::{Claim, ClaimDetail, ClaimKind, ClaimOptions, ClaimsReport, Spreader};
 pub use communities::{
     CommunityLine, CommunityLink, CommunityOptions, CommunityReport, DEFAULT_RESTARTS,
     DEFAULT_WINDOW_RESTARTS,

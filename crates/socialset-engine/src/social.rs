@@ -35,8 +35,12 @@ pub(crate) struct PostThread {
     pub id: socialset_model::PostId,
     /// The post it replies to, when that post is loaded too.
     pub reply_to: Option<u32>,
+    /// The post it shares or quotes, when that post is loaded too.
+    pub shared: Option<u32>,
     /// The accounts it mentions (external ids).
     pub mentions: Vec<String>,
+    /// The links it carries, as written.
+    pub urls: Vec<String>,
 }
 
 /// The store, ready for analysis.
@@ -194,11 +198,13 @@ impl Workspace {
                 continue;
             }
             post_index.insert(p.id.as_str().to_owned(), posts.len() as u32);
-            parents.push(p.reply_to.clone());
+            parents.push((p.reply_to.clone(), p.share_of.or(p.quote_of)));
             threads.push(PostThread {
                 id: p.id.clone(),
                 reply_to: None,
+                shared: None,
                 mentions: p.mentions.clone(),
+                urls: p.urls,
             });
             activity.push(PostActivity {
                 author: index(p.author.0)?,
@@ -215,8 +221,9 @@ impl Workspace {
                 hashtags: p.hashtags,
             });
         }
-        for (t, parent) in threads.iter_mut().zip(parents) {
-            t.reply_to = parent.and_then(|q| post_index.get(q.as_str()).copied());
+        for (t, (reply_to, shared)) in threads.iter_mut().zip(parents) {
+            t.reply_to = reply_to.and_then(|q| post_index.get(q.as_str()).copied());
+            t.shared = shared.and_then(|q| post_index.get(q.as_str()).copied());
         }
         let mut untimed_excluded = 0;
         let mut span: Option<(Timestamp, Timestamp)> = None;

@@ -2545,3 +2545,144 @@ mod tests {
         assert!(strings.contains("<t>=HYPERLINK(\"x\")</t>"), "{strings}");
     }
 }
+
+/// A claim (a link, a hashtag, or a story told in near-identical words) and how it spread:
+/// its cascades of replies, quotes and shares.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct ClaimJson {
+    /// `link:HOST/PATH`, `tag:NAME` or `text:POST`.
+    pub id: String,
+    /// `link`, `hashtag` or `text`.
+    pub kind: String,
+    /// The link as first written, `#tag`, or the first post's text.
+    pub label: String,
+    pub domain: Option<String>,
+    /// Posts that carry it.
+    pub carriers: usize,
+    /// Posts in its cascades, and the distinct accounts that made them.
+    pub posts: usize,
+    pub accounts: usize,
+    /// Cascades, and the posts of the largest.
+    pub cascades: usize,
+    pub largest_cascade: usize,
+    /// The longest chain of replies and shares from a root, and the most posts at one depth.
+    pub depth: usize,
+    pub max_breadth: usize,
+    /// The largest cascade's mean distance between two posts (Goel et al. 2016): near 2 for
+    /// a broadcast, larger for spread from person to person.
+    pub structural_virality: f64,
+    /// The first and last post (RFC 3339, UTC).
+    pub first: Option<String>,
+    pub last: Option<String>,
+    /// Hours from the first post to the 10th, 100th and 1,000th account (null: not reached).
+    pub hours_to_10_accounts: Option<f64>,
+    pub hours_to_100_accounts: Option<f64>,
+    pub hours_to_1000_accounts: Option<f64>,
+}
+
+impl From<&socialset_engine::Claim> for ClaimJson {
+    fn from(c: &socialset_engine::Claim) -> Self {
+        let s = &c.spread;
+        let hours = |k: usize| s.time_to[k].map(|ms| ms as f64 / 3_600_000.0);
+        Self {
+            id: c.id.clone(),
+            kind: c.kind.as_str().to_owned(),
+            label: c.label.clone(),
+            domain: c.domain.clone(),
+            carriers: c.carriers,
+            posts: s.posts,
+            accounts: s.accounts,
+            cascades: s.cascades,
+            largest_cascade: s.largest,
+            depth: s.depth,
+            max_breadth: s.max_breadth,
+            structural_virality: s.structural_virality,
+            first: s.first.map(Timestamp::utc),
+            last: s.last.map(Timestamp::utc),
+            hours_to_10_accounts: hours(0),
+            hours_to_100_accounts: hours(1),
+            hours_to_1000_accounts: hours(2),
+        }
+    }
+}
+
+/// The claims spreading most.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct ClaimsJson {
+    pub claims: Vec<ClaimJson>,
+    /// Claims found, and those that reached the accounts asked for, before the list was cut.
+    pub found: usize,
+    pub spreading: usize,
+    /// Posts read, and those replying to, quoting or sharing a post the store holds.
+    pub posts: usize,
+    pub linked_posts: usize,
+}
+
+impl From<&socialset_engine::ClaimsReport> for ClaimsJson {
+    fn from(r: &socialset_engine::ClaimsReport) -> Self {
+        Self {
+            claims: r.claims.iter().map(ClaimJson::from).collect(),
+            found: r.found,
+            spreading: r.spreading,
+            posts: r.posts,
+            linked_posts: r.linked,
+        }
+    }
+}
+
+/// An account that carried a claim on.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct SpreaderJson {
+    pub account: String,
+    pub handle: Option<String>,
+    /// Its posts in the cascades, and the posts that came below them.
+    pub posts: usize,
+    pub below: usize,
+    /// It carried the claim itself (rather than answering or sharing it).
+    pub carrier: bool,
+}
+
+/// A day of a claim's spread.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct ClaimDayJson {
+    pub day: String,
+    pub posts: usize,
+    /// Accounts seen in the cascades for the first time that day.
+    pub new_accounts: usize,
+}
+
+/// One claim in full: its spread, day by day, and who carried it furthest.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct ClaimDetailJson {
+    pub claim: ClaimJson,
+    pub timeline: Vec<ClaimDayJson>,
+    pub spreaders: Vec<SpreaderJson>,
+}
+
+impl From<&socialset_engine::ClaimDetail> for ClaimDetailJson {
+    fn from(d: &socialset_engine::ClaimDetail) -> Self {
+        Self {
+            claim: ClaimJson::from(&d.claim),
+            timeline: d
+                .timeline
+                .iter()
+                .map(|(day, posts, new_accounts)| ClaimDayJson {
+                    day: day.clone(),
+                    posts: *posts,
+                    new_accounts: *new_accounts,
+                })
+                .collect(),
+            spreaders: d
+                .spreaders
+                .iter()
+                .map(|s| SpreaderJson {
+                    account: s.account.clone(),
+                    handle: s.handle.clone(),
+                    posts: s.posts,
+                    below: s.below,
+                    carrier: s.carrier,
+                })
+                .collect(),
+        }
+    }
+}

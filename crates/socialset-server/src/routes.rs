@@ -82,6 +82,8 @@ fn parts() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(segments))
         .routes(routes!(disclosure))
         .routes(routes!(groups))
+        .routes(routes!(claims))
+        .routes(routes!(claim))
         .routes(routes!(sentiment))
         .routes(routes!(ugc))
         .routes(routes!(plan))
@@ -1341,6 +1343,112 @@ async fn groups(
     })
     .await?;
     crate::export::answer(&st, format, name, move || json, |j| &j.groups).await
+}
+
+/// Query of the claims.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ClaimsQuery {
+    /// link, hashtag or text (default: all three).
+    kind: Option<String>,
+    /// Claims to list, the most accounts reached first (default 50, at most 1000).
+    #[param(value_type = Option<u64>)]
+    top: Option<String>,
+    /// Leave out claims that reached fewer accounts (default 2).
+    #[param(value_type = Option<u64>)]
+    min_accounts: Option<String>,
+}
+
+/// The claims spreading most — links, hashtags and stories told in near-identical words —
+/// with their cascades of replies, quotes and shares: size, depth, breadth, structural
+/// virality and speed.
+#[utoipa::path(
+    get,
+    path = "/api/workspaces/{workspace}/claims",
+    params(("workspace" = String, Path, description = "Workspace name"), ClaimsQuery, ExportQuery),
+    responses(
+        (status = 200, body = crate::api::ClaimsJson, description = "The claims (as a file with format=csv or xlsx)"),
+        (status = 400, body = crate::api::ErrorBody),
+        (status = 401, body = crate::api::ErrorBody),
+        (status = 404, body = crate::api::ErrorBody),
+    )
+)]
+async fn claims(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(workspace): Path<String>,
+    Query(q): Query<ClaimsQuery>,
+    Query(export): Query<ExportQuery>,
+) -> Result<Response, ApiError> {
+    member(&state, &caller, &workspace)?;
+    let (format, _) = export.parse(&["claims"])?;
+    let kind = q
+        .kind
+        .as_deref()
+        .map(str::parse::<socialset_engine::ClaimKind>)
+        .transpose()
+        .map_err(|e| ApiError::bad("kind", e))?;
+    let options = socialset_engine::ClaimOptions {
+        kind,
+        top: number("top", q.top.as_deref(), 50, 1000)?,
+        min_accounts: number("min_accounts", q.min_accounts.as_deref(), 2, usize::MAX)?,
+        ..Default::default()
+    };
+    let name = format!("{workspace}-claims");
+    let st = state.clone();
+    let json = read_work(state.clone(), move |cancel| {
+        let report = open_store(&state, &workspace)?
+            .with_cancel(cancel)
+            .claims(&options)?;
+        Ok(crate::api::ClaimsJson::from(&report))
+    })
+    .await?;
+    crate::export::answer(&st, format, name, move || json, |j| &j.claims).await
+}
+
+/// Query of one claim.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ClaimQuery {
+    /// The claim: `link:HOST/PATH` (or the link as written), `tag:NAME` or `text:POST`.
+    id: String,
+    /// Spreaders to list (default 20, at most 1000).
+    #[param(value_type = Option<u64>)]
+    top: Option<String>,
+}
+
+/// One claim: its spread, day by day, and who carried it furthest.
+#[utoipa::path(
+    get,
+    path = "/api/workspaces/{workspace}/claim",
+    params(("workspace" = String, Path, description = "Workspace name"), ClaimQuery),
+    responses(
+        (status = 200, body = crate::api::ClaimDetailJson),
+        (status = 400, body = crate::api::ErrorBody),
+        (status = 401, body = crate::api::ErrorBody),
+        (status = 404, body = crate::api::ErrorBody),
+    )
+)]
+async fn claim(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(workspace): Path<String>,
+    Query(q): Query<ClaimQuery>,
+) -> Result<Json<crate::api::ClaimDetailJson>, ApiError> {
+    member(&state, &caller, &workspace)?;
+    let top = number("top", q.top.as_deref(), 20, 1000)?;
+    let json = read_work(state.clone(), move |cancel| {
+        let detail = open_store(&state, &workspace)?
+            .with_cancel(cancel)
+            .claim(&q.id, &Default::default(), top)
+            .map_err(|e| match e {
+                socialset_engine::Error::Usage(m) => ApiError::bad("id", m),
+                other => other.into(),
+            })?;
+        Ok(crate::api::ClaimDetailJson::from(&detail))
+    })
+    .await?;
+    Ok(Json(json))
 }
 
 /// Query of the disclosure check.

@@ -189,6 +189,7 @@ on_both_backends!(
     a_plan_within_its_budget_and_its_bad_requests,
     the_independence_of_an_account,
     groups_with_their_members_and_activity,
+    claims_and_how_one_spread,
     disclosure_of_sponsored_posts_and_the_sentiment_of_a_text,
     trust_from_interactions_and_of_one_account,
     tokens_are_listed_revoked_and_ended_by_a_password_change,
@@ -1463,6 +1464,41 @@ async fn disclosure_of_sponsored_posts_and_the_sentiment_of_a_text(s: Server) {
         ask(r#"{"text": "x"}"#, None).await.0,
         StatusCode::UNAUTHORIZED
     );
+}
+
+async fn claims_and_how_one_spread(s: Server) {
+    let data = "\
+{\"type\":\"post\",\"id\":\"x:p1\",\"author\":\"x:a\",\"at\":100,\"text\":\"Read this\",\"urls\":[\"https://www.x.example/a?utm_source=t\"]}
+{\"type\":\"post\",\"id\":\"x:p2\",\"author\":\"x:b\",\"at\":200,\"text\":\"Not true\",\"reply_to\":\"x:p1\"}
+{\"type\":\"post\",\"id\":\"x:p3\",\"author\":\"x:c\",\"at\":300,\"share_of\":\"x:p1\"}
+";
+    assert_eq!(import(&s, &s.ann, data).await["state"], "done");
+    let w = "/api/workspaces/acme";
+    let (status, text, _) = get(&s, &format!("{w}/claims?kind=link"), &s.vic).await;
+    assert_eq!(status, StatusCode::OK, "{text}");
+    let j = json(&text);
+    assert_eq!(j["claims"][0]["id"], "link:x.example/a", "{j}");
+    assert_eq!(j["claims"][0]["accounts"], 3);
+    assert_eq!(j["claims"][0]["max_breadth"], 2);
+    let (status, text, _) = get(&s, &format!("{w}/claim?id=link:x.example/a"), &s.vic).await;
+    assert_eq!(status, StatusCode::OK, "{text}");
+    let j = json(&text);
+    assert_eq!(j["spreaders"][0]["account"], "x:a", "{j}");
+    assert_eq!(j["spreaders"][0]["below"], 2);
+    for (uri, field) in [
+        (format!("{w}/claims?kind=rumour"), "kind"),
+        (format!("{w}/claims?top=lots"), "top"),
+        (format!("{w}/claim?id=story"), "id"),
+    ] {
+        let (status, text, _) = get(&s, &uri, &s.vic).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{uri}: {text}");
+        assert_eq!(json(&text)["field"], field, "{text}");
+    }
+    let (status, _, _) = get(&s, &format!("{w}/claim?id=tag:none"), &s.vic).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, text, _) = get(&s, &format!("{w}/claims?format=csv"), &s.vic).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(text.starts_with("id,kind,label"), "{text}");
 }
 
 async fn groups_with_their_members_and_activity(s: Server) {

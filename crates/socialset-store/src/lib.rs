@@ -128,6 +128,9 @@ pub struct StoredPost {
     pub kind: PostKind,
     /// The post it replies to, when it is a reply (that post may not be in the store).
     pub reply_to: Option<PostId>,
+    /// The post it shares, or quotes (either may not be in the store).
+    pub share_of: Option<PostId>,
+    pub quote_of: Option<PostId>,
     /// How many links the post carries.
     pub links: u32,
     /// Likes and shares it received, when the source says.

@@ -262,8 +262,8 @@ impl Store for SqliteStore {
 
     fn posts(&self) -> Result<Vec<StoredPost>> {
         let mut stmt = self.conn.prepare(
-            "SELECT id, author, at, text, hashtags, reply_to, share_of IS NOT NULL,
-                    quote_of IS NOT NULL, urls, likes, shares, source, mentions
+            "SELECT id, author, at, text, hashtags, reply_to, share_of, quote_of, urls, likes,
+                    shares, source, mentions
              FROM posts ORDER BY idx",
         )?;
         let mut rows = stmt.query([])?;
@@ -272,6 +272,8 @@ impl Store for SqliteStore {
             let urls = json_strings(r.get(8)?, "post urls")?;
             let hashtags = json_strings(r.get(4)?, "post hashtags")?;
             let reply_to: Option<String> = r.get(5)?;
+            let share_of: Option<String> = r.get(6)?;
+            let quote_of: Option<String> = r.get(7)?;
             out.push(StoredPost {
                 id: PostId::new(r.get::<_, String>(0)?),
                 author: StoredAccount(r.get(1)?),
@@ -280,9 +282,9 @@ impl Store for SqliteStore {
                     .and_then(Timestamp::from_epoch_ms),
                 text: r.get(3)?,
                 hashtags,
-                kind: if r.get(6)? {
+                kind: if share_of.is_some() {
                     PostKind::Share
-                } else if r.get(7)? {
+                } else if quote_of.is_some() {
                     PostKind::Quote
                 } else if reply_to.is_some() {
                     PostKind::Reply
@@ -290,6 +292,8 @@ impl Store for SqliteStore {
                     PostKind::Original
                 },
                 reply_to: reply_to.map(PostId::new),
+                share_of: share_of.map(PostId::new),
+                quote_of: quote_of.map(PostId::new),
                 links: urls.len() as u32,
                 urls,
                 mentions: json_strings(r.get(12)?, "post mentions")?,

@@ -122,8 +122,9 @@ fn show(args: &Args) -> Result<()> {
     print_ugc(&workspace)?;
     print_groups(&workspace)?;
     print_campaign(&mut workspace, &plan)?;
+    print_claims(&workspace)?;
     println!(
-        "\nExplore it: socialset rank --db {0} --tier native | socialset explain --db {0} ACCOUNT | socialset communities --db {0} --window-days 2 | socialset audit --db {0} --all | socialset trust --db {0} | socialset disclosure --db {0} | socialset plan --db {0} --budget 500 --until 2012-07-05 --days 3 --assume-native-if-unknown | socialset ugc --db {0} --kind question | socialset segments --db {0} | socialset groups --db {0} | socialset campaign report demo-campaign --db {0} | socialset sentiment \"TEXT\"\nYour own data: socialset import --help; Bluesky live: socialset import --db {0} --follow 'wss://jetstream2.us-east.bsky.network/subscribe?wantedCollections=app.bsky.feed.post' (resumes where it stopped)",
+        "\nExplore it: socialset rank --db {0} --tier native | socialset explain --db {0} ACCOUNT | socialset communities --db {0} --window-days 2 | socialset audit --db {0} --all | socialset trust --db {0} | socialset disclosure --db {0} | socialset plan --db {0} --budget 500 --until 2012-07-05 --days 3 --assume-native-if-unknown | socialset ugc --db {0} --kind question | socialset segments --db {0} | socialset groups --db {0} | socialset campaign report demo-campaign --db {0} | socialset sentiment \"TEXT\" | socialset claims --db {0}\nYour own data: socialset import --help; Bluesky live: socialset import --db {0} --follow 'wss://jetstream2.us-east.bsky.network/subscribe?wantedCollections=app.bsky.feed.post' (resumes where it stopped)",
         args.db.display()
     );
     Ok(())
@@ -339,6 +340,73 @@ fn print_groups(workspace: &Workspace) -> Result<()> {
         thousands(report.posts_in_groups),
         parts.join("; ")
     );
+    Ok(())
+}
+
+fn print_claims(workspace: &Workspace) -> Result<()> {
+    let report = workspace.claims(&socialset_engine::ClaimOptions {
+        kind: Some(socialset_engine::ClaimKind::Text),
+        top: 3,
+        ..Default::default()
+    })?;
+    println!(
+        "\n13. Claims and how they spread: {} stories, links and hashtags reached two accounts or more; the stories that spread furthest (an original post with its near-identical retellings, and their cascades of replies and shares):",
+        thousands(
+            workspace
+                .claims(&socialset_engine::ClaimOptions {
+                    top: 0,
+                    ..Default::default()
+                })?
+                .spreading as u64
+        )
+    );
+    let rows = report
+        .claims
+        .iter()
+        .map(|c| {
+            let s = &c.spread;
+            vec![
+                c.id.clone(),
+                c.label
+                    .split_whitespace()
+                    .collect::<Vec<_>>()
+                    .join(" ")
+                    .chars()
+                    .take(60)
+                    .collect(),
+                thousands(s.accounts as u64),
+                s.depth.to_string(),
+                format!("{:.2}", s.structural_virality),
+            ]
+        })
+        .collect();
+    println!(
+        "{}",
+        table(
+            &["claim", "what", "accounts", "depth", "virality"],
+            &[2, 3, 4],
+            rows
+        )
+    );
+    if let Some(c) = report.claims.first() {
+        let d = workspace.claim(&c.id, &Default::default(), 3)?;
+        let who: Vec<String> = d
+            .spreaders
+            .iter()
+            .map(|s| {
+                format!(
+                    "{} ({} posts below)",
+                    s.handle.clone().unwrap_or_else(|| s.account.clone()),
+                    thousands(s.below as u64)
+                )
+            })
+            .collect();
+        println!(
+            "Who carried the first furthest: {}. `socialset claim {}` tells it day by day.",
+            who.join(", "),
+            c.id
+        );
+    }
     Ok(())
 }
 

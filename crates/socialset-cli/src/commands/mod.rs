@@ -2,6 +2,7 @@
 
 pub mod audit;
 pub mod campaign;
+pub mod claims;
 pub mod communities;
 pub mod demo;
 pub mod disclosure;

@@ -54,6 +54,29 @@ fn demo_builds_its_store_and_reports() {
     assert_eq!(counts["ratings"], 9788);
     assert!(stdout.contains("11. Groups people gather in"), "{stdout}");
     assert!(
+        stdout.contains("13. Claims and how they spread"),
+        "{stdout}"
+    );
+    // The claims as a spreadsheet: one row per claim, the header first.
+    let out = socialset(
+        &db,
+        &["claims", "--db", &db_arg, "--top", "5", "--format", "csv"],
+    );
+    let csv = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        csv.starts_with("claim,kind,label,domain,carriers,posts,accounts"),
+        "{csv}"
+    );
+    assert_eq!(csv.lines().count(), 6, "{csv}");
+    let out = socialset(&db, &["claims", "--db", &db_arg, "--kind", "rumour"]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("link, hashtag or text"));
+    assert!(
         stdout.contains("would be native by their in-graph audience"),
         "{stdout}"
     );

@@ -5,6 +5,7 @@ mod bad_input;
 
 mod brand;
 mod campaign;
+mod claims;
 mod exports;
 mod idempotence;
 mod layers;

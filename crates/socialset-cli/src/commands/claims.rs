@@ -1,0 +1,297 @@
+//! `socialset claims` and `socialset claim`: what spreads, and how.
+
+use anyhow::Result;
+use socialset_engine::{ClaimKind, ClaimOptions};
+use socialset_server::api::{ClaimDetailJson, ClaimJson, ClaimsJson};
+
+use super::{OutputFormat, StoreArgs, TimeArgs};
+use crate::output::{csv, table, thousands};
+
+/// List the claims spreading most: links, hashtags and stories told in near-identical words.
+///
+/// A claim is a link (its address normalised: http and https, www., tracking parameters such
+/// as utm_* and a trailing / do not split it; short links are not followed), a hashtag, or a
+/// group of original posts telling the same thing in near-identical words (MinHash over word
+/// 3-grams). Its cascades are the replies, quotes and shares below the posts that carry it;
+/// for each: posts and distinct accounts, cascades, depth (the longest chain), breadth (the
+/// most posts at one depth), structural virality (Goel et al. 2016: the mean distance between
+/// two posts of the largest cascade: near 2 for a broadcast, higher for spread from person to
+/// person) and speed (hours to 10, 100 and 1,000 accounts).
+///
+/// Examples:
+///   socialset claims
+///   socialset claims --kind link --top 50 --format csv > links.csv
+///   socialset claim 'link:cbc.ca/news/canada/ottawa-shooting'
+#[derive(Debug, clap::Args)]
+#[command(verbatim_doc_comment)]
+pub struct Args {
+    /// Only claims of this kind: link, hashtag or text.
+    #[arg(long, value_name = "KIND")]
+    kind: Option<ClaimKind>,
+    /// How many claims to list, the most accounts reached first.
+    #[arg(long, default_value_t = 20, value_name = "N")]
+    top: usize,
+    /// Leave out claims that reached fewer accounts.
+    #[arg(long, default_value_t = 2, value_name = "N")]
+    min_accounts: usize,
+    #[command(flatten)]
+    time: TimeArgs,
+    #[arg(long, value_enum, default_value = "table")]
+    format: OutputFormat,
+    #[command(flatten)]
+    store: StoreArgs,
+}
+
+/// One claim: how it spread, day by day, and who carried it furthest.
+///
+/// ID is what `socialset claims` lists: link:HOST/PATH (or the link as written), tag:NAME,
+/// or text:POST.
+///
+/// Examples:
+///   socialset claim tag:charliehebdo
+///   socialset claim 'link:https://www.bbc.co.uk/news/world-europe-30710883' --format json
+#[derive(Debug, clap::Args)]
+#[command(verbatim_doc_comment)]
+pub struct ClaimArgs {
+    /// The claim's id.
+    id: String,
+    /// How many spreaders to list.
+    #[arg(long, default_value_t = 20, value_name = "N")]
+    top: usize,
+    #[command(flatten)]
+    time: TimeArgs,
+    #[arg(long, value_enum, default_value = "table")]
+    format: OutputFormat,
+    #[command(flatten)]
+    store: StoreArgs,
+}
+
+const HEADER: [&str; 17] = [
+    "claim",
+    "kind",
+    "label",
+    "domain",
+    "carriers",
+    "posts",
+    "accounts",
+    "cascades",
+    "largest_cascade",
+    "depth",
+    "max_breadth",
+    "structural_virality",
+    "first",
+    "last",
+    "hours_to_10_accounts",
+    "hours_to_100_accounts",
+    "hours_to_1000_accounts",
+];
+
+fn hours(h: Option<f64>) -> String {
+    h.map_or_else(String::new, |h| format!("{h:.2}"))
+}
+
+fn row(c: &ClaimJson) -> Vec<String> {
+    vec![
+        c.id.clone(),
+        c.kind.clone(),
+        c.label.clone(),
+        c.domain.clone().unwrap_or_default(),
+        c.carriers.to_string(),
+        c.posts.to_string(),
+        c.accounts.to_string(),
+        c.cascades.to_string(),
+        c.largest_cascade.to_string(),
+        c.depth.to_string(),
+        c.max_breadth.to_string(),
+        format!("{:.4}", c.structural_virality),
+        c.first.clone().unwrap_or_default(),
+        c.last.clone().unwrap_or_default(),
+        hours(c.hours_to_10_accounts),
+        hours(c.hours_to_100_accounts),
+        hours(c.hours_to_1000_accounts),
+    ]
+}
+
+/// A label cut to fit a table's column, on one line.
+fn short(text: &str, max: usize) -> String {
+    let one_line = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if one_line.chars().count() <= max {
+        one_line
+    } else {
+        format!("{}…", one_line.chars().take(max - 1).collect::<String>())
+    }
+}
+
+fn speed(c: &ClaimJson) -> String {
+    [
+        (c.hours_to_10_accounts, 10),
+        (c.hours_to_100_accounts, 100),
+        (c.hours_to_1000_accounts, 1000),
+    ]
+    .iter()
+    .filter_map(|(h, n)| h.map(|h| format!("{n}: {h:.1} h")))
+    .collect::<Vec<_>>()
+    .join(", ")
+}
+
+pub fn run(args: Args) -> Result<()> {
+    let options = ClaimOptions {
+        kind: args.kind,
+        top: args.top,
+        min_accounts: args.min_accounts,
+        window: args.time.window(),
+    };
+    let (ws, progress) = args.store.open_watched(Default::default())?;
+    let report = crate::progress::watch(&progress, || ws.claims(&options))?;
+    let json = ClaimsJson::from(&report);
+    match args.format {
+        OutputFormat::Json => println!("{}", serde_json::to_string_pretty(&json)?),
+        OutputFormat::Csv => csv(&HEADER, &json.claims.iter().map(row).collect::<Vec<_>>())?,
+        OutputFormat::Table => {
+            let rows = json
+                .claims
+                .iter()
+                .map(|c| {
+                    vec![
+                        c.id.clone(),
+                        short(&c.label, 40),
+                        thousands(c.accounts as u64),
+                        thousands(c.posts as u64),
+                        format!(
+                            "{} ({} largest)",
+                            thousands(c.cascades as u64),
+                            thousands(c.largest_cascade as u64)
+                        ),
+                        c.depth.to_string(),
+                        thousands(c.max_breadth as u64),
+                        format!("{:.2}", c.structural_virality),
+                        speed(c),
+                    ]
+                })
+                .collect();
+            println!(
+                "{}",
+                table(
+                    &[
+                        "claim",
+                        "what",
+                        "accounts",
+                        "posts",
+                        "cascades",
+                        "depth",
+                        "breadth",
+                        "virality",
+                        "hours to accounts"
+                    ],
+                    &[2, 3, 5, 6, 7],
+                    rows
+                )
+            );
+            println!(
+                "{} of {} claims that reached {} accounts or more ({} found); {} of {} posts reply to, quote or share a post the store holds.",
+                thousands(json.claims.len() as u64),
+                thousands(json.spreading as u64),
+                args.min_accounts,
+                thousands(json.found as u64),
+                thousands(json.linked_posts as u64),
+                thousands(json.posts as u64),
+            );
+            if json.linked_posts == 0 && json.posts > 0 {
+                println!("No post answers or shares another the store holds: every claim is its own posts, with no cascade (an export of posts without their replies and shares).");
+            }
+        }
+    }
+    Ok(())
+}
+
+pub fn run_claim(args: ClaimArgs) -> Result<()> {
+    let (ws, progress) = args.store.open_watched(Default::default())?;
+    let window = args.time.window();
+    let detail = crate::progress::watch(&progress, || ws.claim(&args.id, &window, args.top))?;
+    let json = ClaimDetailJson::from(&detail);
+    match args.format {
+        OutputFormat::Json => println!("{}", serde_json::to_string_pretty(&json)?),
+        OutputFormat::Csv => {
+            let rows: Vec<Vec<String>> = json
+                .spreaders
+                .iter()
+                .map(|s| {
+                    vec![
+                        s.account.clone(),
+                        s.handle.clone().unwrap_or_default(),
+                        s.posts.to_string(),
+                        s.below.to_string(),
+                        s.carrier.to_string(),
+                    ]
+                })
+                .collect();
+            csv(&["account", "handle", "posts", "below", "carrier"], &rows)?;
+        }
+        OutputFormat::Table => {
+            let c = &json.claim;
+            println!("{} ({}): {}", c.id, c.kind, short(&c.label, 200));
+            println!(
+                "{} posts carry it; its {} cascades hold {} posts by {} accounts (the largest {}), {} deep, at most {} at one depth; structural virality {:.2}.",
+                thousands(c.carriers as u64),
+                thousands(c.cascades as u64),
+                thousands(c.posts as u64),
+                thousands(c.accounts as u64),
+                thousands(c.largest_cascade as u64),
+                c.depth,
+                thousands(c.max_breadth as u64),
+                c.structural_virality,
+            );
+            if let (Some(a), Some(b)) = (&c.first, &c.last) {
+                let s = speed(c);
+                println!(
+                    "From {a} to {b}{}.",
+                    if s.is_empty() {
+                        String::new()
+                    } else {
+                        format!("; hours to reach accounts: {s}")
+                    }
+                );
+            }
+            if !json.timeline.is_empty() {
+                let rows = json
+                    .timeline
+                    .iter()
+                    .map(|d| {
+                        vec![
+                            d.day.clone(),
+                            thousands(d.posts as u64),
+                            thousands(d.new_accounts as u64),
+                        ]
+                    })
+                    .collect();
+                println!(
+                    "{}",
+                    table(&["day", "posts", "new accounts"], &[1, 2], rows)
+                );
+            }
+            let rows = json
+                .spreaders
+                .iter()
+                .map(|s| {
+                    vec![
+                        s.handle.clone().unwrap_or_else(|| s.account.clone()),
+                        thousands(s.posts as u64),
+                        thousands(s.below as u64),
+                        if s.carrier {
+                            "carried it"
+                        } else {
+                            "answered or shared"
+                        }
+                        .to_owned(),
+                    ]
+                })
+                .collect();
+            println!("Who carried it furthest (posts below theirs):");
+            println!(
+                "{}",
+                table(&["account", "posts", "below", "role"], &[1, 2], rows)
+            );
+        }
+    }
+    Ok(())
+}

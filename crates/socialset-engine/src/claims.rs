@@ -1,0 +1,413 @@
+//! Claims and how they spread: a claim is a link (its normalised URL), a hashtag, or a
+//! story told in near-identical words by original posts (MinHash groups); its cascades are
+//! the replies, quotes and shares below the posts that carry it (`socialset_analysis::spread`).
+
+use std::collections::HashMap;
+
+use socialset_analysis::spread::{link_key, spread, Children, Spread, SpreadPost};
+use socialset_analysis::{near_duplicate_groups, NearDuplicateConfig};
+use socialset_model::{PostKind, Timestamp};
+
+use crate::social::{SocialData, TimeWindow};
+use crate::{Error, Result, Workspace};
+
+/// What a claim is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ClaimKind {
+    Link,
+    Hashtag,
+    Text,
+}
+
+impl ClaimKind {
+    pub const ALL: [Self; 3] = [Self::Link, Self::Hashtag, Self::Text];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Link => "link",
+            Self::Hashtag => "hashtag",
+            Self::Text => "text",
+        }
+    }
+
+    /// The prefix of its claims' ids.
+    fn prefix(self) -> &'static str {
+        match self {
+            Self::Link => "link:",
+            Self::Hashtag => "tag:",
+            Self::Text => "text:",
+        }
+    }
+}
+
+impl std::str::FromStr for ClaimKind {
+    type Err = String;
+    fn from_str(s: &str) -> std::result::Result<Self, String> {
+        Self::ALL
+            .into_iter()
+            .find(|k| k.as_str() == s)
+            .ok_or_else(|| format!("a claim is a link, hashtag or text, not {s:?}"))
+    }
+}
+
+/// Which claims to list.
+#[derive(Clone, Debug)]
+pub struct ClaimOptions {
+    /// One kind only; `None`: all three.
+    pub kind: Option<ClaimKind>,
+    /// Claims that reached fewer accounts are left out (default 2: someone answered or
+    /// shared it).
+    pub min_accounts: usize,
+    /// The most claims listed, by accounts reached.
+    pub top: usize,
+    pub window: TimeWindow,
+}
+
+impl Default for ClaimOptions {
+    fn default() -> Self {
+        Self {
+            kind: None,
+            min_accounts: 2,
+            top: 20,
+            window: TimeWindow::default(),
+        }
+    }
+}
+
+/// A claim and how it spread.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Claim {
+    /// `link:HOST/PATH`, `tag:NAME` or `text:POST` (its first post).
+    pub id: String,
+    pub kind: ClaimKind,
+    /// The link, `#tag`, or the first post's text.
+    pub label: String,
+    /// A link's domain.
+    pub domain: Option<String>,
+    /// Posts that carry it (the link, the tag, the words).
+    pub carriers: usize,
+    pub spread: Spread,
+}
+
+/// The claims spreading most.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ClaimsReport {
+    pub claims: Vec<Claim>,
+    /// Claims found, and those that reached `min_accounts`, before `top` cut the list.
+    pub found: usize,
+    pub spreading: usize,
+    /// Posts read, and those that reply to, quote or share a post the store holds.
+    pub posts: usize,
+    pub linked: usize,
+}
+
+/// An account that carried a claim on.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Spreader {
+    pub account: String,
+    pub handle: Option<String>,
+    /// Its posts in the claim's cascades, and how many posts came below them.
+    pub posts: usize,
+    pub below: usize,
+    /// The first of its posts there carried the claim itself (it started a cascade or told
+    /// it again) rather than answering or sharing.
+    pub carrier: bool,
+}
+
+/// One claim in full.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ClaimDetail {
+    pub claim: Claim,
+    /// Posts and new accounts per day (UTC) of the timed posts.
+    pub timeline: Vec<(String, usize, usize)>,
+    /// Who carried it furthest, by posts below theirs.
+    pub spreaders: Vec<Spreader>,
+}
+
+/// The posts as the spread reads them, each post's parent its reply, quote or share target.
+fn spread_posts(data: &SocialData) -> Vec<SpreadPost> {
+    data.threads
+        .iter()
+        .zip(&data.activity)
+        .map(|(t, a)| SpreadPost {
+            author: a.author.0,
+            at: a.at,
+            parent: t.reply_to.or(t.shared),
+        })
+        .collect()
+}
+
+/// Every claim of `kind` with the posts that carry it, in a stable order.
+fn claims_of(
+    data: &SocialData,
+    kind: ClaimKind,
+) -> Vec<(String, String, Option<String>, Vec<u32>)> {
+    // key → (label, domain, carriers)
+    let mut found: HashMap<String, (String, Option<String>, Vec<u32>)> = HashMap::new();
+    match kind {
+        ClaimKind::Link => {
+            for (i, t) in data.threads.iter().enumerate() {
+                for u in &t.urls {
+                    if let Some((key, domain)) = link_key(u) {
+                        let e = found
+                            .entry(key)
+                            .or_insert_with(|| (u.clone(), Some(domain), Vec::new()));
+                        if e.2.last() != Some(&(i as u32)) {
+                            e.2.push(i as u32);
+                        }
+                    }
+                }
+            }
+        }
+        ClaimKind::Hashtag => {
+            for (i, p) in data.posts.iter().enumerate() {
+                for h in &p.hashtags {
+                    let e = found
+                        .entry(h.to_lowercase())
+                        .or_insert_with(|| (format!("#{h}"), None, Vec::new()));
+                    if e.2.last() != Some(&(i as u32)) {
+                        e.2.push(i as u32);
+                    }
+                }
+            }
+        }
+        ClaimKind::Text => {
+            // Original posts only: a reply or share belongs to the claim it answers.
+            let originals: Vec<u32> = (0..data.posts.len() as u32)
+                .filter(|&i| {
+                    data.activity[i as usize].kind == PostKind::Original
+                        && data.posts[i as usize]
+                            .text
+                            .as_deref()
+                            .is_some_and(|t| !t.trim().is_empty())
+                })
+                .collect();
+            let texts: Vec<&str> = originals
+                .iter()
+                .map(|&i| data.posts[i as usize].text.as_deref().unwrap_or_default())
+                .collect();
+            let groups = near_duplicate_groups(&texts, &NearDuplicateConfig::default());
+            let mut by_group: std::collections::BTreeMap<usize, Vec<u32>> = Default::default();
+            for (k, g) in groups.into_iter().enumerate() {
+                by_group.entry(g).or_default().push(originals[k]);
+            }
+            for (_, members) in by_group {
+                // Named by its first post in time (then in the store's order).
+                let first = *members
+                    .iter()
+                    .min_by_key(|&&i| {
+                        (
+                            data.activity[i as usize]
+                                .at
+                                .map_or(i64::MAX, Timestamp::epoch_ms),
+                            i,
+                        )
+                    })
+                    .unwrap_or(&members[0]);
+                let label = data.posts[first as usize].text.clone().unwrap_or_default();
+                found.insert(
+                    data.threads[first as usize].id.as_str().to_owned(),
+                    (label, None, members),
+                );
+            }
+        }
+    }
+    let mut out: Vec<_> = found
+        .into_iter()
+        .map(|(key, (label, domain, carriers))| {
+            (format!("{}{key}", kind.prefix()), label, domain, carriers)
+        })
+        .collect();
+    out.sort_by(|a, b| a.0.cmp(&b.0));
+    out
+}
+
+impl Workspace {
+    /// The claims spreading most: links, hashtags and stories told in near-identical words,
+    /// each with its cascades' size, depth, breadth, structural virality and speed.
+    pub fn claims(&self, options: &ClaimOptions) -> Result<ClaimsReport> {
+        self.step("loading the store", 0)?;
+        let data = self.load_social(&options.window)?;
+        let posts = spread_posts(&data);
+        let children = Children::new(&posts);
+        let kinds: Vec<ClaimKind> = options.kind.map_or(ClaimKind::ALL.to_vec(), |k| vec![k]);
+        let mut all = Vec::new();
+        let mut found = 0;
+        for kind in kinds {
+            self.step(&format!("finding {} claims", kind.as_str()), 0)?;
+            let claims = claims_of(&data, kind);
+            found += claims.len();
+            self.step(
+                &format!("following the {} claims' cascades", kind.as_str()),
+                claims.len() as u64,
+            )?;
+            for (n, (id, label, domain, carriers)) in claims.into_iter().enumerate() {
+                if n % 4096 == 0 {
+                    self.check_cancel()?;
+                    self.progress.set(n as u64);
+                }
+                let mut s = spread(&posts, &children, &carriers);
+                if s.accounts < options.min_accounts {
+                    continue;
+                }
+                s.reached = Vec::new();
+                all.push(Claim {
+                    id,
+                    kind,
+                    label,
+                    domain,
+                    carriers: carriers.len(),
+                    spread: s,
+                });
+            }
+        }
+        let spreading = all.len();
+        all.sort_by(|a, b| {
+            b.spread
+                .accounts
+                .cmp(&a.spread.accounts)
+                .then(b.spread.posts.cmp(&a.spread.posts))
+                .then(a.id.cmp(&b.id))
+        });
+        all.truncate(options.top);
+        Ok(ClaimsReport {
+            claims: all,
+            found,
+            spreading,
+            posts: posts.len(),
+            linked: posts.iter().filter(|p| p.parent.is_some()).count(),
+        })
+    }
+
+    /// One claim by its id (`link:…`, `tag:…`, `text:…`): its spread, day by day, and who
+    /// carried it furthest.
+    pub fn claim(&self, id: &str, window: &TimeWindow, top: usize) -> Result<ClaimDetail> {
+        let kind = ClaimKind::ALL
+            .into_iter()
+            .find(|k| id.starts_with(k.prefix()))
+            .ok_or_else(|| {
+                Error::Usage(format!(
+                    "{id:?} is no claim id: they start with link:, tag: or text: (socialset claims lists them)"
+                ))
+            })?;
+        self.step("loading the store", 0)?;
+        let data = self.load_social(window)?;
+        let posts = spread_posts(&data);
+        let children = Children::new(&posts);
+        let key = id.strip_prefix(kind.prefix()).unwrap_or_default();
+        // A link or tag as the user writes it is found too: normalised as claims are.
+        let wanted = match kind {
+            ClaimKind::Link => link_key(key).map_or_else(|| key.to_owned(), |(k, _)| k),
+            ClaimKind::Hashtag => key.trim_start_matches('#').to_lowercase(),
+            ClaimKind::Text => key.to_owned(),
+        };
+        let wanted = format!("{}{wanted}", kind.prefix());
+        self.step("finding the claim", 0)?;
+        let Some((id, label, domain, carriers)) =
+            claims_of(&data, kind).into_iter().find(|c| c.0 == wanted)
+        else {
+            return Err(Error::NotFound(format!(
+                "no claim {wanted} in the store (socialset claims --kind {} lists them)",
+                kind.as_str()
+            )));
+        };
+        let s = spread(&posts, &children, &carriers);
+        // Day by day: posts, and accounts seen for the first time.
+        let mut days: std::collections::BTreeMap<String, (usize, usize)> = Default::default();
+        let mut timed: Vec<(Timestamp, u32)> = s
+            .reached
+            .iter()
+            .filter_map(|&(p, _)| posts[p as usize].at.map(|t| (t, posts[p as usize].author)))
+            .collect();
+        timed.sort_unstable();
+        let mut met = std::collections::HashSet::new();
+        for (t, a) in timed {
+            let e = days.entry(t.day()).or_default();
+            e.0 += 1;
+            if met.insert(a) {
+                e.1 += 1;
+            }
+        }
+        // Posts below each post of the cascades (its subtree, itself excluded), summed per author.
+        let index: HashMap<u32, usize> = s
+            .reached
+            .iter()
+            .enumerate()
+            .map(|(i, &(p, _))| (p, i))
+            .collect();
+        let mut below = vec![0usize; s.reached.len()];
+        for i in (0..s.reached.len()).rev() {
+            let p = s.reached[i].0;
+            if s.reached[i].1 == 0 {
+                continue;
+            }
+            if let Some(&j) = posts[p as usize].parent.and_then(|q| index.get(&q)) {
+                below[j] += below[i] + 1;
+            }
+        }
+        // Posts by others below an account's posts, each counted once: the subtrees of its
+        // topmost posts (those with no post of its own above them) are disjoint and hold its
+        // other posts. Found depth-first, counting each author's posts on the current path.
+        let carriers_set: std::collections::HashSet<u32> = carriers.iter().copied().collect();
+        let mut by_author: HashMap<u32, Spreader> = HashMap::new();
+        let mut on_path: HashMap<u32, u32> = HashMap::new();
+        for (root, _) in s.reached.iter().filter(|&&(_, d)| d == 0) {
+            // (post, entering?)
+            let mut stack = vec![(*root, true)];
+            while let Some((p, entering)) = stack.pop() {
+                let a = posts[p as usize].author;
+                if !entering {
+                    if let Some(n) = on_path.get_mut(&a) {
+                        *n -= 1;
+                    }
+                    continue;
+                }
+                let topmost = on_path.get(&a).copied().unwrap_or(0) == 0;
+                let e = by_author.entry(a).or_insert_with(|| Spreader {
+                    account: data.accounts[a as usize].id.as_str().to_owned(),
+                    handle: data.accounts[a as usize].handle.clone(),
+                    posts: 0,
+                    below: 0,
+                    carrier: false,
+                });
+                e.posts += 1;
+                e.carrier |= carriers_set.contains(&p);
+                if topmost {
+                    e.below += index.get(&p).map_or(0, |&i| below[i]);
+                } else {
+                    // Its own post, counted in the subtree of its topmost one.
+                    e.below = e.below.saturating_sub(1);
+                }
+                *on_path.entry(a).or_default() += 1;
+                stack.push((p, false));
+                for &c in children.of(p) {
+                    if index.contains_key(&c) {
+                        stack.push((c, true));
+                    }
+                }
+            }
+        }
+        let mut spreaders: Vec<Spreader> = by_author.into_values().collect();
+        spreaders.sort_by(|a, b| {
+            b.below
+                .cmp(&a.below)
+                .then(b.posts.cmp(&a.posts))
+                .then(a.account.cmp(&b.account))
+        });
+        spreaders.truncate(top);
+        let mut s = s;
+        s.reached = Vec::new();
+        Ok(ClaimDetail {
+            claim: Claim {
+                id,
+                kind,
+                label,
+                domain,
+                carriers: carriers.len(),
+                spread: s,
+            },
+            timeline: days.into_iter().map(|(d, (p, a))| (d, p, a)).collect(),
+            spreaders,
+        })
+    }
+}
