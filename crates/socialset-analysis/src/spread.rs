@@ -296,6 +296,17 @@ mod tests {
     }
 
     #[test]
+    fn a_difference_of_means_has_an_interval_around_it() {
+        let a = [1.0, 2.0, 3.0, 4.0];
+        let b = [3.0, 4.0, 5.0, 6.0];
+        let (d, lo, hi) = mean_difference(&a, &b, 2000, 7).expect("both");
+        assert!((d - 2.0).abs() < 1e-12);
+        assert!(lo < d && d < hi && lo > 0.0, "{lo} {hi}");
+        assert_eq!(mean_difference(&a, &[], 10, 7), None);
+        assert_eq!(median(&[3.0, 1.0, 2.0, 10.0]), 2.5);
+    }
+
+    #[test]
     fn speed_counts_distinct_accounts() {
         // 12 posts by 11 accounts, a second apart: the 10th account arrives at 10 s (post 10:
         // author 0 posting again at post 5 does not count).
@@ -312,6 +323,48 @@ mod tests {
         let s = run(&posts, &[0]);
         assert_eq!(s.accounts, 11);
         assert_eq!(s.time_to, [Some(10_000), None, None]);
+    }
+}
+
+/// The difference of two means, `b − a`, with a 95% percentile-bootstrap interval (both
+/// samples resampled, `resamples` times, from `seed`); `None` when either is empty.
+pub fn mean_difference(
+    a: &[f64],
+    b: &[f64],
+    resamples: usize,
+    seed: u64,
+) -> Option<(f64, f64, f64)> {
+    if a.is_empty() || b.is_empty() {
+        return None;
+    }
+    let mean = |x: &[f64]| x.iter().sum::<f64>() / x.len() as f64;
+    let diff = mean(b) - mean(a);
+    let mut rng = socialset_graph::SplitMix64::new(seed);
+    let mut draw = |x: &[f64]| {
+        let mut sum = 0.0;
+        for _ in 0..x.len() {
+            sum += x[rng.below(x.len())];
+        }
+        sum / x.len() as f64
+    };
+    let mut diffs: Vec<f64> = (0..resamples.max(1)).map(|_| draw(b) - draw(a)).collect();
+    diffs.sort_by(f64::total_cmp);
+    let at = |q: f64| diffs[((q * (diffs.len() - 1) as f64).round() as usize).min(diffs.len() - 1)];
+    Some((diff, at(0.025), at(0.975)))
+}
+
+/// The median of `x` (the mean of the middle two for an even count); NaN when empty.
+pub fn median(x: &[f64]) -> f64 {
+    if x.is_empty() {
+        return f64::NAN;
+    }
+    let mut v = x.to_vec();
+    v.sort_by(f64::total_cmp);
+    let m = v.len() / 2;
+    if v.len() % 2 == 1 {
+        v[m]
+    } else {
+        (v[m - 1] + v[m]) / 2.0
     }
 }
 

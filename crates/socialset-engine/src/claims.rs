@@ -411,3 +411,128 @@ impl Workspace {
         })
     }
 }
+
+/// The measures of spread compared between labels.
+pub const SPREAD_MEASURES: [&str; 5] = [
+    "accounts",
+    "depth",
+    "max_breadth",
+    "structural_virality",
+    "hours_to_10_accounts",
+];
+
+fn measures(s: &Spread) -> [Option<f64>; 5] {
+    [
+        Some(s.accounts as f64),
+        Some(s.depth as f64),
+        Some(s.max_breadth as f64),
+        Some(s.structural_virality),
+        s.time_to[0].map(|ms| ms as f64 / 3_600_000.0),
+    ]
+}
+
+/// How claims of one label spread.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LabelSpread {
+    pub label: String,
+    pub claims: usize,
+    /// Per measure (`SPREAD_MEASURES`): claims that have it, mean and median.
+    pub measures: Vec<(usize, f64, f64)>,
+}
+
+/// Spread of labelled claims: does one label spread farther, deeper, wider, faster?
+#[derive(Clone, Debug, PartialEq)]
+pub struct SpreadEval {
+    /// Labelled claims, and those whose source post the data holds.
+    pub labelled: usize,
+    pub found: usize,
+    pub labels: Vec<LabelSpread>,
+    /// The labels compared (`b` against `a`: false against true, fake against real) and, per
+    /// measure, the difference of means `b − a` with its 95% bootstrap interval.
+    pub compared: Option<(String, String)>,
+    pub differences: Vec<Option<(f64, f64, f64)>>,
+}
+
+/// Spread of labelled claims: `data` (posts with their replies and shares, e.g. the PHEME
+/// threads) imported into a throwaway store, each claim of `labels` (a source post's id and
+/// its label) followed from its post.
+pub fn eval_spread(
+    data: &std::path::Path,
+    labels: &std::path::Path,
+    observer: &mut dyn crate::ImportObserver,
+) -> Result<SpreadEval> {
+    let labelled = socialset_ingest::read_claim_labels(labels).map_err(Error::BadInput)?;
+    let (_dir, ws) =
+        crate::eval::scratch_workspace(data, &crate::ImportOptions::default(), observer)?;
+    let social = ws.load_social(&TimeWindow::default())?;
+    let posts = spread_posts(&social);
+    let children = Children::new(&posts);
+    // A label names a post by its id with or without the platform's prefix.
+    let mut by_local: HashMap<&str, u32> = HashMap::new();
+    for (i, t) in social.threads.iter().enumerate() {
+        by_local.insert(t.id.local(), i as u32);
+        by_local.insert(t.id.as_str(), i as u32);
+    }
+    let mut samples: std::collections::BTreeMap<String, Vec<[Option<f64>; 5]>> = Default::default();
+    let mut found = 0;
+    for (id, label) in &labelled {
+        let Some(&p) = by_local.get(id.as_str()) else {
+            continue;
+        };
+        found += 1;
+        let s = spread(&posts, &children, &[p]);
+        samples.entry(label.clone()).or_default().push(measures(&s));
+    }
+    if found == 0 {
+        return Err(Error::Usage(format!(
+            "no labelled claim of {} is a post of {}: the ids do not meet",
+            labels.display(),
+            data.display()
+        )));
+    }
+    let column = |rows: &[[Option<f64>; 5]], m: usize| -> Vec<f64> {
+        rows.iter().filter_map(|r| r[m]).collect()
+    };
+    let labels_out = samples
+        .iter()
+        .map(|(label, rows)| LabelSpread {
+            label: label.clone(),
+            claims: rows.len(),
+            measures: (0..SPREAD_MEASURES.len())
+                .map(|m| {
+                    let x = column(rows, m);
+                    let mean = if x.is_empty() {
+                        f64::NAN
+                    } else {
+                        x.iter().sum::<f64>() / x.len() as f64
+                    };
+                    (x.len(), mean, socialset_analysis::spread::median(&x))
+                })
+                .collect(),
+        })
+        .collect();
+    let compared = [("true", "false"), ("real", "fake")]
+        .into_iter()
+        .find(|(a, b)| samples.contains_key(*a) && samples.contains_key(*b))
+        .map(|(a, b)| (a.to_owned(), b.to_owned()));
+    let differences = match &compared {
+        Some((a, b)) => (0..SPREAD_MEASURES.len())
+            .map(|m| {
+                socialset_analysis::spread::mean_difference(
+                    &column(&samples[a], m),
+                    &column(&samples[b], m),
+                    2000,
+                    0x5eed,
+                )
+            })
+            .collect(),
+        None => Vec::new(),
+    };
+    Ok(SpreadEval {
+        labelled: labelled.len(),
+        found,
+        labels: labels_out,
+        compared,
+        differences,
+    })
+}

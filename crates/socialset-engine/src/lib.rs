@@ -46,7 +46,10 @@ pub use campaign::{
     ConversionsAdded, DayLine, EngagementByBand, MemberLine, NewMember, Rates, ReachCheck,
     ReportOptions, Unclaimed, VoicePeriod, DEFAULT_WINDOW_DAYS, FOLLOWER_BANDS,
 };
-pub use claims::{Claim, ClaimDetail, ClaimKind, ClaimOptions, ClaimsReport, Spreader};
+pub use claims::{
+    eval_spread, Claim, ClaimDetail, ClaimKind, ClaimOptions, ClaimsReport, LabelSpread,
+    SpreadEval, Spreader, SPREAD_MEASURES,
+};
 pub use communities::{
     CommunityLine, CommunityLink, CommunityOptions, CommunityReport, DEFAULT_RESTARTS,
     DEFAULT_WINDOW_RESTARTS,

@@ -19,11 +19,11 @@ pub use detect::{detect_format, Detection};
 pub use error::{RecordError, RecordErrorDetail, Result};
 pub use formats::parse_time_text as parse_time;
 pub use labels::{
-    read_account_labels, read_annotated_posts, read_annotated_qa, read_gilani_dir,
-    read_gilani_file, read_hand_labels, read_labelled, read_sanders, read_sentipolc,
-    read_stance_labels, read_texts, read_texts_with_ids, read_tweeteval, AccountLabel,
-    AnnotatedPost, AnnotatedQa, HandLabel, HandLabelled, LabelledRead, LabelledSummary,
-    LabelledTexts, PolarityLabelled, GILANI_BANDS,
+    read_account_labels, read_annotated_posts, read_annotated_qa, read_claim_labels,
+    read_gilani_dir, read_gilani_file, read_hand_labels, read_labelled, read_sanders,
+    read_sentipolc, read_stance_labels, read_texts, read_texts_with_ids, read_tweeteval,
+    AccountLabel, AnnotatedPost, AnnotatedQa, HandLabel, HandLabelled, LabelledRead,
+    LabelledSummary, LabelledTexts, PolarityLabelled, GILANI_BANDS,
 };
 pub use orders::{
     orders_from_json, read_orders, OrderFile, OrderLayout, OrderLine, MAX_ORDER_VALUE,

@@ -274,6 +274,26 @@ enum What {
         #[arg(long)]
         json: bool,
     },
+    /// Does one label spread farther, deeper, wider or faster? Labelled claims (a source
+    /// post's id and its veracity) followed through their cascades of replies and shares:
+    /// accounts, depth, breadth, structural virality and hours to 10 accounts per label, and
+    /// the difference false − true (or fake − real) with its 95% bootstrap interval.
+    ///   socialset eval spread --data ../shared/data/rumoureval2017-pheme/rumoureval2017-traindev-threads.tar.gz \
+    ///     --labels ../shared/data/rumoureval2017-pheme/traindev/veracity_labels.tsv
+    #[command(verbatim_doc_comment)]
+    Spread {
+        /// Posts with their replies and shares (any format socialset imports: a file, a
+        /// folder or an archive).
+        #[arg(long, value_name = "PATH")]
+        data: PathBuf,
+        /// Tab- or comma-separated: a header naming the claim's column (thread_id, post,
+        /// post_id, claim or id) and its label (veracity… or label).
+        #[arg(long, value_name = "FILE")]
+        labels: PathBuf,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
     /// English sentiment against the reference VADER implementation, on the same texts.
     Vader {
         /// Texts: posts' "text" fields in JSON Lines, or plain lines, gzip or not (e.g.
@@ -779,6 +799,65 @@ pub fn run(args: Args) -> Result<()> {
                     q.gold,
                     q.correct
                 );
+            }
+        }
+        What::Spread { data, labels, json } => {
+            let mut progress = ImportProgress::new(true);
+            let e = socialset_engine::eval_spread(&data, &labels, &mut progress)?;
+            let measures = socialset_engine::SPREAD_MEASURES;
+            if json {
+                let out = serde_json::json!({
+                    "labelled": e.labelled,
+                    "found": e.found,
+                    "labels": e.labels.iter().map(|l| serde_json::json!({
+                        "label": l.label,
+                        "claims": l.claims,
+                        "measures": measures.iter().zip(&l.measures).map(|(m, (n, mean, median))| (m.to_string(), serde_json::json!({"claims": n, "mean": mean, "median": median}))).collect::<serde_json::Map<_, _>>(),
+                    })).collect::<Vec<_>>(),
+                    "compared": e.compared.as_ref().map(|(a, b)| format!("{b} - {a}")),
+                    "differences": measures.iter().zip(&e.differences).map(|(m, d)| (m.to_string(), d.map_or(serde_json::Value::Null, |(d, lo, hi)| serde_json::json!({"difference": d, "low": lo, "high": hi})))).collect::<serde_json::Map<_, _>>(),
+                });
+                println!("{}", serde_json::to_string_pretty(&out)?);
+            } else {
+                println!(
+                    "{} of {} labelled claims found in the data; each followed from its post through its replies, quotes and shares.",
+                    thousands(e.found as u64),
+                    thousands(e.labelled as u64)
+                );
+                let mut header = vec!["measure".to_owned()];
+                header.extend(
+                    e.labels
+                        .iter()
+                        .map(|l| format!("{} ({}): mean / median", l.label, l.claims)),
+                );
+                if let Some((a, b)) = &e.compared {
+                    header.push(format!("{b} − {a} (95% bootstrap)"));
+                }
+                let rows = measures
+                    .iter()
+                    .enumerate()
+                    .map(|(m, name)| {
+                        let mut row = vec![name.replace('_', " ")];
+                        for l in &e.labels {
+                            let (n, mean, median) = l.measures[m];
+                            row.push(if n == 0 {
+                                "—".into()
+                            } else if n < l.claims {
+                                format!("{mean:.2} / {median:.2} (of {n})")
+                            } else {
+                                format!("{mean:.2} / {median:.2}")
+                            });
+                        }
+                        if let Some(d) = e.differences.get(m) {
+                            row.push(d.map_or("—".into(), |(d, lo, hi)| {
+                                format!("{d:+.2} ({lo:+.2} to {hi:+.2})")
+                            }));
+                        }
+                        row
+                    })
+                    .collect();
+                let header: Vec<&str> = header.iter().map(String::as_str).collect();
+                println!("{}", table(&header, &[], rows));
             }
         }
         What::Vader { data, venv, json } => {

@@ -144,3 +144,47 @@ fn stories_tags_and_the_spreaders_of_one_claim() {
         .expect_err("bad id");
     assert!(e.to_string().contains("link:, tag: or text:"), "{e}");
 }
+
+#[test]
+fn labelled_claims_are_followed_and_compared() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    // Two true claims answered once each; two false ones answered by chains of three.
+    let mut data = String::new();
+    for (root, replies) in [("t1", 1), ("t2", 1), ("f1", 3), ("f2", 3)] {
+        data += &format!(
+            "{{\"type\":\"post\",\"id\":\"x:{root}\",\"author\":\"x:{root}a\",\"at\":100}}\n"
+        );
+        let mut parent = format!("x:{root}");
+        for k in 0..replies {
+            let id = format!("x:{root}r{k}");
+            data += &format!("{{\"type\":\"post\",\"id\":\"{id}\",\"author\":\"x:{root}u{k}\",\"at\":{},\"reply_to\":\"{parent}\"}}\n", 200 + k);
+            parent = id;
+        }
+    }
+    let posts = write(dir.path(), "p.jsonl", data.as_bytes());
+    let labels = write(
+        dir.path(),
+        "l.tsv",
+        b"event\tthread_id\tveracity\ne\tt1\tTrue\ne\tx:t2\ttrue\ne\tf1\tfalse\ne\tf2\tfalse\ne\tgone\tfalse\n",
+    );
+    let e = socialset_engine::eval_spread(&posts, &labels, &mut socialset_engine::NoProgress)
+        .expect("eval");
+    assert_eq!((e.labelled, e.found), (5, 4));
+    assert_eq!(e.compared, Some(("true".into(), "false".into())));
+    // Depth: 3 against 1.
+    let depth = e.differences[1].expect("depth");
+    assert!((depth.0 - 2.0).abs() < 1e-12, "{depth:?}");
+    assert_eq!(
+        e.labels.iter().map(|l| l.claims).collect::<Vec<_>>(),
+        vec![2, 2]
+    );
+    // Labels that meet no post say so.
+    let other = write(dir.path(), "o.tsv", b"thread_id,label\nnope,false\n");
+    let err = socialset_engine::eval_spread(&posts, &other, &mut socialset_engine::NoProgress)
+        .expect_err("no overlap");
+    assert!(err.to_string().contains("the ids do not meet"), "{err}");
+    let bad = write(dir.path(), "b.tsv", b"thread\tverdict\n1\ttrue\n");
+    let err = socialset_engine::eval_spread(&posts, &bad, &mut socialset_engine::NoProgress)
+        .expect_err("no header");
+    assert!(err.to_string().contains("b.tsv:1"), "{err}");
+}
