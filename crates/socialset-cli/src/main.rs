@@ -56,6 +56,9 @@ enum Command {
     Groups(commands::groups::Args),
     Claims(commands::claims::Args),
     Claim(commands::claims::ClaimArgs),
+    /// Plan the answer to a claim: native influencers, trusted and independent, who reach the
+    /// accounts the claim reached (`plan --claim ID`; every option of `plan` applies).
+    Counter(Box<commands::plan::Args>),
     Serve(commands::serve::Args),
     User(commands::serve::UserArgs),
     Token(commands::serve::TokenArgs),
@@ -116,6 +119,7 @@ fn main() -> ExitCode {
         Command::Groups(args) => commands::groups::run(args),
         Command::Claims(args) => commands::claims::run(args),
         Command::Claim(args) => commands::claims::run_claim(args),
+        Command::Counter(args) => commands::plan::run_counter(*args),
         Command::Communities(args) => commands::communities::run(args),
         Command::Eval(args) => commands::eval::run(args),
         Command::Serve(args) => commands::serve::run(args),

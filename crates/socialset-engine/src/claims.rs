@@ -222,6 +222,67 @@ fn claims_of(
     out
 }
 
+/// The claim `id` names (`link:…` — the link as written is normalised —, `tag:…`, `text:…`):
+/// its id, kind, label, domain and the posts that carry it.
+type Found = (String, ClaimKind, String, Option<String>, Vec<u32>);
+
+fn find_claim(data: &SocialData, id: &str) -> Result<Found> {
+    let kind = ClaimKind::ALL
+        .into_iter()
+        .find(|k| id.starts_with(k.prefix()))
+        .ok_or_else(|| {
+            Error::Usage(format!(
+                "{id:?} is no claim id: they start with link:, tag: or text: (socialset claims lists them)"
+            ))
+        })?;
+    let key = id.strip_prefix(kind.prefix()).unwrap_or_default();
+    // A link or tag as the user writes it is found too: normalised as claims are.
+    let wanted = match kind {
+        ClaimKind::Link => link_key(key).map_or_else(|| key.to_owned(), |(k, _)| k),
+        ClaimKind::Hashtag => key.trim_start_matches('#').to_lowercase(),
+        ClaimKind::Text => key.to_owned(),
+    };
+    let wanted = format!("{}{wanted}", kind.prefix());
+    claims_of(data, kind)
+        .into_iter()
+        .find(|c| c.0 == wanted)
+        .map(|(id, label, domain, carriers)| (id, kind, label, domain, carriers))
+        .ok_or_else(|| {
+            Error::NotFound(format!(
+                "no claim {wanted} in the store (socialset claims --kind {} lists them)",
+                kind.as_str()
+            ))
+        })
+}
+
+/// Who a claim reached, for the answer to it: the accounts that posted in its cascades
+/// (`exposed`), and those among them that carried the claim itself.
+pub(crate) struct ClaimAudience {
+    pub exposed: Vec<u32>,
+    pub carriers: Vec<u32>,
+}
+
+pub(crate) fn claim_audience(data: &SocialData, id: &str) -> Result<ClaimAudience> {
+    let posts = spread_posts(data);
+    let children = Children::new(&posts);
+    let (_, _, _, _, carrier_posts) = find_claim(data, id)?;
+    let s = spread(&posts, &children, &carrier_posts);
+    let mut exposed: Vec<u32> = s
+        .reached
+        .iter()
+        .map(|&(p, _)| posts[p as usize].author)
+        .collect();
+    exposed.sort_unstable();
+    exposed.dedup();
+    let mut carriers: Vec<u32> = carrier_posts
+        .iter()
+        .map(|&p| posts[p as usize].author)
+        .collect();
+    carriers.sort_unstable();
+    carriers.dedup();
+    Ok(ClaimAudience { exposed, carriers })
+}
+
 impl Workspace {
     /// The claims spreading most: links, hashtags and stories told in near-identical words,
     /// each with its cascades' size, depth, breadth, structural virality and speed.
@@ -282,35 +343,12 @@ impl Workspace {
     /// One claim by its id (`link:…`, `tag:…`, `text:…`): its spread, day by day, and who
     /// carried it furthest.
     pub fn claim(&self, id: &str, window: &TimeWindow, top: usize) -> Result<ClaimDetail> {
-        let kind = ClaimKind::ALL
-            .into_iter()
-            .find(|k| id.starts_with(k.prefix()))
-            .ok_or_else(|| {
-                Error::Usage(format!(
-                    "{id:?} is no claim id: they start with link:, tag: or text: (socialset claims lists them)"
-                ))
-            })?;
         self.step("loading the store", 0)?;
         let data = self.load_social(window)?;
         let posts = spread_posts(&data);
         let children = Children::new(&posts);
-        let key = id.strip_prefix(kind.prefix()).unwrap_or_default();
-        // A link or tag as the user writes it is found too: normalised as claims are.
-        let wanted = match kind {
-            ClaimKind::Link => link_key(key).map_or_else(|| key.to_owned(), |(k, _)| k),
-            ClaimKind::Hashtag => key.trim_start_matches('#').to_lowercase(),
-            ClaimKind::Text => key.to_owned(),
-        };
-        let wanted = format!("{}{wanted}", kind.prefix());
         self.step("finding the claim", 0)?;
-        let Some((id, label, domain, carriers)) =
-            claims_of(&data, kind).into_iter().find(|c| c.0 == wanted)
-        else {
-            return Err(Error::NotFound(format!(
-                "no claim {wanted} in the store (socialset claims --kind {} lists them)",
-                kind.as_str()
-            )));
-        };
+        let (id, kind, label, domain, carriers) = find_claim(&data, id)?;
         let s = spread(&posts, &children, &carriers);
         // Day by day: posts, and accounts seen for the first time.
         let mut days: std::collections::BTreeMap<String, (usize, usize)> = Default::default();

@@ -175,6 +175,10 @@ pub struct PlanOptions {
     /// Count reach only among accounts interested in this topic (they posted about it or
     /// engaged with a post about it): words and #hashtags, comma-separated.
     pub topic: Option<String>,
+    /// Plan the answer to this claim (`socialset claims` ids): count reach only among the
+    /// accounts it reached (who posted in its cascades) and those who engage with them, and
+    /// leave out the accounts that carried it.
+    pub claim: Option<String>,
     /// Leave out accounts the audit judges likely fakes or bots with a probability of being real
     /// below this (accounts with too little data for a verdict stay in).
     pub min_authenticity: Option<f64>,
@@ -210,6 +214,7 @@ impl Default for PlanOptions {
             professionals: Vec::new(),
             max_per_community: None,
             audience_communities: Vec::new(),
+            claim: None,
             topic: None,
             min_authenticity: Some(0.5),
             min_independence: None,
@@ -286,6 +291,10 @@ pub struct PlanReport {
     pub probabilities: Probabilities,
     /// How many accounts reach is counted among (all accounts without a target audience).
     pub audience: usize,
+    /// With a claim: the accounts it reached (posted in its cascades), and the accounts that
+    /// carried it, left out of the members.
+    pub claim_exposed: Option<usize>,
+    pub claim_carriers: Option<usize>,
     /// Accounts left out of the candidates because their follower count is unknown.
     pub left_out_unknown_audience: usize,
     /// The learned model's fit, under `Probabilities::Learned`.
@@ -340,6 +349,28 @@ impl Workspace {
         for q in &options.exclude {
             excluded[data.find(q)?.0 as usize] = true;
         }
+        // The answer to a claim: its carriers are no messengers of the answer; its audience is
+        // whom it reached and those who engage with them.
+        let claim = match &options.claim {
+            None => None,
+            Some(id) => {
+                self.step("following the claim's cascades", 0)?;
+                let found = crate::claims::claim_audience(&data, id)?;
+                for &a in &found.carriers {
+                    excluded[a as usize] = true;
+                }
+                let mut audience = vec![false; n];
+                for &a in &found.exposed {
+                    audience[a as usize] = true;
+                }
+                for e in &data.events {
+                    if found.exposed.binary_search(&e.dst.0).is_ok() {
+                        audience[e.src.0 as usize] = true;
+                    }
+                }
+                Some((audience, found.exposed.len(), found.carriers.len()))
+            }
+        };
         let mut left_out_as_bots = 0;
         if let Some(min) = options.min_authenticity {
             let (probability, verdict) = crate::audit::bot_verdicts(&data, &self.cancel)?;
@@ -460,11 +491,17 @@ impl Workspace {
                 Some(t) => t.iter().zip(&interested).map(|(a, b)| *a && *b).collect(),
             });
         }
+        if let Some((audience, _, _)) = &claim {
+            target = Some(match target {
+                None => audience.clone(),
+                Some(t) => t.iter().zip(audience).map(|(a, b)| *a && *b).collect(),
+            });
+        }
         if let Some(t) = &target {
             let members: Vec<u32> = (0..n as u32).filter(|&v| t[v as usize]).collect();
             g = g.with_audience(members).ok_or_else(|| {
                 Error::Usage(
-                    "no account is in the target audience (check --communities and --topic)".into(),
+                    "no account is in the target audience (check --communities, --topic and --claim)".into(),
                 )
             })?;
         }
@@ -658,6 +695,8 @@ impl Workspace {
             model: options.model,
             probabilities: options.probabilities,
             audience: g.audience_size(),
+            claim_exposed: claim.as_ref().map(|c| c.1),
+            claim_carriers: claim.as_ref().map(|c| c.2),
             left_out_unknown_audience,
             learned: learned.map(|(_, fit)| fit),
         })

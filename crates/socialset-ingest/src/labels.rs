@@ -868,6 +868,76 @@ pub fn read_gilani_dir(dir: &Path, skip_bad: bool) -> Result<LabelledRead, Recor
     Ok(out)
 }
 
+/// Reads claims labelled true or false: a tab- or comma-separated file with a header naming
+/// the claim's column (`thread_id`, `post`, `post_id`, `claim` or `id`: a source post's id)
+/// and its label (the first column named `veracity…` or `label`), as RumourEval's
+/// `veracity_labels.tsv` is. Labels are lower-cased (true, false, unverified, fake, real…);
+/// errors name file, line and field.
+pub fn read_claim_labels(path: &Path) -> Result<Vec<(String, String)>, RecordError> {
+    let shown = path.display().to_string();
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| RecordError::fatal(&shown, 0, format!("cannot read: {e}")))?;
+    let mut lines = text
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty());
+    let Some((_, header)) = lines.next() else {
+        return Err(RecordError::new(
+            &shown,
+            1,
+            "is empty: a header and labelled claims are expected",
+        ));
+    };
+    let tab = header.contains('\t');
+    let split = |l: &str| -> Vec<String> {
+        l.split(if tab { '\t' } else { ',' })
+            .map(|f| f.trim().trim_matches('"').to_owned())
+            .collect()
+    };
+    let names: Vec<String> = split(header)
+        .into_iter()
+        .map(|n| n.to_lowercase())
+        .collect();
+    let id = ["thread_id", "post", "post_id", "claim", "id"]
+        .iter()
+        .find_map(|want| names.iter().position(|n| n == want));
+    let label = names
+        .iter()
+        .position(|n| n.starts_with("veracity") || n == "label");
+    let (Some(id), Some(label)) = (id, label) else {
+        return Err(RecordError::new(
+            &shown,
+            1,
+            "is no header naming the claim (thread_id, post, post_id, claim or id) and its label (veracity… or label)",
+        )
+        .value(header));
+    };
+    let mut out = Vec::new();
+    for (i, l) in lines {
+        let fields = split(l);
+        let line = i as u64 + 1;
+        let get = |k: usize, name: &str| {
+            fields
+                .get(k)
+                .filter(|f| !f.is_empty())
+                .cloned()
+                .ok_or_else(|| {
+                    RecordError::new(&shown, line, "is missing")
+                        .field(name)
+                        .value(l)
+                })
+        };
+        out.push((
+            get(id, &names[id])?,
+            get(label, &names[label])?.to_lowercase(),
+        ));
+    }
+    if out.is_empty() {
+        return Err(RecordError::new(&shown, 2, "holds no labelled claims"));
+    }
+    Ok(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -976,74 +1046,4 @@ mod tests {
             .to_string()
             .contains("not UTF-8"));
     }
-}
-
-/// Reads claims labelled true or false: a tab- or comma-separated file with a header naming
-/// the claim's column (`thread_id`, `post`, `post_id`, `claim` or `id`: a source post's id)
-/// and its label (the first column named `veracity…` or `label`), as RumourEval's
-/// `veracity_labels.tsv` is. Labels are lower-cased (true, false, unverified, fake, real…);
-/// errors name file, line and field.
-pub fn read_claim_labels(path: &Path) -> Result<Vec<(String, String)>, RecordError> {
-    let shown = path.display().to_string();
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| RecordError::fatal(&shown, 0, format!("cannot read: {e}")))?;
-    let mut lines = text
-        .lines()
-        .enumerate()
-        .filter(|(_, l)| !l.trim().is_empty());
-    let Some((_, header)) = lines.next() else {
-        return Err(RecordError::new(
-            &shown,
-            1,
-            "is empty: a header and labelled claims are expected",
-        ));
-    };
-    let tab = header.contains('\t');
-    let split = |l: &str| -> Vec<String> {
-        l.split(if tab { '\t' } else { ',' })
-            .map(|f| f.trim().trim_matches('"').to_owned())
-            .collect()
-    };
-    let names: Vec<String> = split(header)
-        .into_iter()
-        .map(|n| n.to_lowercase())
-        .collect();
-    let id = ["thread_id", "post", "post_id", "claim", "id"]
-        .iter()
-        .find_map(|want| names.iter().position(|n| n == want));
-    let label = names
-        .iter()
-        .position(|n| n.starts_with("veracity") || n == "label");
-    let (Some(id), Some(label)) = (id, label) else {
-        return Err(RecordError::new(
-            &shown,
-            1,
-            "is no header naming the claim (thread_id, post, post_id, claim or id) and its label (veracity… or label)",
-        )
-        .value(header));
-    };
-    let mut out = Vec::new();
-    for (i, l) in lines {
-        let fields = split(l);
-        let line = i as u64 + 1;
-        let get = |k: usize, name: &str| {
-            fields
-                .get(k)
-                .filter(|f| !f.is_empty())
-                .cloned()
-                .ok_or_else(|| {
-                    RecordError::new(&shown, line, "is missing")
-                        .field(name)
-                        .value(l)
-                })
-        };
-        out.push((
-            get(id, &names[id])?,
-            get(label, &names[label])?.to_lowercase(),
-        ));
-    }
-    if out.is_empty() {
-        return Err(RecordError::new(&shown, 2, "holds no labelled claims"));
-    }
-    Ok(out)
 }

@@ -1319,6 +1319,9 @@ pub struct PlanJson {
     pub influence_edges: usize,
     pub candidates: usize,
     pub audience: usize,
+    /// With a claim: the accounts it reached, and those that carried it (left out).
+    pub claim_exposed: Option<usize>,
+    pub claim_carriers: Option<usize>,
     pub left_out_as_bots: usize,
     pub left_out_as_dependent: usize,
     /// Accounts left out because their follower count is unknown (0 when the request
@@ -1351,6 +1354,8 @@ impl From<&socialset_engine::PlanReport> for PlanJson {
             influence_edges: r.influence_edges,
             candidates: r.candidates,
             audience: r.audience,
+            claim_exposed: r.claim_exposed,
+            claim_carriers: r.claim_carriers,
             left_out_as_bots: r.left_out_as_bots,
             left_out_as_dependent: r.left_out_as_dependent,
             left_out_unknown_audience: r.left_out_unknown_audience,
@@ -1435,6 +1440,9 @@ pub struct PlanRequest {
     pub max_followers: Option<u64>,
     /// Count reach only among accounts interested in this topic (words, #hashtags).
     pub topic: Option<String>,
+    /// Plan the answer to this claim (`GET …/claims` ids): reach counted among the accounts
+    /// it reached and those who engage with them; its carriers left out of the members.
+    pub claim: Option<String>,
     /// Count reach only in these communities.
     #[serde(default)]
     pub communities: Vec<u32>,

@@ -1917,6 +1917,7 @@ fn plan_options(req: PlanRequest) -> Result<PlanOptions, ApiError> {
         k: req.k,
         max_followers: req.max_followers.unwrap_or(defaults.max_followers),
         topic: req.topic.filter(|t| !t.trim().is_empty()),
+        claim: req.claim.filter(|c| !c.trim().is_empty()),
         audience_communities: req.communities,
         max_per_community: req.max_per_community,
         compare_professional: req.compare_professional,

@@ -41,7 +41,9 @@ use crate::output::{csv, table, thousands, who};
 /// lines).
 ///
 /// --communities and --topic set a target audience: reach is counted only among its members,
-/// for both plans.
+/// for both plans. --claim ID (or `socialset counter`) plans the answer to a claim: reach is
+/// counted among the accounts it reached and those who engage with them, and the accounts
+/// that carried it are left out of the members.
 ///
 /// With --compare professional (the default) the same budget is spent on the accounts with
 /// the most followers above the native threshold, and both plans are shown side by side.
@@ -52,6 +54,7 @@ use crate::output::{csv, table, thousands, who};
 ///   socialset plan --budget 1000 --prices prices.csv --exclude @competitor
 ///   socialset plan --budget 500 --communities 0,3 --max-per-community 2
 ///   socialset plan --budget 500 --topic "#higgs, cern"
+///   socialset counter --claim text:tw:544329935943237632 --budget 500
 ///   socialset plan --budget 500 --days 30
 ///   socialset plan --budget 500 --assume-native-if-unknown
 ///   socialset plan --budget 500 --model lt --probabilities engagement
@@ -89,6 +92,10 @@ pub struct Args {
     /// engaged with a post about it): words and #hashtags, comma-separated.
     #[arg(long, value_name = "T")]
     topic: Option<String>,
+    /// Plan the answer to this claim (an id `socialset claims` lists): reach counted among
+    /// the accounts it reached and those who engage with them; its carriers left out.
+    #[arg(long, value_name = "ID")]
+    claim: Option<String>,
     /// At most this many members from one community (Leiden, as `socialset communities`):
     /// a diverse set reaches more kinds of people.
     #[arg(long, value_name = "N")]
@@ -143,6 +150,14 @@ pub struct Args {
     limit: super::SampleLimit,
 }
 
+/// `socialset counter`: `plan` with a claim to answer.
+pub fn run_counter(args: Args) -> Result<()> {
+    if args.claim.is_none() {
+        anyhow::bail!("counter answers a claim: give --claim ID (socialset claims lists them)");
+    }
+    run(args)
+}
+
 pub fn run(args: Args) -> Result<()> {
     if args.simulations == 0 {
         anyhow::bail!("--simulations must be at least 1");
@@ -176,6 +191,7 @@ pub fn run(args: Args) -> Result<()> {
         max_per_community: args.max_per_community,
         audience_communities: args.communities,
         topic: args.topic,
+        claim: args.claim,
         min_authenticity: (args.min_authenticity > 0.0).then_some(args.min_authenticity),
         min_independence: args.min_independence,
         hops: args.hops,
@@ -323,6 +339,18 @@ fn print(r: &PlanReport) {
         thousands(r.left_out_as_bots as u64),
         thousands(r.left_out_as_dependent as u64),
     );
+    if let (Some(exposed), Some(carriers)) = (r.claim_exposed, r.claim_carriers) {
+        let s = &r.social_set;
+        let reach = s.forecast.as_ref().map_or(s.reach.mean, |f| f.point);
+        println!(
+            "The answer to the claim: it reached {} accounts ({} carried it, left out of the members); with those who engage with them, {} accounts are its audience. The Social Set is expected to reach {:.0} of them ({:.1}%).",
+            thousands(exposed as u64),
+            thousands(carriers as u64),
+            thousands(r.audience as u64),
+            reach,
+            100.0 * reach / (r.audience.max(1)) as f64,
+        );
+    }
     if let Some(l) = r.learned.as_ref().filter(|l| l.volume < 10.0) {
         println!(
             "The data set's activity has faded: its last peak was {:.0} days before its history ends, and the forecast expects {:.1} interactions over {} days, so any reach is near zero. Plan on a window when it was active (--since/--until) or simulate with --probabilities weighted-cascade.",

@@ -73,6 +73,61 @@ fn demo_builds_its_store_and_reports() {
         "{csv}"
     );
     assert_eq!(csv.lines().count(), 6, "{csv}");
+    // The answer to the story that spread furthest: its audience, its carriers left out.
+    let claims = json_of(
+        &db,
+        &[
+            "claims", "--db", &db_arg, "--kind", "text", "--top", "1", "--format", "json",
+        ],
+    );
+    let id = claims["claims"][0]["id"]
+        .as_str()
+        .expect("a claim")
+        .to_owned();
+    let detail = json_of(
+        &db,
+        &[
+            "claim", &id, "--db", &db_arg, "--top", "1000", "--format", "json",
+        ],
+    );
+    let carriers: Vec<&str> = detail["spreaders"]
+        .as_array()
+        .expect("spreaders")
+        .iter()
+        .filter(|s| s["carrier"] == true)
+        .filter_map(|s| s["account"].as_str())
+        .collect();
+    assert!(!carriers.is_empty(), "{detail}");
+    let plan = json_of(
+        &db,
+        &[
+            "counter",
+            "--claim",
+            &id,
+            "--budget",
+            "200",
+            "--probabilities",
+            "weighted-cascade",
+            "--assume-native-if-unknown",
+            "--db",
+            &db_arg,
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(plan["claim_exposed"], detail["claim"]["accounts"], "{plan}");
+    assert!(
+        plan["audience"].as_u64() >= plan["claim_exposed"].as_u64(),
+        "{plan}"
+    );
+    for m in plan["social_set"]["members"].as_array().expect("members") {
+        assert!(
+            !carriers.contains(&m["id"].as_str().unwrap_or_default()),
+            "{m}"
+        );
+    }
+    let out = socialset(&db, &["counter", "--budget", "200", "--db", &db_arg]);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("give --claim ID"));
     let out = socialset(&db, &["claims", "--db", &db_arg, "--kind", "rumour"]);
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("link, hashtag or text"));
