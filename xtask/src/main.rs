@@ -5,6 +5,7 @@
 mod abuse_bench;
 mod audit;
 mod bench;
+mod bench_claims;
 mod bench_exports;
 mod bench_follow;
 mod campaign_bench;
@@ -64,6 +65,7 @@ fn main() -> Result<()> {
         Some("eval-forecasts") => forecast_eval::eval_forecasts(&repo_root(), &args[1..]),
         Some("bench-exports") => bench_exports::bench_exports(&repo_root(), &args[1..]),
         Some("bench-exports-read") => bench_exports::read_one(&args[1..]),
+        Some("bench-claims") => bench_claims::bench_claims(&repo_root(), &args[1..]),
         Some("bench-follow") => bench_follow::bench_follow(&repo_root(), &args[1..]),
         _ => {
             eprintln!(
@@ -80,6 +82,9 @@ fn main() -> Result<()> {
   bench-exports  the platform importers (X/Twitter v1.1 and v2, Reddit, YouTube, Instagram,
                  Bluesky, ActivityPub) on the real samples repeated to --gb G (default 1) GB,
                  one core; --write
+  bench-claims   `socialset claims` on a made-up store of --posts N (default 1000000) posts,
+                 a tenth originals and the rest shares: import and claims time, peak memory;
+                 --write
   bench-follow   `import --follow` against a local Jetstream sending the fixture's events as
                  fast as they are read: events/s, peak memory; --events N (default 300000),
                  --write

@@ -92,7 +92,7 @@ pub struct Spread {
 pub fn spread(posts: &[SpreadPost], children: &Children, seeds: &[u32]) -> Spread {
     let n = posts.len();
     // A set, not a flag per post: a store of millions of posts has thousands of claims.
-    let mut seen: std::collections::HashSet<u32> = std::collections::HashSet::new();
+    let mut seen: rustc_hash::FxHashSet<u32> = Default::default();
     let mut seeds: Vec<u32> = seeds
         .iter()
         .copied()
@@ -178,7 +178,7 @@ pub fn spread(posts: &[SpreadPost], children: &Children, seeds: &[u32]) -> Sprea
     let last = timed.last().map(|t| t.0);
     let mut time_to = [None; 3];
     if let Some(t0) = first {
-        let mut met = std::collections::HashSet::new();
+        let mut met: rustc_hash::FxHashSet<u32> = Default::default();
         for &(t, a) in &timed {
             if met.insert(a) {
                 for (k, m) in MILESTONES.iter().enumerate() {
@@ -212,7 +212,7 @@ fn virality(posts: &[SpreadPost], tree: &[(u32, u32)]) -> f64 {
     if n < 2 {
         return 0.0;
     }
-    let position: std::collections::HashMap<u32, usize> =
+    let position: rustc_hash::FxHashMap<u32, usize> =
         tree.iter().enumerate().map(|(i, &(p, _))| (p, i)).collect();
     let mut size = vec![1u64; n];
     let mut wiener = 0u64;

@@ -193,21 +193,34 @@ impl Workspace {
         let mut activity = Vec::new();
         let mut threads = Vec::new();
         let mut parents = Vec::new();
-        for p in self.store.posts()? {
+        // One post at a time: what the analyses keep of each, never every post twice.
+        let store_index = |k: i64| -> std::result::Result<AccountIdx, socialset_store::Error> {
+            dense
+                .get(k as usize)
+                .copied()
+                .filter(|&i| i != u32::MAX)
+                .map(AccountIdx)
+                .ok_or(socialset_store::Error::Corrupt {
+                    what: "post author",
+                    detail: format!("account {k} is referenced but not stored"),
+                })
+        };
+        self.store.each_post(&mut |p| {
             if !window.holds(p.at) {
-                continue;
+                return Ok(());
             }
+            let author = store_index(p.author.0)?;
             post_index.insert(p.id.as_str().to_owned(), posts.len() as u32);
-            parents.push((p.reply_to.clone(), p.share_of.or(p.quote_of)));
+            parents.push((p.reply_to, p.share_of.or(p.quote_of)));
             threads.push(PostThread {
-                id: p.id.clone(),
+                id: p.id,
                 reply_to: None,
                 shared: None,
-                mentions: p.mentions.clone(),
+                mentions: p.mentions,
                 urls: p.urls,
             });
             activity.push(PostActivity {
-                author: index(p.author.0)?,
+                author,
                 at: p.at,
                 kind: p.kind,
                 links: p.links,
@@ -216,11 +229,12 @@ impl Workspace {
                 source: p.source,
             });
             posts.push(PostText {
-                author: index(p.author.0)?,
+                author,
                 text: p.text,
                 hashtags: p.hashtags,
             });
-        }
+            Ok(())
+        })?;
         for (t, (reply_to, shared)) in threads.iter_mut().zip(parents) {
             t.reply_to = reply_to.and_then(|q| post_index.get(q.as_str()).copied());
             t.shared = shared.and_then(|q| post_index.get(q.as_str()).copied());

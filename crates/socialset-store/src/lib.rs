@@ -162,7 +162,18 @@ pub trait Store {
     fn follows(&self) -> Result<Vec<StoredFollow>>;
 
     /// Every post's id, author, time, text and hashtags, by store order.
-    fn posts(&self) -> Result<Vec<StoredPost>>;
+    fn posts(&self) -> Result<Vec<StoredPost>> {
+        let mut out = Vec::new();
+        self.each_post(&mut |p| {
+            out.push(p);
+            Ok(())
+        })?;
+        Ok(out)
+    }
+
+    /// The same posts, handed to `f` one at a time as they are read, so a caller that keeps
+    /// only part of each never holds them all at once.
+    fn each_post(&self, f: &mut dyn FnMut(StoredPost) -> Result<()>) -> Result<()>;
 
     /// Every rating value, in key order.
     fn rating_values(&self) -> Result<Vec<f64>>;

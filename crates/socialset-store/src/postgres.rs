@@ -317,48 +317,50 @@ impl Store for PostgresStore {
             .collect())
     }
 
-    fn posts(&self) -> Result<Vec<StoredPost>> {
+    fn each_post(&self, f: &mut dyn FnMut(StoredPost) -> Result<()>) -> Result<()> {
         let rows = self.client().query(
             "SELECT id, author, at, text, hashtags, reply_to, share_of, quote_of, urls, likes,
                     shares, source, mentions
              FROM posts ORDER BY idx",
             &[],
         )?;
-        rows.iter()
-            .map(|r| {
-                let urls = json_strings(r.get(8), "post urls")?;
-                let reply_to: Option<String> = r.get(5);
-                let share_of: Option<String> = r.get(6);
-                let quote_of: Option<String> = r.get(7);
-                Ok(StoredPost {
-                    id: PostId::new(r.get::<_, String>(0)),
-                    author: StoredAccount(r.get(1)),
-                    at: r
-                        .get::<_, Option<i64>>(2)
-                        .and_then(Timestamp::from_epoch_ms),
-                    text: r.get(3),
-                    hashtags: json_strings(r.get(4), "post hashtags")?,
-                    kind: if share_of.is_some() {
-                        PostKind::Share
-                    } else if quote_of.is_some() {
-                        PostKind::Quote
-                    } else if reply_to.is_some() {
-                        PostKind::Reply
-                    } else {
-                        PostKind::Original
-                    },
-                    reply_to: reply_to.map(PostId::new),
-                    share_of: share_of.map(PostId::new),
-                    quote_of: quote_of.map(PostId::new),
-                    links: urls.len() as u32,
-                    urls,
-                    mentions: json_strings(r.get(12), "post mentions")?,
-                    likes: u64_of(r.get(9)),
-                    shares: u64_of(r.get(10)),
-                    source: r.get(11),
-                })
+        let posts = rows.iter().map(|r| -> Result<StoredPost> {
+            let urls = json_strings(r.get(8), "post urls")?;
+            let reply_to: Option<String> = r.get(5);
+            let share_of: Option<String> = r.get(6);
+            let quote_of: Option<String> = r.get(7);
+            Ok(StoredPost {
+                id: PostId::new(r.get::<_, String>(0)),
+                author: StoredAccount(r.get(1)),
+                at: r
+                    .get::<_, Option<i64>>(2)
+                    .and_then(Timestamp::from_epoch_ms),
+                text: r.get(3),
+                hashtags: json_strings(r.get(4), "post hashtags")?,
+                kind: if share_of.is_some() {
+                    PostKind::Share
+                } else if quote_of.is_some() {
+                    PostKind::Quote
+                } else if reply_to.is_some() {
+                    PostKind::Reply
+                } else {
+                    PostKind::Original
+                },
+                reply_to: reply_to.map(PostId::new),
+                share_of: share_of.map(PostId::new),
+                quote_of: quote_of.map(PostId::new),
+                links: urls.len() as u32,
+                urls,
+                mentions: json_strings(r.get(12), "post mentions")?,
+                likes: u64_of(r.get(9)),
+                shares: u64_of(r.get(10)),
+                source: r.get(11),
             })
-            .collect()
+        });
+        for p in posts {
+            f(p?)?;
+        }
+        Ok(())
     }
 
     fn rating_values(&self) -> Result<Vec<f64>> {

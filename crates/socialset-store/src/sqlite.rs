@@ -260,21 +260,20 @@ impl Store for SqliteStore {
         Ok(out)
     }
 
-    fn posts(&self) -> Result<Vec<StoredPost>> {
+    fn each_post(&self, f: &mut dyn FnMut(StoredPost) -> Result<()>) -> Result<()> {
         let mut stmt = self.conn.prepare(
             "SELECT id, author, at, text, hashtags, reply_to, share_of, quote_of, urls, likes,
                     shares, source, mentions
              FROM posts ORDER BY idx",
         )?;
         let mut rows = stmt.query([])?;
-        let mut out = Vec::new();
         while let Some(r) = rows.next()? {
             let urls = json_strings(r.get(8)?, "post urls")?;
             let hashtags = json_strings(r.get(4)?, "post hashtags")?;
             let reply_to: Option<String> = r.get(5)?;
             let share_of: Option<String> = r.get(6)?;
             let quote_of: Option<String> = r.get(7)?;
-            out.push(StoredPost {
+            f(StoredPost {
                 id: PostId::new(r.get::<_, String>(0)?),
                 author: StoredAccount(r.get(1)?),
                 at: r
@@ -300,9 +299,9 @@ impl Store for SqliteStore {
                 likes: r.get::<_, Option<i64>>(9)?.map(|v| v as u64),
                 shares: r.get::<_, Option<i64>>(10)?.map(|v| v as u64),
                 source: r.get(11)?,
-            });
+            })?;
         }
-        Ok(out)
+        Ok(())
     }
 
     fn rating_values(&self) -> Result<Vec<f64>> {
