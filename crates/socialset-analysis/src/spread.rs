@@ -303,7 +303,6 @@ mod tests {
         assert!((d - 2.0).abs() < 1e-12);
         assert!(lo < d && d < hi && lo > 0.0, "{lo} {hi}");
         assert_eq!(mean_difference(&a, &[], 10, 7), None);
-        assert_eq!(median(&[3.0, 1.0, 2.0, 10.0]), 2.5);
     }
 
     #[test]
@@ -351,21 +350,6 @@ pub fn mean_difference(
     diffs.sort_by(f64::total_cmp);
     let at = |q: f64| diffs[((q * (diffs.len() - 1) as f64).round() as usize).min(diffs.len() - 1)];
     Some((diff, at(0.025), at(0.975)))
-}
-
-/// The median of `x` (the mean of the middle two for an even count); NaN when empty.
-pub fn median(x: &[f64]) -> f64 {
-    if x.is_empty() {
-        return f64::NAN;
-    }
-    let mut v = x.to_vec();
-    v.sort_by(f64::total_cmp);
-    let m = v.len() / 2;
-    if v.len() % 2 == 1 {
-        v[m]
-    } else {
-        (v[m - 1] + v[m]) / 2.0
-    }
 }
 
 /// A link as a claim: its key (host without `www.`, path without a trailing `/`, query without

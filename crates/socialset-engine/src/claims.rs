@@ -538,13 +538,13 @@ pub fn eval_spread(
             claims: rows.len(),
             measures: (0..SPREAD_MEASURES.len())
                 .map(|m| {
-                    let x = column(rows, m);
+                    let mut x = column(rows, m);
                     let mean = if x.is_empty() {
                         f64::NAN
                     } else {
                         x.iter().sum::<f64>() / x.len() as f64
                     };
-                    (x.len(), mean, socialset_analysis::spread::median(&x))
+                    (x.len(), mean, socialset_analysis::median(&mut x))
                 })
                 .collect(),
         })
