@@ -66,7 +66,7 @@ pub fn bench_claims(root: &Path, args: &[String]) -> Result<()> {
                     i % 5_000
                 )?;
             } else {
-                let parent = if rng.next_u64() % 2 == 0 {
+                let parent = if rng.next_u64().is_multiple_of(2) {
                     rng.below(i as usize)
                 } else {
                     rng.below(originals as usize)
