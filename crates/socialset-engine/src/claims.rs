@@ -58,7 +58,7 @@ pub struct ClaimOptions {
     /// Claims that reached fewer accounts are left out (default 2: someone answered or
     /// shared it).
     pub min_accounts: usize,
-    /// The most claims listed, by accounts reached.
+    /// The most claims listed, by accounts reached (0: all).
     pub top: usize,
     pub window: TimeWindow,
 }
@@ -330,7 +330,9 @@ impl Workspace {
                 .then(b.spread.posts.cmp(&a.spread.posts))
                 .then(a.id.cmp(&b.id))
         });
-        all.truncate(options.top);
+        if options.top > 0 {
+            all.truncate(options.top);
+        }
         Ok(ClaimsReport {
             claims: all,
             found,

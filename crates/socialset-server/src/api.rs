@@ -609,7 +609,8 @@ pub struct Job {
     /// When failed: why (for bad input, naming line and field).
     pub error: Option<String>,
     /// Computations, when done: what the synchronous route returns (`CommunitiesJson`,
-    /// `PlanJson`, or for an audit `AuditSummaryJson`). Left out of job lists.
+    /// `PlanJson`, or for an audit `AuditSummaryJson`); a stream's `StreamJson`. Left out of
+    /// job lists.
     #[schema(value_type = Option<Object>)]
     pub result: Option<serde_json::Value>,
 }
@@ -640,6 +641,36 @@ pub struct StreamRequest {
     pub max_events: Option<u64>,
     /// true: skip bad events (downloadable from the job's `rejects`) instead of stopping.
     pub skip_bad: Option<bool>,
+}
+
+/// How following a live stream went: a `follow` job's result, and `import --follow --json`'s
+/// `stream`.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct StreamJson {
+    /// Events received (a replayed event counts again; writing it again changes nothing).
+    pub events: u64,
+    /// Transactions committed, each with the stream's cursor.
+    pub transactions: u64,
+    /// The cursor the first connection asked for (null: from now).
+    pub resumed_from_cursor: Option<u64>,
+    /// The cursor stored at the end: following the endpoint again resumes there.
+    pub cursor: Option<u64>,
+    pub reconnects: u32,
+    /// Why it stopped.
+    pub stopped: String,
+}
+
+impl From<&socialset_engine::FollowReport> for StreamJson {
+    fn from(r: &socialset_engine::FollowReport) -> Self {
+        Self {
+            events: r.events,
+            transactions: r.batches,
+            resumed_from_cursor: r.resumed_from,
+            cursor: r.cursor,
+            reconnects: r.reconnects,
+            stopped: r.stopped.clone(),
+        }
+    }
 }
 
 /// What a workspace's audit found, as its job's result.

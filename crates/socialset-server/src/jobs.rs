@@ -258,8 +258,21 @@ impl AppState {
 
     /// Records a new job, queued.
     pub(crate) fn begin_job(&self, live: Live, imports: Option<u64>) -> Result<(), ApiError> {
+        self.begin_job_if(live, imports, |_| Ok(()))
+    }
+
+    /// Records a new job once `allowed` says so of the live jobs, checked and recorded under
+    /// one lock, so two requests cannot both pass a limit on live jobs.
+    pub(crate) fn begin_job_if(
+        &self,
+        live: Live,
+        imports: Option<u64>,
+        allowed: impl FnOnce(&std::collections::HashMap<String, Live>) -> Result<(), ApiError>,
+    ) -> Result<(), ApiError> {
+        let mut jobs = lock(&self.0.jobs);
+        allowed(&jobs)?;
         self.0.jobs_db.put(&live.job, &live.key, imports)?;
-        lock(&self.0.jobs).insert(live.job.id.clone(), live);
+        jobs.insert(live.job.id.clone(), live);
         Ok(())
     }
 

@@ -1351,7 +1351,7 @@ async fn groups(
 pub struct ClaimsQuery {
     /// link, hashtag or text (default: all three).
     kind: Option<String>,
-    /// Claims to list, the most accounts reached first (default 50, at most 1000).
+    /// Claims to list, the most accounts reached first (default 50, 1 to 1000).
     #[param(value_type = Option<u64>)]
     top: Option<String>,
     /// Leave out claims that reached fewer accounts (default 2).
@@ -1390,7 +1390,16 @@ async fn claims(
         .map_err(|e| ApiError::bad("kind", e))?;
     let options = socialset_engine::ClaimOptions {
         kind,
-        top: number("top", q.top.as_deref(), 50, 1000)?,
+        // At least one: 0 would mean every claim, unbounded in a server's answer.
+        top: match number("top", q.top.as_deref(), 50, 1000)? {
+            0 => {
+                return Err(ApiError::bad(
+                    "top",
+                    "top is a whole number from 1 to 1000, not 0",
+                ))
+            }
+            n => n,
+        },
         min_accounts: number("min_accounts", q.min_accounts.as_deref(), 2, usize::MAX)?,
         ..Default::default()
     };
@@ -2442,9 +2451,9 @@ async fn follow_stream(
     }
     let (cancel, progress) = (Cancel::new(), socialset_engine::Progress::new());
     let id = crate::auth::random_hex(8)?;
-    {
-        // Checked and recorded under one lock, so two requests cannot both start one.
-        let jobs = lock(&state.0.jobs);
+    progress.step(format!("connecting to {name}"), 0);
+    // One stream per workspace, STREAMS_AT_ONCE on the server.
+    let limits = |jobs: &std::collections::HashMap<String, crate::jobs::Live>| {
         let streams = jobs.values().filter(|l| l.job.kind == "follow");
         if streams.clone().any(|l| l.job.workspace == workspace) {
             return Err(ApiError::new(
@@ -2462,9 +2471,9 @@ async fn follow_stream(
                 None,
             ));
         }
-    }
-    progress.step(format!("connecting to {name}"), 0);
-    state.begin_job(
+        Ok(())
+    };
+    state.begin_job_if(
         crate::jobs::Live {
             job: Job {
                 id: id.clone(),
@@ -2481,6 +2490,7 @@ async fn follow_stream(
             progress: progress.clone(),
         },
         None,
+        limits,
     )?;
     let st = state.clone();
     let job_id = id.clone();
@@ -2519,15 +2529,7 @@ async fn follow_stream(
                 job.rejected = Some(report.import.rejected());
                 job.after = Some(Stats::from(&report.import.after));
                 job.rejects = rejects;
-                job.result = serde_json::to_value(serde_json::json!({
-                    "events": report.events,
-                    "transactions": report.batches,
-                    "resumed_from_cursor": report.resumed_from,
-                    "cursor": report.cursor,
-                    "reconnects": report.reconnects,
-                    "stopped": report.stopped,
-                }))
-                .ok();
+                job.result = to_json_value(crate::api::StreamJson::from(&report)).ok();
             }
             Ok(Err(e)) => {
                 job.state = "failed".into();

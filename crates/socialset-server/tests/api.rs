@@ -1488,6 +1488,7 @@ async fn claims_and_how_one_spread(s: Server) {
     for (uri, field) in [
         (format!("{w}/claims?kind=rumour"), "kind"),
         (format!("{w}/claims?top=lots"), "top"),
+        (format!("{w}/claims?top=0"), "top"),
         (format!("{w}/claim?id=story"), "id"),
     ] {
         let (status, text, _) = get(&s, &uri, &s.vic).await;

@@ -28,7 +28,7 @@ pub struct Args {
     /// Only claims of this kind: link, hashtag or text.
     #[arg(long, value_name = "KIND")]
     kind: Option<ClaimKind>,
-    /// How many claims to list, the most accounts reached first.
+    /// How many claims to list, the most accounts reached first (0: all).
     #[arg(long, default_value_t = 20, value_name = "N")]
     top: usize,
     /// Leave out claims that reached fewer accounts.
@@ -113,7 +113,7 @@ fn row(c: &ClaimJson) -> Vec<String> {
 }
 
 /// A label cut to fit a table's column, on one line.
-fn short(text: &str, max: usize) -> String {
+pub(crate) fn short(text: &str, max: usize) -> String {
     let one_line = text.split_whitespace().collect::<Vec<_>>().join(" ");
     if one_line.chars().count() <= max {
         one_line

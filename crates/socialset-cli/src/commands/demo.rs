@@ -344,36 +344,28 @@ fn print_groups(workspace: &Workspace) -> Result<()> {
 }
 
 fn print_claims(workspace: &Workspace) -> Result<()> {
-    let report = workspace.claims(&socialset_engine::ClaimOptions {
-        kind: Some(socialset_engine::ClaimKind::Text),
-        top: 3,
+    // Every kind at once (one reading of the store): the count, and the stories among them.
+    let all = workspace.claims(&socialset_engine::ClaimOptions {
+        top: 0,
         ..Default::default()
     })?;
     println!(
         "\n13. Claims and how they spread: {} stories, links and hashtags reached two accounts or more; the stories that spread furthest (an original post with its near-identical retellings, and their cascades of replies and shares):",
-        thousands(
-            workspace
-                .claims(&socialset_engine::ClaimOptions {
-                    top: 0,
-                    ..Default::default()
-                })?
-                .spreading as u64
-        )
+        thousands(all.spreading as u64)
     );
-    let rows = report
+    let stories: Vec<&socialset_engine::Claim> = all
         .claims
+        .iter()
+        .filter(|c| c.kind == socialset_engine::ClaimKind::Text)
+        .take(3)
+        .collect();
+    let rows = stories
         .iter()
         .map(|c| {
             let s = &c.spread;
             vec![
                 c.id.clone(),
-                c.label
-                    .split_whitespace()
-                    .collect::<Vec<_>>()
-                    .join(" ")
-                    .chars()
-                    .take(60)
-                    .collect(),
+                super::claims::short(&c.label, 60),
                 thousands(s.accounts as u64),
                 s.depth.to_string(),
                 format!("{:.2}", s.structural_virality),
@@ -388,7 +380,7 @@ fn print_claims(workspace: &Workspace) -> Result<()> {
             rows
         )
     );
-    if let Some(c) = report.claims.first() {
+    if let Some(c) = stories.first() {
         let d = workspace.claim(&c.id, &Default::default(), 3)?;
         let who: Vec<String> = d
             .spreaders

@@ -174,14 +174,8 @@ pub fn run(args: Args) -> Result<()> {
         drop(progress);
         if args.json {
             let mut json = report_json(&report.import);
-            json["stream"] = serde_json::json!({
-                "events": report.events,
-                "transactions": report.batches,
-                "resumed_from_cursor": report.resumed_from,
-                "cursor": report.cursor,
-                "reconnects": report.reconnects,
-                "stopped": report.stopped,
-            });
+            json["stream"] =
+                serde_json::to_value(socialset_server::api::StreamJson::from(&report))?;
             println!("{}", serde_json::to_string_pretty(&json)?);
         } else {
             print_report(&report.import, &workspace.path().display().to_string());
