@@ -17,6 +17,7 @@ mod peers;
 mod serve_bench;
 mod spread;
 mod stability_protocol;
+mod stance_protocol;
 mod tidy;
 
 use std::path::{Path, PathBuf};
@@ -67,6 +68,7 @@ fn main() -> Result<()> {
         Some("bench-exports-read") => bench_exports::read_one(&args[1..]),
         Some("bench-claims") => bench_claims::bench_claims(&repo_root(), &args[1..]),
         Some("bench-follow") => bench_follow::bench_follow(&repo_root(), &args[1..]),
+        Some("eval-stance") => stance_protocol::eval_stance(&repo_root(), &args[1..]),
         _ => {
             eprintln!(
                 "usage: cargo xtask <task>\n\n  tidy           check dependency directions and that every .rs file opens with //!\n  bench-import   import soc-Slashdot0902 and Higgs into the store, next to igraph loading\n                 the same file from Python (needs ../shared/data; creates a venv in target/)\n                 options: --runs N (default 3), --write (update docs/BENCHMARKS.md)\n  eval-import    import bitcoin-otc, soc-Slashdot0902 and Higgs and compare the stored counts\n                 with the published ones; --write updates docs/EVALUATION.md\n  eval-quality   influence on Higgs, communities on email-Eu-core and modularity on Slashdot,\n                 next to the peer libraries in the same run; --write updates docs/EVALUATION.md\n  bench-peers    graph build, PageRank, Leiden, k-core, WCC: socialset and igraph, NetworKit,\n                 networkx, rustworkx, leidenalg on Slashdot and Higgs; --runs N, --write\n  eval-audit     bot classifier on Gilani et al. 2017 beside a scikit-learn forest (same folds),
@@ -104,6 +106,11 @@ fn main() -> Result<()> {
   eval-campaigns the report's 95% intervals over 1,000 simulated campaigns (coverage of the
                  conversion rate, cost per acquisition and native/professional ratio), and
                  engagement per follower by tier on PHEME and twarc v2; --write
+  eval-stance    the protocol for the stance model's training settings (36 candidates ×
+                 3 seeds, 5-fold cross-validation on RumourEval 2017's training posts), then
+                 the chosen settings held out on the development posts beside the majority
+                 class and a word n-gram logistic regression; fails if the default is not what
+                 it chose; --write updates docs/EVALUATION.md
   eval-leiden-iterations  the protocol for Leiden's default iterations per run (five
                  seeds; email-Eu-core, Slashdot, Higgs); --write updates docs/EVALUATION.md
   eval-stability-restarts  the protocol for Leiden runs per window of the stability

@@ -10,6 +10,7 @@ pub mod forecast;
 pub mod predictive;
 pub mod sentiment;
 pub mod spread;
+pub mod stance;
 pub mod ugc;
 
 mod communities;
@@ -18,6 +19,7 @@ mod influence;
 mod layers;
 mod metrics;
 mod near_duplicates;
+mod sparse;
 mod trust;
 
 pub use communities::{

@@ -122,6 +122,178 @@ pub struct ClaimDetail {
     pub timeline: Vec<(String, usize, usize)>,
     /// Who carried it furthest, by posts below theirs.
     pub spreaders: Vec<Spreader>,
+    /// The stance of the replies in its cascades.
+    pub replies: ReplyStances,
+    /// Who its cascades reached: likely bots, and communities.
+    pub reach: ClaimReach,
+}
+
+/// Who a claim's cascades reached.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ClaimReach {
+    /// Accounts in the cascades; those the audit could judge, and of them the likely bots.
+    pub accounts: usize,
+    pub judged: usize,
+    pub likely_bots: usize,
+    /// Posts in the cascades, and those by likely bots: the share of the spread bots made.
+    pub posts: usize,
+    pub posts_by_bots: usize,
+    /// The communities of `socialset communities` it reached (accounts in one), how many, and
+    /// the `top` that hold most of its accounts.
+    pub communities_reached: usize,
+    pub communities: Vec<CommunityReached>,
+    /// False when the store holds no engagement to find communities in.
+    pub communities_known: bool,
+}
+
+/// A community a claim reached.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CommunityReached {
+    pub id: u32,
+    pub labels: Vec<String>,
+    pub size: u32,
+    /// The claim's accounts in it.
+    pub accounts: usize,
+}
+
+/// Bots and communities among the authors of the posts `s` reached.
+fn who_it_reached(
+    posts: &[SpreadPost],
+    s: &Spread,
+    verdicts: &[crate::audit::Verdict],
+    found: Option<&socialset_analysis::Communities>,
+    top: usize,
+) -> ClaimReach {
+    use crate::audit::Verdict;
+    let mut authors: Vec<u32> = s
+        .reached
+        .iter()
+        .map(|&(p, _)| posts[p as usize].author)
+        .collect();
+    let is_bot = |a: u32| verdicts.get(a as usize) == Some(&Verdict::LikelyBot);
+    let posts_by_bots = authors.iter().filter(|&&a| is_bot(a)).count();
+    let n_posts = authors.len();
+    authors.sort_unstable();
+    authors.dedup();
+    let judged = authors
+        .iter()
+        .filter(|&&a| {
+            verdicts
+                .get(a as usize)
+                .is_some_and(|v| *v != Verdict::TooLittleData)
+        })
+        .count();
+    let mut per: HashMap<u32, usize> = HashMap::new();
+    if let Some(c) = found {
+        for &a in &authors {
+            if let Some(&m) = c.membership.get(a as usize) {
+                if m != socialset_analysis::NO_COMMUNITY {
+                    *per.entry(m).or_default() += 1;
+                }
+            }
+        }
+    }
+    let mut communities: Vec<CommunityReached> = per
+        .iter()
+        .filter_map(|(&id, &accounts)| {
+            let c = found?.communities.iter().find(|c| c.id == id)?;
+            Some(CommunityReached {
+                id,
+                labels: c.labels.iter().take(5).cloned().collect(),
+                size: c.size,
+                accounts,
+            })
+        })
+        .collect();
+    communities.sort_by(|a, b| b.accounts.cmp(&a.accounts).then(a.id.cmp(&b.id)));
+    let communities_reached = communities.len();
+    communities.truncate(top);
+    ClaimReach {
+        accounts: authors.len(),
+        judged,
+        likely_bots: authors.iter().filter(|&&a| is_bot(a)).count(),
+        posts: n_posts,
+        posts_by_bots,
+        communities_reached,
+        communities,
+        communities_known: found.is_some(),
+    }
+}
+
+/// The stance of a claim's replies (support, deny, query, comment).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ReplyStances {
+    /// Replies per class, in `STANCES` order.
+    pub counts: [usize; 4],
+    /// Replies with no call: Italian (no stance model) or with no text.
+    pub unread: usize,
+    /// Denials and questions, earliest first (at most `top` of each): the crowd's own
+    /// counter-information.
+    pub examples: Vec<StancedReply>,
+}
+
+/// A reply with its stance.
+#[derive(Clone, Debug, PartialEq)]
+pub struct StancedReply {
+    pub post: String,
+    pub account: String,
+    pub handle: Option<String>,
+    pub at: Option<Timestamp>,
+    pub stance: socialset_analysis::stance::Stance,
+    /// The model's chance of that stance.
+    pub chance: f64,
+    pub text: String,
+}
+
+/// Calls the stance of every reply reached by `s` (the shipped English model; Italian texts
+/// are counted unread), with the earliest denials and questions.
+fn reply_stances(data: &SocialData, s: &Spread, top: usize) -> ReplyStances {
+    use socialset_analysis::stance::Stance;
+    let mut out = ReplyStances::default();
+    let mut examples: Vec<(Option<Timestamp>, StancedReply)> = Vec::new();
+    for &(p, depth) in &s.reached {
+        let i = p as usize;
+        if depth == 0 || data.activity[i].kind != PostKind::Reply {
+            continue;
+        }
+        let text = data.posts[i].text.as_deref().unwrap_or("");
+        let (context, _) = crate::stance::context_of(data, i);
+        let call = (!text.trim().is_empty())
+            .then(|| crate::stance::stance_of(text, context))
+            .flatten();
+        let Some(call) = call else {
+            out.unread += 1;
+            continue;
+        };
+        out.counts[call.stance.index()] += 1;
+        if matches!(call.stance, Stance::Deny | Stance::Query) {
+            let a = &data.accounts[data.posts[i].author.0 as usize];
+            let at = data.activity[i].at;
+            examples.push((
+                at,
+                StancedReply {
+                    post: data.threads[i].id.as_str().to_owned(),
+                    account: a.id.as_str().to_owned(),
+                    handle: a.handle.clone(),
+                    at,
+                    stance: call.stance,
+                    chance: call.chances[call.stance.index()],
+                    text: text.chars().take(280).collect(),
+                },
+            ));
+        }
+    }
+    // Earliest first (untimed last), at most `top` of each class.
+    examples.sort_by(|a, b| (a.0.is_none(), a.0, &a.1.post).cmp(&(b.0.is_none(), b.0, &b.1.post)));
+    let mut kept = [0usize; 4];
+    for (_, e) in examples {
+        let k = &mut kept[e.stance.index()];
+        if *k < top {
+            *k += 1;
+            out.examples.push(e);
+        }
+    }
+    out
 }
 
 /// The posts as the spread reads them, each post's parent its reply, quote or share target.
@@ -435,6 +607,24 @@ impl Workspace {
                 .then(a.account.cmp(&b.account))
         });
         spreaders.truncate(top);
+        self.step("reading the stance of replies", 0)?;
+        let replies = reply_stances(&data, &s, top);
+        self.step("auditing the accounts it reached", 0)?;
+        let (_, verdicts) = crate::audit::bot_verdicts(&data, &self.cancel)?;
+        let found = if data.events.is_empty() {
+            None
+        } else {
+            self.step("finding the communities it reached", 0)?;
+            Some(
+                crate::communities::communities_of(
+                    &data,
+                    &crate::CommunityOptions::default(),
+                    &self.cancel,
+                )?
+                .0,
+            )
+        };
+        let reach = who_it_reached(&posts, &s, &verdicts, found.as_ref(), top);
         let mut s = s;
         s.reached = Vec::new();
         Ok(ClaimDetail {
@@ -448,6 +638,8 @@ impl Workspace {
             },
             timeline: days.into_iter().map(|(d, (p, a))| (d, p, a)).collect(),
             spreaders,
+            replies,
+            reach,
         })
     }
 }

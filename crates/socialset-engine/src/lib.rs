@@ -21,6 +21,7 @@ mod profile;
 mod search;
 mod sentiment;
 mod social;
+mod stance;
 mod summary;
 mod trust;
 mod ugc;
@@ -47,8 +48,9 @@ pub use campaign::{
     ReportOptions, Unclaimed, VoicePeriod, DEFAULT_WINDOW_DAYS, FOLLOWER_BANDS,
 };
 pub use claims::{
-    eval_spread, Claim, ClaimDetail, ClaimKind, ClaimOptions, ClaimsReport, LabelSpread,
-    SpreadEval, Spreader, SPREAD_MEASURES,
+    eval_spread, Claim, ClaimDetail, ClaimKind, ClaimOptions, ClaimReach, ClaimsReport,
+    CommunityReached, LabelSpread, ReplyStances, SpreadEval, Spreader, StancedReply,
+    SPREAD_MEASURES,
 };
 pub use communities::{
     CommunityLine, CommunityLink, CommunityOptions, CommunityReport, DEFAULT_RESTARTS,
@@ -93,7 +95,13 @@ pub use socialset_analysis::campaign::{
 pub use socialset_analysis::forecast::{Backtest, CandidateScore, ReachForecast};
 pub use socialset_analysis::predictive::{BlendChoice, PARTS as BLEND_PARTS};
 pub use socialset_analysis::sentiment::TrainConfig;
-pub use socialset_analysis::sentiment::{Language, LinearModel, Polarity, Scope, SentipolcScore};
+pub use socialset_analysis::sentiment::{
+    Language, Lexicon, LinearModel, Polarity, Scope, SentipolcScore,
+};
+pub use socialset_analysis::stance::{
+    overlap as stance_overlap, Context as StanceContext, Position, Stance, StanceConfig,
+    StanceModel, StancePrediction, StanceScores, STANCES,
+};
 pub use socialset_analysis::ugc::{Segment, UgcKind, ValueCounts};
 pub use socialset_analysis::{
     Audience, EngagementWeights, Stability, Tier, TopicCoverage, WindowComparison,
@@ -103,11 +111,16 @@ pub use socialset_graph::{Cancel, Model, Progress, Status};
 pub use socialset_graph::{Convergence, Quality};
 pub use socialset_ingest::{orders_from_json, HandLabel, OrderLine};
 pub use socialset_ingest::{parse_time, Detection, EdgeKind, Format, ReadLimits, RecordError};
+pub use socialset_model::thousands;
 pub use socialset_model::{
     is_currency_code, AccountId, Campaign, Click, Member, MemberStatus, NotCounted, Objective,
     Order, OrderSource, Role, Timestamp,
 };
 pub use socialset_store::{Counts, StoredGroup};
+pub use stance::{
+    eval_stance, stance_model, stance_of, train_stance, word_ngram_baseline, StanceEvalOptions,
+    StanceMethod, StanceModelEval,
+};
 pub use summary::{AccountLine, RatingSummary, Summary};
 pub use trust::{
     eval_trust, eval_trust_loo, InteractionTrustLine, InteractionTrustReport, RatingScores,

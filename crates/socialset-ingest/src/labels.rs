@@ -768,16 +768,21 @@ fn texts_with_ids(path: &Path) -> Result<Vec<(Option<String>, String)>, RecordEr
 }
 
 /// Stance labels per tweet id, as RumourEval 2017's subtask A files give them (a JSON object
-/// of tweet id to `support`, `deny`, `query` or `comment`): every `.json` file of `dir`, in
-/// name order. Errors name the file (and the id of a label that is not a stance).
-pub fn read_stance_labels(dir: &Path) -> Result<Vec<(String, String)>, RecordError> {
-    let shown = dir.display().to_string();
-    let entries = std::fs::read_dir(dir)
-        .map_err(|e| RecordError::fatal(&shown, 0, format!("cannot read the folder: {e}")))?;
-    let mut files: Vec<std::path::PathBuf> = entries
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x == "json"))
-        .collect();
+/// of tweet id to `support`, `deny`, `query` or `comment`): the file `path`, or every `.json`
+/// file of the folder `path`, in name order. Errors name the file (and the id of a label that
+/// is not a stance).
+pub fn read_stance_labels(path: &Path) -> Result<Vec<(String, String)>, RecordError> {
+    let shown = path.display().to_string();
+    let mut files: Vec<std::path::PathBuf> = if path.is_file() {
+        vec![path.to_path_buf()]
+    } else {
+        let entries = std::fs::read_dir(path)
+            .map_err(|e| RecordError::fatal(&shown, 0, format!("cannot read the folder: {e}")))?;
+        entries
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|x| x == "json"))
+            .collect()
+    };
     files.sort();
     let mut out = Vec::new();
     for path in &files {

@@ -2690,12 +2690,106 @@ pub struct ClaimDayJson {
     pub new_accounts: usize,
 }
 
-/// One claim in full: its spread, day by day, and who carried it furthest.
+/// A post's stance towards the claim it answers (RumourEval's classes), with each class's
+/// chance and the features that pulled hardest towards the call.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct StanceJson {
+    /// support, deny, query or comment.
+    pub stance: String,
+    pub support: f64,
+    pub deny: f64,
+    pub query: f64,
+    pub comment: f64,
+    pub drivers: Vec<DriverJson>,
+}
+
+impl From<&socialset_engine::StancePrediction> for StanceJson {
+    fn from(p: &socialset_engine::StancePrediction) -> Self {
+        Self {
+            stance: p.stance.name().to_owned(),
+            support: p.chances[0],
+            deny: p.chances[1],
+            query: p.chances[2],
+            comment: p.chances[3],
+            drivers: p
+                .drivers
+                .iter()
+                .map(|(w, x)| DriverJson {
+                    feature: w.clone(),
+                    pull: *x,
+                })
+                .collect(),
+        }
+    }
+}
+
+/// A reply to a claim that denies or questions it.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct StancedReplyJson {
+    pub post: String,
+    pub account: String,
+    pub handle: Option<String>,
+    /// UTC, when known.
+    pub at: Option<String>,
+    /// deny or query.
+    pub stance: String,
+    /// The model's chance of that stance.
+    pub chance: f64,
+    /// The reply's text (at most 280 characters).
+    pub text: String,
+}
+
+/// The stance of a claim's replies.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct ReplyStancesJson {
+    pub support: usize,
+    pub deny: usize,
+    pub query: usize,
+    pub comment: usize,
+    /// Replies with no call: Italian (socialset's stance model reads English) or empty.
+    pub unread: usize,
+    /// The earliest denials and questions.
+    pub examples: Vec<StancedReplyJson>,
+}
+
+/// A community (as `socialset communities` numbers it) a claim reached.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct CommunityReachedJson {
+    pub id: u32,
+    /// Its most distinctive hashtags and words.
+    pub labels: Vec<String>,
+    pub size: u32,
+    /// The claim's accounts in it.
+    pub accounts: usize,
+}
+
+/// Who a claim's cascades reached: likely bots (by the audit's built-in model) and
+/// communities.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct ClaimReachJson {
+    /// Accounts in the cascades; those the audit could judge; likely bots among them.
+    pub accounts: usize,
+    pub judged: usize,
+    pub likely_bots: usize,
+    /// Posts in the cascades, and those by likely bots.
+    pub posts: usize,
+    pub posts_by_bots: usize,
+    /// Communities reached, and the ones holding most of its accounts.
+    pub communities_reached: usize,
+    pub communities: Vec<CommunityReachedJson>,
+    /// False when the store holds no engagement to find communities in.
+    pub communities_known: bool,
+}
+
+/// One claim in full: its spread, day by day, who carried it furthest, what the replies
+/// said of it, and whom it reached.
 #[derive(Clone, Debug, Serialize, ToSchema)]
 pub struct ClaimDetailJson {
     pub claim: ClaimJson,
     pub timeline: Vec<ClaimDayJson>,
     pub spreaders: Vec<SpreaderJson>,
+    pub replies: ReplyStancesJson,
+    pub reach: ClaimReachJson,
 }
 
 impl From<&socialset_engine::ClaimDetail> for ClaimDetailJson {
@@ -2722,6 +2816,47 @@ impl From<&socialset_engine::ClaimDetail> for ClaimDetailJson {
                     carrier: s.carrier,
                 })
                 .collect(),
+            replies: ReplyStancesJson {
+                support: d.replies.counts[0],
+                deny: d.replies.counts[1],
+                query: d.replies.counts[2],
+                comment: d.replies.counts[3],
+                unread: d.replies.unread,
+                examples: d
+                    .replies
+                    .examples
+                    .iter()
+                    .map(|e| StancedReplyJson {
+                        post: e.post.clone(),
+                        account: e.account.clone(),
+                        handle: e.handle.clone(),
+                        at: e.at.map(socialset_engine::Timestamp::utc),
+                        stance: e.stance.name().to_owned(),
+                        chance: e.chance,
+                        text: e.text.clone(),
+                    })
+                    .collect(),
+            },
+            reach: ClaimReachJson {
+                accounts: d.reach.accounts,
+                judged: d.reach.judged,
+                likely_bots: d.reach.likely_bots,
+                posts: d.reach.posts,
+                posts_by_bots: d.reach.posts_by_bots,
+                communities_reached: d.reach.communities_reached,
+                communities: d
+                    .reach
+                    .communities
+                    .iter()
+                    .map(|c| CommunityReachedJson {
+                        id: c.id,
+                        labels: c.labels.clone(),
+                        size: c.size,
+                        accounts: c.accounts,
+                    })
+                    .collect(),
+                communities_known: d.reach.communities_known,
+            },
         }
     }
 }

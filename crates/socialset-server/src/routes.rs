@@ -1426,7 +1426,9 @@ pub struct ClaimQuery {
     top: Option<String>,
 }
 
-/// One claim: its spread, day by day, and who carried it furthest.
+/// One claim: its spread, day by day, who carried it furthest, the stance of its replies
+/// (support, deny, query, comment; the earliest denials and questions), and the likely bots
+/// and communities it reached.
 #[utoipa::path(
     get,
     path = "/api/workspaces/{workspace}/claim",

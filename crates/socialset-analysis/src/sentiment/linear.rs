@@ -242,7 +242,7 @@ pub fn features(text: &str) -> Vec<String> {
 
 /// The features of a text: its tokens, with adjacent pairs and 4-grams when `pieces`, and
 /// those of `lexicon` (the names `each_feature_hash` hashes, and the lexicon's).
-fn features_with(text: &str, lexicon: Lexicon, pieces: bool) -> Vec<String> {
+pub(crate) fn features_with(text: &str, lexicon: Lexicon, pieces: bool) -> Vec<String> {
     let tokens = tokenize(text);
     let unit: Vec<String> = tokens.iter().map(|t| unit_name(&t)).collect();
     let mut out = unit.clone();
@@ -375,34 +375,13 @@ impl LinearModel {
                 1.0
             }
         };
-        let mut count: HashMap<&str, usize> = HashMap::new();
-        for f in &feats {
-            for x in f {
-                *count.entry(x.as_str()).or_default() += 1;
-            }
-        }
-        let mut vocab: Vec<&str> = count
-            .iter()
-            // The lexicon's features are knowledge from outside the training texts: kept
-            // however rarely those texts show them.
-            .filter(|(k, &c)| c >= config.min_count || VADER_NAMES.contains(k))
-            .map(|(k, _)| *k)
-            .collect();
-        vocab.sort_unstable();
-        let index: HashMap<&str, usize> = vocab.iter().enumerate().map(|(i, k)| (*k, i)).collect();
-        let rows: Vec<Vec<usize>> = feats
-            .iter()
-            .map(|f| {
-                f.iter()
-                    .filter_map(|x| index.get(x.as_str()).copied())
-                    .collect()
-            })
-            .collect();
-        let d = vocab.len();
-        let mut w = vec![[0f64; 2]; d];
-        let mut g2 = vec![[1e-8f64; 2]; d];
-        let mut b = [0f64; 2];
-        let mut b2 = [1e-8f64; 2];
+        // The lexicon's features are knowledge from outside the training texts: kept however
+        // rarely those texts show them.
+        let (vocab, rows) = crate::sparse::vocabulary(&feats, |k, c| {
+            c >= config.min_count || VADER_NAMES.contains(&k)
+        });
+        let mut model =
+            crate::sparse::AdaGrad::<2>::new(vocab.len(), config.learning_rate, config.l2);
         let mut order: Vec<usize> = (0..examples.len()).collect();
         let mut rng = SplitMix64::new(config.seed);
         for _ in 0..config.epochs {
@@ -411,26 +390,20 @@ impl LinearModel {
                 let row = &rows[i];
                 let y = examples[i].1;
                 let weight = weight_of(&y);
-                for c in 0..2 {
-                    let z = b[c] + row.iter().map(|&j| w[j][c]).sum::<f64>();
-                    let err = weight * (sigmoid(z) - f64::from(u8::from(y[c])));
-                    b2[c] += err * err;
-                    b[c] -= config.learning_rate * err / b2[c].sqrt();
-                    for &j in row {
-                        let grad = err + config.l2 * w[j][c];
-                        g2[j][c] += grad * grad;
-                        w[j][c] -= config.learning_rate * grad / g2[j][c].sqrt();
-                    }
+                for (c, &yc) in y.iter().enumerate() {
+                    let z = model.logit(row, c);
+                    let err = weight * (sigmoid(z) - f64::from(u8::from(yc)));
+                    model.step(row, c, err);
                 }
             }
         }
         Self {
             language: language.to_owned(),
             trained_on: trained_on.to_owned(),
-            bias: [b[0] as f32, b[1] as f32],
+            bias: model.b.map(|x| x as f32),
             weights: vocab
                 .iter()
-                .zip(&w)
+                .zip(&model.w)
                 .filter(|(_, x)| x[0].abs() > 1e-4 || x[1].abs() > 1e-4)
                 .map(|(k, x)| ((*k).to_owned(), [x[0] as f32, x[1] as f32]))
                 .collect(),

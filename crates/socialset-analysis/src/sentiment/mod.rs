@@ -8,6 +8,7 @@ mod target;
 mod tokens;
 mod vader;
 
+pub(crate) use linear::features_with;
 pub use linear::{features, Lexicon, LinearModel, TrainConfig};
 pub use target::{scope, Scope};
 pub use tokens::{is_link, tokenize, Token, Tokens, NEGATION_SPAN};

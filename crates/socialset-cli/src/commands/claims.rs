@@ -42,10 +42,18 @@ pub struct Args {
     store: StoreArgs,
 }
 
-/// One claim: how it spread, day by day, and who carried it furthest.
+/// One claim: how it spread, day by day, who carried it furthest, whom it reached, and
+/// what its replies said of it.
 ///
 /// ID is what `socialset claims` lists: link:HOST/PATH (or the link as written), tag:NAME,
 /// or text:POST.
+///
+/// Whom it reached: the accounts of its cascades the authenticity audit calls likely bots
+/// (its built-in model, as `socialset audit`) and the share of the posts they made; the
+/// communities of `socialset communities` its accounts belong to. What the replies said:
+/// each reply's stance — support, deny, query or comment, as `socialset stance` calls it
+/// (English; Italian replies are counted "not read") — and the earliest denials and
+/// questions (--top of each), the crowd's own counter-information.
 ///
 /// Examples:
 ///   socialset claim tag:charliehebdo
@@ -55,7 +63,7 @@ pub struct Args {
 pub struct ClaimArgs {
     /// The claim's id.
     id: String,
-    /// How many spreaders to list.
+    /// How many spreaders, communities, denials and questions to list.
     #[arg(long, default_value_t = 20, value_name = "N")]
     top: usize,
     #[command(flatten)]
@@ -291,7 +299,101 @@ pub fn run_claim(args: ClaimArgs) -> Result<()> {
                 "{}",
                 table(&["account", "posts", "below", "role"], &[1, 2], rows)
             );
+            println!("{}", reach_line(&json.reach));
+            if !json.reach.communities.is_empty() {
+                let rows = json
+                    .reach
+                    .communities
+                    .iter()
+                    .map(|c| {
+                        vec![
+                            c.id.to_string(),
+                            c.labels.join(" "),
+                            thousands(u64::from(c.size)),
+                            thousands(c.accounts as u64),
+                        ]
+                    })
+                    .collect();
+                println!(
+                    "{}",
+                    table(
+                        &["community", "known for", "accounts in it", "reached"],
+                        &[0, 2, 3],
+                        rows
+                    )
+                );
+            }
+            println!("{}", stance_line(&json.replies));
+            if !json.replies.examples.is_empty() {
+                let rows = json
+                    .replies
+                    .examples
+                    .iter()
+                    .map(|e| {
+                        vec![
+                            e.stance.clone(),
+                            e.handle.clone().unwrap_or_else(|| e.account.clone()),
+                            e.at.clone().unwrap_or_default(),
+                            short(&e.text, 100),
+                        ]
+                    })
+                    .collect();
+                println!(
+                    "The earliest denials and questions (the crowd's own counter-information):"
+                );
+                println!(
+                    "{}",
+                    table(&["stance", "account", "when (UTC)", "reply"], &[], rows)
+                );
+            }
         }
     }
     Ok(())
+}
+
+/// The stance of a claim's replies in one sentence.
+pub(crate) fn stance_line(r: &socialset_server::api::ReplyStancesJson) -> String {
+    let called = r.support + r.deny + r.query + r.comment;
+    if called + r.unread == 0 {
+        return "No replies to read the stance of.".into();
+    }
+    let share = |n: usize| format!("{:.0}%", 100.0 * n as f64 / called.max(1) as f64);
+    let mut line = format!(
+        "Stance of its {} replies: {} support ({}), {} deny ({}), {} query ({}), {} comment ({})",
+        thousands((called + r.unread) as u64),
+        thousands(r.support as u64),
+        share(r.support),
+        thousands(r.deny as u64),
+        share(r.deny),
+        thousands(r.query as u64),
+        share(r.query),
+        thousands(r.comment as u64),
+        share(r.comment),
+    );
+    if r.unread > 0 {
+        line += &format!(
+            "; {} not read (Italian or empty: the stance model reads English)",
+            thousands(r.unread as u64)
+        );
+    }
+    line + "."
+}
+
+/// Bots and communities a claim reached, in one sentence.
+pub(crate) fn reach_line(r: &socialset_server::api::ClaimReachJson) -> String {
+    let pct = |a: usize, b: usize| format!("{:.0}%", 100.0 * a as f64 / b.max(1) as f64);
+    let mut line = format!(
+        "Likely bots (the audit's built-in model): {} of the {} accounts in its cascades ({} had data enough to judge), making {} of the cascades' posts.",
+        thousands(r.likely_bots as u64),
+        thousands(r.accounts as u64),
+        thousands(r.judged as u64),
+        pct(r.posts_by_bots, r.posts)
+    );
+    if r.communities_known {
+        line += &format!(
+            " It reached {} of the store's communities (see `socialset communities`).",
+            thousands(r.communities_reached as u64)
+        );
+    }
+    line
 }

@@ -394,10 +394,58 @@ fn print_claims(workspace: &Workspace) -> Result<()> {
             })
             .collect();
         println!(
-            "Who carried the first furthest: {}. `socialset claim {}` tells it day by day.",
+            "Who carried the first furthest: {}. {} `socialset claim {}` tells it day by day.",
             who.join(", "),
+            super::claims::reach_line(&socialset_server::api::ClaimDetailJson::from(&d).reach),
             c.id
         );
+    }
+    // A rumour from the PHEME threads: what its replies said, and the answer to it.
+    if let Some(c) = stories.iter().find(|c| c.id.starts_with("text:tw:")) {
+        let d = workspace.claim(&c.id, &Default::default(), 2)?;
+        let json = socialset_server::api::ClaimDetailJson::from(&d);
+        println!(
+            "\"{}\": {}",
+            super::claims::short(&c.label, 70),
+            super::claims::stance_line(&json.replies)
+        );
+        for e in &json.replies.examples {
+            println!(
+                "  {} by {}: {}",
+                e.stance,
+                e.handle.as_deref().unwrap_or(&e.account),
+                super::claims::short(&e.text, 90)
+            );
+        }
+        // The answer, planned on the day before the story (the demo's data sets are of
+        // different years; a forecast needs the story's own time).
+        if let Some(first) = c.spread.first {
+            let day = 86_400_000;
+            let at = |ms: i64| socialset_engine::Timestamp::from_epoch_ms(ms);
+            let plan = workspace.plan(&socialset_engine::PlanOptions {
+                budget: 500.0,
+                horizon_days: 1.0,
+                claim: Some(c.id.clone()),
+                window: socialset_engine::TimeWindow {
+                    since: at(first.epoch_ms() - day),
+                    until: at(first.epoch_ms() + day),
+                },
+                ..Default::default()
+            })?;
+            let exposed = plan.claim_exposed.unwrap_or(0);
+            let s = &plan.social_set;
+            println!(
+                "The answer (`socialset counter --claim {} --budget 500`, planned on the day around the story): {} native influencers for €{:.0}, expected to reach {:.0} of the {} accounts the story reached ({:.0}%; 95% predictive interval {:.0}–{:.0} accounts).",
+                c.id,
+                s.members.len(),
+                s.cost,
+                s.reach.mean,
+                thousands(exposed as u64),
+                100.0 * s.reach.mean / exposed.max(1) as f64,
+                s.reach.low,
+                s.reach.high
+            );
+        }
     }
     Ok(())
 }

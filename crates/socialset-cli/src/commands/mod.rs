@@ -17,6 +17,7 @@ pub mod profile;
 pub mod rank;
 pub mod sentiment;
 pub mod serve;
+pub mod stance;
 pub mod stats;
 pub mod train_audit;
 pub mod trust;

@@ -1,6 +1,7 @@
 //! The real `socialset` binary on the fixtures in tests/data.
 
 mod follow;
+mod stance;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
@@ -55,6 +56,12 @@ fn demo_builds_its_store_and_reports() {
     assert!(stdout.contains("11. Groups people gather in"), "{stdout}");
     assert!(
         stdout.contains("13. Claims and how they spread"),
+        "{stdout}"
+    );
+    // A rumour's replies by stance, and the answer to it.
+    assert!(stdout.contains("Stance of its"), "{stdout}");
+    assert!(
+        stdout.contains("The answer (`socialset counter --claim text:tw:"),
         "{stdout}"
     );
     // The claims as a spreadsheet: one row per claim, the header first.

@@ -134,6 +134,27 @@ fn stories_tags_and_the_spreaders_of_one_claim() {
         .find(|s| s.account == "local:f")
         .expect("f");
     assert_eq!((f.below, f.carrier), (1, false));
+    // The three replies each get a stance (English, or no language shown: none is skipped);
+    // "Source?" asks.
+    assert_eq!(d.replies.counts.iter().sum::<usize>(), 3, "{:?}", d.replies);
+    assert_eq!(d.replies.unread, 0);
+    assert!(
+        d.replies
+            .examples
+            .iter()
+            .any(|e| e.post == "local:r2" && e.stance == socialset_engine::Stance::Query),
+        "{:?}",
+        d.replies
+    );
+    // Whom it reached: the eight authors of its eight posts, each in a community.
+    assert_eq!((d.reach.accounts, d.reach.posts), (8, 8));
+    assert!(d.reach.judged <= d.reach.accounts);
+    assert!(d.reach.posts_by_bots <= d.reach.posts);
+    if d.reach.communities_known {
+        assert!(d.reach.communities_reached >= 1, "{:?}", d.reach);
+        let in_listed: usize = d.reach.communities.iter().map(|c| c.accounts).sum();
+        assert!(in_listed <= d.reach.accounts);
+    }
     // Unknown and malformed ids say so.
     let e = ws
         .claim("tag:nothing", &Default::default(), 10)
