@@ -6,6 +6,7 @@
 pub mod audit;
 pub mod brand;
 pub mod campaign;
+pub mod credibility;
 pub mod forecast;
 pub mod predictive;
 pub mod sentiment;

@@ -16,6 +16,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use socialset_graph::SplitMix64;
 
+use crate::credibility::Confusion;
 use crate::sentiment::{features_with, Lexicon};
 
 /// The four classes, in the order of a model's outputs.
@@ -321,55 +322,10 @@ impl StanceModel {
     }
 }
 
-/// Scores of stance predictions against gold labels: `confusion[gold][predicted]`.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct StanceScores {
-    pub confusion: [[usize; 4]; 4],
-}
-
-impl StanceScores {
-    pub fn of(gold: &[Stance], predicted: &[Stance]) -> Self {
-        let mut confusion = [[0; 4]; 4];
-        for (g, p) in gold.iter().zip(predicted) {
-            confusion[g.index()][p.index()] += 1;
-        }
-        Self { confusion }
-    }
-
-    pub fn total(&self) -> usize {
-        self.confusion.iter().flatten().sum()
-    }
-
-    pub fn accuracy(&self) -> f64 {
-        let right: usize = (0..4).map(|c| self.confusion[c][c]).sum();
-        right as f64 / self.total().max(1) as f64
-    }
-
-    /// F1 of one class (0 where neither predicted nor present... nor right).
-    pub fn f1(&self, class: Stance) -> f64 {
-        let c = class.index();
-        let tp = self.confusion[c][c] as f64;
-        let predicted: usize = (0..4).map(|g| self.confusion[g][c]).sum();
-        let gold: usize = self.confusion[c].iter().sum();
-        if predicted + gold == 0 {
-            return 0.0;
-        }
-        2.0 * tp / (predicted + gold) as f64
-    }
-
-    /// F1 averaged over the four classes: RumourEval 2019's figure for this task.
-    pub fn macro_f1(&self) -> f64 {
-        STANCES.iter().map(|&c| self.f1(c)).sum::<f64>() / 4.0
-    }
-
-    /// Adds another set of scores (folds summed).
-    pub fn add(&mut self, other: &Self) {
-        for g in 0..4 {
-            for p in 0..4 {
-                self.confusion[g][p] += other.confusion[g][p];
-            }
-        }
-    }
+/// Stance calls against gold labels, as a confusion matrix in `STANCES` order.
+pub fn scores(gold: &[Stance], called: &[Stance]) -> Confusion {
+    let index = |v: &[Stance]| v.iter().map(|s| s.index()).collect::<Vec<_>>();
+    Confusion::of(&index(gold), &index(called), STANCES.len())
 }
 
 /// The class most frequent among `labels` (comment on a tie with it; else the first).
@@ -462,14 +418,14 @@ mod tests {
         use Stance::*;
         let gold = [Support, Support, Deny, Query, Comment, Comment];
         let pred = [Support, Comment, Deny, Comment, Comment, Comment];
-        let s = StanceScores::of(&gold, &pred);
+        let s = scores(&gold, &pred);
         assert_eq!(s.total(), 6);
         assert!((s.accuracy() - 4.0 / 6.0).abs() < 1e-12);
         // Support: tp 1, predicted 1, gold 2 → 2/3. Deny: 1. Query: 0. Comment: tp 2,
         // predicted 4, gold 2 → 2/3.
-        assert!((s.f1(Support) - 2.0 / 3.0).abs() < 1e-12);
-        assert_eq!(s.f1(Deny), 1.0);
-        assert_eq!(s.f1(Query), 0.0);
+        assert!((s.f1(Support.index()) - 2.0 / 3.0).abs() < 1e-12);
+        assert_eq!(s.f1(Deny.index()), 1.0);
+        assert_eq!(s.f1(Query.index()), 0.0);
         assert!((s.macro_f1() - (2.0 / 3.0 + 1.0 + 0.0 + 2.0 / 3.0) / 4.0).abs() < 1e-12);
         assert_eq!(majority(&gold), Comment);
         assert_eq!(majority(&[Deny, Deny, Query]), Deny);

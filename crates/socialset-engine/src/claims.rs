@@ -297,7 +297,7 @@ fn reply_stances(data: &SocialData, s: &Spread, top: usize) -> ReplyStances {
 }
 
 /// The posts as the spread reads them, each post's parent its reply, quote or share target.
-fn spread_posts(data: &SocialData) -> Vec<SpreadPost> {
+pub(crate) fn spread_posts(data: &SocialData) -> Vec<SpreadPost> {
     data.threads
         .iter()
         .zip(&data.activity)

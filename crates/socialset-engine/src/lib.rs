@@ -25,6 +25,7 @@ mod stance;
 mod summary;
 mod trust;
 mod ugc;
+mod veracity;
 
 use std::path::{Path, PathBuf};
 
@@ -92,6 +93,7 @@ pub use socialset_analysis::brand::{Disclosure, Independence};
 pub use socialset_analysis::campaign::{
     Comparison, CostVerdict, Coverage, Estimate, Figures, MemberActivity, Population, StatsConfig,
 };
+pub use socialset_analysis::credibility::Confusion;
 pub use socialset_analysis::forecast::{Backtest, CandidateScore, ReachForecast};
 pub use socialset_analysis::predictive::{BlendChoice, PARTS as BLEND_PARTS};
 pub use socialset_analysis::sentiment::TrainConfig;
@@ -100,7 +102,7 @@ pub use socialset_analysis::sentiment::{
 };
 pub use socialset_analysis::stance::{
     overlap as stance_overlap, Context as StanceContext, Position, Stance, StanceConfig,
-    StanceModel, StancePrediction, StanceScores, STANCES,
+    StanceModel, StancePrediction, STANCES,
 };
 pub use socialset_analysis::ugc::{Segment, UgcKind, ValueCounts};
 pub use socialset_analysis::{
@@ -129,6 +131,9 @@ pub use trust::{
 pub use ugc::{
     eval_qa, eval_stance_questions, AccountValue, ClassScore, QaEval, SegmentsReport, StanceEval,
     UgcItem, UgcOptions, UgcReport, UgcThread,
+};
+pub use veracity::{
+    eval_veracity, VeracityEval, VeracityMethod, VeracityOptions, EARLY_HOURS, VERACITY_METHODS,
 };
 
 /// The default path of the embedded store.

@@ -6,9 +6,11 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
+use socialset_analysis::credibility::Confusion;
 use socialset_analysis::sentiment::detect_language;
 use socialset_analysis::stance::{
-    majority, Context, Position, Stance, StanceConfig, StanceModel, StancePrediction, StanceScores,
+    majority, scores as stance_scores, Context, Position, Stance, StanceConfig, StanceModel,
+    StancePrediction,
 };
 use socialset_model::PostKind;
 
@@ -66,18 +68,18 @@ pub(crate) fn context_of(data: &SocialData, post: usize) -> (Context, usize) {
 }
 
 /// A post with a stance label, as the data holds it.
-struct Labelled {
-    text: String,
-    context: Context,
-    stance: Stance,
+pub(crate) struct Labelled {
+    pub text: String,
+    pub context: Context,
+    pub stance: Stance,
     /// The root of its conversation, and that root's time in ms (or its position).
-    root: usize,
-    order: u64,
+    pub root: usize,
+    pub order: u64,
 }
 
 /// The labelled posts of `labels` (RumourEval's subtask A files: a file or a folder of them)
 /// found in `data`, in the labels' order.
-fn labelled_posts(data: &SocialData, labels: &Path) -> Result<(usize, Vec<Labelled>)> {
+pub(crate) fn labelled_posts(data: &SocialData, labels: &Path) -> Result<(usize, Vec<Labelled>)> {
     let wanted = socialset_ingest::read_stance_labels(labels).map_err(Error::BadInput)?;
     let mut by_local: HashMap<&str, usize> = HashMap::new();
     for (i, t) in data.threads.iter().enumerate() {
@@ -176,7 +178,8 @@ pub struct StanceEvalOptions {
 #[derive(Clone, Debug, PartialEq)]
 pub struct StanceMethod {
     pub name: String,
-    pub scores: StanceScores,
+    /// Calls against the labels, in `STANCES` order.
+    pub scores: Confusion,
 }
 
 /// Stance against labels: socialset's model beside the baselines, on the same posts.
@@ -250,7 +253,7 @@ pub fn eval_stance(
     }
     let all: Vec<&Labelled> = posts.iter().collect();
     let mut classes = [0usize; 4];
-    let mut scores = [StanceScores::default(); 3];
+    let mut scores: Vec<Confusion> = vec![Confusion::new(4); 3];
     let (protocol, tested) = if let Some(test_path) = &options.test {
         let (test_wanted, test_posts) = labelled_posts(&social, test_path)?;
         if test_posts.is_empty() {
@@ -259,7 +262,7 @@ pub fn eval_stance(
         let test: Vec<&Labelled> = test_posts.iter().collect();
         let gold: Vec<Stance> = test.iter().map(|p| p.stance).collect();
         for (s, predicted) in scores.iter_mut().zip(run_methods(&all, &test, &config)) {
-            *s = StanceScores::of(&gold, &predicted);
+            *s = stance_scores(&gold, &predicted);
         }
         for p in &test {
             classes[p.stance.index()] += 1;
@@ -297,7 +300,7 @@ pub fn eval_stance(
             }
             let gold: Vec<Stance> = test.iter().map(|p| p.stance).collect();
             for (s, predicted) in scores.iter_mut().zip(run_methods(&train, &test, &config)) {
-                s.add(&StanceScores::of(&gold, &predicted));
+                s.add(&stance_scores(&gold, &predicted));
             }
         }
         for p in &all {
@@ -333,7 +336,7 @@ pub fn eval_stance(
             classes,
             methods: vec![StanceMethod {
                 name: "socialset (shipped model)".into(),
-                scores: StanceScores::of(&gold, &ours),
+                scores: stance_scores(&gold, &ours),
             }],
         });
     };

@@ -142,3 +142,73 @@ fn a_claim_counts_the_stance_of_its_replies() {
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("Stance of its"), "{text}");
 }
+
+#[test]
+fn eval_veracity_cross_validates_by_claim_beside_its_baselines() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("unused.db");
+    let data = fixture("demo/pheme-threads.jsonl.gz");
+    let labels = fixture("stance/veracity-demo.tsv");
+    let stance = fixture("stance/subtaskA-train-demo.json");
+    let [data, labels, stance] = [&data, &labels, &stance].map(|p| p.to_str().unwrap_or_default());
+    let j = json_of(
+        &db,
+        &[
+            "eval",
+            "veracity",
+            "--data",
+            data,
+            "--labels",
+            labels,
+            "--stance-labels",
+            stance,
+            "--cross-validate",
+            "3",
+            "--json",
+        ],
+    );
+    assert_eq!(j["found"], 99, "{j}");
+    assert_eq!(j["labels"]["true"], 43, "{j}");
+    let methods = j["methods"].as_array().expect("methods");
+    assert_eq!(methods.len(), 4);
+    assert_eq!(methods[0]["method"], "majority label");
+    for m in methods {
+        // Every claim is tested once, in the fold that held it out.
+        let total: u64 = m["confusion"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .flat_map(|row| row.as_array().into_iter().flatten())
+            .filter_map(serde_json::Value::as_u64)
+            .sum();
+        assert_eq!(total, 99, "{m}");
+    }
+    // The majority label scores F1 on one label of three only.
+    assert!(methods[0]["macro_f1"].as_f64().unwrap_or(1.0) < 0.34, "{j}");
+    assert!(
+        j["stance"]
+            .as_str()
+            .is_some_and(|s| s.contains("each fold's own")),
+        "{j}"
+    );
+    // More labels than credibility tells apart are refused, naming the file.
+    let bad = dir.path().join("five.tsv");
+    std::fs::write(&bad, "thread_id\tlabel\n1\ta\n2\tb\n3\tc\n4\td\n5\te\n").expect("write");
+    let out = socialset(
+        &db,
+        &[
+            "eval",
+            "veracity",
+            "--data",
+            data,
+            "--labels",
+            bad.to_str().unwrap_or_default(),
+        ],
+    );
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("five.tsv") && err.contains("at most 4"),
+        "{err}"
+    );
+}
