@@ -248,6 +248,35 @@ await step("one post classified on the customer voice page", async () => {
   await page.locator("#classify-result").filter({ hasText: "negative towards tim (its clauses) (it," }).waitFor();
 });
 
+await step("claims listed; one opened shows its spread, whom it reached and its replies' stance", async () => {
+  await page.getByRole("link", { name: "Claims" }).click();
+  await page.locator("#claim-rows tr a").first().waitFor({ timeout: 60000 });
+  await page.locator("#claim-kind").selectOption("text");
+  await page.locator("#claim-filters button").click();
+  await page.waitForFunction(() => {
+    const kinds = [...document.querySelectorAll("#claim-rows tr td:nth-child(2)")].map((td) => td.textContent);
+    return kinds.length > 0 && kinds.every((k) => k === "story");
+  });
+  // A story from the PHEME threads: its replies have stances.
+  const rumour = page.locator('#claim-rows tr a[href^="#claim/text%3Atw%3A"]').first();
+  await rumour.click();
+  await page.locator("#claim-spreaders tr").first().waitFor({ timeout: 120000 });
+  assert.match(await page.locator("#claim-summary").textContent(), /(cascade holds|cascades hold) [\d,]+ posts by [\d,]+ accounts/);
+  assert.ok((await page.locator("#claim-chart rect").count()) >= 2, "posts and new accounts per day");
+  // Whom it reached comes second (auditing every account and finding communities).
+  await page.locator("#claim-reach").filter({ hasText: "Likely bots" }).waitFor({ timeout: 120000 });
+  assert.match(await page.locator("#claim-reach").textContent(), /Likely bots, by the audit's built-in model: [\d,]+ of the [\d,]+ accounts/);
+  const stance = await page.locator("#claim-stance").textContent();
+  const m = stance.match(/Stance of its ([\d,]+) replies: ([\d,]+) support .* ([\d,]+) deny .* ([\d,]+) query .* ([\d,]+) comment/);
+  assert.ok(m, stance);
+  const n = (x) => Number(x.replace(/,/g, ""));
+  assert.equal(n(m[2]) + n(m[3]) + n(m[4]) + n(m[5]), n(m[1]), "every reply called once (the demo's are English)");
+  const examples = await page.locator("#claim-replies tr td:first-child").allTextContents();
+  assert.ok(examples.length > 0 && examples.every((s) => s === "deny" || s === "query"), examples.join());
+  assert.match(await page.locator("#claim-counter").textContent(), /socialset counter --claim 'text:tw:\d+' --budget 500/);
+  if (process.env.SCREENSHOTS) await page.screenshot({ path: `${process.env.SCREENSHOTS}/claim.png`, fullPage: true });
+});
+
 await step("the disclosure of sponsored posts", async () => {
   await page.getByRole("link", { name: "Disclosure" }).click();
   await page.locator("#disclosure-summary").filter({ hasText: /posts/ }).filter({ hasNotText: "Checking" }).waitFor({ timeout: 60000 });
@@ -422,6 +451,7 @@ await step("every page fits a 390 px phone: tables and charts scroll in their bo
     ["segments", "#segments-chart rect"],
     ["disclosure", "#disclosure-summary:has-text(\"posts\")"],
     ["ugc", "#ugc-rows tr"],
+    ["claims", "#claim-rows tr"],
     ["plan", "#plan-form"],
     ["campaigns", "#campaign-rows tr"],
     ["import", "#import-form"],

@@ -124,8 +124,8 @@ pub struct ClaimDetail {
     pub spreaders: Vec<Spreader>,
     /// The stance of the replies in its cascades.
     pub replies: ReplyStances,
-    /// Who its cascades reached: likely bots, and communities.
-    pub reach: ClaimReach,
+    /// Who its cascades reached: likely bots, and communities (when asked for).
+    pub reach: Option<ClaimReach>,
 }
 
 /// Who a claim's cascades reached.
@@ -227,8 +227,8 @@ pub struct ReplyStances {
     pub counts: [usize; 4],
     /// Replies with no call: Italian (no stance model) or with no text.
     pub unread: usize,
-    /// Denials and questions, earliest first (at most `top` of each): the crowd's own
-    /// counter-information.
+    /// Denials and questions by others than the claim's author, earliest first (at most `top`
+    /// of each): the crowd's own counter-information.
     pub examples: Vec<StancedReply>,
 }
 
@@ -266,7 +266,8 @@ fn reply_stances(data: &SocialData, s: &Spread, top: usize) -> ReplyStances {
             continue;
         };
         out.counts[call.stance.index()] += 1;
-        if matches!(call.stance, Stance::Deny | Stance::Query) {
+        // The crowd's counter-information: not the claimant answering in their own thread.
+        if matches!(call.stance, Stance::Deny | Stance::Query) && !context.by_claimant {
             let a = &data.accounts[data.posts[i].author.0 as usize];
             let at = data.activity[i].at;
             examples.push((
@@ -517,6 +518,19 @@ impl Workspace {
     /// One claim by its id (`link:…`, `tag:…`, `text:…`): its spread, day by day, and who
     /// carried it furthest.
     pub fn claim(&self, id: &str, window: &TimeWindow, top: usize) -> Result<ClaimDetail> {
+        self.claim_with(id, window, top, true)
+    }
+
+    /// `claim`, and whom it reached only when `reach` (auditing every account and finding
+    /// the communities take most of the time on a large store: a page can show the rest
+    /// first).
+    pub fn claim_with(
+        &self,
+        id: &str,
+        window: &TimeWindow,
+        top: usize,
+        reach: bool,
+    ) -> Result<ClaimDetail> {
         self.step("loading the store", 0)?;
         let data = self.load_social(window)?;
         let posts = spread_posts(&data);
@@ -609,22 +623,26 @@ impl Workspace {
         spreaders.truncate(top);
         self.step("reading the stance of replies", 0)?;
         let replies = reply_stances(&data, &s, top);
-        self.step("auditing the accounts it reached", 0)?;
-        let (_, verdicts) = crate::audit::bot_verdicts(&data, &self.cancel)?;
-        let found = if data.events.is_empty() {
-            None
+        let reach = if reach {
+            self.step("auditing the accounts it reached", 0)?;
+            let (_, verdicts) = crate::audit::bot_verdicts(&data, &self.cancel)?;
+            let found = if data.events.is_empty() {
+                None
+            } else {
+                self.step("finding the communities it reached", 0)?;
+                Some(
+                    crate::communities::communities_of(
+                        &data,
+                        &crate::CommunityOptions::default(),
+                        &self.cancel,
+                    )?
+                    .0,
+                )
+            };
+            Some(who_it_reached(&posts, &s, &verdicts, found.as_ref(), top))
         } else {
-            self.step("finding the communities it reached", 0)?;
-            Some(
-                crate::communities::communities_of(
-                    &data,
-                    &crate::CommunityOptions::default(),
-                    &self.cancel,
-                )?
-                .0,
-            )
+            None
         };
-        let reach = who_it_reached(&posts, &s, &verdicts, found.as_ref(), top);
         let mut s = s;
         s.reached = Vec::new();
         Ok(ClaimDetail {

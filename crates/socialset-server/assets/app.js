@@ -200,6 +200,10 @@ function route() {
         ? showDisclosure()
       : view === "ugc"
         ? showUgc()
+      : view === "claims"
+        ? showClaims()
+      : view.startsWith("claim/")
+        ? showClaim(decodeURIComponent(view.slice("claim/".length)))
         : view === "plan"
           ? Promise.resolve(show("plan"))
       : view === "campaigns"
@@ -878,6 +882,132 @@ async function showGroups() {
   );
 }
 
+async function showClaims() {
+  show("claims");
+  $("claims-summary").textContent = "Finding claims…";
+  const q = new URLSearchParams({ top: "50" });
+  if ($("claim-kind").value) q.set("kind", $("claim-kind").value);
+  const r = await api(`${base()}/claims?${q}`);
+  $("claims-summary").textContent =
+    `${fmt(r.spreading)} claims reached two accounts or more (of ${fmt(r.found)} found in ${fmt(r.posts)} posts); the ${fmt(r.claims.length)} that reached the most accounts:`;
+  $("claim-rows").replaceChildren(
+    ...r.claims.map((c) => {
+      const tr = document.createElement("tr");
+      const a = document.createElement("a");
+      a.href = `#claim/${encodeURIComponent(c.id)}`;
+      a.textContent = c.label.length > 90 ? `${c.label.slice(0, 89)}…` : c.label;
+      cell(tr, "").appendChild(a);
+      cell(tr, c.kind === "text" ? "story" : c.kind);
+      cell(tr, fmt(c.accounts), true);
+      cell(tr, fmt(c.posts), true);
+      cell(tr, fmt(c.depth), true);
+      cell(tr, fmt(c.structural_virality, 2), true);
+      cell(tr, c.hours_to_10_accounts === null ? "not reached" : fmt(c.hours_to_10_accounts, 1), true);
+      cell(tr, c.first ? c.first.slice(0, 10) : "");
+      return tr;
+    }),
+  );
+}
+
+async function showClaim(id) {
+  show("claim");
+  $("claim-title").textContent = "Claim";
+  $("claim-summary").textContent = "Following its cascades, auditing who they reached and reading its replies…";
+  for (const t of ["claim-communities", "claim-spreaders", "claim-replies"]) $(t).replaceChildren();
+  const chart = $("claim-chart");
+  chart.replaceChildren(chart.firstElementChild);
+  // Everything but whom it reached first: auditing every account and finding the
+  // communities take most of the time on a large workspace.
+  const d = await api(`${base()}/claim?${new URLSearchParams({ id, top: "10", reach: "false" })}`);
+  const c = d.claim;
+  $("claim-title").textContent = c.label.length > 120 ? `${c.label.slice(0, 119)}…` : c.label;
+  const speed = [["10", c.hours_to_10_accounts], ["100", c.hours_to_100_accounts], ["1,000", c.hours_to_1000_accounts]]
+    .filter(([, h]) => h !== null)
+    .map(([n, h]) => `${n} accounts in ${fmt(h, 1)} h`);
+  $("claim-summary").textContent =
+    `${c.id} (${c.kind === "text" ? "story" : c.kind}): ${fmt(c.carriers)} ${c.carriers === 1 ? "post carries" : "posts carry"} it; ` +
+    `${c.cascades === 1 ? "its cascade holds" : `its ${fmt(c.cascades)} cascades hold`} ${fmt(c.posts)} posts by ${fmt(c.accounts)} accounts, ` +
+    `${fmt(c.depth)} deep, at most ${fmt(c.max_breadth)} at one depth; structural virality ${fmt(c.structural_virality, 2)}` +
+    (c.first ? `; from ${c.first.slice(0, 16).replace("T", " ")} to ${c.last.slice(0, 16).replace("T", " ")} UTC` : "") +
+    (speed.length ? `; ${speed.join(", ")}.` : ".");
+  // Posts and new accounts per day: two bars a day.
+  const days = d.timeline.slice(-40);
+  const most = Math.max(1, ...days.map((x) => x.posts));
+  const w = Math.max(4, Math.min(36, 760 / Math.max(1, days.length)));
+  days.forEach((x, i) => {
+    const x0 = 30 + i * w;
+    const h = (150 * x.posts) / most;
+    const hn = (150 * x.new_accounts) / most;
+    chart.append(
+      svg("rect", { x: x0, y: 170 - h, width: w * 0.45, height: Math.max(1, h), class: "bar" }),
+      svg("rect", { x: x0 + w * 0.45, y: 170 - hn, width: w * 0.45, height: Math.max(1, hn), class: "bar-alt" }),
+    );
+    if (i === 0 || i === days.length - 1) {
+      const t = svg("text", { x: x0, y: 190, class: "label" });
+      t.textContent = x.day;
+      chart.append(t);
+    }
+  });
+  const legend = svg("text", { x: 30, y: 14, class: "label" });
+  legend.textContent = `posts (dark) and accounts seen for the first time (light) per day; at most ${fmt(most)} posts a day`;
+  chart.append(legend);
+  $("claim-reach").textContent = "Auditing the accounts it reached and finding their communities…";
+  $("claim-communities-table").hidden = true;
+  $("claim-spreaders").replaceChildren(
+    ...d.spreaders.map((x) => {
+      const tr = document.createElement("tr");
+      cell(tr, "").appendChild(accountLink(x.account, x.handle));
+      cell(tr, fmt(x.posts), true);
+      cell(tr, fmt(x.below), true);
+      cell(tr, x.carrier ? "carried it" : "answered or shared");
+      return tr;
+    }),
+  );
+  const s = d.replies;
+  const called = s.support + s.deny + s.query + s.comment;
+  const pct = (n) => `${fmt((100 * n) / Math.max(1, called), 0)}%`;
+  $("claim-stance").textContent = called + s.unread === 0
+    ? "No replies to read the stance of."
+    : `Stance of its ${fmt(called + s.unread)} replies: ${fmt(s.support)} support (${pct(s.support)}), ${fmt(s.deny)} deny (${pct(s.deny)}), ` +
+      `${fmt(s.query)} query (${pct(s.query)}), ${fmt(s.comment)} comment (${pct(s.comment)})` +
+      (s.unread ? `; ${fmt(s.unread)} not read (Italian or empty: the stance model reads English).` : ".") +
+      " Denials are the hardest call (F1 about 0.2 on held-out replies, docs/EVALUATION.md): read the examples, not only the count.";
+  $("claim-replies-table").hidden = !s.examples.length;
+  $("claim-replies").replaceChildren(
+    ...s.examples.map((e) => {
+      const tr = document.createElement("tr");
+      cell(tr, e.stance);
+      cell(tr, "").appendChild(accountLink(e.account, e.handle));
+      cell(tr, e.at ? e.at.slice(0, 16).replace("T", " ") : "");
+      cell(tr, e.text);
+      return tr;
+    }),
+  );
+  $("claim-counter").textContent = `socialset counter --claim '${c.id}' --budget 500`;
+  const view = location.hash;
+  const full = await api(`${base()}/claim?${new URLSearchParams({ id, top: "10" })}`);
+  if (location.hash !== view) return;
+  showClaimReach(full.reach);
+}
+
+function showClaimReach(r) {
+  $("claim-reach").textContent =
+    `Likely bots, by the audit's built-in model: ${fmt(r.likely_bots)} of the ${fmt(r.accounts)} accounts in its cascades ` +
+    `(${fmt(r.judged)} had data enough to judge), making ${fmt((100 * r.posts_by_bots) / Math.max(1, r.posts), 0)}% of its posts. ` +
+    (r.communities_known ? `It reached ${fmt(r.communities_reached)} of the workspace's communities.` : "The workspace holds no engagement to find communities in.");
+  $("claim-communities-table").hidden = !r.communities.length;
+  $("claim-communities").replaceChildren(
+    ...r.communities.map((x) => {
+      const tr = document.createElement("tr");
+      cell(tr, String(x.id), true);
+      cell(tr, x.labels.join(" "));
+      cell(tr, fmt(x.size), true);
+      cell(tr, fmt(x.accounts), true);
+      return tr;
+    }),
+  );
+}
+
 async function showDisclosure() {
   show("disclosure");
   $("disclosure-summary").textContent = "Checking the sponsorship labels…";
@@ -1287,6 +1417,11 @@ $("classify-form").addEventListener("submit", async (ev) => {
   } catch (e) {
     out.textContent = e.message;
   }
+});
+
+$("claim-filters").addEventListener("submit", (ev) => {
+  ev.preventDefault();
+  showClaims().catch(report);
 });
 
 $("segment-filters").addEventListener("submit", (ev) => {

@@ -2748,7 +2748,7 @@ pub struct ReplyStancesJson {
     pub comment: usize,
     /// Replies with no call: Italian (socialset's stance model reads English) or empty.
     pub unread: usize,
-    /// The earliest denials and questions.
+    /// The earliest denials and questions by others than the claim's author.
     pub examples: Vec<StancedReplyJson>,
 }
 
@@ -2789,7 +2789,8 @@ pub struct ClaimDetailJson {
     pub timeline: Vec<ClaimDayJson>,
     pub spreaders: Vec<SpreaderJson>,
     pub replies: ReplyStancesJson,
-    pub reach: ClaimReachJson,
+    /// Null when the request asked for no reach (`reach=false`).
+    pub reach: Option<ClaimReachJson>,
 }
 
 impl From<&socialset_engine::ClaimDetail> for ClaimDetailJson {
@@ -2837,15 +2838,14 @@ impl From<&socialset_engine::ClaimDetail> for ClaimDetailJson {
                     })
                     .collect(),
             },
-            reach: ClaimReachJson {
-                accounts: d.reach.accounts,
-                judged: d.reach.judged,
-                likely_bots: d.reach.likely_bots,
-                posts: d.reach.posts,
-                posts_by_bots: d.reach.posts_by_bots,
-                communities_reached: d.reach.communities_reached,
-                communities: d
-                    .reach
+            reach: d.reach.as_ref().map(|r| ClaimReachJson {
+                accounts: r.accounts,
+                judged: r.judged,
+                likely_bots: r.likely_bots,
+                posts: r.posts,
+                posts_by_bots: r.posts_by_bots,
+                communities_reached: r.communities_reached,
+                communities: r
                     .communities
                     .iter()
                     .map(|c| CommunityReachedJson {
@@ -2855,8 +2855,8 @@ impl From<&socialset_engine::ClaimDetail> for ClaimDetailJson {
                         accounts: c.accounts,
                     })
                     .collect(),
-                communities_known: d.reach.communities_known,
-            },
+                communities_known: r.communities_known,
+            }),
         }
     }
 }

@@ -1424,6 +1424,11 @@ pub struct ClaimQuery {
     /// Spreaders to list (default 20, at most 1000).
     #[param(value_type = Option<u64>)]
     top: Option<String>,
+    /// Whom it reached, likely bots and communities (default true; false answers sooner on
+    /// a large workspace: auditing every account and finding communities take most of the
+    /// time).
+    #[param(value_type = Option<bool>)]
+    reach: Option<String>,
 }
 
 /// One claim: its spread, day by day, who carried it furthest, the stance of its replies
@@ -1448,10 +1453,20 @@ async fn claim(
 ) -> Result<Json<crate::api::ClaimDetailJson>, ApiError> {
     member(&state, &caller, &workspace)?;
     let top = number("top", q.top.as_deref(), 20, 1000)?;
+    let reach = match q.reach.as_deref() {
+        None | Some("true") => true,
+        Some("false") => false,
+        Some(other) => {
+            return Err(ApiError::bad(
+                "reach",
+                format!("reach is true or false, not {other:?}"),
+            ))
+        }
+    };
     let json = read_work(state.clone(), move |cancel| {
         let detail = open_store(&state, &workspace)?
             .with_cancel(cancel)
-            .claim(&q.id, &Default::default(), top)
+            .claim_with(&q.id, &Default::default(), top, reach)
             .map_err(|e| match e {
                 socialset_engine::Error::Usage(m) => ApiError::bad("id", m),
                 other => other.into(),

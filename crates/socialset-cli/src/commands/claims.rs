@@ -299,10 +299,12 @@ pub fn run_claim(args: ClaimArgs) -> Result<()> {
                 "{}",
                 table(&["account", "posts", "below", "role"], &[1, 2], rows)
             );
-            println!("{}", reach_line(&json.reach));
-            if !json.reach.communities.is_empty() {
-                let rows = json
-                    .reach
+            let reach = json.reach.as_ref();
+            if let Some(r) = reach {
+                println!("{}", reach_line(r));
+            }
+            if let Some(r) = reach.filter(|r| !r.communities.is_empty()) {
+                let rows = r
                     .communities
                     .iter()
                     .map(|c| {
@@ -339,7 +341,7 @@ pub fn run_claim(args: ClaimArgs) -> Result<()> {
                     })
                     .collect();
                 println!(
-                    "The earliest denials and questions (the crowd's own counter-information):"
+                    "The earliest denials and questions by others than its author (the crowd's own counter-information):"
                 );
                 println!(
                     "{}",

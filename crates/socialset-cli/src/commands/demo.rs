@@ -393,16 +393,19 @@ fn print_claims(workspace: &Workspace) -> Result<()> {
                 )
             })
             .collect();
+        let reach = socialset_server::api::ClaimDetailJson::from(&d)
+            .reach
+            .map(|r| super::claims::reach_line(&r))
+            .unwrap_or_default();
         println!(
-            "Who carried the first furthest: {}. {} `socialset claim {}` tells it day by day.",
+            "Who carried the first furthest: {}. {reach} `socialset claim {}` tells it day by day.",
             who.join(", "),
-            super::claims::reach_line(&socialset_server::api::ClaimDetailJson::from(&d).reach),
             c.id
         );
     }
     // A rumour from the PHEME threads: what its replies said, and the answer to it.
     if let Some(c) = stories.iter().find(|c| c.id.starts_with("text:tw:")) {
-        let d = workspace.claim(&c.id, &Default::default(), 2)?;
+        let d = workspace.claim_with(&c.id, &Default::default(), 2, false)?;
         let json = socialset_server::api::ClaimDetailJson::from(&d);
         println!(
             "\"{}\": {}",

@@ -147,14 +147,22 @@ fn stories_tags_and_the_spreaders_of_one_claim() {
         d.replies
     );
     // Whom it reached: the eight authors of its eight posts, each in a community.
-    assert_eq!((d.reach.accounts, d.reach.posts), (8, 8));
-    assert!(d.reach.judged <= d.reach.accounts);
-    assert!(d.reach.posts_by_bots <= d.reach.posts);
-    if d.reach.communities_known {
-        assert!(d.reach.communities_reached >= 1, "{:?}", d.reach);
-        let in_listed: usize = d.reach.communities.iter().map(|c| c.accounts).sum();
-        assert!(in_listed <= d.reach.accounts);
+    let reach = d.reach.as_ref().expect("reach asked for");
+    assert_eq!((reach.accounts, reach.posts), (8, 8));
+    assert!(reach.judged <= reach.accounts);
+    assert!(reach.posts_by_bots <= reach.posts);
+    if reach.communities_known {
+        assert!(reach.communities_reached >= 1, "{reach:?}");
+        let in_listed: usize = reach.communities.iter().map(|c| c.accounts).sum();
+        assert!(in_listed <= reach.accounts);
     }
+    // Without reach, the rest is the same.
+    let quick = ws
+        .claim_with("link:news.example/story", &Default::default(), 10, false)
+        .expect("claim");
+    assert!(quick.reach.is_none());
+    assert_eq!(quick.replies, d.replies);
+    assert_eq!(quick.spreaders, d.spreaders);
     // Unknown and malformed ids say so.
     let e = ws
         .claim("tag:nothing", &Default::default(), 10)
