@@ -6,7 +6,8 @@
 //! The model is a multinomial logistic regression over the sentiment tokenizer's features
 //! (words with negation marked, adjacent pairs, 4-grams of words, optionally VADER's reading)
 //! and the post's place in its conversation (the claim's own post, a direct reply, a reply to
-//! a reply, the claimant answering in their own thread). Trained by AdaGrad with L2, the
+//! a reply, the claimant answering in their own thread, how much it repeats the claim, a
+//! question mark, a word of denial or doubt). Trained by AdaGrad with L2, the
 //! classes weighed alike when asked (the task is scored by F1 averaged over the classes, and
 //! "comment" is two thirds of the replies); deterministic for a seed; the weights travel as
 //! JSON.
@@ -123,7 +124,8 @@ pub fn overlap(text: &str, claim: &str) -> u8 {
 
 /// The features of a post: its text's (words; word pairs and 4-grams of words as `config`
 /// asks), then its context's when asked (`ctx:source`, `ctx:reply`, `ctx:nested`,
-/// `ctx:claimant`, and `ctx:question` when the text holds a question mark).
+/// `ctx:claimant`, `ctx:overlapN`, `ctx:question` when the text holds a question mark, and
+/// `ctx:denial-cue`, see `denies`).
 fn features(text: &str, context: Context, config: &StanceConfig) -> Vec<String> {
     let mut out = features_with(text, config.lexicon, config.pairs || config.grams);
     if !config.grams {
@@ -146,7 +148,54 @@ fn features(text: &str, context: Context, config: &StanceConfig) -> Vec<String> 
     if text.contains('?') {
         out.push("ctx:question".to_owned());
     }
+    if denies(text) {
+        out.push("ctx:denial-cue".to_owned());
+    }
     out
+}
+
+/// Whether `text` holds a word of denial or doubt ("fake", "hoax", "debunked"…) or
+/// negates one of confirmation ("not true", "isn't confirmed"): few training replies deny,
+/// so the words that do are shared across them.
+fn denies(text: &str) -> bool {
+    crate::sentiment::tokenize(text).iter().any(|t| {
+        if t.negated {
+            matches!(
+                t.text,
+                "true" | "confirmed" | "real" | "happening" | "happened" | "correct"
+            )
+        } else {
+            matches!(
+                t.text,
+                "fake"
+                    | "hoax"
+                    | "false"
+                    | "untrue"
+                    | "lie"
+                    | "lies"
+                    | "lying"
+                    | "liar"
+                    | "debunked"
+                    | "deny"
+                    | "denied"
+                    | "denies"
+                    | "wrong"
+                    | "misinformation"
+                    | "disinformation"
+                    | "bs"
+                    | "bullshit"
+                    | "nonsense"
+                    | "unconfirmed"
+                    | "rumour"
+                    | "rumours"
+                    | "rumor"
+                    | "rumors"
+                    | "unfounded"
+                    | "fabricated"
+                    | "photoshopped"
+            )
+        }
+    })
 }
 
 /// How to train.
@@ -440,5 +489,11 @@ mod tests {
             3
         );
         assert_eq!(overlap("", "anything"), 0);
+        // Denial cues: a word of denial, or confirmation negated.
+        assert!(denies("this is FAKE"));
+        assert!(denies("that's not true"));
+        assert!(denies("@bbc it isn't confirmed"));
+        assert!(!denies("it is true, confirmed by police"));
+        assert!(!denies("thoughts with everyone"));
     }
 }

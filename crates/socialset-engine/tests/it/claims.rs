@@ -217,3 +217,33 @@ fn labelled_claims_are_followed_and_compared() {
         .expect_err("no header");
     assert!(err.to_string().contains("b.tsv:1"), "{err}");
 }
+
+#[test]
+fn italian_replies_are_counted_but_not_read() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("s.db");
+    let data = concat!(
+        r#"{"type":"post","id":"s","author":"a","at":1000,"text":"Il ponte è crollato","urls":["https://news.example/ponte"]}"#,
+        "\n",
+        r#"{"type":"post","id":"r1","author":"b","at":1100,"text":"Non è vero, è una bufala: il ponte è ancora lì","reply_to":"s"}"#,
+        "\n",
+        r#"{"type":"post","id":"r2","author":"c","at":1200,"text":"Is this confirmed? Any source?","reply_to":"s"}"#,
+        "\n",
+    );
+    let file = write(dir.path(), "d.jsonl", data.as_bytes());
+    import(&db, &[file], &ImportOptions::default()).expect("import");
+    let ws = Workspace::open(&db).expect("open");
+    let d = ws
+        .claim_with("link:news.example/ponte", &Default::default(), 10, false)
+        .expect("claim");
+    // The Italian denial gets no English call; the English question does.
+    assert_eq!(d.replies.unread, 1, "{:?}", d.replies);
+    assert_eq!(
+        d.replies.counts[socialset_engine::Stance::Query.index()],
+        1,
+        "{:?}",
+        d.replies
+    );
+    assert_eq!(d.replies.examples.len(), 1);
+    assert_eq!(d.replies.examples[0].post, "local:r2");
+}
