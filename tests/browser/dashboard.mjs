@@ -266,6 +266,11 @@ await step("claims listed; one opened shows its spread, whom it reached and its 
   // Whom it reached comes second (auditing every account and finding communities).
   await page.locator("#claim-reach").filter({ hasText: "Likely bots" }).waitFor({ timeout: 120000 });
   assert.match(await page.locator("#claim-reach").textContent(), /Likely bots, by the audit's built-in model: [\d,]+ of the [\d,]+ accounts/);
+  // The spread network: a dot per post drawn, a line per post below another.
+  const dots = await page.locator("#claim-network circle").count();
+  const lines = await page.locator("#claim-network line").count();
+  assert.ok(dots > 1 && lines >= 1 && lines < dots, `${dots} dots, ${lines} lines`);
+  assert.match(await page.locator("#claim-network-caption").textContent(), /Its [\d,]+ posts|The first [\d,]+ of its/);
   const stance = await page.locator("#claim-stance").textContent();
   const m = stance.match(/Stance of its ([\d,]+) replies: ([\d,]+) support .* ([\d,]+) deny .* ([\d,]+) query .* ([\d,]+) comment/);
   assert.ok(m, stance);

@@ -144,6 +144,69 @@ pub struct ClaimReach {
     pub communities: Vec<CommunityReached>,
     /// False when the store holds no engagement to find communities in.
     pub communities_known: bool,
+    /// The first `NETWORK_NODES` posts of its cascades, root first, as the spread network
+    /// draws them, and how many posts the cascades hold.
+    pub network: Vec<NetworkNode>,
+    pub network_of: usize,
+}
+
+/// Posts of a claim's spread network drawn at most.
+pub const NETWORK_NODES: usize = 500;
+
+/// A post of a claim's cascades, for drawing its spread network.
+#[derive(Clone, Debug, PartialEq)]
+pub struct NetworkNode {
+    pub post: String,
+    pub account: String,
+    pub handle: Option<String>,
+    /// The node it replies to, quotes or shares (an index into the network), if drawn.
+    pub parent: Option<usize>,
+    pub depth: u32,
+    /// Its author's bot probability and verdict by the audit's built-in model.
+    pub bot_probability: f64,
+    pub likely_bot: bool,
+    /// The audit had too little data on its author to judge.
+    pub too_little_data: bool,
+}
+
+/// The first `NETWORK_NODES` posts `s` reached, cascade by cascade, each with its parent.
+fn spread_network(
+    data: &SocialData,
+    posts: &[SpreadPost],
+    s: &Spread,
+    probability: &[f64],
+    verdicts: &[crate::audit::Verdict],
+) -> (Vec<NetworkNode>, usize) {
+    use crate::audit::Verdict;
+    let shown = &s.reached[..s.reached.len().min(NETWORK_NODES)];
+    let index: HashMap<u32, usize> = shown
+        .iter()
+        .enumerate()
+        .map(|(i, &(p, _))| (p, i))
+        .collect();
+    let nodes = shown
+        .iter()
+        .map(|&(p, depth)| {
+            let i = p as usize;
+            let a = posts[i].author as usize;
+            let account = &data.accounts[a];
+            NetworkNode {
+                post: data.threads[i].id.as_str().to_owned(),
+                account: account.id.as_str().to_owned(),
+                handle: account.handle.clone(),
+                parent: if depth == 0 {
+                    None
+                } else {
+                    posts[i].parent.and_then(|q| index.get(&q).copied())
+                },
+                depth,
+                bot_probability: probability.get(a).copied().unwrap_or(f64::NAN),
+                likely_bot: verdicts.get(a) == Some(&Verdict::LikelyBot),
+                too_little_data: verdicts.get(a) == Some(&Verdict::TooLittleData),
+            }
+        })
+        .collect();
+    (nodes, s.reached.len())
 }
 
 /// A community a claim reached.
@@ -217,6 +280,8 @@ fn who_it_reached(
         communities_reached,
         communities,
         communities_known: found.is_some(),
+        network: Vec::new(),
+        network_of: 0,
     }
 }
 
@@ -625,7 +690,7 @@ impl Workspace {
         let replies = reply_stances(&data, &s, top);
         let reach = if reach {
             self.step("auditing the accounts it reached", 0)?;
-            let (_, verdicts) = crate::audit::bot_verdicts(&data, &self.cancel)?;
+            let (probability, verdicts) = crate::audit::bot_verdicts(&data, &self.cancel)?;
             let found = if data.events.is_empty() {
                 None
             } else {
@@ -639,7 +704,9 @@ impl Workspace {
                     .0,
                 )
             };
-            Some(who_it_reached(&posts, &s, &verdicts, found.as_ref(), top))
+            let mut r = who_it_reached(&posts, &s, &verdicts, found.as_ref(), top);
+            (r.network, r.network_of) = spread_network(&data, &posts, &s, &probability, &verdicts);
+            Some(r)
         } else {
             None
         };

@@ -50,8 +50,8 @@ pub use campaign::{
 };
 pub use claims::{
     eval_spread, Claim, ClaimDetail, ClaimKind, ClaimOptions, ClaimReach, ClaimsReport,
-    CommunityReached, LabelSpread, ReplyStances, SpreadEval, Spreader, StancedReply,
-    SPREAD_MEASURES,
+    CommunityReached, LabelSpread, NetworkNode, ReplyStances, SpreadEval, Spreader, StancedReply,
+    NETWORK_NODES, SPREAD_MEASURES,
 };
 pub use communities::{
     CommunityLine, CommunityLink, CommunityOptions, CommunityReport, DEFAULT_RESTARTS,

@@ -953,6 +953,7 @@ async function showClaim(id) {
   chart.append(legend);
   $("claim-reach").textContent = "Auditing the accounts it reached and finding their communities…";
   $("claim-communities-table").hidden = true;
+  $("claim-network-figure").hidden = true;
   $("claim-spreaders").replaceChildren(
     ...d.spreaders.map((x) => {
       const tr = document.createElement("tr");
@@ -990,7 +991,57 @@ async function showClaim(id) {
   showClaimReach(full.reach);
 }
 
+// A claim's spread network: depth across, posts down in the order of their cascades'
+// leaves (a parent between its first and last child), each dot its author's bot colour.
+function drawNetwork(r) {
+  const g = $("claim-network");
+  g.replaceChildren(g.firstElementChild);
+  const nodes = r.network;
+  $("claim-network-figure").hidden = !nodes.length;
+  if (!nodes.length) return;
+  const kids = nodes.map(() => []);
+  nodes.forEach((n, i) => {
+    if (n.parent !== null) kids[n.parent].push(i);
+  });
+  const y = new Array(nodes.length).fill(0);
+  let leaves = 0;
+  const place = (i) => {
+    if (!kids[i].length) {
+      y[i] = leaves++;
+      return;
+    }
+    kids[i].forEach(place);
+    y[i] = (y[kids[i][0]] + y[kids[i][kids[i].length - 1]]) / 2;
+  };
+  nodes.forEach((n, i) => {
+    if (n.parent === null) place(i);
+  });
+  const deepest = Math.max(1, ...nodes.map((n) => n.depth));
+  const at = (i) => [20 + (760 * nodes[i].depth) / deepest, 20 + (340 * y[i]) / Math.max(1, leaves - 1)];
+  nodes.forEach((n, i) => {
+    if (n.parent === null) return;
+    const [x1, y1] = at(n.parent);
+    const [x2, y2] = at(i);
+    g.append(svg("line", { x1, y1, x2, y2, class: "edge" }));
+  });
+  const kind = (n) => (n.likely_bot ? "bot" : n.too_little_data || n.bot_probability === null ? "unknown" : n.bot_probability >= 0.5 ? "suspect" : "human");
+  nodes.forEach((n, i) => {
+    const [cx, cy] = at(i);
+    const dot = svg("circle", { cx, cy, r: n.depth === 0 ? 6 : 3.5, class: kind(n) });
+    const title = svg("title", {});
+    title.textContent = `${n.handle ? `@${n.handle}` : n.account}: bot probability ${n.bot_probability === null ? "unknown" : fmt(n.bot_probability, 2)}${n.likely_bot ? " (likely bot)" : ""}`;
+    dot.append(title);
+    g.append(dot);
+  });
+  const count = (k) => nodes.filter((n) => kind(n) === k).length;
+  $("claim-network-caption").textContent =
+    `${nodes.length < r.network_of ? `The first ${fmt(nodes.length)} of its ${fmt(r.network_of)} posts` : `Its ${fmt(nodes.length)} posts`}, ` +
+    `each joined to the post it answers or shares (larger dots start a cascade; depth grows to the right). Colour by the author's bot probability: ` +
+    `blue below 0.5 (${fmt(count("human"))}), orange 0.5 or more (${fmt(count("suspect"))}), red likely bot (${fmt(count("bot"))}), grey too little data (${fmt(count("unknown"))}).`;
+}
+
 function showClaimReach(r) {
+  drawNetwork(r);
   $("claim-reach").textContent =
     `Likely bots, by the audit's built-in model: ${fmt(r.likely_bots)} of the ${fmt(r.accounts)} accounts in its cascades ` +
     `(${fmt(r.judged)} had data enough to judge), making ${fmt((100 * r.posts_by_bots) / Math.max(1, r.posts), 0)}% of its posts. ` +

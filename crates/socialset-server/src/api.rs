@@ -2779,6 +2779,26 @@ pub struct ClaimReachJson {
     pub communities: Vec<CommunityReachedJson>,
     /// False when the store holds no engagement to find communities in.
     pub communities_known: bool,
+    /// The first 500 posts of its cascades, root first, for drawing its spread network; and
+    /// how many posts the cascades hold.
+    pub network: Vec<NetworkNodeJson>,
+    pub network_of: usize,
+}
+
+/// A post of a claim's spread network.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct NetworkNodeJson {
+    pub post: String,
+    pub account: String,
+    pub handle: Option<String>,
+    /// The index (in `network`) of the post it replies to, quotes or shares, when drawn.
+    pub parent: Option<usize>,
+    pub depth: u32,
+    /// Its author's bot probability by the audit's built-in model (null when unknown), and
+    /// whether the audit calls the author a likely bot or had too little data to judge.
+    pub bot_probability: Option<f64>,
+    pub likely_bot: bool,
+    pub too_little_data: bool,
 }
 
 /// One claim in full: its spread, day by day, who carried it furthest, what the replies
@@ -2856,6 +2876,21 @@ impl From<&socialset_engine::ClaimDetail> for ClaimDetailJson {
                     })
                     .collect(),
                 communities_known: r.communities_known,
+                network: r
+                    .network
+                    .iter()
+                    .map(|n| NetworkNodeJson {
+                        post: n.post.clone(),
+                        account: n.account.clone(),
+                        handle: n.handle.clone(),
+                        parent: n.parent,
+                        depth: n.depth,
+                        bot_probability: n.bot_probability.is_finite().then_some(n.bot_probability),
+                        likely_bot: n.likely_bot,
+                        too_little_data: n.too_little_data,
+                    })
+                    .collect(),
+                network_of: r.network_of,
             }),
         }
     }

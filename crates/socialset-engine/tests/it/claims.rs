@@ -156,6 +156,20 @@ fn stories_tags_and_the_spreaders_of_one_claim() {
         let in_listed: usize = reach.communities.iter().map(|c| c.accounts).sum();
         assert!(in_listed <= reach.accounts);
     }
+    // Its spread network: every post drawn, each below its parent.
+    assert_eq!((reach.network.len(), reach.network_of), (8, 8));
+    for n in &reach.network {
+        match n.parent {
+            None => assert_eq!(n.depth, 0, "{n:?}"),
+            Some(p) => assert_eq!(reach.network[p].depth + 1, n.depth, "{n:?}"),
+        }
+        assert!(n.bot_probability.is_nan() || (0.0..=1.0).contains(&n.bot_probability));
+    }
+    assert_eq!(
+        reach.network.iter().filter(|n| n.parent.is_none()).count(),
+        3,
+        "three cascades"
+    );
     // Without reach, the rest is the same.
     let quick = ws
         .claim_with("link:news.example/story", &Default::default(), 10, false)
