@@ -11,6 +11,7 @@ pub mod forecast;
 pub mod predictive;
 pub mod sentiment;
 pub mod spread;
+pub mod spreaders;
 pub mod stance;
 pub mod ugc;
 

@@ -57,6 +57,7 @@ enum Command {
     Groups(commands::groups::Args),
     Claims(commands::claims::Args),
     Claim(commands::claims::ClaimArgs),
+    Spreaders(commands::claims::SpreadersArgs),
     /// Plan the answer to a claim: native influencers, trusted and independent, who reach the
     /// accounts the claim reached (`plan --claim ID`; every option of `plan` applies).
     Counter(Box<commands::plan::Args>),
@@ -121,6 +122,7 @@ fn main() -> ExitCode {
         Command::Groups(args) => commands::groups::run(args),
         Command::Claims(args) => commands::claims::run(args),
         Command::Claim(args) => commands::claims::run_claim(args),
+        Command::Spreaders(args) => commands::claims::run_spreaders(args),
         Command::Counter(args) => commands::plan::run_counter(*args),
         Command::Communities(args) => commands::communities::run(args),
         Command::Eval(args) => commands::eval::run(args),

@@ -6,9 +6,10 @@ use std::collections::HashMap;
 
 use socialset_analysis::spread::{link_key, spread, Children, Spread, SpreadPost};
 use socialset_analysis::{near_duplicate_groups, NearDuplicateConfig};
-use socialset_model::{PostKind, Timestamp};
+use socialset_model::{FactVerdict, PostKind, Timestamp};
 
 use crate::social::{SocialData, TimeWindow};
+use crate::spreaders::{fact_checks, FactCheck};
 use crate::{Error, Result, Workspace};
 
 /// What a claim is.
@@ -61,6 +62,9 @@ pub struct ClaimOptions {
     /// The most claims listed, by accounts reached (0: all).
     pub top: usize,
     pub window: TimeWindow,
+    /// Only claims a fact-check judged so (`socialset import` of `claim` and `verdict`
+    /// records).
+    pub verdict: Option<FactVerdict>,
 }
 
 impl Default for ClaimOptions {
@@ -70,6 +74,7 @@ impl Default for ClaimOptions {
             min_accounts: 2,
             top: 20,
             window: TimeWindow::default(),
+            verdict: None,
         }
     }
 }
@@ -87,6 +92,8 @@ pub struct Claim {
     /// Posts that carry it (the link, the tag, the words).
     pub carriers: usize,
     pub spread: Spread,
+    /// Its fact-checks, when a claims file names it.
+    pub check: Option<FactCheck>,
 }
 
 /// The claims spreading most.
@@ -99,6 +106,9 @@ pub struct ClaimsReport {
     /// Posts read, and those that reply to, quote or share a post the store holds.
     pub posts: usize,
     pub linked: usize,
+    /// Claims named by claims files, and those of them no post carries.
+    pub named: usize,
+    pub unmatched: usize,
 }
 
 /// An account that carried a claim on.
@@ -376,7 +386,7 @@ pub(crate) fn spread_posts(data: &SocialData) -> Vec<SpreadPost> {
 }
 
 /// Every claim of `kind` with the posts that carry it, in a stable order.
-fn claims_of(
+pub(crate) fn claims_of(
     data: &SocialData,
     kind: ClaimKind,
 ) -> Vec<(String, String, Option<String>, Vec<u32>)> {
@@ -530,11 +540,17 @@ impl Workspace {
         let posts = spread_posts(&data);
         let children = Children::new(&posts);
         let kinds: Vec<ClaimKind> = options.kind.map_or(ClaimKind::ALL.to_vec(), |k| vec![k]);
+        let mut of_kind = HashMap::new();
+        for &kind in &kinds {
+            self.step(&format!("finding {} claims", kind.as_str()), 0)?;
+            of_kind.insert(kind, claims_of(&data, kind));
+        }
+        self.step("joining the fact-checks", 0)?;
+        let mut checks = fact_checks(self, &data, &mut of_kind)?;
         let mut all = Vec::new();
         let mut found = 0;
         for kind in kinds {
-            self.step(&format!("finding {} claims", kind.as_str()), 0)?;
-            let claims = claims_of(&data, kind);
+            let claims = of_kind.remove(&kind).unwrap_or_default();
             found += claims.len();
             self.step(
                 &format!("following the {} claims' cascades", kind.as_str()),
@@ -545,12 +561,18 @@ impl Workspace {
                     self.check_cancel()?;
                     self.progress.set(n as u64);
                 }
+                if options.verdict.is_some()
+                    && checks.by_claim.get(&id).and_then(|c| c.verdict) != options.verdict
+                {
+                    continue;
+                }
                 let mut s = spread(&posts, &children, &carriers);
                 if s.accounts < options.min_accounts {
                     continue;
                 }
                 s.reached = Vec::new();
                 all.push(Claim {
+                    check: checks.by_claim.remove(&id),
                     id,
                     kind,
                     label,
@@ -577,6 +599,8 @@ impl Workspace {
             spreading,
             posts: posts.len(),
             linked: posts.iter().filter(|p| p.parent.is_some()).count(),
+            named: checks.named,
+            unmatched: checks.unmatched.len(),
         })
     }
 
@@ -602,6 +626,10 @@ impl Workspace {
         let children = Children::new(&posts);
         self.step("finding the claim", 0)?;
         let (id, kind, label, domain, carriers) = find_claim(&data, id)?;
+        let check = {
+            let mut found = HashMap::from([(kind, claims_of(&data, kind))]);
+            fact_checks(self, &data, &mut found)?.by_claim.remove(&id)
+        };
         let s = spread(&posts, &children, &carriers);
         // Day by day: posts, and accounts seen for the first time.
         let mut days: std::collections::BTreeMap<String, (usize, usize)> = Default::default();
@@ -720,6 +748,7 @@ impl Workspace {
                 domain,
                 carriers: carriers.len(),
                 spread: s,
+                check,
             },
             timeline: days.into_iter().map(|(d, (p, a))| (d, p, a)).collect(),
             spreaders,

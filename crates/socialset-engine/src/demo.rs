@@ -18,7 +18,7 @@ pub struct DemoFile {
 }
 
 /// The demo's files, in import order.
-pub fn demo_files() -> [DemoFile; 8] {
+pub fn demo_files() -> [DemoFile; 9] {
     [
         DemoFile {
             name: "higgs-activity-sample.txt.gz",
@@ -52,6 +52,14 @@ pub fn demo_files() -> [DemoFile; 8] {
             platform: "tw",
             what:
                 "real X/Twitter API v1.1 tweets and accounts: breaking-news reply threads (PHEME)",
+        },
+        DemoFile {
+            name: "pheme-fact-checks.jsonl",
+            bytes: include_bytes!("../../../tests/data/demo/pheme-fact-checks.jsonl"),
+            format: Format::Jsonl,
+            edge_kind: EdgeKind::Follow,
+            platform: "tw",
+            what: "a claims file: the PHEME threads' rumours with their annotated veracity",
         },
         DemoFile {
             name: "reddit-funny-thread.jsonl.gz",

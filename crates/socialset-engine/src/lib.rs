@@ -21,6 +21,7 @@ mod profile;
 mod search;
 mod sentiment;
 mod social;
+mod spreaders;
 mod stance;
 mod summary;
 mod trust;
@@ -115,10 +116,14 @@ pub use socialset_ingest::{orders_from_json, HandLabel, OrderLine};
 pub use socialset_ingest::{parse_time, Detection, EdgeKind, Format, ReadLimits, RecordError};
 pub use socialset_model::thousands;
 pub use socialset_model::{
-    is_currency_code, AccountId, Campaign, Click, Member, MemberStatus, NotCounted, Objective,
-    Order, OrderSource, Role, Timestamp,
+    is_currency_code, AccountId, Campaign, Click, FactVerdict, Member, MemberStatus, NotCounted,
+    Objective, Order, OrderSource, Role, Timestamp,
 };
 pub use socialset_store::{Counts, StoredGroup};
+pub use spreaders::{
+    eval_spreaders, joint_verdict, FactCheck, RepeatSpreader, SpreaderMethod, SpreaderOptions,
+    SpreadersEval, SpreadersReport, SPREADER_METHODS,
+};
 pub use stance::{
     eval_stance, stance_model, stance_of, train_stance, word_ngram_baseline, StanceEvalOptions,
     StanceMethod, StanceModelEval,

@@ -14,8 +14,8 @@ pub use campaign::{
 };
 pub use id::{AccountId, AccountIdx, GroupId, PostId};
 pub use record::{
-    Account, Conversion, Deletion, Follow, Group, Interaction, InteractionKind, Membership, Post,
-    PostKind, Rating, Record, RecordKind,
+    Account, ClaimRecord, ClaimWhat, Conversion, Deletion, FactVerdict, Follow, Group, Interaction,
+    InteractionKind, Membership, Post, PostKind, Rating, Record, RecordKind, VerdictRecord,
 };
 pub use summary::{AccountSummary, ClientType};
 pub use time::Timestamp;

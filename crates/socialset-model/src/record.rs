@@ -300,6 +300,99 @@ pub struct Deletion {
     pub author: AccountId,
 }
 
+/// A claim named in a claims file: the link, hashtag or words it is. The claims socialset
+/// finds in posts by themselves (`socialset claims`) need no record; this one names a claim
+/// so that a fact-check can be attached to it, and keeps its title.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ClaimRecord {
+    /// The file's own id for it (`pf:fake-12`): verdicts name it.
+    pub id: String,
+    /// What it is: exactly one of link, hashtag, text or post.
+    pub what: ClaimWhat,
+    pub title: Option<String>,
+}
+
+/// What a named claim is.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ClaimWhat {
+    /// A link, as written (socialset normalises it as it does the links of posts).
+    Link(String),
+    /// A hashtag, without `#`.
+    Hashtag(String),
+    /// The words of the story (matched against posts told in near-identical words).
+    Text(String),
+    /// The story told by this post (`tw:123`) and by the posts told in near-identical words.
+    Post(String),
+}
+
+impl ClaimWhat {
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Self::Link(_) => "link",
+            Self::Hashtag(_) => "hashtag",
+            Self::Text(_) => "text",
+            Self::Post(_) => "post",
+        }
+    }
+
+    pub fn value(&self) -> &str {
+        match self {
+            Self::Link(v) | Self::Hashtag(v) | Self::Text(v) | Self::Post(v) => v,
+        }
+    }
+}
+
+/// A fact-checker's verdict on a claim.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum FactVerdict {
+    True,
+    False,
+    Mixed,
+    Unverified,
+}
+
+impl FactVerdict {
+    pub const ALL: [Self; 4] = [Self::True, Self::False, Self::Mixed, Self::Unverified];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::True => "true",
+            Self::False => "false",
+            Self::Mixed => "mixed",
+            Self::Unverified => "unverified",
+        }
+    }
+}
+
+impl FromStr for FactVerdict {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        Self::ALL
+            .into_iter()
+            .find(|v| v.as_str() == s)
+            .ok_or_else(|| format!("a verdict is true, false, mixed or unverified, not {s:?}"))
+    }
+}
+
+impl fmt::Display for FactVerdict {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A fact-check of a named claim: one per (claim, source); a later record from the same
+/// source replaces the earlier.
+#[derive(Clone, Debug, PartialEq)]
+pub struct VerdictRecord {
+    pub claim: String,
+    pub verdict: FactVerdict,
+    /// Who judged it (`PolitiFact`); `None` is one unnamed source.
+    pub source: Option<String>,
+    /// The fact-check's own page.
+    pub url: Option<String>,
+    pub at: Option<Timestamp>,
+}
+
 /// One record of any type, as an importer yields it.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Record {
@@ -312,6 +405,8 @@ pub enum Record {
     Group(Group),
     Membership(Membership),
     Deletion(Deletion),
+    Claim(ClaimRecord),
+    Verdict(VerdictRecord),
 }
 
 /// The type of a [`Record`], for counting.
@@ -326,10 +421,12 @@ pub enum RecordKind {
     Group,
     Membership,
     Deletion,
+    Claim,
+    Verdict,
 }
 
 impl RecordKind {
-    pub const ALL: [Self; 9] = [
+    pub const ALL: [Self; 11] = [
         Self::Account,
         Self::Follow,
         Self::Post,
@@ -339,6 +436,8 @@ impl RecordKind {
         Self::Group,
         Self::Membership,
         Self::Deletion,
+        Self::Claim,
+        Self::Verdict,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -352,6 +451,8 @@ impl RecordKind {
             Self::Group => "group",
             Self::Membership => "membership",
             Self::Deletion => "deletion",
+            Self::Claim => "claim",
+            Self::Verdict => "verdict",
         }
     }
 }
@@ -368,6 +469,8 @@ impl Record {
             Self::Group(_) => RecordKind::Group,
             Self::Membership(_) => RecordKind::Membership,
             Self::Deletion(_) => RecordKind::Deletion,
+            Self::Claim(_) => RecordKind::Claim,
+            Self::Verdict(_) => RecordKind::Verdict,
         }
     }
 }

@@ -138,6 +138,9 @@ pub struct Stats {
     pub interactions: u64,
     pub ratings: u64,
     pub conversions: u64,
+    /// Named claims and fact-check verdicts (claims files).
+    pub claims: u64,
+    pub verdicts: u64,
 }
 
 impl From<&Counts> for Stats {
@@ -149,6 +152,8 @@ impl From<&Counts> for Stats {
             interactions: c.interactions,
             ratings: c.ratings,
             conversions: c.conversions,
+            claims: c.claims,
+            verdicts: c.verdicts,
         }
     }
 }
@@ -2617,6 +2622,50 @@ pub struct ClaimJson {
     pub hours_to_10_accounts: Option<f64>,
     pub hours_to_100_accounts: Option<f64>,
     pub hours_to_1000_accounts: Option<f64>,
+    /// Its fact-checks, when a claims file names it (`claim` and `verdict` records).
+    pub fact_check: Option<FactCheckJson>,
+}
+
+/// A named claim's fact-checks.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct FactCheckJson {
+    /// The claims file's id for it.
+    pub id: String,
+    pub title: Option<String>,
+    /// What the checks say together (true, false, mixed, unverified): theirs when they agree,
+    /// mixed when one says true and another false; null when named but not judged.
+    pub verdict: Option<String>,
+    pub verdicts: Vec<VerdictJson>,
+}
+
+/// One source's verdict.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct VerdictJson {
+    pub verdict: String,
+    pub source: Option<String>,
+    pub url: Option<String>,
+    /// RFC 3339, UTC.
+    pub at: Option<String>,
+}
+
+impl From<&socialset_engine::FactCheck> for FactCheckJson {
+    fn from(c: &socialset_engine::FactCheck) -> Self {
+        Self {
+            id: c.id.clone(),
+            title: c.title.clone(),
+            verdict: c.verdict.map(|v| v.as_str().to_owned()),
+            verdicts: c
+                .verdicts
+                .iter()
+                .map(|v| VerdictJson {
+                    verdict: v.verdict.as_str().to_owned(),
+                    source: v.source.clone(),
+                    url: v.url.clone(),
+                    at: v.at.map(Timestamp::utc),
+                })
+                .collect(),
+        }
+    }
 }
 
 impl From<&socialset_engine::Claim> for ClaimJson {
@@ -2641,6 +2690,7 @@ impl From<&socialset_engine::Claim> for ClaimJson {
             hours_to_10_accounts: hours(0),
             hours_to_100_accounts: hours(1),
             hours_to_1000_accounts: hours(2),
+            fact_check: c.check.as_ref().map(FactCheckJson::from),
         }
     }
 }
@@ -2655,6 +2705,9 @@ pub struct ClaimsJson {
     /// Posts read, and those replying to, quoting or sharing a post the store holds.
     pub posts: usize,
     pub linked_posts: usize,
+    /// Claims named by claims files, and those of them no post in the store carries.
+    pub named: usize,
+    pub named_not_found: usize,
 }
 
 impl From<&socialset_engine::ClaimsReport> for ClaimsJson {
@@ -2665,6 +2718,84 @@ impl From<&socialset_engine::ClaimsReport> for ClaimsJson {
             spreading: r.spreading,
             posts: r.posts,
             linked_posts: r.linked,
+            named: r.named,
+            named_not_found: r.unmatched,
+        }
+    }
+}
+
+/// An account that spread claims fact-checkers judged, with its record.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct RepeatSpreaderJson {
+    pub account: String,
+    pub handle: Option<String>,
+    pub followers: Option<u64>,
+    /// Judged claims it spread (carried, quoted or shared; replies do not count), by verdict.
+    pub spread_false: u32,
+    pub spread_true: u32,
+    pub spread_mixed: u32,
+    pub spread_unverified: u32,
+    /// Its share of false among the claims it spread judged true or false, drawn towards the
+    /// store's base rate by one claim's weight.
+    pub false_share: f64,
+    /// The false claims it spread, the first in time first, and when it first spread one.
+    pub false_claims: Vec<String>,
+    pub first_false: Option<String>,
+}
+
+/// Repeat spreaders of claims judged false.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct SpreadersJson {
+    pub spreaders: Vec<RepeatSpreaderJson>,
+    /// Claims named by claims files; found in the posts with a verdict; not found.
+    pub named: usize,
+    pub judged_found: usize,
+    pub named_not_found: usize,
+    /// Verdicts naming a claim no claim record names.
+    pub orphan_verdicts: usize,
+    /// The judged claims found, by verdict.
+    pub found_true: usize,
+    pub found_false: usize,
+    pub found_mixed: usize,
+    pub found_unverified: usize,
+    /// Share of false among the found claims judged true or false.
+    pub base_rate: f64,
+    /// Accounts with a record, and those that spread the asked number of false claims.
+    pub accounts_with_record: usize,
+    pub repeat_spreaders: usize,
+}
+
+impl From<&socialset_engine::SpreadersReport> for SpreadersJson {
+    fn from(r: &socialset_engine::SpreadersReport) -> Self {
+        use socialset_engine::FactVerdict as Verdict;
+        Self {
+            spreaders: r
+                .spreaders
+                .iter()
+                .map(|s| RepeatSpreaderJson {
+                    account: s.account.clone(),
+                    handle: s.handle.clone(),
+                    followers: s.followers,
+                    spread_false: s.record.of(Verdict::False),
+                    spread_true: s.record.of(Verdict::True),
+                    spread_mixed: s.record.of(Verdict::Mixed),
+                    spread_unverified: s.record.of(Verdict::Unverified),
+                    false_share: s.false_share,
+                    false_claims: s.false_claims.clone(),
+                    first_false: s.first_false.map(Timestamp::utc),
+                })
+                .collect(),
+            named: r.named,
+            judged_found: r.judged_found,
+            named_not_found: r.unmatched,
+            orphan_verdicts: r.orphan_verdicts,
+            found_true: r.by_verdict[Verdict::True as usize],
+            found_false: r.by_verdict[Verdict::False as usize],
+            found_mixed: r.by_verdict[Verdict::Mixed as usize],
+            found_unverified: r.by_verdict[Verdict::Unverified as usize],
+            base_rate: r.base_rate,
+            accounts_with_record: r.with_record,
+            repeat_spreaders: r.repeat,
         }
     }
 }

@@ -84,6 +84,7 @@ fn parts() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(groups))
         .routes(routes!(claims))
         .routes(routes!(claim))
+        .routes(routes!(spreaders))
         .routes(routes!(sentiment))
         .routes(routes!(ugc))
         .routes(routes!(plan))
@@ -1357,6 +1358,8 @@ pub struct ClaimsQuery {
     /// Leave out claims that reached fewer accounts (default 2).
     #[param(value_type = Option<u64>)]
     min_accounts: Option<String>,
+    /// Only claims fact-checkers judged so: true, false, mixed or unverified.
+    verdict: Option<String>,
 }
 
 /// The claims spreading most — links, hashtags and stories told in near-identical words —
@@ -1401,6 +1404,12 @@ async fn claims(
             n => n,
         },
         min_accounts: number("min_accounts", q.min_accounts.as_deref(), 2, usize::MAX)?,
+        verdict: q
+            .verdict
+            .as_deref()
+            .map(str::parse::<socialset_engine::FactVerdict>)
+            .transpose()
+            .map_err(|e| ApiError::bad("verdict", e))?,
         ..Default::default()
     };
     let name = format!("{workspace}-claims");
@@ -1413,6 +1422,67 @@ async fn claims(
     })
     .await?;
     crate::export::answer(&st, format, name, move || json, |j| &j.claims).await
+}
+
+/// Query of the repeat spreaders.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct SpreadersQuery {
+    /// Leave out accounts that spread fewer claims judged false (default 2).
+    #[param(value_type = Option<u64>)]
+    min_false: Option<String>,
+    /// Accounts to list, the most false claims first (default 50, 1 to 1000).
+    #[param(value_type = Option<u64>)]
+    top: Option<String>,
+}
+
+/// The accounts that spread claims fact-checkers judged false, again and again: each with
+/// its record over the judged claims it carried, quoted or shared (claims files of `claim`
+/// and `verdict` records name the claims and give the verdicts).
+#[utoipa::path(
+    get,
+    path = "/api/workspaces/{workspace}/spreaders",
+    params(("workspace" = String, Path, description = "Workspace name"), SpreadersQuery, ExportQuery),
+    responses(
+        (status = 200, body = crate::api::SpreadersJson, description = "The repeat spreaders (as a file with format=csv or xlsx)"),
+        (status = 400, body = crate::api::ErrorBody),
+        (status = 401, body = crate::api::ErrorBody),
+        (status = 404, body = crate::api::ErrorBody),
+    )
+)]
+async fn spreaders(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(workspace): Path<String>,
+    Query(q): Query<SpreadersQuery>,
+    Query(export): Query<ExportQuery>,
+) -> Result<Response, ApiError> {
+    member(&state, &caller, &workspace)?;
+    let (format, _) = export.parse(&["spreaders"])?;
+    let options = socialset_engine::SpreaderOptions {
+        min_false: number("min_false", q.min_false.as_deref(), 2, u32::MAX as usize)? as u32,
+        // At least one: 0 would mean every account, unbounded in a server's answer.
+        top: match number("top", q.top.as_deref(), 50, 1000)? {
+            0 => {
+                return Err(ApiError::bad(
+                    "top",
+                    "top is a whole number from 1 to 1000, not 0",
+                ))
+            }
+            n => n,
+        },
+        ..Default::default()
+    };
+    let name = format!("{workspace}-spreaders");
+    let st = state.clone();
+    let json = read_work(state.clone(), move |cancel| {
+        let report = open_store(&state, &workspace)?
+            .with_cancel(cancel)
+            .repeat_spreaders(&options)?;
+        Ok(crate::api::SpreadersJson::from(&report))
+    })
+    .await?;
+    crate::export::answer(&st, format, name, move || json, |j| &j.spreaders).await
 }
 
 /// Query of one claim.

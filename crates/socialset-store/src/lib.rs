@@ -3,13 +3,15 @@
 //! is the only crate that knows SQL.
 
 mod campaigns;
+mod claims;
 mod error;
 mod postgres;
 mod sql;
 mod sqlite;
 
 use socialset_model::{
-    Account, Campaign, Click, InteractionKind, Member, Order, PostId, PostKind, Record, Timestamp,
+    Account, Campaign, ClaimRecord, Click, InteractionKind, Member, Order, PostId, PostKind,
+    Record, Timestamp, VerdictRecord,
 };
 
 pub use error::{Error, Result};
@@ -35,6 +37,9 @@ pub struct Counts {
     pub interactions: u64,
     pub ratings: u64,
     pub conversions: u64,
+    /// Named claims and fact-check verdicts (claims files).
+    pub claims: u64,
+    pub verdicts: u64,
 }
 
 /// The store's own dense-ish handle for an account (SQLite's rowid). Stable for the life of
@@ -187,6 +192,10 @@ pub trait Store {
 
     /// Every group, the most posted-in first (then by id).
     fn groups(&self) -> Result<Vec<StoredGroup>>;
+
+    /// Every named claim (by id) and every verdict (by claim, then time), including verdicts
+    /// on claims no record names.
+    fn claim_records(&self) -> Result<(Vec<ClaimRecord>, Vec<VerdictRecord>)>;
 
     /// Adds a campaign; `false` when one of that name exists (nothing is changed then).
     fn create_campaign(&mut self, campaign: &Campaign) -> Result<bool>;

@@ -9,8 +9,8 @@ use postgres::types::ToSql;
 use postgres::{Client, NoTls, Transaction};
 use rustc_hash::FxHashMap;
 use socialset_model::{
-    Account, AccountId, Campaign, Click, InteractionKind, Member, Order, PostId, PostKind, Record,
-    Timestamp,
+    Account, AccountId, Campaign, ClaimRecord, Click, InteractionKind, Member, Order, PostId,
+    PostKind, Record, Timestamp, VerdictRecord,
 };
 
 use crate::campaigns::{self, Cells};
@@ -89,8 +89,9 @@ impl PostgresStore {
             None => String::new(),
         };
         client.batch_execute(&format!(
-            "BEGIN; SELECT pg_advisory_xact_lock({SCHEMA_LOCK}); {in_schema} {SCHEMA} {} COMMIT;",
-            campaigns::POSTGRES_TABLES
+            "BEGIN; SELECT pg_advisory_xact_lock({SCHEMA_LOCK}); {in_schema} {SCHEMA} {} {} COMMIT;",
+            campaigns::POSTGRES_TABLES,
+            crate::claims::POSTGRES_TABLES
         ))?;
         Ok(Self {
             client: Mutex::new(client),
@@ -226,7 +227,8 @@ impl Store for PostgresStore {
         let row = self.client().query_one(
             "SELECT (SELECT COUNT(*) FROM accounts), (SELECT COUNT(*) FROM follows),
                     (SELECT COUNT(*) FROM posts), (SELECT COUNT(*) FROM interactions),
-                    (SELECT COUNT(*) FROM ratings), (SELECT COUNT(*) FROM conversions)",
+                    (SELECT COUNT(*) FROM ratings), (SELECT COUNT(*) FROM conversions),
+                    (SELECT COUNT(*) FROM claims), (SELECT COUNT(*) FROM verdicts)",
             &[],
         )?;
         let n = |i: usize| row.get::<_, i64>(i) as u64;
@@ -237,6 +239,8 @@ impl Store for PostgresStore {
             interactions: n(3),
             ratings: n(4),
             conversions: n(5),
+            claims: n(6),
+            verdicts: n(7),
         })
     }
 
@@ -384,6 +388,17 @@ impl Store for PostgresStore {
                 value: r.get(3),
             })
             .collect())
+    }
+
+    fn claim_records(&self) -> Result<(Vec<ClaimRecord>, Vec<VerdictRecord>)> {
+        Ok((
+            self.read_rows(crate::claims::SELECT_CLAIMS, &[], crate::claims::read_claim)?,
+            self.read_rows(
+                crate::claims::SELECT_VERDICTS,
+                &[],
+                crate::claims::read_verdict,
+            )?,
+        ))
     }
 
     fn groups(&self) -> Result<Vec<StoredGroup>> {
@@ -848,6 +863,18 @@ impl ImportTx for PostgresImport<'_> {
                         &c.code.as_deref().unwrap_or(""),
                         &c.value_eur,
                     ],
+                )?;
+            }
+            Record::Claim(c) => {
+                let (id, kind, value, title) = crate::claims::claim_row(c);
+                self.tx
+                    .execute(crate::claims::UPSERT_CLAIM, &[&id, &kind, &value, &title])?;
+            }
+            Record::Verdict(v) => {
+                let (claim, source, verdict, url, at) = crate::claims::verdict_row(v);
+                self.tx.execute(
+                    crate::claims::UPSERT_VERDICT,
+                    &[&claim, &source, &verdict, &url, &at],
                 )?;
             }
             Record::Group(g) => {

@@ -6,8 +6,8 @@ use rusqlite::types::Value::Null;
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use rustc_hash::FxHashMap;
 use socialset_model::{
-    Account, AccountId, Campaign, Click, GroupId, InteractionKind, Member, Order, PostId, PostKind,
-    Record, Timestamp,
+    Account, AccountId, Campaign, ClaimRecord, Click, GroupId, InteractionKind, Member, Order,
+    PostId, PostKind, Record, Timestamp, VerdictRecord,
 };
 
 use crate::campaigns::{self, Cells};
@@ -18,7 +18,7 @@ use crate::{
 };
 
 /// Schema migrations, in order; `PRAGMA user_version` records how many have run.
-const MIGRATIONS: [&str; 4] = [
+const MIGRATIONS: [&str; 5] = [
     include_str!("schema.sql"),
     // 2: what the authenticity audit reads: the client a post was made with, and two
     // profile counts.
@@ -35,6 +35,8 @@ const MIGRATIONS: [&str; 4] = [
      CREATE INDEX posts_grp ON posts (grp);",
     // 4: campaigns, their members with tracking links and promo codes, clicks, orders.
     crate::campaigns::SQLITE_TABLES,
+    // 5: named claims and their fact-check verdicts.
+    crate::claims::SQLITE_TABLES,
 ];
 
 /// How long an import waits for another one to commit before giving up.
@@ -181,6 +183,8 @@ impl Store for SqliteStore {
             interactions: count("interactions")?,
             ratings: count("ratings")?,
             conversions: count("conversions")?,
+            claims: count("claims")?,
+            verdicts: count("verdicts")?,
         })
     }
 
@@ -323,6 +327,17 @@ impl Store for SqliteStore {
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    fn claim_records(&self) -> Result<(Vec<ClaimRecord>, Vec<VerdictRecord>)> {
+        Ok((
+            self.read_rows(crate::claims::SELECT_CLAIMS, [], crate::claims::read_claim)?,
+            self.read_rows(
+                crate::claims::SELECT_VERDICTS,
+                [],
+                crate::claims::read_verdict,
+            )?,
+        ))
     }
 
     fn groups(&self) -> Result<Vec<StoredGroup>> {
@@ -787,6 +802,18 @@ impl ImportTx for SqliteImport<'_> {
                         c.code.as_deref().unwrap_or(""),
                         c.value_eur
                     ])?;
+            }
+            Record::Claim(c) => {
+                let (id, kind, value, title) = crate::claims::claim_row(c);
+                self.tx
+                    .prepare_cached(&campaigns::for_sqlite(crate::claims::UPSERT_CLAIM))?
+                    .execute(params![id, kind, value, title])?;
+            }
+            Record::Verdict(v) => {
+                let (claim, source, verdict, url, at) = crate::claims::verdict_row(v);
+                self.tx
+                    .prepare_cached(&campaigns::for_sqlite(crate::claims::UPSERT_VERDICT))?
+                    .execute(params![claim, source, verdict, url, at])?;
             }
             Record::Group(g) => {
                 self.tx

@@ -1,8 +1,8 @@
 //! `socialset claims` and `socialset claim`: what spreads, and how.
 
 use anyhow::Result;
-use socialset_engine::{ClaimKind, ClaimOptions};
-use socialset_server::api::{ClaimDetailJson, ClaimJson, ClaimsJson};
+use socialset_engine::{ClaimKind, ClaimOptions, FactVerdict, SpreaderOptions};
+use socialset_server::api::{ClaimDetailJson, ClaimJson, ClaimsJson, SpreadersJson};
 
 use super::{OutputFormat, StoreArgs, TimeArgs};
 use crate::output::{csv, table, thousands};
@@ -18,9 +18,16 @@ use crate::output::{csv, table, thousands};
 /// two posts of the largest cascade: near 2 for a broadcast, higher for spread from person to
 /// person) and speed (hours to 10, 100 and 1,000 accounts).
 ///
+/// A claims file (JSON Lines `claim` and `verdict` records, docs/FORMAT.md; imported like
+/// the rest) names claims by link, hashtag, words or post and gives fact-checkers' verdicts:
+/// true, false, mixed or unverified. Each claim found in the posts then shows its verdict,
+/// and `socialset spreaders` lists the accounts that spread claims judged false again and
+/// again.
+///
 /// Examples:
 ///   socialset claims
 ///   socialset claims --kind link --top 50 --format csv > links.csv
+///   socialset claims --verdict false
 ///   socialset claim 'link:cbc.ca/news/canada/ottawa-shooting'
 #[derive(Debug, clap::Args)]
 #[command(verbatim_doc_comment)]
@@ -34,6 +41,43 @@ pub struct Args {
     /// Leave out claims that reached fewer accounts.
     #[arg(long, default_value_t = 2, value_name = "N")]
     min_accounts: usize,
+    /// Only claims fact-checkers judged so: true, false, mixed or unverified.
+    #[arg(long, value_name = "VERDICT")]
+    verdict: Option<FactVerdict>,
+    #[command(flatten)]
+    time: TimeArgs,
+    #[arg(long, value_enum, default_value = "table")]
+    format: OutputFormat,
+    #[command(flatten)]
+    store: StoreArgs,
+}
+
+/// List the accounts that spread claims fact-checkers judged false, again and again.
+///
+/// A claims file (JSON Lines `claim` and `verdict` records, docs/FORMAT.md) names claims —
+/// by link, hashtag, words or a post that tells them — with a verdict: true, false, mixed or
+/// unverified. socialset finds each in the posts (as `socialset claims` does) and follows
+/// its cascades: an account spread it when a post of its carried it, quoted it or shared it
+/// (a reply does not count: it may deny it). Its record is every judged claim it spread;
+/// its false share is false / (true + false), drawn towards the store's share of false
+/// claims by one claim's weight so that one false claim is not a record of 100%.
+///
+/// How well such records tell a fake item from a real one is measured on FakeNewsNet by
+/// `socialset eval spreaders` (docs/EVALUATION.md, "Repeat spreaders").
+///
+/// Examples:
+///   socialset import fact-checks.jsonl --db store.db
+///   socialset spreaders --db store.db
+///   socialset spreaders --min-false 1 --top 0 --format csv > spreaders.csv
+#[derive(Debug, clap::Args)]
+#[command(verbatim_doc_comment)]
+pub struct SpreadersArgs {
+    /// Leave out accounts that spread fewer claims judged false.
+    #[arg(long, default_value_t = 2, value_name = "N")]
+    min_false: u32,
+    /// How many accounts to list, the most false claims first (0: all).
+    #[arg(long, default_value_t = 20, value_name = "N")]
+    top: usize,
     #[command(flatten)]
     time: TimeArgs,
     #[arg(long, value_enum, default_value = "table")]
@@ -74,7 +118,7 @@ pub struct ClaimArgs {
     store: StoreArgs,
 }
 
-const HEADER: [&str; 17] = [
+const HEADER: [&str; 19] = [
     "claim",
     "kind",
     "label",
@@ -92,6 +136,8 @@ const HEADER: [&str; 17] = [
     "hours_to_10_accounts",
     "hours_to_100_accounts",
     "hours_to_1000_accounts",
+    "verdict",
+    "fact_check",
 ];
 
 fn hours(h: Option<f64>) -> String {
@@ -117,7 +163,19 @@ fn row(c: &ClaimJson) -> Vec<String> {
         hours(c.hours_to_10_accounts),
         hours(c.hours_to_100_accounts),
         hours(c.hours_to_1000_accounts),
+        verdict(c),
+        c.fact_check
+            .as_ref()
+            .map_or_else(String::new, |f| f.id.clone()),
     ]
+}
+
+/// A claim's joint verdict ("" when no claims file judged it).
+fn verdict(c: &ClaimJson) -> String {
+    c.fact_check
+        .as_ref()
+        .and_then(|f| f.verdict.clone())
+        .unwrap_or_default()
 }
 
 /// A label cut to fit a table's column, on one line.
@@ -148,6 +206,7 @@ pub fn run(args: Args) -> Result<()> {
         top: args.top,
         min_accounts: args.min_accounts,
         window: args.time.window(),
+        verdict: args.verdict,
     };
     let (ws, progress) = args.store.open_watched(Default::default())?;
     let report = crate::progress::watch(&progress, || ws.claims(&options))?;
@@ -174,6 +233,7 @@ pub fn run(args: Args) -> Result<()> {
                         thousands(c.max_breadth as u64),
                         format!("{:.2}", c.structural_virality),
                         speed(c),
+                        verdict(c),
                     ]
                 })
                 .collect();
@@ -189,7 +249,8 @@ pub fn run(args: Args) -> Result<()> {
                         "depth",
                         "breadth",
                         "virality",
-                        "hours to accounts"
+                        "hours to accounts",
+                        "verdict"
                     ],
                     &[2, 3, 5, 6, 7],
                     rows
@@ -204,6 +265,13 @@ pub fn run(args: Args) -> Result<()> {
                 thousands(json.linked_posts as u64),
                 thousands(json.posts as u64),
             );
+            if json.named > 0 {
+                println!(
+                    "Claims files name {} claims; {} of them are carried by no post in the store.",
+                    thousands(json.named as u64),
+                    thousands(json.named_not_found as u64)
+                );
+            }
             if json.linked_posts == 0 && json.posts > 0 {
                 println!("No post answers or shares another the store holds: every claim is its own posts, with no cascade (an export of posts without their replies and shares).");
             }
@@ -249,6 +317,9 @@ pub fn run_claim(args: ClaimArgs) -> Result<()> {
                 thousands(c.max_breadth as u64),
                 c.structural_virality,
             );
+            if let Some(f) = &c.fact_check {
+                println!("{}", fact_check_line(f));
+            }
             if let (Some(a), Some(b)) = (&c.first, &c.last) {
                 let s = speed(c);
                 println!(
@@ -348,6 +419,144 @@ pub fn run_claim(args: ClaimArgs) -> Result<()> {
                     table(&["stance", "account", "when (UTC)", "reply"], &[], rows)
                 );
             }
+        }
+    }
+    Ok(())
+}
+
+/// A claim's fact-checks in one sentence.
+pub(crate) fn fact_check_line(f: &socialset_server::api::FactCheckJson) -> String {
+    let checks: Vec<String> = f
+        .verdicts
+        .iter()
+        .map(|v| {
+            let mut s = format!(
+                "{} by {}",
+                v.verdict,
+                v.source.as_deref().unwrap_or("an unnamed source")
+            );
+            if let Some(at) = &v.at {
+                s += &format!(" ({})", &at[..at.len().min(10)]);
+            }
+            s
+        })
+        .collect();
+    format!(
+        "Fact-checked as {} ({}{}): {}.",
+        f.verdict.as_deref().unwrap_or("not judged"),
+        f.id,
+        f.title
+            .as_deref()
+            .map_or_else(String::new, |t| format!(", {}", short(t, 80))),
+        if checks.is_empty() {
+            "no verdict yet".to_owned()
+        } else {
+            checks.join("; ")
+        }
+    )
+}
+
+pub fn run_spreaders(args: SpreadersArgs) -> Result<()> {
+    let options = SpreaderOptions {
+        min_false: args.min_false,
+        top: args.top,
+        window: args.time.window(),
+    };
+    let (ws, progress) = args.store.open_watched(Default::default())?;
+    let report = crate::progress::watch(&progress, || ws.repeat_spreaders(&options))?;
+    let json = SpreadersJson::from(&report);
+    let header = [
+        "account",
+        "handle",
+        "followers",
+        "spread_false",
+        "spread_true",
+        "spread_mixed",
+        "spread_unverified",
+        "false_share",
+        "first_false",
+        "false_claims",
+    ];
+    let row = |s: &socialset_server::api::RepeatSpreaderJson| {
+        vec![
+            s.account.clone(),
+            s.handle.clone().unwrap_or_default(),
+            s.followers.map_or_else(String::new, |f| f.to_string()),
+            s.spread_false.to_string(),
+            s.spread_true.to_string(),
+            s.spread_mixed.to_string(),
+            s.spread_unverified.to_string(),
+            format!("{:.4}", s.false_share),
+            s.first_false.clone().unwrap_or_default(),
+            s.false_claims.join(" "),
+        ]
+    };
+    match args.format {
+        OutputFormat::Json => println!("{}", serde_json::to_string_pretty(&json)?),
+        OutputFormat::Csv => csv(&header, &json.spreaders.iter().map(row).collect::<Vec<_>>())?,
+        OutputFormat::Table => {
+            if json.named == 0 {
+                println!("No claim is named in this store, so no spread is judged: import a claims file of `claim` and `verdict` records (docs/FORMAT.md, \"claim\").");
+                return Ok(());
+            }
+            println!(
+                "{} named claims; {} found in the posts with a verdict ({} false, {} true, {} mixed, {} unverified); {} carried by no post.",
+                thousands(json.named as u64),
+                thousands(json.judged_found as u64),
+                thousands(json.found_false as u64),
+                thousands(json.found_true as u64),
+                thousands(json.found_mixed as u64),
+                thousands(json.found_unverified as u64),
+                thousands(json.named_not_found as u64),
+            );
+            if json.orphan_verdicts > 0 {
+                println!(
+                    "{} verdicts name a claim no claim record names: they are kept, and count once the claim is named.",
+                    thousands(json.orphan_verdicts as u64)
+                );
+            }
+            let rows = json
+                .spreaders
+                .iter()
+                .map(|s| {
+                    vec![
+                        s.handle.clone().unwrap_or_else(|| s.account.clone()),
+                        s.followers.map_or_else(|| "unknown".into(), thousands),
+                        s.spread_false.to_string(),
+                        s.spread_true.to_string(),
+                        (s.spread_mixed + s.spread_unverified).to_string(),
+                        format!("{:.0}%", 100.0 * s.false_share),
+                        s.first_false
+                            .as_deref()
+                            .map_or_else(String::new, |t| t[..t.len().min(16)].replace('T', " ")),
+                        short(&s.false_claims.join(" "), 60),
+                    ]
+                })
+                .collect();
+            println!(
+                "{}",
+                table(
+                    &[
+                        "account",
+                        "followers",
+                        "false",
+                        "true",
+                        "mixed/unverified",
+                        "false share",
+                        "first false (UTC)",
+                        "false claims"
+                    ],
+                    &[1, 2, 3, 4, 5],
+                    rows
+                )
+            );
+            println!(
+                "{} of {} accounts with a record spread {} or more claims judged false (share of false among judged claims found: {:.0}%).",
+                thousands(json.repeat_spreaders as u64),
+                thousands(json.accounts_with_record as u64),
+                args.min_false.max(1),
+                100.0 * json.base_rate
+            );
         }
     }
     Ok(())

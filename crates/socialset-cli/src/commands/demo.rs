@@ -124,7 +124,7 @@ fn show(args: &Args) -> Result<()> {
     print_campaign(&mut workspace, &plan)?;
     print_claims(&workspace)?;
     println!(
-        "\nExplore it: socialset rank --db {0} --tier native | socialset explain --db {0} ACCOUNT | socialset communities --db {0} --window-days 2 | socialset audit --db {0} --all | socialset trust --db {0} | socialset disclosure --db {0} | socialset plan --db {0} --budget 500 --until 2012-07-05 --days 3 --assume-native-if-unknown | socialset ugc --db {0} --kind question | socialset segments --db {0} | socialset groups --db {0} | socialset campaign report demo-campaign --db {0} | socialset sentiment \"TEXT\" | socialset claims --db {0}\nYour own data: socialset import --help; Bluesky live: socialset import --db {0} --follow 'wss://jetstream2.us-east.bsky.network/subscribe?wantedCollections=app.bsky.feed.post' (resumes where it stopped)",
+        "\nExplore it: socialset rank --db {0} --tier native | socialset explain --db {0} ACCOUNT | socialset communities --db {0} --window-days 2 | socialset audit --db {0} --all | socialset trust --db {0} | socialset disclosure --db {0} | socialset plan --db {0} --budget 500 --until 2012-07-05 --days 3 --assume-native-if-unknown | socialset ugc --db {0} --kind question | socialset segments --db {0} | socialset groups --db {0} | socialset campaign report demo-campaign --db {0} | socialset sentiment \"TEXT\" | socialset claims --db {0} --verdict false | socialset spreaders --db {0}\nYour own data: socialset import --help; Bluesky live: socialset import --db {0} --follow 'wss://jetstream2.us-east.bsky.network/subscribe?wantedCollections=app.bsky.feed.post' (resumes where it stopped)",
         args.db.display()
     );
     Ok(())
@@ -412,6 +412,9 @@ fn print_claims(workspace: &Workspace) -> Result<()> {
             super::claims::short(&c.label, 70),
             super::claims::stance_line(&json.replies)
         );
+        if let Some(f) = &json.claim.fact_check {
+            println!("{}", super::claims::fact_check_line(f));
+        }
         for e in &json.replies.examples {
             println!(
                 "  {} by {}: {}",
@@ -450,6 +453,41 @@ fn print_claims(workspace: &Workspace) -> Result<()> {
             );
         }
     }
+    // Fact-checks: the accounts that spread claims judged false, again and again.
+    let r = workspace.repeat_spreaders(&socialset_engine::SpreaderOptions {
+        top: 3,
+        ..Default::default()
+    })?;
+    let j = socialset_server::api::SpreadersJson::from(&r);
+    let who: Vec<String> = j
+        .spreaders
+        .iter()
+        .map(|s| {
+            format!(
+                "{} ({} false, {} true)",
+                s.handle.clone().unwrap_or_else(|| s.account.clone()),
+                s.spread_false,
+                s.spread_true
+            )
+        })
+        .collect();
+    println!(
+        "Fact-checks (a claims file of `claim` and `verdict` records): {} of {} named rumours found in the posts ({} false, {} true, {} unverified); {} spread two or more claims judged false{}. `socialset spreaders` lists them with their record.",
+        thousands(j.judged_found as u64),
+        thousands(j.named as u64),
+        thousands(j.found_false as u64),
+        thousands(j.found_true as u64),
+        thousands(j.found_unverified as u64),
+        match j.repeat_spreaders {
+            1 => "1 account".to_owned(),
+            n => format!("{} accounts", thousands(n as u64)),
+        },
+        if who.is_empty() {
+            String::new()
+        } else {
+            format!(": {}", who.join(", "))
+        }
+    );
     Ok(())
 }
 

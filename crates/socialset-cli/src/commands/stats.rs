@@ -35,7 +35,7 @@ pub fn run(args: Args) -> Result<()> {
     Ok(())
 }
 
-pub fn rows(c: &Counts) -> [(&'static str, u64); 6] {
+pub fn rows(c: &Counts) -> [(&'static str, u64); 8] {
     [
         ("accounts", c.accounts),
         ("follows", c.follows),
@@ -43,6 +43,8 @@ pub fn rows(c: &Counts) -> [(&'static str, u64); 6] {
         ("interactions", c.interactions),
         ("ratings", c.ratings),
         ("conversions", c.conversions),
+        ("claims", c.claims),
+        ("verdicts", c.verdicts),
     ]
 }
 

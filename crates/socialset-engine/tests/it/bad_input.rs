@@ -117,7 +117,7 @@ fn unknown_record_type() {
     check_rejected(
         "bad.jsonl",
         format!("{PREFIX}{{\"type\":\"tweet\",\"id\":\"1\"}}\n").as_bytes(),
-        ":3: field \"type\": is not a record type socialset knows: expected account, follow, post, interaction, rating, conversion, group or membership (tweet)",
+        ":3: field \"type\": is not a record type socialset knows: expected account, follow, post, interaction, rating, conversion, group, membership, claim or verdict (tweet)",
     );
 }
 

@@ -7,8 +7,9 @@
 use serde::de::{self, Deserializer, Visitor};
 use serde::Deserialize;
 use socialset_model::{
-    Account, AccountId, Conversion, Follow, Group, GroupId, Interaction, InteractionKind,
-    Membership, Post, PostId, Rating, Record, Timestamp,
+    Account, AccountId, ClaimRecord, ClaimWhat, Conversion, FactVerdict, Follow, Group, GroupId,
+    Interaction, InteractionKind, Membership, Post, PostId, Rating, Record, Timestamp,
+    VerdictRecord,
 };
 
 use super::{parse_time_text, Line};
@@ -86,8 +87,50 @@ pub(crate) fn parse(line: &Line<'_>) -> Result<Record, RecordError> {
                 at: w.at.map(|t| t.0),
             })
         }),
+        "claim" => typed_record::<ClaimWire>(line).and_then(|w| {
+            let given = [
+                w.link.map(|v| ClaimWhat::Link(v.0)),
+                w.hashtag.map(|v| ClaimWhat::Hashtag(v.0.trim_start_matches('#').to_owned())),
+                w.text.map(|v| ClaimWhat::Text(v.0)),
+                w.post.map(|v| ClaimWhat::Post(full_id(line.platform, &v.0))),
+            ];
+            let mut given = given.into_iter().flatten();
+            let what = match (given.next(), given.next()) {
+                (Some(what), None) => what,
+                (None, _) => {
+                    return Err(line
+                        .error("is missing: a claim is a link, a hashtag, a text or a post, and names one")
+                        .field("link"))
+                }
+                (Some(_), Some(_)) => {
+                    return Err(line
+                        .error("names more than one of link, hashtag, text and post: a claim is one of them (write one record each)")
+                        .field("link"))
+                }
+            };
+            Ok(Record::Claim(ClaimRecord {
+                id: w.id.0,
+                what,
+                title: w.title,
+            }))
+        }),
+        "verdict" => typed_record::<VerdictWire>(line).and_then(|w| {
+            let verdict: FactVerdict = w
+                .verdict
+                .0
+                .to_lowercase()
+                .parse()
+                .map_err(|problem: String| line.error(problem).field("verdict"))?;
+            Ok(Record::Verdict(VerdictRecord {
+                claim: w.claim.0,
+                verdict,
+                source: w.source.filter(|s| !s.trim().is_empty()),
+                url: w.url,
+                at: w.at.map(|t| t.0),
+            }))
+        }),
         other => Err(line
-            .error("is not a record type socialset knows: expected account, follow, post, interaction, rating, conversion, group or membership")
+            .error("is not a record type socialset knows: expected account, follow, post, interaction, rating, conversion, group, membership, claim or verdict")
             .field("type")
             .value(other)),
     }
@@ -434,6 +477,31 @@ struct GroupWire {
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
+struct ClaimWire {
+    #[serde(rename = "type")]
+    _type: String,
+    id: NonEmpty,
+    link: Option<NonEmpty>,
+    hashtag: Option<NonEmpty>,
+    text: Option<NonEmpty>,
+    post: Option<NonEmpty>,
+    title: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct VerdictWire {
+    #[serde(rename = "type")]
+    _type: String,
+    claim: NonEmpty,
+    verdict: NonEmpty,
+    source: Option<String>,
+    url: Option<String>,
+    at: Option<Time>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 struct MembershipWire {
     #[serde(rename = "type")]
     _type: String,
@@ -490,6 +558,34 @@ mod tests {
             r#"{"type":"conversion","campaign":"c1","member":"tw:a","kind":"sale","value_eur":19.9}"#,
             Ok("Some(19.9)"),
         );
+        check(
+            r##"{"type":"claim","id":"pf:fake-12","hashtag":"#Hoax","title":"A hoax"}"##,
+            Ok("Hashtag(\"Hoax\")"),
+        );
+        check(
+            r#"{"type":"verdict","claim":"pf:fake-12","verdict":"False","source":"PolitiFact","at":"2017-01-02"}"#,
+            Ok("verdict: False"),
+        );
+    }
+
+    #[test]
+    fn bad_claims_and_verdicts_name_the_field() {
+        check(
+            r#"{"type":"claim","id":"c1"}"#,
+            Err("in.jsonl:7: field \"link\": is missing: a claim is a link, a hashtag, a text or a post, and names one"),
+        );
+        check(
+            r#"{"type":"claim","id":"c1","link":"https://a.example/x","text":"words"}"#,
+            Err("in.jsonl:7: field \"link\": names more than one of link, hashtag, text and post: a claim is one of them (write one record each)"),
+        );
+        check(
+            r#"{"type":"verdict","claim":"c1","verdict":"pants on fire"}"#,
+            Err("in.jsonl:7: field \"verdict\": a verdict is true, false, mixed or unverified, not \"pants on fire\""),
+        );
+        check(
+            r#"{"type":"verdict","verdict":"false"}"#,
+            Err("in.jsonl:7: field \"claim\": is missing: it is required"),
+        );
     }
 
     #[test]
@@ -506,7 +602,7 @@ mod tests {
             r#"{"type":"follow","src":"a"}"#,
             Err("in.jsonl:7: field \"dst\": is missing: it is required"),
         );
-        check(r#"{"type":"tweet"}"#, Err("in.jsonl:7: field \"type\": is not a record type socialset knows: expected account, follow, post, interaction, rating, conversion, group or membership (tweet)"));
+        check(r#"{"type":"tweet"}"#, Err("in.jsonl:7: field \"type\": is not a record type socialset knows: expected account, follow, post, interaction, rating, conversion, group, membership, claim or verdict (tweet)"));
         check(r#"{"type":"interaction","src":"a","dst":"b","kind":"poke"}"#,
             Err("in.jsonl:7: field \"kind\": \"poke\" is not one of reply, mention, share, quote, like"));
         check(r#"{"type":"account","id":"a","folowers":3}"#,

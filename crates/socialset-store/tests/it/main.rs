@@ -4,8 +4,9 @@
 //! gets a fresh database there.
 
 use socialset_model::{
-    Account, AccountId, Conversion, Deletion, Follow, Group, GroupId, Interaction, InteractionKind,
-    Membership, Post, PostId, Rating, Record, Timestamp,
+    Account, AccountId, ClaimRecord, ClaimWhat, Conversion, Deletion, FactVerdict, Follow, Group,
+    GroupId, Interaction, InteractionKind, Membership, Post, PostId, Rating, Record, Timestamp,
+    VerdictRecord,
 };
 use socialset_store::{Counts, PostgresStore, SqliteStore, Store};
 
@@ -231,6 +232,86 @@ fn groups_their_members_and_their_posts_on_both_backends() {
 }
 
 #[test]
+fn claims_and_verdicts_on_both_backends() {
+    let at = |ms| Timestamp::from_epoch_ms(ms);
+    let verdict = |claim: &str, v, source: Option<&str>, ms| {
+        Record::Verdict(VerdictRecord {
+            claim: claim.into(),
+            verdict: v,
+            source: source.map(Into::into),
+            url: None,
+            at: at(ms),
+        })
+    };
+    let first = [
+        Record::Claim(ClaimRecord {
+            id: "pf:1".into(),
+            what: ClaimWhat::Link("https://news.example/a".into()),
+            title: Some("A story".into()),
+        }),
+        verdict("pf:1", FactVerdict::Unverified, Some("PolitiFact"), 1_000),
+        verdict("pf:1", FactVerdict::True, None, 1_000),
+        // A verdict on a claim no record names is kept.
+        verdict("pf:9", FactVerdict::False, Some("Snopes"), 1_000),
+    ];
+    let second = [
+        // Renamed as a hashtag; the title stays.
+        Record::Claim(ClaimRecord {
+            id: "pf:1".into(),
+            what: ClaimWhat::Hashtag("story".into()),
+            title: None,
+        }),
+        // A later check replaces the earlier from the same source; an older one does not.
+        verdict("pf:1", FactVerdict::False, Some("PolitiFact"), 5_000),
+        verdict("pf:9", FactVerdict::True, Some("Snopes"), 500),
+    ];
+    let mut seen = Vec::new();
+    for (place, mut store) in backends() {
+        for records in [&first[..], &second[..], &second[..]] {
+            let mut tx = store.begin_import().expect("tx");
+            for r in records {
+                tx.put(r).expect("put");
+            }
+            tx.commit().expect("commit");
+        }
+        let (claims, verdicts) = store.claim_records().expect("claims");
+        assert_eq!(
+            claims,
+            [ClaimRecord {
+                id: "pf:1".into(),
+                what: ClaimWhat::Hashtag("story".into()),
+                title: Some("A story".into()),
+            }],
+            "{place}"
+        );
+        let got: Vec<(&str, Option<&str>, FactVerdict, Option<i64>)> = verdicts
+            .iter()
+            .map(|v| {
+                (
+                    v.claim.as_str(),
+                    v.source.as_deref(),
+                    v.verdict,
+                    v.at.map(Timestamp::epoch_ms),
+                )
+            })
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("pf:1", None, FactVerdict::True, Some(1_000)),
+                ("pf:1", Some("PolitiFact"), FactVerdict::False, Some(5_000)),
+                ("pf:9", Some("Snopes"), FactVerdict::False, Some(1_000)),
+            ],
+            "{place}"
+        );
+        seen.push((claims, verdicts));
+    }
+    if seen.len() == 2 {
+        assert_eq!(seen[0], seen[1], "both backends read back the same");
+    }
+}
+
+#[test]
 fn schemas_of_one_database_are_separate_stores() {
     let Some(url) = postgres_url() else { return };
     let (acme, beta) = (
@@ -369,7 +450,9 @@ fn both_backends_read_back_the_same() {
                 posts: 2,
                 interactions: 3,
                 ratings: 1,
-                conversions: 1
+                conversions: 1,
+                claims: 0,
+                verdicts: 0
             },
             "{at}"
         );
