@@ -251,12 +251,19 @@ await step("one post classified on the customer voice page", async () => {
 await step("claims listed; one opened shows its spread, whom it reached and its replies' stance", async () => {
   await page.getByRole("link", { name: "Claims" }).click();
   await page.locator("#claim-rows tr a").first().waitFor({ timeout: 60000 });
+  // The demo's claims file judges the PHEME rumours: one account posted two false ones.
+  await page.locator("#spreaders-table").waitFor({ timeout: 60000 });
+  assert.match(await page.locator("#spreaders-summary").textContent(), /99 judged claims found in the posts \(23 false, 43 true, 33 mixed or unverified\)/);
+  assert.deepEqual(await page.locator("#spreader-rows tr td:first-child").allTextContents(), ["@CTVNews"]);
   await page.locator("#claim-kind").selectOption("text");
+  await page.locator("#claim-verdict").selectOption("false");
   await page.locator("#claim-filters button").click();
   await page.waitForFunction(() => {
-    const kinds = [...document.querySelectorAll("#claim-rows tr td:nth-child(2)")].map((td) => td.textContent);
-    return kinds.length > 0 && kinds.every((k) => k === "story");
+    const rows = [...document.querySelectorAll("#claim-rows tr")];
+    return rows.length > 0 && rows.every((tr) => tr.children[1].textContent === "story" && tr.children[8].textContent === "false");
   });
+  await page.locator("#spreader-rows tr").first().waitFor();
+  if (process.env.SCREENSHOTS) await page.screenshot({ path: `${process.env.SCREENSHOTS}/claims.png`, fullPage: true });
   // A story from the PHEME threads: its replies have stances.
   const rumour = page.locator('#claim-rows tr a[href^="#claim/text%3Atw%3A"]').first();
   await rumour.click();
@@ -279,6 +286,8 @@ await step("claims listed; one opened shows its spread, whom it reached and its 
   const examples = await page.locator("#claim-replies tr td:first-child").allTextContents();
   assert.ok(examples.length > 0 && examples.every((s) => s === "deny" || s === "query"), examples.join());
   assert.match(await page.locator("#claim-counter").textContent(), /socialset counter --claim 'text:tw:\d+' --budget 500/);
+  // Judged false, with its spreaders' record over the other judged claims.
+  assert.match(await page.locator("#claim-factcheck").textContent(), /^Fact-checked as false \(pheme:\d+, PHEME rumour, \w+\): false by PHEME annotators \(RumourEval 2017\)\. Its spreaders' record: /);
   if (process.env.SCREENSHOTS) await page.screenshot({ path: `${process.env.SCREENSHOTS}/claim.png`, fullPage: true });
 });
 

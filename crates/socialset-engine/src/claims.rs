@@ -9,7 +9,7 @@ use socialset_analysis::{near_duplicate_groups, NearDuplicateConfig};
 use socialset_model::{FactVerdict, PostKind, Timestamp};
 
 use crate::social::{SocialData, TimeWindow};
-use crate::spreaders::{fact_checks, FactCheck};
+use crate::spreaders::{fact_checks, spreaders_of, FactCheck, SpreadersRecord};
 use crate::{Error, Result, Workspace};
 
 /// What a claim is.
@@ -136,6 +136,9 @@ pub struct ClaimDetail {
     pub replies: ReplyStances,
     /// Who its cascades reached: likely bots, and communities (when asked for).
     pub reach: Option<ClaimReach>,
+    /// What its spreaders' records over the other judged claims say (when the store names
+    /// claims).
+    pub record: Option<SpreadersRecord>,
 }
 
 /// Who a claim's cascades reached.
@@ -714,6 +717,8 @@ impl Workspace {
                 .then(a.account.cmp(&b.account))
         });
         spreaders.truncate(top);
+        let who = spreaders_of(&data, &s.reached, &carriers);
+        let record = self.spreaders_record(&data, &posts, &children, &id, &who)?;
         self.step("reading the stance of replies", 0)?;
         let replies = reply_stances(&data, &s, top);
         let reach = if reach {
@@ -754,6 +759,7 @@ impl Workspace {
             spreaders,
             replies,
             reach,
+            record,
         })
     }
 }

@@ -122,7 +122,7 @@ pub use socialset_model::{
 pub use socialset_store::{Counts, StoredGroup};
 pub use spreaders::{
     eval_spreaders, joint_verdict, FactCheck, RepeatSpreader, SpreaderMethod, SpreaderOptions,
-    SpreadersEval, SpreadersReport, SPREADER_METHODS,
+    SpreadersEval, SpreadersRecord, SpreadersReport, SPREADER_METHODS,
 };
 pub use stance::{
     eval_stance, stance_model, stance_of, train_stance, word_ngram_baseline, StanceEvalOptions,

@@ -34,6 +34,9 @@ struct LabelledClaim {
 struct History {
     false_claims: HashMap<u32, usize>,
     other_claims: HashMap<u32, usize>,
+    /// The claims before, labelled false and otherwise.
+    claims_false: usize,
+    claims_other: usize,
 }
 
 /// Whether a label says false.
@@ -148,6 +151,33 @@ fn history_features(accounts: &[u32], history: &History) -> Vec<String> {
         with_false as f64 / accounts.len().max(1) as f64,
         &[0.01, 0.1, 0.3],
     ));
+    // The accounts' record, as `socialset spreaders` keeps it: each one's share of false
+    // among its labelled claims before, drawn towards the base rate by one claim's weight,
+    // averaged over those with a record.
+    let labelled = history.claims_false + history.claims_other;
+    let base = if labelled > 0 {
+        history.claims_false as f64 / labelled as f64
+    } else {
+        0.5
+    };
+    let (sum, n) = accounts.iter().fold((0.0, 0usize), |(s, n), a| {
+        let f = history.false_claims.get(a).copied().unwrap_or(0);
+        let o = history.other_claims.get(a).copied().unwrap_or(0);
+        if f + o == 0 {
+            (s, n)
+        } else {
+            (s + (f as f64 + base) / ((f + o) as f64 + 1.0), n + 1)
+        }
+    });
+    if n > 0 {
+        out.push(bin(
+            "history:record-false-share",
+            sum / n as f64,
+            &[0.2, 0.35, 0.5, 0.65, 0.8],
+        ));
+    } else {
+        out.push("history:no-record".into());
+    }
     out
 }
 
@@ -201,10 +231,11 @@ pub const VERACITY_METHODS: [&str; 4] = [
 ];
 
 /// Cross-validates credibility on the claims of `labels` (a source post's id and its label,
-/// as `eval spread` reads them) found in `data`.
+/// as `eval spread` reads them) found in `data`; without `labels`, on the claims the data's
+/// own `claim` and `verdict` records judge (a FakeNewsNet 2017 folder is read as such).
 pub fn eval_veracity(
     data: &Path,
-    labels: &Path,
+    labels: Option<&Path>,
     options: &VeracityOptions,
     observer: &mut dyn crate::ImportObserver,
 ) -> Result<VeracityEval> {
@@ -214,10 +245,31 @@ pub fn eval_veracity(
             "--cross-validate {k}: give 2 to 20 folds"
         )));
     }
-    let labelled = socialset_ingest::read_claim_labels(labels).map_err(Error::BadInput)?;
+    // A FakeNewsNet folder becomes canonical records (posts, shares, claims, verdicts).
+    let converted = tempfile::tempdir().map_err(Error::io("creating a temporary directory"))?;
+    let data_path = if crate::spreaders::is_fakenewsnet(data) {
+        let out = converted.path().join("fakenewsnet.jsonl");
+        crate::spreaders::fakenewsnet_jsonl(data, &out)?;
+        out
+    } else {
+        data.to_path_buf()
+    };
     let (_dir, ws) =
-        crate::eval::scratch_workspace(data, &crate::ImportOptions::default(), observer)?;
+        crate::eval::scratch_workspace(&data_path, &crate::ImportOptions::default(), observer)?;
     let social = ws.load_social(&crate::TimeWindow::default())?;
+    let labels_shown = labels.map_or_else(
+        || format!("{} (its verdict records)", data.display()),
+        |l| l.display().to_string(),
+    );
+    let labelled = match labels {
+        Some(l) => socialset_ingest::read_claim_labels(l).map_err(Error::BadInput)?,
+        None => crate::spreaders::verdict_labels(&ws, &social)?,
+    };
+    if labelled.is_empty() {
+        return Err(Error::Usage(format!(
+            "{labels_shown}: no labelled claim (give --labels, or claim and verdict records in the data)"
+        )));
+    }
     let posts = crate::claims::spread_posts(&social);
     let children = Children::new(&posts);
     let mut by_local: HashMap<&str, usize> = HashMap::new();
@@ -231,7 +283,7 @@ pub fn eval_veracity(
     if names.len() > socialset_analysis::credibility::MAX_LABELS {
         return Err(Error::Usage(format!(
             "{}: {} labels ({}); credibility tells at most {} apart",
-            labels.display(),
+            labels_shown,
             names.len(),
             names.join(", "),
             socialset_analysis::credibility::MAX_LABELS
@@ -263,7 +315,7 @@ pub fn eval_veracity(
         return Err(Error::Usage(format!(
             "{} of the claims labelled in {} are posts of {}: too few for {k} folds",
             claims.len(),
-            labels.display(),
+            labels_shown,
             data.display()
         )));
     }
@@ -316,8 +368,10 @@ pub fn eval_veracity(
                 let mut history = History::default();
                 for &j in earlier.iter().take_while(|&&j| claims[j].order < c.order) {
                     let map = if is_false(&names[claims[j].label]) {
+                        history.claims_false += 1;
                         &mut history.false_claims
                     } else {
+                        history.claims_other += 1;
                         &mut history.other_claims
                     };
                     for &a in &claims[j].accounts {

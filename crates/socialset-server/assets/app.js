@@ -887,9 +887,12 @@ async function showClaims() {
   $("claims-summary").textContent = "Finding claims…";
   const q = new URLSearchParams({ top: "50" });
   if ($("claim-kind").value) q.set("kind", $("claim-kind").value);
+  if ($("claim-verdict").value) q.set("verdict", $("claim-verdict").value);
   const r = await api(`${base()}/claims?${q}`);
   $("claims-summary").textContent =
-    `${fmt(r.spreading)} claims reached two accounts or more (of ${fmt(r.found)} found in ${fmt(r.posts)} posts); the ${fmt(r.claims.length)} that reached the most accounts:`;
+    `${fmt(r.spreading)} claims reached two accounts or more (of ${fmt(r.found)} found in ${fmt(r.posts)} posts).` +
+    (r.named ? ` Claims files name ${fmt(r.named)} claims, ${fmt(r.named_not_found)} of them carried by no post here.` : "") +
+    ` The ${fmt(r.claims.length)} that reached the most accounts:`;
   $("claim-rows").replaceChildren(
     ...r.claims.map((c) => {
       const tr = document.createElement("tr");
@@ -904,6 +907,36 @@ async function showClaims() {
       cell(tr, fmt(c.structural_virality, 2), true);
       cell(tr, c.hours_to_10_accounts === null ? "not reached" : fmt(c.hours_to_10_accounts, 1), true);
       cell(tr, c.first ? c.first.slice(0, 10) : "");
+      cell(tr, c.fact_check ? (c.fact_check.verdict || "not judged") : "");
+      return tr;
+    }),
+  );
+  showSpreaders(r.named).catch(report);
+}
+
+// The accounts that spread claims judged false again and again (claims files give verdicts).
+async function showSpreaders(named) {
+  if (!named) {
+    $("spreaders-table").hidden = true;
+    $("spreaders-summary").textContent =
+      "No claims file names claims in this workspace, so no spread is judged: import `claim` and `verdict` records (docs/FORMAT.md) to see who spreads claims judged false.";
+    return;
+  }
+  $("spreaders-summary").textContent = "Reading the spreaders' records…";
+  const r = await api(`${base()}/spreaders?top=20`);
+  $("spreaders-summary").textContent =
+    `${fmt(r.judged_found)} judged claims found in the posts (${fmt(r.found_false)} false, ${fmt(r.found_true)} true, ${fmt(r.found_mixed + r.found_unverified)} mixed or unverified); ` +
+    `${fmt(r.repeat_spreaders)} of the ${fmt(r.accounts_with_record)} accounts with a record spread two or more false ones.`;
+  $("spreaders-table").hidden = !r.spreaders.length;
+  $("spreader-rows").replaceChildren(
+    ...r.spreaders.map((s) => {
+      const tr = document.createElement("tr");
+      cell(tr, "").appendChild(accountLink(s.account, s.handle));
+      cell(tr, s.followers === null ? "unknown" : fmt(s.followers), true);
+      cell(tr, fmt(s.spread_false), true);
+      cell(tr, fmt(s.spread_true), true);
+      cell(tr, `${fmt(100 * s.false_share, 0)}%`, true);
+      cell(tr, s.first_false ? s.first_false.slice(0, 16).replace("T", " ") : "");
       return tr;
     }),
   );
@@ -930,6 +963,20 @@ async function showClaim(id) {
     `${fmt(c.depth)} deep, at most ${fmt(c.max_breadth)} at one depth; structural virality ${fmt(c.structural_virality, 2)}` +
     (c.first ? `; from ${c.first.slice(0, 16).replace("T", " ")} to ${c.last.slice(0, 16).replace("T", " ")} UTC` : "") +
     (speed.length ? `; ${speed.join(", ")}.` : ".");
+  const f = c.fact_check;
+  const rec = d.spreaders_record;
+  const lines = [];
+  if (f) {
+    const checks = f.verdicts.map((v) => `${v.verdict} by ${v.source || "an unnamed source"}${v.at ? ` (${v.at.slice(0, 10)})` : ""}`);
+    lines.push(`Fact-checked as ${f.verdict || "not judged"} (${f.id}${f.title ? `, ${f.title}` : ""}): ${checks.length ? checks.join("; ") : "no verdict yet"}.`);
+  }
+  if (rec) {
+    lines.push(rec.with_record
+      ? `Its spreaders' record: ${fmt(rec.with_record)} of its ${fmt(rec.spreaders)} spreaders spread other judged claims; their mean false share is ${fmt(100 * rec.score, 0)}% against ${fmt(100 * rec.base_rate, 0)}% of the ${fmt(rec.judged_claims)} other judged claims (a score, not a probability: on FakeNewsNet it tells fake from real with an AUC of 0.90–0.95).`
+      : `Its spreaders' record: ${rec.spreaders === 1 ? "its one spreader spread none" : `none of its ${fmt(rec.spreaders)} spreaders spread any`} of the ${fmt(rec.judged_claims)} other judged claims.`);
+  }
+  $("claim-factcheck").hidden = !lines.length;
+  $("claim-factcheck").textContent = lines.join(" ");
   // Posts and new accounts per day: two bars a day.
   const days = d.timeline.slice(-40);
   const most = Math.max(1, ...days.map((x) => x.posts));

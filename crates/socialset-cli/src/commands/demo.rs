@@ -415,6 +415,9 @@ fn print_claims(workspace: &Workspace) -> Result<()> {
         if let Some(f) = &json.claim.fact_check {
             println!("{}", super::claims::fact_check_line(f));
         }
+        if let Some(r) = &json.spreaders_record {
+            println!("{}", super::claims::record_line(r));
+        }
         for e in &json.replies.examples {
             println!(
                 "  {} by {}: {}",

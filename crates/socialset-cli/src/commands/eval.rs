@@ -340,15 +340,19 @@ enum What {
     ///   socialset eval veracity --data ../shared/data/rumoureval2017-pheme/rumoureval2017-traindev-threads.tar.gz \
     ///     --labels ../shared/data/rumoureval2017-pheme/traindev/veracity_labels.tsv \
     ///     --stance-labels ../shared/data/rumoureval2017-pheme/traindev
+    ///   socialset eval veracity --data ../shared/data/fakenewsnet-2017-social/PolitiFact
     #[command(verbatim_doc_comment)]
     Veracity {
-        /// Claims' posts with their replies and shares (any format socialset imports).
+        /// Claims' posts with their replies and shares (any format socialset imports), or a
+        /// FakeNewsNet 2017 platform folder (its items read as posts shared by the accounts
+        /// that spread them, judged by claim and verdict records).
         #[arg(long, value_name = "PATH")]
         data: PathBuf,
         /// Tab- or comma-separated: a header naming the claim's column (thread_id, post,
         /// post_id, claim or id) and its label (veracity… or label); at most four labels.
+        /// Without it, the data's own claim and verdict records are the labels.
         #[arg(long, value_name = "FILE")]
-        labels: PathBuf,
+        labels: Option<PathBuf>,
         /// Folds, split by claim.
         #[arg(long, value_name = "K", default_value_t = 5)]
         cross_validate: usize,
@@ -1017,7 +1021,7 @@ pub fn run(args: Args) -> Result<()> {
             let mut progress = ImportProgress::new(true);
             let e = socialset_engine::eval_veracity(
                 &data,
-                &labels,
+                labels.as_deref(),
                 &socialset_engine::VeracityOptions {
                     folds: cross_validate,
                     stance_labels,

@@ -95,6 +95,31 @@ fn verdicts_reach_the_claims_and_repeat_spreaders_have_their_record() {
     let base = 23.0 / 66.0;
     let share = ctv["false_share"].as_f64().unwrap_or(f64::NAN);
     assert!((share - (2.0 + base) / 3.0).abs() < 1e-9, "{share}");
+    // A claim's spreaders' record leaves its own verdict out: CTVNews's other false rumour,
+    // against 22 false of the 65 other claims judged true or false.
+    let j = json_of(
+        &db,
+        &["claim", "text:tw:524990163446140928", "--format", "json"],
+    );
+    let r = &j["spreaders_record"];
+    assert_eq!(
+        (
+            r["spreaders"].as_u64(),
+            r["with_record"].as_u64(),
+            r["judged_claims"].as_u64()
+        ),
+        (Some(1), Some(1), Some(98)),
+        "{r}"
+    );
+    let base = 22.0 / 65.0;
+    assert!(
+        (r["base_rate"].as_f64().unwrap_or(f64::NAN) - base).abs() < 1e-9,
+        "{r}"
+    );
+    assert!(
+        (r["score"].as_f64().unwrap_or(f64::NAN) - (1.0 + base) / 2.0).abs() < 1e-9,
+        "{r}"
+    );
     // One claim's detail says it too, and the CSV has a row per account.
     let out = socialset(&db, &["claim", "text:tw:524990163446140928"]);
     assert!(String::from_utf8_lossy(&out.stdout)
@@ -202,4 +227,36 @@ fn eval_spreaders_on_a_fakenewsnet_subset() {
     );
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("/nonexistent/News.txt"));
+}
+
+#[test]
+fn eval_veracity_reads_a_fakenewsnet_folder_with_its_verdicts_as_labels() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("unused.db");
+    let data = fixture("fakenewsnet/PolitiFact");
+    let j = json_of(
+        &db,
+        &[
+            "eval",
+            "veracity",
+            "--data",
+            data.to_str().unwrap_or_default(),
+            "--json",
+        ],
+    );
+    // 40 items: two fake ones have empty pages (no words, so no story to find) and one is
+    // told in near-identical words by another and joins its story.
+    assert_eq!(
+        (j["labelled"].as_u64(), j["found"].as_u64()),
+        (Some(37), Some(37)),
+        "{j}"
+    );
+    assert_eq!(
+        (j["labels"]["false"].as_u64(), j["labels"]["true"].as_u64()),
+        (Some(18), Some(19)),
+        "{j}"
+    );
+    let f1 = |m: usize| j["methods"][m]["macro_f1"].as_f64().unwrap_or(f64::NAN);
+    // The accounts' record is what the words lack here, as on the full sets.
+    assert!(f1(3) > f1(1) && f1(1) > f1(0), "{j}");
 }
