@@ -192,21 +192,24 @@ fn a_bad_verdict_names_file_line_and_field_and_leaves_the_store_as_it_was() {
     assert_eq!(j["orphan_verdicts"].as_u64(), Some(1), "{j}");
 }
 
+/// `socialset eval WHAT --json` on the FakeNewsNet fixture, with the folder it ran in.
+fn eval_on_fakenewsnet(what: &str) -> (tempfile::TempDir, serde_json::Value) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let data = fixture("fakenewsnet/PolitiFact");
+    let args = [
+        "eval",
+        what,
+        "--data",
+        data.to_str().unwrap_or_default(),
+        "--json",
+    ];
+    let j = json_of(&dir.path().join("unused.db"), &args);
+    (dir, j)
+}
+
 #[test]
 fn eval_spreaders_on_a_fakenewsnet_subset() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let db = dir.path().join("unused.db");
-    let data = fixture("fakenewsnet/PolitiFact");
-    let j = json_of(
-        &db,
-        &[
-            "eval",
-            "spreaders",
-            "--data",
-            data.to_str().unwrap_or_default(),
-            "--json",
-        ],
-    );
+    let (dir, j) = eval_on_fakenewsnet("spreaders");
     assert_eq!(
         (j["items"].as_u64(), j["fake"].as_u64(), j["links"].as_u64()),
         (Some(40), Some(20), Some(4910)),
@@ -222,7 +225,7 @@ fn eval_spreaders_on_a_fakenewsnet_subset() {
     let records = methods[2]["auc"].as_f64().unwrap_or(0.0);
     assert!(records > 0.75, "{j}");
     let out = socialset(
-        &db,
+        &dir.path().join("unused.db"),
         &["eval", "spreaders", "--data", "/nonexistent", "--json"],
     );
     assert!(!out.status.success());
@@ -231,19 +234,7 @@ fn eval_spreaders_on_a_fakenewsnet_subset() {
 
 #[test]
 fn eval_veracity_reads_a_fakenewsnet_folder_with_its_verdicts_as_labels() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let db = dir.path().join("unused.db");
-    let data = fixture("fakenewsnet/PolitiFact");
-    let j = json_of(
-        &db,
-        &[
-            "eval",
-            "veracity",
-            "--data",
-            data.to_str().unwrap_or_default(),
-            "--json",
-        ],
-    );
+    let (_dir, j) = eval_on_fakenewsnet("veracity");
     // 40 items: two fake ones have empty pages (no words, so no story to find) and one is
     // told in near-identical words by another and joins its story.
     assert_eq!(
