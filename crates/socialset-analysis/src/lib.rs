@@ -39,7 +39,7 @@ pub use influence::{
 pub use layers::{FollowEdge, Layer, Layers};
 pub use metrics::{
     average_ranks, brier, classification, grouped_blocked_folds, median, precision_at_k, roc_auc,
-    spearman, stratified_folds, top_k, Classification,
+    spearman, splitmix, stratified_folds, top_k, Classification,
 };
 pub use near_duplicates::{near_duplicate_groups, NearDuplicateConfig};
 pub use trust::{

@@ -100,6 +100,14 @@ pub fn median(v: &mut [f64]) -> f64 {
     }
 }
 
+/// A well-mixed hash of `x` (SplitMix64's finaliser): seeded orders and samples.
+pub fn splitmix(x: u64) -> u64 {
+    let mut z = x.wrapping_add(0x9E37_79B9_7F4A_7C15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
+}
+
 /// Area under the ROC curve of `scores` for `positive` labels (Mann–Whitney U with tied
 /// scores counted half). `None` when one class is absent.
 pub fn roc_auc(scores: &[f64], positive: &[bool]) -> Option<f64> {

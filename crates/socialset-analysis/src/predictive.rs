@@ -15,6 +15,7 @@ use crate::engagement::{engagement_by_account, Engagement};
 use crate::forecast::{distinct_engagers, forecast_engagers, TimedEngagement};
 use crate::influence::{rank_influence, InfluenceConfig, InfluenceInput};
 use crate::layers::FollowEdge;
+use crate::metrics::splitmix;
 
 /// The half-lives the recent engagement tries, in hours.
 pub const RECENCY_HALF_LIVES: [f64; 4] = [3.0, 6.0, 12.0, 24.0];
@@ -304,13 +305,6 @@ fn sample_of(ids: &[usize], size: usize) -> Vec<usize> {
     let mut out: Vec<usize> = keyed[..size].iter().map(|&(_, v)| v).collect();
     out.sort_unstable();
     out
-}
-
-fn splitmix(x: u64) -> u64 {
-    let mut z = x.wrapping_add(0x9E37_79B9_7F4A_7C15);
-    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-    z ^ (z >> 31)
 }
 
 /// Twice the 1-based mid-rank of `x[v]` among `ids` (ties share), in the order of `ids`.

@@ -543,17 +543,17 @@ impl Workspace {
         let posts = spread_posts(&data);
         let children = Children::new(&posts);
         let kinds: Vec<ClaimKind> = options.kind.map_or(ClaimKind::ALL.to_vec(), |k| vec![k]);
+        // The stories are found here only when a claim named by words or post needs them;
+        // each kind is otherwise found in its turn, one list held at a time.
         let mut of_kind = HashMap::new();
-        for &kind in &kinds {
-            self.step(&format!("finding {} claims", kind.as_str()), 0)?;
-            of_kind.insert(kind, claims_of(&data, kind));
-        }
-        self.step("joining the fact-checks", 0)?;
-        let mut checks = fact_checks(self, &data, &mut of_kind)?;
+        let mut checks = fact_checks(&data, self.store.claim_records()?, &mut of_kind);
         let mut all = Vec::new();
         let mut found = 0;
         for kind in kinds {
-            let claims = of_kind.remove(&kind).unwrap_or_default();
+            self.step(&format!("finding {} claims", kind.as_str()), 0)?;
+            let claims = of_kind
+                .remove(&kind)
+                .unwrap_or_else(|| claims_of(&data, kind));
             found += claims.len();
             self.step(
                 &format!("following the {} claims' cascades", kind.as_str()),
@@ -603,7 +603,7 @@ impl Workspace {
             posts: posts.len(),
             linked: posts.iter().filter(|p| p.parent.is_some()).count(),
             named: checks.named,
-            unmatched: checks.unmatched.len(),
+            unmatched: checks.unmatched,
         })
     }
 
@@ -629,10 +629,6 @@ impl Workspace {
         let children = Children::new(&posts);
         self.step("finding the claim", 0)?;
         let (id, kind, label, domain, carriers) = find_claim(&data, id)?;
-        let check = {
-            let mut found = HashMap::from([(kind, claims_of(&data, kind))]);
-            fact_checks(self, &data, &mut found)?.by_claim.remove(&id)
-        };
         let s = spread(&posts, &children, &carriers);
         // Day by day: posts, and accounts seen for the first time.
         let mut days: std::collections::BTreeMap<String, (usize, usize)> = Default::default();
@@ -718,7 +714,7 @@ impl Workspace {
         });
         spreaders.truncate(top);
         let who = spreaders_of(&data, &s.reached, &carriers);
-        let record = self.spreaders_record(&data, &posts, &children, &id, &who)?;
+        let (check, record) = self.claim_check(&data, &posts, &children, &id, &who)?;
         self.step("reading the stance of replies", 0)?;
         let replies = reply_stances(&data, &s, top);
         let reach = if reach {

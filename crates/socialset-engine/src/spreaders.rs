@@ -6,8 +6,8 @@ use std::collections::HashMap;
 
 use socialset_analysis::spread::{link_key, spread, Children};
 use socialset_analysis::spreaders::{tallies, Tally};
-use socialset_analysis::{near_duplicate_groups, NearDuplicateConfig};
-use socialset_model::{ClaimWhat, FactVerdict, PostKind, Timestamp, VerdictRecord};
+use socialset_analysis::{near_duplicate_groups, splitmix, NearDuplicateConfig};
+use socialset_model::{ClaimRecord, ClaimWhat, FactVerdict, PostKind, Timestamp, VerdictRecord};
 
 use crate::claims::{claims_of, spread_posts, ClaimKind};
 use crate::social::{SocialData, TimeWindow};
@@ -47,7 +47,7 @@ pub(crate) struct Checks {
     pub by_claim: HashMap<String, FactCheck>,
     /// Named claims, and those no post carries (or whose post the store lacks).
     pub named: usize,
-    pub unmatched: Vec<String>,
+    pub unmatched: usize,
     /// Verdicts naming a claim no record names.
     pub orphan_verdicts: usize,
 }
@@ -58,33 +58,22 @@ type PostIndex<'a> = (HashMap<&'a str, u32>, HashMap<u32, String>);
 /// Every found claim of `kind`: (id, label, domain, carrier posts).
 type Found = Vec<(String, String, Option<String>, Vec<u32>)>;
 
-/// Joins the store's named claims to `found` (the claims of each kind in `data`, as
-/// `claims_of` gives them; kinds not given are computed when a named claim needs them).
+/// Joins the named claims (`claim_records`) to `found` (the claims of each kind in `data`,
+/// as `claims_of` gives them; the stories are computed and added when a named claim needs
+/// them).
 pub(crate) fn fact_checks(
-    ws: &Workspace,
     data: &SocialData,
+    (named, verdicts): (Vec<ClaimRecord>, Vec<VerdictRecord>),
     found: &mut HashMap<ClaimKind, Found>,
-) -> Result<Checks> {
-    let (named, verdicts) = ws.store.claim_records()?;
+) -> Checks {
     let mut out = Checks {
         named: named.len(),
         ..Checks::default()
     };
-    if named.is_empty() {
-        out.orphan_verdicts = verdicts.len();
-        return Ok(out);
+    let mut by_named: HashMap<String, Vec<VerdictRecord>> = HashMap::new();
+    for v in verdicts {
+        by_named.entry(v.claim.clone()).or_default().push(v);
     }
-    let mut by_named: HashMap<&str, Vec<VerdictRecord>> = HashMap::new();
-    for v in &verdicts {
-        by_named
-            .entry(v.claim.as_str())
-            .or_default()
-            .push(v.clone());
-    }
-    out.orphan_verdicts = verdicts
-        .iter()
-        .filter(|v| !named.iter().any(|n| n.id == v.claim))
-        .count();
     let mut texts: Vec<(usize, &str)> = Vec::new();
     let mut by_post: Option<PostIndex> = None;
     let mut matched: Vec<Option<String>> = vec![None; named.len()];
@@ -150,7 +139,7 @@ pub(crate) fn fact_checks(
         }
     }
     for (n, m) in named.into_iter().zip(matched) {
-        let verdicts = by_named.remove(n.id.as_str()).unwrap_or_default();
+        let verdicts = by_named.remove(&n.id).unwrap_or_default();
         let check = FactCheck {
             verdict: joint_verdict(&verdicts),
             id: n.id,
@@ -168,10 +157,27 @@ pub(crate) fn fact_checks(
                     out.by_claim.insert(id, check);
                 }
             },
-            None => out.unmatched.push(check.id),
+            None => out.unmatched += 1,
         }
     }
-    Ok(out)
+    // What is left names no claim record.
+    out.orphan_verdicts = by_named.values().map(Vec::len).sum();
+    out
+}
+
+/// The judged claims among `found`, kinds in a fixed order: id, verdict, carrier posts.
+fn judged<'a>(
+    found: &'a HashMap<ClaimKind, Found>,
+    checks: &'a Checks,
+) -> impl Iterator<Item = (&'a String, FactVerdict, &'a [u32])> + 'a {
+    ClaimKind::ALL
+        .iter()
+        .filter_map(|k| found.get(k))
+        .flatten()
+        .filter_map(|(id, _, _, carriers)| {
+            let v = checks.by_claim.get(id).and_then(|c| c.verdict)?;
+            Some((id, v, carriers.as_slice()))
+        })
 }
 
 /// The post a share stands for (the post it shares, followed up a chain of shares).
@@ -295,6 +301,26 @@ pub struct SpreadersRecord {
 }
 
 impl Workspace {
+    /// The link and hashtag claims of `data` (and the stories, when a named claim needs
+    /// them) joined to the store's named claims; nothing is computed when none is named.
+    fn found_and_checked(&self, data: &SocialData) -> Result<(HashMap<ClaimKind, Found>, Checks)> {
+        let records = self.store.claim_records()?;
+        let mut found: HashMap<ClaimKind, Found> = HashMap::new();
+        if records.0.is_empty() {
+            let checks = Checks {
+                orphan_verdicts: records.1.len(),
+                ..Checks::default()
+            };
+            return Ok((found, checks));
+        }
+        for kind in [ClaimKind::Link, ClaimKind::Hashtag] {
+            found.insert(kind, claims_of(data, kind));
+        }
+        self.step("joining the fact-checks", 0)?;
+        let checks = fact_checks(data, records, &mut found);
+        Ok((found, checks))
+    }
+
     /// Every judged claim found in the posts, sorted by id: its id, verdict, spreaders and
     /// each one's first post of it; with the joined checks and the claims per verdict.
     fn judged_claims(
@@ -303,55 +329,47 @@ impl Workspace {
         posts: &[socialset_analysis::spread::SpreadPost],
         children: &Children,
     ) -> Result<(Vec<JudgedClaim>, Checks, [usize; 4])> {
-        let mut found: HashMap<ClaimKind, Found> = HashMap::new();
-        for kind in [ClaimKind::Link, ClaimKind::Hashtag] {
-            found.insert(kind, claims_of(data, kind));
+        let (found, checks) = self.found_and_checked(data)?;
+        if checks.named == 0 {
+            return Ok((Vec::new(), checks, [0; 4]));
         }
-        self.step("joining the fact-checks", 0)?;
-        let checks = fact_checks(self, data, &mut found)?;
         self.step("following the judged claims", checks.by_claim.len() as u64)?;
-        let mut judged: Vec<JudgedClaim> = Vec::new();
+        let mut out: Vec<JudgedClaim> = Vec::new();
         let mut by_verdict = [0usize; 4];
-        // Kinds in a fixed order (the list is sorted by id after).
-        for claims in ClaimKind::ALL.iter().filter_map(|k| found.get(k)) {
-            for (id, _, _, carriers) in claims {
-                let Some(v) = checks.by_claim.get(id).and_then(|c| c.verdict) else {
-                    continue;
-                };
-                self.check_cancel()?;
-                let s = spread(posts, children, carriers);
-                let who = spreaders_of(data, &s.reached, carriers);
-                // Each spreader's first post of it in time.
-                let mut first: HashMap<u32, Timestamp> = HashMap::new();
-                for &(p, _) in &s.reached {
-                    if let Some(t) = posts[p as usize].at {
-                        let e = first.entry(posts[p as usize].author).or_insert(t);
-                        *e = (*e).min(t);
-                    }
+        for (id, v, carriers) in judged(&found, &checks) {
+            self.check_cancel()?;
+            let s = spread(posts, children, carriers);
+            let who = spreaders_of(data, &s.reached, carriers);
+            // Each spreader's first post of it in time.
+            let mut first: HashMap<u32, Timestamp> = HashMap::new();
+            for &(p, _) in &s.reached {
+                if let Some(t) = posts[p as usize].at {
+                    let e = first.entry(posts[p as usize].author).or_insert(t);
+                    *e = (*e).min(t);
                 }
-                let at = who.iter().map(|a| first.get(a).copied()).collect();
-                by_verdict[v as usize] += 1;
-                judged.push((id.clone(), v, who, at));
             }
+            let at = who.iter().map(|a| first.get(a).copied()).collect();
+            by_verdict[v as usize] += 1;
+            out.push((id.clone(), v, who, at));
         }
-        judged.sort_by(|a, b| a.0.cmp(&b.0));
-        Ok((judged, checks, by_verdict))
+        out.sort_by(|a, b| a.0.cmp(&b.0));
+        Ok((out, checks, by_verdict))
     }
 
-    /// The records of the spreaders `who` of claim `id` over the other judged claims
-    /// (`None` when the store names no claim).
-    pub(crate) fn spreaders_record(
+    /// Claim `id`'s fact-check, and the records of its spreaders `who` over the other judged
+    /// claims (both `None` when the store names no claim).
+    pub(crate) fn claim_check(
         &self,
         data: &SocialData,
         posts: &[socialset_analysis::spread::SpreadPost],
         children: &Children,
         id: &str,
         who: &[u32],
-    ) -> Result<Option<SpreadersRecord>> {
-        if self.store.counts()?.claims == 0 {
-            return Ok(None);
+    ) -> Result<(Option<FactCheck>, Option<SpreadersRecord>)> {
+        let (judged, mut checks, mut by_verdict) = self.judged_claims(data, posts, children)?;
+        if checks.named == 0 {
+            return Ok((None, None));
         }
-        let (judged, _, mut by_verdict) = self.judged_claims(data, posts, children)?;
         let others: Vec<(FactVerdict, &[u32])> = judged
             .iter()
             .filter(|j| {
@@ -365,14 +383,15 @@ impl Workspace {
         let base = base_rate(&by_verdict);
         let record = tallies(data.accounts.len(), &others);
         let (score, with_record) =
-            socialset_analysis::spreaders::spreader_score(&record, who, base);
-        Ok(Some(SpreadersRecord {
+            socialset_analysis::spreaders::spreader_score(&record, who, base, None);
+        let record = SpreadersRecord {
             spreaders: who.len(),
             with_record,
             score,
             base_rate: base,
             judged: others.len(),
-        }))
+        };
+        Ok((checks.by_claim.remove(id), Some(record)))
     }
 
     /// The accounts that repeatedly spread claims fact-checkers judged false, with their
@@ -432,7 +451,7 @@ impl Workspace {
         Ok(SpreadersReport {
             named: checks.named,
             judged_found: judged.len(),
-            unmatched: checks.unmatched.len(),
+            unmatched: checks.unmatched,
             orphan_verdicts: checks.orphan_verdicts,
             by_verdict,
             base_rate: base,
@@ -635,13 +654,9 @@ fn read_fakenewsnet(dir: &std::path::Path) -> Result<(Vec<Item>, usize, usize, u
     Ok((items, accounts, count, unreadable))
 }
 
-/// Whole words of an item, as the credibility model reads them.
+/// Whole words of an item, as the credibility model reads them, each once.
 fn word_features(text: &str) -> Vec<String> {
-    let mut out: Vec<String> = socialset_analysis::sentiment::features(text)
-        .into_iter()
-        .filter(|f| !f.contains(' ') && !f.starts_with("c:") && !f.starts_with("cn:"))
-        .map(|f| format!("w:{f}"))
-        .collect();
+    let mut out = crate::veracity::word_features(text);
     out.sort();
     out.dedup();
     out
@@ -721,16 +736,8 @@ pub fn eval_spreaders(dir: &std::path::Path, folds: usize) -> Result<SpreadersEv
         // many of them have one. A training item's own verdict is left out of its spreaders'
         // records (else the model learns from its own label).
         let record_features = |i: usize, leave_out: bool| -> (f64, Vec<String>) {
-            let (score, n_with) = if leave_out {
-                let mut own = record.clone();
-                for &a in &items[i].spreaders {
-                    let t = &mut own[a as usize];
-                    t.counts[verdict(i) as usize] -= 1;
-                }
-                spreader_score(&own, &items[i].spreaders, base)
-            } else {
-                spreader_score(&record, &items[i].spreaders, base)
-            };
+            let own = leave_out.then(|| verdict(i));
+            let (score, n_with) = spreader_score(&record, &items[i].spreaders, base, own);
             let share = n_with as f64 / items[i].spreaders.len().max(1) as f64;
             (
                 score,
@@ -812,14 +819,6 @@ pub fn eval_spreaders(dir: &std::path::Path, folds: usize) -> Result<SpreadersEv
     })
 }
 
-/// A well-mixed hash of `x` (SplitMix64's finaliser).
-fn splitmix(x: u64) -> u64 {
-    let mut z = x.wrapping_add(0x9e37_79b9_7f4a_7c15);
-    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-    z ^ (z >> 31)
-}
-
 /// Whether `dir` is a FakeNewsNet 2017 platform folder.
 pub(crate) fn is_fakenewsnet(dir: &std::path::Path) -> bool {
     dir.join("News.txt").is_file() && dir.join("NewsContent.tar.gz").is_file()
@@ -891,17 +890,9 @@ pub(crate) fn fakenewsnet_jsonl(dir: &std::path::Path, out: &std::path::Path) ->
 /// The claims the store's verdicts judge, as (post id, verdict) labels for `eval_veracity`:
 /// each judged claim found in the posts by its first carrier post (the earliest in time).
 pub(crate) fn verdict_labels(ws: &Workspace, data: &SocialData) -> Result<Vec<(String, String)>> {
-    let mut found: HashMap<ClaimKind, Found> = HashMap::new();
-    for kind in [ClaimKind::Link, ClaimKind::Hashtag] {
-        found.insert(kind, claims_of(data, kind));
-    }
-    let checks = fact_checks(ws, data, &mut found)?;
-    let mut out = Vec::new();
-    for claims in ClaimKind::ALL.iter().filter_map(|k| found.get(k)) {
-        for (id, _, _, carriers) in claims {
-            let Some(v) = checks.by_claim.get(id).and_then(|c| c.verdict) else {
-                continue;
-            };
+    let (found, checks) = ws.found_and_checked(data)?;
+    let mut out: Vec<(String, String)> = judged(&found, &checks)
+        .filter_map(|(_, v, carriers)| {
             let first = carriers.iter().min_by_key(|&&p| {
                 (
                     data.activity[p as usize]
@@ -909,15 +900,13 @@ pub(crate) fn verdict_labels(ws: &Workspace, data: &SocialData) -> Result<Vec<(S
                         .map_or(i64::MAX, Timestamp::epoch_ms),
                     p,
                 )
-            });
-            if let Some(&p) = first {
-                out.push((
-                    data.threads[p as usize].id.as_str().to_owned(),
-                    v.as_str().to_owned(),
-                ));
-            }
-        }
-    }
+            })?;
+            Some((
+                data.threads[*first as usize].id.as_str().to_owned(),
+                v.as_str().to_owned(),
+            ))
+        })
+        .collect();
     out.sort();
     Ok(out)
 }

@@ -44,15 +44,20 @@ fn is_false(label: &str) -> bool {
     matches!(label, "false" | "fake")
 }
 
+/// A claim's whole words as the credibility model reads them (`w:WORD`, in order): a few
+/// hundred claims cannot support pairs and 4-grams.
+pub(crate) fn word_features(text: &str) -> Vec<String> {
+    socialset_analysis::sentiment::features(text)
+        .into_iter()
+        .filter(|f| !f.contains(' ') && !f.starts_with("c:") && !f.starts_with("cn:"))
+        .map(|f| format!("w:{f}"))
+        .collect()
+}
+
 /// The features of a claim's post: its words, cues and author (known when it was posted).
 fn post_features(data: &SocialData, p: usize) -> Vec<String> {
     let text = data.posts[p].text.as_deref().unwrap_or("");
-    let mut out: Vec<String> = socialset_analysis::sentiment::features(text)
-        .into_iter()
-        // Whole words only: a few hundred claims cannot support pairs and 4-grams.
-        .filter(|f| !f.contains(' ') && !f.starts_with("c:") && !f.starts_with("cn:"))
-        .map(|f| format!("w:{f}"))
-        .collect();
+    let mut out = word_features(text);
     if text.contains('?') {
         out.push("text:question".into());
     }
@@ -160,19 +165,16 @@ fn history_features(accounts: &[u32], history: &History) -> Vec<String> {
     } else {
         0.5
     };
-    let (sum, n) = accounts.iter().fold((0.0, 0usize), |(s, n), a| {
-        let f = history.false_claims.get(a).copied().unwrap_or(0);
-        let o = history.other_claims.get(a).copied().unwrap_or(0);
-        if f + o == 0 {
-            (s, n)
-        } else {
-            (s + (f as f64 + base) / ((f + o) as f64 + 1.0), n + 1)
-        }
+    let records = accounts.iter().map(|a| {
+        let f = history.false_claims.get(a).copied().unwrap_or(0) as u32;
+        let o = history.other_claims.get(a).copied().unwrap_or(0) as u32;
+        (f, f + o)
     });
+    let (score, n) = socialset_analysis::spreaders::mean_false_share(records, base);
     if n > 0 {
         out.push(bin(
             "history:record-false-share",
-            sum / n as f64,
+            score,
             &[0.2, 0.35, 0.5, 0.65, 0.8],
         ));
     } else {
@@ -246,10 +248,12 @@ pub fn eval_veracity(
         )));
     }
     // A FakeNewsNet folder becomes canonical records (posts, shares, claims, verdicts).
-    let converted = tempfile::tempdir().map_err(Error::io("creating a temporary directory"))?;
+    let mut _converted = None;
     let data_path = if crate::spreaders::is_fakenewsnet(data) {
-        let out = converted.path().join("fakenewsnet.jsonl");
+        let dir = tempfile::tempdir().map_err(Error::io("creating a temporary directory"))?;
+        let out = dir.path().join("fakenewsnet.jsonl");
         crate::spreaders::fakenewsnet_jsonl(data, &out)?;
+        _converted = Some(dir);
         out
     } else {
         data.to_path_buf()

@@ -945,6 +945,18 @@ fn number(field: &str, value: Option<&str>, default: usize, max: usize) -> Resul
     }
 }
 
+/// A list's `top`: 50 by default, 1 to 1000 (0, which the CLI reads as "all", would leave a
+/// server's answer unbounded).
+fn list_length(value: Option<&str>) -> Result<usize, ApiError> {
+    match number("top", value, 50, 1000)? {
+        0 => Err(ApiError::bad(
+            "top",
+            "top is a whole number from 1 to 1000, not 0",
+        )),
+        n => Ok(n),
+    }
+}
+
 /// Native influencers and the rest, by the authority earned from those who engage
 /// (engagement-weighted PageRank), a page at a time; `format=csv` for a spreadsheet.
 #[utoipa::path(
@@ -1393,16 +1405,7 @@ async fn claims(
         .map_err(|e| ApiError::bad("kind", e))?;
     let options = socialset_engine::ClaimOptions {
         kind,
-        // At least one: 0 would mean every claim, unbounded in a server's answer.
-        top: match number("top", q.top.as_deref(), 50, 1000)? {
-            0 => {
-                return Err(ApiError::bad(
-                    "top",
-                    "top is a whole number from 1 to 1000, not 0",
-                ))
-            }
-            n => n,
-        },
+        top: list_length(q.top.as_deref())?,
         min_accounts: number("min_accounts", q.min_accounts.as_deref(), 2, usize::MAX)?,
         verdict: q
             .verdict
@@ -1461,16 +1464,7 @@ async fn spreaders(
     let (format, _) = export.parse(&["spreaders"])?;
     let options = socialset_engine::SpreaderOptions {
         min_false: number("min_false", q.min_false.as_deref(), 2, u32::MAX as usize)? as u32,
-        // At least one: 0 would mean every account, unbounded in a server's answer.
-        top: match number("top", q.top.as_deref(), 50, 1000)? {
-            0 => {
-                return Err(ApiError::bad(
-                    "top",
-                    "top is a whole number from 1 to 1000, not 0",
-                ))
-            }
-            n => n,
-        },
+        top: list_length(q.top.as_deref())?,
         ..Default::default()
     };
     let name = format!("{workspace}-spreaders");
