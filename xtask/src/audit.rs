@@ -17,6 +17,37 @@ pub(crate) fn json_of(cmd: &mut Command, what: &str) -> Result<Value> {
     serde_json::from_slice(&out.stdout).with_context(|| format!("reading the JSON of {what}"))
 }
 
+/// Pinned so that the reference's figures can be reproduced.
+const BASELINE_PACKAGES: [&str; 2] = ["scikit-learn==1.5.2", "numpy==2.1.3"];
+
+/// `socialset eval bots` quotes the reference's figures; they must be what it measures now.
+fn check_quotes(quoted: &Value, measured: &Value) -> Result<()> {
+    let mut differ = Vec::new();
+    let rows = ["overall", "cross_band"].map(|r| (r, &quoted[r], &measured[r]));
+    let bands =
+        ["1k", "100k", "1M", "10M"].map(|b| (b, &quoted["per_band"][b], &measured["per_band"][b]));
+    for (row, q, m) in rows.into_iter().chain(bands) {
+        for field in ["auc", "f1", "brier"] {
+            if num(&q[field]) != num(&m[field]) {
+                differ.push(format!(
+                    "{row} {field}: quoted {}, measured {}",
+                    num(&q[field]),
+                    num(&m[field])
+                ));
+            }
+        }
+    }
+    if !differ.is_empty() {
+        bail!(
+            "socialset eval bots quotes figures of the reference that it no longer scores \
+             (update REFERENCE_QUOTED in crates/socialset-cli/src/commands/eval_bots.rs): {}",
+            differ.join("; ")
+        );
+    }
+    println!("the reference's figures quoted by `socialset eval bots` are the measured ones");
+    Ok(())
+}
+
 fn num(v: &Value) -> String {
     v.as_f64().map_or("—".into(), |x| format!("{x:.3}"))
 }
@@ -26,20 +57,28 @@ pub fn eval_audit(root: &Path, args: &[String]) -> Result<()> {
     let data = crate::shared_data(root)?;
     let socialset = crate::release_binary(root)?;
 
-    // 1. Bots: 10-fold CV, ours and the scikit-learn forest on the same folds.
+    // 1. Bots: 10-fold CV by socialset, then the scikit-learn forest on the folds it wrote.
+    let dir = tempfile::tempdir().context("creating a temporary directory")?;
+    let folds = dir.path().join("folds.csv");
     let e = json_of(
         Command::new(&socialset)
             .args(["eval", "bots", "--json", "--data"])
             .arg(data.join("gilani-2017"))
-            .arg("--venv")
-            .arg(root.join("target/bots-baseline-venv")),
+            .arg("--folds-out")
+            .arg(&folds),
         "socialset eval bots",
     )?;
     let ours = &e["socialset"];
-    let base = &e["baseline"];
-    if base.is_null() {
-        bail!("the scikit-learn baseline did not run (see the note above)");
-    }
+    let python = crate::bench::venv_python(root, "bots-baseline-venv", &BASELINE_PACKAGES)?;
+    let base = json_of(
+        Command::new(python)
+            .arg(root.join("xtask/baseline/sklearn_bots.py"))
+            .arg(data.join("gilani-2017"))
+            .arg(&folds),
+        "the scikit-learn baseline",
+    )?;
+    let base = &base;
+    check_quotes(&e["reference_quoted"], base)?;
     let mut bots = format!(
         "{}-fold stratified cross-validation (seed {}), {} accounts ({} bots); {} bad row(s) left out: {}. Baseline: {}, on the same folds.\n\n| accounts | n | bots | AUC socialset | AUC RF | F1 socialset | F1 RF | precision | recall | Brier socialset | Brier RF |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n",
         e["folds"],
@@ -262,4 +301,27 @@ pub fn eval_trust(root: &Path, args: &[String]) -> Result<()> {
         crate::write_between_markers(&doc, "eval-disclosure", &disclosure)?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    #[test]
+    fn quotes_must_be_what_the_reference_measured_to_three_places() {
+        let scores = |auc: f64| json!({"auc": auc, "f1": 0.7, "brier": 0.15});
+        let of = |auc: f64| {
+            json!({"overall": scores(auc), "cross_band": scores(0.8),
+                   "per_band": {"1k": scores(0.9), "100k": scores(0.8), "1M": scores(0.85), "10M": scores(0.98)}})
+        };
+        assert!(super::check_quotes(&of(0.856), &of(0.85647)).is_ok());
+        let err = super::check_quotes(&of(0.856), &of(0.8571)).expect_err("stale quote");
+        assert!(
+            err.to_string()
+                .contains("overall auc: quoted 0.856, measured 0.857"),
+            "{err}"
+        );
+        // A quote missing altogether is stale too.
+        assert!(super::check_quotes(&serde_json::Value::Null, &of(0.856)).is_err());
+    }
 }

@@ -13,12 +13,14 @@ mod eval;
 mod forecast_eval;
 mod kernels;
 mod leiden_protocol;
+mod man;
 mod peers;
 mod serve_bench;
 mod spread;
 mod stability_protocol;
 mod stance_protocol;
 mod tidy;
+mod vader;
 
 use std::path::{Path, PathBuf};
 
@@ -57,6 +59,8 @@ fn main() -> Result<()> {
         }
         Some("bench-peers") => peers::bench_peers(&repo_root(), &args[1..]),
         Some("eval-audit") => audit::eval_audit(&repo_root(), &args[1..]),
+        Some("man") => man::man(&repo_root(), &args[1..]),
+        Some("eval-vader") => vader::eval_vader(&repo_root(), &args[1..]),
         Some("bench-audit") => audit::bench_audit(&repo_root(), &args[1..]),
         Some("eval-trust") => audit::eval_trust(&repo_root(), &args[1..]),
         Some("bench-serve") => serve_bench::bench_serve(&repo_root(), &args[1..]),
@@ -74,6 +78,12 @@ fn main() -> Result<()> {
                 "usage: cargo xtask <task>\n\n  tidy           check dependency directions and that every .rs file opens with //!\n  bench-import   import soc-Slashdot0902 and Higgs into the store, next to igraph loading\n                 the same file from Python (needs ../shared/data; creates a venv in target/)\n                 options: --runs N (default 3), --write (update docs/BENCHMARKS.md)\n  eval-import    import bitcoin-otc, soc-Slashdot0902 and Higgs and compare the stored counts\n                 with the published ones; --write updates docs/EVALUATION.md\n  eval-quality   influence on Higgs, communities on email-Eu-core and modularity on Slashdot,\n                 next to the peer libraries in the same run; --write updates docs/EVALUATION.md\n  bench-peers    graph build, PageRank, Leiden, k-core, WCC: socialset and igraph, NetworKit,\n                 networkx, rustworkx, leidenalg on Slashdot and Higgs; --runs N, --write\n  eval-audit     bot classifier on Gilani et al. 2017 beside a scikit-learn forest (same folds),
                  pods planted into Higgs; --write updates docs/EVALUATION.md
   bench-audit    time `socialset audit --all` on the Higgs store; --runs N, --write
+  man            man pages of socialset and every command (clap_mangen), in --out DIR
+                 (default target/man)
+  eval-vader     the reference vaderSentiment 3.3.2 (venv in target/vader-venv) beside our VADER
+                 on --data (default: the demo's PHEME tweets); --write-reference keeps its
+                 scores in tests/data/demo/pheme-sample.vader-reference.txt; --check fails
+                 if that file is stale or fewer than 99% of labels agree
   eval-trust     held-out rating prediction on bitcoin-otc, seeds 0-3, and the disclosure
                  detection on annotated posts; --write
   eval-spread    the planner's seeds (IMM) against highest out-degree, PageRank, greedy CELF

@@ -2,6 +2,8 @@
 //! - dependencies between socialset crates point one way:
 //!   `model, graph <- analysis <- engine <- server <- cli`; `ingest, store <- engine`;
 //! - the pure core (model, graph, analysis) does no I/O: no file, network or print calls;
+//! - no crate of the product (everything under crates/) starts another program: the shipped
+//!   binary never runs pip, Python or a shell (peers and references run from xtask);
 //! - every Rust file opens with a `//!` line saying what it owns.
 
 use std::path::Path;
@@ -34,6 +36,10 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ),
     ("socialset-server", &["socialset-engine", "socialset-model"]),
 ];
+
+/// What starting another program looks like in Rust; forbidden in every crate's src/ outside
+/// unit tests (integration tests under tests/ start the binary they test).
+const SPAWN_CALLS: &[&str] = &["std::process::Command", "process::Command", "Command::new("];
 
 const PURE: &[&str] = &["socialset-model", "socialset-graph", "socialset-analysis"];
 
@@ -96,8 +102,21 @@ pub fn check(root: &Path) -> Result<Vec<String>> {
             }
         }
         if PURE.contains(&name.as_str()) {
-            check_pure(&dir.join("src"), &name, &mut problems)?;
+            check_pure(
+                &dir.join("src"),
+                &name,
+                IO_CALLS,
+                "pure core",
+                &mut problems,
+            )?;
         }
+        check_pure(
+            &dir.join("src"),
+            &name,
+            SPAWN_CALLS,
+            "the product starts no other program",
+            &mut problems,
+        )?;
         check_headers(&dir, &mut problems)?;
         names.push(name);
     }
@@ -123,19 +142,23 @@ fn rust_files(dir: &Path, out: &mut Vec<std::path::PathBuf>) -> Result<()> {
     Ok(())
 }
 
-fn check_pure(src: &Path, name: &str, problems: &mut Vec<String>) -> Result<()> {
+/// Problems for each of `calls` used in `src` outside unit tests; `rule` names the invariant.
+fn check_pure(
+    src: &Path,
+    name: &str,
+    calls: &[&str],
+    rule: &str,
+    problems: &mut Vec<String>,
+) -> Result<()> {
     let mut files = Vec::new();
     rust_files(src, &mut files)?;
     for file in files {
         let text = std::fs::read_to_string(&file)?;
         // Unit tests at the end of a file may do what they like.
         let code = text.split("#[cfg(test)]").next().unwrap_or("");
-        for call in IO_CALLS {
+        for call in calls {
             if code.contains(call) {
-                problems.push(format!(
-                    "{} ({name}, pure core) uses {call}",
-                    file.display()
-                ));
+                problems.push(format!("{} ({name}, {rule}) uses {call}", file.display()));
             }
         }
     }

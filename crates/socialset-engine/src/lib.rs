@@ -82,8 +82,9 @@ pub use search::TextIndex;
 pub use sentiment::{
     classify, classify_towards, classify_with, english_scores, eval_sentiment,
     read_sentiment_model, sentiment, sentiment_in, sentiment_towards, sentiment_with,
-    train_sentiment, training_config, Classified, Folds, SentimentEval, SentimentEvalOptions,
-    SentimentModel, SentimentReport, TowardsEval, TowardsReport, TrainOverrides,
+    train_sentiment, training_config, vader_agreement, Classified, Folds, SentimentEval,
+    SentimentEvalOptions, SentimentModel, SentimentReport, TowardsEval, TowardsReport,
+    TrainOverrides, VaderAgreement,
 };
 pub use social::TimeWindow;
 pub use socialset_analysis::audit::{
@@ -119,7 +120,7 @@ pub use socialset_model::{
     is_currency_code, AccountId, Campaign, Click, FactVerdict, Member, MemberStatus, NotCounted,
     Objective, Order, OrderSource, Role, Timestamp,
 };
-pub use socialset_store::{Counts, StoredGroup};
+pub use socialset_store::{Counts, StoredGroup, SCHEMA_VERSION};
 pub use spreaders::{
     eval_spreaders, joint_verdict, FactCheck, RepeatSpreader, SpreaderMethod, SpreaderOptions,
     SpreadersEval, SpreadersRecord, SpreadersReport, SPREADER_METHODS,

@@ -773,6 +773,56 @@ fn macro_f1(pairs: &[(usize, usize)]) -> f64 {
         / present.len() as f64
 }
 
+/// How our VADER agrees with the reference vaderSentiment on the same texts.
+#[derive(Debug, Clone)]
+pub struct VaderAgreement {
+    pub texts: usize,
+    /// Share of texts given the same label (positive / neutral / negative at ±0.05).
+    pub same_label: f64,
+    /// Share of texts whose compound scores are within 0.001.
+    pub within_0_001: f64,
+    pub mean_abs_difference: f64,
+    /// Up to five texts that differ most (over 0.001): text, ours, the reference's.
+    pub largest_differences: Vec<(String, f64, f64)>,
+}
+
+/// Our VADER's agreement with the reference's compound scores for the texts of `path` (as
+/// [`english_scores`] reads them), `reference` holding one score per text, in order: what
+/// `cargo xtask eval-vader` gets from vaderSentiment 3.3.2.
+pub fn vader_agreement(path: &Path, reference: &[f64]) -> Result<VaderAgreement> {
+    let ours = english_scores(path)?;
+    if ours.len() != reference.len() {
+        return Err(Error::Usage(format!(
+            "the reference holds {} scores for the {} texts of {}",
+            reference.len(),
+            ours.len(),
+            path.display()
+        )));
+    }
+    if ours.is_empty() {
+        return Err(Error::Usage(format!("{} holds no texts", path.display())));
+    }
+    let label = |c: f64| (c >= 0.05) as i8 - (c <= -0.05) as i8;
+    let n = ours.len() as f64;
+    let pairs = || ours.iter().zip(reference).map(|((t, a), b)| (t, *a, *b));
+    let same_label = pairs().filter(|(_, a, b)| label(*a) == label(*b)).count() as f64 / n;
+    let within = pairs().filter(|(_, a, b)| (a - b).abs() <= 1e-3).count() as f64 / n;
+    let mean_abs = pairs().map(|(_, a, b)| (a - b).abs()).sum::<f64>() / n;
+    let mut worst: Vec<(String, f64, f64)> = pairs()
+        .filter(|(_, a, b)| (a - b).abs() > 1e-3)
+        .map(|(t, a, b)| (t.clone(), a, b))
+        .collect();
+    worst.sort_by(|x, y| (y.1 - y.2).abs().total_cmp(&(x.1 - x.2).abs()));
+    worst.truncate(5);
+    Ok(VaderAgreement {
+        texts: ours.len(),
+        same_label,
+        within_0_001: within,
+        mean_abs_difference: mean_abs,
+        largest_differences: worst,
+    })
+}
+
 /// Our VADER compound score for every text of a file (posts' `"text"` fields in JSON Lines,
 /// or plain lines), to set beside the reference implementation's.
 pub fn english_scores(path: &Path) -> Result<Vec<(String, f64)>> {

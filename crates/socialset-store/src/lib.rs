@@ -16,7 +16,7 @@ use socialset_model::{
 
 pub use error::{Error, Result};
 pub use postgres::{recreate_database, PostgresStore};
-pub use sqlite::SqliteStore;
+pub use sqlite::{SqliteStore, SCHEMA_VERSION};
 
 /// Opens the store at `location`: a PostgreSQL database for a `postgres://` or
 /// `postgresql://` URL, else the SQLite file at that path (created if missing).

@@ -17,6 +17,10 @@ use crate::{
     StoredFollow, StoredGroup, StoredInteraction, StoredPost, StoredRating,
 };
 
+/// The store's schema version: how many migrations a store of this build has run
+/// (`PRAGMA user_version` on SQLite). `socialset --version` tells it.
+pub const SCHEMA_VERSION: u32 = MIGRATIONS.len() as u32;
+
 /// Schema migrations, in order; `PRAGMA user_version` records how many have run.
 const MIGRATIONS: [&str; 5] = [
     include_str!("schema.sql"),

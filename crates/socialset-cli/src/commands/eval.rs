@@ -29,7 +29,7 @@ use crate::progress::ImportProgress;
 ///   questions     are questions found where other people labelled them? (RumourEval 2017's
 ///                 stance labels on the demo's PHEME tweets: "query" against our questions)
 ///   vader         does our English scorer agree with the reference VADER? (vaderSentiment
-///                 from PyPI, in a venv it creates, on the same texts in the same run)
+///                 3.3.2's scores, which `cargo xtask eval-vader` computes, on the same texts)
 ///   communities   do the communities match known groups? (email-Eu-core departments: NMI, ARI)
 ///   pods          are planted engagement pods found? (pods of known members planted into the
 ///                 real Higgs interactions: precision and recall of the members found)
@@ -37,11 +37,12 @@ use crate::progress::ImportProgress;
 ///                 AUC for the global mean, fairness × goodness and ours)
 ///   disclosure    are sponsored posts found? (annotated real posts: precision and recall)
 ///   bots          does the bot classifier tell bots from humans? (Gilani et al. 2017: 10-fold
-///                 cross-validated AUC, F1, Brier per follower band, a cross-band test, and a
-///                 scikit-learn random forest on the same folds from a venv it creates)
+///                 cross-validated AUC, F1, Brier per follower band, a cross-band test; a
+///                 scikit-learn random forest's figures on the same folds quoted beside them)
 ///
-/// The figures, with peers' and published ones beside them, are in docs/EVALUATION.md
-/// (`cargo xtask eval-quality` reruns everything, peers included).
+/// These commands run socialset only: they never install or run Python. The figures, with
+/// peers', references' and published ones beside them, are in docs/EVALUATION.md; `cargo
+/// xtask` runs the peers and references (eval-quality, eval-audit, eval-vader).
 #[derive(Debug, clap::Args)]
 #[command(verbatim_doc_comment)]
 pub struct Args {
@@ -411,9 +412,11 @@ enum What {
         /// tests/data/demo/pheme-sample.jsonl.gz, real English tweets).
         #[arg(long, value_name = "FILE")]
         data: PathBuf,
-        /// The Python venv for the reference, created (with pinned vaderSentiment) if missing.
-        #[arg(long, value_name = "DIR", default_value = "target/vader-venv")]
-        venv: PathBuf,
+        /// The reference's compound scores, one per line in the order of the texts, as
+        /// vaderSentiment 3.3.2 prints them: `cargo xtask eval-vader` runs it and writes
+        /// tests/data/demo/pheme-sample.vader-reference.txt for the demo's texts.
+        #[arg(long, value_name = "FILE")]
+        reference: PathBuf,
         /// Print JSON.
         #[arg(long)]
         json: bool,
@@ -1195,62 +1198,29 @@ pub fn run(args: Args) -> Result<()> {
                 println!("{}", table(&header, &[], rows));
             }
         }
-        What::Vader { data, venv, json } => {
-            let ours = socialset_engine::english_scores(&data)?;
-            let reference = vader_reference(&venv, &ours)?;
-            let label = |c: f64| {
-                if c >= 0.05 {
-                    1
-                } else if c <= -0.05 {
-                    -1
-                } else {
-                    0
-                }
-            };
-            let n = ours.len();
-            let same_label = ours
-                .iter()
-                .zip(&reference)
-                .filter(|((_, a), b)| label(*a) == label(**b))
-                .count();
-            let within = ours
-                .iter()
-                .zip(&reference)
-                .filter(|((_, a), b)| (a - *b).abs() <= 1e-3)
-                .count();
-            let mean_abs = ours
-                .iter()
-                .zip(&reference)
-                .map(|((_, a), b)| (a - b).abs())
-                .sum::<f64>()
-                / n as f64;
-            let worst: Vec<(&str, f64, f64)> = {
-                let mut d: Vec<(&str, f64, f64)> = ours
-                    .iter()
-                    .zip(&reference)
-                    .filter(|((_, a), b)| (a - *b).abs() > 1e-3)
-                    .map(|((t, a), b)| (t.as_str(), *a, *b))
-                    .collect();
-                d.sort_by(|x, y| (y.1 - y.2).abs().total_cmp(&(x.1 - x.2).abs()));
-                d.truncate(5);
-                d
-            };
+        What::Vader {
+            data,
+            reference,
+            json,
+        } => {
+            let scores = read_reference_scores(&reference)?;
+            let e = socialset_engine::vader_agreement(&data, &scores)?;
             if json {
                 let out = serde_json::json!({
-                    "texts": n, "same_label": same_label as f64 / n as f64,
-                    "within_0_001": within as f64 / n as f64, "mean_abs_difference": mean_abs,
-                    "largest_differences": worst.iter().map(|(t, a, b)| serde_json::json!({"text": t, "ours": a, "reference": b})).collect::<Vec<_>>(),
+                    "texts": e.texts, "same_label": e.same_label,
+                    "within_0_001": e.within_0_001, "mean_abs_difference": e.mean_abs_difference,
+                    "largest_differences": e.largest_differences.iter().map(|(t, a, b)| serde_json::json!({"text": t, "ours": a, "reference": b})).collect::<Vec<_>>(),
                 });
                 println!("{}", serde_json::to_string_pretty(&out)?);
             } else {
                 println!(
                     "{} texts: the same label (positive / neutral / negative at ±0.05) on {:.1}%, the same compound score (±0.001) on {:.1}%, mean absolute difference {:.4}.",
-                    thousands(n as u64),
-                    100.0 * same_label as f64 / n as f64,
-                    100.0 * within as f64 / n as f64,
-                    mean_abs
+                    thousands(e.texts as u64),
+                    100.0 * e.same_label,
+                    100.0 * e.within_0_001,
+                    e.mean_abs_difference
                 );
-                for (t, a, b) in worst {
+                for (t, a, b) in &e.largest_differences {
                     let t: String = t.chars().take(90).collect();
                     println!(
                         "  ours {a:+.4}, reference {b:+.4}: {}",
@@ -1737,46 +1707,28 @@ fn pods_json(e: &socialset_engine::PodEval) -> serde_json::Value {
     })
 }
 
-/// The reference VADER's compound score for each text, from vaderSentiment in `venv`.
-fn vader_reference(venv: &std::path::Path, texts: &[(String, f64)]) -> Result<Vec<f64>> {
-    use std::io::Write as _;
-    let python = super::venv::python_with(venv, &["vaderSentiment==3.3.2", "requests==2.32.3"])?;
-    let dir = tempfile::tempdir()?;
-    let script = dir.path().join("vader_reference.py");
-    std::fs::write(&script, include_str!("baseline/vader_reference.py"))?;
-    let mut child = std::process::Command::new(&python)
-        .arg(&script)
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .spawn()?;
-    {
-        let mut stdin = child
-            .stdin
-            .take()
-            .ok_or_else(|| anyhow::anyhow!("no stdin for the reference"))?;
-        let mut input = String::new();
-        for (t, _) in texts {
-            input += &serde_json::to_string(t)?;
-            input.push('\n');
-        }
-        stdin.write_all(input.as_bytes())?;
-    }
-    let out = child.wait_with_output()?;
-    if !out.status.success() {
-        anyhow::bail!("the reference VADER failed");
-    }
-    let scores: Vec<f64> = String::from_utf8_lossy(&out.stdout)
-        .lines()
-        .map(|l| l.trim().parse::<f64>())
-        .collect::<std::result::Result<_, _>>()?;
-    if scores.len() != texts.len() {
-        anyhow::bail!(
-            "the reference scored {} of {} texts",
-            scores.len(),
-            texts.len()
-        );
-    }
-    Ok(scores)
+/// The reference's compound scores: one number per line, as vaderSentiment prints them.
+fn read_reference_scores(path: &std::path::Path) -> Result<Vec<f64>> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| anyhow::anyhow!("reading {}: {e}", path.display()))?;
+    text.lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty())
+        .map(|(i, l)| {
+            l.trim()
+                .parse::<f64>()
+                .ok()
+                .filter(|c| (-1.0..=1.0).contains(c))
+                .ok_or_else(|| {
+                    anyhow::anyhow!(
+                        "{}:{}: a compound score from -1 to 1, not {:?}",
+                        path.display(),
+                        i + 1,
+                        l.trim()
+                    )
+                })
+        })
+        .collect()
 }
 
 fn group_json(g: &socialset_engine::GroupVerdicts) -> serde_json::Value {

@@ -4,6 +4,7 @@ pub mod audit;
 pub mod campaign;
 pub mod claims;
 pub mod communities;
+pub mod completions;
 pub mod demo;
 pub mod disclosure;
 pub mod eval;
@@ -22,7 +23,6 @@ pub mod stats;
 pub mod train_audit;
 pub mod trust;
 pub mod ugc;
-pub mod venv;
 
 use std::path::PathBuf;
 

@@ -1,5 +1,6 @@
 //! The real `socialset` binary on the fixtures in tests/data.
 
+mod conventions;
 mod fact_checks;
 mod follow;
 mod stance;

@@ -1,5 +1,6 @@
 """The reference VADER (vaderSentiment from PyPI) on texts read as JSON lines from stdin:
-prints one compound score per line, in order. Run by `socialset eval vader`."""
+prints one compound score per line, in order. Run by `cargo xtask eval-vader`, which hands
+the scores to `socialset eval vader --reference`."""
 import json
 import sys
 

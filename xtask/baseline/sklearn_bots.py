@@ -1,9 +1,11 @@
-"""The peer baseline of `socialset eval bots`: a scikit-learn random forest (500 trees) on the
-raw numeric columns of the Gilani et al. (2017) files, scored on the folds socialset used.
+"""The reference beside `socialset eval bots`, run by `cargo xtask eval-audit`: a scikit-learn
+random forest (500 trees) on the raw numeric columns of the Gilani et al. (2017) files, scored
+on the folds socialset used.
 
 usage: python sklearn_bots.py DATA_DIR FOLDS_CSV
-FOLDS_CSV: band,bot,name,fold lines, one per account socialset read (bad rows it skipped are
-absent and skipped here too). Prints one JSON object.
+FOLDS_CSV: as `socialset eval bots --folds-out` writes it: a header, then band,bot,account,fold
+lines, one per account socialset read (bad rows it skipped are absent and skipped here too).
+Prints one JSON object.
 """
 import csv
 import json
@@ -24,7 +26,9 @@ BANDS = ["1k", "100k", "1M", "10M"]
 def main(data_dir, folds_csv):
     folds = defaultdict(deque)
     with open(folds_csv) as fh:
-        for band, bot, name, fold in csv.reader(fh):
+        rows = csv.reader(fh)
+        next(rows)  # the header
+        for band, bot, name, fold in rows:
             folds[(band, bot == "1", name)].append(int(fold))
     X, y, band_of, fold_of = [], [], [], []
     for folder, bot in (("bots", True), ("humans", False)):
