@@ -97,7 +97,7 @@ fn reflow_all(cmd: clap::Command) -> clap::Command {
 /// Joins the hard-wrapped lines of each prose paragraph of a help text into one line, so that
 /// clap wraps it at the terminal's width instead of breaking it where the source did.
 /// Kept as written: blank lines, indented lines (examples, tables), list items (`- `, `* `,
-/// `• `) as the start of their own line, and the line after one ending in `:`.
+/// `• `) as the start of their own line.
 pub fn reflow(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut previous: Option<&str> = None;
@@ -107,7 +107,6 @@ pub fn reflow(text: &str) -> String {
                 && !line.trim().is_empty()
                 && !p.starts_with(char::is_whitespace)
                 && !line.starts_with(char::is_whitespace)
-                && !p.trim_end().ends_with(':')
                 && !["- ", "* ", "• "].iter().any(|m| line.starts_with(m))
         });
         if previous.is_some() {

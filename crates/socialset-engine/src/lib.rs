@@ -25,6 +25,7 @@ mod spreaders;
 mod stance;
 mod summary;
 mod trust;
+mod twitter1516;
 mod ugc;
 mod veracity;
 

@@ -247,12 +247,21 @@ pub fn eval_veracity(
             "--cross-validate {k}: give 2 to 20 folds"
         )));
     }
-    // A FakeNewsNet folder becomes canonical records (posts, shares, claims, verdicts).
+    // A FakeNewsNet folder becomes canonical records (posts, shares, claims, verdicts); a
+    // Twitter15/16 folder posts and shares, with its labels.
     let mut _converted = None;
+    let mut layout_labels = None;
     let data_path = if crate::spreaders::is_fakenewsnet(data) {
         let dir = tempfile::tempdir().map_err(Error::io("creating a temporary directory"))?;
         let out = dir.path().join("fakenewsnet.jsonl");
         crate::spreaders::fakenewsnet_jsonl(data, &out)?;
+        _converted = Some(dir);
+        out
+    } else if socialset_ingest::is_twitter1516(data) {
+        let dir = tempfile::tempdir().map_err(Error::io("creating a temporary directory"))?;
+        let out = dir.path().join("twitter1516.jsonl");
+        let (labels, _missing) = crate::twitter1516::twitter1516_jsonl(data, &out)?;
+        layout_labels = Some(labels);
         _converted = Some(dir);
         out
     } else {
@@ -261,13 +270,15 @@ pub fn eval_veracity(
     let (_dir, ws) =
         crate::eval::scratch_workspace(&data_path, &crate::ImportOptions::default(), observer)?;
     let social = ws.load_social(&crate::TimeWindow::default())?;
-    let labels_shown = labels.map_or_else(
-        || format!("{} (its verdict records)", data.display()),
-        |l| l.display().to_string(),
-    );
-    let labelled = match labels {
-        Some(l) => socialset_ingest::read_claim_labels(l).map_err(Error::BadInput)?,
-        None => crate::spreaders::verdict_labels(&ws, &social)?,
+    let labels_shown = match (labels, &layout_labels) {
+        (Some(l), _) => l.display().to_string(),
+        (None, Some(_)) => data.join("label.txt").display().to_string(),
+        (None, None) => format!("{} (its verdict records)", data.display()),
+    };
+    let labelled = match (labels, layout_labels) {
+        (Some(l), _) => socialset_ingest::read_claim_labels(l).map_err(Error::BadInput)?,
+        (None, Some(l)) => l,
+        (None, None) => crate::spreaders::verdict_labels(&ws, &social)?,
     };
     if labelled.is_empty() {
         return Err(Error::Usage(format!(

@@ -8,6 +8,7 @@ mod formats;
 mod labels;
 mod orders;
 mod source;
+mod twitter1516;
 
 use std::collections::BTreeMap;
 use std::collections::VecDeque;
@@ -29,6 +30,7 @@ pub use orders::{
     orders_from_json, read_orders, OrderFile, OrderLayout, OrderLine, MAX_ORDER_VALUE,
 };
 pub use source::{Progress, ReadLimits};
+pub use twitter1516::{is_twitter1516, read_twitter1516, RumourTree, TreeShare};
 
 /// The input formats socialset reads.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -275,6 +275,8 @@ enum What {
         #[arg(long)]
         json: bool,
     },
+    /// Stance of replies against RumourEval 2017's labels
+    ///
     /// Stance of replies (support, deny, query, comment) against RumourEval 2017's labels,
     /// beside the majority class and a word n-gram logistic regression on the same posts:
     /// accuracy, F1 averaged over the four classes (macro-F1) and each class's F1.
@@ -331,9 +333,11 @@ enum What {
         #[arg(long)]
         json: bool,
     },
-    /// Credibility of claims: each labelled claim (true, false, unverified; fake, real) told
-    /// from its post's words, its author, its first hours of spread, the stance of its
-    /// replies and the history of the accounts that carried it, in a cross-validation split
+    /// Credibility of claims, cross-validated by claim against the words alone
+    ///
+    /// Credibility of claims: each labelled claim (true, false, unverified; fake, real;
+    /// non-rumor) told from its post's words, its author, its first hours of spread, the
+    /// stance of its replies and the history of the accounts that carried it, in a cross-validation split
     /// by claim (folds in blocks of time; an account's history holds only training claims
     /// labelled before the claim judged). Beside the majority label and a logistic
     /// regression on the claim's words alone, and socialset without the stance of replies:
@@ -342,11 +346,14 @@ enum What {
     ///     --labels ../shared/data/rumoureval2017-pheme/traindev/veracity_labels.tsv \
     ///     --stance-labels ../shared/data/rumoureval2017-pheme/traindev
     ///   socialset eval veracity --data ../shared/data/fakenewsnet-2017-social/PolitiFact
+    ///   socialset eval veracity --data twitter16/   # label.txt, source_tweets.txt, tree/
     #[command(verbatim_doc_comment)]
     Veracity {
-        /// Claims' posts with their replies and shares (any format socialset imports), or a
+        /// Claims' posts with their replies and shares (any format socialset imports), a
         /// FakeNewsNet 2017 platform folder (its items read as posts shared by the accounts
-        /// that spread them, judged by claim and verdict records).
+        /// that spread them, judged by claim and verdict records), or a folder in the
+        /// Twitter15/16 layout (label.txt, source_tweets.txt, tree/: source tweets and their
+        /// propagation trees, labelled non-rumor, true, false or unverified).
         #[arg(long, value_name = "PATH")]
         data: PathBuf,
         /// Tab- or comma-separated: a header naming the claim's column (thread_id, post,
@@ -366,6 +373,8 @@ enum What {
         #[arg(long)]
         json: bool,
     },
+    /// Repeat spreaders: do the spreaders' records tell fake items from real ones?
+    ///
     /// Repeat spreaders: does the record of the accounts spreading an item (the fake and real
     /// items each spread before) tell a fake item from a real one? On a FakeNewsNet 2017
     /// platform folder (News.txt, <Platform>NewsUser.txt, NewsContent.tar.gz), in a
@@ -386,6 +395,8 @@ enum What {
         #[arg(long)]
         json: bool,
     },
+    /// Does one label spread farther, deeper, wider or faster?
+    ///
     /// Does one label spread farther, deeper, wider or faster? Labelled claims (a source
     /// post's id and its veracity) followed through their cascades of replies and shares:
     /// accounts, depth, breadth, structural virality and hours to 10 accounts per label, and

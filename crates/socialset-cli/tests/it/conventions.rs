@@ -38,7 +38,6 @@ fn hand_breaks(help: &str, width: usize) -> Vec<String> {
             let prose = |l: &str| !l.trim().is_empty() && !l.starts_with(char::is_whitespace);
             prose(a)
                 && prose(b)
-                && !a.trim_end().ends_with(':')
                 && !["- ", "* ", "• "].iter().any(|m| b.starts_with(m))
                 && a.chars().count() + 1 + b.split(' ').next().unwrap_or("").chars().count()
                     <= width

@@ -251,3 +251,94 @@ fn eval_veracity_reads_a_fakenewsnet_folder_with_its_verdicts_as_labels() {
     // The accounts' record is what the words lack here, as on the full sets.
     assert!(f1(3) > f1(1) && f1(1) > f1(0), "{j}");
 }
+
+/// Copies a fixture folder (one level of subfolders) into `to`.
+fn copy_folder(from: &std::path::Path, to: &std::path::Path) {
+    std::fs::create_dir_all(to).expect("mkdir");
+    for entry in std::fs::read_dir(from).expect("read fixture") {
+        let path = entry.expect("entry").path();
+        let target = to.join(path.file_name().expect("name"));
+        if path.is_dir() {
+            copy_folder(&path, &target);
+        } else {
+            std::fs::copy(&path, &target).expect("copy");
+        }
+    }
+}
+
+#[test]
+fn eval_veracity_reads_the_twitter1516_layout_with_its_four_classes() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let data = fixture("twitter1516");
+    let db = dir.path().join("unused.db");
+    let args = [
+        "eval",
+        "veracity",
+        "--data",
+        data.to_str().unwrap_or_default(),
+        "--cross-validate",
+        "4",
+        "--json",
+    ];
+    let j = json_of(&db, &args);
+    assert_eq!(
+        (j["labelled"].as_u64(), j["found"].as_u64()),
+        (Some(16), Some(16)),
+        "{j}"
+    );
+    for label in ["non-rumor", "true", "false", "unverified"] {
+        assert_eq!(j["labels"][label].as_u64(), Some(4), "{label}: {j}");
+    }
+    let methods = j["methods"].as_array().expect("methods");
+    assert_eq!(methods.len(), 4);
+    for m in methods {
+        let confusion: u64 = m["confusion"]
+            .as_array()
+            .expect("confusion")
+            .iter()
+            .flat_map(|row| row.as_array().expect("row").iter())
+            .filter_map(serde_json::Value::as_u64)
+            .sum();
+        assert_eq!(confusion, 16, "every claim judged once: {m}");
+    }
+
+    // A bad propagation edge names the tree file, its line and the field, and nothing runs.
+    let copy = dir.path().join("t15");
+    copy_folder(&data, &copy);
+    let tree = copy.join("tree/500000000000001111.txt");
+    let text = std::fs::read_to_string(&tree).expect("tree");
+    let mut lines: Vec<String> = text.lines().map(str::to_owned).collect();
+    lines[1] = lines[1].replace("'4.82'", "'-4.82'");
+    std::fs::write(&tree, lines.join("\n")).expect("write");
+    let out = socialset(
+        &db,
+        &[
+            "eval",
+            "veracity",
+            "--data",
+            copy.to_str().unwrap_or_default(),
+        ],
+    );
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("tree/500000000000001111.txt:2") && err.contains("\"delay\""),
+        "{err}"
+    );
+    // A label line without its colon.
+    std::fs::write(copy.join("label.txt"), "true 500000000000001111\n").expect("write");
+    let out = socialset(
+        &db,
+        &[
+            "eval",
+            "veracity",
+            "--data",
+            copy.to_str().unwrap_or_default(),
+        ],
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("label.txt:1") && err.contains("LABEL:TWEET_ID"),
+        "{err}"
+    );
+}
