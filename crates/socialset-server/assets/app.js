@@ -980,7 +980,10 @@ async function showClaim(id) {
   // Posts and new accounts per day: two bars a day.
   const days = d.timeline.slice(-40);
   const most = Math.max(1, ...days.map((x) => x.posts));
-  const w = Math.max(4, Math.min(36, 760 / Math.max(1, days.length)));
+  const w = Math.max(4, Math.min(100, 760 / Math.max(1, days.length)));
+  // The first and last days are named under their bars: the first from its left edge, the
+  // last up to its right edge, the last left out if the two would overlap (one day).
+  const labelWidth = 84;
   days.forEach((x, i) => {
     const x0 = 30 + i * w;
     const h = (150 * x.posts) / most;
@@ -989,8 +992,10 @@ async function showClaim(id) {
       svg("rect", { x: x0, y: 170 - h, width: w * 0.45, height: Math.max(1, h), class: "bar" }),
       svg("rect", { x: x0 + w * 0.45, y: 170 - hn, width: w * 0.45, height: Math.max(1, hn), class: "bar-alt" }),
     );
-    if (i === 0 || i === days.length - 1) {
-      const t = svg("text", { x: x0, y: 190, class: "label" });
+    const last = i === days.length - 1;
+    const right = x0 + w * 0.9;
+    if (i === 0 || (last && right - labelWidth >= 30 + labelWidth + 6)) {
+      const t = svg("text", { x: i === 0 ? x0 : right, y: 190, class: "label", "text-anchor": i === 0 ? "start" : "end" });
       t.textContent = x.day;
       chart.append(t);
     }
