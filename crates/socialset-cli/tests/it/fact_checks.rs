@@ -310,33 +310,27 @@ fn eval_veracity_reads_the_twitter1516_layout_with_its_four_classes() {
     let mut lines: Vec<String> = text.lines().map(str::to_owned).collect();
     lines[1] = lines[1].replace("'4.82'", "'-4.82'");
     std::fs::write(&tree, lines.join("\n")).expect("write");
-    let out = socialset(
-        &db,
-        &[
-            "eval",
-            "veracity",
-            "--data",
-            copy.to_str().unwrap_or_default(),
-        ],
-    );
-    assert!(!out.status.success());
-    let err = String::from_utf8_lossy(&out.stderr);
+    let refused = || {
+        let out = socialset(
+            &db,
+            &[
+                "eval",
+                "veracity",
+                "--data",
+                copy.to_str().unwrap_or_default(),
+            ],
+        );
+        assert!(!out.status.success());
+        String::from_utf8_lossy(&out.stderr).into_owned()
+    };
+    let err = refused();
     assert!(
         err.contains("tree/500000000000001111.txt:2") && err.contains("\"delay\""),
         "{err}"
     );
     // A label line without its colon.
     std::fs::write(copy.join("label.txt"), "true 500000000000001111\n").expect("write");
-    let out = socialset(
-        &db,
-        &[
-            "eval",
-            "veracity",
-            "--data",
-            copy.to_str().unwrap_or_default(),
-        ],
-    );
-    let err = String::from_utf8_lossy(&out.stderr);
+    let err = refused();
     assert!(
         err.contains("label.txt:1") && err.contains("LABEL:TWEET_ID"),
         "{err}"
