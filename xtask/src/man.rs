@@ -1,5 +1,5 @@
 //! `cargo xtask man [--out DIR]`: man pages for `socialset` and each of its commands, generated
-//! by clap_mangen from the same clap definition the binary parses (`socialset_cli::command`),
+//! by clap_mangen from the same clap definition the binary parses (`socialset_cli::command_for_width`),
 //! into target/man by default (`man -l target/man/socialset.1` reads one).
 
 use std::path::{Path, PathBuf};
@@ -18,7 +18,8 @@ pub fn man(root: &Path, args: &[String]) -> Result<()> {
 
 /// Writes `socialset.1` and `socialset-COMMAND[-SUB].1` for every command; returns how many.
 fn write_pages(out: &Path) -> Result<usize> {
-    let mut cmd = socialset_cli::command();
+    // Laid out for 100 columns whatever terminal runs this: the pages do not depend on it.
+    let mut cmd = socialset_cli::command_for_width(100);
     cmd.build();
     let mut written = 0;
     page(&cmd, "socialset", out, &mut written)?;

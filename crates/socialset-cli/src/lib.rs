@@ -68,15 +68,34 @@ pub fn version() -> String {
     )
 }
 
-/// The whole command line as clap builds it, with the version line and every help text's
-/// paragraphs reflowed (see [`reflow`]).
+/// The widest help clap prints (`max_term_width` above).
+const MAX_HELP_WIDTH: usize = 100;
+
+/// The whole command line as clap builds it, with the version line and every help text
+/// reflowed for the terminal's width (see [`reflow`] and [`wrap_definitions`]).
 pub fn command() -> clap::Command {
-    reflow_all(Cli::command().version(version()))
+    command_for_width(help_width())
 }
 
-fn reflow_all(cmd: clap::Command) -> clap::Command {
-    let about = cmd.get_about().map(|a| reflow(&a.to_string()));
-    let long_about = cmd.get_long_about().map(|a| reflow(&a.to_string()));
+/// [`command`] with its help laid out for `width` columns (clap wraps the prose itself; the
+/// definition lists are wrapped here, with their hanging indent).
+pub fn command_for_width(width: usize) -> clap::Command {
+    reflow_all(Cli::command().version(version()), width)
+}
+
+/// The width clap will wrap help at: the terminal's, else `COLUMNS`, else 100; at most 100.
+fn help_width() -> usize {
+    terminal_size::terminal_size()
+        .map(|(w, _)| usize::from(w.0))
+        .or_else(|| std::env::var("COLUMNS").ok()?.trim().parse().ok())
+        .unwrap_or(MAX_HELP_WIDTH)
+        .min(MAX_HELP_WIDTH)
+}
+
+fn reflow_all(cmd: clap::Command, width: usize) -> clap::Command {
+    let lay_out = |a: &clap::builder::StyledStr| wrap_definitions(&reflow(&a.to_string()), width);
+    let about = cmd.get_about().map(lay_out);
+    let long_about = cmd.get_long_about().map(lay_out);
     let mut cmd = cmd;
     if let Some(a) = about {
         cmd = cmd.about(a);
@@ -89,7 +108,7 @@ fn reflow_all(cmd: clap::Command) -> clap::Command {
         .map(|s| s.get_name().to_owned())
         .collect();
     for name in names {
-        cmd = cmd.mut_subcommand(name, reflow_all);
+        cmd = cmd.mut_subcommand(name, |sub| reflow_all(sub, width));
     }
     cmd
 }
@@ -116,6 +135,66 @@ pub fn reflow(text: &str) -> String {
         previous = Some(line);
     }
     out
+}
+
+/// Wraps each item of a definition list (an indented term, two or more spaces, its text; the
+/// text's further lines indented to its column) to `width` columns, the text's lines hanging
+/// under its column — clap would start them at the margin. Where the text's column leaves under
+/// 24 columns, the text goes under the term, indented four more than it. Other lines are kept.
+pub fn wrap_definitions(text: &str, width: usize) -> String {
+    let lines: Vec<&str> = text.lines().collect();
+    let mut out: Vec<String> = Vec::with_capacity(lines.len());
+    let mut i = 0;
+    while i < lines.len() {
+        let Some((indent, column)) = definition(lines[i]) else {
+            out.push(lines[i].to_owned());
+            i += 1;
+            continue;
+        };
+        let prefix = &lines[i][..column];
+        let mut words: Vec<&str> = lines[i][column..].split_whitespace().collect();
+        i += 1;
+        while i < lines.len()
+            && lines[i].len() > column
+            && lines[i].bytes().take(column).all(|b| b == b' ')
+            && lines[i].as_bytes()[column] != b' '
+        {
+            words.extend(lines[i].split_whitespace());
+            i += 1;
+        }
+        let (first, hang) = if width.saturating_sub(column) >= 24 {
+            (prefix.to_owned(), column)
+        } else {
+            out.push(prefix.trim_end().to_owned());
+            (" ".repeat(indent + 4), indent + 4)
+        };
+        let mut line = first;
+        let mut empty = true;
+        for w in words {
+            if !empty && line.chars().count() + 1 + w.chars().count() > width {
+                out.push(std::mem::replace(&mut line, " ".repeat(hang)));
+                empty = true;
+            }
+            if !empty {
+                line.push(' ');
+            }
+            line.push_str(w);
+            empty = false;
+        }
+        out.push(line);
+    }
+    out.join("\n")
+}
+
+/// Where a definition item's text starts: (the term's indent, the text's column).
+fn definition(line: &str) -> Option<(usize, usize)> {
+    let indent = line.len() - line.trim_start_matches(' ').len();
+    if indent == 0 {
+        return None;
+    }
+    let term_end = indent + line[indent..].find(' ')?;
+    let gap = line[term_end..].len() - line[term_end..].trim_start_matches(' ').len();
+    (gap >= 2 && term_end + gap < line.len()).then_some((indent, term_end + gap))
 }
 
 /// `socialset rank | head` closes our stdout early (see also `is_closed_stdout`). Rust ignores SIGPIPE, so `println!` then

@@ -19,6 +19,21 @@ fn all_commands() -> Vec<(String, clap::Command)> {
     out
 }
 
+/// The same, laid out for `width` columns.
+fn all_commands_for(width: usize) -> Vec<(String, clap::Command)> {
+    fn walk(path: String, cmd: &clap::Command, out: &mut Vec<(String, clap::Command)>) {
+        for sub in cmd.get_subcommands() {
+            walk(format!("{path} {}", sub.get_name()), sub, out);
+        }
+        out.push((path, cmd.clone()));
+    }
+    let mut root = socialset_cli::command_for_width(width);
+    root.build();
+    let mut out = Vec::new();
+    walk("socialset".into(), &root, &mut out);
+    out
+}
+
 fn long_help(cmd: &clap::Command, width: usize) -> String {
     cmd.clone()
         .term_width(width)
@@ -48,17 +63,17 @@ fn hand_breaks(help: &str, width: usize) -> Vec<String> {
 
 #[test]
 fn help_wraps_at_the_terminal_width_not_where_the_source_broke() {
-    let commands = all_commands();
-    assert!(commands.len() > 30, "{} commands", commands.len());
     let mut problems = Vec::new();
-    for (path, cmd) in &commands {
-        for width in [60, 100, 200] {
+    for width in [60, 100, 200] {
+        let commands = all_commands_for(width);
+        assert!(commands.len() > 30, "{} commands", commands.len());
+        for (path, cmd) in &commands {
             let help = long_help(cmd, width);
             for b in hand_breaks(&help, width) {
                 problems.push(format!("{path} at {width} columns: {b}"));
             }
-            // Prose is wrapped to the width (indented examples and tables, and clap's usage
-            // line, may run over).
+            // Prose is wrapped to the width (indented examples, and clap's usage line, may
+            // run over).
             for line in help.lines() {
                 if !line.starts_with(char::is_whitespace)
                     && !line.starts_with("Usage:")
@@ -70,6 +85,49 @@ fn help_wraps_at_the_terminal_width_not_where_the_source_broke() {
         }
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+#[test]
+fn definition_lists_hang_under_their_column_at_any_width() {
+    for width in [60, 80, 100] {
+        let commands = all_commands_for(width);
+        let import = &commands
+            .iter()
+            .find(|(p, _)| p == "socialset import")
+            .expect("import")
+            .1;
+        let help = long_help(import, width);
+        let block: Vec<&str> = help
+            .lines()
+            .skip_while(|l| !l.starts_with("Formats"))
+            .skip(1)
+            .skip_while(|l| l.starts_with(char::is_alphabetic))
+            .take_while(|l| !l.starts_with("Files may be"))
+            .collect();
+        assert!(block.len() >= 11, "{width}: {help}");
+        for line in &block {
+            assert!(
+                line.starts_with("  "),
+                "{width}: {line:?} in\n{}",
+                block.join("\n")
+            );
+            assert!(line.chars().count() <= width, "{width}: {line:?}");
+            // A line that does not name a format continues one, under its text's column.
+            if !line.starts_with("  ") || line.as_bytes().get(2) == Some(&b' ') {
+                assert!(line.starts_with(&" ".repeat(15)), "{width}: {line:?}");
+            }
+        }
+    }
+    let text = "Terms:\n  one   the first of several words\n        and more\n  two   short\n  socialset rank  # code";
+    assert_eq!(
+        socialset_cli::wrap_definitions(text, 40),
+        "Terms:\n  one   the first of several words and\n        more\n  two   short\n  socialset rank  # code"
+    );
+    // Too narrow for the column: the text goes under the term.
+    assert_eq!(
+        socialset_cli::wrap_definitions("  one   the first words", 12),
+        "  one\n      the\n      first\n      words"
+    );
 }
 
 #[test]
