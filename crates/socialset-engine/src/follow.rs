@@ -129,7 +129,13 @@ impl Endpoint {
         let host = uri
             .host()
             .filter(|h| !h.is_empty())
-            .ok_or_else(|| usage("the URL names no host"))?
+            .ok_or_else(|| usage("the URL names no host"))?;
+        // An IPv6 literal is kept without its brackets, as the resolver, TLS and a server's
+        // list of allowed hosts take it; the URL and the name put them back.
+        let host = host
+            .strip_prefix('[')
+            .and_then(|h| h.strip_suffix(']'))
+            .unwrap_or(host)
             .to_owned();
         let port = uri.port_u16().unwrap_or(if tls { 443 } else { 80 });
         let path = match uri.path() {
@@ -159,7 +165,7 @@ impl Endpoint {
             }
         }
         let scheme = if tls { "wss" } else { "ws" };
-        let name = format!("{scheme}://{host}:{port}{path}");
+        let name = format!("{scheme}://{}:{port}{path}", bracketed(&host));
         Ok(Self {
             tls,
             host,
@@ -176,13 +182,7 @@ impl Endpoint {
         let mut query = self.query.clone();
         query.extend(cursor.map(|c| format!("cursor={c}")));
         let scheme = if self.tls { "wss" } else { "ws" };
-        let (host, port, path) = (&self.host, self.port, &self.path);
-        // An IPv6 literal goes back in brackets.
-        let host = if host.contains(':') && !host.starts_with('[') {
-            format!("[{host}]")
-        } else {
-            host.clone()
-        };
+        let (host, port, path) = (bracketed(&self.host), self.port, &self.path);
         if query.is_empty() {
             format!("{scheme}://{host}:{port}{path}")
         } else {
@@ -193,6 +193,15 @@ impl Endpoint {
     /// The `meta` key of the stream's cursor.
     fn cursor_key(&self) -> String {
         format!("follow.cursor {}", self.name)
+    }
+}
+
+/// A host as a URL writes it: an IPv6 literal in brackets.
+fn bracketed(host: &str) -> String {
+    if host.contains(':') {
+        format!("[{host}]")
+    } else {
+        host.to_owned()
     }
 }
 
@@ -670,6 +679,30 @@ mod tests {
             "wss://jetstream2.us-east.bsky.network:443/subscribe?wantedCollections=app.bsky.feed.post&cursor=7"
         );
         assert_eq!(ep.url(None), "wss://jetstream2.us-east.bsky.network:443/subscribe?wantedCollections=app.bsky.feed.post");
+    }
+
+    #[test]
+    fn an_ipv6_literal_resolves_and_keeps_its_brackets_in_the_url() {
+        use std::net::ToSocketAddrs as _;
+        let ep = Endpoint::parse("ws://[::1]:6008/subscribe?cursor=5").expect("an IPv6 URL");
+        assert_eq!((ep.host.as_str(), ep.port), ("::1", 6008));
+        assert_eq!(ep.name, "ws://[::1]:6008/subscribe");
+        assert_eq!(ep.url(Some(9)), "ws://[::1]:6008/subscribe?cursor=9");
+        let addrs: Vec<_> = (ep.host.as_str(), ep.port)
+            .to_socket_addrs()
+            .expect("resolves")
+            .collect();
+        assert!(
+            addrs.iter().all(|a| a.is_ipv6() && a.port() == 6008),
+            "{addrs:?}"
+        );
+        // A server's list of allowed hosts names it as people write it.
+        assert_eq!(
+            super::stream_endpoint("ws://[::1]:6008/subscribe")
+                .expect("endpoint")
+                .0,
+            "::1"
+        );
     }
 
     #[test]

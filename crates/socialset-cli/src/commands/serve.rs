@@ -84,7 +84,8 @@ pub struct Args {
     /// A host whose Jetstream an admin may have the server follow (POST
     /// /api/workspaces/W/streams); repeat for several. The server connects to no other host,
     /// so no one can point it inside your network. Default: Bluesky's four public Jetstream
-    /// instances (jetstream1/2.us-east/us-west.bsky.network).
+    /// instances (jetstream1/2.us-east/us-west.bsky.network). An IPv6 address with or without
+    /// its brackets (::1 or [::1]).
     #[arg(long = "stream-host", value_name = "HOST")]
     stream_hosts: Vec<String>,
 }
@@ -109,7 +110,17 @@ pub fn run(args: Args) -> Result<()> {
     args.clicks.apply(&mut config.limits);
     config.trusted_proxies = args.trusted_proxies;
     if !args.stream_hosts.is_empty() {
-        config.stream_hosts = args.stream_hosts;
+        // An IPv6 literal may be given as a URL writes it, in brackets.
+        config.stream_hosts = args
+            .stream_hosts
+            .iter()
+            .map(|h| {
+                h.strip_prefix('[')
+                    .and_then(|h| h.strip_suffix(']'))
+                    .unwrap_or(h)
+                    .to_owned()
+            })
+            .collect();
     }
     let runtime = tokio::runtime::Runtime::new().context("starting the server's runtime")?;
     runtime
