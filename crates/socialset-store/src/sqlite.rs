@@ -68,10 +68,26 @@ impl SqliteStore {
             source,
         };
         let mut conn = Connection::open(path).map_err(open_err)?;
-        // WAL keeps readers working during an import; FULL syncs the log at commit, which is
-        // one fsync per import. A killed process leaves the last committed state.
-        conn.pragma_update(None, "journal_mode", "WAL")
+        // First: another process may be creating the same store at this moment.
+        conn.busy_timeout(std::time::Duration::from_secs(10))
             .map_err(open_err)?;
+        // WAL keeps readers working during an import; FULL syncs the log at commit, which is
+        // one fsync per import. A killed process leaves the last committed state. Switching a
+        // new file to WAL can find it busy without SQLite waiting (another process is creating
+        // it): wait here as the busy timeout would.
+        let started = std::time::Instant::now();
+        loop {
+            match conn.pragma_update(None, "journal_mode", "WAL") {
+                Ok(()) => break,
+                Err(rusqlite::Error::SqliteFailure(e, _))
+                    if e.code == rusqlite::ErrorCode::DatabaseBusy
+                        && started.elapsed() < std::time::Duration::from_secs(10) =>
+                {
+                    std::thread::sleep(std::time::Duration::from_millis(5));
+                }
+                Err(e) => return Err(open_err(e)),
+            }
+        }
         conn.pragma_update(None, "synchronous", "FULL")
             .map_err(open_err)?;
         conn.pragma_update(None, "foreign_keys", "OFF")
@@ -79,8 +95,6 @@ impl SqliteStore {
         conn.pragma_update(None, "cache_size", -65_536)
             .map_err(open_err)?;
         conn.pragma_update(None, "temp_store", "MEMORY")
-            .map_err(open_err)?;
-        conn.busy_timeout(std::time::Duration::from_secs(10))
             .map_err(open_err)?;
         migrate(&mut conn, &shown)?;
         Ok(Self { conn })
@@ -124,23 +138,29 @@ fn taken(e: rusqlite::Error, m: &Member) -> Error {
     }
 }
 
+/// Runs the migrations the store has not run, one transaction each. Each takes the write
+/// lock first (`BEGIN IMMEDIATE`) and reads the version under it: two processes opening a new
+/// store at once (a server and an import, say) then run each migration once, the second
+/// waiting for the first and finding it done.
 fn migrate(conn: &mut Connection, shown: &str) -> Result<()> {
-    let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
     let known = MIGRATIONS.len() as i64;
-    if version > known {
-        return Err(Error::NewerSchema {
-            path: shown.to_owned(),
-            found: version,
-            known,
-        });
-    }
-    for (i, sql) in MIGRATIONS.iter().enumerate().skip(version as usize) {
-        let tx = conn.transaction()?;
+    loop {
+        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let version: i64 = tx.pragma_query_value(None, "user_version", |r| r.get(0))?;
+        if version > known {
+            return Err(Error::NewerSchema {
+                path: shown.to_owned(),
+                found: version,
+                known,
+            });
+        }
+        let Some(sql) = MIGRATIONS.get(version as usize) else {
+            return Ok(());
+        };
         tx.execute_batch(sql)?;
-        tx.pragma_update(None, "user_version", i as i64 + 1)?;
+        tx.pragma_update(None, "user_version", version + 1)?;
         tx.commit()?;
     }
-    Ok(())
 }
 
 impl Store for SqliteStore {

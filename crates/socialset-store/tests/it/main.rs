@@ -809,3 +809,28 @@ fn a_deleted_post_goes_with_the_edges_it_made_but_not_the_likes_it_got() {
         assert_eq!(counts.accounts, 4, "{at}: the unknown author is not added");
     }
 }
+
+#[test]
+fn processes_opening_a_new_store_at_once_run_each_migration_once() {
+    // Each thread is its own connection, as two processes would be (a server and an import,
+    // or a test polling a store that `import --follow` is creating): before, the second one
+    // could run the first migration again ("table accounts already exists").
+    for round in 0..20 {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join(format!("new-{round}.db"));
+        let opened: Vec<_> = std::thread::scope(|s| {
+            let handles: Vec<_> = (0..4)
+                .map(|_| s.spawn(|| SqliteStore::open(&path).map(|_| ())))
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| h.join().expect("thread"))
+                .collect()
+        });
+        for o in opened {
+            o.expect("every opener gets the store");
+        }
+        let store = SqliteStore::open(&path).expect("reopen");
+        assert_eq!(store.counts().expect("counts"), Counts::default());
+    }
+}
