@@ -21,8 +21,14 @@ pub fn eval_vader(root: &Path, args: &[String]) -> Result<()> {
         .unwrap_or_else(|| root.join(DEMO_TEXTS));
     let check = args.iter().any(|a| a == "--check");
     let write = args.iter().any(|a| a == "--write-reference");
-    let texts = socialset_engine::english_scores(&data)?;
-    let scores = reference_scores(root, texts.iter().map(|(t, _)| t.as_str()))?;
+    let is_demo =
+        std::fs::canonicalize(&data).ok() == std::fs::canonicalize(root.join(DEMO_TEXTS)).ok();
+    if write && !is_demo {
+        bail!("--write-reference keeps the reference's scores of {DEMO_TEXTS} only");
+    }
+    // The texts as our VADER reads them (vader_agreement scores them with ours).
+    let texts = socialset_ingest::read_texts(&data)?;
+    let scores = reference_scores(root, texts.iter().map(String::as_str))?;
     let e = socialset_engine::vader_agreement(&data, &scores)?;
     println!(
         "{} texts of {}: the same label on {:.2}%, the same compound score (±0.001) on {:.2}%, mean absolute difference {:.5}",
@@ -35,10 +41,8 @@ pub fn eval_vader(root: &Path, args: &[String]) -> Result<()> {
     for (t, ours, reference) in &e.largest_differences {
         println!("  ours {ours:+.4}, reference {reference:+.4}: {t}");
     }
-    let is_demo =
-        std::fs::canonicalize(&data).ok() == std::fs::canonicalize(root.join(DEMO_TEXTS)).ok();
     let lines: String = scores.iter().map(|s| format!("{s}\n")).collect();
-    if write && is_demo {
+    if write {
         std::fs::write(root.join(DEMO_REFERENCE), &lines)
             .with_context(|| format!("writing {DEMO_REFERENCE}"))?;
         println!("wrote {DEMO_REFERENCE}");

@@ -231,7 +231,8 @@ fn is_closed_stdout(e: &anyhow::Error) -> bool {
 /// Parses the command line and runs the command; the binary's `main`.
 pub fn run() -> ExitCode {
     quiet_on_closed_stdout();
-    let cli = match Cli::from_arg_matches(&command().get_matches()) {
+    let mut definition = command();
+    let cli = match Cli::from_arg_matches(&definition.get_matches_mut()) {
         Ok(cli) => cli,
         Err(e) => e.exit(),
     };
@@ -264,7 +265,7 @@ pub fn run() -> ExitCode {
         Command::Serve(args) => commands::serve::run(args),
         Command::User(args) => commands::serve::run_user(args),
         Command::Token(args) => commands::serve::run_token(args),
-        Command::Completions(args) => commands::completions::run(args, command()),
+        Command::Completions(args) => commands::completions::run(args, definition),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -130,13 +130,9 @@ impl Endpoint {
             .host()
             .filter(|h| !h.is_empty())
             .ok_or_else(|| usage("the URL names no host"))?;
-        // An IPv6 literal is kept without its brackets, as the resolver, TLS and a server's
-        // list of allowed hosts take it; the URL and the name put them back.
-        let host = host
-            .strip_prefix('[')
-            .and_then(|h| h.strip_suffix(']'))
-            .unwrap_or(host)
-            .to_owned();
+        // Kept as the resolver, TLS and a server's list of allowed hosts take it; the URL and
+        // the name put an IPv6 literal's brackets back.
+        let host = bare_host(host).to_owned();
         let port = uri.port_u16().unwrap_or(if tls { 443 } else { 80 });
         let path = match uri.path() {
             "" => "/".to_owned(),
@@ -194,6 +190,13 @@ impl Endpoint {
     fn cursor_key(&self) -> String {
         format!("follow.cursor {}", self.name)
     }
+}
+
+/// A host without the brackets a URL puts around an IPv6 literal (`[::1]` → `::1`).
+pub fn bare_host(host: &str) -> &str {
+    host.strip_prefix('[')
+        .and_then(|h| h.strip_suffix(']'))
+        .unwrap_or(host)
 }
 
 /// A host as a URL writes it: an IPv6 literal in brackets.

@@ -65,7 +65,7 @@ pub use eval::{
     eval_communities, eval_influence, eval_influence_halves, CommunityEval, InfluenceEval,
     MethodScore,
 };
-pub use follow::{stream_endpoint, FollowObserver, FollowOptions, FollowReport};
+pub use follow::{bare_host, stream_endpoint, FollowObserver, FollowOptions, FollowReport};
 pub use groups::GroupsReport;
 pub use import::{FileReport, ImportObserver, ImportOptions, ImportReport, NoProgress};
 pub use influence::{

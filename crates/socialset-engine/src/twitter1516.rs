@@ -28,9 +28,13 @@ const ORIGIN_SECONDS: i64 = 1_420_070_400;
 /// layout gives no absolute times: the trees are placed one per day from 2015-01-01 in a
 /// seeded shuffle (the label file's order is the data set's, which may group the classes), so
 /// that "earlier claims" — the spreaders' history — is a random half-order, as in the
-/// FakeNewsNet adapter. A labelled tweet without its text or its tree is left out and counted.
-pub(crate) fn twitter1516_jsonl(dir: &Path, out: &Path) -> Result<(Vec<(String, String)>, usize)> {
-    let (trees, missing) = socialset_ingest::read_twitter1516(dir).map_err(Error::BadInput)?;
+/// FakeNewsNet adapter. A labelled tweet without its text or its tree has no post but keeps
+/// its label, so that the evaluation counts it as labelled and not found.
+pub(crate) fn twitter1516_jsonl(dir: &Path, out: &Path) -> Result<Vec<(String, String)>> {
+    let socialset_ingest::RumourSet {
+        trees,
+        without_tree,
+    } = socialset_ingest::read_twitter1516(dir).map_err(Error::BadInput)?;
     let mut order: Vec<usize> = (0..trees.len()).collect();
     order.sort_by_key(|&i| splitmix(i as u64 ^ 0x7516));
     let io = |e: std::io::Error| Error::Usage(format!("{}: {e}", out.display()));
@@ -58,7 +62,11 @@ pub(crate) fn twitter1516_jsonl(dir: &Path, out: &Path) -> Result<(Vec<(String, 
         }
     }
     w.flush().map_err(io)?;
-    let mut labels: Vec<(String, String)> = trees.into_iter().map(|t| (t.id, t.label)).collect();
+    let mut labels: Vec<(String, String)> = trees
+        .into_iter()
+        .map(|t| (t.id, t.label))
+        .chain(without_tree)
+        .collect();
     labels.sort();
-    Ok((labels, missing))
+    Ok(labels)
 }

@@ -260,8 +260,7 @@ pub fn eval_veracity(
     } else if socialset_ingest::is_twitter1516(data) {
         let dir = tempfile::tempdir().map_err(Error::io("creating a temporary directory"))?;
         let out = dir.path().join("twitter1516.jsonl");
-        let (labels, _missing) = crate::twitter1516::twitter1516_jsonl(data, &out)?;
-        layout_labels = Some(labels);
+        layout_labels = Some(crate::twitter1516::twitter1516_jsonl(data, &out)?);
         _converted = Some(dir);
         out
     } else {

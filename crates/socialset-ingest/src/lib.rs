@@ -30,7 +30,7 @@ pub use orders::{
     orders_from_json, read_orders, OrderFile, OrderLayout, OrderLine, MAX_ORDER_VALUE,
 };
 pub use source::{Progress, ReadLimits};
-pub use twitter1516::{is_twitter1516, read_twitter1516, RumourTree, TreeShare};
+pub use twitter1516::{is_twitter1516, read_twitter1516, RumourSet, RumourTree, TreeShare};
 
 /// The input formats socialset reads.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

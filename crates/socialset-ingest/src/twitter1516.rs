@@ -37,6 +37,15 @@ pub struct TreeShare {
     pub delay_minutes: f64,
 }
 
+/// A Twitter15/16 folder as read.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RumourSet {
+    /// The labelled trees, in the label file's order.
+    pub trees: Vec<RumourTree>,
+    /// Labelled tweets left out for lacking their text or their tree file: (tweet id, label).
+    pub without_tree: Vec<(String, String)>,
+}
+
 /// Whether `dir` is in the Twitter15/16 layout.
 pub fn is_twitter1516(dir: &Path) -> bool {
     dir.join("label.txt").is_file()
@@ -44,18 +53,16 @@ pub fn is_twitter1516(dir: &Path) -> bool {
         && dir.join("tree").is_dir()
 }
 
-/// The labelled trees of a Twitter15/16 folder, in the label file's order, and how many
-/// labelled tweets were left out for lacking their text or their tree file. Errors name file,
-/// line and field.
-pub fn read_twitter1516(dir: &Path) -> Result<(Vec<RumourTree>, usize)> {
+/// The labelled trees of a Twitter15/16 folder. Errors name file, line and field.
+pub fn read_twitter1516(dir: &Path) -> Result<RumourSet> {
     let labels = read_labels(&dir.join("label.txt"))?;
     let texts = read_sources(&dir.join("source_tweets.txt"))?;
     let mut out = Vec::new();
-    let mut missing = 0;
+    let mut missing = Vec::new();
     for (label, id) in labels {
         let path = dir.join("tree").join(format!("{id}.txt"));
         let (Some(text), true) = (texts.get(id.as_str()), path.is_file()) else {
-            missing += 1;
+            missing.push((id, label));
             continue;
         };
         let (root_user, shares) = read_tree(&path, &id)?;
@@ -67,7 +74,10 @@ pub fn read_twitter1516(dir: &Path) -> Result<(Vec<RumourTree>, usize)> {
             shares,
         });
     }
-    Ok((out, missing))
+    Ok(RumourSet {
+        trees: out,
+        without_tree: missing,
+    })
 }
 
 fn read(path: &Path) -> Result<String> {
@@ -81,6 +91,7 @@ fn read(path: &Path) -> Result<String> {
 fn read_labels(path: &Path) -> Result<Vec<(String, String)>> {
     let shown = path.display().to_string();
     let mut out = Vec::new();
+    let mut first_line: HashMap<String, usize> = HashMap::new();
     for (i, line) in read(path)?.lines().enumerate() {
         let line = line.trim();
         if line.is_empty() {
@@ -93,6 +104,12 @@ fn read_labels(path: &Path) -> Result<Vec<(String, String)>> {
         let id = id.trim();
         if id.is_empty() || !id.bytes().all(|b| b.is_ascii_digit()) {
             return Err(bad("has a tweet id that is not a number"));
+        }
+        // A tweet labelled twice would count as two claims.
+        if let Some(first) = first_line.insert(id.to_owned(), i + 1) {
+            return Err(bad(&format!(
+                "labels tweet {id} again (first on line {first})"
+            )));
         }
         out.push((label.trim().to_lowercase(), id.to_owned()));
     }
@@ -232,5 +249,17 @@ mod tests {
         assert!(err.to_string().contains("names no source tweet 9"), "{err}");
         let err = tree("['ROOT', 'ROOT', '0.0']->['1', '9']\n").expect_err("two fields");
         assert!(err.to_string().contains("\"child\""), "{err}");
+    }
+
+    #[test]
+    fn a_tweet_labelled_twice_is_refused_with_both_lines() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("label.txt");
+        std::fs::write(&path, "true:9\nfalse:8\n\nfalse:9\n").expect("write");
+        let err = read_labels(&path).expect_err("twice").to_string();
+        assert!(
+            err.contains("label.txt:4") && err.contains("first on line 1"),
+            "{err}"
+        );
     }
 }

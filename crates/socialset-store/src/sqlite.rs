@@ -59,6 +59,9 @@ impl std::fmt::Debug for SqliteStore {
     }
 }
 
+/// How long opening a store waits for another process that holds its lock.
+const BUSY_WAIT: std::time::Duration = std::time::Duration::from_secs(10);
+
 impl SqliteStore {
     /// Opens the store at `path`, creating it (and running migrations) if needed.
     pub fn open(path: &Path) -> Result<Self> {
@@ -69,8 +72,7 @@ impl SqliteStore {
         };
         let mut conn = Connection::open(path).map_err(open_err)?;
         // First: another process may be creating the same store at this moment.
-        conn.busy_timeout(std::time::Duration::from_secs(10))
-            .map_err(open_err)?;
+        conn.busy_timeout(BUSY_WAIT).map_err(open_err)?;
         // WAL keeps readers working during an import; FULL syncs the log at commit, which is
         // one fsync per import. A killed process leaves the last committed state. Switching a
         // new file to WAL can find it busy without SQLite waiting (another process is creating
@@ -81,7 +83,7 @@ impl SqliteStore {
                 Ok(()) => break,
                 Err(rusqlite::Error::SqliteFailure(e, _))
                     if e.code == rusqlite::ErrorCode::DatabaseBusy
-                        && started.elapsed() < std::time::Duration::from_secs(10) =>
+                        && started.elapsed() < BUSY_WAIT =>
                 {
                     std::thread::sleep(std::time::Duration::from_millis(5));
                 }
@@ -138,29 +140,33 @@ fn taken(e: rusqlite::Error, m: &Member) -> Error {
     }
 }
 
-/// Runs the migrations the store has not run, one transaction each. Each takes the write
-/// lock first (`BEGIN IMMEDIATE`) and reads the version under it: two processes opening a new
-/// store at once (a server and an import, say) then run each migration once, the second
-/// waiting for the first and finding it done.
+/// Runs the migrations the store has not run, one transaction each. A store that is up to
+/// date is only read (an open during a long import must not wait for its write lock). Else
+/// each migration takes the write lock first (`BEGIN IMMEDIATE`) and reads the version under
+/// it: two processes opening a new store at once (a server and an import, say) then run each
+/// migration once, the second waiting for the first and finding it done.
 fn migrate(conn: &mut Connection, shown: &str) -> Result<()> {
     let known = MIGRATIONS.len() as i64;
-    loop {
+    let mut version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+    while version < known {
         let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        let version: i64 = tx.pragma_query_value(None, "user_version", |r| r.get(0))?;
-        if version > known {
-            return Err(Error::NewerSchema {
-                path: shown.to_owned(),
-                found: version,
-                known,
-            });
+        // Another process may have run it while this one waited for the lock.
+        version = tx.pragma_query_value(None, "user_version", |r| r.get(0))?;
+        if let Some(sql) = MIGRATIONS.get(version as usize) {
+            tx.execute_batch(sql)?;
+            tx.pragma_update(None, "user_version", version + 1)?;
+            tx.commit()?;
+            version += 1;
         }
-        let Some(sql) = MIGRATIONS.get(version as usize) else {
-            return Ok(());
-        };
-        tx.execute_batch(sql)?;
-        tx.pragma_update(None, "user_version", version + 1)?;
-        tx.commit()?;
     }
+    if version > known {
+        return Err(Error::NewerSchema {
+            path: shown.to_owned(),
+            found: version,
+            known,
+        });
+    }
+    Ok(())
 }
 
 impl Store for SqliteStore {

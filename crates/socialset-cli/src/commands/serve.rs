@@ -114,12 +114,7 @@ pub fn run(args: Args) -> Result<()> {
         config.stream_hosts = args
             .stream_hosts
             .iter()
-            .map(|h| {
-                h.strip_prefix('[')
-                    .and_then(|h| h.strip_suffix(']'))
-                    .unwrap_or(h)
-                    .to_owned()
-            })
+            .map(|h| socialset_engine::bare_host(h).to_owned())
             .collect();
     }
     let runtime = tokio::runtime::Runtime::new().context("starting the server's runtime")?;

@@ -4,22 +4,8 @@
 
 use super::socialset;
 
-/// Every command and subcommand, with its path ("socialset eval bots").
-fn all_commands() -> Vec<(String, clap::Command)> {
-    fn walk(path: String, cmd: &clap::Command, out: &mut Vec<(String, clap::Command)>) {
-        for sub in cmd.get_subcommands() {
-            walk(format!("{path} {}", sub.get_name()), sub, out);
-        }
-        out.push((path, cmd.clone()));
-    }
-    let mut root = socialset_cli::command();
-    root.build();
-    let mut out = Vec::new();
-    walk("socialset".into(), &root, &mut out);
-    out
-}
-
-/// The same, laid out for `width` columns.
+/// Every command and subcommand, with its path ("socialset eval bots"), its help laid out
+/// for `width` columns.
 fn all_commands_for(width: usize) -> Vec<(String, clap::Command)> {
     fn walk(path: String, cmd: &clap::Command, out: &mut Vec<(String, clap::Command)>) {
         for sub in cmd.get_subcommands() {
@@ -191,7 +177,7 @@ fn no_command_installs_or_runs_python() {
     // The code side is `cargo xtask tidy` (no crate under crates/ starts a program); here the
     // interface: no option names a venv, no help offers to install anything.
     let mut problems = Vec::new();
-    for (path, cmd) in all_commands() {
+    for (path, cmd) in all_commands_for(200) {
         for arg in cmd.get_arguments() {
             let id = arg.get_id().as_str();
             if id.contains("venv") || id.contains("python") {

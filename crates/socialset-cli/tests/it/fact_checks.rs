@@ -302,9 +302,32 @@ fn eval_veracity_reads_the_twitter1516_layout_with_its_four_classes() {
         assert_eq!(confusion, 16, "every claim judged once: {m}");
     }
 
-    // A bad propagation edge names the tree file, its line and the field, and nothing runs.
+    // A labelled tweet without its tree counts as labelled, not found.
     let copy = dir.path().join("t15");
     copy_folder(&data, &copy);
+    let labels = std::fs::read_to_string(copy.join("label.txt")).expect("labels");
+    std::fs::write(
+        copy.join("label.txt"),
+        format!("{labels}true:500000000000099999\n"),
+    )
+    .expect("write");
+    let copied = [
+        "eval",
+        "veracity",
+        "--data",
+        copy.to_str().unwrap_or_default(),
+        "--cross-validate",
+        "4",
+        "--json",
+    ];
+    let j = json_of(&db, &copied);
+    assert_eq!(
+        (j["labelled"].as_u64(), j["found"].as_u64()),
+        (Some(17), Some(16)),
+        "{j}"
+    );
+
+    // A bad propagation edge names the tree file, its line and the field, and nothing runs.
     let tree = copy.join("tree/500000000000001111.txt");
     let text = std::fs::read_to_string(&tree).expect("tree");
     let mut lines: Vec<String> = text.lines().map(str::to_owned).collect();

@@ -834,3 +834,20 @@ fn processes_opening_a_new_store_at_once_run_each_migration_once() {
         assert_eq!(store.counts().expect("counts"), Counts::default());
     }
 }
+
+#[test]
+fn a_store_opens_for_reading_while_an_import_holds_its_write_lock() {
+    // Opening an up-to-date store only reads its schema version: it must not wait for the
+    // write lock an import holds from its first record to its commit.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("busy.db");
+    let mut writer = SqliteStore::open(&path).expect("open");
+    let mut import = writer.begin_import().expect("import");
+    import
+        .put(&Record::Account(Account::bare(AccountId::new("t:1"))))
+        .expect("put");
+    let reader = SqliteStore::open(&path).expect("opens during the import");
+    assert_eq!(reader.counts().expect("counts").accounts, 0);
+    import.commit().expect("commit");
+    assert_eq!(reader.counts().expect("counts").accounts, 1);
+}
