@@ -29,6 +29,7 @@ enum Command {
     Demo(commands::demo::Args),
     Import(commands::import::Args),
     Stats(commands::stats::Args),
+    Export(commands::export::Args),
     Rank(commands::rank::Args),
     Explain(commands::explain::Args),
     Profile(commands::profile::Args),
@@ -239,6 +240,7 @@ pub fn run() -> ExitCode {
     let result = match cli.command {
         Command::Import(args) => commands::import::run(args),
         Command::Stats(args) => commands::stats::run(args),
+        Command::Export(args) => commands::export::run(args),
         Command::Demo(args) => commands::demo::run(args),
         Command::Rank(args) => commands::rank::run(args),
         Command::Explain(args) => commands::explain::run(args),

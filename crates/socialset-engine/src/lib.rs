@@ -11,6 +11,7 @@ mod communities;
 mod demo;
 mod error;
 mod eval;
+mod export;
 mod follow;
 mod groups;
 mod import;
@@ -65,6 +66,7 @@ pub use eval::{
     eval_communities, eval_influence, eval_influence_halves, CommunityEval, InfluenceEval,
     MethodScore,
 };
+pub use export::{export_rows, ExportFormat, ExportReport};
 pub use follow::{bare_host, stream_endpoint, FollowObserver, FollowOptions, FollowReport};
 pub use groups::GroupsReport;
 pub use import::{FileReport, ImportObserver, ImportOptions, ImportReport, NoProgress};
@@ -114,6 +116,7 @@ pub use socialset_analysis::{
 pub use socialset_graph::Spread;
 pub use socialset_graph::{Cancel, Model, Progress, Status};
 pub use socialset_graph::{Convergence, Quality};
+pub use socialset_ingest::Table;
 pub use socialset_ingest::{orders_from_json, HandLabel, OrderLine};
 pub use socialset_ingest::{parse_time, Detection, EdgeKind, Format, ReadLimits, RecordError};
 pub use socialset_model::thousands;

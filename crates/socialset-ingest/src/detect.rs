@@ -35,12 +35,25 @@ pub fn detect_format(path: &Path, display: &str) -> Result<Detection, RecordErro
         .unwrap_or_default();
     let name = name.strip_suffix(".gz").unwrap_or(&name);
     let ext = name.rsplit_once('.').map(|(_, e)| e).unwrap_or("");
+    // Columnar files are told by their magic bytes, which no text format starts with.
+    if head.starts_with(b"PAR1") {
+        return Ok(Detection {
+            format: Format::Parquet,
+            reason: "a Parquet file (PAR1)".into(),
+        });
+    }
+    if head.starts_with(b"ARROW1") {
+        return Ok(Detection {
+            format: Format::Arrow,
+            reason: "an Arrow IPC file (ARROW1)".into(),
+        });
+    }
     let text = String::from_utf8_lossy(&head);
     detect_from(ext, &text).ok_or_else(|| {
         RecordError::fatal(
             display,
             0,
-            "cannot tell the format from the extension or the first lines; pass --format with one of jsonl, snap, ratings-csv, higgs, activitypub, twitter-v1, twitter-v2, reddit, youtube, instagram, bluesky",
+            "cannot tell the format from the extension or the first lines; pass --format with one of jsonl, snap, ratings-csv, higgs, activitypub, twitter-v1, twitter-v2, reddit, youtube, instagram, bluesky, parquet, arrow",
         )
     })
 }

@@ -2,6 +2,7 @@
 //! documents, value by value) and never held whole in memory. Every error names file, line and
 //! field. This crate reads input files and nothing else: it never touches the store.
 
+mod columnar;
 mod detect;
 mod error;
 mod formats;
@@ -16,6 +17,7 @@ use std::path::Path;
 
 use socialset_model::{InteractionKind, Record};
 
+pub use columnar::{Batcher, Table, TABLE_KEY};
 pub use detect::{detect_format, Detection};
 pub use error::{RecordError, RecordErrorDetail, Result};
 pub use formats::parse_time_text as parse_time;
@@ -57,10 +59,15 @@ pub enum Format {
     Instagram,
     /// Bluesky: AppView answers (feeds, threads, followers, profiles) and Jetstream events.
     Bluesky,
+    /// Parquet: one of socialset's tables (accounts, follows, posts, interactions, ratings)
+    /// as `socialset export` writes it, or any file with those columns.
+    Parquet,
+    /// Arrow IPC file (Feather v2): the same tables.
+    Arrow,
 }
 
 impl Format {
-    pub const ALL: [Self; 11] = [
+    pub const ALL: [Self; 13] = [
         Self::Jsonl,
         Self::Snap,
         Self::RatingsCsv,
@@ -72,6 +79,8 @@ impl Format {
         Self::YouTube,
         Self::Instagram,
         Self::Bluesky,
+        Self::Parquet,
+        Self::Arrow,
     ];
 
     /// The name used on the command line (`--format NAME`).
@@ -88,6 +97,8 @@ impl Format {
             Self::YouTube => "youtube",
             Self::Instagram => "instagram",
             Self::Bluesky => "bluesky",
+            Self::Parquet => "parquet",
+            Self::Arrow => "arrow",
         }
     }
 
@@ -105,6 +116,8 @@ impl Format {
             Self::YouTube => "YouTube Data API v3 JSON (channels, videos, comment threads)",
             Self::Instagram => "Instagram Graph API JSON (business discovery, media, comments)",
             Self::Bluesky => "Bluesky JSON (AppView feeds, threads, followers; Jetstream events)",
+            Self::Parquet => "Parquet table of accounts, follows, posts, interactions or ratings",
+            Self::Arrow => "Arrow IPC file of accounts, follows, posts, interactions or ratings",
         }
     }
 
@@ -112,7 +125,7 @@ impl Format {
     /// says otherwise.
     pub fn default_platform(self) -> &'static str {
         match self {
-            Self::Jsonl => "local",
+            Self::Jsonl | Self::Parquet | Self::Arrow => "local",
             Self::Snap | Self::RatingsCsv => "snap",
             Self::Higgs => "higgs",
             Self::ActivityPub => "ap",
@@ -121,6 +134,17 @@ impl Format {
             Self::YouTube => "yt",
             Self::Instagram => "ig",
             Self::Bluesky => "bsky",
+        }
+    }
+}
+
+impl Format {
+    /// The columnar layout of the format, for Parquet and Arrow.
+    pub(crate) fn columnar(self) -> Option<columnar::read::Layout> {
+        match self {
+            Self::Parquet => Some(columnar::read::Layout::Parquet),
+            Self::Arrow => Some(columnar::read::Layout::ArrowIpc),
+            _ => None,
         }
     }
 }
@@ -212,13 +236,30 @@ pub struct RecordReader {
     finished: bool,
     ignored: BTreeMap<String, u64>,
     max_field_bytes: usize,
+    /// An error found on opening, handed out first.
+    pending: Option<RecordError>,
 }
 
 impl RecordReader {
     /// Opens `path` (shown in messages as `display`) to read with `options`.
     pub fn open(path: &Path, display: &str, options: &ReadOptions) -> Result<(Self, Progress)> {
-        let (source, progress) = source::open(path, display, options.limits)?;
-        let inner = formats::Reader::new(source, options);
+        let (inner, progress) = if let Some(layout) = options.format.columnar() {
+            let progress = Progress {
+                total_bytes: std::fs::metadata(path).map_or(0, |m| m.len()),
+                read_bytes: std::sync::Arc::default(),
+            };
+            let reader = columnar::read::Reader::open(
+                path,
+                display,
+                layout,
+                options.platform(),
+                std::sync::Arc::clone(&progress.read_bytes),
+            )?;
+            (formats::Reader::Columnar(reader), progress)
+        } else {
+            let (source, progress) = source::open(path, display, options.limits)?;
+            (formats::Reader::new(source, options), progress)
+        };
         Ok((
             Self {
                 inner,
@@ -226,6 +267,7 @@ impl RecordReader {
                 finished: false,
                 ignored: BTreeMap::new(),
                 max_field_bytes: options.limits.max_field_bytes,
+                pending: None,
             },
             progress,
         ))
@@ -234,17 +276,43 @@ impl RecordReader {
     /// Reads `bytes` already in memory (plain, not gzip) as a file shown as `display`: for
     /// uploads held in memory and for fuzzing.
     pub fn from_bytes(bytes: Vec<u8>, display: &str, options: &ReadOptions) -> Self {
-        let source = source::Source {
-            reader: Box::new(std::io::Cursor::new(bytes)),
-            display: display.to_owned(),
-            limits: options.limits,
+        let inner = if let Some(layout) = options.format.columnar() {
+            match columnar::read::Reader::from_bytes(bytes, display, layout, options.platform()) {
+                Ok(r) => formats::Reader::Columnar(r),
+                Err(e) => {
+                    // Nothing to read: the error comes out, then the end.
+                    let empty = source::Source {
+                        reader: Box::new(std::io::Cursor::new(Vec::new())),
+                        display: display.to_owned(),
+                        limits: options.limits,
+                    };
+                    return Self {
+                        inner: formats::Reader::new(empty, &ReadOptions::new(Format::Jsonl)),
+                        queue: VecDeque::new(),
+                        finished: true,
+                        ignored: BTreeMap::new(),
+                        max_field_bytes: options.limits.max_field_bytes,
+                        pending: Some(e),
+                    };
+                }
+            }
+        } else {
+            formats::Reader::new(
+                source::Source {
+                    reader: Box::new(std::io::Cursor::new(bytes)),
+                    display: display.to_owned(),
+                    limits: options.limits,
+                },
+                options,
+            )
         };
         Self {
-            inner: formats::Reader::new(source, options),
+            inner,
             queue: VecDeque::new(),
             finished: false,
             ignored: BTreeMap::new(),
             max_field_bytes: options.limits.max_field_bytes,
+            pending: None,
         }
     }
 
@@ -308,6 +376,9 @@ impl Iterator for RecordReader {
     type Item = Result<Record>;
 
     fn next(&mut self) -> Option<Self::Item> {
+        if let Some(e) = self.pending.take() {
+            return Some(Err(e));
+        }
         loop {
             if let Some(r) = self.queue.pop_front() {
                 return Some(Ok(r));

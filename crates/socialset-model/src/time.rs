@@ -57,6 +57,18 @@ impl Timestamp {
         format!("{y:04}-{m:02}-{d:02}")
     }
 
+    /// RFC 3339, UTC, exact: `2012-07-04T06:00:00Z`, with milliseconds when it has them
+    /// (`2010-11-08T18:45:11.728Z`), so that reading it back gives the same time.
+    pub fn rfc3339(self) -> String {
+        let ms = self.0.rem_euclid(1000);
+        if ms == 0 {
+            self.utc()
+        } else {
+            let whole = self.utc();
+            format!("{}.{ms:03}Z", &whole[..whole.len() - 1])
+        }
+    }
+
     /// RFC 3339 to the second, UTC: `2012-07-04T06:00:00Z`.
     pub fn utc(self) -> String {
         let s = self.epoch_seconds().rem_euclid(86_400);
@@ -73,6 +85,16 @@ impl Timestamp {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn rfc3339_keeps_the_milliseconds() {
+        let t = Timestamp::from_epoch_ms(1_289_241_911_728).expect("in range");
+        assert_eq!(t.rfc3339(), "2010-11-08T18:45:11.728Z");
+        let t = Timestamp::from_epoch_ms(-1).expect("in range");
+        assert_eq!(t.rfc3339(), "1969-12-31T23:59:59.999Z");
+        let t = Timestamp::from_epoch_ms(1_341_381_600_000).expect("in range");
+        assert_eq!(t.rfc3339(), "2012-07-04T06:00:00Z");
+    }
 
     #[test]
     fn seconds_round_to_milliseconds_and_range_is_checked() {

@@ -147,6 +147,12 @@ pub struct StoredPost {
     pub urls: Vec<String>,
     /// The accounts it mentions (external ids).
     pub mentions: Vec<String>,
+    /// Its language, replies and views, when the source says.
+    pub lang: Option<String>,
+    pub replies: Option<u64>,
+    pub views: Option<u64>,
+    /// The group it was posted in.
+    pub group: Option<String>,
 }
 
 /// A storage backend.
@@ -165,6 +171,17 @@ pub trait Store {
 
     /// Every follow, sorted by (src, dst).
     fn follows(&self) -> Result<Vec<StoredFollow>>;
+
+    /// Every interaction, one at a time in the order of `interactions`, without holding them
+    /// all (exports stream through it).
+    fn each_interaction(&self, f: &mut dyn FnMut(StoredInteraction) -> Result<()>) -> Result<()> {
+        self.interactions()?.into_iter().try_for_each(f)
+    }
+
+    /// Every follow, one at a time in the order of `follows`.
+    fn each_follow(&self, f: &mut dyn FnMut(StoredFollow) -> Result<()>) -> Result<()> {
+        self.follows()?.into_iter().try_for_each(f)
+    }
 
     /// Every post's id, author, time, text and hashtags, by store order.
     fn posts(&self) -> Result<Vec<StoredPost>> {

@@ -324,7 +324,7 @@ impl Store for PostgresStore {
     fn each_post(&self, f: &mut dyn FnMut(StoredPost) -> Result<()>) -> Result<()> {
         let rows = self.client().query(
             "SELECT id, author, at, text, hashtags, reply_to, share_of, quote_of, urls, likes,
-                    shares, source, mentions
+                    shares, source, mentions, lang, replies, views, grp
              FROM posts ORDER BY idx",
             &[],
         )?;
@@ -359,6 +359,10 @@ impl Store for PostgresStore {
                 likes: u64_of(r.get(9)),
                 shares: u64_of(r.get(10)),
                 source: r.get(11),
+                lang: r.get(13),
+                replies: u64_of(r.get(14)),
+                views: u64_of(r.get(15)),
+                group: r.get(16),
             })
         });
         for p in posts {

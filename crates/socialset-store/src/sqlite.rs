@@ -254,25 +254,43 @@ impl Store for SqliteStore {
     }
 
     fn follows(&self) -> Result<Vec<StoredFollow>> {
+        let mut out = Vec::new();
+        self.each_follow(&mut |f| {
+            out.push(f);
+            Ok(())
+        })?;
+        Ok(out)
+    }
+
+    fn each_follow(&self, f: &mut dyn FnMut(StoredFollow) -> Result<()>) -> Result<()> {
         let mut stmt = self
             .conn
             .prepare("SELECT src, dst, at FROM follows ORDER BY src, dst")?;
-        let rows = stmt.query_map([], |r| {
-            Ok(StoredFollow {
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            f(StoredFollow {
                 src: StoredAccount(r.get(0)?),
                 dst: StoredAccount(r.get(1)?),
                 at: time_from_key(r.get(2)?),
-            })
-        })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+            })?;
+        }
+        Ok(())
     }
 
     fn interactions(&self) -> Result<Vec<StoredInteraction>> {
+        let mut out = Vec::new();
+        self.each_interaction(&mut |i| {
+            out.push(i);
+            Ok(())
+        })?;
+        Ok(out)
+    }
+
+    fn each_interaction(&self, f: &mut dyn FnMut(StoredInteraction) -> Result<()>) -> Result<()> {
         let mut stmt = self.conn.prepare(
             "SELECT src, dst, kind, at, weight, post FROM interactions ORDER BY src, dst, kind, at",
         )?;
         let mut rows = stmt.query([])?;
-        let mut out = Vec::new();
         while let Some(r) = rows.next()? {
             let code: i64 = r.get(2)?;
             let kind = u8::try_from(code)
@@ -282,22 +300,22 @@ impl Store for SqliteStore {
                     what: "interaction kind",
                     detail: code.to_string(),
                 })?;
-            out.push(StoredInteraction {
+            f(StoredInteraction {
                 src: StoredAccount(r.get(0)?),
                 dst: StoredAccount(r.get(1)?),
                 kind,
                 at: time_from_key(r.get(3)?),
                 weight: r.get(4)?,
                 post: r.get::<_, Option<String>>(5)?.map(PostId::new),
-            });
+            })?;
         }
-        Ok(out)
+        Ok(())
     }
 
     fn each_post(&self, f: &mut dyn FnMut(StoredPost) -> Result<()>) -> Result<()> {
         let mut stmt = self.conn.prepare(
             "SELECT id, author, at, text, hashtags, reply_to, share_of, quote_of, urls, likes,
-                    shares, source, mentions
+                    shares, source, mentions, lang, replies, views, grp
              FROM posts ORDER BY idx",
         )?;
         let mut rows = stmt.query([])?;
@@ -333,6 +351,10 @@ impl Store for SqliteStore {
                 likes: r.get::<_, Option<i64>>(9)?.map(|v| v as u64),
                 shares: r.get::<_, Option<i64>>(10)?.map(|v| v as u64),
                 source: r.get(11)?,
+                lang: r.get(13)?,
+                replies: r.get::<_, Option<i64>>(14)?.map(|v| v as u64),
+                views: r.get::<_, Option<i64>>(15)?.map(|v| v as u64),
+                group: r.get(16)?,
             })?;
         }
         Ok(())

@@ -10,6 +10,7 @@ pub mod disclosure;
 pub mod eval;
 pub mod eval_bots;
 pub mod explain;
+pub mod export;
 pub mod groups;
 pub mod import;
 pub mod plan;

@@ -1,6 +1,7 @@
 //! The real `socialset` binary on the fixtures in tests/data.
 
 mod conventions;
+mod export;
 mod fact_checks;
 mod follow;
 mod stance;

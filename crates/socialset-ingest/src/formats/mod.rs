@@ -42,6 +42,8 @@ pub(crate) enum Reader {
     YouTube(json_docs::PageReader<youtube::Authors>),
     Instagram(json_docs::PageReader<instagram::Known>),
     Bluesky(json_docs::PageReader<()>),
+    /// Parquet or Arrow IPC: opened from the file itself, not a byte stream.
+    Columnar(crate::columnar::read::Reader),
 }
 
 #[derive(Clone, Copy)]
@@ -65,6 +67,8 @@ impl Reader {
             Format::YouTube => return Self::YouTube(youtube::reader(source, platform)),
             Format::Instagram => return Self::Instagram(instagram::reader(source, platform)),
             Format::Bluesky => return Self::Bluesky(bluesky::reader(source, platform)),
+            // Opened by `RecordReader` from the file: never a stream of lines.
+            Format::Parquet | Format::Arrow => LineFormat::Jsonl,
             Format::TwitterV1 => {
                 return Self::Twitter(twitter::reader(source, twitter::Version::V1, platform))
             }
@@ -88,6 +92,7 @@ impl Reader {
             Self::YouTube(r) => r.position(),
             Self::Instagram(r) => r.position(),
             Self::Bluesky(r) => r.position(),
+            Self::Columnar(r) => r.position(),
             Self::Lines { lines, .. } => (lines.display(), lines.line()),
         }
     }
@@ -105,6 +110,7 @@ impl Reader {
             Self::YouTube(r) => r.next_into(out, ignored),
             Self::Instagram(r) => r.next_into(out, ignored),
             Self::Bluesky(r) => r.next_into(out, ignored),
+            Self::Columnar(r) => r.next_into(out),
             Self::Lines {
                 lines,
                 kind,

@@ -6,6 +6,7 @@ use socialset_ingest::{detect_format, Format, ReadOptions, RecordReader};
 use socialset_model::{InteractionKind, Record};
 
 mod bluesky;
+mod columnar;
 mod instagram;
 mod outbox;
 mod reddit;
