@@ -8,6 +8,7 @@ mod bench;
 mod bench_claims;
 mod bench_exports;
 mod bench_follow;
+mod bench_parquet;
 mod campaign_bench;
 mod eval;
 mod forecast_eval;
@@ -72,6 +73,7 @@ fn main() -> Result<()> {
         Some("bench-exports-read") => bench_exports::read_one(&args[1..]),
         Some("bench-claims") => bench_claims::bench_claims(&repo_root(), &args[1..]),
         Some("bench-follow") => bench_follow::bench_follow(&repo_root(), &args[1..]),
+        Some("bench-parquet") => bench_parquet::bench_parquet(&repo_root(), &args[1..]),
         Some("eval-stance") => stance_protocol::eval_stance(&repo_root(), &args[1..]),
         _ => {
             eprintln!(
@@ -97,6 +99,10 @@ fn main() -> Result<()> {
   bench-claims   `socialset claims` on a made-up store of --posts N (default 1000000) posts,
                  a tenth originals and the rest shares: import and claims time, peak memory;
                  --write
+  bench-parquet  `socialset export` of the Higgs interactions and Slashdot follows as Parquet,
+                 Arrow and JSON Lines, and the import of the Parquet against the JSON Lines
+                 export; DuckDB and pyarrow (venv in target/) read the Parquet back;
+                 --runs N (default 5), --write (docs/BENCHMARKS.md)
   bench-follow   `import --follow` against a local Jetstream sending the fixture's events as
                  fast as they are read: events/s, peak memory; --events N (default 300000),
                  --write

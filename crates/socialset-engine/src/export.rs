@@ -118,7 +118,16 @@ impl Workspace {
             Table::Verdicts => counts.verdicts,
         };
         self.step("reading the accounts' ids", 0)?;
-        let accounts = self.store.accounts()?;
+        let ids = if matches!(
+            table,
+            Table::Follows | Table::Posts | Table::Interactions | Table::Ratings
+        ) {
+            let mut ids = self.store.account_ids()?;
+            ids.sort_unstable_by_key(|(k, _)| *k);
+            ids
+        } else {
+            Vec::new()
+        };
         let mut sink = Sink::create(out, format, Some(table), table.schema())?;
         self.step(&format!("writing {}", table.as_str()), total)?;
         let mut batcher = Batcher::new(table);
@@ -137,9 +146,18 @@ impl Workspace {
             Ok(())
         };
         if table == Table::Accounts {
-            for (_, a) in &accounts {
-                batcher.account(a);
-                flush(&mut batcher, &mut sink, false)?;
+            let mut each = |batcher: &mut Batcher, sink: &mut Sink| {
+                self.store.each_account(&mut |_, a| {
+                    batcher.account(&a);
+                    flush(batcher, sink, false).map_err(|e| socialset_store::Error::Corrupt {
+                        what: "export",
+                        detail: e.to_string(),
+                    })
+                })
+            };
+            if let Err(e) = each(&mut batcher, &mut sink) {
+                self.check_cancel()?;
+                return Err(e.into());
             }
         } else if matches!(table, Table::Claims | Table::Verdicts) {
             let (claims, verdicts) = self.store.claim_records()?;
@@ -155,15 +173,16 @@ impl Workspace {
                 }
             }
         } else {
-            let ids: HashMap<i64, &str> =
-                accounts.iter().map(|(s, a)| (s.0, a.id.as_str())).collect();
+            // In key order: found by binary search, no map to build.
             let id = |s: StoredAccount| -> Result<&str> {
-                ids.get(&s.0).copied().ok_or_else(|| {
-                    Error::Internal(format!(
-                        "the store names account {} but has no such account",
-                        s.0
-                    ))
-                })
+                ids.binary_search_by_key(&s, |(k, _)| *k)
+                    .map(|at| ids[at].1.as_str())
+                    .map_err(|_| {
+                        Error::Internal(format!(
+                            "the store names account {} but has no such account",
+                            s.0
+                        ))
+                    })
             };
             let mut each = |batcher: &mut Batcher,
                             sink: &mut Sink|

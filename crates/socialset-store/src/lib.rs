@@ -10,8 +10,8 @@ mod sql;
 mod sqlite;
 
 use socialset_model::{
-    Account, Campaign, ClaimRecord, Click, InteractionKind, Member, Order, PostId, PostKind,
-    Record, Timestamp, VerdictRecord,
+    Account, AccountId, Campaign, ClaimRecord, Click, InteractionKind, Member, Order, PostId,
+    PostKind, Record, Timestamp, VerdictRecord,
 };
 
 pub use error::{Error, Result};
@@ -176,6 +176,21 @@ pub trait Store {
     /// all (exports stream through it).
     fn each_interaction(&self, f: &mut dyn FnMut(StoredInteraction) -> Result<()>) -> Result<()> {
         self.interactions()?.into_iter().try_for_each(f)
+    }
+
+    /// Every account, one at a time in the order of `accounts`.
+    fn each_account(&self, f: &mut dyn FnMut(StoredAccount, Account) -> Result<()>) -> Result<()> {
+        self.accounts()?.into_iter().try_for_each(|(s, a)| f(s, a))
+    }
+
+    /// Every account's `StoredAccount` and external id, in `StoredAccount` order: what a
+    /// table of edges needs to name its accounts, a few dozen bytes each.
+    fn account_ids(&self) -> Result<Vec<(StoredAccount, AccountId)>> {
+        Ok(self
+            .accounts()?
+            .into_iter()
+            .map(|(s, a)| (s, a.id))
+            .collect())
     }
 
     /// Every follow, one at a time in the order of `follows`.

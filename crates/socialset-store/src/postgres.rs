@@ -244,6 +244,21 @@ impl Store for PostgresStore {
         })
     }
 
+    fn account_ids(&self) -> Result<Vec<(StoredAccount, AccountId)>> {
+        let rows = self
+            .client()
+            .query("SELECT idx, id FROM accounts ORDER BY idx", &[])?;
+        Ok(rows
+            .iter()
+            .map(|r| {
+                (
+                    StoredAccount(r.get(0)),
+                    AccountId::new(r.get::<_, String>(1)),
+                )
+            })
+            .collect())
+    }
+
     fn accounts(&self) -> Result<Vec<(StoredAccount, Account)>> {
         let rows = self.client().query(
             "SELECT idx, id, platform, handle, name, followers, following, posts_count,

@@ -219,16 +219,39 @@ impl Store for SqliteStore {
     }
 
     fn accounts(&self) -> Result<Vec<(StoredAccount, Account)>> {
+        let mut out = Vec::new();
+        self.each_account(&mut |s, a| {
+            out.push((s, a));
+            Ok(())
+        })?;
+        Ok(out)
+    }
+
+    fn account_ids(&self) -> Result<Vec<(StoredAccount, AccountId)>> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT idx, id FROM accounts ORDER BY idx")?;
+        let rows = stmt.query_map([], |r| {
+            Ok((
+                StoredAccount(r.get(0)?),
+                AccountId::new(r.get::<_, String>(1)?),
+            ))
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    fn each_account(&self, f: &mut dyn FnMut(StoredAccount, Account) -> Result<()>) -> Result<()> {
         let mut stmt = self.conn.prepare(
             "SELECT idx, id, platform, handle, name, followers, following, posts_count,
                     created_at, bio, verified, lang, is_brand, listed, likes_given
              FROM accounts ORDER BY idx",
         )?;
-        let rows = stmt.query_map([], |r| {
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
             let count = |i: usize| -> rusqlite::Result<Option<u64>> {
                 Ok(r.get::<_, Option<i64>>(i)?.map(|v| v as u64))
             };
-            Ok((
+            f(
                 StoredAccount(r.get(0)?),
                 Account {
                     id: AccountId::new(r.get::<_, String>(1)?),
@@ -248,9 +271,9 @@ impl Store for SqliteStore {
                     listed: count(13)?,
                     likes_given: count(14)?,
                 },
-            ))
-        })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+            )?;
+        }
+        Ok(())
     }
 
     fn follows(&self) -> Result<Vec<StoredFollow>> {

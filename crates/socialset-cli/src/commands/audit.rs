@@ -81,6 +81,9 @@ pub struct Args {
     format: OutputFormat,
 
     #[command(flatten)]
+    out: super::OutArgs,
+
+    #[command(flatten)]
     time: TimeArgs,
 
     #[command(flatten)]
@@ -118,6 +121,9 @@ pub fn run(args: Args) -> Result<()> {
         Some(a) => ws.audit_account(a, &options),
         None => ws.audit(&options),
     })?;
+    if args.out.write("audited accounts", &to_json(&report)["accounts"])? {
+        return Ok(());
+    }
     match args.format {
         OutputFormat::Json => println!("{}", serde_json::to_string_pretty(&to_json(&report))?),
         OutputFormat::Csv => csv(

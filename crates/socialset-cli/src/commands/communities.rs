@@ -71,6 +71,9 @@ pub struct Args {
     format: OutputFormat,
 
     #[command(flatten)]
+    out: super::OutArgs,
+
+    #[command(flatten)]
     graph: GraphArgs,
 
     #[command(flatten)]
@@ -114,6 +117,12 @@ pub fn run(args: Args) -> Result<()> {
     args.limit.apply(&mut limits);
     let (ws, progress) = args.store.open_watched(limits)?;
     let report = crate::progress::watch(&progress, || ws.communities(&options))?;
+    if args
+        .out
+        .write("communities", &serde_json::to_value(json(&report))?["communities"])?
+    {
+        return Ok(());
+    }
     // For people: thousands separated, shares as percentages; a CSV keeps the numbers.
     let for_people = args.format == OutputFormat::Table;
     let rows: Vec<Vec<String>> = report

@@ -36,6 +36,43 @@ pub struct StoreArgs {
     pub db: PathBuf,
 }
 
+/// `--out`: a command's rows as a table file, for DuckDB, pandas, polars or a spreadsheet.
+#[derive(Debug, clap::Args)]
+#[command(next_help_heading = "Output")]
+pub struct OutArgs {
+    /// Write every row to PATH instead of printing: Parquet, Arrow IPC, CSV or JSON Lines by
+    /// its extension (.parquet, .arrow or .feather, .csv, .jsonl). The columns are the fields
+    /// of --format json's rows, nested ones named outer.inner.
+    #[arg(long, value_name = "PATH")]
+    pub out: Option<PathBuf>,
+}
+
+impl OutArgs {
+    /// Writes `rows` (a JSON array of objects) to `--out` when it is given, and says so; false
+    /// when there is no `--out`.
+    pub fn write(&self, what: &str, rows: &serde_json::Value) -> anyhow::Result<bool> {
+        let Some(out) = &self.out else {
+            return Ok(false);
+        };
+        let Some(format) = socialset_engine::ExportFormat::of_path(out) else {
+            anyhow::bail!(
+                "--out {}: name the file .parquet, .arrow (or .feather), .csv or .jsonl, the format it is written in",
+                out.display()
+            );
+        };
+        let rows = rows.as_array().map(Vec::as_slice).unwrap_or_default();
+        let report = socialset_engine::export_rows(rows, what, format, out)?;
+        println!(
+            "wrote {} {what} to {} ({}, {} columns)",
+            crate::output::thousands(report.rows),
+            report.path.display(),
+            report.format.as_str(),
+            report.columns.len()
+        );
+        Ok(true)
+    }
+}
+
 /// The memory the planner's sample may hold (docs/LIMITS.md), for `plan` and `serve`.
 #[derive(Debug, clap::Args)]
 #[command(next_help_heading = "Limits")]

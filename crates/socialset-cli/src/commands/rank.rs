@@ -77,6 +77,9 @@ pub struct Args {
     format: OutputFormat,
 
     #[command(flatten)]
+    out: super::OutArgs,
+
+    #[command(flatten)]
     influence: InfluenceArgs,
 
     #[command(flatten)]
@@ -90,6 +93,12 @@ pub fn run(args: Args) -> Result<()> {
     options.hide = args.hide.unwrap_or_default();
     options.language = args.lang;
     let report = args.store.open_existing()?.rank(&options)?;
+    if args
+        .out
+        .write("ranked accounts", &serde_json::to_value(json(&report))?["accounts"])?
+    {
+        return Ok(());
+    }
     match args.format {
         OutputFormat::Json => println!("{}", serde_json::to_string_pretty(&json(&report))?),
         OutputFormat::Csv => csv(&HEADER, &csv_rows(&report))?,

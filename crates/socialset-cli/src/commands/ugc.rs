@@ -68,6 +68,9 @@ pub struct Args {
     top: usize,
     #[arg(long, value_enum, default_value = "table")]
     format: OutputFormat,
+
+    #[command(flatten)]
+    out: super::OutArgs,
     #[command(flatten)]
     time: TimeArgs,
     #[command(flatten)]
@@ -93,6 +96,12 @@ pub fn run(args: Args) -> Result<()> {
         window: args.time.window(),
         top: args.top,
     })?;
+    if args.out.write(
+        "posts",
+        &serde_json::to_value(socialset_server::api::UgcJson::from(&r))?["items"],
+    )? {
+        return Ok(());
+    }
     match args.format {
         OutputFormat::Json => println!(
             "{}",
@@ -248,6 +257,9 @@ pub struct SegmentsArgs {
     top: usize,
     #[arg(long, value_enum, default_value = "table")]
     format: OutputFormat,
+
+    #[command(flatten)]
+    out: super::OutArgs,
     #[command(flatten)]
     time: TimeArgs,
     #[command(flatten)]
@@ -261,6 +273,17 @@ pub fn run_segments(args: SegmentsArgs) -> Result<()> {
         .as_deref()
         .and_then(socialset_engine::Segment::parse);
     let accounts = r.most_active(segment);
+    if args.out.write(
+        "accounts",
+        &serde_json::to_value(socialset_server::api::SegmentsJson::page(
+            &r,
+            segment,
+            0,
+            usize::MAX,
+        ))?["accounts"],
+    )? {
+        return Ok(());
+    }
     let row = |a: &socialset_engine::AccountValue| {
         let c = &a.counts;
         vec![
