@@ -175,7 +175,10 @@ pub fn bench_parquet(root: &Path, args: &[String]) -> Result<()> {
                 String::from_utf8_lossy(&check.stderr)
             );
         }
-        println!("{name}: DuckDB and pyarrow read {} rows of {table}", exported[0].2);
+        println!(
+            "{name}: DuckDB and pyarrow read {} rows of {table}",
+            exported[0].2
+        );
     }
     let text = format!(
         "Measured {} on {} (2 cores), release build, median of {runs} runs; peak memory is the\n\

@@ -238,6 +238,15 @@ pub fn run() -> ExitCode {
         Err(e) => e.exit(),
     };
     let result = match cli.command {
+        Command::Completions(args) => commands::completions::run(args, definition),
+        command => dispatch(command),
+    };
+    finish(result)
+}
+
+/// Runs one command (every one but `completions`, which needs the definition).
+fn dispatch(command: Command) -> anyhow::Result<()> {
+    match command {
         Command::Import(args) => commands::import::run(args),
         Command::Stats(args) => commands::stats::run(args),
         Command::Export(args) => commands::export::run(args),
@@ -267,8 +276,14 @@ pub fn run() -> ExitCode {
         Command::Serve(args) => commands::serve::run(args),
         Command::User(args) => commands::serve::run_user(args),
         Command::Token(args) => commands::serve::run_token(args),
-        Command::Completions(args) => commands::completions::run(args, definition),
-    };
+        Command::Completions(_) => {
+            anyhow::bail!("completions are written by `socialset completions SHELL`")
+        }
+    }
+}
+
+/// The exit of a command: success, or its error on stderr.
+fn finish(result: anyhow::Result<()>) -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         // Writers that return errors (the CSV writer) meet the closed stdout here.

@@ -23,6 +23,7 @@ use arrow_array::{Array, ArrayRef, RecordBatch};
 use arrow_schema::{DataType, Field, Schema, SchemaRef};
 use parquet::arrow::ArrowWriter;
 use parquet::basic::Compression;
+use parquet::file::metadata::KeyValue;
 use parquet::file::properties::WriterProperties;
 use serde_json::{Map, Value};
 use socialset_ingest::{Batcher, Table};
@@ -36,6 +37,8 @@ const BATCH_ROWS: usize = 65_536;
 /// Rows per Parquet row group: what a reader can skip or read in parallel, and what the
 /// writer holds before it flushes.
 const ROW_GROUP_ROWS: usize = 131_072;
+/// ... or this many bytes, whichever comes first (posts with long texts).
+const ROW_GROUP_BYTES: usize = 64 << 20;
 
 /// The file formats `export` writes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -279,25 +282,91 @@ pub fn export_rows(
     format: ExportFormat,
     out: &Path,
 ) -> Result<ExportReport> {
-    let batch = rows_to_batch(rows)?;
-    let mut sink = Sink::create(out, format, None, batch.schema())?;
-    for start in (0..batch.num_rows()).step_by(BATCH_ROWS) {
-        sink.write(&batch.slice(start, BATCH_ROWS.min(batch.num_rows() - start)))?;
+    export_rows_by(rows.len(), &mut |i| Ok(rows[i].clone()), what, format, out)
+}
+
+/// `export_rows` for `n` rows made one at a time by `row` (called twice per row: once to find
+/// the columns and their types, once to fill them a batch at a time), so a table of any
+/// length never stands in memory as JSON values.
+pub fn export_rows_by(
+    n: usize,
+    row: &mut dyn FnMut(usize) -> Result<Value>,
+    what: &str,
+    format: ExportFormat,
+    out: &Path,
+) -> Result<ExportReport> {
+    // Pass 1: the columns, in the order they first appear, and what each holds.
+    let mut names: Vec<String> = Vec::new();
+    let mut kinds: Vec<Seen> = Vec::new();
+    let mut index: HashMap<String, usize> = HashMap::new();
+    let mut cells = Vec::new();
+    for i in 0..n {
+        cells.clear();
+        flatten("", &row(i)?, &mut cells);
+        for (name, value) in &cells {
+            let at = match index.get(name) {
+                Some(&at) => at,
+                None => {
+                    index.insert(name.clone(), names.len());
+                    names.push(name.clone());
+                    kinds.push(Seen::default());
+                    names.len() - 1
+                }
+            };
+            kinds[at].see(value);
+        }
     }
-    let columns = batch
-        .schema()
-        .fields()
-        .iter()
-        .map(|f| f.name().clone())
-        .collect();
+    let types: Vec<DataType> = kinds.iter().map(Seen::data_type).collect();
+    let schema = Arc::new(Schema::new(
+        names
+            .iter()
+            .zip(&types)
+            .map(|(name, t)| Field::new(name, t.clone(), true))
+            .collect::<Vec<_>>(),
+    ));
+    let mut sink = Sink::create(out, format, None, Arc::clone(&schema))?;
+    // Pass 2: a batch at a time (one empty batch for no rows, so the file has its columns).
+    let mut start = 0;
+    loop {
+        let end = n.min(start + BATCH_ROWS);
+        let mut columns: Vec<Vec<Value>> = vec![Vec::with_capacity(end - start); names.len()];
+        for i in start..end {
+            cells.clear();
+            flatten("", &row(i)?, &mut cells);
+            for c in columns.iter_mut() {
+                c.push(Value::Null);
+            }
+            for (name, value) in cells.drain(..) {
+                if let Some(slot) = index.get(&name).and_then(|&at| columns[at].last_mut()) {
+                    *slot = value;
+                }
+            }
+        }
+        let arrays: Vec<ArrayRef> = columns
+            .iter()
+            .zip(&types)
+            .map(|(values, t)| array_of(values, t))
+            .collect();
+        let batch = if arrays.is_empty() {
+            RecordBatch::new_empty(Arc::clone(&schema))
+        } else {
+            RecordBatch::try_new(Arc::clone(&schema), arrays)
+                .map_err(|e| Error::Internal(format!("building the table of {what}: {e}")))?
+        };
+        sink.write(&batch)?;
+        start = end;
+        if start >= n {
+            break;
+        }
+    }
     let bytes = sink.finish()?;
     Ok(ExportReport {
         what: what.to_owned(),
         format,
         path: out.to_owned(),
-        rows: rows.len() as u64,
+        rows: n as u64,
         bytes,
-        columns,
+        columns: names,
     })
 }
 
@@ -318,119 +387,108 @@ fn flatten(prefix: &str, value: &Value, out: &mut Vec<(String, Value)>) {
     }
 }
 
-/// The Arrow type a column of these values takes.
-fn column_type<'a>(values: impl Iterator<Item = &'a Value>) -> DataType {
-    let (mut ints, mut floats, mut bools, mut texts, mut lists, mut other, mut any) =
-        (true, true, true, true, true, false, false);
-    for v in values {
-        if v.is_null() {
-            continue;
+/// What a column's values have been, to choose its Arrow type.
+#[derive(Clone, Copy, Debug)]
+struct Seen {
+    ints: bool,
+    floats: bool,
+    bools: bool,
+    texts: bool,
+    lists: bool,
+    objects: bool,
+    any: bool,
+}
+
+impl Default for Seen {
+    fn default() -> Self {
+        Self {
+            ints: true,
+            floats: true,
+            bools: true,
+            texts: true,
+            lists: true,
+            objects: false,
+            any: false,
         }
-        any = true;
-        ints &= v.is_i64();
-        floats &= v.is_number();
-        bools &= v.is_boolean();
-        texts &= v.is_string();
-        lists &= v.as_array().is_some_and(|a| a.iter().all(Value::is_string));
-        other |= v.is_object();
-    }
-    if !any || other {
-        DataType::Utf8
-    } else if ints {
-        DataType::Int64
-    } else if floats {
-        DataType::Float64
-    } else if bools {
-        DataType::Boolean
-    } else if lists && !texts {
-        DataType::List(Arc::new(Field::new_list_field(DataType::Utf8, true)))
-    } else {
-        DataType::Utf8
     }
 }
 
-fn rows_to_batch(rows: &[Value]) -> Result<RecordBatch> {
-    let flat: Vec<Vec<(String, Value)>> = rows
-        .iter()
-        .map(|r| {
-            let mut cells = Vec::new();
-            flatten("", r, &mut cells);
-            cells
-        })
-        .collect();
-    // Columns in the order they first appear.
-    let mut names: Vec<String> = Vec::new();
-    let mut index: HashMap<String, usize> = HashMap::new();
-    for cells in &flat {
-        for (name, _) in cells {
-            if !index.contains_key(name) {
-                index.insert(name.clone(), names.len());
-                names.push(name.clone());
-            }
+impl Seen {
+    fn see(&mut self, v: &Value) {
+        if v.is_null() {
+            return;
+        }
+        self.any = true;
+        self.ints &= v.is_i64();
+        self.floats &= v.is_number();
+        self.bools &= v.is_boolean();
+        self.texts &= v.is_string();
+        self.lists &= v.as_array().is_some_and(|a| a.iter().all(Value::is_string));
+        self.objects |= v.is_object();
+    }
+
+    fn data_type(&self) -> DataType {
+        if !self.any || self.objects {
+            DataType::Utf8
+        } else if self.ints {
+            DataType::Int64
+        } else if self.floats {
+            DataType::Float64
+        } else if self.bools {
+            DataType::Boolean
+        } else if self.lists && !self.texts {
+            DataType::List(Arc::new(Field::new_list_field(DataType::Utf8, true)))
+        } else {
+            DataType::Utf8
         }
     }
-    let mut columns: Vec<Vec<&Value>> = vec![vec![&Value::Null; flat.len()]; names.len()];
-    for (row, cells) in flat.iter().enumerate() {
-        for (name, value) in cells {
-            columns[index[name]][row] = value;
+}
+
+/// One column's values as an array of type `t` (chosen by `Seen` over all of them).
+fn array_of(values: &[Value], t: &DataType) -> ArrayRef {
+    match t {
+        DataType::Int64 => {
+            let mut b = Int64Builder::with_capacity(values.len());
+            values.iter().for_each(|v| b.append_option(v.as_i64()));
+            Arc::new(b.finish())
         }
-    }
-    let mut fields = Vec::with_capacity(names.len());
-    let mut arrays: Vec<ArrayRef> = Vec::with_capacity(names.len());
-    for (name, values) in names.iter().zip(&columns) {
-        let t = column_type(values.iter().copied());
-        let array: ArrayRef = match &t {
-            DataType::Int64 => {
-                let mut b = Int64Builder::with_capacity(values.len());
-                values.iter().for_each(|v| b.append_option(v.as_i64()));
-                Arc::new(b.finish())
-            }
-            DataType::Float64 => {
-                let mut b = Float64Builder::with_capacity(values.len());
-                values.iter().for_each(|v| b.append_option(v.as_f64()));
-                Arc::new(b.finish())
-            }
-            DataType::Boolean => {
-                let mut b = BooleanBuilder::with_capacity(values.len());
-                values.iter().for_each(|v| b.append_option(v.as_bool()));
-                Arc::new(b.finish())
-            }
-            DataType::List(_) => {
-                let mut b = ListBuilder::new(StringBuilder::new());
-                for v in values {
-                    match v.as_array() {
-                        Some(items) => {
-                            for s in items.iter().filter_map(Value::as_str) {
-                                b.values().append_value(s);
-                            }
-                            b.append(true);
+        DataType::Float64 => {
+            let mut b = Float64Builder::with_capacity(values.len());
+            values.iter().for_each(|v| b.append_option(v.as_f64()));
+            Arc::new(b.finish())
+        }
+        DataType::Boolean => {
+            let mut b = BooleanBuilder::with_capacity(values.len());
+            values.iter().for_each(|v| b.append_option(v.as_bool()));
+            Arc::new(b.finish())
+        }
+        DataType::List(_) => {
+            let mut b = ListBuilder::new(StringBuilder::new());
+            for v in values {
+                match v.as_array() {
+                    Some(items) => {
+                        for s in items.iter().filter_map(Value::as_str) {
+                            b.values().append_value(s);
                         }
-                        None => b.append(false),
+                        b.append(true);
                     }
+                    None => b.append(false),
                 }
-                Arc::new(b.finish())
             }
-            _ => {
-                let mut b = StringBuilder::new();
-                for v in values {
-                    match v {
-                        Value::Null => b.append_null(),
-                        Value::String(s) => b.append_value(s),
-                        other => b.append_value(other.to_string()),
-                    }
+            Arc::new(b.finish())
+        }
+        _ => {
+            let mut b = StringBuilder::new();
+            for v in values {
+                match v {
+                    Value::Null => b.append_null(),
+                    Value::String(s) => b.append_value(s),
+                    other => b.append_value(other.to_string()),
                 }
-                Arc::new(b.finish())
             }
-        };
-        fields.push(Field::new(name, t, true));
-        arrays.push(array);
+            Arc::new(b.finish())
+        }
     }
-    let schema = Arc::new(Schema::new(fields));
-    if arrays.is_empty() {
-        return Ok(RecordBatch::new_empty(schema));
-    }
-    RecordBatch::try_new(schema, arrays)
-        .map_err(|e| Error::Internal(format!("building the table: {e}")))
 }
 
 /// Where batches go: the file being written, under a temporary name until it is complete.
@@ -498,9 +556,18 @@ impl Sink {
         };
         let writer = match format {
             ExportFormat::Parquet => {
+                // The table's name in the file's own key-value metadata, which readers keep
+                // (and `import` reads) without decoding the embedded Arrow schema.
+                let named: Vec<KeyValue> = schema
+                    .metadata()
+                    .iter()
+                    .map(|(k, v)| KeyValue::new(k.clone(), v.clone()))
+                    .collect();
                 let props = WriterProperties::builder()
+                    .set_key_value_metadata((!named.is_empty()).then_some(named))
                     .set_compression(Compression::SNAPPY)
-                    .set_max_row_group_size(ROW_GROUP_ROWS)
+                    .set_max_row_group_row_count(Some(ROW_GROUP_ROWS))
+                    .set_max_row_group_bytes(Some(ROW_GROUP_BYTES))
                     .set_created_by(format!("socialset {}", env!("CARGO_PKG_VERSION")))
                     .build();
                 Writer::Parquet(
@@ -659,4 +726,122 @@ fn cell(col: &dyn Array, row: usize) -> Option<Value> {
         }
         _ => Value::Null,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+
+    fn read_back(path: &Path) -> RecordBatch {
+        let file = File::open(path).expect("open");
+        let reader = ParquetRecordBatchReaderBuilder::try_new(file)
+            .expect("a Parquet file")
+            .build()
+            .expect("reader");
+        let batches: Vec<RecordBatch> = reader.map(|b| b.expect("batch")).collect();
+        only_batch(&batches)
+    }
+
+    fn only_batch(batches: &[RecordBatch]) -> RecordBatch {
+        assert_eq!(batches.len(), 1, "one batch of a few rows");
+        batches[0].clone()
+    }
+
+    #[test]
+    fn rows_become_typed_columns_nested_ones_flattened() {
+        let rows = vec![
+            serde_json::json!({"id": "tw:a", "score": 0.5, "n": 3, "native": true,
+                               "received": {"reply": 2}, "labels": ["x", "y"], "extra": null}),
+            serde_json::json!({"id": "tw:b", "score": 1, "n": 4, "native": false,
+                               "received": {"reply": 0, "like": 7}, "labels": [],
+                               "extra": {"deep": [1, 2]}}),
+        ];
+        let dir = tempfile::tempdir().expect("tempdir");
+        let out = dir.path().join("t.parquet");
+        let report = export_rows(&rows, "rows", ExportFormat::Parquet, &out).expect("export");
+        assert_eq!(report.rows, 2);
+        // In the order of the rows' fields (sorted unless serde_json keeps their order).
+        let mut columns = report.columns.clone();
+        columns.sort();
+        assert_eq!(
+            columns,
+            [
+                "extra",
+                "extra.deep",
+                "id",
+                "labels",
+                "n",
+                "native",
+                "received.like",
+                "received.reply",
+                "score"
+            ]
+        );
+        let batch = read_back(&out);
+        let schema = batch.schema();
+        let t = |name: &str| {
+            schema
+                .field_with_name(name)
+                .expect(name)
+                .data_type()
+                .clone()
+        };
+        assert_eq!(t("id"), DataType::Utf8);
+        assert_eq!(
+            t("score"),
+            DataType::Float64,
+            "1 and 0.5 are numbers: floats"
+        );
+        assert_eq!(t("n"), DataType::Int64);
+        assert_eq!(t("native"), DataType::Boolean);
+        assert!(matches!(t("labels"), DataType::List(_)));
+        assert_eq!(
+            t("extra.deep"),
+            DataType::Utf8,
+            "a list of numbers is kept as JSON"
+        );
+        let like = batch
+            .column_by_name("received.like")
+            .expect("column")
+            .as_primitive::<Int64Type>();
+        assert!(
+            like.is_null(0) && like.value(1) == 7,
+            "a field a row lacks is null"
+        );
+        let score = batch
+            .column_by_name("score")
+            .expect("column")
+            .as_primitive::<Float64Type>();
+        assert_eq!((score.value(0), score.value(1)), (0.5, 1.0));
+
+        // No rows: a file with no columns, still a file.
+        let empty = dir.path().join("e.parquet");
+        let report = export_rows(&[], "rows", ExportFormat::Parquet, &empty).expect("export");
+        assert_eq!((report.rows, report.columns.len()), (0, 0));
+        assert!(std::fs::read(&empty).expect("read").starts_with(b"PAR1"));
+    }
+
+    #[test]
+    fn a_failed_export_leaves_no_file_behind() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let out = dir.path().join("t.parquet");
+        let rows = [serde_json::json!({"a": 1}), serde_json::json!({"a": 2})];
+        let err = export_rows_by(
+            2,
+            &mut |i| {
+                if i == 1 {
+                    Err(Error::Cancelled)
+                } else {
+                    Ok(rows[i].clone())
+                }
+            },
+            "rows",
+            ExportFormat::Parquet,
+            &out,
+        );
+        assert!(matches!(err, Err(Error::Cancelled)));
+        let left: Vec<_> = std::fs::read_dir(dir.path()).expect("dir").collect();
+        assert!(left.is_empty(), "{left:?}");
+    }
 }

@@ -438,7 +438,7 @@ fn move_nodes_fast(
     let mut visits = 0u32;
     while let Some(v) = queue.pop_front() {
         visits = visits.wrapping_add(1);
-        if visits % CANCEL_CHECK_EVERY == 0 && cancel.is_cancelled() {
+        if visits.is_multiple_of(CANCEL_CHECK_EVERY) && cancel.is_cancelled() {
             return;
         }
         let v = v as usize;
@@ -529,7 +529,7 @@ fn refine(
     let mut candidates: Vec<(u32, f64)> = Vec::new();
     for (visit, &v) in order.iter().enumerate() {
         // Cancelled: the refinement stops part-way; the caller discards it.
-        if visit as u32 % CANCEL_CHECK_EVERY == 0 && cancel.is_cancelled() {
+        if (visit as u32).is_multiple_of(CANCEL_CHECK_EVERY) && cancel.is_cancelled() {
             break;
         }
         let v = v as usize;

@@ -39,13 +39,13 @@ pub fn detect_format(path: &Path, display: &str) -> Result<Detection, RecordErro
     if head.starts_with(b"PAR1") {
         return Ok(Detection {
             format: Format::Parquet,
-            reason: "a Parquet file (PAR1)".into(),
+            reason: "its first bytes, PAR1".into(),
         });
     }
     if head.starts_with(b"ARROW1") {
         return Ok(Detection {
             format: Format::Arrow,
-            reason: "an Arrow IPC file (ARROW1)".into(),
+            reason: "its first bytes, ARROW1".into(),
         });
     }
     let text = String::from_utf8_lossy(&head);

@@ -17,7 +17,7 @@ use std::path::Path;
 
 use socialset_model::{InteractionKind, Record};
 
-pub use columnar::{Batcher, Table, TABLE_KEY};
+pub use columnar::{inside_contained_decoder, Batcher, Table, TABLE_KEY};
 pub use detect::{detect_format, Detection};
 pub use error::{RecordError, RecordErrorDetail, Result};
 pub use formats::parse_time_text as parse_time;
@@ -116,8 +116,8 @@ impl Format {
             Self::YouTube => "YouTube Data API v3 JSON (channels, videos, comment threads)",
             Self::Instagram => "Instagram Graph API JSON (business discovery, media, comments)",
             Self::Bluesky => "Bluesky JSON (AppView feeds, threads, followers; Jetstream events)",
-            Self::Parquet => "Parquet table of accounts, follows, posts, interactions or ratings",
-            Self::Arrow => "Arrow IPC file of accounts, follows, posts, interactions or ratings",
+            Self::Parquet => "a Parquet table of socialset's records (docs/FORMAT.md)",
+            Self::Arrow => "an Arrow IPC table of socialset's records (docs/FORMAT.md)",
         }
     }
 
@@ -253,6 +253,7 @@ impl RecordReader {
                 display,
                 layout,
                 options.platform(),
+                options.limits.max_decompressed_bytes,
                 std::sync::Arc::clone(&progress.read_bytes),
             )?;
             (formats::Reader::Columnar(reader), progress)
@@ -277,7 +278,13 @@ impl RecordReader {
     /// uploads held in memory and for fuzzing.
     pub fn from_bytes(bytes: Vec<u8>, display: &str, options: &ReadOptions) -> Self {
         let inner = if let Some(layout) = options.format.columnar() {
-            match columnar::read::Reader::from_bytes(bytes, display, layout, options.platform()) {
+            match columnar::read::Reader::from_bytes(
+                bytes,
+                display,
+                layout,
+                options.platform(),
+                options.limits.max_decompressed_bytes,
+            ) {
                 Ok(r) => formats::Reader::Columnar(r),
                 Err(e) => {
                     // Nothing to read: the error comes out, then the end.

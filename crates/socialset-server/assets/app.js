@@ -71,6 +71,8 @@ function downloads(id, path, params = {}, label = "Download every row: ") {
     link("csv", "CSV", "Comma-separated text, with handles, for any spreadsheet"),
     " · ",
     link("xlsx", "Excel", "An Excel workbook, with handles"),
+    " · ",
+    link("parquet", "Parquet", "Typed columns for DuckDB, pandas or polars"),
   );
 }
 
@@ -262,6 +264,8 @@ async function showLeaderboard() {
   $("csv").href = `${base()}/rank?${all}`;
   all.set("format", "xlsx");
   $("xlsx").href = `${base()}/rank?${all}`;
+  all.set("format", "parquet");
+  $("parquet").href = `${base()}/rank?${all}`;
   // A ranking can take seconds: only the latest request (filter, page, sort) may fill the
   // table, so an earlier answer arriving late does not overwrite a later one.
   const asked = (state.rankAsked = (state.rankAsked ?? 0) + 1);

@@ -1,8 +1,9 @@
-//! Every table the API answers, as a file to download: `format=csv` or `format=xlsx` on a
-//! route that lists rows gives those rows (all of them unless a page is asked for) as the
+//! Every table the API answers, as a file to download: `format=csv`, `format=xlsx` or
+//! `format=parquet` on a route that lists rows gives those rows (all of them unless a page is asked for) as the
 //! JSON gives them, one row per JSON entry, one column per field. Nested fields become
 //! `parent.child` columns, lists of values one cell joined by "; ", lists of accounts their
-//! handles (their ids where no handle is known).
+//! handles (their ids where no handle is known). Parquet keeps the JSON's types (integers,
+//! floats, booleans, lists of texts), as `socialset export` and `--out` write it.
 
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
@@ -17,14 +18,15 @@ pub enum Format {
     Json,
     Csv,
     Xlsx,
+    Parquet,
 }
 
 /// The query fields every table route takes.
 #[derive(Debug, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct ExportQuery {
-    /// json (default), csv or xlsx (an Excel workbook). csv and xlsx hold every row of the
-    /// table unless `limit` is given, with handles beside ids.
+    /// json (default), csv, xlsx (an Excel workbook) or parquet. csv, xlsx and parquet hold
+    /// every row of the table unless `limit` is given; csv and xlsx with handles beside ids.
     format: Option<String>,
     /// Which of the answer's tables a csv or xlsx holds, where it has several (the route says
     /// which; the first is the default).
@@ -38,10 +40,11 @@ impl ExportQuery {
             None | Some("") | Some("json") => Format::Json,
             Some("csv") => Format::Csv,
             Some("xlsx") => Format::Xlsx,
+            Some("parquet") => Format::Parquet,
             Some(other) => {
                 return Err(ApiError::bad(
                     "format",
-                    format!("format is json, csv or xlsx, not {other:?}"),
+                    format!("format is json, csv, xlsx or parquet, not {other:?}"),
                 ))
             }
         };
@@ -82,6 +85,9 @@ pub fn download<T: Serialize>(
     name: &str,
     rows: &[T],
 ) -> Result<Response, ApiError> {
+    if format == Format::Parquet {
+        return parquet(name, rows);
+    }
     let value = |row: &T| serde_json::to_value(row).map_err(ApiError::internal);
     let (header, index) = columns(rows.iter().map(value))?;
     let mut failed = None;
@@ -103,7 +109,7 @@ pub fn download<T: Serialize>(
             let out = crate::api::write_xlsx(&header, &text, cells).map_err(ApiError::internal)?;
             crate::routes::xlsx_download(&format!("{name}.xlsx"), out)
         }
-        Format::Csv | Format::Json => {
+        Format::Csv | Format::Json | Format::Parquet => {
             let out =
                 crate::api::write_csv(Vec::new(), &header, cells).map_err(ApiError::internal)?;
             crate::routes::csv_download(&format!("{name}.csv"), out)
@@ -113,6 +119,32 @@ pub fn download<T: Serialize>(
         Some(e) => Err(e),
         None => Ok(response),
     }
+}
+
+/// `rows` as `name`.parquet: written by the engine's table writer to a temporary file, a
+/// batch at a time, and sent.
+fn parquet<T: Serialize>(name: &str, rows: &[T]) -> Result<Response, ApiError> {
+    let file = tempfile::Builder::new()
+        .prefix("socialset-download-")
+        .suffix(".parquet")
+        .tempfile()
+        .map_err(ApiError::internal)?;
+    socialset_engine::export_rows_by(
+        rows.len(),
+        &mut |i| {
+            serde_json::to_value(&rows[i])
+                .map_err(|e| socialset_engine::Error::Internal(e.to_string()))
+        },
+        name,
+        socialset_engine::ExportFormat::Parquet,
+        file.path(),
+    )
+    .map_err(ApiError::internal)?;
+    let body = std::fs::read(file.path()).map_err(ApiError::internal)?;
+    Ok(crate::routes::parquet_download(
+        &format!("{name}.parquet"),
+        body,
+    ))
 }
 
 /// A row's cells under the columns `index` numbers.

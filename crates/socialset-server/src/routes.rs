@@ -964,7 +964,7 @@ fn list_length(value: Option<&str>) -> Result<usize, ApiError> {
     path = "/api/workspaces/{workspace}/rank",
     params(("workspace" = String, Path, description = "Workspace name"), RankQuery, PageQuery, ExportQuery),
     responses(
-        (status = 200, body = RankJson, description = "A page of the ranking (every matching account as text/csv with format=csv, as an .xlsx workbook with format=xlsx)"),
+        (status = 200, body = RankJson, description = "A page of the ranking (every matching account as text/csv with format=csv, as an .xlsx workbook with format=xlsx, as Parquet with format=parquet)"),
         (status = 400, body = crate::api::ErrorBody),
         (status = 401, body = crate::api::ErrorBody),
         (status = 404, body = crate::api::ErrorBody),
@@ -1660,6 +1660,11 @@ impl PageQuery {
 /// A CSV file to download: opened by a spreadsheet, saved under `name`.
 pub(crate) fn csv_download(name: &str, body: Vec<u8>) -> Response {
     download(name, "text/csv; charset=utf-8", body)
+}
+
+/// A Parquet file to download, saved under `name`.
+pub(crate) fn parquet_download(name: &str, body: Vec<u8>) -> Response {
+    download(name, "application/vnd.apache.parquet", body)
 }
 
 /// An Excel workbook to download, saved under `name`.

@@ -914,6 +914,34 @@ async fn the_leaderboard_pages_filters_and_names_bad_fields(s: Server) {
         headers.get("content-type").and_then(|v| v.to_str().ok()),
         Some("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     );
+    // And as Parquet, typed columns for DuckDB, pandas or polars.
+    let (status, text, headers) = {
+        let s = &s;
+        call(
+            s,
+            "GET",
+            "/api/workspaces/acme/rank?format=parquet",
+            Some(&s.vic),
+            Body::empty(),
+        )
+        .await
+    };
+    assert_eq!(status, StatusCode::OK, "{text}");
+    assert!(
+        text.starts_with("PAR1") && text.ends_with("PAR1"),
+        "a Parquet file"
+    );
+    assert_eq!(
+        headers.get("content-type").and_then(|v| v.to_str().ok()),
+        Some("application/vnd.apache.parquet")
+    );
+    // The footer (not compressed) names the columns of the JSON rows and the writer.
+    for column in ["id", "distinct_engagers", "received.reply", "socialset 0."] {
+        assert!(
+            text.contains(column),
+            "{column} is named in the Parquet footer"
+        );
+    }
     let (status, text, _) = get("/api/workspaces/acme/rank?format=pdf".into()).await;
     assert_eq!(status, StatusCode::BAD_REQUEST, "{text}");
     assert_eq!(json(&text)["field"], "format");

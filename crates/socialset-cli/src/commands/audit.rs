@@ -121,7 +121,10 @@ pub fn run(args: Args) -> Result<()> {
         Some(a) => ws.audit_account(a, &options),
         None => ws.audit(&options),
     })?;
-    if args.out.write("audited accounts", &to_json(&report)["accounts"])? {
+    if args
+        .out
+        .write("audited accounts", &to_json(&report)["accounts"])?
+    {
         return Ok(());
     }
     match args.format {

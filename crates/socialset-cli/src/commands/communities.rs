@@ -117,10 +117,10 @@ pub fn run(args: Args) -> Result<()> {
     args.limit.apply(&mut limits);
     let (ws, progress) = args.store.open_watched(limits)?;
     let report = crate::progress::watch(&progress, || ws.communities(&options))?;
-    if args
-        .out
-        .write("communities", &serde_json::to_value(json(&report))?["communities"])?
-    {
+    if args.out.write(
+        "communities",
+        &serde_json::to_value(json(&report))?["communities"],
+    )? {
         return Ok(());
     }
     // For people: thousands separated, shares as percentages; a CSV keeps the numbers.

@@ -28,6 +28,9 @@ use crate::progress::ImportProgress;
 ///                hashtag's media carry no author: counted, not imported)
 ///   bluesky      Bluesky JSON: AppView feeds, threads, followers, profiles, and
 ///                Jetstream events saved one per line (a deleted post leaves the store)
+///   parquet      Parquet table of accounts, follows, posts, interactions, ratings, claims
+///                or verdicts: what `socialset export` writes, or any file with its columns
+///   arrow        Arrow IPC file (Feather v2) of the same tables
 /// Files may be gzip-compressed (detected from their first bytes). A directory is read
 /// whole, every file under it (READMEs, licences and notes left out).
 ///
@@ -43,6 +46,7 @@ use crate::progress::ImportProgress;
 ///   socialset import rumoureval-data/          # PHEME threads: one tweet per file
 ///   socialset import --skip-bad tweets.jsonl   # twarc2 output
 ///   socialset import jetstream-events.jsonl     # Bluesky's firehose, saved
+///   socialset import accounts.parquet interactions.parquet   # socialset export's tables
 ///
 /// Following Bluesky live (--follow): reads a Jetstream endpoint's events as they come and
 /// commits them a batch at a time (--batch-events, --batch-seconds), each batch one
@@ -85,7 +89,7 @@ pub struct Args {
     max_events: Option<u64>,
 
     /// Input format: auto, jsonl, snap, ratings-csv, higgs, activitypub, twitter-v1,
-    /// twitter-v2, reddit, youtube, instagram or bluesky.
+    /// twitter-v2, reddit, youtube, instagram, bluesky, parquet or arrow.
     #[arg(long, default_value = "auto", value_name = "F")]
     format: String,
 

@@ -93,10 +93,10 @@ pub fn run(args: Args) -> Result<()> {
     options.hide = args.hide.unwrap_or_default();
     options.language = args.lang;
     let report = args.store.open_existing()?.rank(&options)?;
-    if args
-        .out
-        .write("ranked accounts", &serde_json::to_value(json(&report))?["accounts"])?
-    {
+    if args.out.write(
+        "ranked accounts",
+        &serde_json::to_value(json(&report))?["accounts"],
+    )? {
         return Ok(());
     }
     match args.format {

@@ -77,6 +77,72 @@ fn every_table_exported_imports_back_to_the_same_store_and_results() {
 }
 
 #[test]
+fn an_analysis_writes_all_its_rows_as_its_json_gives_them() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let demo = demo_store(dir.path());
+    let ranked: serde_json::Value =
+        serde_json::from_str(&ok(&demo, &["rank", "--top", "100000", "--format", "json"]))
+            .expect("json");
+    let ranked = ranked["accounts"].as_array().cloned().unwrap_or_default();
+    assert!(ranked.len() > 100, "{}", ranked.len());
+    // `export --what rank` and `rank --out` write the same rows, one a line in JSON Lines.
+    let exported = dir.path().join("rank.jsonl");
+    let said = ok(
+        &demo,
+        &[
+            "export",
+            "--what",
+            "rank",
+            "--out",
+            &exported.to_string_lossy(),
+        ],
+    );
+    assert!(
+        said.starts_with("wrote ") && said.contains("ranked accounts"),
+        "{said}"
+    );
+    let lines: Vec<serde_json::Value> = std::fs::read_to_string(&exported)
+        .expect("read")
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("a JSON line"))
+        .collect();
+    assert_eq!(lines.len(), ranked.len());
+    assert_eq!(lines[0]["id"], ranked[0]["id"]);
+    assert_eq!(lines[0]["received.reply"], ranked[0]["received"]["reply"]);
+    let audit = dir.path().join("audit.csv");
+    ok(
+        &demo,
+        &[
+            "audit",
+            "--all",
+            "--top",
+            "0",
+            "--out",
+            &audit.to_string_lossy(),
+        ],
+    );
+    let text = std::fs::read_to_string(&audit).expect("read");
+    assert_eq!(text.lines().count(), 1 + 4247, "a header and every account");
+    assert!(text
+        .lines()
+        .next()
+        .unwrap_or_default()
+        .contains("bot_probability"));
+    let parquet = dir.path().join("segments.parquet");
+    ok(
+        &demo,
+        &[
+            "export",
+            "--what",
+            "segments",
+            "--out",
+            &parquet.to_string_lossy(),
+        ],
+    );
+    assert!(std::fs::read(&parquet).expect("read").starts_with(b"PAR1"));
+}
+
+#[test]
 fn a_broken_table_changes_nothing_and_a_bad_request_says_what_to_change() {
     let dir = tempfile::tempdir().expect("tempdir");
     let demo = demo_store(dir.path());

@@ -5,6 +5,8 @@
 
 pub(crate) mod read;
 
+pub use read::inside_contained_decoder;
+
 use std::sync::Arc;
 
 use arrow_array::builder::{
@@ -193,7 +195,7 @@ impl Table {
             Schema::new(fields).with_metadata(
                 [(TABLE_KEY.to_owned(), self.as_str().to_owned())]
                     .into_iter()
-                    .collect(),
+                    .collect::<std::collections::HashMap<_, _>>(),
             ),
         )
     }

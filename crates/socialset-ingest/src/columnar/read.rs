@@ -24,6 +24,70 @@ use super::{Kind, Table};
 use crate::error::{trim_value, RecordError};
 use crate::formats::{parse_time_text, COUNT_TOO_LARGE, MAX_COUNT};
 
+/// Runs a call into the Parquet or Arrow decoders, which panic on some malformed files (an
+/// IPC schema naming a type they do not implement: `cargo fuzz` found it), and turns such a
+/// panic into the message of an error: a damaged file is refused, the process goes on.
+fn contained<T>(f: impl FnOnce() -> T) -> Result<T, String> {
+    let outer = DECODING.with(|d| d.replace(true));
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
+    DECODING.with(|d| d.set(outer));
+    result.map_err(|payload| {
+        let detail = payload
+            .downcast_ref::<&str>()
+            .map(|s| (*s).to_owned())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_default();
+        format!("the decoder failed on damaged data ({detail})")
+    })
+}
+
+thread_local! {
+    static DECODING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// True while this thread is inside a call into the Parquet or Arrow decoders, whose panics
+/// are caught and reported as errors of the file: for a panic hook that must tell those from
+/// a bug of socialset's own (the fuzz harness aborts on every other panic).
+pub fn inside_contained_decoder() -> bool {
+    DECODING.with(std::cell::Cell::get)
+}
+
+/// An Arrow IPC file lists its blocks of rows in a footer, and the reader allocates what a
+/// block says it holds before reading it: a damaged footer can name a block of 100 GB (found
+/// by `cargo fuzz`). Every block must lie within the file.
+fn check_ipc_blocks<R: std::io::Read + std::io::Seek>(input: &mut R) -> Result<(), String> {
+    use std::io::SeekFrom;
+    let io = |e: std::io::Error| format!("cannot read it: {e}");
+    let len = input.seek(SeekFrom::End(0)).map_err(io)?;
+    if len < 18 {
+        return Err("is too short".into());
+    }
+    let mut tail = [0u8; 10];
+    input.seek(SeekFrom::End(-10)).map_err(io)?;
+    input.read_exact(&mut tail).map_err(io)?;
+    let footer_len = arrow_ipc::reader::read_footer_length(tail).map_err(|e| e.to_string())?;
+    if footer_len as u64 + 10 > len {
+        return Err("has a footer longer than the file".into());
+    }
+    let mut footer = vec![0u8; footer_len];
+    input
+        .seek(SeekFrom::End(-10 - footer_len as i64))
+        .map_err(io)?;
+    input.read_exact(&mut footer).map_err(io)?;
+    let footer = arrow_ipc::root_as_footer(&footer).map_err(|e| e.to_string())?;
+    let blocks = footer.recordBatches().into_iter().flatten();
+    let dictionaries = footer.dictionaries().into_iter().flatten();
+    for b in blocks.chain(dictionaries) {
+        let end =
+            i128::from(b.offset()) + i128::from(b.metaDataLength()) + i128::from(b.bodyLength());
+        if b.offset() < 0 || b.metaDataLength() < 0 || b.bodyLength() < 0 || end > i128::from(len) {
+            return Err("names a block of rows past its end: the file is damaged".into());
+        }
+    }
+    input.seek(SeekFrom::Start(0)).map_err(io)?;
+    Ok(())
+}
+
 /// Rows per batch read: large enough that per-batch work vanishes, small enough that a batch
 /// of posts with long texts stays a few megabytes.
 const BATCH_ROWS: usize = 8192;
@@ -160,6 +224,7 @@ impl Reader {
         display: &str,
         layout: Layout,
         platform: &str,
+        max_bytes: u64,
         read_bytes: Arc<AtomicU64>,
     ) -> Result<Self, RecordError> {
         let fatal = |problem: String| RecordError::fatal(display, 0, problem);
@@ -169,13 +234,19 @@ impl Reader {
             .map_err(|e| fatal(format!("cannot read the file: {e}")))?
             .len();
         let (schema, rows, batches): (Arc<Schema>, u64, Batches) = match layout {
-            Layout::Parquet => parquet_batches(file, display)?,
+            Layout::Parquet => parquet_batches(file, display, max_bytes)?,
             Layout::ArrowIpc => {
-                let reader = arrow_ipc::reader::FileReader::try_new(
-                    std::io::BufReader::with_capacity(1 << 16, file),
-                    None,
-                )
-                .map_err(|e| fatal(format!("is not an Arrow IPC file: {e}")))?;
+                let mut input = std::io::BufReader::with_capacity(1 << 16, file);
+                contained(|| check_ipc_blocks(&mut input))
+                    .and_then(|checked| checked)
+                    .map_err(|e| {
+                        fatal(format!(
+                            "is not an Arrow IPC file socialset can read: it {e}"
+                        ))
+                    })?;
+                let reader = contained(|| arrow_ipc::reader::FileReader::try_new(input, None))
+                    .map_err(|e| fatal(format!("is not an Arrow IPC file: {e}")))?
+                    .map_err(|e| fatal(format!("is not an Arrow IPC file: {e}")))?;
                 (reader.schema(), 0, Box::new(reader))
             }
         };
@@ -196,16 +267,26 @@ impl Reader {
         display: &str,
         layout: Layout,
         platform: &str,
+        max_bytes: u64,
     ) -> Result<Self, RecordError> {
         let total_bytes = bytes.len() as u64;
         let (schema, rows, batches): (Arc<Schema>, u64, Batches) = match layout {
-            Layout::Parquet => parquet_batches(bytes::Bytes::from(bytes), display)?,
+            Layout::Parquet => parquet_batches(bytes::Bytes::from(bytes), display, max_bytes)?,
             Layout::ArrowIpc => {
-                let reader =
-                    arrow_ipc::reader::FileReader::try_new(std::io::Cursor::new(bytes), None)
-                        .map_err(|e| {
-                            RecordError::fatal(display, 0, format!("is not an Arrow IPC file: {e}"))
-                        })?;
+                let fatal = |e: String| {
+                    RecordError::fatal(
+                        display,
+                        0,
+                        format!("is not an Arrow IPC file socialset can read: {e}"),
+                    )
+                };
+                let mut input = std::io::Cursor::new(bytes);
+                contained(|| check_ipc_blocks(&mut input))
+                    .and_then(|checked| checked)
+                    .map_err(|e| fatal(format!("it {e}")))?;
+                let reader = contained(|| arrow_ipc::reader::FileReader::try_new(input, None))
+                    .map_err(&fatal)?
+                    .map_err(|e| fatal(e.to_string()))?;
                 (reader.schema(), 0, Box::new(reader))
             }
         };
@@ -323,17 +404,19 @@ impl Reader {
             self.before += self.current_rows as u64;
             self.cursor = 0;
             self.current_rows = 0;
-            let Some(batch) = self.batches.next() else {
-                self.read_bytes.store(self.total_bytes, Ordering::Relaxed);
-                return Ok(false);
-            };
-            let batch = batch.map_err(|e| {
+            let fatal = |e: String| {
                 RecordError::fatal(
                     &self.display,
                     self.before + 1,
                     format!("cannot read the rows from here on: {e}"),
                 )
-            })?;
+            };
+            let batches = &mut self.batches;
+            let Some(batch) = contained(|| batches.next()).map_err(fatal)? else {
+                self.read_bytes.store(self.total_bytes, Ordering::Relaxed);
+                return Ok(false);
+            };
+            let batch = batch.map_err(|e| fatal(e.to_string()))?;
             self.prepare(&batch)?;
             if self.total_rows > 0 {
                 let done = (self.before + self.current_rows as u64).min(self.total_rows);
@@ -356,15 +439,17 @@ impl Reader {
                 self.current.push(None);
                 continue;
             };
-            let array =
-                cast_with_options(batch.column(at), &conv.target(), &options).map_err(|e| {
-                    RecordError::fatal(
-                        &self.display,
-                        self.before + 1,
-                        format!("cannot read a value of this batch of rows: {e}"),
-                    )
-                    .field(name)
-                })?;
+            let fatal = |e: String| {
+                RecordError::fatal(
+                    &self.display,
+                    self.before + 1,
+                    format!("cannot read a value of this batch of rows: {e}"),
+                )
+                .field(name)
+            };
+            let array = contained(|| cast_with_options(batch.column(at), &conv.target(), &options))
+                .map_err(&fatal)?
+                .map_err(|e| fatal(e.to_string()))?;
             self.current.push(Some(Col { conv, array }));
         }
         self.current_rows = batch.num_rows();
@@ -529,18 +614,62 @@ impl Reader {
     }
 }
 
+/// The Parquet file's schema, rows and batches. A file whose data, uncompressed, would pass
+/// `max_bytes` (the limit a gzip file is held to: a few bytes of Parquet can stand for
+/// gigabytes of repeated values) is refused before anything is decoded.
 fn parquet_batches<R: parquet::file::reader::ChunkReader + 'static>(
     input: R,
     display: &str,
+    max_bytes: u64,
 ) -> Result<(Arc<Schema>, u64, Batches), RecordError> {
     let fatal = |problem: String| RecordError::fatal(display, 0, problem);
-    let builder = parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder::try_new(input)
-        .map_err(|e| fatal(format!("is not a Parquet file socialset can read: {e}")))?;
-    let schema = Arc::clone(builder.schema());
+    let not_parquet = |e: String| fatal(format!("is not a Parquet file socialset can read: {e}"));
+    // The Arrow schema a writer may embed is not read: the Parquet schema says what the
+    // columns are, and the embedded one is where a damaged file made the decoder panic.
+    let options =
+        parquet::arrow::arrow_reader::ArrowReaderOptions::new().with_skip_arrow_metadata(true);
+    let builder = contained(|| {
+        parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder::try_new_with_options(
+            input, options,
+        )
+    })
+    .map_err(not_parquet)?
+    .map_err(|e| not_parquet(e.to_string()))?;
+    // What its row groups say they hold uncompressed, and at least 8 bytes a value (a
+    // dictionary-encoded column of one repeated id says far less than it decodes to).
+    let columns = builder.schema().fields().len().max(1) as u64;
+    let declared: u64 = builder
+        .metadata()
+        .row_groups()
+        .iter()
+        .map(|g| {
+            let stated = u64::try_from(g.total_byte_size()).unwrap_or(u64::MAX);
+            let rows = u64::try_from(g.num_rows()).unwrap_or(u64::MAX);
+            stated.max(rows.saturating_mul(columns).saturating_mul(8))
+        })
+        .fold(0u64, u64::saturating_add);
+    if declared > max_bytes {
+        return Err(fatal(format!(
+            "holds {declared} bytes of data uncompressed, more than the {max_bytes} bytes one file may hold"
+        )));
+    }
+    // The table's name, kept in the file's key-value metadata by `socialset export`.
+    let mut schema = Schema::clone(builder.schema());
+    if let Some(named) = builder
+        .metadata()
+        .file_metadata()
+        .key_value_metadata()
+        .into_iter()
+        .flatten()
+        .find(|kv| kv.key == super::TABLE_KEY)
+        .and_then(|kv| kv.value.clone())
+    {
+        schema.metadata.insert(super::TABLE_KEY.to_owned(), named);
+    }
+    let schema = Arc::new(schema);
     let rows = u64::try_from(builder.metadata().file_metadata().num_rows()).unwrap_or(0);
-    let reader = builder
-        .with_batch_size(BATCH_ROWS)
-        .build()
+    let reader = contained(|| builder.with_batch_size(BATCH_ROWS).build())
+        .map_err(|e| fatal(format!("cannot read its rows: {e}")))?
         .map_err(|e| fatal(format!("cannot read its rows: {e}")))?;
     Ok((schema, rows, Box::new(reader)))
 }

@@ -14,9 +14,21 @@ use socialset_model::{Account, AccountId, InteractionKind, Post, PostId, Record,
 
 use crate::drain;
 
+/// Writes `batch` as `socialset export` does: the schema's metadata (the table's name) in the
+/// file's key-value metadata.
 fn write_parquet(path: &Path, batch: &RecordBatch) {
     let file = std::fs::File::create(path).expect("create");
-    let mut w = parquet::arrow::ArrowWriter::try_new(file, batch.schema(), None).expect("writer");
+    let named: Vec<parquet::file::metadata::KeyValue> = batch
+        .schema()
+        .metadata()
+        .iter()
+        .map(|(k, v)| parquet::file::metadata::KeyValue::new(k.clone(), v.clone()))
+        .collect();
+    let props = parquet::file::properties::WriterProperties::builder()
+        .set_key_value_metadata(Some(named))
+        .build();
+    let mut w =
+        parquet::arrow::ArrowWriter::try_new(file, batch.schema(), Some(props)).expect("writer");
     w.write(batch).expect("write");
     w.close().expect("close");
 }
@@ -149,7 +161,8 @@ fn a_table_from_another_tool_is_read_by_its_columns_and_bad_rows_are_named() {
 #[test]
 fn a_file_whose_columns_are_wrong_is_refused_whole_naming_the_column() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let cases: [(&str, Vec<(Field, ArrayRef)>, &str); 4] = [
+    type Case = (&'static str, Vec<(Field, ArrayRef)>, &'static str);
+    let cases: [Case; 4] = [
         (
             "unknown column",
             vec![
@@ -203,7 +216,7 @@ fn a_file_whose_columns_are_wrong_is_refused_whole_naming_the_column() {
             schema = schema.with_metadata(
                 [(socialset_ingest::TABLE_KEY.to_owned(), "posts".to_owned())]
                     .into_iter()
-                    .collect(),
+                    .collect::<std::collections::HashMap<_, _>>(),
             );
         }
         let batch = RecordBatch::try_new(Arc::new(schema), arrays).expect("batch");
@@ -230,4 +243,36 @@ fn a_file_whose_columns_are_wrong_is_refused_whole_naming_the_column() {
         errors[0].fatal && errors[0].to_string().contains("Parquet"),
         "{errors:?}"
     );
+}
+
+#[test]
+fn a_parquet_file_that_would_unpack_past_the_limit_is_refused_before_it_is_read() {
+    // 10,000 rows of one repeated value: a few hundred bytes of Parquet.
+    let mut b = Batcher::new(Table::Follows);
+    for _ in 0..10_000 {
+        b.follow("tw:a", "tw:b", None);
+    }
+    let batch = b.finish().expect("batch");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("f.parquet");
+    write_parquet(&path, &batch);
+    let mut options = ReadOptions::new(Format::Parquet);
+    options.limits.max_decompressed_bytes = 10_000;
+    let Err(e) = RecordReader::open(&path, "f.parquet", &options) else {
+        panic!("a file past the limit was opened");
+    };
+    assert!(
+        e.fatal && e.to_string().contains("more than the 10000 bytes"),
+        "{e}"
+    );
+    let bytes = std::fs::read(&path).expect("read");
+    assert!(bytes.len() < 2_000, "{} bytes", bytes.len());
+    let (records, errors) = drain(RecordReader::from_bytes(bytes, "f.parquet", &options));
+    assert!(
+        records.is_empty() && errors.len() == 1 && errors[0].fatal,
+        "{errors:?}"
+    );
+    options.limits.max_decompressed_bytes = u64::MAX;
+    let (reader, _) = RecordReader::open(&path, "f.parquet", &options).expect("open");
+    assert_eq!(reader.count(), 10_000);
 }
