@@ -236,18 +236,7 @@ impl Reader {
         let (schema, rows, batches): (Arc<Schema>, u64, Batches) = match layout {
             Layout::Parquet => parquet_batches(file, display, max_bytes)?,
             Layout::ArrowIpc => {
-                let mut input = std::io::BufReader::with_capacity(1 << 16, file);
-                contained(|| check_ipc_blocks(&mut input))
-                    .and_then(|checked| checked)
-                    .map_err(|e| {
-                        fatal(format!(
-                            "is not an Arrow IPC file socialset can read: it {e}"
-                        ))
-                    })?;
-                let reader = contained(|| arrow_ipc::reader::FileReader::try_new(input, None))
-                    .map_err(|e| fatal(format!("is not an Arrow IPC file: {e}")))?
-                    .map_err(|e| fatal(format!("is not an Arrow IPC file: {e}")))?;
-                (reader.schema(), 0, Box::new(reader))
+                ipc_batches(std::io::BufReader::with_capacity(1 << 16, file), display)?
             }
         };
         Self::new(
@@ -272,23 +261,7 @@ impl Reader {
         let total_bytes = bytes.len() as u64;
         let (schema, rows, batches): (Arc<Schema>, u64, Batches) = match layout {
             Layout::Parquet => parquet_batches(bytes::Bytes::from(bytes), display, max_bytes)?,
-            Layout::ArrowIpc => {
-                let fatal = |e: String| {
-                    RecordError::fatal(
-                        display,
-                        0,
-                        format!("is not an Arrow IPC file socialset can read: {e}"),
-                    )
-                };
-                let mut input = std::io::Cursor::new(bytes);
-                contained(|| check_ipc_blocks(&mut input))
-                    .and_then(|checked| checked)
-                    .map_err(|e| fatal(format!("it {e}")))?;
-                let reader = contained(|| arrow_ipc::reader::FileReader::try_new(input, None))
-                    .map_err(&fatal)?
-                    .map_err(|e| fatal(e.to_string()))?;
-                (reader.schema(), 0, Box::new(reader))
-            }
+            Layout::ArrowIpc => ipc_batches(std::io::Cursor::new(bytes), display)?,
         };
         Self::new(
             display,
@@ -672,6 +645,28 @@ fn parquet_batches<R: parquet::file::reader::ChunkReader + 'static>(
         .map_err(|e| fatal(format!("cannot read its rows: {e}")))?
         .map_err(|e| fatal(format!("cannot read its rows: {e}")))?;
     Ok((schema, rows, Box::new(reader)))
+}
+
+/// The Arrow IPC file's schema and batches, once its footer's blocks are known to lie within
+/// it (`check_ipc_blocks`). Its row count is not known before reading.
+fn ipc_batches<R: std::io::Read + std::io::Seek + Send + 'static>(
+    mut input: R,
+    display: &str,
+) -> Result<(Arc<Schema>, u64, Batches), RecordError> {
+    let fatal = |e: String| {
+        RecordError::fatal(
+            display,
+            0,
+            format!("is not an Arrow IPC file socialset can read: {e}"),
+        )
+    };
+    contained(|| check_ipc_blocks(&mut input))
+        .and_then(|checked| checked)
+        .map_err(|e| fatal(format!("it {e}")))?;
+    let reader = contained(|| arrow_ipc::reader::FileReader::try_new(input, None))
+        .map_err(&fatal)?
+        .map_err(|e| fatal(e.to_string()))?;
+    Ok((reader.schema(), 0, Box::new(reader)))
 }
 
 /// Ids are `platform:local`; one without a `:` gets the file's platform.
