@@ -131,144 +131,156 @@ impl Workspace {
         } else {
             Vec::new()
         };
-        let mut sink = Sink::create(out, format, Some(table), table.schema())?;
+        let sink = Sink::create(out, format, Some(table), table.schema())?;
         self.step(&format!("writing {}", table.as_str()), total)?;
-        let mut batcher = Batcher::new(table);
-        let mut rows = 0u64;
-        let mut flush = |batcher: &mut Batcher, sink: &mut Sink, force: bool| -> Result<()> {
-            if batcher.rows() >= BATCH_ROWS || (force && batcher.rows() > 0) {
-                let n = batcher.rows() as u64;
-                let batch = batcher.finish().map_err(|e| {
-                    Error::Internal(format!("building a batch of {}: {e}", table.as_str()))
-                })?;
-                sink.write(&batch)?;
-                rows += n;
-                self.progress.add(n);
-                self.check_cancel()?;
-            }
-            Ok(())
-        };
-        if table == Table::Accounts {
-            let mut each = |batcher: &mut Batcher, sink: &mut Sink| {
-                self.store.each_account(&mut |_, a| {
-                    batcher.account(&a);
-                    flush(batcher, sink, false).map_err(|e| socialset_store::Error::Corrupt {
-                        what: "export",
-                        detail: e.to_string(),
-                    })
+        // In key order: found by binary search, no map to build.
+        let id = |s: StoredAccount| -> Result<&str> {
+            ids.binary_search_by_key(&s, |(k, _)| *k)
+                .map(|at| ids[at].1.as_str())
+                .map_err(|_| {
+                    Error::Internal(format!(
+                        "the store names account {} but has no such account",
+                        s.0
+                    ))
                 })
-            };
-            if let Err(e) = each(&mut batcher, &mut sink) {
-                self.check_cancel()?;
-                return Err(e.into());
-            }
-        } else if matches!(table, Table::Claims | Table::Verdicts) {
-            let (claims, verdicts) = self.store.claim_records()?;
-            if table == Table::Claims {
-                for c in &claims {
-                    batcher.claim(c);
-                    flush(&mut batcher, &mut sink, false)?;
-                }
-            } else {
-                for v in &verdicts {
-                    batcher.verdict(v);
-                    flush(&mut batcher, &mut sink, false)?;
-                }
-            }
-        } else {
-            // In key order: found by binary search, no map to build.
-            let id = |s: StoredAccount| -> Result<&str> {
-                ids.binary_search_by_key(&s, |(k, _)| *k)
-                    .map(|at| ids[at].1.as_str())
-                    .map_err(|_| {
-                        Error::Internal(format!(
-                            "the store names account {} but has no such account",
-                            s.0
-                        ))
-                    })
-            };
-            let mut each = |batcher: &mut Batcher,
-                            sink: &mut Sink|
-             -> socialset_store::Result<()> {
-                let wrap = |e: Error| socialset_store::Error::Corrupt {
-                    what: "export",
-                    detail: e.to_string(),
-                };
-                match table {
-                    Table::Follows => self.store.each_follow(&mut |f| {
-                        batcher.follow(id(f.src).map_err(wrap)?, id(f.dst).map_err(wrap)?, f.at);
-                        flush(batcher, sink, false).map_err(wrap)
-                    }),
-                    Table::Interactions => self.store.each_interaction(&mut |i| {
-                        batcher.interaction(
-                            id(i.src).map_err(wrap)?,
-                            id(i.dst).map_err(wrap)?,
-                            i.kind,
-                            i.at,
-                            i.post.as_ref().map(|p| p.as_str()),
-                            i.weight,
-                        );
-                        flush(batcher, sink, false).map_err(wrap)
-                    }),
-                    Table::Ratings => {
-                        for r in self.store.ratings()? {
-                            batcher.rating(
-                                id(r.src).map_err(wrap)?,
-                                id(r.dst).map_err(wrap)?,
-                                r.value,
-                                r.at,
-                            );
-                            flush(batcher, sink, false).map_err(wrap)?;
-                        }
-                        Ok(())
-                    }
-                    Table::Posts => self.store.each_post(&mut |p| {
-                        let post = Post {
-                            id: p.id,
-                            author: AccountId::new(id(p.author).map_err(wrap)?),
-                            at: p.at,
-                            text: p.text,
-                            lang: p.lang,
-                            reply_to: p.reply_to,
-                            share_of: p.share_of,
-                            quote_of: p.quote_of,
-                            mentions: p.mentions.into_iter().map(AccountId::new).collect(),
-                            hashtags: p.hashtags,
-                            urls: p.urls,
-                            likes: p.likes,
-                            shares: p.shares,
-                            replies: p.replies,
-                            views: p.views,
-                            source: p.source,
-                            group: p.group.map(GroupId::new),
-                        };
-                        batcher.post(&post);
-                        flush(batcher, sink, false).map_err(wrap)
-                    }),
-                    Table::Accounts | Table::Claims | Table::Verdicts => Ok(()),
-                }
-            };
-            if let Err(e) = each(&mut batcher, &mut sink) {
-                // A cancelled export reports as cancelled, not as a store failure.
-                self.check_cancel()?;
-                return Err(e.into());
-            }
+        };
+        let mut w = TableWriter {
+            ws: self,
+            batcher: Batcher::new(table),
+            sink,
+            rows: 0,
+            failed: None,
+        };
+        let store = &self.store;
+        let walked = match table {
+            Table::Accounts => store.each_account(&mut |_, a| {
+                w.row(|b| {
+                    b.account(&a);
+                    Ok(())
+                })
+            }),
+            Table::Follows => store.each_follow(&mut |f| {
+                w.row(|b| {
+                    b.follow(id(f.src)?, id(f.dst)?, f.at);
+                    Ok(())
+                })
+            }),
+            Table::Interactions => store.each_interaction(&mut |i| {
+                w.row(|b| {
+                    let post = i.post.as_ref().map(|p| p.as_str());
+                    b.interaction(id(i.src)?, id(i.dst)?, i.kind, i.at, post, i.weight);
+                    Ok(())
+                })
+            }),
+            Table::Ratings => store.ratings()?.into_iter().try_for_each(|r| {
+                w.row(|b| {
+                    b.rating(id(r.src)?, id(r.dst)?, r.value, r.at);
+                    Ok(())
+                })
+            }),
+            Table::Posts => store.each_post(&mut |p| {
+                w.row(|b| {
+                    b.post(&Post {
+                        id: p.id,
+                        author: AccountId::new(id(p.author)?),
+                        at: p.at,
+                        text: p.text,
+                        lang: p.lang,
+                        reply_to: p.reply_to,
+                        share_of: p.share_of,
+                        quote_of: p.quote_of,
+                        mentions: p.mentions.into_iter().map(AccountId::new).collect(),
+                        hashtags: p.hashtags,
+                        urls: p.urls,
+                        likes: p.likes,
+                        shares: p.shares,
+                        replies: p.replies,
+                        views: p.views,
+                        source: p.source,
+                        group: p.group.map(GroupId::new),
+                    });
+                    Ok(())
+                })
+            }),
+            Table::Claims => store.claim_records()?.0.iter().try_for_each(|c| {
+                w.row(|b| {
+                    b.claim(c);
+                    Ok(())
+                })
+            }),
+            Table::Verdicts => store.claim_records()?.1.iter().try_for_each(|v| {
+                w.row(|b| {
+                    b.verdict(v);
+                    Ok(())
+                })
+            }),
+        };
+        if let Err(e) = walked {
+            // The export's own error (a write, a cancel) as it was, not as the store's.
+            return Err(w.failed.take().unwrap_or_else(|| e.into()));
         }
-        flush(&mut batcher, &mut sink, true)?;
-        let columns = table
-            .column_names()
-            .into_iter()
-            .map(str::to_owned)
-            .collect();
-        let bytes = sink.finish()?;
+        w.flush()?;
+        let bytes = w.sink.finish()?;
         Ok(ExportReport {
             what: table.as_str().to_owned(),
             format,
             path: out.to_owned(),
-            rows,
+            rows: w.rows,
             bytes,
-            columns,
+            columns: table
+                .column_names()
+                .into_iter()
+                .map(str::to_owned)
+                .collect(),
         })
+    }
+}
+
+/// A store table being written: rows gathered by the batcher and written a batch at a time.
+struct TableWriter<'w> {
+    ws: &'w Workspace,
+    batcher: Batcher,
+    sink: Sink,
+    rows: u64,
+    /// The error that stopped the store's walk, returned as it is.
+    failed: Option<Error>,
+}
+
+impl TableWriter<'_> {
+    /// Adds a row with `fill` inside a walk over the store, writing the batch once it is
+    /// full; an error stops the walk and is kept in `failed`.
+    fn row(
+        &mut self,
+        fill: impl FnOnce(&mut Batcher) -> Result<()>,
+    ) -> socialset_store::Result<()> {
+        let added = fill(&mut self.batcher).and_then(|()| {
+            if self.batcher.rows() >= BATCH_ROWS {
+                self.flush()
+            } else {
+                Ok(())
+            }
+        });
+        added.map_err(|e| {
+            self.failed = Some(e);
+            socialset_store::Error::Conflict("the export stopped".into())
+        })
+    }
+
+    /// Writes the rows gathered so far, and checks the export was not cancelled.
+    fn flush(&mut self) -> Result<()> {
+        let n = self.batcher.rows() as u64;
+        if n == 0 {
+            return Ok(());
+        }
+        let table = self.batcher.table();
+        let batch = self
+            .batcher
+            .finish()
+            .map_err(|e| Error::Internal(format!("building a batch of {}: {e}", table.as_str())))?;
+        self.sink.write(&batch)?;
+        self.rows += n;
+        self.ws.progress.add(n);
+        self.ws.check_cancel()
     }
 }
 

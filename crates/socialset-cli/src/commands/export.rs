@@ -27,6 +27,7 @@ use crate::output::thousands;
 ///   socialset export --what posts --format jsonl --out posts.jsonl
 ///   duckdb -c "SELECT kind, count(*) FROM 'interactions.parquet' GROUP BY kind"
 #[derive(Debug, clap::Args)]
+#[command(verbatim_doc_comment)]
 pub struct Args {
     /// The table to write: accounts, follows, posts, interactions, ratings, claims or
     /// verdicts; or the rows of an analysis: rank, audit, communities, segments or ugc.

@@ -17,6 +17,7 @@ use crate::output::{table, thousands};
 ///   socialset profile TIME
 ///   socialset profile tw:14293310 --posts 10 --json
 #[derive(Debug, clap::Args)]
+#[command(verbatim_doc_comment)]
 pub struct Args {
     /// The account (id or handle).
     account: String,

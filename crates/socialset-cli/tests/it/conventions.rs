@@ -74,6 +74,25 @@ fn help_wraps_at_the_terminal_width_not_where_the_source_broke() {
 }
 
 #[test]
+fn examples_keep_one_command_a_line() {
+    // Without `verbatim_doc_comment` clap joins the indented example lines into prose.
+    let mut problems = Vec::new();
+    for (path, cmd) in all_commands_for(100) {
+        let help = long_help(&cmd, 100);
+        let lines: Vec<&str> = help.lines().collect();
+        for (i, line) in lines.iter().enumerate() {
+            if line.starts_with("Examples:")
+                && (line.trim() != "Examples:"
+                    || !lines.get(i + 1).is_some_and(|next| next.starts_with("  ")))
+            {
+                problems.push(format!("{path}: {line:?}"));
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{problems:#?}");
+}
+
+#[test]
 fn definition_lists_hang_under_their_column_at_any_width() {
     for width in [60, 80, 100] {
         let commands = all_commands_for(width);

@@ -64,83 +64,95 @@ impl Kind {
     }
 }
 
-/// A column: its name, type and whether every row has a value.
-pub(crate) type Column = (&'static str, Kind, bool);
+/// Whether a column has a value in every row, and whether a file may leave it out.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Need {
+    /// A value in every row; a file without the column is refused.
+    Required,
+    /// A value in every row of what socialset writes; a file may leave the column out and
+    /// each row gets its default (no mentions, hashtags or links; a weight of 1).
+    Defaulted,
+    /// Unknown where a row has no value.
+    Optional,
+}
+
+/// A column: its name, type and need.
+pub(crate) type Column = (&'static str, Kind, Need);
 
 const ACCOUNTS: [Column; 14] = [
-    ("id", Kind::Text, true),
-    ("platform", Kind::Text, false),
-    ("handle", Kind::Text, false),
-    ("name", Kind::Text, false),
-    ("followers", Kind::Count, false),
-    ("following", Kind::Count, false),
-    ("posts_count", Kind::Count, false),
-    ("created_at", Kind::Time, false),
-    ("bio", Kind::Text, false),
-    ("verified", Kind::Flag, false),
-    ("lang", Kind::Text, false),
-    ("is_brand", Kind::Flag, false),
-    ("listed", Kind::Count, false),
-    ("likes_given", Kind::Count, false),
+    ("id", Kind::Text, Need::Required),
+    ("platform", Kind::Text, Need::Optional),
+    ("handle", Kind::Text, Need::Optional),
+    ("name", Kind::Text, Need::Optional),
+    ("followers", Kind::Count, Need::Optional),
+    ("following", Kind::Count, Need::Optional),
+    ("posts_count", Kind::Count, Need::Optional),
+    ("created_at", Kind::Time, Need::Optional),
+    ("bio", Kind::Text, Need::Optional),
+    ("verified", Kind::Flag, Need::Optional),
+    ("lang", Kind::Text, Need::Optional),
+    ("is_brand", Kind::Flag, Need::Optional),
+    ("listed", Kind::Count, Need::Optional),
+    ("likes_given", Kind::Count, Need::Optional),
 ];
 
 const FOLLOWS: [Column; 3] = [
-    ("src", Kind::Text, true),
-    ("dst", Kind::Text, true),
-    ("at", Kind::Time, false),
+    ("src", Kind::Text, Need::Required),
+    ("dst", Kind::Text, Need::Required),
+    ("at", Kind::Time, Need::Optional),
 ];
 
 const POSTS: [Column; 17] = [
-    ("id", Kind::Text, true),
-    ("author", Kind::Text, true),
-    ("at", Kind::Time, false),
-    ("text", Kind::Text, false),
-    ("lang", Kind::Text, false),
-    ("reply_to", Kind::Text, false),
-    ("share_of", Kind::Text, false),
-    ("quote_of", Kind::Text, false),
-    ("mentions", Kind::Texts, true),
-    ("hashtags", Kind::Texts, true),
-    ("urls", Kind::Texts, true),
-    ("likes", Kind::Count, false),
-    ("shares", Kind::Count, false),
-    ("replies", Kind::Count, false),
-    ("views", Kind::Count, false),
-    ("source", Kind::Text, false),
-    ("group", Kind::Text, false),
+    ("id", Kind::Text, Need::Required),
+    ("author", Kind::Text, Need::Required),
+    ("at", Kind::Time, Need::Optional),
+    ("text", Kind::Text, Need::Optional),
+    ("lang", Kind::Text, Need::Optional),
+    ("reply_to", Kind::Text, Need::Optional),
+    ("share_of", Kind::Text, Need::Optional),
+    ("quote_of", Kind::Text, Need::Optional),
+    ("mentions", Kind::Texts, Need::Defaulted),
+    ("hashtags", Kind::Texts, Need::Defaulted),
+    ("urls", Kind::Texts, Need::Defaulted),
+    ("likes", Kind::Count, Need::Optional),
+    ("shares", Kind::Count, Need::Optional),
+    ("replies", Kind::Count, Need::Optional),
+    ("views", Kind::Count, Need::Optional),
+    ("source", Kind::Text, Need::Optional),
+    ("group", Kind::Text, Need::Optional),
 ];
 
 const INTERACTIONS: [Column; 6] = [
-    ("src", Kind::Text, true),
-    ("dst", Kind::Text, true),
-    ("kind", Kind::Text, true),
-    ("at", Kind::Time, false),
-    ("post", Kind::Text, false),
-    ("weight", Kind::Number, true),
+    ("src", Kind::Text, Need::Required),
+    ("dst", Kind::Text, Need::Required),
+    ("kind", Kind::Text, Need::Required),
+    ("at", Kind::Time, Need::Optional),
+    ("post", Kind::Text, Need::Optional),
+    ("weight", Kind::Number, Need::Defaulted),
 ];
 
 const RATINGS: [Column; 4] = [
-    ("src", Kind::Text, true),
-    ("dst", Kind::Text, true),
-    ("value", Kind::Number, true),
-    ("at", Kind::Time, false),
+    ("src", Kind::Text, Need::Required),
+    ("dst", Kind::Text, Need::Required),
+    ("value", Kind::Number, Need::Required),
+    ("at", Kind::Time, Need::Optional),
 ];
 
 const CLAIMS: [Column; 6] = [
-    ("id", Kind::Text, true),
-    ("link", Kind::Text, false),
-    ("hashtag", Kind::Text, false),
-    ("text", Kind::Text, false),
-    ("post", Kind::Text, false),
-    ("title", Kind::Text, false),
+    ("id", Kind::Text, Need::Required),
+    ("link", Kind::Text, Need::Optional),
+    ("hashtag", Kind::Text, Need::Optional),
+    ("text", Kind::Text, Need::Optional),
+    ("post", Kind::Text, Need::Optional),
+    ("title", Kind::Text, Need::Optional),
 ];
 
 const VERDICTS: [Column; 5] = [
-    ("claim", Kind::Text, true),
-    ("verdict", Kind::Text, true),
-    ("source", Kind::Text, false),
-    ("url", Kind::Text, false),
-    ("at", Kind::Time, false),
+    ("claim", Kind::Text, Need::Required),
+    ("verdict", Kind::Text, Need::Required),
+    ("source", Kind::Text, Need::Optional),
+    ("url", Kind::Text, Need::Optional),
+    ("at", Kind::Time, Need::Optional),
 ];
 
 impl Table {
@@ -189,7 +201,7 @@ impl Table {
         let fields: Vec<Field> = self
             .columns()
             .iter()
-            .map(|&(name, kind, required)| Field::new(name, kind.data_type(), !required))
+            .map(|&(name, kind, need)| Field::new(name, kind.data_type(), need == Need::Optional))
             .collect();
         Arc::new(
             Schema::new(fields).with_metadata(

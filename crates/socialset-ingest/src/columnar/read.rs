@@ -20,7 +20,7 @@ use socialset_model::{
     InteractionKind, Post, PostId, Rating, Record, Timestamp, VerdictRecord,
 };
 
-use super::{Kind, Table};
+use super::{Kind, Need, Table};
 use crate::error::{trim_value, RecordError};
 use crate::formats::{parse_time_text, COUNT_TOO_LARGE, MAX_COUNT};
 
@@ -300,7 +300,7 @@ impl Reader {
             )));
         }
         let mut plan = Vec::with_capacity(columns.len());
-        for &(name, kind, required) in columns {
+        for &(name, kind, need) in columns {
             match schema.index_of(name) {
                 Ok(at) => {
                     let t = schema.field(at).data_type();
@@ -312,17 +312,10 @@ impl Reader {
                     })?;
                     plan.push(Some((at, conv)));
                 }
-                // A post's lists may be left out (no mentions, hashtags, links), and an
-                // interaction's weight (1).
-                Err(_) if required && !matches!(kind, Kind::Texts | Kind::Number) => {
+                Err(_) if need == Need::Required => {
                     return Err(fatal(format!(
                         "has no column {name:?}, which the {} table requires",
                         table.as_str()
-                    )))
-                }
-                Err(_) if required && table == Table::Ratings => {
-                    return Err(fatal(format!(
-                        "has no column {name:?}, which the ratings table requires"
                     )))
                 }
                 Err(_) => plan.push(None),
