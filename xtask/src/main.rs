@@ -16,6 +16,7 @@ mod kernels;
 mod leiden_protocol;
 mod man;
 mod peers;
+mod python;
 mod serve_bench;
 mod spread;
 mod stability_protocol;
@@ -61,6 +62,8 @@ fn main() -> Result<()> {
         Some("bench-peers") => peers::bench_peers(&repo_root(), &args[1..]),
         Some("eval-audit") => audit::eval_audit(&repo_root(), &args[1..]),
         Some("man") => man::man(&repo_root(), &args[1..]),
+        Some("python") => python::python(&repo_root(), &args[1..]),
+        Some("bench-python") => python::bench_python(&repo_root(), &args[1..]),
         Some("eval-vader") => vader::eval_vader(&repo_root(), &args[1..]),
         Some("bench-audit") => audit::bench_audit(&repo_root(), &args[1..]),
         Some("eval-trust") => audit::eval_trust(&repo_root(), &args[1..]),
@@ -80,6 +83,11 @@ fn main() -> Result<()> {
                 "usage: cargo xtask <task>\n\n  tidy           check dependency directions and that every .rs file opens with //!\n  bench-import   import soc-Slashdot0902 and Higgs into the store, next to igraph loading\n                 the same file from Python (needs ../shared/data; creates a venv in target/)\n                 options: --runs N (default 3), --write (update docs/BENCHMARKS.md)\n  eval-import    import bitcoin-otc, soc-Slashdot0902 and Higgs and compare the stored counts\n                 with the published ones; --write updates docs/EVALUATION.md\n  eval-quality   influence on Higgs, communities on email-Eu-core and modularity on Slashdot,\n                 next to the peer libraries in the same run; --write updates docs/EVALUATION.md\n  bench-peers    graph build, PageRank, Leiden, k-core, WCC: socialset and igraph, NetworKit,\n                 networkx, rustworkx, leidenalg on Slashdot and Higgs; --runs N, --write\n  eval-audit     bot classifier on Gilani et al. 2017 beside a scikit-learn forest (same folds),
                  pods planted into Higgs; --write updates docs/EVALUATION.md
   bench-audit    time `socialset audit --all` on the Higgs store; --runs N, --write
+  python         the Python package's methods and stubs (crates/socialset-py/python/socialset/
+                 _commands.py, .pyi) from the command line's definitions; --check fails if stale
+  bench-python   rank and audit of the Higgs store from Python (a release wheel, venv in
+                 target/py-venv) against the same calls from the release binary; --runs N,
+                 --top K (default 300000), --write (docs/BENCHMARKS.md)
   man            man pages of socialset and every command (clap_mangen), in --out DIR
                  (default target/man)
   eval-vader     the reference vaderSentiment 3.3.2 (venv in target/vader-venv) beside our VADER

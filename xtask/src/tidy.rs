@@ -35,6 +35,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
         &["socialset-engine", "socialset-model", "socialset-server"],
     ),
     ("socialset-server", &["socialset-engine", "socialset-model"]),
+    ("socialset-py", &["socialset-cli", "socialset-engine"]),
 ];
 
 /// What starting another program looks like in Rust; forbidden in every crate's src/ outside

@@ -2,6 +2,7 @@
 //! the result. The only crate that prints. `src/main.rs` is the binary; this library gives
 //! the clap definition to `cargo xtask man` (man pages) as well.
 
+pub mod capture;
 mod commands;
 mod output;
 mod progress;

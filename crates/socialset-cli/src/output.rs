@@ -97,6 +97,28 @@ pub fn reason_arrow(r: &socialset_engine::ReasonLine) -> String {
     )
 }
 
+/// Prints a command's `--format json` document (pretty), or hands it to the caller of
+/// `capture::run_captured`.
+pub fn print_json<T: serde::Serialize + ?Sized>(value: &T) -> anyhow::Result<()> {
+    emit_json(value, true)
+}
+
+/// `print_json` on one line (the report of `export --json`).
+pub fn print_json_line<T: serde::Serialize + ?Sized>(value: &T) -> anyhow::Result<()> {
+    emit_json(value, false)
+}
+
+fn emit_json<T: serde::Serialize + ?Sized>(value: &T, pretty: bool) -> anyhow::Result<()> {
+    if crate::capture::active() {
+        crate::capture::keep_document(serde_json::to_value(value)?);
+    } else if pretty {
+        println!("{}", serde_json::to_string_pretty(value)?);
+    } else {
+        println!("{}", serde_json::to_string(value)?);
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

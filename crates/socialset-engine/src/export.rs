@@ -8,14 +8,14 @@
 //! A table exported as Parquet, Arrow or JSON Lines imports back unchanged (`import` reads all
 //! three); the columns are in docs/FORMAT.md, "Parquet and Arrow tables".
 
-use std::collections::HashMap;
+use std::borrow::Cow;
 use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use arrow_array::builder::{
-    BooleanBuilder, Float64Builder, Int64Builder, ListBuilder, StringBuilder,
+    ArrayBuilder, BooleanBuilder, Float64Builder, Int64Builder, ListBuilder, StringBuilder,
 };
 use arrow_array::cast::AsArray;
 use arrow_array::types::{Float64Type, Int64Type, TimestampMillisecondType, UInt64Type};
@@ -25,6 +25,7 @@ use parquet::arrow::ArrowWriter;
 use parquet::basic::Compression;
 use parquet::file::metadata::KeyValue;
 use parquet::file::properties::WriterProperties;
+use rustc_hash::FxHashMap;
 use serde_json::{Map, Value};
 use socialset_ingest::{Batcher, Table};
 use socialset_model::{AccountId, GroupId, Post, Timestamp};
@@ -294,7 +295,13 @@ pub fn export_rows(
     format: ExportFormat,
     out: &Path,
 ) -> Result<ExportReport> {
-    export_rows_by(rows.len(), &mut |i| Ok(rows[i].clone()), what, format, out)
+    write_rows(
+        rows.len(),
+        &mut |i| Ok(Cow::Borrowed(&rows[i])),
+        what,
+        format,
+        out,
+    )
 }
 
 /// `export_rows` for `n` rows made one at a time by `row` (called twice per row: once to find
@@ -307,70 +314,22 @@ pub fn export_rows_by(
     format: ExportFormat,
     out: &Path,
 ) -> Result<ExportReport> {
-    // Pass 1: the columns, in the order they first appear, and what each holds.
-    let mut names: Vec<String> = Vec::new();
-    let mut kinds: Vec<Seen> = Vec::new();
-    let mut index: HashMap<String, usize> = HashMap::new();
-    let mut cells = Vec::new();
-    for i in 0..n {
-        cells.clear();
-        flatten("", &row(i)?, &mut cells);
-        for (name, value) in &cells {
-            let at = match index.get(name) {
-                Some(&at) => at,
-                None => {
-                    index.insert(name.clone(), names.len());
-                    names.push(name.clone());
-                    kinds.push(Seen::default());
-                    names.len() - 1
-                }
-            };
-            kinds[at].see(value);
-        }
-    }
-    let types: Vec<DataType> = kinds.iter().map(Seen::data_type).collect();
-    let schema = Arc::new(Schema::new(
-        names
-            .iter()
-            .zip(&types)
-            .map(|(name, t)| Field::new(name, t.clone(), true))
-            .collect::<Vec<_>>(),
-    ));
-    let mut sink = Sink::create(out, format, None, Arc::clone(&schema))?;
-    // Pass 2: a batch at a time (one empty batch for no rows, so the file has its columns).
-    let mut start = 0;
-    loop {
-        let end = n.min(start + BATCH_ROWS);
-        let mut columns: Vec<Vec<Value>> = vec![Vec::with_capacity(end - start); names.len()];
-        for i in start..end {
-            cells.clear();
-            flatten("", &row(i)?, &mut cells);
-            for c in columns.iter_mut() {
-                c.push(Value::Null);
-            }
-            for (name, value) in cells.drain(..) {
-                if let Some(slot) = index.get(&name).and_then(|&at| columns[at].last_mut()) {
-                    *slot = value;
-                }
-            }
-        }
-        let arrays: Vec<ArrayRef> = columns
-            .iter()
-            .zip(&types)
-            .map(|(values, t)| array_of(values, t))
-            .collect();
-        let batch = if arrays.is_empty() {
-            RecordBatch::new_empty(Arc::clone(&schema))
-        } else {
-            RecordBatch::try_new(Arc::clone(&schema), arrays)
-                .map_err(|e| Error::Internal(format!("building the table of {what}: {e}")))?
-        };
-        sink.write(&batch)?;
-        start = end;
-        if start >= n {
-            break;
-        }
-    }
+    write_rows(n, &mut |i| row(i).map(Cow::Owned), what, format, out)
+}
+
+/// A row by its place: borrowed from a list, or made when asked for.
+type RowSource<'r, 'a> = dyn FnMut(usize) -> Result<Cow<'a, Value>> + 'r;
+
+fn write_rows(
+    n: usize,
+    row: &mut RowSource<'_, '_>,
+    what: &str,
+    format: ExportFormat,
+    out: &Path,
+) -> Result<ExportReport> {
+    let columns = Columns::of(n, row)?;
+    let mut sink = Sink::create(out, format, None, Arc::clone(&columns.schema))?;
+    columns.batches(n, row, what, &mut |batch| sink.write(&batch))?;
     let bytes = sink.finish()?;
     Ok(ExportReport {
         what: what.to_owned(),
@@ -378,24 +337,188 @@ pub fn export_rows_by(
         path: out.to_owned(),
         rows: n as u64,
         bytes,
-        columns: names,
+        columns: columns.names,
     })
 }
 
-/// The cells of a row: nested objects flattened to `outer.inner`.
-fn flatten(prefix: &str, value: &Value, out: &mut Vec<(String, Value)>) {
-    match value {
-        Value::Object(map) => {
-            for (k, v) in map {
-                let name = if prefix.is_empty() {
-                    k.clone()
-                } else {
-                    format!("{prefix}.{k}")
-                };
-                flatten(&name, v, out);
+/// The same table as `export_rows` writes, as Arrow record batches in memory (for the
+/// Python package, which hands them to pyarrow through Arrow's C data interface).
+pub fn rows_batches(rows: &[Value], what: &str) -> Result<(SchemaRef, Vec<RecordBatch>)> {
+    let row = &mut |i: usize| Ok(Cow::Borrowed(&rows[i]));
+    let columns = Columns::of(rows.len(), row)?;
+    let mut batches = Vec::new();
+    columns.batches(rows.len(), row, what, &mut |batch| {
+        batches.push(batch);
+        Ok(())
+    })?;
+    Ok((columns.schema, batches))
+}
+
+/// The fields of the rows, nested as they nest: a field that holds a value is a column; one
+/// that holds objects has the fields inside them. Looked up by key without building the
+/// column's `outer.inner` name, which is made once, when the field is first seen.
+#[derive(Default)]
+struct Fields {
+    /// The column's name, `outer.inner` ("" for the row itself).
+    name: String,
+    column: Option<usize>,
+    inside: FxHashMap<String, Fields>,
+}
+
+/// The columns of an analysis's rows, in the order they first appear, with their types.
+struct Columns {
+    names: Vec<String>,
+    fields: Fields,
+    types: Vec<DataType>,
+    schema: SchemaRef,
+}
+
+impl Columns {
+    /// Pass 1: every row's fields, to find the columns and what each holds.
+    fn of(n: usize, row: &mut RowSource<'_, '_>) -> Result<Self> {
+        fn see(value: &Value, at: &mut Fields, names: &mut Vec<String>, kinds: &mut Vec<Seen>) {
+            match value {
+                Value::Object(map) => {
+                    for (k, v) in map {
+                        if !at.inside.contains_key(k.as_str()) {
+                            let name = if at.name.is_empty() {
+                                k.clone()
+                            } else {
+                                format!("{}.{k}", at.name)
+                            };
+                            at.inside.insert(
+                                k.clone(),
+                                Fields {
+                                    name,
+                                    ..Fields::default()
+                                },
+                            );
+                        }
+                        let inner = at.inside.get_mut(k.as_str()).expect("inserted above");
+                        see(v, inner, names, kinds);
+                    }
+                }
+                other => {
+                    let column = *at.column.get_or_insert_with(|| {
+                        names.push(at.name.clone());
+                        kinds.push(Seen::default());
+                        names.len() - 1
+                    });
+                    kinds[column].see(other);
+                }
             }
         }
-        other => out.push((prefix.to_owned(), other.clone())),
+        let mut names = Vec::new();
+        let mut kinds = Vec::new();
+        let mut fields = Fields::default();
+        for i in 0..n {
+            see(row(i)?.as_ref(), &mut fields, &mut names, &mut kinds);
+        }
+        // A field that is sometimes an object and otherwise always null (`audience.real`)
+        // is its nested columns (`audience.real.share`), not a column of nulls beside them.
+        fn drop_nested_only(at: &mut Fields, kinds: &[Seen], dropped: &mut Vec<usize>) {
+            if let Some(c) = at.column {
+                if !kinds[c].any && !at.inside.is_empty() {
+                    dropped.push(c);
+                    at.column = None;
+                }
+            }
+            at.inside
+                .values_mut()
+                .for_each(|f| drop_nested_only(f, kinds, dropped));
+        }
+        let mut dropped = Vec::new();
+        drop_nested_only(&mut fields, &kinds, &mut dropped);
+        if !dropped.is_empty() {
+            // Renumber the columns that stay, in their order.
+            let mut new_at = vec![None; names.len()];
+            let mut next = 0;
+            for (c, slot) in new_at.iter_mut().enumerate() {
+                if !dropped.contains(&c) {
+                    *slot = Some(next);
+                    next += 1;
+                }
+            }
+            fn renumber(at: &mut Fields, new_at: &[Option<usize>]) {
+                at.column = at.column.and_then(|c| new_at[c]);
+                at.inside.values_mut().for_each(|f| renumber(f, new_at));
+            }
+            renumber(&mut fields, &new_at);
+            let mut keep = new_at.iter().map(Option::is_some);
+            let mut keep2 = keep.clone();
+            names.retain(|_| keep.next().unwrap_or(true));
+            kinds.retain(|_| keep2.next().unwrap_or(true));
+        }
+        let types: Vec<DataType> = kinds.iter().map(Seen::data_type).collect();
+        let schema = Arc::new(Schema::new(
+            names
+                .iter()
+                .zip(&types)
+                .map(|(name, t)| Field::new(name, t.clone(), true))
+                .collect::<Vec<_>>(),
+        ));
+        Ok(Self {
+            names,
+            fields,
+            types,
+            schema,
+        })
+    }
+
+    /// Pass 2: the rows a batch at a time, each handed to `emit` (one empty batch for no
+    /// rows, so the table has its columns).
+    fn batches(
+        &self,
+        n: usize,
+        row: &mut RowSource<'_, '_>,
+        what: &str,
+        emit: &mut dyn FnMut(RecordBatch) -> Result<()>,
+    ) -> Result<()> {
+        fn fill(value: &Value, at: &Fields, builders: &mut [ColumnBuilder]) {
+            match value {
+                Value::Object(map) => {
+                    for (k, v) in map {
+                        if let Some(inner) = at.inside.get(k.as_str()) {
+                            fill(v, inner, builders);
+                        }
+                    }
+                }
+                other => {
+                    if let Some(c) = at.column {
+                        builders[c].push(other);
+                    }
+                }
+            }
+        }
+        let mut start = 0;
+        loop {
+            let end = n.min(start + BATCH_ROWS);
+            let mut builders: Vec<ColumnBuilder> = self
+                .types
+                .iter()
+                .map(|t| ColumnBuilder::new(t, end - start))
+                .collect();
+            for (filled, i) in (start..end).enumerate() {
+                fill(row(i)?.as_ref(), &self.fields, &mut builders);
+                // A field the row lacks (or repeats) leaves its column one short (or long):
+                // null where it lacks it.
+                for b in builders.iter_mut() {
+                    b.pad_to(filled + 1);
+                }
+            }
+            let arrays: Vec<ArrayRef> = builders.into_iter().map(ColumnBuilder::finish).collect();
+            let batch = if arrays.is_empty() {
+                RecordBatch::new_empty(Arc::clone(&self.schema))
+            } else {
+                RecordBatch::try_new(Arc::clone(&self.schema), arrays)
+                    .map_err(|e| Error::Internal(format!("building the table of {what}: {e}")))?
+            };
+            emit(batch)?;
+            start = end;
+            if start >= n {
+                return Ok(());
+            }
+        }
     }
 }
 
@@ -456,49 +579,79 @@ impl Seen {
     }
 }
 
-/// One column's values as an array of type `t` (chosen by `Seen` over all of them).
-fn array_of(values: &[Value], t: &DataType) -> ArrayRef {
-    match t {
-        DataType::Int64 => {
-            let mut b = Int64Builder::with_capacity(values.len());
-            values.iter().for_each(|v| b.append_option(v.as_i64()));
-            Arc::new(b.finish())
+/// One column being filled, a value at a time, in the type `Seen` chose for it.
+enum ColumnBuilder {
+    Int(Int64Builder),
+    Float(Float64Builder),
+    Bool(BooleanBuilder),
+    List(ListBuilder<StringBuilder>),
+    Text(StringBuilder),
+}
+
+impl ColumnBuilder {
+    fn new(t: &DataType, rows: usize) -> Self {
+        match t {
+            DataType::Int64 => Self::Int(Int64Builder::with_capacity(rows)),
+            DataType::Float64 => Self::Float(Float64Builder::with_capacity(rows)),
+            DataType::Boolean => Self::Bool(BooleanBuilder::with_capacity(rows)),
+            DataType::List(_) => Self::List(ListBuilder::new(StringBuilder::new())),
+            _ => Self::Text(StringBuilder::with_capacity(rows, rows * 8)),
         }
-        DataType::Float64 => {
-            let mut b = Float64Builder::with_capacity(values.len());
-            values.iter().for_each(|v| b.append_option(v.as_f64()));
-            Arc::new(b.finish())
+    }
+
+    fn len(&self) -> usize {
+        match self {
+            Self::Int(b) => b.len(),
+            Self::Float(b) => b.len(),
+            Self::Bool(b) => b.len(),
+            Self::List(b) => b.len(),
+            Self::Text(b) => b.len(),
         }
-        DataType::Boolean => {
-            let mut b = BooleanBuilder::with_capacity(values.len());
-            values.iter().for_each(|v| b.append_option(v.as_bool()));
-            Arc::new(b.finish())
-        }
-        DataType::List(_) => {
-            let mut b = ListBuilder::new(StringBuilder::new());
-            for v in values {
-                match v.as_array() {
-                    Some(items) => {
-                        for s in items.iter().filter_map(Value::as_str) {
-                            b.values().append_value(s);
-                        }
-                        b.append(true);
+    }
+
+    /// Appends a row's value (a value of another type than the column's is null).
+    fn push(&mut self, v: &Value) {
+        match self {
+            Self::Int(b) => b.append_option(v.as_i64()),
+            Self::Float(b) => b.append_option(v.as_f64()),
+            Self::Bool(b) => b.append_option(v.as_bool()),
+            Self::List(b) => match v.as_array() {
+                Some(items) => {
+                    for s in items.iter().filter_map(Value::as_str) {
+                        b.values().append_value(s);
                     }
-                    None => b.append(false),
+                    b.append(true);
                 }
-            }
-            Arc::new(b.finish())
+                None => b.append(false),
+            },
+            Self::Text(b) => match v {
+                Value::Null => b.append_null(),
+                Value::String(s) => b.append_value(s),
+                other => b.append_value(other.to_string()),
+            },
         }
-        _ => {
-            let mut b = StringBuilder::new();
-            for v in values {
-                match v {
-                    Value::Null => b.append_null(),
-                    Value::String(s) => b.append_value(s),
-                    other => b.append_value(other.to_string()),
-                }
+    }
+
+    /// Nulls up to `rows` values (a row that lacked the field).
+    fn pad_to(&mut self, rows: usize) {
+        while self.len() < rows {
+            match self {
+                Self::Int(b) => b.append_null(),
+                Self::Float(b) => b.append_null(),
+                Self::Bool(b) => b.append_null(),
+                Self::List(b) => b.append(false),
+                Self::Text(b) => b.append_null(),
             }
-            Arc::new(b.finish())
+        }
+    }
+
+    fn finish(self) -> ArrayRef {
+        match self {
+            Self::Int(mut b) => Arc::new(b.finish()),
+            Self::Float(mut b) => Arc::new(b.finish()),
+            Self::Bool(mut b) => Arc::new(b.finish()),
+            Self::List(mut b) => Arc::new(b.finish()),
+            Self::Text(mut b) => Arc::new(b.finish()),
         }
     }
 }
@@ -773,21 +926,19 @@ mod tests {
         let out = dir.path().join("t.parquet");
         let report = export_rows(&rows, "rows", ExportFormat::Parquet, &out).expect("export");
         assert_eq!(report.rows, 2);
-        // In the order of the rows' fields (sorted unless serde_json keeps their order).
-        let mut columns = report.columns.clone();
-        columns.sort();
+        // In the order the fields first appear; `extra`, null where it is not an object, is
+        // its nested column only.
         assert_eq!(
-            columns,
+            report.columns,
             [
-                "extra",
-                "extra.deep",
                 "id",
-                "labels",
+                "score",
                 "n",
                 "native",
-                "received.like",
                 "received.reply",
-                "score"
+                "labels",
+                "received.like",
+                "extra.deep"
             ]
         );
         let batch = read_back(&out);

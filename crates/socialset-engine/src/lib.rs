@@ -66,7 +66,7 @@ pub use eval::{
     eval_communities, eval_influence, eval_influence_halves, CommunityEval, InfluenceEval,
     MethodScore,
 };
-pub use export::{export_rows, export_rows_by, ExportFormat, ExportReport};
+pub use export::{export_rows, export_rows_by, rows_batches, ExportFormat, ExportReport};
 pub use follow::{bare_host, stream_endpoint, FollowObserver, FollowOptions, FollowReport};
 pub use groups::GroupsReport;
 pub use import::{FileReport, ImportObserver, ImportOptions, ImportReport, NoProgress};

@@ -128,7 +128,7 @@ pub fn run(args: Args) -> Result<()> {
         return Ok(());
     }
     match args.format {
-        OutputFormat::Json => println!("{}", serde_json::to_string_pretty(&to_json(&report))?),
+        OutputFormat::Json => crate::output::print_json(&to_json(&report))?,
         OutputFormat::Csv => csv(
             &CSV_HEADER,
             &report.accounts.iter().map(csv_row).collect::<Vec<_>>(),

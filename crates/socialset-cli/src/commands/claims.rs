@@ -212,7 +212,7 @@ pub fn run(args: Args) -> Result<()> {
     let report = crate::progress::watch(&progress, || ws.claims(&options))?;
     let json = ClaimsJson::from(&report);
     match args.format {
-        OutputFormat::Json => println!("{}", serde_json::to_string_pretty(&json)?),
+        OutputFormat::Json => crate::output::print_json(&json)?,
         OutputFormat::Csv => csv(&HEADER, &json.claims.iter().map(row).collect::<Vec<_>>())?,
         OutputFormat::Table => {
             let rows = json
@@ -286,7 +286,7 @@ pub fn run_claim(args: ClaimArgs) -> Result<()> {
     let detail = crate::progress::watch(&progress, || ws.claim(&args.id, &window, args.top))?;
     let json = ClaimDetailJson::from(&detail);
     match args.format {
-        OutputFormat::Json => println!("{}", serde_json::to_string_pretty(&json)?),
+        OutputFormat::Json => crate::output::print_json(&json)?,
         OutputFormat::Csv => {
             let rows: Vec<Vec<String>> = json
                 .spreaders
@@ -517,7 +517,7 @@ pub fn run_spreaders(args: SpreadersArgs) -> Result<()> {
         ]
     };
     match args.format {
-        OutputFormat::Json => println!("{}", serde_json::to_string_pretty(&json)?),
+        OutputFormat::Json => crate::output::print_json(&json)?,
         OutputFormat::Csv => csv(&header, &json.spreaders.iter().map(row).collect::<Vec<_>>())?,
         OutputFormat::Table => {
             if json.named == 0 {

@@ -84,7 +84,7 @@ pub fn run_disclosure(args: DisclosureArgs) -> Result<()> {
         OutputFormat::Json => {
             // The API's disclosure JSON (`socialset serve` answers with the same type).
             let v = socialset_server::api::DisclosureJson::page(&r, 0, usize::MAX);
-            println!("{}", serde_json::to_string_pretty(&v)?);
+            crate::output::print_json(&v)?;
         }
         OutputFormat::Csv => csv(
             &["post", "author", "verdict", "evidence", "brands", "excerpt"],
@@ -194,7 +194,7 @@ pub fn run_independence(args: IndependenceArgs) -> Result<()> {
         OutputFormat::Json => {
             // The API's independence JSON (`socialset serve` answers with the same type).
             let v = socialset_server::api::IndependenceJson::from(&r);
-            println!("{}", serde_json::to_string_pretty(&v)?);
+            crate::output::print_json(&v)?;
         }
         OutputFormat::Csv => csv(
             &[

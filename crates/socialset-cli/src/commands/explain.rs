@@ -63,7 +63,7 @@ pub fn run(args: Args) -> Result<()> {
         })
         .collect();
     match args.format {
-        OutputFormat::Json => println!("{}", serde_json::to_string_pretty(&json(&report))?),
+        OutputFormat::Json => crate::output::print_json(&json(&report))?,
         OutputFormat::Csv => csv(
             &[
                 "engager",

@@ -138,18 +138,15 @@ pub fn run(args: Args) -> Result<()> {
     let report = crate::progress::watch(&progress, || ws.export_table(table, format, &args.out))?;
     let seconds = started.elapsed().as_secs_f64();
     if args.json {
-        println!(
-            "{}",
-            serde_json::json!({
-                "table": report.what,
-                "format": report.format.as_str(),
-                "path": report.path,
-                "rows": report.rows,
-                "bytes": report.bytes,
-                "columns": report.columns,
-                "seconds": seconds,
-            })
-        );
+        crate::output::print_json_line(&serde_json::json!({
+            "table": report.what,
+            "format": report.format.as_str(),
+            "path": report.path,
+            "rows": report.rows,
+            "bytes": report.bytes,
+            "columns": report.columns,
+            "seconds": seconds,
+        }))?;
     } else {
         println!(
             "wrote {} {} to {} ({}, {:.1} MB, {:.2} s)",

@@ -66,7 +66,7 @@ pub fn run(args: Args) -> Result<()> {
         })
         .collect();
     match args.format {
-        OutputFormat::Json => println!("{}", serde_json::to_string_pretty(&json)?),
+        OutputFormat::Json => crate::output::print_json(&json)?,
         OutputFormat::Csv => csv(&HEADER, &rows)?,
         OutputFormat::Table => {
             let shown: Vec<Vec<String>> = json

@@ -180,7 +180,7 @@ pub fn run(args: Args) -> Result<()> {
             let mut json = report_json(&report.import);
             json["stream"] =
                 serde_json::to_value(socialset_server::api::StreamJson::from(&report))?;
-            println!("{}", serde_json::to_string_pretty(&json)?);
+            crate::output::print_json(&json)?;
         } else {
             print_report(&report.import, &workspace.path().display().to_string());
             println!(
@@ -197,7 +197,7 @@ pub fn run(args: Args) -> Result<()> {
     let mut progress = ImportProgress::new(args.json);
     let report = workspace.import(&args.files, &options, &mut progress)?;
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&report_json(&report))?);
+        crate::output::print_json(&report_json(&report))?;
     } else {
         print_report(&report, &workspace.path().display().to_string());
     }

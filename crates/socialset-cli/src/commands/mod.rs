@@ -151,8 +151,13 @@ impl StoreArgs {
 
     pub fn open(&self) -> anyhow::Result<socialset_engine::Workspace> {
         use anyhow::Context;
-        socialset_engine::Workspace::open(&self.db)
-            .with_context(|| format!("opening the store {}", self.db.display()))
+        let ws = socialset_engine::Workspace::open(&self.db)
+            .with_context(|| format!("opening the store {}", self.db.display()))?;
+        // Run from Python, the caller's Ctrl-C stops the work.
+        Ok(match crate::capture::cancel() {
+            Some(cancel) => ws.with_cancel(cancel),
+            None => ws,
+        })
     }
 }
 

@@ -210,7 +210,7 @@ pub fn run(args: Args) -> Result<()> {
     let (ws, progress) = args.store.open_watched(limits)?;
     let r = crate::progress::watch(&progress, || ws.plan(&options))?;
     match args.format {
-        OutputFormat::Json => println!("{}", serde_json::to_string_pretty(&to_json(&r))?),
+        OutputFormat::Json => crate::output::print_json(&to_json(&r))?,
         OutputFormat::Csv => {
             let mut rows = rows_of("social set", &r.social_set);
             if let Some(p) = &r.professional {

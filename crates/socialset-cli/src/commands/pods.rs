@@ -96,7 +96,7 @@ pub fn run(args: Args) -> Result<()> {
         })
         .collect();
     match args.format {
-        OutputFormat::Json => println!("{}", serde_json::to_string_pretty(&pods_json(&pods))?),
+        OutputFormat::Json => crate::output::print_json(&pods_json(&pods))?,
         OutputFormat::Csv => csv(
             &[
                 "pod",

@@ -45,7 +45,7 @@ pub fn run(args: Args) -> Result<()> {
         .profile(&args.account, args.posts)?;
     if args.json {
         let j = socialset_server::api::ProfileJson::from(&p);
-        println!("{}", serde_json::to_string_pretty(&j)?);
+        crate::output::print_json(&j)?;
         return Ok(());
     }
     let count = |n: Option<u64>| n.map_or("unknown".to_owned(), thousands);

@@ -100,7 +100,7 @@ pub fn run(args: Args) -> Result<()> {
         return Ok(());
     }
     match args.format {
-        OutputFormat::Json => println!("{}", serde_json::to_string_pretty(&json(&report))?),
+        OutputFormat::Json => crate::output::print_json(&json(&report))?,
         OutputFormat::Csv => csv(&HEADER, &csv_rows(&report))?,
         OutputFormat::Table => print_table(&report),
     }

@@ -106,10 +106,9 @@ pub fn run(args: Args) -> Result<()> {
     );
     let r = &c.sentiment;
     match args.format {
-        OutputFormat::Json => println!(
-            "{}",
-            serde_json::to_string_pretty(&socialset_server::api::SentimentJson::from(&c))?
-        ),
+        OutputFormat::Json => {
+            crate::output::print_json(&socialset_server::api::SentimentJson::from(&c))?
+        }
         OutputFormat::Csv => csv(
             &[
                 "kind", "reasons", "polarity", "language", "positive", "negative", "score",

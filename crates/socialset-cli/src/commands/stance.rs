@@ -114,10 +114,9 @@ pub fn run(args: Args) -> Result<()> {
             .join(sep)
     };
     match args.format {
-        OutputFormat::Json => println!(
-            "{}",
-            serde_json::to_string_pretty(&socialset_server::api::StanceJson::from(&p))?
-        ),
+        OutputFormat::Json => {
+            crate::output::print_json(&socialset_server::api::StanceJson::from(&p))?
+        }
         OutputFormat::Csv => csv(
             &["stance", "support", "deny", "query", "comment", "drivers"],
             &[vec![

@@ -24,7 +24,7 @@ pub struct Args {
 pub fn run(args: Args) -> Result<()> {
     let counts = args.store.open_existing()?.stats()?;
     if args.json {
-        println!("{}", counts_json(&counts));
+        crate::output::print_json(&counts_json(&counts))?;
     } else {
         let rows = rows(&counts)
             .into_iter()

@@ -80,7 +80,7 @@ pub fn run(args: Args) -> Result<()> {
                     "positive_received": a.positive_received,
                 })).collect::<Vec<_>>(),
             });
-            println!("{}", serde_json::to_string_pretty(&v)?);
+            crate::output::print_json(&v)?;
         }
         OutputFormat::Csv => csv(
             &[
@@ -170,7 +170,7 @@ fn interactions(r: &socialset_engine::InteractionTrustReport, format: OutputForm
                     "reply_tone": a.reply_tone, "replies_read": a.replies_read,
                 })).collect::<Vec<_>>(),
             });
-            println!("{}", serde_json::to_string_pretty(&v)?);
+            crate::output::print_json(&v)?;
         }
         OutputFormat::Csv => csv(
             &[

@@ -103,11 +103,10 @@ pub fn run(args: Args) -> Result<()> {
         return Ok(());
     }
     match args.format {
-        OutputFormat::Json => println!(
-            "{}",
+        OutputFormat::Json => {
             // The API's UGC JSON (`socialset serve` answers with the same type).
-            serde_json::to_string_pretty(&socialset_server::api::UgcJson::from(&r))?
-        ),
+            crate::output::print_json(&socialset_server::api::UgcJson::from(&r))?
+        }
         OutputFormat::Csv => csv(
             &[
                 "post",
@@ -318,15 +317,9 @@ pub fn run_segments(args: SegmentsArgs) -> Result<()> {
             &HEADER,
             &accounts.iter().map(|a| row(a)).collect::<Vec<_>>(),
         )?,
-        OutputFormat::Json => println!(
-            "{}",
-            serde_json::to_string_pretty(&socialset_server::api::SegmentsJson::page(
-                &r,
-                segment,
-                0,
-                usize::MAX
-            ))?
-        ),
+        OutputFormat::Json => crate::output::print_json(
+            &socialset_server::api::SegmentsJson::page(&r, segment, 0, usize::MAX),
+        )?,
         OutputFormat::Table => {
             let total = r.accounts.len().max(1) as f64;
             let parts: Vec<String> = r
