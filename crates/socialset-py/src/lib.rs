@@ -220,6 +220,10 @@ fn to_python(py: Python<'_>, e: anyhow::Error) -> PyErr {
                 Err(e) => e,
             }
         }
+        // A file or store that is not there, whichever layer noticed.
+        _ if message.contains("does not exist") || message.contains("no such file") => {
+            NotFoundError::new_err(message)
+        }
         Some(EngineError::Usage(_) | EngineError::Refused { .. }) => UsageError::new_err(message),
         Some(EngineError::NotFound(_)) => NotFoundError::new_err(message),
         Some(EngineError::Cancelled) => SocialsetError::new_err(message),
@@ -227,7 +231,6 @@ fn to_python(py: Python<'_>, e: anyhow::Error) -> PyErr {
             // clap's refusal of the command line.
             UsageError::new_err(message)
         }
-        _ if message.contains("does not exist") => NotFoundError::new_err(message),
         _ => SocialsetError::new_err(message),
     }
 }

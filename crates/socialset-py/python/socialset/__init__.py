@@ -53,12 +53,13 @@ def _argv(command: str, spec: tuple, given: Dict[str, Any], common: list) -> lis
             if value:
                 argv.append(flag)
         elif kind == "value":
-            argv += [flag, _text(value)]
+            # One word, so that a value that starts with '-' (budget=-5) is not an option.
+            argv.append(f"{flag}={_text(value)}")
         elif kind == "values":
             argv += [flag] + [_text(v) for v in _many(name, value)]
         elif kind == "repeat":
             for v in _many(name, value):
-                argv += [flag, _text(v)]
+                argv.append(f"{flag}={_text(v)}")
         elif kind == "positional":
             tail.append(_text(value))
         else:

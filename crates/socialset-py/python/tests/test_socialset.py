@@ -143,6 +143,11 @@ def test_refusals_are_exceptions_of_their_kind(ws, tmp_path):
         socialset.Workspace(tmp_path / "missing.db").rank()
     with pytest.raises(socialset.SocialsetError):
         ws.explain("no-such-account-anywhere")
+    with pytest.raises(socialset.NotFoundError, match="no such file"):
+        ws.import_files([tmp_path / "missing.jsonl"])
+    # A negative value is the option's value, not another option: the engine refuses it.
+    with pytest.raises(socialset.UsageError, match="budget"):
+        ws.plan(budget=-5)
 
 
 def test_the_gil_is_released_while_the_engine_works(ws):
