@@ -23,11 +23,11 @@ thread_local! {
 
 /// Runs `socialset ARGS...` (`args` without the program's name) on this thread and returns
 /// the JSON document it would have printed (`None` for a command that prints none). A command
-/// line clap refuses is an error with clap's message, never an exit of the process.
+/// line clap refuses is an error holding clap's (a `clap::Error`), never an exit of the process.
 pub fn run_captured(args: &[String], cancel: Cancel) -> anyhow::Result<Option<serde_json::Value>> {
     let matches = crate::command()
         .try_get_matches_from(std::iter::once("socialset".to_owned()).chain(args.iter().cloned()))
-        .map_err(|e| anyhow::anyhow!("{}", e.render().to_string().trim_end()))?;
+        .map_err(anyhow::Error::from)?;
     let cli = crate::Cli::from_arg_matches(&matches).context("reading the command line")?;
     CONTEXT.with(|c| {
         *c.borrow_mut() = Some(Context {

@@ -60,7 +60,7 @@ fn record(part: usize, since: Instant) {
         last[part] = since.elapsed().as_secs_f64();
     }
 }
-type Table = (arrow_array::RecordBatch, Vec<arrow_array::RecordBatch>);
+type Table = (arrow_schema::SchemaRef, Vec<arrow_array::RecordBatch>);
 
 /// Runs `socialset ARGS...` and returns `(document, rows)`: the JSON document the command
 /// prints with `--format json` (or `None`), and, when `rows` is a JSON pointer into it (e.g.
@@ -119,8 +119,7 @@ fn run(
     let (document, table) = outcome.map_err(|e| to_python(py, e))?;
     let started = Instant::now();
     let table = match table {
-        Some((empty, batches)) => {
-            let schema = empty.schema();
+        Some((schema, batches)) => {
             let table = arrow_pyarrow::Table::try_new(batches, schema)
                 .map_err(|e| SocialsetError::new_err(format!("building the table: {e}")))?;
             Some(table.into_pyarrow(py)?.unbind())
@@ -169,7 +168,7 @@ fn work(args: &[String], rows: Option<&str>, cancel: Cancel) -> Outcome {
                 .filter(|w| !w.is_empty())
                 .unwrap_or_else(|| args.first().map_or("rows", String::as_str));
             let (schema, batches) = socialset_engine::rows_batches(&list, what)?;
-            Some((arrow_array::RecordBatch::new_empty(schema), batches))
+            Some((schema, batches))
         }
         None => None,
     };
@@ -203,6 +202,11 @@ fn kind(v: &serde_json::Value) -> &'static str {
 /// without the prefix), a bad input's file, line and field as attributes.
 fn to_python(py: Python<'_>, e: anyhow::Error) -> PyErr {
     let message = format!("{e:#}");
+    if let Some(refused) = e.chain().find_map(|c| c.downcast_ref::<clap::Error>()) {
+        // The command line refused (an unknown value, a value of the wrong type): clap's
+        // message, which already says why.
+        return UsageError::new_err(refused.to_string().trim_end().to_owned());
+    }
     let engine = e.chain().find_map(|c| c.downcast_ref::<EngineError>());
     match engine {
         Some(EngineError::BadInput(record)) => {
@@ -227,10 +231,6 @@ fn to_python(py: Python<'_>, e: anyhow::Error) -> PyErr {
         Some(EngineError::Usage(_) | EngineError::Refused { .. }) => UsageError::new_err(message),
         Some(EngineError::NotFound(_)) => NotFoundError::new_err(message),
         Some(EngineError::Cancelled) => SocialsetError::new_err(message),
-        _ if message.starts_with("error: ") || message.contains("\n\nUsage: ") => {
-            // clap's refusal of the command line.
-            UsageError::new_err(message)
-        }
         _ => SocialsetError::new_err(message),
     }
 }
