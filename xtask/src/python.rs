@@ -415,17 +415,6 @@ fn wrap(text: &str, width: usize) -> String {
     out
 }
 
-/// The pinned packages of the Python package's venv (as .ci/python-test installs them).
-const PY_PACKAGES: &[&str] = &[
-    "maturin==1.16.0",
-    "pytest==9.2.0",
-    "pandas==3.1.2",
-    "pyarrow==26.0.1",
-    "networkx==3.6.1",
-    "igraph==1.0.0",
-    "matplotlib==3.11.2",
-];
-
 /// `cargo xtask bench-python [--runs N] [--top K] [--write]`: `rank` and `audit` of the Higgs
 /// store from Python (a release wheel) against the same engine calls from the release binary.
 pub fn bench_python(root: &Path, args: &[String]) -> Result<()> {
@@ -435,7 +424,15 @@ pub fn bench_python(root: &Path, args: &[String]) -> Result<()> {
     let write = args.iter().any(|a| a == "--write");
     let data = crate::shared_data(root)?;
     let binary = crate::release_binary(root)?;
-    let python = crate::bench::venv_python(root, "py-venv", PY_PACKAGES)?;
+    // The same pins as .ci/python-test installs.
+    let pins =
+        std::fs::read_to_string(root.join("crates/socialset-py/python/requirements-test.txt"))?;
+    let pins: Vec<&str> = pins
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .collect();
+    let python = crate::bench::venv_python(root, "py-venv", &pins)?;
     let maturin = python.with_file_name("maturin");
     let wheels = root.join("target/wheels-release");
     let _ = std::fs::remove_dir_all(&wheels);
